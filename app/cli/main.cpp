@@ -1,0 +1,43 @@
+// hearth-cli: Hearth's engine from a terminal.
+#include <cstdio>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "devices_command.h"
+#include "hearth/build_info.h"
+
+namespace {
+
+constexpr const char* usage = "Usage: hearth-cli <command> [options]\n"
+                              "\n"
+                              "Commands:\n"
+                              "  devices      list the GPUs Hearth can use and their features\n"
+                              "\n"
+                              "Options:\n"
+                              "  --version    print version, build type and compiled-in backends\n"
+                              "  --help       show this help\n";
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    const std::vector<std::string_view> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    const std::string_view command = args[0];
+    const std::span<const std::string_view> rest(args.begin() + 1, args.end());
+    if (command == "--version") {
+        std::puts(hearth::version_line("hearth-cli").c_str());
+        return 0;
+    }
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    if (command == "devices") return hearth::cli::run_devices_command(rest);
+    std::fprintf(stderr, "hearth-cli: unknown command '%.*s'\n\n%s",
+                 static_cast<int>(command.size()), command.data(), usage);
+    return 2;
+}

@@ -1,0 +1,64 @@
+// The Hearth desktop app: starts Qt, loads the QML shell from the Hearth module.
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "hearth/build_info.h"
+#include "window_screenshot.h"
+
+Q_IMPORT_QML_PLUGIN(HearthPlugin)
+Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
+
+namespace {
+
+constexpr const char* usage =
+    "Usage: hearth [--screenshot FILE]\n"
+    "  --version          print version, build type and backends\n"
+    "  --screenshot FILE  save a PNG of the window once shown, then quit\n";
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    // Answered before Qt starts: these must work without a display.
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::puts(hearth::version_line("hearth").c_str());
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::fputs(usage, stdout);
+            return 0;
+        }
+    }
+
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("Hearth"));
+    QGuiApplication::setApplicationName(QStringLiteral("Hearth"));
+    QGuiApplication::setApplicationVersion(
+        QString::fromUtf8(hearth::version().data(), qsizetype(hearth::version().size())));
+
+    QCommandLineParser parser;
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a PNG of the window, then quit."),
+                                  QStringLiteral("file"));
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    QQmlApplicationEngine engine;
+    engine.load(QUrl(QStringLiteral("qrc:/qt-project.org/imports/Hearth/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        std::fputs("hearth: the user interface failed to load\n", stderr);
+        return 1;
+    }
+    if (parser.isSet(screenshot)) {
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+        if (!window) return 1;
+        new WindowScreenshot(window, parser.value(screenshot));
+    }
+    return app.exec();
+}

@@ -1,0 +1,54 @@
+# CUDA kernels are compiled by nvcc into one fatbin (SASS for the consumer architectures from
+# Turing to Blackwell, plus PTX so newer GPUs can JIT) and embedded in the binary. The runtime loads
+# the driver with dlopen, so nothing links against CUDA and the build never needs it.
+if(HEARTH_CUDA STREQUAL "OFF")
+  set(HEARTH_HAVE_CUDA OFF)
+  return()
+endif()
+
+find_program(HEARTH_NVCC nvcc HINTS ENV CUDACXX PATHS /usr/local/cuda/bin /usr/cuda/bin)
+if(HEARTH_NVCC)
+  set(HEARTH_HAVE_CUDA ON)
+  message(STATUS "CUDA kernels: building with ${HEARTH_NVCC}")
+elseif(HEARTH_CUDA STREQUAL "ON")
+  message(FATAL_ERROR "HEARTH_CUDA=ON but nvcc was not found (set CUDACXX or PATH)")
+else()
+  set(HEARTH_HAVE_CUDA OFF)
+  message(STATUS "CUDA kernels: nvcc not found, the CUDA backend is left out")
+endif()
+
+# sm_75 Turing, sm_86 Ampere, sm_89 Ada, sm_120 Blackwell (consumer); PTX of the newest for JIT.
+set(HEARTH_CUDA_ARCHS 75 86 89 120 CACHE STRING "SASS architectures in the CUDA fatbin")
+
+# hearth_add_cuda_fatbin(<target> NAMESPACE <ns> SYMBOL <name> HEADER <path.h> SOURCE kernels.cu)
+# makes a static library exporting `<ns>::<name>` (the fatbin's words), declared in HEADER. nvcc
+# takes one translation unit per fatbin, so SOURCE #includes the kernel files (tracked by a depfile).
+function(hearth_add_cuda_fatbin target)
+  cmake_parse_arguments(ARG "" "NAMESPACE;SYMBOL;SOURCE;HEADER" "" ${ARGN})
+  set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  set(gencode)
+  foreach(arch IN LISTS HEARTH_CUDA_ARCHS)
+    list(APPEND gencode -gencode arch=compute_${arch},code=sm_${arch})
+    set(last_arch ${arch})
+  endforeach()
+  list(APPEND gencode -gencode arch=compute_${last_arch},code=compute_${last_arch})
+
+  get_filename_component(source ${ARG_SOURCE} ABSOLUTE)
+  set(fatbin ${out_dir}/${ARG_SYMBOL}.fatbin)
+  add_custom_command(
+    OUTPUT ${fatbin}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
+    COMMAND ${HEARTH_NVCC} -fatbin -O3 -std=c++17 ${gencode} -MD -MF ${fatbin}.d -o ${fatbin}
+            ${source}
+    MAIN_DEPENDENCY ${source}
+    DEPFILE ${fatbin}.d
+    COMMENT "Compiling CUDA kernels to ${ARG_SYMBOL}.fatbin"
+    VERBATIM)
+  hearth_embed_binary(OUTPUT ${out_dir}/${ARG_SYMBOL}_fatbin.cpp INPUT ${fatbin}
+                      SYMBOL ${ARG_SYMBOL} NAMESPACE ${ARG_NAMESPACE})
+  hearth_embed_header(OUTPUT ${out_dir}/include/${ARG_HEADER} NAMESPACE ${ARG_NAMESPACE}
+                      SYMBOLS ${ARG_SYMBOL})
+  add_library(${target} STATIC ${out_dir}/${ARG_SYMBOL}_fatbin.cpp)
+  target_include_directories(${target} PUBLIC ${out_dir}/include)
+  target_compile_features(${target} PUBLIC cxx_std_23)
+endfunction()

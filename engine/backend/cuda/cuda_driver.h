@@ -1,0 +1,44 @@
+// The NVIDIA driver API, loaded at run time with dlopen so that no binary links against CUDA and
+// the same build runs on machines without an NVIDIA driver.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hearth/error.h"
+#include "hearth/gpu_devices.h"
+
+namespace hearth::cuda {
+
+struct DriverApi; // the resolved function table
+
+class CudaDriver {
+  public:
+    // `library` is the soname to dlopen; tests point it at stubs or at nothing.
+    static Result<CudaDriver> load(const std::string& library = "libcuda.so.1");
+    CudaDriver(CudaDriver&&) noexcept;
+    CudaDriver& operator=(CudaDriver&&) noexcept;
+    ~CudaDriver();
+
+    // CUDA version the driver supports, e.g. 13000 for 13.0.
+    int driver_version() const { return driver_version_; }
+    const std::vector<CudaDeviceInfo>& devices() const { return devices_; }
+
+    // Loads `fatbin` on device `ordinal` and runs f32_vector_add over a and b. The smoke test of
+    // the whole CUDA path: fatbin embedded at build time -> module -> launch -> copy back.
+    Result<std::vector<float>> run_vector_add(int ordinal, std::span<const std::uint32_t> fatbin,
+                                              std::span<const float> a, std::span<const float> b);
+
+  private:
+    CudaDriver(void* library, std::unique_ptr<DriverApi> api);
+    void* library_ = nullptr;
+    std::unique_ptr<DriverApi> api_;
+    int driver_version_ = 0;
+    std::vector<CudaDeviceInfo> devices_;
+};
+
+} // namespace hearth::cuda

@@ -1,0 +1,47 @@
+// The subset of the CUDA driver API the backend uses, declared here (not from cuda.h) so that the
+// engine builds without the CUDA toolkit. Symbols are looked up by their versioned ABI names.
+#pragma once
+
+#include <cstddef>
+
+namespace hearth::cuda {
+
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = unsigned long long;
+using CUcontext = struct CUctx_st*;
+using CUmodule = struct CUmod_st*;
+using CUfunction = struct CUfunc_st*;
+using CUstream = struct CUstream_st*;
+
+inline constexpr CUresult CUDA_SUCCESS = 0;
+inline constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
+inline constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+
+struct DriverApi {
+    CUresult (*cuInit)(unsigned int flags);
+    CUresult (*cuDriverGetVersion)(int* version);
+    CUresult (*cuGetErrorString)(CUresult error, const char** text);
+    CUresult (*cuDeviceGetCount)(int* count);
+    CUresult (*cuDeviceGet)(CUdevice* device, int ordinal);
+    CUresult (*cuDeviceGetName)(char* name, int length, CUdevice device);
+    CUresult (*cuDeviceGetAttribute)(int* value, int attribute, CUdevice device);
+    CUresult (*cuDeviceTotalMem)(std::size_t* bytes, CUdevice device);
+    CUresult (*cuDevicePrimaryCtxRetain)(CUcontext* context, CUdevice device);
+    CUresult (*cuDevicePrimaryCtxRelease)(CUdevice device);
+    CUresult (*cuCtxSetCurrent)(CUcontext context);
+    CUresult (*cuCtxSynchronize)();
+    CUresult (*cuModuleLoadData)(CUmodule* module, const void* image);
+    CUresult (*cuModuleUnload)(CUmodule module);
+    CUresult (*cuModuleGetFunction)(CUfunction* function, CUmodule module, const char* name);
+    CUresult (*cuMemAlloc)(CUdeviceptr* pointer, std::size_t bytes);
+    CUresult (*cuMemFree)(CUdeviceptr pointer);
+    CUresult (*cuMemcpyHtoD)(CUdeviceptr destination, const void* source, std::size_t bytes);
+    CUresult (*cuMemcpyDtoH)(void* destination, CUdeviceptr source, std::size_t bytes);
+    CUresult (*cuLaunchKernel)(CUfunction function, unsigned grid_x, unsigned grid_y,
+                               unsigned grid_z, unsigned block_x, unsigned block_y,
+                               unsigned block_z, unsigned shared_bytes, CUstream stream,
+                               void** parameters, void** extra);
+};
+
+} // namespace hearth::cuda

@@ -1,0 +1,17 @@
+// Turning VkResult codes into hearth::Error values.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vulkan/vulkan.h>
+
+#include "hearth/error.h"
+
+namespace hearth::vk {
+
+std::string_view result_name(VkResult result);
+
+// "Vulkan: <what> failed" with the code name in the detail.
+std::unexpected<Error> fail_vk(std::string_view what, VkResult result);
+
+} // namespace hearth::vk

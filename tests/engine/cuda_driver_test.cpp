@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "backend/cuda/cuda_driver.h"
+#if HEARTH_HAVE_CUDA
+#include "hearth/cuda_fatbin.h"
+#endif
+
+namespace {
+
+using hearth::cuda::CudaDriver;
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST(CudaDriver, MissingDriverLibraryIsReportedAsNoDriver) {
+    auto driver = CudaDriver::load("libhearth-no-such-driver.so.1");
+    ASSERT_FALSE(driver.has_value());
+    EXPECT_EQ(driver.error().message, "No NVIDIA driver found");
+    EXPECT_TRUE(contains(driver.error().detail, "libhearth-no-such-driver.so.1"))
+        << driver.error().detail;
+}
+
+TEST(CudaDriver, LibraryWithoutTheDriverSymbolsIsRefused) {
+    auto driver = CudaDriver::load("libm.so.6");
+    ASSERT_FALSE(driver.has_value());
+    EXPECT_EQ(driver.error().message, "The NVIDIA driver is too old or incomplete");
+    EXPECT_TRUE(contains(driver.error().detail, "cuInit")) << driver.error().detail;
+}
+
+// The CUDA toolkit's stub libcuda has every symbol but no driver behind it: cuInit must fail and
+// the failure must read as a clean error, not a crash.
+TEST(CudaDriver, StubDriverFailsCleanlyAtInit) {
+#ifdef HEARTH_CUDA_STUB
+    auto driver = CudaDriver::load(HEARTH_CUDA_STUB);
+    ASSERT_FALSE(driver.has_value());
+    EXPECT_EQ(driver.error().message, "The NVIDIA driver is installed but could not start");
+    EXPECT_TRUE(contains(driver.error().detail, "cuInit")) << driver.error().detail;
+#else
+    GTEST_SKIP() << "no CUDA toolkit stub libcuda on this machine";
+#endif
+}
+
+// Runs only where an NVIDIA GPU and driver exist; elsewhere it is reported as skipped.
+TEST(CudaGpu, VectorAddFromTheEmbeddedFatbinMatchesTheCpu) {
+#if HEARTH_HAVE_CUDA
+    auto driver = CudaDriver::load();
+    if (!driver) GTEST_SKIP() << driver.error().message << ": " << driver.error().detail;
+    if (driver->devices().empty()) GTEST_SKIP() << "the NVIDIA driver reports no GPU";
+
+    constexpr std::size_t count = 100'003;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> dist(-1000.0f, 1000.0f);
+    std::vector<float> a(count), b(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        a[i] = dist(rng);
+        b[i] = dist(rng);
+    }
+    for (const auto& gpu : driver->devices()) {
+        SCOPED_TRACE(gpu.name);
+        auto sum = driver->run_vector_add(gpu.ordinal, hearth::cuda::fatbin, a, b);
+        ASSERT_TRUE(sum.has_value()) << sum.error().message << ": " << sum.error().detail;
+        std::size_t mismatches = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            if ((*sum)[i] != a[i] + b[i]) ++mismatches;
+        }
+        EXPECT_EQ(mismatches, 0u);
+    }
+#else
+    GTEST_SKIP() << "this build has no CUDA kernels (nvcc was not found)";
+#endif
+}
+
+} // namespace

@@ -1,0 +1,27 @@
+// Runs the tst_*.qml files of this folder against the Hearth QML modules.
+#include <QObject>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtQuickTest>
+
+Q_IMPORT_QML_PLUGIN(HearthPlugin)
+Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
+
+class Setup : public QObject {
+    Q_OBJECT
+
+  public slots:
+    // Keeps the tests' preferences out of the user's real settings.
+    void applicationAvailable() {
+        QCoreApplication::setOrganizationName(QStringLiteral("HearthTests"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+    }
+
+  private:
+    QTemporaryDir settings_dir_;
+};
+
+QUICK_TEST_MAIN_WITH_SETUP(hearth_ui, Setup)
+
+#include "quick_test_main.moc"

@@ -1,0 +1,35 @@
+pragma Singleton
+import QtQuick
+
+// Design tokens for light and dark. Components take every colour, size and font from here.
+QtObject {
+    id: theme
+
+    // Follows the desktop: a dark system palette gives the dark theme.
+    readonly property SystemPalette systemPalette: SystemPalette {}
+    property bool dark: systemPalette.window.hslLightness < 0.5
+
+    readonly property color window: dark ? "#1c1d20" : "#fbfbfa"
+    readonly property color sidebar: dark ? "#151618" : "#f0efec"
+    readonly property color surface: dark ? "#26272b" : "#ffffff"
+    readonly property color border: dark ? "#34363b" : "#dedcd6"
+    readonly property color text: dark ? "#ececec" : "#1f1f1f"
+    readonly property color textMuted: dark ? "#9a9ca3" : "#6b6a66"
+    readonly property color accent: "#d9622b"
+    readonly property color accentText: "#ffffff"
+    readonly property color notice: dark ? "#3a2a1f" : "#fbeee6"
+
+    readonly property int spacingSmall: 4
+    readonly property int spacing: 8
+    readonly property int spacingLarge: 16
+    readonly property int spacingHuge: 32
+    readonly property int radius: 10
+
+    readonly property int fontSize: 14
+    readonly property int fontSizeSmall: 12
+    readonly property int fontSizeTitle: 18
+    readonly property int fontSizeHero: 26
+
+    readonly property int sidebarWidth: 264
+    readonly property int contentMaxWidth: 760
+}
