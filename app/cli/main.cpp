@@ -6,17 +6,21 @@
 
 #include "devices_command.h"
 #include "hearth/build_info.h"
+#include "inspect_command.h"
 
 namespace {
 
-constexpr const char* usage = "Usage: hearth-cli <command> [options]\n"
-                              "\n"
-                              "Commands:\n"
-                              "  devices      list the GPUs Hearth can use and their features\n"
-                              "\n"
-                              "Options:\n"
-                              "  --version    print version, build type and compiled-in backends\n"
-                              "  --help       show this help\n";
+constexpr const char* usage =
+    "Usage: hearth-cli <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  devices              list the GPUs Hearth can use and their features\n"
+    "  inspect MODEL [--json]\n"
+    "                       describe a .gguf file or Hugging Face folder\n"
+    "\n"
+    "Options:\n"
+    "  --version            print version, build type and backends\n"
+    "  --help               show this help\n";
 
 } // namespace
 
@@ -37,6 +41,7 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     if (command == "devices") return hearth::cli::run_devices_command(rest);
+    if (command == "inspect") return hearth::cli::run_inspect_command(rest);
     std::fprintf(stderr, "hearth-cli: unknown command '%.*s'\n\n%s",
                  static_cast<int>(command.size()), command.data(), usage);
     return 2;

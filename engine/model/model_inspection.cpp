@@ -1,0 +1,117 @@
+#include "hearth/model_inspection.h"
+
+#include <map>
+
+#include "model_files.h"
+#include "tokenizer_summary.h"
+
+namespace hearth {
+namespace {
+
+using model::ModelConfig;
+
+std::uint64_t parameter_count(const ModelConfig& c) {
+    const std::uint64_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size(), E = c.expert_count,
+                        I = c.expert_hidden_size;
+    const std::uint64_t attention = H * Q + Q + 2 * (H * KV + KV) + Q * H + H + c.head_count;
+    const std::uint64_t router = H * E + E;
+    const std::uint64_t experts = E * (2 * I * H + 2 * I + I * H + H);
+    const std::uint64_t per_layer = 2 * H + attention + router + experts;
+    return 2 * std::uint64_t{c.vocab_size} * H + c.layer_count * per_layer + H;
+}
+
+std::uint64_t kv_cache_bytes(const ModelConfig& c, std::uint32_t context) {
+    std::uint64_t positions = 0;
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        positions += c.is_sliding_layer(layer) ? std::min(context, c.sliding_window) : context;
+    }
+    return positions * 2 /* K and V */ * c.kv_size() * 2 /* bytes per value */;
+}
+
+std::vector<std::pair<std::string, double>> hyperparameters(const ModelConfig& c) {
+    return {
+        {"layers", c.layer_count},
+        {"hidden_size", c.hidden_size},
+        {"attention_heads", c.head_count},
+        {"kv_heads", c.kv_head_count},
+        {"head_dim", c.head_dim},
+        {"experts", c.expert_count},
+        {"experts_per_token", c.experts_per_token},
+        {"expert_hidden_size", c.expert_hidden_size},
+        {"vocab_size", c.vocab_size},
+        {"context_length", c.context_length},
+        {"sliding_window", c.sliding_window},
+        {"rope_theta", c.rope_theta},
+        {"yarn_factor", c.yarn_factor},
+        {"yarn_original_context", c.yarn_original_context},
+        {"yarn_beta_fast", c.yarn_beta_fast},
+        {"yarn_beta_slow", c.yarn_beta_slow},
+        {"rms_norm_eps", c.rms_norm_eps},
+        {"swiglu_limit", c.swiglu_limit},
+    };
+}
+
+void add_tensor(std::map<std::string, TensorTypeTotal>& totals, std::string type,
+                std::uint64_t bytes) {
+    auto& total = totals[type];
+    total.type = std::move(type);
+    ++total.tensor_count;
+    total.bytes += bytes;
+}
+
+std::uint64_t size_on_disk(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) return std::filesystem::file_size(path, ec);
+    std::uint64_t total = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+        if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+    }
+    return total;
+}
+
+} // namespace
+
+Result<ModelInspection> inspect_model(const std::filesystem::path& path) {
+    auto files = model::open_model_files(path);
+    if (!files) return std::unexpected(files.error());
+    const ModelConfig& c = files->config;
+
+    ModelInspection info;
+    info.path = path;
+    info.architecture = "gpt-oss";
+    info.hyperparameters = hyperparameters(c);
+    info.parameter_count = parameter_count(c);
+    info.file_bytes = size_on_disk(path);
+    std::map<std::string, TensorTypeTotal> totals;
+    if (files->gguf) {
+        const auto& gguf = *files->gguf;
+        info.format = "GGUF v" + std::to_string(gguf.version());
+        if (auto name = gguf.get_string("general.name")) info.name = *name;
+        for (const auto& t : gguf.tensors())
+            add_tensor(totals, std::string(format::to_string(t.type)), t.data.size());
+        info.tensor_count = gguf.tensors().size();
+        info.tokenizer = model::summarize_gguf_tokenizer(gguf);
+    } else {
+        info.format = "safetensors";
+        info.name = path.filename().string();
+        for (const auto& shard : files->safetensors->shards()) {
+            for (const auto& t : shard.tensors())
+                add_tensor(totals, std::string(format::to_string(t.type)), t.data.size());
+        }
+        info.tensor_count = files->safetensors->tensor_count();
+        auto tokenizer = model::summarize_tokenizer_json(path / "tokenizer.json");
+        if (!tokenizer) return std::unexpected(tokenizer.error());
+        info.tokenizer = *tokenizer;
+    }
+    for (auto& [type, total] : totals) {
+        info.weight_bytes += total.bytes;
+        info.by_type.push_back(std::move(total));
+    }
+    for (std::uint32_t context : {4096u, 32768u, 131072u}) {
+        if (context <= c.context_length)
+            info.kv_cache.push_back({context, kv_cache_bytes(c, context)});
+    }
+    return info;
+}
+
+} // namespace hearth
