@@ -13,6 +13,7 @@ packages=(
   libgl-dev libgl1-mesa-dri libvulkan-dev mesa-vulkan-drivers glslang-tools glslang-dev spirv-tools vulkan-tools
   libsqlite3-dev libicu-dev libgtest-dev libgmock-dev nlohmann-json3-dev
   xvfb xauth imagemagick fonts-dejavu-core
+  clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
 )
 
 missing=()
