@@ -14,6 +14,7 @@ packages=(
   libsqlite3-dev libicu-dev libgtest-dev libgmock-dev nlohmann-json3-dev
   xvfb xauth imagemagick fonts-dejavu-core
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
+  python3-minimal python3-numpy
 )
 
 missing=()

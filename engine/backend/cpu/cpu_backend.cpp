@@ -1,0 +1,268 @@
+#include "cpu_backend.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "cpu_weights.h"
+#include "ops.h"
+#include "thread_pool.h"
+
+namespace hearth::cpu {
+namespace {
+
+// Prefill runs in chunks of at most this many tokens; the sliding-window caches keep this many
+// positions beyond the window so a whole chunk's keys fit beside the ones it attends to.
+constexpr std::uint32_t max_chunk = 256;
+// ...and this many more, so a follow-up message that rewinds a little reuses the cache.
+constexpr std::uint32_t rewind_slack = 1024;
+
+struct LayerCache {
+    std::uint32_t capacity = 0;      // positions; a ring for sliding layers
+    std::vector<float> keys, values; // [capacity][kv_size]
+};
+
+class CpuBackend;
+
+class CpuContext final : public BackendContext {
+  public:
+    CpuContext(CpuBackend& backend, std::uint32_t max_positions);
+    std::uint32_t length() const override { return length_; }
+    std::uint32_t capacity() const override { return max_positions_; }
+    Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
+    std::uint32_t truncate(std::uint32_t keep) override;
+
+  private:
+    void forward_chunk(std::span<const std::int32_t> tokens, std::span<float> logits);
+    void attention(std::uint32_t layer, std::size_t count);
+    void mixture_of_experts(std::uint32_t layer, std::size_t count);
+
+    CpuBackend& backend_;
+    std::uint32_t max_positions_;
+    std::uint32_t length_ = 0;
+    std::vector<LayerCache> caches_;
+    // Activations of the current chunk, [tokens][width].
+    std::vector<float> x_, h_, q_, k_, v_, attn_, router_, scratch_;
+};
+
+class CpuBackend final : public Backend {
+  public:
+    CpuBackend(std::shared_ptr<const model::ModelFiles> files, CpuWeights weights, unsigned threads)
+        : files_(std::move(files)), weights_(std::move(weights)), rope_(files_->config),
+          pool_(threads) {}
+
+    std::string_view name() const override { return "cpu"; }
+    std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
+    Result<std::unique_ptr<BackendContext>> create_context(std::uint32_t max_positions) override {
+        if (max_positions == 0 || max_positions > files_->config.context_length) {
+            return fail("The context size must be between 1 and " +
+                        std::to_string(files_->config.context_length) + " tokens");
+        }
+        return std::make_unique<CpuContext>(*this, max_positions);
+    }
+
+    const model::ModelConfig& config() const { return files_->config; }
+    const CpuWeights& weights() const { return weights_; }
+    const YarnRope& rope() const { return rope_; }
+    ThreadPool& pool() { return pool_; }
+
+  private:
+    std::shared_ptr<const model::ModelFiles> files_;
+    CpuWeights weights_;
+    YarnRope rope_;
+    ThreadPool pool_;
+};
+
+CpuContext::CpuContext(CpuBackend& backend, std::uint32_t max_positions)
+    : backend_(backend), max_positions_(max_positions) {
+    const auto& c = backend_.config();
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        LayerCache cache;
+        cache.capacity = c.is_sliding_layer(layer)
+                             ? std::min(max_positions, c.sliding_window + max_chunk + rewind_slack)
+                             : max_positions;
+        cache.keys.resize(std::size_t{cache.capacity} * c.kv_size());
+        cache.values.resize(std::size_t{cache.capacity} * c.kv_size());
+        caches_.push_back(std::move(cache));
+    }
+}
+
+Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
+    const auto& c = backend_.config();
+    if (tokens.empty()) return fail("Nothing to run: no tokens");
+    if (tokens.size() > max_positions_ - length_) {
+        return fail("The conversation no longer fits in the context (" +
+                    std::to_string(max_positions_) + " tokens)");
+    }
+    if (!logits.empty() && logits.size() != c.vocab_size) {
+        return fail("Internal error: the logits buffer does not match the vocabulary");
+    }
+    for (std::int32_t token : tokens) {
+        if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
+            return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
+        }
+    }
+    for (std::size_t start = 0; start < tokens.size(); start += max_chunk) {
+        const std::size_t count = std::min<std::size_t>(max_chunk, tokens.size() - start);
+        const bool last = start + count == tokens.size();
+        forward_chunk(tokens.subspan(start, count), last ? logits : std::span<float>());
+    }
+    return {};
+}
+
+std::uint32_t CpuContext::truncate(std::uint32_t keep) {
+    keep = std::min(keep, length_);
+    const auto& c = backend_.config();
+    // A sliding cache holds positions [length - capacity, length); position `keep` will need
+    // [keep - window + 1, keep) to still be there.
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        const auto& cache = caches_[layer];
+        const std::int64_t oldest_held = std::int64_t{length_} - cache.capacity;
+        const std::int64_t oldest_needed =
+            std::max<std::int64_t>(0, std::int64_t{keep} - c.sliding_window);
+        if (oldest_held > oldest_needed) keep = 0;
+    }
+    length_ = keep;
+    return length_;
+}
+
+void CpuContext::forward_chunk(std::span<const std::int32_t> tokens, std::span<float> logits) {
+    const auto& c = backend_.config();
+    const auto& w = backend_.weights();
+    const std::size_t n = tokens.size(), H = c.hidden_size;
+    x_.resize(n * H);
+    h_.resize(n * H);
+    for (std::size_t t = 0; t < n; ++t) {
+        w.embedding.decode(static_cast<std::uint64_t>(tokens[t]), x_.data() + t * H);
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        attention(layer, n);
+        mixture_of_experts(layer, n);
+    }
+    length_ += static_cast<std::uint32_t>(n);
+    if (logits.empty()) return;
+    std::vector<float> last(H);
+    rms_norm(x_.data() + (n - 1) * H, w.final_norm.data(), c.rms_norm_eps, H, last.data());
+    w.unembedding.apply(0, last.data(), 1, logits.data(), backend_.pool());
+}
+
+void CpuContext::attention(std::uint32_t layer, std::size_t n) {
+    const auto& c = backend_.config();
+    const auto& l = backend_.weights().layers[layer];
+    const std::size_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size(), D = c.head_dim;
+    auto& pool = backend_.pool();
+    for (std::size_t t = 0; t < n; ++t) {
+        rms_norm(x_.data() + t * H, l.attn_norm.data(), c.rms_norm_eps, H, h_.data() + t * H);
+    }
+    q_.resize(n * Q);
+    k_.resize(n * KV);
+    v_.resize(n * KV);
+    l.q.apply(0, h_.data(), n, q_.data(), pool);
+    l.k.apply(0, h_.data(), n, k_.data(), pool);
+    l.v.apply(0, h_.data(), n, v_.data(), pool);
+
+    auto& cache = caches_[layer];
+    for (std::size_t t = 0; t < n; ++t) {
+        const auto position = static_cast<std::uint32_t>(length_ + t);
+        for (std::size_t head = 0; head < c.head_count; ++head) {
+            backend_.rope().apply(q_.data() + t * Q + head * D, position);
+        }
+        for (std::size_t head = 0; head < c.kv_head_count; ++head) {
+            backend_.rope().apply(k_.data() + t * KV + head * D, position);
+        }
+        const std::size_t slot = position % cache.capacity;
+        std::copy_n(k_.data() + t * KV, KV, cache.keys.data() + slot * KV);
+        std::copy_n(v_.data() + t * KV, KV, cache.values.data() + slot * KV);
+    }
+
+    attn_.resize(n * Q);
+    const bool sliding = c.is_sliding_layer(layer);
+    const float scale = 1.0f / std::sqrt(static_cast<float>(D));
+    const std::size_t group = c.head_count / c.kv_head_count;
+    pool.parallel_for(n * c.head_count, [&](std::size_t begin, std::size_t end) {
+        thread_local std::vector<float> scores;
+        for (std::size_t item = begin; item < end; ++item) {
+            const std::size_t t = item / c.head_count, head = item % c.head_count;
+            const auto position = static_cast<std::uint32_t>(length_ + t);
+            const std::uint32_t first =
+                sliding && position >= c.sliding_window ? position - c.sliding_window + 1 : 0;
+            const std::size_t kv_offset = (head / group) * D;
+            auto keys = [&](std::uint32_t u) {
+                return cache.keys.data() + (u % cache.capacity) * KV + kv_offset;
+            };
+            auto values = [&](std::uint32_t u) {
+                return cache.values.data() + (u % cache.capacity) * KV + kv_offset;
+            };
+            scores.resize(position - first + 1);
+            attend(q_.data() + t * Q + head * D, first, position, keys, values, l.sinks[head],
+                   scale, static_cast<std::uint32_t>(D), scores.data(),
+                   attn_.data() + t * Q + head * D);
+        }
+    });
+    // x += out_proj(attn): computed into h_ (free now) and added.
+    l.out.apply(0, attn_.data(), n, h_.data(), pool);
+    for (std::size_t i = 0; i < n * H; ++i)
+        x_[i] += h_[i];
+}
+
+void CpuContext::mixture_of_experts(std::uint32_t layer, std::size_t n) {
+    const auto& c = backend_.config();
+    const auto& l = backend_.weights().layers[layer];
+    const std::size_t H = c.hidden_size, E = c.expert_count, I = c.expert_hidden_size;
+    const std::uint32_t K = c.experts_per_token;
+    auto& pool = backend_.pool();
+    for (std::size_t t = 0; t < n; ++t) {
+        rms_norm(x_.data() + t * H, l.mlp_norm.data(), c.rms_norm_eps, H, h_.data() + t * H);
+    }
+    router_.resize(n * E);
+    l.router.apply(0, h_.data(), n, router_.data(), pool);
+    std::vector<ExpertChoice> choices(n * K);
+    for (std::size_t t = 0; t < n; ++t) {
+        route(router_.data() + t * E, static_cast<std::uint32_t>(E), K, choices.data() + t * K);
+    }
+
+    // Each expert runs once on all the tokens that chose it.
+    std::vector<std::size_t> tokens;
+    std::vector<float> gathered, gate, up, down;
+    for (std::uint32_t expert = 0; expert < E; ++expert) {
+        tokens.clear();
+        std::vector<float> weights;
+        for (std::size_t t = 0; t < n; ++t) {
+            for (std::uint32_t k = 0; k < K; ++k) {
+                if (choices[t * K + k].expert == expert) {
+                    tokens.push_back(t);
+                    weights.push_back(choices[t * K + k].weight);
+                }
+            }
+        }
+        if (tokens.empty()) continue;
+        const std::size_t m = tokens.size();
+        gathered.resize(m * H);
+        for (std::size_t i = 0; i < m; ++i) {
+            std::copy_n(h_.data() + tokens[i] * H, H, gathered.data() + i * H);
+        }
+        gate.resize(m * I);
+        up.resize(m * I);
+        down.resize(m * H);
+        l.gate.apply(expert, gathered.data(), m, gate.data(), pool);
+        l.up.apply(expert, gathered.data(), m, up.data(), pool);
+        for (std::size_t i = 0; i < m * I; ++i)
+            gate[i] = swiglu(gate[i], up[i], c.swiglu_limit);
+        l.down.apply(expert, gate.data(), m, down.data(), pool);
+        for (std::size_t i = 0; i < m; ++i) {
+            float* x = x_.data() + tokens[i] * H;
+            for (std::size_t j = 0; j < H; ++j)
+                x[j] += weights[i] * down[i * H + j];
+        }
+    }
+}
+
+} // namespace
+
+Result<std::unique_ptr<Backend>> create_cpu_backend(std::shared_ptr<const model::ModelFiles> files,
+                                                    const CpuOptions& options) {
+    auto weights = prepare_cpu_weights(*files);
+    if (!weights) return std::unexpected(weights.error());
+    return std::make_unique<CpuBackend>(std::move(files), std::move(*weights), options.threads);
+}
+
+} // namespace hearth::cpu

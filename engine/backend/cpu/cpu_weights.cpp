@@ -1,0 +1,74 @@
+#include "cpu_weights.h"
+
+#include "model/decode.h"
+
+namespace hearth::cpu {
+
+CpuProjection::CpuProjection(const model::Projection& p, std::uint64_t rows)
+    : matrix_(p.matrix), map_(p.rows), rows_(rows), format_(row_format(p.matrix)) {
+    bias_.resize(p.matrix.stack * rows);
+    std::vector<float> stored(p.bias.cols);
+    for (std::uint64_t s = 0; s < p.matrix.stack; ++s) {
+        model::decode_row(p.bias, s, 0, stored);
+        for (std::uint64_t j = 0; j < rows; ++j)
+            bias_[s * rows + j] = stored[map_.physical(j)];
+    }
+}
+
+CpuProjection::CpuProjection(const model::WeightRef& matrix)
+    : matrix_(matrix), rows_(matrix.rows), format_(row_format(matrix)) {}
+
+void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count, float* y,
+                          ThreadPool& pool) const {
+    const RowKernels& kernels = row_kernels(format_);
+    const std::size_t cols = matrix_.cols;
+    const float* bias = bias_.empty() ? nullptr : bias_.data() + stack * rows_;
+    pool.parallel_for(rows_, [&](std::size_t begin, std::size_t end) {
+        thread_local std::vector<float> decoded;
+        for (std::size_t j = begin; j < end; ++j) {
+            const RowView row = row_view(matrix_, stack, map_.physical(j));
+            const float b = bias ? bias[j] : 0.0f;
+            if (count == 1) {
+                y[j] = kernels.dot(row, x, cols) + b;
+                continue;
+            }
+            // Decode the row once and reuse it, from L1, for every token of the batch.
+            decoded.resize(cols);
+            kernels.decode(row, decoded.data(), cols);
+            for (std::size_t t = 0; t < count; ++t) {
+                y[t * rows_ + j] = dot_f32(decoded.data(), x + t * cols, cols) + b;
+            }
+        }
+    });
+}
+
+void CpuEmbedding::decode(std::uint64_t token, float* out) const {
+    model::decode_row(table, 0, token, std::span<float>(out, table.cols));
+}
+
+Result<CpuWeights> prepare_cpu_weights(const model::ModelFiles& files) {
+    const auto& c = files.config;
+    const auto& w = files.weights;
+    CpuWeights cpu;
+    cpu.embedding.table = w.embedding;
+    cpu.final_norm = model::decode_all(w.final_norm);
+    cpu.unembedding = CpuProjection(w.unembedding);
+    for (const auto& l : w.layers) {
+        CpuLayer layer;
+        layer.attn_norm = model::decode_all(l.attn_norm);
+        layer.mlp_norm = model::decode_all(l.mlp_norm);
+        layer.sinks = model::decode_all(l.sinks);
+        layer.q = CpuProjection(l.q, c.q_size());
+        layer.k = CpuProjection(l.k, c.kv_size());
+        layer.v = CpuProjection(l.v, c.kv_size());
+        layer.out = CpuProjection(l.out, c.hidden_size);
+        layer.router = CpuProjection(l.router, c.expert_count);
+        layer.gate = CpuProjection(l.experts.gate, c.expert_hidden_size);
+        layer.up = CpuProjection(l.experts.up, c.expert_hidden_size);
+        layer.down = CpuProjection(l.experts.down, c.hidden_size);
+        cpu.layers.push_back(std::move(layer));
+    }
+    return cpu;
+}
+
+} // namespace hearth::cpu

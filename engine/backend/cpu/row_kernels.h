@@ -1,0 +1,37 @@
+// Kernels over one stored weight row, read in place from the mapped file: the dot product with a
+// float vector (decode: one token), and decoding into floats (prefill: one decoded row is reused
+// for every token of the batch while it sits in L1). AVX2/FMA versions are chosen at run time
+// when the CPU has them; the portable versions are the reference for them.
+#pragma once
+
+#include <cstddef>
+
+#include "model/weights.h"
+
+namespace hearth::cpu {
+
+enum class RowFormat { f32, f16, bf16, q8_0, mxfp4_gguf, mxfp4_checkpoint };
+
+RowFormat row_format(const model::WeightRef& w);
+
+// Where row `row` of stack entry `stack` of a weight lives.
+struct RowView {
+    const std::byte* data;
+    const std::byte* scales; // MXFP4 in the checkpoint layout only
+};
+RowView row_view(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row);
+
+struct RowKernels {
+    float (*dot)(RowView row, const float* x, std::size_t n);
+    void (*decode)(RowView row, float* out, std::size_t n);
+};
+
+// The fastest kernels this CPU supports for `format`.
+const RowKernels& row_kernels(RowFormat format);
+// The portable kernels, whatever the CPU (for tests of the SIMD ones).
+const RowKernels& portable_row_kernels(RowFormat format);
+
+// n-element f32 dot product, SIMD when available.
+float dot_f32(const float* a, const float* b, std::size_t n);
+
+} // namespace hearth::cpu

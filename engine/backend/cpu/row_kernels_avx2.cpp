@@ -1,0 +1,142 @@
+// AVX2/FMA row kernels, compiled for those instructions per function (target attribute) so the
+// rest of the binary still runs on any x86-64; row_kernels() only picks them when the CPU has them.
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <immintrin.h>
+
+#include "model/float_formats.h"
+#include "row_kernels_impl.h"
+
+#define HEARTH_AVX2 __attribute__((target("avx2,fma")))
+
+namespace hearth::cpu::avx2 {
+namespace {
+
+HEARTH_AVX2 float horizontal_sum(__m256 v) {
+    const __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 sum2 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
+    return _mm_cvtss_f32(_mm_add_ss(sum2, _mm_shuffle_ps(sum2, sum2, 1)));
+}
+
+// E2M1 values doubled, so they fit int8; the block scale is halved to match: 2^(e-128).
+HEARTH_AVX2 __m128i e2m1_times_two() {
+    return _mm_setr_epi8(0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12);
+}
+
+const std::array<float, 256>& half_scales() {
+    static const std::array<float, 256> table = [] {
+        std::array<float, 256> t{};
+        for (int e = 0; e < 256; ++e)
+            t[static_cast<std::size_t>(e)] = std::ldexp(1.0f, e - 128);
+        return t;
+    }();
+    return table;
+}
+
+// Dot product of 32 int8 values (in element order) with x[0..31], as a vector of partial sums.
+HEARTH_AVX2 __m256 dot32_i8(__m128i first16, __m128i last16, const float* x) {
+    const __m256 a = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(first16));
+    const __m256 b = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(first16, 8)));
+    const __m256 c = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(last16));
+    const __m256 d = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(last16, 8)));
+    __m256 sum = _mm256_mul_ps(a, _mm256_loadu_ps(x));
+    sum = _mm256_fmadd_ps(b, _mm256_loadu_ps(x + 8), sum);
+    sum = _mm256_fmadd_ps(c, _mm256_loadu_ps(x + 16), sum);
+    return _mm256_fmadd_ps(d, _mm256_loadu_ps(x + 24), sum);
+}
+
+// Shared by both MXFP4 packings; Unpack turns 16 code bytes into elements 0-15 and 16-31.
+template <typename Unpack>
+HEARTH_AVX2 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
+                            const std::byte* scales, std::size_t scale_stride, const float* x,
+                            std::size_t n, Unpack unpack) {
+    const auto& scale = half_scales();
+    const __m128i table = e2m1_times_two();
+    const __m128i low_mask = _mm_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    for (std::size_t b = 0; b < n / 32; ++b) {
+        const __m128i bytes =
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + b * code_stride));
+        const __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(bytes, low_mask));
+        const __m128i high =
+            _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask));
+        __m128i first, last;
+        unpack(low, high, first, last);
+        const float d = scale[static_cast<std::uint8_t>(scales[b * scale_stride])];
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), dot32_i8(first, last, x + b * 32), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+} // namespace
+
+bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+HEARTH_AVX2 float dot_f32(const float* a, const float* b, std::size_t n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
+    }
+    float sum = horizontal_sum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; ++i)
+        sum += a[i] * b[i];
+    return sum;
+}
+
+HEARTH_AVX2 float dot_row_f32(RowView row, const float* x, std::size_t n) {
+    return dot_f32(reinterpret_cast<const float*>(row.data), x, n);
+}
+
+HEARTH_AVX2 float dot_bf16(RowView row, const float* x, std::size_t n) {
+    __m256 acc = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row.data + 2 * i));
+        const __m256 w = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
+        acc = _mm256_fmadd_ps(w, _mm256_loadu_ps(x + i), acc);
+    }
+    float sum = horizontal_sum(acc);
+    for (; i < n; ++i) {
+        std::uint16_t bits;
+        std::memcpy(&bits, row.data + 2 * i, 2);
+        sum += model::bf16_to_float(bits) * x[i];
+    }
+    return sum;
+}
+
+HEARTH_AVX2 float dot_q8_0(RowView row, const float* x, std::size_t n) {
+    __m256 acc = _mm256_setzero_ps();
+    for (std::size_t b = 0; b < n / 32; ++b) {
+        const std::byte* block = row.data + b * 34;
+        std::uint16_t d_bits;
+        std::memcpy(&d_bits, block, 2);
+        const __m128i first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 2));
+        const __m128i last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 18));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(model::f16_to_float(d_bits)),
+                              dot32_i8(first, last, x + b * 32), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+HEARTH_AVX2 float dot_mxfp4_gguf(RowView row, const float* x, std::size_t n) {
+    // Low nibbles are elements 0-15, high nibbles 16-31; the scale byte precedes the codes.
+    return dot_mxfp4(row.data + 1, 17, row.data, 17, x, n,
+                     [](__m128i low, __m128i high, __m128i& first, __m128i& last) {
+                         first = low;
+                         last = high;
+                     });
+}
+
+HEARTH_AVX2 float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n) {
+    // Byte j holds elements 2j (low nibble) and 2j+1 (high nibble): interleave them back.
+    return dot_mxfp4(row.data, 16, row.scales, 1, x, n,
+                     [](__m128i low, __m128i high, __m128i& first, __m128i& last) {
+                         first = _mm_unpacklo_epi8(low, high);
+                         last = _mm_unpackhi_epi8(low, high);
+                     });
+}
+
+} // namespace hearth::cpu::avx2

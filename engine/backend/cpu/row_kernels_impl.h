@@ -1,0 +1,30 @@
+// The kernel sets behind row_kernels(); internal to the CPU backend.
+#pragma once
+
+#include "row_kernels.h"
+
+namespace hearth::cpu::portable {
+float dot_f32(const float* a, const float* b, std::size_t n);
+void decode_f32(RowView row, float* out, std::size_t n);
+void decode_f16(RowView row, float* out, std::size_t n);
+void decode_bf16(RowView row, float* out, std::size_t n);
+void decode_q8_0(RowView row, float* out, std::size_t n);
+void decode_mxfp4_gguf(RowView row, float* out, std::size_t n);
+void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n);
+float dot_row_f32(RowView row, const float* x, std::size_t n);
+float dot_f16(RowView row, const float* x, std::size_t n);
+float dot_bf16(RowView row, const float* x, std::size_t n);
+float dot_q8_0(RowView row, const float* x, std::size_t n);
+float dot_mxfp4_gguf(RowView row, const float* x, std::size_t n);
+float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n);
+} // namespace hearth::cpu::portable
+
+namespace hearth::cpu::avx2 {
+bool supported();
+float dot_f32(const float* a, const float* b, std::size_t n);
+float dot_row_f32(RowView row, const float* x, std::size_t n);
+float dot_bf16(RowView row, const float* x, std::size_t n);
+float dot_q8_0(RowView row, const float* x, std::size_t n);
+float dot_mxfp4_gguf(RowView row, const float* x, std::size_t n);
+float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n);
+} // namespace hearth::cpu::avx2

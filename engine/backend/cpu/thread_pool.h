@@ -1,0 +1,42 @@
+// A fixed set of worker threads for data-parallel loops. The caller's thread takes a share of
+// every loop, so a pool of one thread runs everything inline.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hearth::cpu {
+
+class ThreadPool {
+  public:
+    // `threads` includes the calling thread; 0 means one per hardware thread.
+    explicit ThreadPool(unsigned threads = 0);
+    ~ThreadPool();
+    ThreadPool(const ThreadPool&) = delete;
+    ThreadPool& operator=(const ThreadPool&) = delete;
+
+    unsigned size() const { return static_cast<unsigned>(workers_.size()) + 1; }
+
+    // Calls body(begin, end) over [0, count) split into contiguous chunks, one per thread, and
+    // returns when all are done. Not reentrant: body must not call parallel_for.
+    void parallel_for(std::size_t count, const std::function<void(std::size_t, std::size_t)>& body);
+
+  private:
+    void work(unsigned index);
+
+    std::vector<std::thread> workers_;
+    std::mutex mutex_;
+    std::condition_variable start_;
+    std::condition_variable done_;
+    const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
+    std::size_t count_ = 0;
+    std::size_t generation_ = 0;
+    unsigned pending_ = 0;
+    bool stopping_ = false;
+};
+
+} // namespace hearth::cpu
