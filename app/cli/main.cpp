@@ -7,6 +7,7 @@
 #include "devices_command.h"
 #include "hearth/build_info.h"
 #include "inspect_command.h"
+#include "logits_command.h"
 
 namespace {
 
@@ -17,6 +18,8 @@ constexpr const char* usage =
     "  devices              list the GPUs Hearth can use and their features\n"
     "  inspect MODEL [--json]\n"
     "                       describe a .gguf file or Hugging Face folder\n"
+    "  logits --model MODEL --ids 1,2,3 [--backend B] [--threads N] [--top K] [--json]\n"
+    "                       logits of the last position\n"
     "\n"
     "Options:\n"
     "  --version            print version, build type and backends\n"
@@ -42,6 +45,7 @@ int main(int argc, char* argv[]) {
     }
     if (command == "devices") return hearth::cli::run_devices_command(rest);
     if (command == "inspect") return hearth::cli::run_inspect_command(rest);
+    if (command == "logits") return hearth::cli::run_logits_command(rest);
     std::fprintf(stderr, "hearth-cli: unknown command '%.*s'\n\n%s",
                  static_cast<int>(command.size()), command.data(), usage);
     return 2;

@@ -1,0 +1,179 @@
+// hearth-bench: how fast a model runs here, and how close that is to the machine's limit.
+//   hearth-bench --model MODEL [--backend B] [--threads N] [--prompt-tokens 512]
+//                [--gen-tokens 128] [--depth 0,4096] [--json]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <sys/resource.h>
+#include <thread>
+#include <vector>
+
+#include "cli_options.h"
+#include "hearth/build_info.h"
+#include "hearth/model.h"
+#include "memory_bandwidth.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using hearth::Result;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double peak_resident_bytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) * 1024.0;
+}
+
+// Token ids spread over the ordinary vocabulary; the content does not change the work done.
+std::vector<std::int32_t> synthetic_tokens(std::size_t count, std::size_t offset) {
+    std::vector<std::int32_t> ids(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        ids[i] = static_cast<std::int32_t>(1000 + (offset + i) * 7919 % 190000);
+    }
+    return ids;
+}
+
+struct DepthResult {
+    std::uint32_t depth;
+    double prompt_tokens_per_second, time_to_first_token, generation_tokens_per_second;
+    double bytes_per_token, fraction_of_limit;
+};
+
+Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::uint32_t prompt,
+                              std::uint32_t generate) {
+    auto sequence = model.new_sequence(depth + prompt + generate);
+    if (!sequence) return std::unexpected(sequence.error());
+    std::vector<float> logits(model.vocab_size());
+    if (depth > 0) {
+        if (auto r = (*sequence)->append(synthetic_tokens(depth, 0), {}); !r)
+            return std::unexpected(r.error());
+    }
+    DepthResult result{};
+    result.depth = depth;
+    auto start = Clock::now();
+    if (auto r = (*sequence)->append(synthetic_tokens(prompt, depth), logits); !r) {
+        return std::unexpected(r.error());
+    }
+    result.time_to_first_token = seconds_since(start);
+    result.prompt_tokens_per_second = prompt / result.time_to_first_token;
+
+    start = Clock::now();
+    for (std::uint32_t i = 0; i < generate; ++i) {
+        const auto next = static_cast<std::int32_t>(std::max_element(logits.begin(), logits.end()) -
+                                                    logits.begin());
+        if (auto r = (*sequence)->append(std::span(&next, 1), logits); !r)
+            return std::unexpected(r.error());
+    }
+    result.generation_tokens_per_second = generate / seconds_since(start);
+    // The middle of the generated span stands for its average context length.
+    result.bytes_per_token =
+        static_cast<double>(model.bytes_read_per_token(depth + prompt + generate / 2));
+    return result;
+}
+
+Result<int> run(std::span<const std::string_view> args) {
+    using hearth::cli::Options;
+    auto options = Options::parse(
+        args, {"--model", "--backend", "--threads", "--prompt-tokens", "--gen-tokens", "--depth"},
+        {"--json"});
+    if (!options) return std::unexpected(options.error());
+    auto path = options->required("--model");
+    if (!path) return std::unexpected(path.error());
+    auto backend = hearth::parse_backend_choice(options->value("--backend").value_or("auto"));
+    if (!backend) return std::unexpected(backend.error());
+    auto threads =
+        options->unsigned_value("--threads", std::max(1u, std::thread::hardware_concurrency()));
+    auto prompt = options->unsigned_value("--prompt-tokens", 512);
+    auto generate = options->unsigned_value("--gen-tokens", 128);
+    auto depths = hearth::cli::parse_integer_list(options->value("--depth").value_or("0"));
+    for (const auto* r : {&threads, &prompt, &generate}) {
+        if (!*r) return std::unexpected(r->error());
+    }
+    if (!depths) return hearth::fail("--depth: " + depths.error().message);
+
+    auto start = Clock::now();
+    auto model = hearth::Model::load(
+        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads)});
+    if (!model) return std::unexpected(model.error());
+    const double load_seconds = seconds_since(start);
+
+    std::vector<DepthResult> results;
+    for (auto depth : *depths) {
+        if (depth < 0) return hearth::fail("--depth values must not be negative");
+        auto r =
+            run_depth(**model, static_cast<std::uint32_t>(depth),
+                      static_cast<std::uint32_t>(*prompt), static_cast<std::uint32_t>(*generate));
+        if (!r) return std::unexpected(r.error());
+        results.push_back(*r);
+    }
+    // Peak memory is read before the bandwidth test, whose own buffers would dominate it.
+    const double peak_resident = peak_resident_bytes();
+    const double bandwidth = hearth::bench::measure_copy_bandwidth(static_cast<unsigned>(*threads));
+    for (auto& r : results) {
+        r.fraction_of_limit = r.generation_tokens_per_second * r.bytes_per_token / bandwidth;
+    }
+
+    if (options->flag("--json")) {
+        nlohmann::json out = {{"model", *path},
+                              {"backend", (*model)->backend_name()},
+                              {"threads", *threads},
+                              {"version", hearth::version()},
+                              {"memory_bandwidth_bytes_per_second", bandwidth},
+                              {"load_seconds", load_seconds},
+                              {"peak_resident_bytes", peak_resident},
+                              {"results", nlohmann::json::array()}};
+        for (const auto& r : results) {
+            out["results"].push_back(
+                {{"depth", r.depth},
+                 {"prompt_tokens", *prompt},
+                 {"prompt_tokens_per_second", r.prompt_tokens_per_second},
+                 {"time_to_first_token_seconds", r.time_to_first_token},
+                 {"generated_tokens", *generate},
+                 {"generation_tokens_per_second", r.generation_tokens_per_second},
+                 {"bytes_read_per_token", r.bytes_per_token},
+                 {"fraction_of_bandwidth_limit", r.fraction_of_limit}});
+        }
+        std::printf("%s\n", out.dump(2).c_str());
+        return 0;
+    }
+    std::printf("%s\nbackend %.*s, %llu threads, memory bandwidth (copy) %.1f GB/s\n",
+                path->c_str(), static_cast<int>((*model)->backend_name().size()),
+                (*model)->backend_name().data(), static_cast<unsigned long long>(*threads),
+                bandwidth / 1e9);
+    std::printf("load %.2f s, peak resident memory %.0f MiB\n", load_seconds,
+                peak_resident / (1 << 20));
+    std::printf("%8s %12s %10s %12s %14s %10s\n", "depth", "prompt t/s", "TTFT s", "gen t/s",
+                "MB read/token", "of limit");
+    for (const auto& r : results) {
+        std::printf("%8u %12.1f %10.3f %12.2f %14.1f %9.0f%%\n", r.depth,
+                    r.prompt_tokens_per_second, r.time_to_first_token,
+                    r.generation_tokens_per_second, r.bytes_per_token / 1e6,
+                    100 * r.fraction_of_limit);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    const std::vector<std::string_view> args(argv + 1, argv + argc);
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+        std::puts(
+            "Usage: hearth-bench --model MODEL [--backend auto|cpu|vulkan|cuda] [--threads N]\n"
+            "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
+            "[--json]");
+        return 0;
+    }
+    auto result = run(args);
+    if (!result) {
+        std::fprintf(stderr, "hearth-bench: %s\n", result.error().message.c_str());
+        return 1;
+    }
+    return *result;
+}

@@ -1,0 +1,80 @@
+#include "cli_options.h"
+
+#include <charconv>
+
+namespace hearth::cli {
+
+Result<Options> Options::parse(std::span<const std::string_view> args,
+                               const std::set<std::string_view>& valued,
+                               const std::set<std::string_view>& flags,
+                               std::size_t max_positional) {
+    Options options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string_view arg = args[i];
+        if (valued.contains(arg)) {
+            if (i + 1 == args.size()) return fail("option " + std::string(arg) + " needs a value");
+            options.values_[std::string(arg)] = std::string(args[++i]);
+        } else if (flags.contains(arg)) {
+            options.flags_.insert(std::string(arg));
+        } else if (!arg.starts_with("--") && options.positional_.size() < max_positional) {
+            options.positional_.emplace_back(arg);
+        } else {
+            return fail("unexpected argument '" + std::string(arg) + "'");
+        }
+    }
+    return options;
+}
+
+std::optional<std::string> Options::value(std::string_view name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::nullopt : std::optional(it->second);
+}
+
+Result<std::string> Options::required(std::string_view name) const {
+    auto v = value(name);
+    if (!v) return fail("option " + std::string(name) + " is required");
+    return *v;
+}
+
+Result<std::uint64_t> Options::unsigned_value(std::string_view name, std::uint64_t fallback) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    std::uint64_t result = 0;
+    const auto [end, error] = std::from_chars(v->data(), v->data() + v->size(), result);
+    if (error != std::errc() || end != v->data() + v->size()) {
+        return fail("option " + std::string(name) + " must be a whole number, not '" + *v + "'");
+    }
+    return result;
+}
+
+Result<double> Options::number(std::string_view name, double fallback) const {
+    auto v = value(name);
+    if (!v) return fallback;
+    try {
+        std::size_t used = 0;
+        const double result = std::stod(*v, &used);
+        if (used == v->size()) return result;
+    } catch (const std::exception&) {
+    }
+    return fail("option " + std::string(name) + " must be a number, not '" + *v + "'");
+}
+
+Result<std::vector<std::int64_t>> parse_integer_list(std::string_view text) {
+    std::vector<std::int64_t> values;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const std::string_view item = text.substr(0, comma);
+        std::int64_t value = 0;
+        const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
+        if (error != std::errc() || end != item.data() + item.size() || item.empty()) {
+            return fail("'" + std::string(item) + "' is not a whole number");
+        }
+        values.push_back(value);
+        if (comma == std::string_view::npos) break;
+        text.remove_prefix(comma + 1);
+    }
+    if (values.empty()) return fail("the list is empty");
+    return values;
+}
+
+} // namespace hearth::cli

@@ -1,0 +1,62 @@
+// A loaded gpt-oss model on a compute backend, and the token sequences run on it.
+//
+//   auto model = hearth::Model::load("gpt-oss-20b-mxfp4.gguf");
+//   auto sequence = (*model)->new_sequence(4096);
+//   (*sequence)->append(ids, logits);   // logits of the last position
+//
+// Threading: a Model may be shared between threads; a Sequence is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hearth/error.h"
+
+namespace hearth {
+
+enum class BackendChoice { automatic, cpu, vulkan, cuda };
+
+// "auto", "cpu", "vulkan" or "cuda".
+Result<BackendChoice> parse_backend_choice(std::string_view name);
+
+struct ModelOptions {
+    BackendChoice backend = BackendChoice::automatic;
+    unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
+};
+
+// One sequence's KV cache on the model's backend.
+class Sequence {
+  public:
+    virtual ~Sequence() = default;
+    virtual std::uint32_t length() const = 0;
+    virtual std::uint32_t capacity() const = 0;
+    // Runs `tokens` after the ones already held; writes the last position's logits into `logits`
+    // (vocab_size() floats, or empty to skip them).
+    virtual Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) = 0;
+    // Forgets positions >= keep; returns how many positions remain usable (possibly fewer).
+    virtual std::uint32_t truncate(std::uint32_t keep) = 0;
+};
+
+class Model {
+  public:
+    // Opens and validates the file or folder, then prepares the backend. Errors name the file and
+    // the problem, or say why the requested backend cannot be used.
+    static Result<std::shared_ptr<Model>> load(const std::filesystem::path& path,
+                                               const ModelOptions& options = {});
+    virtual ~Model() = default;
+
+    virtual std::string_view backend_name() const = 0;
+    virtual std::uint32_t vocab_size() const = 0;
+    virtual std::uint32_t context_length() const = 0;
+    virtual Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) = 0;
+
+    // Bytes of weights and KV cache one decoded token reads at `context` positions (the experts
+    // a token uses, not all of them): the numerator of the memory-bandwidth limit.
+    virtual std::uint64_t bytes_read_per_token(std::uint32_t context) const = 0;
+};
+
+} // namespace hearth

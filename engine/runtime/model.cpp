@@ -1,0 +1,74 @@
+#include "hearth/model.h"
+
+#include "backend/cpu/cpu_backend.h"
+#include "model/model_files.h"
+#include "traffic.h"
+
+namespace hearth {
+namespace {
+
+class BackendSequence final : public Sequence {
+  public:
+    explicit BackendSequence(std::unique_ptr<BackendContext> context)
+        : context_(std::move(context)) {}
+    std::uint32_t length() const override { return context_->length(); }
+    std::uint32_t capacity() const override { return context_->capacity(); }
+    Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override {
+        return context_->append(tokens, logits);
+    }
+    std::uint32_t truncate(std::uint32_t keep) override { return context_->truncate(keep); }
+
+  private:
+    std::unique_ptr<BackendContext> context_;
+};
+
+class LoadedModel final : public Model {
+  public:
+    LoadedModel(std::shared_ptr<const model::ModelFiles> files, std::unique_ptr<Backend> backend)
+        : files_(std::move(files)), backend_(std::move(backend)) {}
+
+    std::string_view backend_name() const override { return backend_->name(); }
+    std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
+    std::uint32_t context_length() const override { return files_->config.context_length; }
+    Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) override {
+        auto context = backend_->create_context(max_tokens);
+        if (!context) return std::unexpected(context.error());
+        return std::make_unique<BackendSequence>(std::move(*context));
+    }
+    std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
+        return model::bytes_read_per_token(*files_, context);
+    }
+
+  private:
+    std::shared_ptr<const model::ModelFiles> files_;
+    std::unique_ptr<Backend> backend_;
+};
+
+} // namespace
+
+Result<BackendChoice> parse_backend_choice(std::string_view name) {
+    if (name == "auto") return BackendChoice::automatic;
+    if (name == "cpu") return BackendChoice::cpu;
+    if (name == "vulkan") return BackendChoice::vulkan;
+    if (name == "cuda") return BackendChoice::cuda;
+    return fail("Unknown backend '" + std::string(name) + "' (use auto, cpu, vulkan or cuda)");
+}
+
+Result<std::shared_ptr<Model>> Model::load(const std::filesystem::path& path,
+                                           const ModelOptions& options) {
+    // The GPU backends are not written yet: asking for one by name is an error that says so, and
+    // automatic selection takes the CPU.
+    if (options.backend == BackendChoice::vulkan || options.backend == BackendChoice::cuda) {
+        return fail(std::string("The ") +
+                    (options.backend == BackendChoice::vulkan ? "Vulkan" : "CUDA") +
+                    " backend cannot run models yet; use --backend cpu");
+    }
+    auto files = model::open_model_files(path);
+    if (!files) return std::unexpected(files.error());
+    auto shared = std::make_shared<const model::ModelFiles>(std::move(*files));
+    auto backend = cpu::create_cpu_backend(shared, {.threads = options.threads});
+    if (!backend) return std::unexpected(backend.error());
+    return std::make_shared<LoadedModel>(std::move(shared), std::move(*backend));
+}
+
+} // namespace hearth
