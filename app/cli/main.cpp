@@ -6,6 +6,8 @@
 
 #include "devices_command.h"
 #include "hearth/build_info.h"
+#include "render_command.h"
+#include "tokenize_command.h"
 
 namespace {
 
@@ -13,6 +15,8 @@ constexpr const char* usage = "Usage: hearth-cli <command> [options]\n"
                               "\n"
                               "Commands:\n"
                               "  devices      list the GPUs Hearth can use and their features\n"
+                              "  tokenize     print the token ids of a text\n"
+                              "  render       print the prompt a conversation file becomes\n"
                               "\n"
                               "Options:\n"
                               "  --version    print version, build type and compiled-in backends\n"
@@ -37,6 +41,8 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     if (command == "devices") return hearth::cli::run_devices_command(rest);
+    if (command == "tokenize") return hearth::cli::run_tokenize_command(rest);
+    if (command == "render") return hearth::cli::run_render_command(rest);
     std::fprintf(stderr, "hearth-cli: unknown command '%.*s'\n\n%s",
                  static_cast<int>(command.size()), command.data(), usage);
     return 2;
