@@ -1,6 +1,9 @@
 #include "cli_options.h"
 
 #include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 namespace hearth::cli {
 
@@ -13,9 +16,13 @@ Result<Options> Options::parse(std::span<const std::string_view> args,
         const std::string_view arg = args[i];
         if (valued.contains(arg)) {
             if (i + 1 == args.size()) return fail("option " + std::string(arg) + " needs a value");
-            options.values_[std::string(arg)] = std::string(args[++i]);
+            if (!options.values_.emplace(std::string(arg), std::string(args[++i])).second) {
+                return fail("option " + std::string(arg) + " is given twice");
+            }
         } else if (flags.contains(arg)) {
-            options.flags_.insert(std::string(arg));
+            if (!options.flags_.insert(std::string(arg)).second) {
+                return fail("option " + std::string(arg) + " is given twice");
+            }
         } else if (!arg.starts_with("--") && options.positional_.size() < max_positional) {
             options.positional_.emplace_back(arg);
         } else {
@@ -75,6 +82,26 @@ Result<std::vector<std::int64_t>> parse_integer_list(std::string_view text) {
     }
     if (values.empty()) return fail("the list is empty");
     return values;
+}
+
+Result<std::string> read_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return fail("Cannot open " + path + ".");
+    std::ostringstream bytes;
+    bytes << file.rdbuf();
+    if (file.bad()) return fail("Cannot read " + path + ".");
+    return bytes.str();
+}
+
+int report_error(std::string_view command, const Error& error) {
+    std::string line = "hearth-cli " + std::string(command) + ": " + error.message;
+    if (!error.detail.empty()) line += " (" + error.detail + ")";
+    // One line, whatever the detail holds.
+    for (char& c : line) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
+    return 1;
 }
 
 } // namespace hearth::cli

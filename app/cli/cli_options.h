@@ -16,7 +16,7 @@ namespace hearth::cli {
 class Options {
   public:
     // `valued` options take the next argument; `flags` take none; anything else is an error, as
-    // are positional arguments beyond `max_positional`.
+    // are a repeated option and positional arguments beyond `max_positional`.
     static Result<Options> parse(std::span<const std::string_view> args,
                                  const std::set<std::string_view>& valued,
                                  const std::set<std::string_view>& flags,
@@ -36,6 +36,12 @@ class Options {
     std::set<std::string> flags_;
     std::vector<std::string> positional_;
 };
+
+// The whole file as bytes.
+Result<std::string> read_file(const std::string& path);
+
+// Prints "hearth-cli COMMAND: message (detail)" on one line of stderr and returns exit status 1.
+int report_error(std::string_view command, const Error& error);
 
 // "1,2,3" -> {1, 2, 3}
 Result<std::vector<std::int64_t>> parse_integer_list(std::string_view text);

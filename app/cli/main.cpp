@@ -8,6 +8,8 @@
 #include "hearth/build_info.h"
 #include "inspect_command.h"
 #include "logits_command.h"
+#include "render_command.h"
+#include "tokenize_command.h"
 
 namespace {
 
@@ -20,6 +22,11 @@ constexpr const char* usage =
     "                       describe a .gguf file or Hugging Face folder\n"
     "  logits --model MODEL --ids 1,2,3 [--backend B] [--threads N] [--top K] [--json]\n"
     "                       logits of the last position\n"
+    "  render --model MODEL --conversation FILE.json [--reasoning low|medium|high]\n"
+    "         [--date YYYY-MM-DD] [--json]\n"
+    "                       print the prompt a conversation file becomes\n"
+    "  tokenize --model MODEL (--text T | --text-file F) [--json] [--special] [--bench]\n"
+    "                       print the token ids of a text\n"
     "\n"
     "Options:\n"
     "  --version            print version, build type and backends\n"
@@ -46,6 +53,8 @@ int main(int argc, char* argv[]) {
     if (command == "devices") return hearth::cli::run_devices_command(rest);
     if (command == "inspect") return hearth::cli::run_inspect_command(rest);
     if (command == "logits") return hearth::cli::run_logits_command(rest);
+    if (command == "render") return hearth::cli::run_render_command(rest);
+    if (command == "tokenize") return hearth::cli::run_tokenize_command(rest);
     std::fprintf(stderr, "hearth-cli: unknown command '%.*s'\n\n%s",
                  static_cast<int>(command.size()), command.data(), usage);
     return 2;

@@ -23,20 +23,36 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
     const RowKernels& kernels = row_kernels(format_);
     const std::size_t cols = matrix_.cols;
     const float* bias = bias_.empty() ? nullptr : bias_.data() + stack * rows_;
-    pool.parallel_for(rows_, [&](std::size_t begin, std::size_t end) {
-        thread_local std::vector<float> decoded;
-        for (std::size_t j = begin; j < end; ++j) {
-            const RowView row = row_view(matrix_, stack, map_.physical(j));
-            const float b = bias ? bias[j] : 0.0f;
-            if (count == 1) {
-                y[j] = kernels.dot(row, x, cols) + b;
-                continue;
+    auto row = [&](std::size_t j) { return row_view(matrix_, stack, map_.physical(j)); };
+    if (count == 1) {
+        pool.parallel_for(rows_, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t j = begin; j < end; ++j) {
+                y[j] = kernels.dot(row(j), x, cols) + (bias ? bias[j] : 0.0f);
             }
-            // Decode the row once and reuse it, from L1, for every token of the batch.
-            decoded.resize(cols);
-            kernels.decode(row, decoded.data(), cols);
+        });
+        return;
+    }
+    // Batched: decode four rows at a time and run them against every token, so each token's
+    // activations are loaded once per four rows and each row is decoded once per batch.
+    const std::size_t groups = (rows_ + 3) / 4;
+    pool.parallel_for(groups, [&](std::size_t begin, std::size_t end) {
+        thread_local std::vector<float> decoded;
+        decoded.resize(4 * cols);
+        for (std::size_t g = begin; g < end; ++g) {
+            const std::size_t first = g * 4, n_rows = std::min<std::size_t>(4, rows_ - first);
+            const float* rows[4];
+            for (std::size_t r = 0; r < 4; ++r) {
+                // A short last group repeats its last row; the extra results are not stored.
+                const std::size_t j = first + std::min(r, n_rows - 1);
+                kernels.decode(row(j), decoded.data() + r * cols, cols);
+                rows[r] = decoded.data() + r * cols;
+            }
             for (std::size_t t = 0; t < count; ++t) {
-                y[t * rows_ + j] = dot_f32(decoded.data(), x + t * cols, cols) + b;
+                float out[4];
+                dot4_f32(rows, x + t * cols, cols, out);
+                for (std::size_t r = 0; r < n_rows; ++r) {
+                    y[t * rows_ + first + r] = out[r] + (bias ? bias[first + r] : 0.0f);
+                }
             }
         }
     });

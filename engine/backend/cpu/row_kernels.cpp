@@ -23,9 +23,9 @@ const RowKernels avx2_kernels[] = {
     {avx2::dot_row_f32, portable::decode_f32},
     {portable::dot_f16, portable::decode_f16},
     {avx2::dot_bf16, portable::decode_bf16},
-    {avx2::dot_q8_0, portable::decode_q8_0},
-    {avx2::dot_mxfp4_gguf, portable::decode_mxfp4_gguf},
-    {avx2::dot_mxfp4_checkpoint, portable::decode_mxfp4_checkpoint},
+    {avx2::dot_q8_0, avx2::decode_q8_0},
+    {avx2::dot_mxfp4_gguf, avx2::decode_mxfp4_gguf},
+    {avx2::dot_mxfp4_checkpoint, avx2::decode_mxfp4_checkpoint},
 };
 
 bool use_avx2() {
@@ -67,6 +67,10 @@ const RowKernels& portable_row_kernels(RowFormat format) {
 
 float dot_f32(const float* a, const float* b, std::size_t n) {
     return use_avx2() ? avx2::dot_f32(a, b, n) : portable::dot_f32(a, b, n);
+}
+
+void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
+    use_avx2() ? avx2::dot4_f32(rows, x, n, out) : portable::dot4_f32(rows, x, n, out);
 }
 
 } // namespace hearth::cpu

@@ -33,5 +33,7 @@ const RowKernels& portable_row_kernels(RowFormat format);
 
 // n-element f32 dot product, SIMD when available.
 float dot_f32(const float* a, const float* b, std::size_t n);
+// Four rows against one vector at once, so x is loaded once for all four (batched prefill).
+void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]);
 
 } // namespace hearth::cpu

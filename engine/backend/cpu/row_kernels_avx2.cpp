@@ -69,6 +69,44 @@ HEARTH_AVX2 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
     return horizontal_sum(acc);
 }
 
+// Writes 32 int8 values times d as floats.
+HEARTH_AVX2 void store32_i8(__m128i first16, __m128i last16, float d, float* out) {
+    const __m256 scale = _mm256_set1_ps(d);
+    const __m128i parts[4] = {first16, _mm_srli_si128(first16, 8), last16, _mm_srli_si128(last16, 8)};
+    for (int i = 0; i < 4; ++i) {
+        _mm256_storeu_ps(out + 8 * i,
+                         _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(parts[i]))));
+    }
+}
+
+template <typename Unpack>
+HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride, const std::byte* scales,
+                              std::size_t scale_stride, float* out, std::size_t n, Unpack unpack) {
+    const auto& scale = half_scales();
+    const __m128i table = e2m1_times_two();
+    const __m128i low_mask = _mm_set1_epi8(0x0F);
+    for (std::size_t b = 0; b < n / 32; ++b) {
+        const __m128i bytes =
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + b * code_stride));
+        const __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(bytes, low_mask));
+        const __m128i high =
+            _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask));
+        __m128i first, last;
+        unpack(low, high, first, last);
+        store32_i8(first, last, scale[static_cast<std::uint8_t>(scales[b * scale_stride])], out + b * 32);
+    }
+}
+
+HEARTH_AVX2 void unpack_split_halves(__m128i low, __m128i high, __m128i& first, __m128i& last) {
+    first = low;
+    last = high;
+}
+
+HEARTH_AVX2 void unpack_linear_pairs(__m128i low, __m128i high, __m128i& first, __m128i& last) {
+    first = _mm_unpacklo_epi8(low, high);
+    last = _mm_unpackhi_epi8(low, high);
+}
+
 } // namespace
 
 bool supported() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
@@ -121,22 +159,47 @@ HEARTH_AVX2 float dot_q8_0(RowView row, const float* x, std::size_t n) {
     return horizontal_sum(acc);
 }
 
+// GGUF: low nibbles are elements 0-15, high nibbles 16-31; the scale byte precedes the codes.
 HEARTH_AVX2 float dot_mxfp4_gguf(RowView row, const float* x, std::size_t n) {
-    // Low nibbles are elements 0-15, high nibbles 16-31; the scale byte precedes the codes.
-    return dot_mxfp4(row.data + 1, 17, row.data, 17, x, n,
-                     [](__m128i low, __m128i high, __m128i& first, __m128i& last) {
-                         first = low;
-                         last = high;
-                     });
+    return dot_mxfp4(row.data + 1, 17, row.data, 17, x, n, unpack_split_halves);
 }
 
+HEARTH_AVX2 void decode_mxfp4_gguf(RowView row, float* out, std::size_t n) {
+    decode_mxfp4(row.data + 1, 17, row.data, 17, out, n, unpack_split_halves);
+}
+
+// Checkpoint: byte j holds elements 2j (low nibble) and 2j+1 (high nibble).
 HEARTH_AVX2 float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n) {
-    // Byte j holds elements 2j (low nibble) and 2j+1 (high nibble): interleave them back.
-    return dot_mxfp4(row.data, 16, row.scales, 1, x, n,
-                     [](__m128i low, __m128i high, __m128i& first, __m128i& last) {
-                         first = _mm_unpacklo_epi8(low, high);
-                         last = _mm_unpackhi_epi8(low, high);
-                     });
+    return dot_mxfp4(row.data, 16, row.scales, 1, x, n, unpack_linear_pairs);
+}
+
+HEARTH_AVX2 void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n) {
+    decode_mxfp4(row.data, 16, row.scales, 1, out, n, unpack_linear_pairs);
+}
+
+HEARTH_AVX2 void decode_q8_0(RowView row, float* out, std::size_t n) {
+    for (std::size_t b = 0; b < n / 32; ++b) {
+        const std::byte* block = row.data + b * 34;
+        std::uint16_t d_bits;
+        std::memcpy(&d_bits, block, 2);
+        store32_i8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 2)),
+                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 18)),
+                   model::f16_to_float(d_bits), out + b * 32);
+    }
+}
+
+HEARTH_AVX2 void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
+                     _mm256_setzero_ps()};
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        for (int r = 0; r < 4; ++r) acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(rows[r] + i), v, acc[r]);
+    }
+    for (int r = 0; r < 4; ++r) {
+        out[r] = horizontal_sum(acc[r]);
+        for (std::size_t j = i; j < n; ++j) out[r] += rows[r][j] * x[j];
+    }
 }
 
 } // namespace hearth::cpu::avx2

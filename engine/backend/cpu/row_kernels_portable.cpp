@@ -75,6 +75,10 @@ float dot_by_blocks(RowView row, const float* x, std::size_t n) {
     return sum;
 }
 
+void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
+    for (int r = 0; r < 4; ++r) out[r] = dot_f32(rows[r], x, n);
+}
+
 float dot_row_f32(RowView row, const float* x, std::size_t n) {
     return dot_f32(reinterpret_cast<const float*>(row.data), x, n);
 }

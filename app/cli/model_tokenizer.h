@@ -1,0 +1,14 @@
+// The tokenizer of the model a command names with --model.
+#pragma once
+
+#include <string>
+
+#include "hearth/tokenizer.h"
+
+namespace hearth::cli {
+
+// MODEL is a tokenizer.json file or a Hugging Face model folder holding one. GGUF files are
+// refused until the GGUF reader fills a TokenizerVocabulary (Tokenizer::from_vocabulary).
+Result<Tokenizer> load_model_tokenizer(const std::string& model);
+
+} // namespace hearth::cli
