@@ -28,13 +28,19 @@ class PromptParts {
     }
     // <|start|>{author}[<|channel|>{channel}]<|message|>{content}{terminator}, where the author
     // part may name a recipient (" to=...") and the channel part a content type.
+    // `constrain` is the content type of a tool call ("json"), written after <|constrain|>.
     void message(std::string_view author, std::string_view channel, std::string_view content,
-                 std::string_view terminator) {
+                 std::string_view terminator, std::string_view constrain = {}) {
         special("<|start|>");
         text(author);
         if (!channel.empty()) {
             special("<|channel|>");
             text(channel);
+        }
+        if (!constrain.empty()) {
+            text(" ");
+            special("<|constrain|>");
+            text(constrain);
         }
         special("<|message|>");
         text(content);
@@ -71,11 +77,14 @@ std::string system_message(const Conversation& conversation) {
 Result<void> render_developer_message(const std::string& instructions,
                                       std::span<const FunctionTool> tools, PromptParts& parts) {
     if (instructions.empty() && tools.empty()) return {};
+    // As OpenAI's Harmony renderer writes it (spec section 8.7): no blank line after the
+    // instructions unless tools follow.
     std::string text;
-    if (!instructions.empty()) text = "# Instructions\n\n" + instructions + "\n\n";
+    if (!instructions.empty()) text = "# Instructions\n\n" + instructions;
     if (!tools.empty()) {
         auto functions = render_function_namespace(tools);
         if (!functions) return std::unexpected(functions.error());
+        if (!text.empty()) text += "\n\n";
         text += "# Tools\n\n" + *functions;
     }
     parts.message("developer", "", text, "<|end|>");
@@ -153,8 +162,10 @@ Result<std::vector<PromptPart>> render_parts(const Conversation& conversation) {
                 parts.message("assistant", "analysis", reasoning, "<|end|>");
             }
             const ToolCall& call = *message.tool_call;
-            parts.message("assistant to=functions." + call.name, "commentary " + call.content_type,
-                          rendered_arguments(call.arguments), "<|call|>");
+            // "<|constrain|>json" as the Harmony renderer and the model's training write it; the
+            // chat template's plain " json" is the one deliberate difference (spec 8.7).
+            parts.message("assistant to=functions." + call.name, "commentary",
+                          rendered_arguments(call.arguments), "<|call|>", call.content_type);
             last_tool_call = call.name;
             break;
         }

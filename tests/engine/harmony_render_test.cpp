@@ -69,7 +69,7 @@ TEST(HarmonyRender, KeepsReasoningInsideAnUnfinishedToolLoop) {
     EXPECT_TRUE(render(conversation)
                     .ends_with("<|start|>assistant<|channel|>analysis<|message|>Look it up.<|end|>"
                                "<|start|>assistant to=functions.get_weather<|channel|>commentary "
-                               "json<|message|>{\"city\": \"Oslo\"}<|call|>"
+                               "<|constrain|>json<|message|>{\"city\": \"Oslo\"}<|call|>"
                                "<|start|>functions.get_weather to=assistant<|channel|>commentary"
                                "<|message|>\"rain\"<|end|><|start|>assistant"));
 }

@@ -21,6 +21,31 @@ std::string read_file(const fs::path& path) {
     return text.str();
 }
 
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+}
+
+// The two documented differences between the chat template and the Harmony renderer Hearth
+// follows (shared/docs/gpt-oss-model.md section 8.7), applied to the template's text: tool calls
+// carry <|constrain|>json, and developer instructions end without a blank line when no tools
+// follow. Nothing else may differ.
+std::string as_harmony_renders_it(std::string text) {
+    replace_all(text, "<|channel|>commentary json<|message|>",
+                "<|channel|>commentary <|constrain|>json<|message|>");
+    const std::string developer = "<|start|>developer<|message|>";
+    const auto start = text.find(developer);
+    if (start != std::string::npos) {
+        const auto end = text.find("<|end|>", start);
+        const auto body = text.substr(start, end - start);
+        if (body.find("# Tools") == std::string::npos && body.ends_with("\n\n")) {
+            text.erase(end - 2, 2);
+        }
+    }
+    return text;
+}
+
 class TemplateGolden : public testing::TestWithParam<std::string> {
   protected:
     fs::path base() const { return fs::path(HEARTH_HARMONY_CONVERSATIONS) / GetParam(); }
@@ -31,10 +56,10 @@ class TemplateGolden : public testing::TestWithParam<std::string> {
         loaded->current_date = "2025-06-28";
         return *loaded;
     }
-    std::string expected_text() const { return read_file(base().concat(".txt")); }
+    std::string expected_text() const { return as_harmony_renders_it(read_file(base().concat(".txt"))); }
 };
 
-TEST_P(TemplateGolden, RenderedTextEqualsTheChatTemplateByteForByte) {
+TEST_P(TemplateGolden, RenderedTextEqualsTheChatTemplateUpToTheTwoDocumentedDifferences) {
     const auto text = hearth::harmony::render_prompt_text(conversation());
     ASSERT_TRUE(text.has_value()) << text.error().detail;
     EXPECT_EQ(*text, expected_text());
