@@ -4,11 +4,13 @@
 #include <string_view>
 #include <vector>
 
+#include "chat_command.h"
 #include "devices_command.h"
 #include "hearth/build_info.h"
 #include "inspect_command.h"
 #include "logits_command.h"
 #include "render_command.h"
+#include "run_command.h"
 #include "tokenize_command.h"
 
 namespace {
@@ -17,6 +19,13 @@ constexpr const char* usage =
     "Usage: hearth-cli <command> [options]\n"
     "\n"
     "Commands:\n"
+    "  run --model MODEL --prompt TEXT [options]\n"
+    "                       answer one prompt: the answer on stdout, reasoning on stderr\n"
+    "  chat --model MODEL [options]\n"
+    "                       chat in the terminal (Ctrl+C stops an answer, /reset, /exit)\n"
+    "      options: --reasoning low|medium|high  --max-tokens N  --temperature T  --top-p P\n"
+    "               --top-k K  --min-p P  --seed S  --context N  --system TEXT\n"
+    "               --backend auto|cpu|vulkan|cuda  --threads N\n"
     "  devices              list the GPUs Hearth can use and their features\n"
     "  inspect MODEL [--json]\n"
     "                       describe a .gguf file or Hugging Face folder\n"
@@ -54,6 +63,8 @@ int main(int argc, char* argv[]) {
     if (command == "inspect") return hearth::cli::run_inspect_command(rest);
     if (command == "logits") return hearth::cli::run_logits_command(rest);
     if (command == "render") return hearth::cli::run_render_command(rest);
+    if (command == "run") return hearth::cli::run_run_command(rest);
+    if (command == "chat") return hearth::cli::run_chat_command(rest);
     if (command == "tokenize") return hearth::cli::run_tokenize_command(rest);
     std::fprintf(stderr, "hearth-cli: unknown command '%.*s'\n\n%s",
                  static_cast<int>(command.size()), command.data(), usage);

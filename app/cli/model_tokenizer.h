@@ -7,8 +7,7 @@
 
 namespace hearth::cli {
 
-// MODEL is a tokenizer.json file or a Hugging Face model folder holding one. GGUF files are
-// refused until the GGUF reader fills a TokenizerVocabulary (Tokenizer::from_vocabulary).
+// MODEL is a .gguf file, a tokenizer.json file, or a Hugging Face model folder holding one.
 Result<Tokenizer> load_model_tokenizer(const std::string& model);
 
 } // namespace hearth::cli

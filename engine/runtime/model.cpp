@@ -1,6 +1,7 @@
 #include "hearth/model.h"
 
 #include "backend/cpu/cpu_backend.h"
+#include "model/gguf_tokenizer.h"
 #include "model/model_files.h"
 #include "traffic.h"
 
@@ -24,10 +25,13 @@ class BackendSequence final : public Sequence {
 
 class LoadedModel final : public Model {
   public:
-    LoadedModel(std::shared_ptr<const model::ModelFiles> files, std::unique_ptr<Backend> backend)
-        : files_(std::move(files)), backend_(std::move(backend)) {}
+    LoadedModel(std::shared_ptr<const model::ModelFiles> files, Tokenizer tokenizer,
+                std::unique_ptr<Backend> backend)
+        : files_(std::move(files)), tokenizer_(std::move(tokenizer)), backend_(std::move(backend)) {
+    }
 
     std::string_view backend_name() const override { return backend_->name(); }
+    const Tokenizer& tokenizer() const override { return tokenizer_; }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     std::uint32_t context_length() const override { return files_->config.context_length; }
     Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) override {
@@ -41,6 +45,7 @@ class LoadedModel final : public Model {
 
   private:
     std::shared_ptr<const model::ModelFiles> files_;
+    Tokenizer tokenizer_;
     std::unique_ptr<Backend> backend_;
 };
 
@@ -65,10 +70,13 @@ Result<std::shared_ptr<Model>> Model::load(const std::filesystem::path& path,
     }
     auto files = model::open_model_files(path);
     if (!files) return std::unexpected(files.error());
+    auto tokenizer = model::tokenizer_of(*files);
+    if (!tokenizer) return std::unexpected(tokenizer.error());
     auto shared = std::make_shared<const model::ModelFiles>(std::move(*files));
     auto backend = cpu::create_cpu_backend(shared, {.threads = options.threads});
     if (!backend) return std::unexpected(backend.error());
-    return std::make_shared<LoadedModel>(std::move(shared), std::move(*backend));
+    return std::make_shared<LoadedModel>(std::move(shared), std::move(*tokenizer),
+                                         std::move(*backend));
 }
 
 } // namespace hearth

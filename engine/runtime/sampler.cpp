@@ -1,8 +1,8 @@
-#include "sampler.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "hearth/sampling.h"
 
 namespace hearth {
 namespace {

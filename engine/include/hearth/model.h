@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "hearth/error.h"
+#include "hearth/tokenizer.h"
 
 namespace hearth {
 
@@ -50,6 +51,8 @@ class Model {
     virtual ~Model() = default;
 
     virtual std::string_view backend_name() const = 0;
+    // The model's own tokenizer (from the GGUF metadata or the folder's tokenizer.json).
+    virtual const Tokenizer& tokenizer() const = 0;
     virtual std::uint32_t vocab_size() const = 0;
     virtual std::uint32_t context_length() const = 0;
     virtual Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) = 0;

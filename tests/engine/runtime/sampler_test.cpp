@@ -4,7 +4,7 @@
 #include <limits>
 #include <map>
 
-#include "runtime/sampler.h"
+#include "hearth/sampling.h"
 
 namespace {
 

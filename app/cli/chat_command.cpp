@@ -1,0 +1,59 @@
+#include "chat_command.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "generation_setup.h"
+
+namespace hearth::cli {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_interrupt(int) { stop_requested.store(true); }
+
+} // namespace
+
+int run_chat_command(std::span<const std::string_view> args) {
+    auto options = Options::parse(args, generation_option_names(), {});
+    if (!options) return report_error("chat", options.error());
+    auto setup = setup_generation(*options);
+    if (!setup) return report_error("chat", setup.error());
+    auto session = ChatSession::create(setup->model, setup->context_tokens);
+    if (!session) return report_error("chat", session.error());
+    std::signal(SIGINT, on_interrupt);
+
+    auto conversation = new_conversation(*setup);
+    std::fprintf(stderr, "Chatting with %s on %.*s. /reset starts over, /exit quits.\n",
+                 std::string(*options->value("--model")).c_str(),
+                 static_cast<int>(setup->model->backend_name().size()),
+                 setup->model->backend_name().data());
+    std::string line;
+    while (true) {
+        std::fputs("> ", stderr);
+        if (!std::getline(std::cin, line) || line == "/exit") break;
+        if (line == "/reset") {
+            conversation = new_conversation(*setup);
+            continue;
+        }
+        if (line.empty()) continue;
+        conversation.messages.push_back(make_message(harmony::Role::user, line));
+        stop_requested.store(false);
+        ReplyPrinter printer;
+        auto stats =
+            session->generate(conversation, setup->options, std::ref(printer), &stop_requested);
+        if (!stats) {
+            report_error("chat", stats.error());
+            conversation.messages.pop_back();
+            continue;
+        }
+        print_stats(*stats);
+        conversation.messages.push_back(printer.message());
+    }
+    return 0;
+}
+
+} // namespace hearth::cli
