@@ -1,6 +1,8 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Hearth.Chat
+import Hearth.Settings
 
 // The application window: conversations on the left, the chat on the right.
 ApplicationWindow {
@@ -49,4 +51,7 @@ ApplicationWindow {
         sequence: "Ctrl+,"
         onActivated: settingsDialog.open()
     }
+
+    // Reopen the model used last time.
+    Component.onCompleted: if (AppSettings.modelPath.length > 0) ChatController.loadModel(AppSettings.modelPath)
 }

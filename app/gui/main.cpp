@@ -1,5 +1,6 @@
 // The Hearth desktop app: starts Qt, loads the QML shell from the Hearth module.
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
@@ -8,11 +9,13 @@
 #include <cstdio>
 #include <cstring>
 
+#include "AppSettings.h"
 #include "hearth/build_info.h"
 #include "window_screenshot.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
+Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
 
 namespace {
 
@@ -46,8 +49,16 @@ int main(int argc, char* argv[]) {
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Save a PNG of the window, then quit."),
                                   QStringLiteral("file"));
+    QCommandLineOption model(QStringLiteral("model"),
+                             QStringLiteral("Open this .gguf file or Hugging Face folder."),
+                             QStringLiteral("path"));
     parser.addOption(screenshot);
+    parser.addOption(model);
     parser.process(app);
+    // The model given here becomes the one opened last, which the window opens at start.
+    if (parser.isSet(model)) {
+        AppSettings().setModelPath(QFileInfo(parser.value(model)).absoluteFilePath());
+    }
 
     QQmlApplicationEngine engine;
     engine.load(QUrl(QStringLiteral("qrc:/qt-project.org/imports/Hearth/Main.qml")));

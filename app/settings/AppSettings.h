@@ -13,8 +13,14 @@ class AppSettings : public QObject {
     Q_PROPERTY(QString reasoningEffort READ reasoningEffort WRITE setReasoningEffort NOTIFY
                    reasoningEffortChanged)
 
+    // The model opened last (a .gguf file or a Hugging Face folder); empty before the first.
+    Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY modelPathChanged)
+
   public:
     explicit AppSettings(QObject* parent = nullptr);
+
+    QString modelPath() const;
+    void setModelPath(const QString& path);
 
     QString reasoningEffort() const;
     // Ignores anything but the three effort names, so a typo can never reach the prompt.
@@ -22,4 +28,5 @@ class AppSettings : public QObject {
 
   signals:
     void reasoningEffortChanged();
+    void modelPathChanged();
 };

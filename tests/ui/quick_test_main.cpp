@@ -1,5 +1,7 @@
 // Runs the tst_*.qml files of this folder against the Hearth QML modules.
 #include <QObject>
+#include <QQmlContext>
+#include <QQmlEngine>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h>
@@ -7,6 +9,7 @@
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
+Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
 
 class Setup : public QObject {
     Q_OBJECT
@@ -16,6 +19,12 @@ class Setup : public QObject {
     void applicationAvailable() {
         QCoreApplication::setOrganizationName(QStringLiteral("HearthTests"));
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+    }
+
+    // The tiny fixture model the chat tests load (ctest sets HEARTH_TEST_MODEL).
+    void qmlEngineAvailable(QQmlEngine* engine) {
+        engine->rootContext()->setContextProperty(QStringLiteral("testModelPath"),
+                                                  qEnvironmentVariable("HEARTH_TEST_MODEL"));
     }
 
   private:

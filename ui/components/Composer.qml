@@ -10,8 +10,11 @@ Rectangle {
 
     property alias text: input.text
     property alias input: input
+    // While an answer is being written the button stops it instead of sending.
+    property bool busy: false
 
     signal sendRequested(string text)
+    signal stopRequested()
 
     function submit() {
         const message = input.text.trim()
@@ -53,7 +56,8 @@ Rectangle {
                     const isEnter = event.key === Qt.Key_Return || event.key === Qt.Key_Enter
                     if (isEnter && !(event.modifiers & Qt.ShiftModifier)) {
                         event.accepted = true
-                        composer.submit()
+                        if (!composer.busy)
+                            composer.submit()
                     }
                 }
             }
@@ -63,10 +67,10 @@ Rectangle {
             id: sendButton
             objectName: "sendButton"
             Layout.alignment: Qt.AlignBottom
-            text: qsTr("Send")
-            enabled: input.text.trim().length > 0
+            text: composer.busy ? qsTr("Stop") : qsTr("Send")
+            enabled: composer.busy || input.text.trim().length > 0
             highlighted: true
-            onClicked: composer.submit()
+            onClicked: composer.busy ? composer.stopRequested() : composer.submit()
         }
     }
 }

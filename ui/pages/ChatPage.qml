@@ -1,23 +1,39 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Hearth
+import Hearth.Chat
 import Hearth.Settings
 
-// The chat: a header with the main menu, the conversation (empty for now) and the composer.
+// The chat: a header with the model and the main menu, the conversation, and the composer.
 Item {
     id: page
 
     property alias composer: composer
     property alias mainMenu: mainMenu
     property alias noModelNotice: noModelNotice
+    property alias messageList: messageList
 
     signal settingsRequested()
 
     function startNewConversation() {
+        ChatController.newConversation()
         composer.clear()
         noModelNotice.visible = false
         composer.input.forceActiveFocus()
+    }
+
+    function openModel(location) {
+        AppSettings.modelPath = location
+        ChatController.loadModel(location)
+    }
+
+    FileDialog {
+        id: modelDialog
+        title: qsTr("Open a gpt-oss model")
+        nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
+        onAccepted: page.openModel(selectedFile)
     }
 
     ColumnLayout {
@@ -30,15 +46,26 @@ Item {
             Layout.leftMargin: Theme.spacingLarge
 
             Label {
+                objectName: "modelStatus"
                 Layout.fillWidth: true
-                text: qsTr("New conversation")
-                color: Theme.text
+                text: ChatController.modelState === "ready"
+                      ? qsTr("%1 · %2").arg(ChatController.modelName).arg(ChatController.backendName)
+                      : ChatController.modelState === "loading" ? qsTr("Loading the model…")
+                      : ChatController.modelState === "failed" ? qsTr("The model could not be loaded: %1").arg(ChatController.modelError)
+                      : qsTr("No model loaded")
+                color: ChatController.modelState === "failed" ? Theme.accent : Theme.text
                 font.pixelSize: Theme.fontSize
                 font.bold: true
                 elide: Text.ElideRight
             }
+            Button {
+                objectName: "openModelButton"
+                text: qsTr("Open model…")
+                enabled: !ChatController.busy && ChatController.modelState !== "loading"
+                onClicked: modelDialog.open()
+            }
             Label {
-                objectName: "effortBadge"
+                objectName: "effortLabel"
                 text: qsTr("Reasoning: %1").arg(AppSettings.reasoningEffort)
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSizeSmall
@@ -73,6 +100,7 @@ Item {
 
             ColumnLayout {
                 anchors.centerIn: parent
+                visible: messageList.count === 0
                 width: Math.min(parent.width - 2 * Theme.spacingHuge, Theme.contentMaxWidth)
                 spacing: Theme.spacing
 
@@ -90,6 +118,24 @@ Item {
                     font.pixelSize: Theme.fontSize
                     wrapMode: Text.WordWrap
                     horizontalAlignment: Text.AlignHCenter
+                }
+            }
+
+            ListView {
+                id: messageList
+                objectName: "messageList"
+                anchors.fill: parent
+                anchors.leftMargin: Math.max(Theme.spacingLarge, (width - Theme.contentMaxWidth) / 2)
+                anchors.rightMargin: anchors.leftMargin
+                clip: true
+                model: ChatController.messages
+                spacing: Theme.spacing
+                // Follow the answer as it grows, unless the user scrolled up to read.
+                property bool following: true
+                onMovementEnded: following = atYEnd
+                onContentHeightChanged: if (following) positionViewAtEnd()
+                delegate: MessageDelegate {
+                    width: ListView.view.width
                 }
             }
         }
@@ -111,7 +157,9 @@ Item {
                 id: noticeText
                 anchors.fill: parent
                 anchors.margins: Theme.spacing
-                text: qsTr("No model is loaded yet, so Hearth cannot answer. Your message is kept in the box below.")
+                text: ChatController.modelState === "loading"
+                      ? qsTr("The model is still loading. Your message is kept in the box below.")
+                      : qsTr("No model is loaded yet, so Hearth cannot answer. Open a model; your message is kept in the box below.")
                 color: Theme.text
                 wrapMode: Text.WordWrap
             }
@@ -124,7 +172,17 @@ Item {
             Layout.maximumWidth: Theme.contentMaxWidth
             Layout.alignment: Qt.AlignHCenter
             Layout.margins: Theme.spacingLarge
-            onSendRequested: noModelNotice.visible = true
+            busy: ChatController.busy
+            onStopRequested: ChatController.stop()
+            onSendRequested: text => {
+                if (ChatController.send(text, AppSettings.reasoningEffort)) {
+                    noModelNotice.visible = false
+                    messageList.following = true
+                    composer.clear()
+                } else if (ChatController.modelState !== "ready") {
+                    noModelNotice.visible = true
+                }
+            }
         }
     }
 }

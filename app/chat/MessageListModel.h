@@ -1,0 +1,52 @@
+// The messages of the conversation on screen, one row each, for the chat page's ListView.
+// The last assistant row grows while its answer streams in.
+#pragma once
+
+#include <QAbstractListModel>
+#include <QElapsedTimer>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+#include <vector>
+
+class MessageListModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Owned by ChatController")
+
+  public:
+    enum Role {
+        AuthorRole = Qt::UserRole + 1, // "user" or "assistant"
+        AnswerRole,
+        ReasoningRole,
+        StatusRole,          // "streaming", "complete", "cancelled", "length", "failed"
+        EffortRole,          // reasoning effort the reply was generated with
+        ThinkingSecondsRole, // how long the reasoning took
+        ReasoningTokensRole,
+        ErrorRole,
+    };
+
+    struct Message {
+        QString author, answer, reasoning, status, effort, error;
+        double thinking_seconds = 0;
+        int reasoning_tokens = 0;
+    };
+
+    using QAbstractListModel::QAbstractListModel;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void append_user(const QString& text);
+    void begin_assistant(const QString& effort);
+    void append_text(bool reasoning, const QString& text);
+    void finish_assistant(const QString& status, const QString& error = {});
+    void clear();
+    const std::vector<Message>& messages() const { return messages_; }
+
+  private:
+    void changed_last(const QList<int>& roles);
+    std::vector<Message> messages_;
+    QElapsedTimer reasoning_clock_;
+};

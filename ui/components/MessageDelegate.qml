@@ -1,0 +1,98 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// One message: the user's words in a bubble on the right, or the model's reasoning and answer.
+Item {
+    id: delegate
+
+    required property string author
+    required property string answer
+    required property string reasoning
+    required property string status
+    required property string effort
+    required property real thinkingSeconds
+    required property int reasoningTokens
+    required property string error
+
+    readonly property bool fromUser: author === "user"
+
+    implicitHeight: column.implicitHeight + Theme.spacingLarge
+
+    ColumnLayout {
+        id: column
+        anchors.left: parent.left
+        anchors.right: parent.right
+        spacing: Theme.spacing
+
+        Rectangle {
+            visible: delegate.fromUser
+            Layout.alignment: Qt.AlignRight
+            Layout.maximumWidth: delegate.width * 0.8
+            implicitWidth: userText.implicitWidth + 2 * Theme.spacingLarge
+            implicitHeight: userText.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.border
+
+            TextEdit {
+                id: userText
+                anchors.fill: parent
+                anchors.leftMargin: Theme.spacingLarge
+                anchors.rightMargin: Theme.spacingLarge
+                anchors.topMargin: Theme.spacing
+                text: delegate.answer
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.Wrap
+                textFormat: TextEdit.PlainText
+                color: Theme.text
+                font.pixelSize: Theme.fontSize
+            }
+        }
+
+        ReasoningBlock {
+            visible: !delegate.fromUser && delegate.reasoning.length > 0
+            Layout.fillWidth: true
+            text: delegate.reasoning
+            thinking: delegate.status === "streaming" && delegate.answer.length === 0
+            seconds: delegate.thinkingSeconds
+            tokens: delegate.reasoningTokens
+        }
+
+        TextEdit {
+            objectName: "answerText"
+            visible: !delegate.fromUser
+            Layout.fillWidth: true
+            text: delegate.answer
+            readOnly: true
+            selectByMouse: true
+            wrapMode: TextEdit.Wrap
+            textFormat: TextEdit.PlainText
+            color: Theme.text
+            font.pixelSize: Theme.fontSize
+        }
+
+        RowLayout {
+            visible: !delegate.fromUser
+            spacing: Theme.spacing
+
+            Label {
+                objectName: "effortBadge"
+                text: qsTr("Reasoning: %1").arg(delegate.effort)
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+            }
+            Label {
+                visible: delegate.status !== "complete" && delegate.status !== "streaming"
+                text: delegate.status === "cancelled" ? qsTr("Stopped")
+                    : delegate.status === "length" ? qsTr("Cut off at the length limit")
+                    : delegate.status === "failed" ? qsTr("Failed: %1").arg(delegate.error)
+                    : delegate.status
+                color: Theme.accent
+                font.pixelSize: Theme.fontSizeSmall
+            }
+        }
+    }
+}
