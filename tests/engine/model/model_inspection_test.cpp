@@ -57,6 +57,30 @@ TEST(ModelInspection, RealShaped20bFileMatchesTheSpecsCounts) {
     EXPECT_EQ(m->tokenizer.source, "none");
 }
 
+// gpt-oss-120b: 36 layers, 128 experts; the spec gives 116,829,156,672 parameters, 687 tensors,
+// and ggml-org's MXFP4 file is 59.02 GiB.
+TEST(ModelInspection, RealShaped120bFileIsDescribedCorrectly) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("hearth-sparse-120b-" + std::to_string(::getpid()) + ".gguf");
+    hearth::test::TinyModelSpec spec;
+    spec.layers = 36;
+    spec.experts = 128;
+    spec.hidden = 2880;
+    spec.heads = 64;
+    spec.kv_heads = 8;
+    spec.head_dim = 64;
+    spec.expert_hidden = 2880;
+    spec.context = 131072;
+    spec.sliding_window = 128;
+    hearth::test::write_sparse_gguf(path, spec, {});
+    auto m = inspect_model(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(m.has_value()) << m.error().message;
+    EXPECT_EQ(m->parameter_count, 116'829'156'672u);
+    EXPECT_EQ(m->tensor_count, 687u);
+    EXPECT_NEAR(static_cast<double>(m->weight_bytes) / (1ull << 30), 59.02, 0.01);
+}
+
 TEST(ModelInspection, HuggingFaceTokenizerIsCountedWithoutBuildingIt) {
     auto m = inspect_model(std::filesystem::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss-hf");
     ASSERT_TRUE(m.has_value()) << m.error().message;
