@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -82,6 +83,15 @@ Result<std::vector<std::int64_t>> parse_integer_list(std::string_view text) {
     }
     if (values.empty()) return fail("the list is empty");
     return values;
+}
+
+std::string today_iso_date() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", &local);
+    return date;
 }
 
 Result<std::string> read_file(const std::string& path) {

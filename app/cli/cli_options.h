@@ -37,6 +37,9 @@ class Options {
     std::vector<std::string> positional_;
 };
 
+// Today's local date as YYYY-MM-DD (the "Current date" a prompt states).
+std::string today_iso_date();
+
 // The whole file as bytes.
 Result<std::string> read_file(const std::string& path);
 

@@ -11,15 +11,6 @@ namespace {
 constexpr const char* dim = "\x1b[2m";
 constexpr const char* normal = "\x1b[0m";
 
-std::string today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-    return text;
-}
-
 } // namespace
 
 const std::set<std::string_view>& generation_option_names() {
@@ -82,7 +73,7 @@ harmony::Message make_message(harmony::Role role, std::string content, std::stri
 harmony::Conversation new_conversation(const GenerationSetup& setup) {
     harmony::Conversation conversation;
     conversation.reasoning_effort = setup.effort;
-    conversation.current_date = today();
+    conversation.current_date = today_iso_date();
     if (!setup.developer_instructions.empty()) {
         conversation.messages.push_back(
             make_message(harmony::Role::developer, setup.developer_instructions));

@@ -21,15 +21,6 @@ constexpr const char* usage =
     "  --date       the current date the prompt states (default: today)\n"
     "  --json       print {\"text\": ..., \"ids\": [...]} instead of the text\n";
 
-std::string today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char date[16];
-    std::strftime(date, sizeof date, "%Y-%m-%d", &local);
-    return date;
-}
-
 bool is_date(const std::string& text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
     for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -54,7 +45,7 @@ int run_render_command(std::span<const std::string_view> args) {
     const auto model = options->value("--model");
     const auto conversation_file = options->value("--conversation");
     if (!model || !conversation_file) return usage_error("--model and --conversation are needed.");
-    const std::string date = options->value("--date").value_or(today());
+    const std::string date = options->value("--date").value_or(today_iso_date());
     if (!is_date(date)) return usage_error("--date must look like 2025-06-28.");
 
     const auto json_text = read_file(*conversation_file);

@@ -8,21 +8,6 @@
 namespace hearth {
 namespace {
 
-class BackendSequence final : public Sequence {
-  public:
-    explicit BackendSequence(std::unique_ptr<BackendContext> context)
-        : context_(std::move(context)) {}
-    std::uint32_t length() const override { return context_->length(); }
-    std::uint32_t capacity() const override { return context_->capacity(); }
-    Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override {
-        return context_->append(tokens, logits);
-    }
-    std::uint32_t truncate(std::uint32_t keep) override { return context_->truncate(keep); }
-
-  private:
-    std::unique_ptr<BackendContext> context_;
-};
-
 class LoadedModel final : public Model {
   public:
     LoadedModel(std::shared_ptr<const model::ModelFiles> files, Tokenizer tokenizer,
@@ -35,9 +20,7 @@ class LoadedModel final : public Model {
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     std::uint32_t context_length() const override { return files_->config.context_length; }
     Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) override {
-        auto context = backend_->create_context(max_tokens);
-        if (!context) return std::unexpected(context.error());
-        return std::make_unique<BackendSequence>(std::move(*context));
+        return backend_->create_context(max_tokens);
     }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
         return model::bytes_read_per_token(*files_, context);

@@ -9,6 +9,7 @@
 #include <string>
 #include <variant>
 
+#include "fuzz_tokenizer_fixture.h"
 #include "hearth/harmony_parser.h"
 #include "tokenizer/utf8.h"
 
@@ -16,23 +17,8 @@ namespace {
 
 using namespace hearth::harmony;
 
-const hearth::Tokenizer& gpt_oss_tokenizer() {
-    static const hearth::Tokenizer tokenizer = [] {
-        const char* path = std::getenv("HEARTH_TOKENIZER_JSON");
-#ifdef HEARTH_TOKENIZER_JSON
-        if (path == nullptr) path = HEARTH_TOKENIZER_JSON;
-#endif
-        if (path == nullptr) std::abort();
-        auto loaded = hearth::Tokenizer::from_hf_json_file(path);
-        if (!loaded) std::abort();
-        return *std::move(loaded);
-    }();
-    return tokenizer;
-}
-
-void check(bool condition) {
-    if (!condition) std::abort();
-}
+using hearth::fuzz::check;
+using hearth::fuzz::gpt_oss_tokenizer;
 
 // Specials, header words ("analysis", "final", "assistant", " to", "=", " code"), text, and an
 // id no token has.

@@ -9,28 +9,14 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_tokenizer_fixture.h"
 #include "hearth/tokenizer.h"
 #include "tokenizer/utf8.h"
 
 namespace {
 
-const hearth::Tokenizer& gpt_oss_tokenizer() {
-    static const hearth::Tokenizer tokenizer = [] {
-        const char* path = std::getenv("HEARTH_TOKENIZER_JSON");
-#ifdef HEARTH_TOKENIZER_JSON
-        if (path == nullptr) path = HEARTH_TOKENIZER_JSON;
-#endif
-        if (path == nullptr) std::abort();
-        auto loaded = hearth::Tokenizer::from_hf_json_file(path);
-        if (!loaded) std::abort();
-        return *std::move(loaded);
-    }();
-    return tokenizer;
-}
-
-void check(bool condition) {
-    if (!condition) std::abort();
-}
+using hearth::fuzz::check;
+using hearth::fuzz::gpt_oss_tokenizer;
 
 bool is_valid_utf8(const std::string& text) {
     for (std::size_t offset = 0; offset < text.size();) {

@@ -23,7 +23,7 @@ struct LayerCache {
 
 class CpuBackend;
 
-class CpuContext final : public BackendContext {
+class CpuContext final : public Sequence {
   public:
     CpuContext(CpuBackend& backend, std::uint32_t max_positions);
     std::uint32_t length() const override { return length_; }
@@ -52,7 +52,7 @@ class CpuBackend final : public Backend {
 
     std::string_view name() const override { return "cpu"; }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
-    Result<std::unique_ptr<BackendContext>> create_context(std::uint32_t max_positions) override {
+    Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (max_positions == 0 || max_positions > files_->config.context_length) {
             return fail("The context size must be between 1 and " +
                         std::to_string(files_->config.context_length) + " tokens");

@@ -29,7 +29,7 @@ struct ModelOptions {
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
 };
 
-// One sequence's KV cache on the model's backend.
+// One sequence's KV cache on the model's backend (each backend implements this).
 class Sequence {
   public:
     virtual ~Sequence() = default;

@@ -41,6 +41,22 @@ std::int32_t argmax(const std::vector<float>& logits) {
                                      logits.begin());
 }
 
+// A fresh sequence that has run `ids`, and the logits of the last one.
+struct Ran {
+    std::unique_ptr<hearth::Sequence> sequence;
+    std::vector<float> logits;
+};
+
+Ran run_prompt(hearth::Backend& backend, const std::vector<std::int32_t>& ids) {
+    Ran ran;
+    auto context = backend.create_context(512);
+    EXPECT_TRUE(context.has_value());
+    ran.sequence = std::move(*context);
+    ran.logits.resize(backend.vocab_size());
+    EXPECT_TRUE(ran.sequence->append(ids, ran.logits).has_value());
+    return ran;
+}
+
 class CpuForwardGolden : public testing::TestWithParam<std::string> {
   protected:
     void SetUp() override { backend_ = cpu_backend_for(GetParam()); }
@@ -50,11 +66,7 @@ class CpuForwardGolden : public testing::TestWithParam<std::string> {
 TEST_P(CpuForwardGolden, LastPositionLogitsMatchTheReferenceToOneIn10000) {
     for (const auto& [name, prompt] : goldens().at("prompts").items()) {
         SCOPED_TRACE(name);
-        auto context = backend_->create_context(512);
-        ASSERT_TRUE(context.has_value());
-        std::vector<float> logits(backend_->vocab_size());
-        ASSERT_TRUE((*context)->append(ids_of(prompt), logits).has_value());
-
+        const auto logits = run_prompt(*backend_, ids_of(prompt)).logits;
         const auto& top = prompt.at("top");
         double largest = 0;
         for (const auto& entry : top)
@@ -86,15 +98,12 @@ TEST_P(CpuForwardGolden, LastPositionLogitsMatchTheReferenceToOneIn10000) {
 TEST_P(CpuForwardGolden, SixtyFourGreedyTokensMatchTheReference) {
     for (const auto& [name, prompt] : goldens().at("prompts").items()) {
         SCOPED_TRACE(name);
-        auto context = backend_->create_context(512);
-        ASSERT_TRUE(context.has_value());
-        std::vector<float> logits(backend_->vocab_size());
-        ASSERT_TRUE((*context)->append(ids_of(prompt), logits).has_value());
+        auto [sequence, logits] = run_prompt(*backend_, ids_of(prompt));
         std::vector<std::int32_t> generated;
         const auto expected = prompt.at("greedy").get<std::vector<std::int32_t>>();
         while (generated.size() < expected.size()) {
             generated.push_back(argmax(logits));
-            ASSERT_TRUE((*context)->append(std::span(&generated.back(), 1), logits).has_value());
+            ASSERT_TRUE(sequence->append(std::span(&generated.back(), 1), logits).has_value());
         }
         EXPECT_EQ(generated, expected);
     }

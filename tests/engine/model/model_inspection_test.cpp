@@ -26,17 +26,7 @@ std::uint64_t bytes_of_type(const hearth::ModelInspection& m, const std::string&
 TEST(ModelInspection, RealShaped20bFileMatchesTheSpecsCounts) {
     const auto path = std::filesystem::temp_directory_path() /
                       ("hearth-sparse-20b-" + std::to_string(::getpid()) + ".gguf");
-    hearth::test::TinyModelSpec spec;
-    spec.layers = 24;
-    spec.experts = 32;
-    spec.hidden = 2880;
-    spec.heads = 64;
-    spec.kv_heads = 8;
-    spec.head_dim = 64;
-    spec.expert_hidden = 2880;
-    spec.context = 131072;
-    spec.sliding_window = 128;
-    hearth::test::write_sparse_gguf(path, spec, {});
+    hearth::test::write_sparse_gguf(path, hearth::test::real_model_shapes("20b"), {});
     auto m = inspect_model(path);
     std::filesystem::remove(path);
     ASSERT_TRUE(m.has_value()) << m.error().message;
@@ -62,17 +52,7 @@ TEST(ModelInspection, RealShaped20bFileMatchesTheSpecsCounts) {
 TEST(ModelInspection, RealShaped120bFileIsDescribedCorrectly) {
     const auto path = std::filesystem::temp_directory_path() /
                       ("hearth-sparse-120b-" + std::to_string(::getpid()) + ".gguf");
-    hearth::test::TinyModelSpec spec;
-    spec.layers = 36;
-    spec.experts = 128;
-    spec.hidden = 2880;
-    spec.heads = 64;
-    spec.kv_heads = 8;
-    spec.head_dim = 64;
-    spec.expert_hidden = 2880;
-    spec.context = 131072;
-    spec.sliding_window = 128;
-    hearth::test::write_sparse_gguf(path, spec, {});
+    hearth::test::write_sparse_gguf(path, hearth::test::real_model_shapes("120b"), {});
     auto m = inspect_model(path);
     std::filesystem::remove(path);
     ASSERT_TRUE(m.has_value()) << m.error().message;
