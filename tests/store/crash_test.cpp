@@ -4,6 +4,7 @@
 // last committed write (or, if the kill came between a commit and its report, the next one).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <map>
@@ -33,9 +34,11 @@ struct Expected {
     std::size_t thinking_bytes = 0;
 };
 
-// Starts the writer on `db`, lets it run `run_for`, kills it, and returns its complete lines.
-std::vector<std::string> run_and_kill(const std::filesystem::path& db,
-                                      std::chrono::microseconds run_for) {
+// Starts the writer on `db`, waits until it has reported `lines_first` commits and then
+// `then_wait` more, kills it, and returns its complete lines. Waiting on the reports, not on the
+// clock alone, puts the kills inside the streaming however slowly the writer starts.
+std::vector<std::string> run_and_kill(const std::filesystem::path& db, int lines_first,
+                                      std::chrono::microseconds then_wait) {
     int out[2];
     if (::pipe(out) != 0) return {};
     posix_spawn_file_actions_t actions;
@@ -54,15 +57,20 @@ std::vector<std::string> run_and_kill(const std::filesystem::path& db,
         ADD_FAILURE() << "cannot start " << program;
         return {};
     }
-    std::this_thread::sleep_for(run_for); // when to kill is the random part of the test
+    std::string text;
+    char buffer[4096];
+    while (std::count(text.begin(), text.end(), '\n') < lines_first) {
+        const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+        if (n <= 0) break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    std::this_thread::sleep_for(then_wait);
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         << "the writer ended by itself, status " << status;
 
-    std::string text;
-    char buffer[4096];
     for (ssize_t n; (n = ::read(out[0], buffer, sizeof buffer)) > 0;) {
         text.append(buffer, static_cast<std::size_t>(n));
     }
@@ -106,13 +114,16 @@ void expect_committed_prefix(const std::string& stored, const std::string& full,
 
 TEST_F(StoreCrashTest, KilledWritersLeaveAConsistentStoreWithInterruptedAnswersKept) {
     std::mt19937 random(20240501);
-    std::uniform_int_distribution<int> delay_us(0, 12'000);
+    std::uniform_int_distribution<int> lines(0, 80);
+    std::uniform_int_distribution<int> delay_us(0, 2'000);
     std::map<MessageId, Expected> expected;
     int interrupted_seen = 0;
     constexpr int kills = 40;
     for (int round = 0; round < kills; ++round) {
         SCOPED_TRACE("kill " + std::to_string(round));
-        record(run_and_kill(db_path(), std::chrono::microseconds(delay_us(random))), expected);
+        const int wait_for_lines = lines(random);
+        record(run_and_kill(db_path(), wait_for_lines, std::chrono::microseconds(delay_us(random))),
+               expected);
 
         {
             auto raw = Database::open_connection(db_path(), {}).value();
@@ -151,6 +162,8 @@ TEST_F(StoreCrashTest, KilledWritersLeaveAConsistentStoreWithInterruptedAnswersK
         ASSERT_TRUE(store->database().execute(
             "INSERT INTO message_search(message_search) VALUES('integrity-check')"));
     }
+    RecordProperty("interrupted_answers", interrupted_seen);
+    RecordProperty("messages_checked", static_cast<int>(expected.size()));
     // The kills must have landed mid-answer often enough for the test to mean something.
     EXPECT_GE(interrupted_seen, kills / 4);
     EXPECT_GE(expected.size(), 50u);
