@@ -14,7 +14,7 @@ inline constexpr const char* conversation_columns =
 
 // SELECT MESSAGE_COLUMNS FROM messages ...
 inline constexpr const char* message_columns =
-    "id, conversation_id, parent_id, role, content, thinking, tool_calls, status, error, "
+    "messages.id, conversation_id, parent_id, role, content, thinking, tool_calls, status, error, "
     "reasoning_effort, prompt_tokens, reused_prompt_tokens, generated_tokens, "
     "time_to_first_token_ms, tokens_per_second, created_ms, updated_ms";
 
