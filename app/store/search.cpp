@@ -12,6 +12,11 @@ constexpr std::string_view raw_start = "\x01";
 constexpr std::string_view raw_end = "\x02";
 constexpr int snippet_tokens = 48; // trigram "tokens": about one character each
 constexpr std::size_t like_context_bytes = 40;
+// BM25 needs every match of every word (its IDF counts them): for a word found in more messages
+// than this, the newest matches come first instead, which stops after `limit` of them. On a
+// million messages, ranking 70,000 matches takes hundreds of milliseconds, and a word that common
+// says little about which message is wanted.
+constexpr std::int64_t most_matches_ranked = 1000;
 
 std::vector<std::string> split_words(std::string_view text) {
     std::vector<std::string> words;
@@ -140,13 +145,29 @@ Result<std::vector<SearchHit>> trigram_search(Database& db, const std::vector<st
                         .snippet = with_markers(titles->column_text(2), query),
                         .rank = titles->column_double(3)});
     }
-    auto messages = db.prepare(
-        "SELECT m.id, m.conversation_id, c.title, snippet(message_search, 0, ?1, ?2, '…', ?3), "
-        "snippet(message_search, 1, ?1, ?2, '…', ?3), message_search.rank "
-        "FROM message_search JOIN messages m ON m.id = message_search.rowid "
-        "JOIN conversations c ON c.id = m.conversation_id "
-        "WHERE message_search MATCH ?4 AND (?5 OR c.archived = 0) "
-        "ORDER BY message_search.rank LIMIT ?6");
+    auto count = db.prepare("SELECT count(*) FROM (SELECT rowid FROM message_search WHERE "
+                            "message_search MATCH ? ORDER BY rowid DESC LIMIT ?)");
+    if (!count) return std::unexpected(count.error());
+    bool ranked = true;
+    for (const auto& word : words) { // each word on its own: BM25 counts each word's matches
+        count->reset();
+        if (ok = count->bind_all(match_expression({word}), most_matches_ranked + 1); !ok) {
+            return std::unexpected(ok.error());
+        }
+        auto counted = count->step();
+        if (!counted) return std::unexpected(counted.error());
+        ranked = count->column_int64(0) <= most_matches_ranked;
+        if (!ranked) break;
+    }
+    auto messages =
+        db.prepare(std::string("SELECT m.id, m.conversation_id, c.title, "
+                               "snippet(message_search, 0, ?1, ?2, '…', ?3), "
+                               "snippet(message_search, 1, ?1, ?2, '…', ?3), ") +
+                   (ranked ? "message_search.rank" : "0") +
+                   " FROM message_search JOIN messages m ON m.id = message_search.rowid "
+                   "JOIN conversations c ON c.id = m.conversation_id "
+                   "WHERE message_search MATCH ?4 AND (?5 OR c.archived = 0) ORDER BY " +
+                   (ranked ? "message_search.rank" : "message_search.rowid DESC") + " LIMIT ?6");
     if (!messages) return std::unexpected(messages.error());
     ok = messages->bind_all(raw_start, raw_end, snippet_tokens, expression, query.include_archived,
                             query.limit);

@@ -152,6 +152,23 @@ TEST_F(StoreSearchTest, TheLimitAndTheCallersMarkersAreUsed) {
     EXPECT_EQ(find({.text = "um", .limit = 4}).size(), 4u);
 }
 
+TEST_F(StoreSearchTest, AWordInMoreThanAThousandMessagesListsTheNewestFirst) {
+    auto c = store_->create_conversation({}).value();
+    std::vector<MessageId> ids;
+    for (int i = 0; i < 1001; ++i) {
+        ids.push_back(store_
+                          ->add_message(c, std::nullopt,
+                                        text_message(Role::user, "umbrella " + std::to_string(i)))
+                          .value());
+    }
+    auto hits = find({.text = "umbrella", .limit = 3});
+    ASSERT_EQ(hits.size(), 3u);
+    EXPECT_EQ(hits[0].message_id, ids[1000]);
+    EXPECT_EQ(hits[1].message_id, ids[999]);
+    EXPECT_EQ(hits[2].message_id, ids[998]);
+    EXPECT_EQ(hits[0].rank, 0);
+}
+
 TEST_F(StoreSearchTest, DeletedAndEditedTextLeavesTheIndex) {
     ASSERT_TRUE(store_->delete_conversation(weather_));
     EXPECT_TRUE(find({.text = "afternoon"}).empty());
