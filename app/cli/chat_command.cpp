@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "conversation_recorder.h"
 #include "generation_setup.h"
 
 namespace hearth::cli {
@@ -18,8 +19,14 @@ extern "C" void on_interrupt(int) { stop_requested.store(true); }
 } // namespace
 
 int run_chat_command(std::span<const std::string_view> args) {
-    auto options = Options::parse(args, generation_option_names(), {});
+    auto names = generation_option_names();
+    names.insert("--db");
+    auto options = Options::parse(args, names, {});
     if (!options) return report_error("chat", options.error());
+    // --db: one conversation per session (and per /reset), each message saved, the answer
+    // streamed into the store as it is written.
+    auto recorder = ConversationRecorder::open(*options);
+    if (!recorder) return report_error("chat", recorder.error());
     auto setup = setup_generation(*options);
     if (!setup) return report_error("chat", setup.error());
     auto session = ChatSession::create(setup->model, setup->context_tokens);
@@ -37,14 +44,28 @@ int run_chat_command(std::span<const std::string_view> args) {
         if (!std::getline(std::cin, line) || line == "/exit") break;
         if (line == "/reset") {
             conversation = new_conversation(*setup);
+            if (*recorder) (*recorder)->start_over();
             continue;
         }
         if (line.empty()) continue;
+        if (*recorder) {
+            auto ok = (*recorder)->add_user_message(*setup, line);
+            if (ok) ok = (*recorder)->begin_reply(setup->effort);
+            if (!ok) report_error("chat", ok.error());
+        }
         conversation.messages.push_back(make_message(harmony::Role::user, line));
         stop_requested.store(false);
         ReplyPrinter printer;
-        auto stats =
-            session->generate(conversation, setup->options, std::ref(printer), &stop_requested);
+        auto on_event = [&](const harmony::ParserEvent& event) {
+            printer(event);
+            if (*recorder) (*recorder)->on_event(event);
+        };
+        auto stats = session->generate(conversation, setup->options, on_event, &stop_requested);
+        if (*recorder) {
+            if (auto saved = (*recorder)->finish_reply(stats); !saved) {
+                report_error("chat", saved.error());
+            }
+        }
         if (!stats) {
             report_error("chat", stats.error());
             conversation.messages.pop_back();
