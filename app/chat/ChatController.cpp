@@ -1,6 +1,8 @@
 #include "ChatController.h"
 
 #include <QDate>
+#include <QDir>
+#include <QStandardPaths>
 #include <QUrl>
 
 #include "InferenceWorker.h"
@@ -44,7 +46,43 @@ ChatController::ChatController(QObject* parent)
         set_busy(false);
         emit answerFinished(QStringLiteral("failed"));
     });
+    connect(worker_, &InferenceWorker::historyChanged, this, [this](const QVariantList& list) {
+        history_ = list;
+        emit historyChanged();
+    });
+    connect(worker_, &InferenceWorker::historyFailed, this, [this](const QString& message) {
+        history_error_ = message;
+        emit historyChanged();
+    });
+    connect(worker_, &InferenceWorker::conversationRecorded, this, [this](qint64 id) {
+        if (id == conversation_id_) return;
+        conversation_id_ = id;
+        emit conversationChanged();
+    });
+    connect(worker_, &InferenceWorker::conversationOpened, this,
+            [this](qint64 id, const QVariantList& rows) {
+                std::vector<MessageListModel::Message> messages;
+                for (const QVariant& row : rows) {
+                    const QVariantMap m = row.toMap();
+                    MessageListModel::Message message;
+                    message.author = m.value(QStringLiteral("author")).toString();
+                    message.answer = m.value(QStringLiteral("answer")).toString();
+                    message.reasoning = m.value(QStringLiteral("reasoning")).toString();
+                    message.status = m.value(QStringLiteral("status")).toString();
+                    message.effort = m.value(QStringLiteral("effort")).toString();
+                    messages.push_back(message);
+                }
+                messages_.set_messages(std::move(messages));
+                conversation_id_ = id;
+                emit conversationChanged();
+            });
     thread_.start();
+    // The history lives in the platform's data folder (~/.local/share/Hearth/Hearth on Linux).
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(folder);
+    const QString path = folder + QStringLiteral("/conversations.db");
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, path] { worker->openHistory(path); }, Qt::QueuedConnection);
 }
 
 ChatController::~ChatController() {
@@ -88,7 +126,9 @@ bool ChatController::send(const QString& text, const QString& effort) {
     set_busy(true);
     QMetaObject::invokeMethod(
         worker_,
-        [worker = worker_, conversation, options] { worker->generate(conversation, options); },
+        [worker = worker_, id = conversation_id_, conversation, options] {
+            worker->generate(id, conversation, options);
+        },
         Qt::QueuedConnection);
     return true;
 }
@@ -100,6 +140,21 @@ void ChatController::stop() {
 void ChatController::newConversation() {
     if (busy_) return;
     messages_.clear();
+    conversation_id_ = 0;
+    emit conversationChanged();
+}
+
+void ChatController::openConversation(qint64 id) {
+    if (busy_ || id == conversation_id_) return;
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, id] { worker->openConversation(id); }, Qt::QueuedConnection);
+}
+
+void ChatController::deleteConversation(qint64 id) {
+    if (busy_) return;
+    if (id == conversation_id_) newConversation();
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, id] { worker->deleteConversation(id); }, Qt::QueuedConnection);
 }
 
 void ChatController::set_busy(bool busy) {

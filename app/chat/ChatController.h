@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 #include <atomic>
@@ -24,6 +25,12 @@ class ChatController : public QObject {
     Q_PROPERTY(QString backendName READ backendName NOTIFY modelChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // The conversation on screen in the history; 0 for a new one not saved yet.
+    Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
+    // The saved conversations for the sidebar: [{id, title, updated}], pinned then newest first.
+    Q_PROPERTY(QVariantList history READ history NOTIFY historyChanged)
+    // Why conversations cannot be saved (empty when they are).
+    Q_PROPERTY(QString historyError READ historyError NOTIFY historyChanged)
     // Generated tokens per answer, reasoning included.
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY maxTokensChanged)
 
@@ -38,6 +45,9 @@ class ChatController : public QObject {
     QString modelError() const { return model_error_; }
     bool busy() const { return busy_; }
     int maxTokens() const { return max_tokens_; }
+    qint64 conversationId() const { return conversation_id_; }
+    QVariantList history() const { return history_; }
+    QString historyError() const { return history_error_; }
     void setMaxTokens(int tokens);
 
     // A .gguf file or a Hugging Face folder, as a path or a file: URL.
@@ -48,12 +58,16 @@ class ChatController : public QObject {
     // Stops the answer being written, within one token.
     Q_INVOKABLE void stop();
     Q_INVOKABLE void newConversation();
+    Q_INVOKABLE void openConversation(qint64 id);
+    Q_INVOKABLE void deleteConversation(qint64 id);
 
   signals:
     void modelChanged();
     void busyChanged();
     void maxTokensChanged();
     void answerFinished(const QString& status);
+    void conversationChanged();
+    void historyChanged();
 
   private:
     void set_busy(bool busy);
@@ -67,4 +81,7 @@ class ChatController : public QObject {
     QString model_name_, backend_name_, model_error_;
     bool busy_ = false;
     int max_tokens_ = 4096;
+    qint64 conversation_id_ = 0;
+    QVariantList history_;
+    QString history_error_;
 };

@@ -4,10 +4,13 @@
 
 #include <QObject>
 #include <QString>
+#include <QVariantList>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
+#include "conversation_store.h"
 #include "hearth/chat_session.h"
 
 class InferenceWorker : public QObject {
@@ -16,10 +19,16 @@ class InferenceWorker : public QObject {
   public:
     explicit InferenceWorker(std::atomic<bool>& cancel) : cancel_(cancel) {}
 
-    // Both run on the worker thread (invoked through queued calls).
+    // All run on the worker thread (invoked through queued calls).
     void load(const QString& path);
-    void generate(const hearth::harmony::Conversation& conversation,
+    // Opens the conversation history; without it chats still work but are not saved.
+    void openHistory(const QString& path);
+    // Answers the conversation's last (user) message; with a history, records the exchange in
+    // conversation `id` (0: a new conversation titled after the message).
+    void generate(qint64 id, const hearth::harmony::Conversation& conversation,
                   const hearth::GenerationOptions& options);
+    void openConversation(qint64 id);
+    void deleteConversation(qint64 id);
 
   signals:
     void loaded(const QString& name, const QString& backend);
@@ -28,9 +37,22 @@ class InferenceWorker : public QObject {
     void generationFinished(const QString& endReason, int generatedTokens, double tokensPerSecond,
                             double firstTokenSeconds);
     void generationFailed(const QString& message);
+    void historyFailed(const QString& message);
+    // [{id, title, updated}] newest first (pinned first).
+    void historyChanged(const QVariantList& conversations);
+    void conversationRecorded(qint64 id);
+    // [{author, answer, reasoning, status, effort}] along the conversation's visible branch.
+    void conversationOpened(qint64 id, const QVariantList& messages);
 
   private:
+    void publish_history();
+    // Records the user's message; returns the conversation and the message to answer under.
+    std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageId>>
+    record_question(qint64 id, const hearth::harmony::Conversation& conversation);
+
     std::atomic<bool>& cancel_;
     std::shared_ptr<hearth::Model> model_;
+    std::string model_name_;
     std::unique_ptr<hearth::ChatSession> session_;
+    std::optional<hearth::store::ConversationStore> history_;
 };

@@ -87,3 +87,9 @@ void MessageListModel::changed_last(const QList<int>& roles) {
     const QModelIndex last = index(rowCount() - 1);
     emit dataChanged(last, last, roles);
 }
+
+void MessageListModel::set_messages(std::vector<Message> messages) {
+    beginResetModel();
+    messages_ = std::move(messages);
+    endResetModel();
+}

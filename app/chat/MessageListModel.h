@@ -43,6 +43,8 @@ class MessageListModel : public QAbstractListModel {
     void append_text(bool reasoning, const QString& text);
     void finish_assistant(const QString& status, const QString& error = {});
     void clear();
+    // Replaces every row (a conversation opened from the history).
+    void set_messages(std::vector<Message> messages);
     const std::vector<Message>& messages() const { return messages_; }
 
   private:

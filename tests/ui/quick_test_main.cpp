@@ -15,10 +15,12 @@ class Setup : public QObject {
     Q_OBJECT
 
   public slots:
-    // Keeps the tests' preferences out of the user's real settings.
+    // Keeps the tests' preferences and history out of the user's real ones.
     void applicationAvailable() {
         QCoreApplication::setOrganizationName(QStringLiteral("HearthTests"));
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings_dir_.path());
+        // The conversation history goes to the same private folder.
+        qputenv("XDG_DATA_HOME", settings_dir_.path().toUtf8());
     }
 
     // The tiny fixture model the chat tests load (ctest sets HEARTH_TEST_MODEL).

@@ -57,6 +57,24 @@ TestCase {
         compare(field(1, statusRole), "cancelled")
     }
 
+    function test_answers_are_saved_and_reopened_from_the_history() {
+        ChatController.maxTokens = 3
+        verify(ChatController.send("Remember this question", "high"))
+        tryCompare(ChatController, "busy", false, 60000)
+        verify(ChatController.conversationId > 0)
+        const saved = ChatController.conversationId
+        tryVerify(() => ChatController.history.some(c => c.id === saved
+                                                         && c.title === "Remember this question"))
+        ChatController.newConversation()
+        compare(rows(), 0)
+        compare(ChatController.conversationId, 0)
+        ChatController.openConversation(saved)
+        tryCompare(ChatController, "conversationId", saved)
+        compare(rows(), 2)
+        compare(field(0, Qt.UserRole + 2), "Remember this question")
+        compare(field(1, Qt.UserRole + 5), "high")
+    }
+
     function test_new_conversation_empties_the_list() {
         ChatController.maxTokens = 2
         verify(ChatController.send("Hi", "low"))

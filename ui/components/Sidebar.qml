@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
+import Hearth.Chat
 
 // The conversation list. Conversations arrive with the store (issue 6); until then it says so.
 Rectangle {
@@ -43,12 +44,21 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: 0
+            model: ChatController.history
+            delegate: ItemDelegate {
+                required property var modelData
+                width: ListView.view.width
+                text: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
+                highlighted: modelData.id === ChatController.conversationId
+                onClicked: ChatController.openConversation(modelData.id)
+            }
 
             Label {
                 anchors.fill: parent
                 visible: conversationList.count === 0
-                text: qsTr("No conversations yet.\nYour chats will be listed here.")
+                text: ChatController.historyError.length > 0
+                      ? qsTr("Conversations cannot be saved: %1").arg(ChatController.historyError)
+                      : qsTr("No conversations yet.\nYour chats will be listed here.")
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSizeSmall
                 wrapMode: Text.WordWrap
