@@ -21,7 +21,7 @@ extern "C" void on_interrupt(int) { stop_requested.store(true); }
 int run_chat_command(std::span<const std::string_view> args) {
     auto names = generation_option_names();
     names.insert("--db");
-    auto options = Options::parse(args, names, {});
+    auto options = Options::parse(args, names, {"--no-history"});
     if (!options) return report_error("chat", options.error());
     // --db: one conversation per session (and per /reset), each message saved, the answer
     // streamed into the store as it is written.

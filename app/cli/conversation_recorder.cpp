@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "history_location.h"
+
 namespace hearth::cli {
 namespace {
 
@@ -23,9 +25,13 @@ std::string title_from(std::string_view prompt) {
 } // namespace
 
 Result<std::optional<ConversationRecorder>> ConversationRecorder::open(const Options& options) {
-    const auto path = options.value("--db");
-    if (!path) return std::optional<ConversationRecorder>();
-    auto store = store::ConversationStore::open(*path);
+    if (options.flag("--no-history")) return std::optional<ConversationRecorder>();
+    // By default the desktop app's own history, so both show the same conversations.
+    const std::filesystem::path path =
+        options.value("--db").value_or(store::default_history_path().string());
+    std::error_code ignored;
+    std::filesystem::create_directories(path.parent_path(), ignored);
+    auto store = store::ConversationStore::open(path);
     if (!store) return std::unexpected(store.error());
     const std::string model = options.value("--model").value_or("");
     return std::optional<ConversationRecorder>(

@@ -9,7 +9,7 @@ int run_run_command(std::span<const std::string_view> args) {
     auto names = generation_option_names();
     names.insert("--prompt");
     names.insert("--db");
-    auto options = Options::parse(args, names, {});
+    auto options = Options::parse(args, names, {"--no-history"});
     if (!options) return report_error("run", options.error());
     auto prompt = options->required("--prompt");
     if (!prompt) return report_error("run", prompt.error());

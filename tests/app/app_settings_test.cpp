@@ -3,9 +3,11 @@
 #include <QCoreApplication>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include "AppSettings.h"
+#include "history_location.h"
 
 namespace {
 
@@ -45,6 +47,22 @@ TEST_F(AppSettingsTest, UnknownEffortNamesAreIgnored) {
 TEST_F(AppSettingsTest, ACorruptStoredValueReadsAsTheDefault) {
     QSettings().setValue("chat/reasoningEffort", "ultra");
     EXPECT_EQ(AppSettings().reasoningEffort(), "medium");
+}
+
+// hearth-cli records into the desktop app's database by default: both must name the same file.
+TEST(HistoryLocation, TheCliDefaultIsTheDatabaseTheAppOpens) {
+    QTemporaryDir data;
+    ASSERT_TRUE(data.isValid());
+    qputenv("XDG_DATA_HOME", data.path().toUtf8());
+    const QString organization = QCoreApplication::organizationName();
+    const QString application = QCoreApplication::applicationName();
+    QCoreApplication::setOrganizationName("Hearth"); // as app/gui/main.cpp sets them
+    QCoreApplication::setApplicationName("Hearth");
+    const QString app_database =
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/conversations.db";
+    QCoreApplication::setOrganizationName(organization);
+    QCoreApplication::setApplicationName(application);
+    EXPECT_EQ(app_database.toStdString(), hearth::store::default_history_path().string());
 }
 
 } // namespace
