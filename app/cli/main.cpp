@@ -7,6 +7,7 @@
 #include "chat_command.h"
 #include "devices_command.h"
 #include "hearth/build_info.h"
+#include "history_command.h"
 #include "inspect_command.h"
 #include "logits_command.h"
 #include "render_command.h"
@@ -30,6 +31,9 @@ constexpr const char* usage =
     "                          created if missing). Default: the desktop app's history,\n"
     "                          ~/.local/share/Hearth/Hearth/conversations.db\n"
     "               --no-history  record nothing\n"
+    "  history list|search QUERY|export|import FILE [--db PATH]\n"
+    "         export: [--id 1,2] [--format md|json] [--out FILE]\n"
+    "                       the saved conversations: list, full-text search, export, import\n"
     "  devices              list the GPUs Hearth can use and their features\n"
     "  inspect MODEL [--json]\n"
     "                       describe a .gguf file or Hugging Face folder\n"
@@ -64,6 +68,7 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     if (command == "devices") return hearth::cli::run_devices_command(rest);
+    if (command == "history") return hearth::cli::run_history_command(rest);
     if (command == "inspect") return hearth::cli::run_inspect_command(rest);
     if (command == "logits") return hearth::cli::run_logits_command(rest);
     if (command == "render") return hearth::cli::run_render_command(rest);
