@@ -61,6 +61,7 @@ ChatController::ChatController(QObject* parent)
     });
     connect(worker_, &InferenceWorker::conversationOpened, this,
             [this](qint64 id, const QVariantList& rows) {
+                conversation_effort_.clear();
                 std::vector<MessageListModel::Message> messages;
                 for (const QVariant& row : rows) {
                     const QVariantMap m = row.toMap();
@@ -70,6 +71,7 @@ ChatController::ChatController(QObject* parent)
                     message.reasoning = m.value(QStringLiteral("reasoning")).toString();
                     message.status = m.value(QStringLiteral("status")).toString();
                     message.effort = m.value(QStringLiteral("effort")).toString();
+                    if (!message.effort.isEmpty()) conversation_effort_ = message.effort;
                     messages.push_back(message);
                 }
                 messages_.set_messages(std::move(messages));
@@ -141,6 +143,7 @@ void ChatController::newConversation() {
     if (busy_) return;
     messages_.clear();
     conversation_id_ = 0;
+    conversation_effort_.clear();
     emit conversationChanged();
 }
 

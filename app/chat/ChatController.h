@@ -27,6 +27,9 @@ class ChatController : public QObject {
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     // The conversation on screen in the history; 0 for a new one not saved yet.
     Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
+    // The reasoning effort the conversation on screen was last answered with; empty for a new
+    // conversation (the settings' default applies).
+    Q_PROPERTY(QString conversationEffort READ conversationEffort NOTIFY conversationChanged)
     // The saved conversations for the sidebar: [{id, title, updated}], pinned then newest first.
     Q_PROPERTY(QVariantList history READ history NOTIFY historyChanged)
     // Why conversations cannot be saved (empty when they are).
@@ -46,6 +49,7 @@ class ChatController : public QObject {
     bool busy() const { return busy_; }
     int maxTokens() const { return max_tokens_; }
     qint64 conversationId() const { return conversation_id_; }
+    QString conversationEffort() const { return conversation_effort_; }
     QVariantList history() const { return history_; }
     QString historyError() const { return history_error_; }
     void setMaxTokens(int tokens);
@@ -82,6 +86,7 @@ class ChatController : public QObject {
     bool busy_ = false;
     int max_tokens_ = 4096;
     qint64 conversation_id_ = 0;
+    QString conversation_effort_;
     QVariantList history_;
     QString history_error_;
 };

@@ -1,5 +1,6 @@
 import QtQuick
 import QtTest
+import Hearth
 import Hearth.Chat
 
 // The chat flow on the tiny fixture model: load, send, stream, stop, start over. The model's
@@ -73,6 +74,26 @@ TestCase {
         compare(rows(), 2)
         compare(field(0, Qt.UserRole + 2), "Remember this question")
         compare(field(1, Qt.UserRole + 5), "high")
+        compare(ChatController.conversationEffort, "high")
+        ChatController.newConversation()
+        compare(ChatController.conversationEffort, "")
+    }
+
+    Component {
+        id: mainComponent
+        Main {}
+    }
+
+    function test_the_composer_sends_with_this_chats_effort() {
+        const window = createTemporaryObject(mainComponent, testCase)
+        const page = window.chatPage
+        page.effortSelector.currentIndex = 0 // low
+        ChatController.maxTokens = 2
+        page.composer.text = "Quick one"
+        page.composer.submit()
+        compare(page.composer.text, "", "sent, so the composer is cleared")
+        tryCompare(ChatController, "busy", false, 60000)
+        compare(field(1, Qt.UserRole + 5), "low")
     }
 
     function test_new_conversation_empties_the_list() {

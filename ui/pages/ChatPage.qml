@@ -14,6 +14,7 @@ Item {
     property alias mainMenu: mainMenu
     property alias noModelNotice: noModelNotice
     property alias messageList: messageList
+    property alias effortSelector: effortSelector
 
     signal settingsRequested()
 
@@ -65,10 +66,33 @@ Item {
                 onClicked: modelDialog.open()
             }
             Label {
-                objectName: "effortLabel"
-                text: qsTr("Reasoning: %1").arg(AppSettings.reasoningEffort)
+                text: qsTr("Reasoning")
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSizeSmall
+            }
+            // This chat's effort: the settings' default for a new chat, the last one used for a
+            // saved chat.
+            ComboBox {
+                id: effortSelector
+                objectName: "effortSelector"
+                model: ["low", "medium", "high"]
+                function reset() {
+                    const effort = ChatController.conversationEffort.length > 0
+                                 ? ChatController.conversationEffort : AppSettings.reasoningEffort
+                    currentIndex = Math.max(0, model.indexOf(effort))
+                }
+                Component.onCompleted: reset()
+                Connections {
+                    target: ChatController
+                    function onConversationChanged() { effortSelector.reset() }
+                }
+                Connections {
+                    target: AppSettings
+                    function onReasoningEffortChanged() {
+                        if (ChatController.messages.rowCount() === 0)
+                            effortSelector.reset()
+                    }
+                }
             }
             ToolButton {
                 id: menuButton
@@ -175,7 +199,7 @@ Item {
             busy: ChatController.busy
             onStopRequested: ChatController.stop()
             onSendRequested: text => {
-                if (ChatController.send(text, AppSettings.reasoningEffort)) {
+                if (ChatController.send(text, effortSelector.currentText)) {
                     noModelNotice.visible = false
                     messageList.following = true
                     composer.clear()
