@@ -35,16 +35,13 @@ ChatController::ChatController(QObject* parent)
     connect(
         worker_, &InferenceWorker::textArrived, this,
         [this](bool reasoning, const QString& text) { messages_.append_text(reasoning, text); });
-    connect(worker_, &InferenceWorker::generationFinished, this,
-            [this](const QString& reason, int, double, double) {
-                messages_.finish_assistant(reason);
-                set_busy(false);
-                emit answerFinished(reason);
-            });
+    connect(worker_, &InferenceWorker::generationFinished, this, [this](const QString& reason) {
+        messages_.finish_assistant(reason);
+        set_busy(false);
+    });
     connect(worker_, &InferenceWorker::generationFailed, this, [this](const QString& message) {
         messages_.finish_assistant(QStringLiteral("failed"), message);
         set_busy(false);
-        emit answerFinished(QStringLiteral("failed"));
     });
     connect(worker_, &InferenceWorker::historyChanged, this, [this](const QVariantList& list) {
         history_ = list;

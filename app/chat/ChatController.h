@@ -69,7 +69,6 @@ class ChatController : public QObject {
     void modelChanged();
     void busyChanged();
     void maxTokensChanged();
-    void answerFinished(const QString& status);
     void conversationChanged();
     void historyChanged();
 

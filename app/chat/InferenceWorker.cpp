@@ -85,11 +85,7 @@ void InferenceWorker::generate(qint64 id, const hearth::harmony::Conversation& c
         emit generationFailed(QString::fromStdString(stats.error().message));
         return;
     }
-    const double rate =
-        stats->generation_seconds > 0 ? stats->generated_tokens / stats->generation_seconds : 0;
-    emit generationFinished(end_reason_name(stats->end_reason),
-                            static_cast<int>(stats->generated_tokens), rate,
-                            stats->time_to_first_token_seconds);
+    emit generationFinished(end_reason_name(stats->end_reason));
 }
 
 void InferenceWorker::openHistory(const QString& path) {

@@ -34,8 +34,7 @@ class InferenceWorker : public QObject {
     void loaded(const QString& name, const QString& backend);
     void loadFailed(const QString& message);
     void textArrived(bool reasoning, const QString& text);
-    void generationFinished(const QString& endReason, int generatedTokens, double tokensPerSecond,
-                            double firstTokenSeconds);
+    void generationFinished(const QString& endReason);
     void generationFailed(const QString& message);
     void historyFailed(const QString& message);
     // [{id, title, updated}] newest first (pinned first).
