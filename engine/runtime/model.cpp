@@ -1,6 +1,7 @@
 #include "hearth/model.h"
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/vulkan/vulkan_backend.h"
 #include "model/gguf_tokenizer.h"
 #include "model/model_files.h"
 #include "traffic.h"
@@ -32,6 +33,16 @@ class LoadedModel final : public Model {
     std::unique_ptr<Backend> backend_;
 };
 
+// Vulkan when asked for, or automatically when the machine has a GPU (not a CPU driver such as
+// lavapipe); the CPU otherwise.
+Result<std::unique_ptr<Backend>> create_backend(std::shared_ptr<const model::ModelFiles> files,
+                                                const ModelOptions& options) {
+    const bool vulkan = options.backend == BackendChoice::vulkan ||
+                        (options.backend == BackendChoice::automatic && vk::has_vulkan_gpu());
+    if (vulkan) return vk::create_vulkan_backend(std::move(files));
+    return cpu::create_cpu_backend(std::move(files), {.threads = options.threads});
+}
+
 } // namespace
 
 Result<BackendChoice> parse_backend_choice(std::string_view name) {
@@ -44,19 +55,15 @@ Result<BackendChoice> parse_backend_choice(std::string_view name) {
 
 Result<std::shared_ptr<Model>> Model::load(const std::filesystem::path& path,
                                            const ModelOptions& options) {
-    // The GPU backends are not written yet: asking for one by name is an error that says so, and
-    // automatic selection takes the CPU.
-    if (options.backend == BackendChoice::vulkan || options.backend == BackendChoice::cuda) {
-        return fail(std::string("The ") +
-                    (options.backend == BackendChoice::vulkan ? "Vulkan" : "CUDA") +
-                    " backend cannot run models yet; use --backend cpu");
+    if (options.backend == BackendChoice::cuda) {
+        return fail("The CUDA backend cannot run models yet; use --backend vulkan or cpu");
     }
     auto files = model::open_model_files(path);
     if (!files) return std::unexpected(files.error());
     auto tokenizer = model::tokenizer_of(*files);
     if (!tokenizer) return std::unexpected(tokenizer.error());
     auto shared = std::make_shared<const model::ModelFiles>(std::move(*files));
-    auto backend = cpu::create_cpu_backend(shared, {.threads = options.threads});
+    auto backend = create_backend(shared, options);
     if (!backend) return std::unexpected(backend.error());
     return std::make_shared<LoadedModel>(std::move(shared), std::move(*tokenizer),
                                          std::move(*backend));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend/cache_window.h"
 #include "cpu_weights.h"
 #include "ops.h"
 #include "thread_pool.h"
@@ -110,18 +111,10 @@ Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<
 }
 
 std::uint32_t CpuContext::truncate(std::uint32_t keep) {
-    keep = std::min(keep, length_);
-    const auto& c = backend_.config();
-    // A sliding cache holds positions [length - capacity, length); position `keep` will need
-    // [keep - window + 1, keep) to still be there.
-    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
-        const auto& cache = caches_[layer];
-        const std::int64_t oldest_held = std::int64_t{length_} - cache.capacity;
-        const std::int64_t oldest_needed =
-            std::max<std::int64_t>(0, std::int64_t{keep} - c.sliding_window);
-        if (oldest_held > oldest_needed) keep = 0;
-    }
-    length_ = keep;
+    std::vector<std::uint32_t> capacities;
+    for (const auto& cache : caches_)
+        capacities.push_back(cache.capacity);
+    length_ = positions_kept(backend_.config(), capacities, length_, keep);
     return length_;
 }
 

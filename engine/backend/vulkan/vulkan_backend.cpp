@@ -1,0 +1,111 @@
+#include "vulkan_backend.h"
+
+#include <algorithm>
+
+#include "device_query.h"
+#include "vulkan_sequence.h"
+
+namespace hearth::vk {
+namespace {
+
+// The route_experts shader keeps the chosen experts in a fixed array of this size.
+constexpr std::uint32_t max_experts_per_token = 8;
+// The attention and rope shaders keep a head in registers and shared memory.
+constexpr std::uint32_t max_head_dim = 256;
+
+int preference(DeviceKind kind) {
+    switch (kind) {
+    case DeviceKind::discrete_gpu: return 4;
+    case DeviceKind::integrated_gpu: return 3;
+    case DeviceKind::virtual_gpu: return 2;
+    case DeviceKind::other: return 1;
+    case DeviceKind::cpu: return 0;
+    }
+    return 0;
+}
+
+std::optional<VulkanDeviceInfo> best_device(const std::vector<VulkanDeviceInfo>& devices) {
+    auto better = [](const VulkanDeviceInfo& a, const VulkanDeviceInfo& b) {
+        if (preference(a.kind) != preference(b.kind))
+            return preference(a.kind) < preference(b.kind);
+        return a.device_local_bytes < b.device_local_bytes;
+    };
+    auto it = std::max_element(devices.begin(), devices.end(), better);
+    if (it == devices.end()) return std::nullopt;
+    return *it;
+}
+
+std::string gib(std::uint64_t bytes) {
+    const auto tenths = (bytes * 10 + (1ull << 29)) >> 30;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " GiB";
+}
+
+class VulkanBackend final : public Backend {
+  public:
+    explicit VulkanBackend(std::unique_ptr<VulkanModel> model) : model_(std::move(model)) {}
+    std::string_view name() const override { return "vulkan"; }
+    std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
+    Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
+        const auto limit = model_->files->config.context_length;
+        if (max_positions == 0 || max_positions > limit) {
+            return fail("The context size must be between 1 and " + std::to_string(limit) +
+                        " tokens");
+        }
+        return create_vulkan_sequence(*model_, max_positions);
+    }
+
+  private:
+    std::unique_ptr<VulkanModel> model_;
+};
+
+} // namespace
+
+bool has_vulkan_gpu() {
+    auto devices = enumerate_vulkan_devices();
+    if (!devices) return false;
+    auto best = best_device(*devices);
+    return best && best->kind != DeviceKind::cpu;
+}
+
+Result<std::unique_ptr<Backend>>
+create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
+                      const VulkanOptions& options) {
+    const auto& c = files->config;
+    if (c.experts_per_token > max_experts_per_token || c.head_dim > max_head_dim ||
+        c.head_dim % 2 != 0 || c.head_count % c.kv_head_count != 0) {
+        return fail("The Vulkan backend cannot run this model's shape",
+                    "experts per token <= 8 and an even head size <= 256 are supported");
+    }
+    auto instance = VulkanInstance::create();
+    if (!instance) return std::unexpected(instance.error());
+    const auto devices = (*instance)->describe_devices();
+    std::optional<VulkanDeviceInfo> chosen;
+    if (options.device_index) {
+        if (*options.device_index < devices.size()) chosen = devices[*options.device_index];
+    } else {
+        chosen = best_device(devices);
+    }
+    if (!chosen) return fail("No Vulkan device to run the model on");
+
+    const std::uint64_t needed = device_weight_bytes(*files);
+    const std::uint64_t available =
+        chosen->device_local_budget_bytes.value_or(chosen->device_local_bytes);
+    if (needed > available) {
+        return fail("The model does not fit on " + chosen->name,
+                    "its weights need " + gib(needed) + " of GPU memory and " + gib(available) +
+                        " is available");
+    }
+
+    auto device = VulkanDevice::open(*instance, chosen->index);
+    if (!device) return std::unexpected(device.error());
+    auto weights = upload_weights(*device, *files);
+    if (!weights) return std::unexpected(weights.error());
+    auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen);
+    if (!pipelines) return std::unexpected(pipelines.error());
+    auto model = std::unique_ptr<VulkanModel>(
+        new VulkanModel{std::move(files), chosen->name, std::move(*device), std::move(*weights),
+                        std::move(*pipelines)});
+    return std::make_unique<VulkanBackend>(std::move(model));
+}
+
+} // namespace hearth::vk
