@@ -18,6 +18,9 @@ Item {
 
     readonly property bool fromUser: author === "user"
 
+    // A link in the answer was clicked; the page asks before anything opens it.
+    signal linkActivated(string link)
+
     implicitHeight: column.implicitHeight + Theme.spacingLarge
 
     ColumnLayout {
@@ -61,17 +64,12 @@ Item {
             tokens: delegate.reasoningTokens
         }
 
-        TextEdit {
-            objectName: "answerText"
+        MarkdownView {
+            objectName: "answerView"
             visible: !delegate.fromUser
             Layout.fillWidth: true
-            text: delegate.answer
-            readOnly: true
-            selectByMouse: true
-            wrapMode: TextEdit.Wrap
-            textFormat: TextEdit.PlainText
-            color: Theme.text
-            font.pixelSize: Theme.fontSize
+            markdown: delegate.fromUser ? "" : delegate.answer
+            onLinkActivated: link => delegate.linkActivated(link)
         }
 
         RowLayout {

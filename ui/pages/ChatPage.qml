@@ -15,6 +15,7 @@ Item {
     property alias noModelNotice: noModelNotice
     property alias messageList: messageList
     property alias effortSelector: effortSelector
+    property alias linkDialog: linkDialog
 
     signal settingsRequested()
 
@@ -28,6 +29,10 @@ Item {
     function openModel(location) {
         AppSettings.modelPath = location
         ChatController.loadModel(location)
+    }
+
+    LinkDialog {
+        id: linkDialog
     }
 
     FileDialog {
@@ -160,6 +165,7 @@ Item {
                 onContentHeightChanged: if (following) positionViewAtEnd()
                 delegate: MessageDelegate {
                     width: ListView.view.width
+                    onLinkActivated: link => linkDialog.ask(link)
                 }
             }
         }
