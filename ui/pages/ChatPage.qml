@@ -66,6 +66,7 @@ Item {
             }
             Button {
                 objectName: "openModelButton"
+                Accessible.name: qsTr("Open a model file")
                 text: qsTr("Open model…")
                 enabled: !ChatController.busy && ChatController.modelState !== "loading"
                 onClicked: modelDialog.open()
@@ -80,6 +81,7 @@ Item {
             ComboBox {
                 id: effortSelector
                 objectName: "effortSelector"
+                Accessible.name: qsTr("Reasoning effort for this chat")
                 model: ["low", "medium", "high"]
                 function reset() {
                     const effort = ChatController.conversationEffort.length > 0

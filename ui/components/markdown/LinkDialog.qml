@@ -37,6 +37,7 @@ Dialog {
         }
         TextEdit {
             objectName: "linkAddress"
+            Accessible.name: qsTr("Link address")
             Layout.fillWidth: true
             text: dialog.link
             readOnly: true
@@ -53,6 +54,7 @@ Dialog {
         Button {
             objectName: "copyLinkButton"
             text: qsTr("Copy address")
+            Accessible.name: qsTr("Copy the address")
             DialogButtonBox.buttonRole: DialogButtonBox.ActionRole
             onClicked: {
                 Clipboard.copy(dialog.link)
@@ -62,11 +64,13 @@ Dialog {
         Button {
             objectName: "openLinkButton"
             text: qsTr("Open")
+            Accessible.name: qsTr("Open the link in the browser")
             visible: dialog.openable
             DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
         }
         Button {
             text: qsTr("Cancel")
+            Accessible.name: qsTr("Cancel")
             DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
         }
     }
