@@ -8,8 +8,11 @@ ConversationHistory::ConversationHistory(QObject* parent)
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &HistoryWorker::opened, this, &ConversationHistory::opened);
     connect(worker_, &HistoryWorker::failed, this, &ConversationHistory::set_error);
-    connect(worker_, &HistoryWorker::listed, this,
-            [this](const QVariantList& list) { conversations_.set_conversations(list); });
+    connect(worker_, &HistoryWorker::listed, this, [this](const QVariantList& list) {
+        conversations_.set_conversations(list);
+        // Renamed or deleted conversations show as such in the results too.
+        if (!search_query_.isEmpty()) search(search_query_);
+    });
     connect(worker_, &HistoryWorker::conversationOpened, this,
             &ConversationHistory::conversationOpened);
     connect(worker_, &HistoryWorker::searched, this,
@@ -102,6 +105,16 @@ void ConversationHistory::delete_now(qint64 id) {
 void ConversationHistory::update_hidden() {
     conversations_.set_hidden({pending_.begin(), pending_.end()});
     emit pendingDeletionChanged();
+    emit searchResultsChanged();
+}
+
+QVariantList ConversationHistory::searchResults() const {
+    QVariantList shown;
+    for (const QVariant& result : search_results_) {
+        const qint64 id = result.toMap().value(QStringLiteral("conversationId")).toLongLong();
+        if (!pending_.contains(id)) shown.append(result);
+    }
+    return shown;
 }
 
 void ConversationHistory::search(const QString& query) {

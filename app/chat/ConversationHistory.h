@@ -40,7 +40,8 @@ class ConversationHistory : public QObject {
     ConversationListModel* conversations() { return &conversations_; }
     QString error() const { return error_; }
     QVariantMap pendingDeletion() const;
-    QVariantList searchResults() const { return search_results_; }
+    // The results, less conversations waiting to be deleted.
+    QVariantList searchResults() const;
     QString searchQuery() const { return search_query_; }
 
     // Opens the database file; `opened` follows once it is ready.

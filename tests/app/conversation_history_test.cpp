@@ -150,6 +150,20 @@ TEST_F(ConversationHistoryTest, SearchFindsTitlesWithTheMatchInBoldAndEscaped) {
     EXPECT_TRUE(history.searchResults().isEmpty());
 }
 
+TEST_F(ConversationHistoryTest, SearchLeavesOutConversationsWaitingToBeDeleted) {
+    ConversationHistory history;
+    history.setProperty("undoMilliseconds", 60000);
+    open(history);
+    QSignalSpy found(&history, &ConversationHistory::searchResultsChanged);
+    history.search("air");
+    ASSERT_TRUE(found.wait(5000));
+    ASSERT_EQ(history.searchResults().size(), 1); // "Bicycle repair"
+    history.remove(ids_[1]);
+    EXPECT_TRUE(history.searchResults().isEmpty());
+    history.undoRemove();
+    EXPECT_EQ(history.searchResults().size(), 1);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
