@@ -228,6 +228,27 @@ Result<CommandList> VulkanDevice::create_command_list() {
     return CommandList(core_, pool, commands);
 }
 
+Result<TimestampPool> VulkanDevice::create_timestamp_pool(std::uint32_t capacity) {
+    std::uint32_t count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(count);
+    vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, families.data());
+    VkPhysicalDeviceProperties properties;
+    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
+    if (families[queue_family_].timestampValidBits == 0 || properties.limits.timestampPeriod <= 0) {
+        return fail("This GPU cannot time its work (no timestamps on its compute queue)");
+    }
+    VkQueryPoolCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO;
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = capacity;
+    VkQueryPool pool = VK_NULL_HANDLE;
+    if (VkResult r = vkCreateQueryPool(core_->device, &info, nullptr, &pool); r != VK_SUCCESS) {
+        return fail_vk("creating a timestamp query pool", r);
+    }
+    return TimestampPool(core_, pool, capacity, properties.limits.timestampPeriod * 1e-9);
+}
+
 Result<void> VulkanDevice::submit_and_wait(const CommandList& commands) {
     VkDevice device = core_->device;
     VkFenceCreateInfo fence_info{};
