@@ -1,6 +1,7 @@
 #include "ModelLibrary.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QUrl>
 
@@ -20,6 +21,7 @@ QString localPath(const QString& location) {
 ModelLibrary::ModelLibrary(QObject* parent)
     : QObject(parent), home_(QDir::homePath()), memory_(hearth::system_memory_bytes()) {
     folders_ = QSettings().value(foldersKey).toStringList();
+    connect(&downloader_, &ModelDownloader::finished, this, &ModelLibrary::rescan);
 }
 
 ModelLibrary::~ModelLibrary() {
@@ -40,7 +42,9 @@ void ModelLibrary::setMemoryBytes(double bytes) {
 
 void ModelLibrary::rescan() {
     const int generation = ++generation_;
-    const auto roots = standardSearchRoots(home_, folders_);
+    auto roots = standardSearchRoots(home_, folders_);
+    if (QFileInfo(downloader_.folder()).isDir())
+        roots.prepend({downloader_.folder(), QStringLiteral("Downloaded by Hearth"), 0});
     const std::uint64_t memory = memory_;
     QThread* worker = QThread::create([this, generation, roots, memory] {
         auto found = discoverModels(roots, memory);

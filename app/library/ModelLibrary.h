@@ -10,6 +10,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "ModelDiscovery.h"
+#include "ModelDownloader.h"
 
 class ModelLibrary : public QObject {
     Q_OBJECT
@@ -23,6 +24,8 @@ class ModelLibrary : public QObject {
     Q_PROPERTY(QString home READ home WRITE setHome NOTIFY homeChanged)
     // The memory the fit lines are checked against: this computer's RAM.
     Q_PROPERTY(double memoryBytes READ memoryBytes WRITE setMemoryBytes NOTIFY homeChanged)
+    // The download of gpt-oss-20b from Hugging Face (started only by the user).
+    Q_PROPERTY(ModelDownloader* downloader READ downloader CONSTANT)
 
   public:
     explicit ModelLibrary(QObject* parent = nullptr);
@@ -35,6 +38,7 @@ class ModelLibrary : public QObject {
     void setHome(const QString& home);
     double memoryBytes() const { return static_cast<double>(memory_); }
     void setMemoryBytes(double bytes);
+    ModelDownloader* downloader() { return &downloader_; }
 
     // Searches again in the background; `models` changes when done.
     Q_INVOKABLE void rescan();
@@ -61,4 +65,5 @@ class ModelLibrary : public QObject {
     bool scanning_ = false;
     int generation_ = 0;
     QList<QThread*> workers_;
+    ModelDownloader downloader_;
 };
