@@ -11,7 +11,7 @@ TestCase {
 
     Component {
         id: mainComponent
-        Main {}
+        Main { firstRunAllowed: false }
     }
 
     function findByName(root, name) {
