@@ -7,8 +7,6 @@
 #include <QJsonObject>
 #include <QSet>
 
-#include "hearth/fit_check.h"
-
 namespace {
 
 QString fromStd(const std::string& text) { return QString::fromStdString(text); }
@@ -39,13 +37,7 @@ QString folderDisplayName(const QString& path) {
 void addFit(DiscoveredModel& model, const hearth::FitReport& fit) {
     model.fits = fit.fits;
     model.context = fit.context;
-    const QString need = fromStd(hearth::format_memory(fit.need.total()));
-    const QString have = fromStd(hearth::format_memory(fit.device_memory));
-    model.fitText =
-        fit.fits ? QStringLiteral("Fits: needs %1 of %2, %3-token context")
-                       .arg(need, have)
-                       .arg(fit.context)
-                 : QStringLiteral("Does not fit: needs %1, this computer has %2").arg(need, have);
+    model.fitText = fitLine(fit);
     model.fitAdvice = fromStd(fit.advice);
 }
 
@@ -99,6 +91,16 @@ class Walker {
 };
 
 } // namespace
+
+QString fitLine(const hearth::FitReport& fit) {
+    const QString need = fromStd(hearth::format_memory(fit.need.total()));
+    const QString have = fromStd(hearth::format_memory(fit.device_memory));
+    return fit.fits
+               ? QStringLiteral("Fits: needs %1 of %2, %3-token context")
+                     .arg(need, have)
+                     .arg(fit.context)
+               : QStringLiteral("Does not fit: needs %1, this computer has %2").arg(need, have);
+}
 
 QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& extraFolders) {
     const QDir h(home);

@@ -10,6 +10,8 @@
 
 #include <cstdint>
 
+#include "hearth/fit_check.h"
+
 struct DiscoveredModel {
     QString path;   // the .gguf file or the Hugging Face folder
     QString name;   // for display: general.name, else the file or repository name
@@ -38,6 +40,10 @@ QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& ex
 // config says gpt-oss are listed with their problem; other files are skipped silently.
 // `memoryBytes` sizes the fit line (0: no fit check).
 QList<DiscoveredModel> discoverModels(const QList<SearchRoot>& roots, std::uint64_t memoryBytes);
+
+// "Fits: needs 15.13 GiB of 16.00 GiB, 32768-token context" or "Does not fit: needs …, this
+// computer has …".
+QString fitLine(const hearth::FitReport& fit);
 
 // One model the user picked, described like the found ones.
 DiscoveredModel describeModel(const QString& path, const QString& source,

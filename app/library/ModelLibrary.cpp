@@ -40,6 +40,15 @@ void ModelLibrary::setMemoryBytes(double bytes) {
     emit homeChanged();
 }
 
+QString ModelLibrary::downloadFitText() const {
+    return fitLine(hearth::check_gpt_oss_20b_fit(memory_));
+}
+
+QString ModelLibrary::downloadFitAdvice() const {
+    const auto fit = hearth::check_gpt_oss_20b_fit(memory_);
+    return fit.fits ? QString() : QString::fromStdString(fit.advice);
+}
+
 void ModelLibrary::rescan() {
     const int generation = ++generation_;
     auto roots = standardSearchRoots(home_, folders_);

@@ -26,6 +26,9 @@ class ModelLibrary : public QObject {
     Q_PROPERTY(double memoryBytes READ memoryBytes WRITE setMemoryBytes NOTIFY homeChanged)
     // The download of gpt-oss-20b from Hugging Face (started only by the user).
     Q_PROPERTY(ModelDownloader* downloader READ downloader CONSTANT)
+    // The fit line of gpt-oss-20b before it is downloaded, and the advice when it does not fit.
+    Q_PROPERTY(QString downloadFitText READ downloadFitText NOTIFY homeChanged)
+    Q_PROPERTY(QString downloadFitAdvice READ downloadFitAdvice NOTIFY homeChanged)
 
   public:
     explicit ModelLibrary(QObject* parent = nullptr);
@@ -39,6 +42,8 @@ class ModelLibrary : public QObject {
     double memoryBytes() const { return static_cast<double>(memory_); }
     void setMemoryBytes(double bytes);
     ModelDownloader* downloader() { return &downloader_; }
+    QString downloadFitText() const;
+    QString downloadFitAdvice() const;
 
     // Searches again in the background; `models` changes when done.
     Q_INVOKABLE void rescan();

@@ -166,6 +166,24 @@ Result<FitReport> check_model_fit(const std::filesystem::path& path, std::uint64
     return model::check_fit(files->config, weight_bytes, device_memory, options, context);
 }
 
+FitReport check_gpt_oss_20b_fit(std::uint64_t device_memory, const FitOptions& options) {
+    // shared/docs/gpt-oss-model.md sections 1 and 5.2.
+    model::ModelConfig c;
+    c.layer_count = 24;
+    c.hidden_size = 2880;
+    c.head_count = 64;
+    c.kv_head_count = 8;
+    c.head_dim = 64;
+    c.expert_count = 32;
+    c.experts_per_token = 4;
+    c.expert_hidden_size = 2880;
+    c.vocab_size = 201088;
+    c.context_length = 131072;
+    c.sliding_window = 128;
+    constexpr std::uint64_t weight_bytes = 12'096'558'336;
+    return model::check_fit(c, weight_bytes, device_memory, options);
+}
+
 std::uint64_t system_memory_bytes() {
     const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page_size <= 0) return 0;

@@ -65,6 +65,8 @@ TestCase {
         }
         compare(names, ["tiny-gpt-oss-fused.gguf", "tiny-gpt-oss.gguf", "tiny-gpt-oss-hf"])
         verify(!findChild(page, "noModelsFound").visible)
+        // gpt-oss-20b itself, before downloading: 16 GiB holds it with a 32768-token context.
+        compare(findChild(page, "downloadFitLine").text, "Fits: needs 15.13 GiB of 16.00 GiB, 32768-token context")
     }
 
     function test_use_chooses_that_model() {

@@ -160,6 +160,14 @@ Rectangle {
                 color: Theme.textMuted
                 wrapMode: Text.WordWrap
             }
+            Label {
+                objectName: "downloadFitLine"
+                Layout.fillWidth: true
+                text: ModelLibrary.downloadFitText + (ModelLibrary.downloadFitAdvice.length > 0 ? "\n" + ModelLibrary.downloadFitAdvice : "")
+                color: ModelLibrary.downloadFitAdvice.length > 0 ? Theme.accent : Theme.text
+                font.pixelSize: Theme.fontSizeSmall
+                wrapMode: Text.WordWrap
+            }
             RowLayout {
                 spacing: Theme.spacing
                 Button {

@@ -68,6 +68,11 @@ Result<FitReport> check_model_fit(const std::filesystem::path& model, std::uint6
                                   const FitOptions& options = cpu_fit_options(),
                                   std::optional<std::uint32_t> context = std::nullopt);
 
+// gpt-oss-20b as ggml-org's gpt-oss-20b-mxfp4.gguf (MXFP4 experts, Q8_0 matrices, F32 router and
+// vectors: 12,096,558,336 bytes of tensors), for a fit line before the file is downloaded.
+FitReport check_gpt_oss_20b_fit(std::uint64_t device_memory,
+                                const FitOptions& options = cpu_fit_options());
+
 // Physical memory of this computer (MemTotal) and what is free now (MemAvailable), in bytes;
 // 0 when unknown.
 std::uint64_t system_memory_bytes();

@@ -171,6 +171,10 @@ TEST(FitCheck, RealShaped20bFileFitsIn16GiBAt32k) {
     EXPECT_EQ(r->need.weights, weights_20b + 6'497'280);
     EXPECT_EQ(r->context, 32768u);
     EXPECT_TRUE(r->fits);
+    // The estimate offered before downloading says the same as the file.
+    const auto before = hearth::check_gpt_oss_20b_fit(16 * gibibyte);
+    EXPECT_EQ(before.need.total(), r->need.total());
+    EXPECT_EQ(before.context, r->context);
 }
 
 TEST(FitCheck, MemorySizesAreWrittenInBinaryUnits) {
