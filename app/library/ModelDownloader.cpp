@@ -169,6 +169,8 @@ void ModelDownloader::request(const QUrl& url, int redirects_left) {
                      QNetworkRequest::ManualRedirectPolicy);
     req.setRawHeader("Accept-Encoding", "identity");
     req.setRawHeader("User-Agent", "Hearth");
+    // A connection that stalls this long counts as lost (and can be resumed).
+    req.setTransferTimeout(30000);
     if (received_ > 0) req.setRawHeader("Range", "bytes=" + QByteArray::number(received_) + "-");
     accepted_ = false;
     reply_ = network_.get(req);

@@ -37,7 +37,7 @@ void ModelLibrary::setHome(const QString& home) {
 
 void ModelLibrary::setMemoryBytes(double bytes) {
     memory_ = bytes > 0 ? static_cast<std::uint64_t>(bytes) : 0;
-    emit homeChanged();
+    emit memoryChanged();
 }
 
 QString ModelLibrary::downloadFitText() const {

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <QObject>
-#include <QPointer>
 #include <QStringList>
 #include <QThread>
 #include <QVariantList>
@@ -23,12 +22,12 @@ class ModelLibrary : public QObject {
     // Where LM Studio's, GPT4All's and the Hugging Face folders are looked for: the user's home.
     Q_PROPERTY(QString home READ home WRITE setHome NOTIFY homeChanged)
     // The memory the fit lines are checked against: this computer's RAM.
-    Q_PROPERTY(double memoryBytes READ memoryBytes WRITE setMemoryBytes NOTIFY homeChanged)
+    Q_PROPERTY(double memoryBytes READ memoryBytes WRITE setMemoryBytes NOTIFY memoryChanged)
     // The download of gpt-oss-20b from Hugging Face (started only by the user).
     Q_PROPERTY(ModelDownloader* downloader READ downloader CONSTANT)
     // The fit line of gpt-oss-20b before it is downloaded, and the advice when it does not fit.
-    Q_PROPERTY(QString downloadFitText READ downloadFitText NOTIFY homeChanged)
-    Q_PROPERTY(QString downloadFitAdvice READ downloadFitAdvice NOTIFY homeChanged)
+    Q_PROPERTY(QString downloadFitText READ downloadFitText NOTIFY memoryChanged)
+    Q_PROPERTY(QString downloadFitAdvice READ downloadFitAdvice NOTIFY memoryChanged)
 
   public:
     explicit ModelLibrary(QObject* parent = nullptr);
@@ -59,6 +58,7 @@ class ModelLibrary : public QObject {
     void scanningChanged();
     void foldersChanged();
     void homeChanged();
+    void memoryChanged();
 
   private:
     void finishScan(int generation, const QList<DiscoveredModel>& found);

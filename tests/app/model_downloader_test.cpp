@@ -3,7 +3,6 @@
 // connection dropped halfway, a wrong hash, 404, no server, and too little disk space.
 #include <gtest/gtest.h>
 
-#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
@@ -165,7 +164,8 @@ TEST_F(ModelDownloaderTest, TheHubsLinkedEtagIsCheckedToo) {
     auto d = downloader(QStringLiteral("test/badetag"));
     d->start();
     ASSERT_TRUE(waitFor(*d, QStringLiteral("failed")));
-    EXPECT_TRUE(d->error().startsWith("The downloaded file is damaged")) << d->error().toStdString();
+    EXPECT_TRUE(d->error().startsWith("The downloaded file is damaged"))
+        << d->error().toStdString();
     EXPECT_FALSE(QFileInfo::exists(d->destination()));
 }
 
@@ -206,9 +206,3 @@ TEST_F(ModelDownloaderTest, CancelDeletesThePart) {
 }
 
 } // namespace
-
-int main(int argc, char** argv) {
-    QCoreApplication app(argc, argv);
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
-}
