@@ -6,13 +6,15 @@
 
 #include "cli_options.h"
 #include "hearth/fit_check.h"
+#include "hearth/gpu_devices.h"
 
 namespace hearth::cli {
 namespace {
 
 constexpr const char* usage =
     "usage: hearth-cli fit --model MODEL [--memory-gib N] [--context N] [--gpu] [--json]\n"
-    "  --memory-gib N  the device's memory (default: this computer's RAM)\n"
+    "  --memory-gib N  the device's memory (default: this computer's RAM; with --gpu, the\n"
+    "                  largest GPU's)\n"
     "  --context N     check this context instead of picking the largest that fits\n"
     "  --gpu           a GPU with an fp16 KV cache instead of the CPU backend's fp32 one\n";
 
@@ -60,6 +62,28 @@ void print_json(const std::string& model, const FitReport& r) {
     std::printf("%s\n", out.dump(2).c_str());
 }
 
+// The GPU with the most memory: CUDA's total, else Vulkan's budget or device-local heap.
+Result<std::pair<std::uint64_t, std::string>> largest_gpu_memory() {
+    std::pair<std::uint64_t, std::string> best{0, {}};
+    if (auto cuda = probe_cuda()) {
+        for (const auto& d : cuda->devices) {
+            if (d.total_memory_bytes > best.first) best = {d.total_memory_bytes, d.name};
+        }
+    }
+    if (best.first == 0) {
+        if (auto vulkan = enumerate_vulkan_devices()) {
+            for (const auto& d : *vulkan) {
+                if (d.kind == DeviceKind::cpu) continue; // a software rasteriser is no GPU
+                const std::uint64_t bytes =
+                    d.device_local_budget_bytes.value_or(d.device_local_bytes);
+                if (bytes > best.first) best = {bytes, d.name};
+            }
+        }
+    }
+    if (best.first == 0) return fail("no GPU found: give the memory with --memory-gib");
+    return best;
+}
+
 Result<int> run(std::span<const std::string_view> args) {
     auto options =
         Options::parse(args, {"--model", "--memory-gib", "--context"}, {"--gpu", "--json"});
@@ -75,6 +99,11 @@ Result<int> run(std::span<const std::string_view> args) {
     if (options->value("--memory-gib")) {
         memory = static_cast<std::uint64_t>(*gib * static_cast<double>(gibibyte));
         source = "given with --memory-gib";
+    } else if (options->flag("--gpu")) {
+        auto gpu = largest_gpu_memory();
+        if (!gpu) return std::unexpected(gpu.error());
+        memory = gpu->first;
+        source = gpu->second;
     } else {
         memory = system_memory_bytes();
         if (memory == 0) return fail("cannot read this computer's memory size: use --memory-gib");
