@@ -90,6 +90,15 @@ class Walker {
     QList<DiscoveredModel> found_;
 };
 
+// Where huggingface_hub keeps its cache: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/...
+QString huggingFaceHub(const QDir& home) {
+    const QString cache = qEnvironmentVariable("HF_HUB_CACHE");
+    if (!cache.isEmpty()) return cache;
+    const QString hfHome = qEnvironmentVariable("HF_HOME");
+    if (!hfHome.isEmpty()) return QDir(hfHome).filePath(QStringLiteral("hub"));
+    return home.filePath(QStringLiteral(".cache/huggingface/hub"));
+}
+
 } // namespace
 
 QString fitLine(const hearth::FitReport& fit) {
@@ -109,8 +118,7 @@ QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& ex
         {h.filePath(QStringLiteral(".cache/lm-studio/models")), QStringLiteral("LM Studio"), 3},
         {h.filePath(QStringLiteral(".local/share/nomic.ai/GPT4All")), QStringLiteral("GPT4All"), 1},
         // models--ORG--NAME/snapshots/REVISION/
-        {h.filePath(QStringLiteral(".cache/huggingface/hub")), QStringLiteral("Hugging Face cache"),
-         3},
+        {huggingFaceHub(h), QStringLiteral("Hugging Face cache"), 3},
         {h.filePath(QStringLiteral("Downloads")), QStringLiteral("Downloads"), 2},
     };
     for (const QString& folder : extraFolders)

@@ -33,7 +33,8 @@ struct SearchRoot {
     int depth = 3; // folders below `folder` that are searched
 };
 
-// The standard places under `home` (those that exist), then `extraFolders`.
+// The standard places under `home` (those that exist), then `extraFolders`. The Hugging Face
+// cache moves where HF_HUB_CACHE or HF_HOME say, as huggingface_hub's does.
 QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& extraFolders);
 
 // Every gpt-oss model under `roots`, each once (by canonical path). Unusable files whose name or

@@ -31,6 +31,8 @@ class ModelDiscovery : public ::testing::Test {
   protected:
     void SetUp() override {
         ASSERT_TRUE(temp_.isValid());
+        qunsetenv("HF_HUB_CACHE");
+        qunsetenv("HF_HOME");
         home_ = fs::path(temp_.path().toStdString()) / "home";
         const fs::path h = home_;
         link(tiny / "tiny-gpt-oss.gguf",
@@ -92,6 +94,17 @@ TEST_F(ModelDiscovery, SearchesOnlyTheStandardPlacesThatExist) {
                                     "Downloads"}));
     fs::remove_all(home_ / ".cache");
     EXPECT_EQ(standardSearchRoots(QString::fromStdString(home_.string()), {}).size(), 3);
+}
+
+TEST_F(ModelDiscovery, TheHuggingFaceCacheFollowsHfHome) {
+    const auto elsewhere = fs::path(temp_.path().toStdString()) / "hf";
+    fs::rename(home_ / ".cache/huggingface", elsewhere);
+    qputenv("HF_HOME", QByteArray::fromStdString(elsewhere.string()));
+    const auto models = discover();
+    qunsetenv("HF_HOME");
+    ASSERT_NE(byName(models, "openai/gpt-oss-20b"), nullptr);
+    EXPECT_TRUE(byName(models, "openai/gpt-oss-20b")
+                    ->path.startsWith(QString::fromStdString(elsewhere.string())));
 }
 
 TEST_F(ModelDiscovery, FindsEachModelOnceWithItsSource) {

@@ -62,6 +62,18 @@ TEST_F(ModelLibraryTest, SearchesTheUsersHomeInTheBackground) {
     EXPECT_FALSE(model["fitText"].toString().isEmpty());
 }
 
+TEST_F(ModelLibraryTest, ModelsDownloadedByHearthAreListedFirst) {
+    ModelLibrary library;
+    const fs::path downloads = library.downloader()->folder().toStdString();
+    EXPECT_TRUE(downloads.string().starts_with(home_.string())) << downloads; // XDG_DATA_HOME
+    fs::create_directories(downloads);
+    fs::create_symlink(fs::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss-fused.gguf",
+                       downloads / "gpt-oss-20b-mxfp4.gguf");
+    scan(library);
+    ASSERT_EQ(library.models().size(), 2);
+    EXPECT_EQ(library.models().first().toMap()["source"].toString(), "Downloaded by Hearth");
+}
+
 TEST_F(ModelLibraryTest, AddedFoldersAreSearchedAndRemembered) {
     const QString folder = QString::fromStdString(HEARTH_TINY_MODEL_DIR);
     {
