@@ -62,6 +62,7 @@ int main(int argc, char* argv[]) {
     }
 
     QQmlApplicationEngine engine;
+    engine.setInitialProperties({{QStringLiteral("firstRunAllowed"), true}});
     engine.load(QUrl(QStringLiteral("qrc:/qt-project.org/imports/Hearth/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         std::fputs("hearth: the user interface failed to load\n", stderr);

@@ -11,7 +11,7 @@ TestCase {
 
     Component {
         id: mainComponent
-        Main { firstRunAllowed: false }
+        Main {}
     }
 
     function findByName(root, name) {

@@ -81,7 +81,7 @@ TestCase {
 
     Component {
         id: mainComponent
-        Main { firstRunAllowed: false }
+        Main {}
     }
 
     function test_the_composer_sends_with_this_chats_effort() {

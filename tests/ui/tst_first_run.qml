@@ -25,7 +25,9 @@ TestCase {
     }
     Component {
         id: mainComponent
-        Main {}
+        Main {
+            firstRunAllowed: true
+        }
     }
     SignalSpy {
         id: chosenSpy
