@@ -11,12 +11,6 @@
 namespace hearth::cpu {
 namespace {
 
-// Prefill runs in chunks of at most this many tokens; the sliding-window caches keep this many
-// positions beyond the window so a whole chunk's keys fit beside the ones it attends to.
-constexpr std::uint32_t max_chunk = 256;
-// ...and this many more, so a follow-up message that rewinds a little reuses the cache.
-constexpr std::uint32_t rewind_slack = 1024;
-
 struct LayerCache {
     std::uint32_t capacity = 0;      // positions; a ring for sliding layers
     std::vector<float> keys, values; // [capacity][kv_size]
@@ -82,7 +76,8 @@ CpuContext::CpuContext(CpuBackend& backend, std::uint32_t max_positions)
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
         cache.capacity = c.is_sliding_layer(layer)
-                             ? std::min(max_positions, c.sliding_window + max_chunk + rewind_slack)
+                             ? std::min(max_positions,
+                                        c.sliding_window + max_prefill_chunk + sliding_rewind_slack)
                              : max_positions;
         cache.keys.resize(std::size_t{cache.capacity} * c.kv_size());
         cache.values.resize(std::size_t{cache.capacity} * c.kv_size());
@@ -105,8 +100,8 @@ Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<
             return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
         }
     }
-    for (std::size_t start = 0; start < tokens.size(); start += max_chunk) {
-        const std::size_t count = std::min<std::size_t>(max_chunk, tokens.size() - start);
+    for (std::size_t start = 0; start < tokens.size(); start += max_prefill_chunk) {
+        const std::size_t count = std::min<std::size_t>(max_prefill_chunk, tokens.size() - start);
         const bool last = start + count == tokens.size();
         forward_chunk(tokens.subspan(start, count), last ? logits : std::span<float>());
     }
