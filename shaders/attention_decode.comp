@@ -20,7 +20,8 @@ layout(push_constant) uniform PushConstants { AttentionArgs args; };
 shared float query[HEAD_DIM];
 shared float partial_max[64];
 shared float partial_sum[64];
-shared float partial_out[64 * HEAD_DIM];
+// Rows padded by one float so the 64 invocations' writes fall in different banks.
+shared float partial_out[64 * (HEAD_DIM + 1u)];
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
 
@@ -53,7 +54,7 @@ void main() {
     }
     partial_max[t] = running_max;
     partial_sum[t] = running_sum;
-    for (uint d = 0u; d < HEAD_DIM; ++d) partial_out[t * HEAD_DIM + d] = acc[d];
+    for (uint d = 0u; d < HEAD_DIM; ++d) partial_out[t * (HEAD_DIM + 1u) + d] = acc[d];
     barrier();
 
     float sink = sinks[head];
@@ -63,7 +64,7 @@ void main() {
     for (uint i = 0u; i < 64u; ++i) denominator += partial_sum[i] * exp(partial_max[i] - m);
     for (uint d = t; d < HEAD_DIM; d += 64u) {
         float sum = 0.0;
-        for (uint i = 0u; i < 64u; ++i) sum += partial_out[i * HEAD_DIM + d] * exp(partial_max[i] - m);
+        for (uint i = 0u; i < 64u; ++i) sum += partial_out[i * (HEAD_DIM + 1u) + d] * exp(partial_max[i] - m);
         result[head * HEAD_DIM + d] = sum / denominator;
     }
 }

@@ -110,7 +110,7 @@ Result<int> run(std::span<const std::string_view> args) {
 
     auto start = Clock::now();
     auto model = hearth::Model::load(
-        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads)});
+        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads), .progress = {}});
     if (!model) return std::unexpected(model.error());
     const double load_seconds = seconds_since(start);
 

@@ -53,9 +53,10 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
     if (options.backend == BackendChoice::vulkan || (automatic && vk::has_vulkan_gpu())) {
-        auto vulkan = vk::create_vulkan_backend(files);
+        auto vulkan =
+            vk::create_vulkan_backend(files, {.device_index = {}, .progress = options.progress});
         if (vulkan) return ChosenBackend{std::move(*vulkan), {}};
-        if (!automatic) return std::unexpected(vulkan.error());
+        if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
         fallback_reason = vulkan.error().message;
         if (!vulkan.error().detail.empty()) fallback_reason += ": " + vulkan.error().detail;
     }

@@ -43,7 +43,7 @@ std::string gib(std::uint64_t bytes) {
 // Device memory traffic per second (bytes read + bytes written) of the fastest of a few
 // device-to-device copies, timed on the device: what decoding could at best stream.
 Result<double> measure_copy_bandwidth(VulkanDevice& device) {
-    constexpr std::size_t bytes = 256u << 20;
+    constexpr std::size_t bytes = 128u << 20; // every device can address this much in a buffer
     constexpr std::uint32_t repeats = 4;
     auto source = device.create_buffer(bytes, MemoryKind::device_local);
     if (!source) return std::unexpected(source.error());
@@ -123,6 +123,14 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
         chosen = best_device(devices);
     }
     if (!chosen) return fail("No Vulkan device to run the model on");
+    // attention_decode.comp keeps a query, 64 running maxima and sums, and 64 padded partial
+    // outputs of a head in shared memory.
+    const std::uint64_t attention_shared = 4ull * (c.head_dim + 128 + 64ull * (c.head_dim + 1));
+    if (attention_shared > chosen->max_shared_memory_bytes) {
+        return fail(chosen->name + " has too little shared memory for this model's attention",
+                    std::to_string(attention_shared) + " bytes needed, " +
+                        std::to_string(chosen->max_shared_memory_bytes) + " available");
+    }
 
     const std::uint64_t needed = device_weight_bytes(*files);
     const std::uint64_t available =
@@ -135,7 +143,7 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
 
     auto device = VulkanDevice::open(*instance, chosen->index);
     if (!device) return std::unexpected(device.error());
-    auto weights = upload_weights(*device, *files);
+    auto weights = upload_weights(*device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
     auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen);
     if (!pipelines) return std::unexpected(pipelines.error());

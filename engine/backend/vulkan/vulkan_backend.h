@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -14,6 +15,8 @@ struct VulkanOptions {
     // Which device of enumerate_vulkan_devices(); none: the best GPU (discrete first, then the
     // most memory), a CPU driver such as lavapipe only when it is all there is.
     std::optional<std::uint32_t> device_index;
+    // Upload progress (fraction done); returning false cancels loading.
+    std::function<bool(double)> progress;
 };
 
 // `files` must outlive the backend. Fails with the reason (no device, not enough memory, ...).

@@ -50,13 +50,15 @@ Result<VkDescriptorSet> DescriptorArena::bind(const ComputePipeline& pipeline,
 }
 
 TimestampPool::TimestampPool(std::shared_ptr<DeviceCore> core, VkQueryPool pool,
-                             std::uint32_t capacity, double seconds_per_tick)
-    : core_(std::move(core)), pool_(pool), capacity_(capacity),
-      seconds_per_tick_(seconds_per_tick) {}
+                             std::uint32_t capacity, double seconds_per_tick,
+                             std::uint64_t valid_mask)
+    : core_(std::move(core)), pool_(pool), capacity_(capacity), seconds_per_tick_(seconds_per_tick),
+      valid_mask_(valid_mask) {}
 
 TimestampPool::TimestampPool(TimestampPool&& other) noexcept
     : core_(std::move(other.core_)), pool_(std::exchange(other.pool_, VK_NULL_HANDLE)),
-      capacity_(other.capacity_), seconds_per_tick_(other.seconds_per_tick_) {}
+      capacity_(other.capacity_), seconds_per_tick_(other.seconds_per_tick_),
+      valid_mask_(other.valid_mask_) {}
 
 TimestampPool::~TimestampPool() {
     if (core_) vkDestroyQueryPool(core_->device, pool_, nullptr);
@@ -72,7 +74,7 @@ Result<std::vector<double>> TimestampPool::read_seconds(std::uint32_t count) con
     }
     std::vector<double> seconds(count);
     for (std::uint32_t i = 0; i < count; ++i)
-        seconds[i] = static_cast<double>(ticks[i] - ticks[0]) * seconds_per_tick_;
+        seconds[i] = static_cast<double>((ticks[i] - ticks[0]) & valid_mask_) * seconds_per_tick_;
     return seconds;
 }
 

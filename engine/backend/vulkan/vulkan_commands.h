@@ -46,11 +46,12 @@ class TimestampPool {
   private:
     friend class VulkanDevice;
     TimestampPool(std::shared_ptr<DeviceCore> core, VkQueryPool pool, std::uint32_t capacity,
-                  double seconds_per_tick);
+                  double seconds_per_tick, std::uint64_t valid_mask);
     std::shared_ptr<DeviceCore> core_;
     VkQueryPool pool_;
     std::uint32_t capacity_;
     double seconds_per_tick_;
+    std::uint64_t valid_mask_; // timestamps wrap at the queue's timestampValidBits
 };
 
 // One primary command buffer with its own pool, so lists on different threads never share one.

@@ -75,7 +75,8 @@ class VulkanSequence final : public Sequence {
     std::uint32_t length_ = 0;
     // Activations of the token being decoded, and what the host writes and reads each step.
     Buffer x_, h_, q_, k_, v_, attention_, router_logits_, route_, expert_activations_;
-    Buffer step_, logits_, rope_table_;
+    Buffer step_, rope_table_;
+    Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     std::vector<LayerCache> caches_;
     std::optional<DescriptorArena> arena_;
     std::optional<CommandList> step_commands_, step_with_logits_commands_;
@@ -124,7 +125,10 @@ Result<void> VulkanSequence::allocate() {
         *target = std::move(*made);
     }
     auto step = model_.device.create_buffer(sizeof(ka::StepState), MemoryKind::host_visible);
-    auto logits = buffer(c.vocab_size, MemoryKind::host_visible);
+    auto device_logits = buffer(c.vocab_size);
+    if (!device_logits) return std::unexpected(device_logits.error());
+    device_logits_ = std::move(*device_logits);
+    auto logits = buffer(c.vocab_size, MemoryKind::host_readback);
     if (!step) return std::unexpected(step.error());
     if (!logits) return std::unexpected(logits.error());
     step_ = std::move(*step);
@@ -212,11 +216,15 @@ Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
             !r) {
             return r;
         }
-        if (auto r = matvec(list, w.unembedding, ka::matvec_project, h_, logits_, c.vocab_size,
-                            c.hidden_size, "matvec unembedding");
+        if (auto r = matvec(list, w.unembedding, ka::matvec_project, h_, device_logits_,
+                            c.vocab_size, c.hidden_size, "matvec unembedding");
             !r) {
             return r;
         }
+    }
+    if (with_logits) {
+        list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
+        list.barrier();
     }
     return list.end();
 }
@@ -327,6 +335,7 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());
         timestamps_.emplace(std::move(*pool));
+        profiled_.clear();
         recording_profile_ = true;
         auto recorded = record(*list, true);
         recording_profile_ = false;

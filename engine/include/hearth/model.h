@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -28,6 +29,9 @@ Result<BackendChoice> parse_backend_choice(std::string_view name);
 struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
+    // Called while the weights go to the GPU with the fraction done (0..1), from the loading
+    // thread; returning false cancels the load (Model::load then fails with "cancelled").
+    std::function<bool(double)> progress;
 };
 
 // GPU time of one kernel over a profiled decode step (hearth-bench --backend vulkan).

@@ -73,9 +73,36 @@ TEST(VulkanForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
     expect_bad_tokens_and_overflow_are_errors(*backend);
 }
 
+TEST(VulkanForwardSequence, LoadingReportsProgressAndCanBeCancelled) {
+    std::vector<double> seen;
+    auto model = hearth::Model::load(
+        tiny_model_path("tiny-gpt-oss.gguf"),
+        {.backend = hearth::BackendChoice::vulkan, .threads = 0, .progress = [&](double done) {
+             seen.push_back(done);
+             return true;
+         }});
+    ASSERT_TRUE(model.has_value()) << model.error().message;
+    EXPECT_EQ((*model)->backend_name(), "vulkan");
+    EXPECT_NE((*model)->backend_description().find("Vulkan on "), std::string::npos);
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen.front(), 0.0);
+    EXPECT_EQ(seen.back(), 1.0);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+
+    for (auto choice : {hearth::BackendChoice::vulkan, hearth::BackendChoice::automatic}) {
+        int calls = 0;
+        auto cancelled = hearth::Model::load(
+            tiny_model_path("tiny-gpt-oss.gguf"),
+            {.backend = choice, .threads = 0, .progress = [&](double) { return ++calls < 2; }});
+        if (choice == hearth::BackendChoice::automatic && calls == 0) continue; // no GPU: CPU
+        ASSERT_FALSE(cancelled.has_value());
+        EXPECT_TRUE(hearth::is_cancelled(cancelled.error())) << cancelled.error().message;
+    }
+}
+
 TEST(VulkanForwardSequence, AMissingDeviceIsAClearError) {
     auto backend = hearth::vk::create_vulkan_backend(tiny_model_files("tiny-gpt-oss.gguf"),
-                                                     {.device_index = 99});
+                                                     {.device_index = 99, .progress = {}});
     ASSERT_FALSE(backend.has_value());
     EXPECT_NE(backend.error().message.find("No Vulkan device"), std::string::npos);
 }
