@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "kernel_args.h"
 #include "rope_table.h"
@@ -17,9 +18,6 @@ namespace {
 
 namespace ka = kernel_args;
 
-// Sliding-window layers keep this many positions beyond the window, so a follow-up message that
-// rewinds a little still finds the keys it needs.
-constexpr std::uint32_t rewind_slack = 1024;
 // The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
 constexpr std::uint32_t max_groups_x = 65535;
 
@@ -142,11 +140,14 @@ Result<void> VulkanSequence::allocate() {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
         cache.capacity = c.is_sliding_layer(layer)
-                             ? std::min(max_positions_, c.sliding_window + rewind_slack)
+                             ? std::min(max_positions_, c.sliding_window + sliding_rewind_slack)
                              : max_positions_;
-        auto keys = buffer(std::size_t{cache.capacity} * c.kv_size());
+        // f16 pairs take half the room of f32 values (buffer() counts 4-byte words).
+        const std::size_t words =
+            std::size_t{cache.capacity} * c.kv_size() / (model_.pipelines.kv_cache_f16 ? 2 : 1);
+        auto keys = buffer(words);
         if (!keys) return std::unexpected(keys.error());
-        auto values = buffer(std::size_t{cache.capacity} * c.kv_size());
+        auto values = buffer(words);
         if (!values) return std::unexpected(values.error());
         cache.keys = std::move(*keys);
         cache.values = std::move(*values);
@@ -292,20 +293,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 }
 
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
-    const auto& c = config_;
-    if (tokens.empty()) return fail("Nothing to run: no tokens");
-    if (tokens.size() > max_positions_ - length_) {
-        return fail("The conversation no longer fits in the context (" +
-                    std::to_string(max_positions_) + " tokens)");
-    }
-    if (!logits.empty() && logits.size() != c.vocab_size) {
-        return fail("Internal error: the logits buffer does not match the vocabulary");
-    }
-    for (std::int32_t token : tokens) {
-        if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
-            return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
-        }
-    }
+    if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const bool want_logits = i + 1 == tokens.size() && !logits.empty();
         auto ran = run_step(want_logits ? *step_with_logits_commands_ : *step_commands_, tokens[i]);
@@ -352,12 +340,12 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         const auto& label = profiled_[i];
         std::uint64_t bytes = label.bytes;
         if (label.attention_layer >= 0) {
-            // Keys and values (f32) of every position the query attends to.
+            // Keys and values of every position the query attends to.
             const bool sliding =
                 c.is_sliding_layer(static_cast<std::uint32_t>(label.attention_layer));
             const std::uint64_t attended =
                 sliding ? std::min(position + 1, c.sliding_window) : position + 1;
-            bytes = attended * c.kv_size() * 2 * sizeof(float);
+            bytes = attended * c.kv_size() * 2 * (model_.pipelines.kv_cache_f16 ? 2 : 4);
         }
         auto it = std::find_if(kernels.begin(), kernels.end(),
                                [&](const KernelProfile& k) { return k.kernel == label.kernel; });
