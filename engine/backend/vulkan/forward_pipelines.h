@@ -18,7 +18,7 @@ namespace hearth::vk {
 inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y, route
 
 struct ForwardPipelines {
-    ComputePipeline embed, rms_norm, rope_kv_write, attention, route_experts;
+    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, route_experts;
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matvec; // (format, mode)
     // Output rows per matvec workgroup (its ROWS_PER_GROUP specialization constant): a few on a
     // GPU, so even small matrices spread over every compute unit; many on a CPU driver, where

@@ -33,6 +33,13 @@ struct DispatchLabel {
     int attention_layer = -1; // reads that layer's cache: bytes depend on the position
 };
 
+// Workgroups per head for attention over a cache of `capacity` positions: enough that long
+// contexts keep the GPU busy, few enough that each still covers 128 positions.
+constexpr std::uint32_t max_attention_splits = 32;
+std::uint32_t attention_splits(std::uint32_t capacity) {
+    return std::clamp(capacity / 128, 1u, max_attention_splits);
+}
+
 struct LayerCache {
     std::uint32_t capacity = 0; // positions; a ring for sliding layers
     Buffer keys, values;        // [capacity][kv_size] f32
@@ -74,6 +81,7 @@ class VulkanSequence final : public Sequence {
     // Activations of the token being decoded, and what the host writes and reads each step.
     Buffer x_, h_, q_, k_, v_, attention_, router_logits_, route_, expert_activations_;
     Buffer step_, rope_table_;
+    Buffer attention_partials_;     // [head][split][head_dim + 2], reused by every layer
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     std::vector<LayerCache> caches_;
     std::optional<DescriptorArena> arena_;
@@ -88,7 +96,7 @@ class VulkanSequence final : public Sequence {
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     // Every dispatch of both recordings has its own descriptor set.
-    const std::uint32_t sets_per_recording = 12 * config_.layer_count + 3;
+    const std::uint32_t sets_per_recording = 13 * config_.layer_count + 3;
     auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, 7);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -116,6 +124,7 @@ Result<void> VulkanSequence::allocate() {
         {&route_, 2 * K},
         {&expert_activations_, K * c.expert_hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
+        {&attention_partials_, std::size_t{c.head_count} * max_attention_splits * (c.head_dim + 2)},
     };
     for (auto [target, floats] : activations) {
         auto made = buffer(floats);
@@ -238,9 +247,16 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const ka::RmsNormArgs norm{H, c.rms_norm_eps};
     const ka::RopeKvArgs rope{c.head_count, c.kv_head_count, cache.capacity};
-    const ka::AttentionArgs attention{c.head_count, c.kv_head_count, cache.capacity,
-                                      c.is_sliding_layer(layer) ? c.sliding_window : 0u,
-                                      1.0f / std::sqrt(static_cast<float>(c.head_dim))};
+    const bool sliding = c.is_sliding_layer(layer);
+    // A sliding layer attends to a window only: one workgroup per head is enough.
+    const std::uint32_t splits = sliding ? 1u : attention_splits(cache.capacity);
+    const ka::AttentionArgs attention{c.head_count,
+                                      c.kv_head_count,
+                                      cache.capacity,
+                                      sliding ? c.sliding_window : 0u,
+                                      1.0f / std::sqrt(static_cast<float>(c.head_dim)),
+                                      splits};
+    const ka::AttentionCombineArgs combine{splits};
     const ka::RouteArgs route{c.expert_count, c.experts_per_token};
     using ka::matvec_project;
     const std::initializer_list<std::function<Result<void>()>> steps = {
@@ -257,9 +273,15 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                             bytes_of(rope), c.head_count + c.kv_head_count, 1, {"rope + kv write"});
         },
         [&] {
-            return dispatch(
-                list, p.attention, {&q_, &cache.keys, &cache.values, &l.sinks, &attention_, &step_},
-                bytes_of(attention), c.head_count, 1, {"attention", 0, static_cast<int>(layer)});
+            return dispatch(list, p.attention,
+                            {&q_, &cache.keys, &cache.values, &attention_partials_, &step_},
+                            bytes_of(attention), c.head_count, splits,
+                            {"attention", 0, static_cast<int>(layer)});
+        },
+        [&] {
+            return dispatch(list, p.attention_combine,
+                            {&attention_partials_, &l.sinks, &attention_}, bytes_of(combine),
+                            c.head_count, 1, {"attention combine"});
         },
         [&] {
             return matvec(list, l.out, ka::matvec_project_add, attention_, x_, H, Q,
@@ -318,7 +340,7 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
     }
     if (!profile_commands_) {
-        auto pool = model_.device.create_timestamp_pool(12 * c.layer_count + 4);
+        auto pool = model_.device.create_timestamp_pool(13 * c.layer_count + 4);
         if (!pool) return std::unexpected(pool.error());
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());

@@ -424,15 +424,26 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
                  value_cache = rig.upload(value_words), sink_buffer = rig.upload(sinks);
     const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
     const float scale = 0.25f;
-    // A full layer, and sliding windows over a ring that has wrapped (position 190 > 150).
-    for (auto [window, position] : {std::pair{0u, 140u}, {7u, 190u}, {128u, 190u}}) {
-        SCOPED_TRACE(window);
+    const std::uint32_t head_dim[] = {c.head_dim};
+    // A full layer in one or several splits per head, and sliding windows over a ring that has
+    // wrapped (position 190 > 150).
+    struct Case {
+        std::uint32_t window, position, splits;
+    };
+    for (auto [window, position, splits] :
+         {Case{0, 140, 1}, Case{0, 140, 3}, Case{0, 2, 5}, Case{7, 190, 1}, Case{128, 190, 4}}) {
+        SCOPED_TRACE(std::to_string(window) + " " + std::to_string(position) + " " +
+                     std::to_string(splits));
         const Buffer out = rig.upload(std::vector<float>(Q + 1, poison)),
+                     partials = rig.upload(
+                         std::vector<float>(c.head_count * splits * (c.head_dim + 2), poison)),
                      step = rig.upload(std::vector<std::uint32_t>{0, position});
         rig.run(spirv::attention_decode, specialization,
-                {&queries, &key_cache, &value_cache, &sink_buffer, &out, &step},
-                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale},
-                c.head_count);
+                {&queries, &key_cache, &value_cache, &partials, &step},
+                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale, splits},
+                c.head_count, splits);
+        rig.run(spirv::attention_combine, head_dim, {&partials, &sink_buffer, &out},
+                ka::AttentionCombineArgs{splits}, c.head_count);
         const auto result = rig.download(out);
         const std::uint32_t first = window != 0 && position >= window ? position - window + 1 : 0;
         std::vector<float> scores(position - first + 1), expected(D);
