@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "hearth/error.h"
@@ -17,6 +18,8 @@ class Backend {
   public:
     virtual ~Backend() = default;
     virtual std::string_view name() const = 0;
+    // What runs the model, for people: the GPU's name, or the CPU and its thread count.
+    virtual std::string device_name() const = 0;
     virtual std::uint32_t vocab_size() const = 0;
     // A sequence (its KV cache) on this backend; hearth::Sequence is the interface backends
     // implement for it.

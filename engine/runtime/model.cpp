@@ -17,6 +17,7 @@ class LoadedModel final : public Model {
     }
 
     std::string_view backend_name() const override { return backend_->name(); }
+    std::string device_name() const override { return backend_->device_name(); }
     const Tokenizer& tokenizer() const override { return tokenizer_; }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     std::uint32_t context_length() const override { return files_->config.context_length; }

@@ -52,6 +52,9 @@ class CpuBackend final : public Backend {
           pool_(threads) {}
 
     std::string_view name() const override { return "cpu"; }
+    std::string device_name() const override {
+        return "CPU, " + std::to_string(pool_.size()) + " threads";
+    }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (max_positions == 0 || max_positions > files_->config.context_length) {

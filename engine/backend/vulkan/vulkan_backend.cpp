@@ -44,6 +44,7 @@ class VulkanBackend final : public Backend {
   public:
     explicit VulkanBackend(std::unique_ptr<VulkanModel> model) : model_(std::move(model)) {}
     std::string_view name() const override { return "vulkan"; }
+    std::string device_name() const override { return model_->device_name; }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         const auto limit = model_->files->config.context_length;

@@ -51,6 +51,8 @@ class Model {
     virtual ~Model() = default;
 
     virtual std::string_view backend_name() const = 0;
+    // What the backend runs on, for people: "NVIDIA GeForce RTX 4090", "CPU, 8 threads".
+    virtual std::string device_name() const = 0;
     // The model's own tokenizer (from the GGUF metadata or the folder's tokenizer.json).
     virtual const Tokenizer& tokenizer() const = 0;
     virtual std::uint32_t vocab_size() const = 0;
