@@ -105,6 +105,11 @@ Dialog {
                 Accessible.name: qsTr("Instructions for the model")
                 placeholderText: qsTr("Given to the model at the start of every chat, e.g. \"Answer briefly, in Korean.\"")
                 wrapMode: TextArea.Wrap
+                background: Rectangle {
+                    radius: Theme.radius / 2
+                    color: Theme.surface
+                    border.color: instructionsField.activeFocus ? Theme.accent : Theme.border
+                }
                 // Read when the dialog opens rather than bound, so storing each keystroke never
                 // resets the text (and the cursor) under the user.
                 onTextChanged: AppSettings.instructions = text
