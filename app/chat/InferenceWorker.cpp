@@ -86,13 +86,13 @@ void InferenceWorker::generate(const GenerationRequest& request) {
         if (auto rows = branch_rows(*history_, recorded->first))
             emit branchesRecorded(recorded->first, *rows);
     }
-    qint64 first_text_ms = -1;
+    // Recording the question and opening the answer in the history come before the engine.
+    const qint64 before_engine_ms = clock.elapsed();
     auto stats = session_->generate(
         request.conversation, request.options,
-        [this, &writer, &clock, &first_text_ms](const hearth::harmony::ParserEvent& event) {
+        [this, &writer](const hearth::harmony::ParserEvent& event) {
             if (writer) (void)writer->on_event(event);
             if (const auto* delta = std::get_if<hearth::harmony::TextDelta>(&event)) {
-                if (first_text_ms < 0) first_text_ms = clock.elapsed();
                 emit textArrived(delta->channel != hearth::harmony::Channel::final,
                                  QString::fromStdString(delta->text));
             }
@@ -113,7 +113,8 @@ void InferenceWorker::generate(const GenerationRequest& request) {
         stats->generation_seconds > 0 ? stats->generated_tokens / stats->generation_seconds : 0.0;
     emit generationFinished(
         end_reason_name(stats->end_reason),
-        QVariantMap{{QStringLiteral("timeToFirstTokenMs"), first_text_ms},
+        QVariantMap{{QStringLiteral("timeToFirstTokenMs"),
+                     double(before_engine_ms) + stats->time_to_first_token_seconds * 1000.0},
                     {QStringLiteral("tokensPerSecond"), speed},
                     {QStringLiteral("contextUsed"), stats->prompt_tokens + stats->generated_tokens},
                     {QStringLiteral("generatedTokens"), stats->generated_tokens}});

@@ -52,9 +52,9 @@ class InferenceWorker : public QObject {
     void loaded(const QVariantMap& model);
     void loadFailed(const QString& message);
     void textArrived(bool reasoning, const QString& text);
-    // {timeToFirstTokenMs: from the request to the first streamed text, as the user waits for
-    // it; tokensPerSecond: generated tokens over generation time; contextUsed: prompt and
-    // answer tokens; generatedTokens}
+    // {timeToFirstTokenMs: from the request reaching this thread to the first generated token
+    // (recording in the history, prompt, prefill); tokensPerSecond: generated tokens over
+    // generation time; contextUsed: prompt and answer tokens; generatedTokens}
     void generationFinished(const QString& endReason, const QVariantMap& stats);
     void generationFailed(const QString& message);
     void historyFailed(const QString& message);
