@@ -6,11 +6,12 @@
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
+layout(constant_id = 1) const bool KV_F16 = false; // the cache layout of rope_kv_write.comp
 layout(local_size_x = 64) in;
 
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
-layout(std430, binding = 1) readonly buffer KeyCache { float key_cache[]; };
-layout(std430, binding = 2) readonly buffer ValueCache { float value_cache[]; };
+layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
+layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
 layout(std430, binding = 3) readonly buffer Sinks { float sinks[]; };
 layout(std430, binding = 4) writeonly buffer Output { float result[]; };
 layout(std430, binding = 5) readonly buffer Step { StepState step; };
@@ -20,9 +21,17 @@ layout(push_constant) uniform PushConstants { AttentionArgs args; };
 shared float query[HEAD_DIM];
 shared float partial_max[64];
 shared float partial_sum[64];
-shared float partial_out[64 * HEAD_DIM];
+// Rows padded by one float so the 64 invocations' writes fall in different banks.
+shared float partial_out[64 * (HEAD_DIM + 1u)];
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
+
+float cached_key(uint i) {
+    return KV_F16 ? unpackHalf2x16(key_cache[i / 2u])[i & 1u] : uintBitsToFloat(key_cache[i]);
+}
+float cached_value(uint i) {
+    return KV_F16 ? unpackHalf2x16(value_cache[i / 2u])[i & 1u] : uintBitsToFloat(value_cache[i]);
+}
 
 void main() {
     uint head = gl_WorkGroupID.x;
@@ -41,19 +50,19 @@ void main() {
     for (uint u = first + t; u <= position; u += 64u) {
         uint base = (u % args.cache_capacity) * kv_size + kv_head * HEAD_DIM;
         float score = 0.0;
-        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * key_cache[base + d];
+        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * cached_key(base + d);
         score *= args.scale;
         float new_max = max(running_max, score);
         float rescale = exp(running_max - new_max), p = exp(score - new_max);
         running_sum = running_sum * rescale + p;
         for (uint d = 0u; d < HEAD_DIM; ++d) {
-            acc[d] = acc[d] * rescale + p * value_cache[base + d];
+            acc[d] = acc[d] * rescale + p * cached_value(base + d);
         }
         running_max = new_max;
     }
     partial_max[t] = running_max;
     partial_sum[t] = running_sum;
-    for (uint d = 0u; d < HEAD_DIM; ++d) partial_out[t * HEAD_DIM + d] = acc[d];
+    for (uint d = 0u; d < HEAD_DIM; ++d) partial_out[t * (HEAD_DIM + 1u) + d] = acc[d];
     barrier();
 
     float sink = sinks[head];
@@ -63,7 +72,7 @@ void main() {
     for (uint i = 0u; i < 64u; ++i) denominator += partial_sum[i] * exp(partial_max[i] - m);
     for (uint d = t; d < HEAD_DIM; d += 64u) {
         float sum = 0.0;
-        for (uint i = 0u; i < 64u; ++i) sum += partial_out[i * HEAD_DIM + d] * exp(partial_max[i] - m);
+        for (uint i = 0u; i < 64u; ++i) sum += partial_out[i * (HEAD_DIM + 1u) + d] * exp(partial_max[i] - m);
         result[head * HEAD_DIM + d] = sum / denominator;
     }
 }

@@ -4,6 +4,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
+void count_team() {}
 uint team_lane() { return gl_LocalInvocationID.x; }
 uint team_size() { return 64u; }
 uint team_index() { return 0u; }

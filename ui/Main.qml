@@ -12,6 +12,10 @@ ApplicationWindow {
     property alias settingsDialog: settingsDialog
     property alias chatPage: chatPage
     property alias sidebar: sidebar
+    property alias firstRunPage: firstRunPage
+    // While no model is chosen the first-run page covers the chat. The app turns this on (so
+    // tests of the chat see the chat).
+    property bool firstRunAllowed: false
 
     width: 1120
     height: 740
@@ -32,7 +36,6 @@ ApplicationWindow {
     palette.highlightedText: Theme.accentText
     palette.placeholderText: Theme.textMuted
     palette.mid: Theme.border
-    font.pixelSize: Theme.fontSize
 
     RowLayout {
         anchors.fill: parent
@@ -56,6 +59,21 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             onSettingsRequested: settingsDialog.open()
+        }
+    }
+
+    FirstRunPage {
+        id: firstRunPage
+        objectName: "firstRunPage"
+        // Over the chat only: the sidebar's conversations stay in reach.
+        x: chatPage.x
+        y: chatPage.y
+        width: chatPage.width
+        height: chatPage.height
+        visible: window.firstRunAllowed && AppSettings.modelPath.length === 0 && !dismissed
+        onModelChosen: path => {
+            AppSettings.modelPath = path
+            ChatController.loadModel(path)
         }
     }
 

@@ -129,11 +129,12 @@ void ChatController::reloadModel() { loadModel(loaded_path_); }
 double ChatController::kvCacheBytes(int positions) const {
     const QVariantMap shape = model_.value(QStringLiteral("kvShape")).toMap();
     if (shape.isEmpty() || positions < 0) return -1;
-    const hearth::app::KvCacheShape kv{.layers = shape.value(QStringLiteral("layers")).toUInt(),
-                                       .kv_heads = shape.value(QStringLiteral("kvHeads")).toUInt(),
-                                       .head_dim = shape.value(QStringLiteral("headDim")).toUInt(),
-                                       .sliding_window =
-                                           shape.value(QStringLiteral("slidingWindow")).toUInt()};
+    const hearth::app::KvCacheShape kv{
+        .layers = shape.value(QStringLiteral("layers")).toUInt(),
+        .kv_heads = shape.value(QStringLiteral("kvHeads")).toUInt(),
+        .head_dim = shape.value(QStringLiteral("headDim")).toUInt(),
+        .sliding_window = shape.value(QStringLiteral("slidingWindow")).toUInt(),
+        .bytes_per_value = shape.value(QStringLiteral("bytesPerValue")).toUInt()};
     return static_cast<double>(hearth::app::kv_cache_bytes(kv, std::uint64_t(positions)));
 }
 

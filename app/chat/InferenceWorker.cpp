@@ -51,11 +51,12 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
     session_ = std::make_unique<hearth::ChatSession>(std::move(*session));
     context_tokens_ = context;
 
-    QVariantMap info{{QStringLiteral("name"), QFileInfo(path).fileName()},
-                     {QStringLiteral("backend"), to_qstring(model_->backend_name())},
-                     {QStringLiteral("device"), QString::fromStdString(model_->device_name())},
-                     {QStringLiteral("contextLength"), context},
-                     {QStringLiteral("modelContextLength"), model_->context_length()}};
+    QVariantMap info{
+        {QStringLiteral("name"), QFileInfo(path).fileName()},
+        {QStringLiteral("backend"), to_qstring(model_->backend_name())},
+        {QStringLiteral("device"), QString::fromStdString(model_->backend_description())},
+        {QStringLiteral("contextLength"), context},
+        {QStringLiteral("modelContextLength"), model_->context_length()}};
     // Headers only: cheap next to the load that just read them.
     if (auto inspection = hearth::inspect_model(path.toStdString())) {
         if (auto shape = hearth::app::kv_cache_shape(*inspection)) {
@@ -63,7 +64,10 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
                         QVariantMap{{QStringLiteral("layers"), shape->layers},
                                     {QStringLiteral("kvHeads"), shape->kv_heads},
                                     {QStringLiteral("headDim"), shape->head_dim},
-                                    {QStringLiteral("slidingWindow"), shape->sliding_window}});
+                                    {QStringLiteral("slidingWindow"), shape->sliding_window},
+                                    // The CPU keeps f32; the GPU backends f16 (their default).
+                                    {QStringLiteral("bytesPerValue"),
+                                     model_->backend_name() == "cpu" ? 4 : 2}});
         }
     }
     emit loaded(info);

@@ -22,7 +22,11 @@ std::optional<KvCacheShape> kv_cache_shape(const ModelInspection& inspection) {
     const auto head_dim = hyperparameter(inspection, "head_dim");
     const auto window = hyperparameter(inspection, "sliding_window");
     if (!layers || !kv_heads || !head_dim || !window) return std::nullopt;
-    return KvCacheShape{*layers, *kv_heads, *head_dim, *window};
+    return KvCacheShape{.layers = *layers,
+                        .kv_heads = *kv_heads,
+                        .head_dim = *head_dim,
+                        .sliding_window = *window,
+                        .bytes_per_value = 4};
 }
 
 std::uint64_t kv_cache_bytes(const KvCacheShape& shape, std::uint64_t positions) {
@@ -31,8 +35,7 @@ std::uint64_t kv_cache_bytes(const KvCacheShape& shape, std::uint64_t positions)
         const bool sliding = layer % 2 == 0;
         held += sliding ? std::min<std::uint64_t>(positions, shape.sliding_window) : positions;
     }
-    constexpr std::uint64_t bytes_per_value = 4;
-    return held * 2 /* K and V */ * shape.kv_heads * shape.head_dim * bytes_per_value;
+    return held * 2 /* K and V */ * shape.kv_heads * shape.head_dim * shape.bytes_per_value;
 }
 
 } // namespace hearth::app

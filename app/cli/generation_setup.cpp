@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <unistd.h>
 
 namespace hearth::cli {
@@ -15,8 +16,9 @@ constexpr const char* normal = "\x1b[0m";
 
 const std::set<std::string_view>& generation_option_names() {
     static const std::set<std::string_view> names = {
-        "--model", "--backend", "--threads", "--reasoning", "--max-tokens", "--temperature",
-        "--top-p", "--top-k",   "--min-p",   "--seed",      "--context",    "--system"};
+        "--model",       "--backend", "--threads", "--reasoning", "--max-tokens",
+        "--temperature", "--top-p",   "--top-k",   "--min-p",     "--seed",
+        "--context",     "--system",  "--kv-cache"};
     return names;
 }
 
@@ -26,6 +28,8 @@ Result<GenerationSetup> setup_generation(const Options& options) {
     if (!path) return std::unexpected(path.error());
     auto backend = parse_backend_choice(options.value("--backend").value_or("auto"));
     if (!backend) return std::unexpected(backend.error());
+    auto kv_cache = parse_kv_cache_precision(options.value("--kv-cache").value_or("f16"));
+    if (!kv_cache) return std::unexpected(kv_cache.error());
     auto effort =
         harmony::reasoning_effort_from_name(options.value("--reasoning").value_or("medium"));
     if (!effort) return fail("--reasoning must be low, medium or high");
@@ -54,8 +58,19 @@ Result<GenerationSetup> setup_generation(const Options& options) {
                               .seed = *seed};
     setup.context_tokens = static_cast<std::uint32_t>(*context);
     setup.developer_instructions = options.value("--system").value_or("");
-    auto model =
-        Model::load(*path, {.backend = *backend, .threads = static_cast<unsigned>(*threads)});
+    // On a terminal, the GPU upload's progress on one line of stderr.
+    std::function<bool(double)> progress;
+    if (isatty(STDERR_FILENO)) {
+        progress = [](double done) {
+            std::fprintf(stderr, "\rLoading the model onto the GPU: %3.0f%%%s", 100 * done,
+                         done >= 1.0 ? "\n" : "");
+            return true;
+        };
+    }
+    auto model = Model::load(*path, {.backend = *backend,
+                                     .threads = static_cast<unsigned>(*threads),
+                                     .kv_cache = *kv_cache,
+                                     .progress = progress});
     if (!model) return std::unexpected(model.error());
     setup.model = *model;
     setup.context_tokens = std::min(setup.context_tokens, setup.model->context_length());

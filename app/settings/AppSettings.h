@@ -36,7 +36,7 @@ class AppSettings : public QObject {
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY backendChanged)
     // "system", "light" or "dark".
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)
-    // Text size of messages and controls, in pixels.
+    // Text size of the conversation, the sidebar and the labels (Theme.fontSize), in pixels.
     Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY fontSizeChanged)
     // "system", "en" or "ko"; applies at the next start.
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)

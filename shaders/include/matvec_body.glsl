@@ -3,7 +3,8 @@
 // a "team" of invocations computes one row at a time and sums its shares with team_sum(): a
 // subgroup in matvec.comp, the whole workgroup (through shared memory) in matvec_portable.comp.
 // MODE picks what a row's result feeds (plain, residual add, or the experts).
-// The includer defines team_lane(), team_size(), team_index(), team_count() and team_sum().
+// The includer defines count_team() (called first), team_lane(), team_size(), team_index(),
+// team_count() and team_sum().
 
 layout(constant_id = 0) const uint FORMAT = 0u;
 layout(constant_id = 1) const uint MODE = 0u;
@@ -101,6 +102,7 @@ void compute_row(uint j) {
 }
 
 void main() {
+    count_team();
     // Grids wider than 65535 workgroups fold into y (the unembedding has ~200k rows).
     uint group = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
     uint first = group * ROWS_PER_GROUP;

@@ -23,6 +23,12 @@ TEST(KvCacheSize, BelowTheWindowEveryLayerHoldsEveryPosition) {
     EXPECT_EQ(kv_cache_bytes(gpt_oss_20b, 0), 0u);
 }
 
+TEST(KvCacheSize, AnF16CacheTakesHalf) {
+    KvCacheShape f16 = gpt_oss_20b;
+    f16.bytes_per_value = 2;
+    EXPECT_EQ(kv_cache_bytes(f16, 8192), 408'944'640ull / 2);
+}
+
 TEST(KvCacheSize, TheShapeComesFromTheInspectedHyperparameters) {
     hearth::ModelInspection inspection;
     inspection.hyperparameters = {{"layers", 24},

@@ -14,6 +14,7 @@ Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
 Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
 Q_IMPORT_QML_PLUGIN(HearthMarkdownPlugin)
 Q_IMPORT_QML_PLUGIN(HearthDesktopPlugin)
+Q_IMPORT_QML_PLUGIN(HearthLibraryPlugin)
 
 class Setup : public QObject {
     Q_OBJECT

@@ -170,7 +170,7 @@ TestCase {
     function test_the_status_line_shows_backend_context_and_speed() {
         const window = createTemporaryObject(mainComponent, testCase)
         const line = window.chatPage.statusLine
-        verify(line.text.indexOf("cpu on CPU") === 0, line.text)
+        verify(line.text.indexOf("CPU, ") === 0, line.text)
         answerOnce("How fast?")
         verify(line.text.indexOf("tokens/s") > 0, line.text)
         verify(line.text.indexOf("first token after") > 0, line.text)

@@ -121,6 +121,6 @@ TestCase {
         AppSettings.contextLength = 8192 // more than the tiny model's 4096
         compare(dialog.contextMemory.text,
                 "Its memory (KV cache): 1.0 MiB, for the 4096 tokens this model allows")
-        verify(dialog.backendInUse.text.indexOf("cpu on CPU") >= 0, dialog.backendInUse.text)
+        verify(dialog.backendInUse.text.indexOf("In use: CPU, ") === 0, dialog.backendInUse.text)
     }
 }

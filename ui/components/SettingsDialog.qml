@@ -242,9 +242,8 @@ Dialog {
                     wrapMode: Text.WordWrap
                     color: Theme.textMuted
                     text: ChatController.modelState === "ready"
-                          ? qsTr("In use: %1 on %2, %3 tokens of context")
-                                .arg(ChatController.backendName).arg(ChatController.deviceName)
-                                .arg(ChatController.contextLength)
+                          ? qsTr("In use: %1, %2 tokens of context")
+                                .arg(ChatController.deviceName).arg(ChatController.contextLength)
                           : qsTr("No model loaded")
                 }
             }

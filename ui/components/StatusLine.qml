@@ -15,7 +15,8 @@ Rectangle {
         if (ChatController.modelState !== "ready")
             return ChatController.modelState === "loading" ? qsTr("Loading the model…")
                                                            : qsTr("No model loaded")
-        const parts = [qsTr("%1 on %2").arg(ChatController.backendName).arg(ChatController.deviceName)]
+        // The engine's own words: "Vulkan on <GPU>", "CPU, 8 threads (Vulkan was not used: …)".
+        const parts = [ChatController.deviceName]
         parts.push(qsTr("context %1 / %2 tokens")
                    .arg(stats.contextUsed !== undefined ? stats.contextUsed : 0)
                    .arg(ChatController.contextLength))

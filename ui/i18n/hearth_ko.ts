@@ -189,6 +189,97 @@
     </message>
 </context>
 <context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Open a gpt-oss model</source>
+        <translation>gpt-oss 모델 열기</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 모델 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>Hugging Face config (config.json)</source>
+        <translation>Hugging Face 설정 (config.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Add a folder to search for models</source>
+        <translation>모델을 찾을 폴더 추가</translation>
+    </message>
+    <message>
+        <source>Welcome to Hearth</source>
+        <translation>Hearth에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+        <source>Hearth runs OpenAI&apos;s gpt-oss-20b on this computer. Choose a model file you already have, or download it once (about 12 GB); after that nothing leaves this computer.</source>
+        <translation>Hearth는 OpenAI의 gpt-oss-20b를 이 컴퓨터에서 실행합니다. 이미 있는 모델 파일을 고르거나 한 번만 내려받으세요(약 12 GB). 그 뒤로는 아무것도 이 컴퓨터 밖으로 나가지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Models on this computer</source>
+        <translation>이 컴퓨터의 모델</translation>
+    </message>
+    <message>
+        <source>Search again</source>
+        <translation>다시 찾기</translation>
+    </message>
+    <message>
+        <source>No gpt-oss model was found in LM Studio, GPT4All, the Hugging Face cache, Downloads or your folders.</source>
+        <translation>LM Studio, GPT4All, Hugging Face 캐시, 다운로드 폴더와 추가한 폴더에서 gpt-oss 모델을 찾지 못했습니다.</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>파일 열기…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Download gpt-oss-20b</source>
+        <translation>gpt-oss-20b 내려받기</translation>
+    </message>
+    <message>
+        <source>%1 from %2 on Hugging Face, saved in %3.</source>
+        <translation>Hugging Face의 %2에서 %1, %3에 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>이어 받기</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>내려받기</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Checking the file&apos;s SHA-256…</source>
+        <translation>파일의 SHA-256 확인 중…</translation>
+    </message>
+    <message>
+        <source>Paused at %1</source>
+        <translation>%1에서 일시 중지됨</translation>
+    </message>
+    <message>
+        <source>Downloaded to %1</source>
+        <translation>%1에 내려받음</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>나중에</translation>
+    </message>
+</context>
+<context>
     <name>InferenceWorker</name>
     <message>
         <source>No model is loaded.</source>
@@ -334,6 +425,21 @@
     <message>
         <source>Interrupted when Hearth closed</source>
         <translation>Hearth가 닫히면서 중단됨</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRow</name>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>Cannot be used: %1</source>
+        <translation>사용할 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>사용</translation>
     </message>
 </context>
 <context>
@@ -485,10 +591,6 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <source>In use: %1 on %2, %3 tokens of context</source>
-        <translation>사용 중: %2에서 %1, 컨텍스트 %3 토큰</translation>
-    </message>
-    <message>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
     </message>
@@ -546,6 +648,10 @@ Backends: %3</source>
         <source>Its memory (KV cache): %1, for the %2 tokens this model allows</source>
         <translation>필요한 메모리(KV 캐시): %1, 이 모델이 허용하는 %2 토큰 기준</translation>
     </message>
+    <message>
+        <source>In use: %1, %2 tokens of context</source>
+        <translation>사용 중: %1, 컨텍스트 %2 토큰</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -589,10 +695,6 @@ Your chats will be listed here.</source>
     <message>
         <source>No model loaded</source>
         <translation>불러온 모델 없음</translation>
-    </message>
-    <message>
-        <source>%1 on %2</source>
-        <translation>%2에서 %1</translation>
     </message>
     <message>
         <source>context %1 / %2 tokens</source>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "cpu_weights.h"
 #include "ops.h"
@@ -10,12 +11,6 @@
 
 namespace hearth::cpu {
 namespace {
-
-// Prefill runs in chunks of at most this many tokens; the sliding-window caches keep this many
-// positions beyond the window so a whole chunk's keys fit beside the ones it attends to.
-constexpr std::uint32_t max_chunk = 256;
-// ...and this many more, so a follow-up message that rewinds a little reuses the cache.
-constexpr std::uint32_t rewind_slack = 1024;
 
 struct LayerCache {
     std::uint32_t capacity = 0;      // positions; a ring for sliding layers
@@ -52,7 +47,7 @@ class CpuBackend final : public Backend {
           pool_(threads) {}
 
     std::string_view name() const override { return "cpu"; }
-    std::string device_name() const override {
+    std::string description() const override {
         return "CPU, " + std::to_string(pool_.size()) + " threads";
     }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
@@ -82,7 +77,8 @@ CpuContext::CpuContext(CpuBackend& backend, std::uint32_t max_positions)
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
         cache.capacity = c.is_sliding_layer(layer)
-                             ? std::min(max_positions, c.sliding_window + max_chunk + rewind_slack)
+                             ? std::min(max_positions,
+                                        c.sliding_window + max_prefill_chunk + sliding_rewind_slack)
                              : max_positions;
         cache.keys.resize(std::size_t{cache.capacity} * c.kv_size());
         cache.values.resize(std::size_t{cache.capacity} * c.kv_size());
@@ -91,22 +87,11 @@ CpuContext::CpuContext(CpuBackend& backend, std::uint32_t max_positions)
 }
 
 Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
-    const auto& c = backend_.config();
-    if (tokens.empty()) return fail("Nothing to run: no tokens");
-    if (tokens.size() > max_positions_ - length_) {
-        return fail("The conversation no longer fits in the context (" +
-                    std::to_string(max_positions_) + " tokens)");
+    if (auto ok = check_append(backend_.config(), tokens, logits, length_, max_positions_); !ok) {
+        return ok;
     }
-    if (!logits.empty() && logits.size() != c.vocab_size) {
-        return fail("Internal error: the logits buffer does not match the vocabulary");
-    }
-    for (std::int32_t token : tokens) {
-        if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
-            return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
-        }
-    }
-    for (std::size_t start = 0; start < tokens.size(); start += max_chunk) {
-        const std::size_t count = std::min<std::size_t>(max_chunk, tokens.size() - start);
+    for (std::size_t start = 0; start < tokens.size(); start += max_prefill_chunk) {
+        const std::size_t count = std::min<std::size_t>(max_prefill_chunk, tokens.size() - start);
         const bool last = start + count == tokens.size();
         forward_chunk(tokens.subspan(start, count), last ? logits : std::span<float>());
     }

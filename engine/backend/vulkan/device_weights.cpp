@@ -141,9 +141,17 @@ std::uint64_t device_weight_bytes(const model::ModelFiles& files) {
     return total;
 }
 
-Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFiles& files) {
+Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFiles& files,
+                                     const std::function<bool(double)>& progress) {
     const auto& c = files.config;
     const auto& w = files.weights;
+    // Layers dominate the size; progress counts them.
+    auto report = [&](std::size_t layers_done) {
+        const double fraction =
+            static_cast<double>(layers_done) / static_cast<double>(w.layers.size() + 1);
+        return !progress || progress(fraction);
+    };
+    if (!report(0)) return fail(std::string(cancelled_message));
     DeviceWeights out;
     auto embedding = upload_matrix(device, {plain_rows(w.embedding, {}, w.embedding.rows)});
     if (!embedding) return std::unexpected(embedding.error());
@@ -173,6 +181,7 @@ Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFil
             *target = std::move(*projection);
         }
         out.layers.push_back(std::move(layer));
+        if (!report(out.layers.size())) return fail(std::string(cancelled_message));
     }
     auto final_norm = upload_floats(device, model::decode_all(w.final_norm));
     if (!final_norm) return std::unexpected(final_norm.error());
@@ -180,6 +189,7 @@ Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFil
     auto unembedding = upload_projection(device, plan_unembedding(w.unembedding));
     if (!unembedding) return std::unexpected(unembedding.error());
     out.unembedding = std::move(*unembedding);
+    if (progress && !progress(1.0)) return fail(std::string(cancelled_message));
     return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "hearth/error.h"
@@ -41,7 +42,9 @@ struct DeviceWeights {
 std::uint64_t device_weight_bytes(const model::ModelFiles& files);
 
 // Repacks and uploads every weight, one tensor at a time (host memory stays bounded by the
-// largest tensor).
-Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFiles& files);
+// largest tensor), telling `progress` (when set) the fraction done after each; it returns false
+// to cancel.
+Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFiles& files,
+                                     const std::function<bool(double)>& progress);
 
 } // namespace hearth::vk

@@ -24,6 +24,7 @@ struct ForwardPipelines {
     // GPU, so even small matrices spread over every compute unit; many on a CPU driver, where
     // each workgroup has a fixed cost.
     std::uint32_t matvec_rows_per_group = 4;
+    bool kv_cache_f16 = false; // the cache layout rope_kv_write and attention were made for
 
     const ComputePipeline& matvec_for(std::uint32_t format, std::uint32_t mode) const {
         return matvec.at({format, mode});
@@ -34,6 +35,6 @@ struct ForwardPipelines {
 Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const model::ModelConfig& config,
                                                   const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info);
+                                                  const VulkanDeviceInfo& info, bool kv_cache_f16);
 
 } // namespace hearth::vk

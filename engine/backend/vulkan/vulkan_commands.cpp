@@ -49,6 +49,35 @@ Result<VkDescriptorSet> DescriptorArena::bind(const ComputePipeline& pipeline,
     return set;
 }
 
+TimestampPool::TimestampPool(std::shared_ptr<DeviceCore> core, VkQueryPool pool,
+                             std::uint32_t capacity, double seconds_per_tick,
+                             std::uint64_t valid_mask)
+    : core_(std::move(core)), pool_(pool), capacity_(capacity), seconds_per_tick_(seconds_per_tick),
+      valid_mask_(valid_mask) {}
+
+TimestampPool::TimestampPool(TimestampPool&& other) noexcept
+    : core_(std::move(other.core_)), pool_(std::exchange(other.pool_, VK_NULL_HANDLE)),
+      capacity_(other.capacity_), seconds_per_tick_(other.seconds_per_tick_),
+      valid_mask_(other.valid_mask_) {}
+
+TimestampPool::~TimestampPool() {
+    if (core_) vkDestroyQueryPool(core_->device, pool_, nullptr);
+}
+
+Result<std::vector<double>> TimestampPool::read_seconds(std::uint32_t count) const {
+    std::vector<std::uint64_t> ticks(count);
+    if (VkResult r = vkGetQueryPoolResults(
+            core_->device, pool_, 0, count, ticks.size() * sizeof(std::uint64_t), ticks.data(),
+            sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+        r != VK_SUCCESS) {
+        return fail_vk("reading GPU timestamps", r);
+    }
+    std::vector<double> seconds(count);
+    for (std::uint32_t i = 0; i < count; ++i)
+        seconds[i] = static_cast<double>((ticks[i] - ticks[0]) & valid_mask_) * seconds_per_tick_;
+    return seconds;
+}
+
 CommandList::CommandList(std::shared_ptr<DeviceCore> core, VkCommandPool pool,
                          VkCommandBuffer commands)
     : core_(std::move(core)), pool_(pool), commands_(commands) {}
@@ -96,6 +125,14 @@ void CommandList::barrier() {
                          VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
                              VK_PIPELINE_STAGE_HOST_BIT,
                          0, 1, &barrier, 0, nullptr, 0, nullptr);
+}
+
+void CommandList::reset_timestamps(const TimestampPool& pool, std::uint32_t count) {
+    vkCmdResetQueryPool(commands_, pool.handle(), 0, count);
+}
+
+void CommandList::write_timestamp(const TimestampPool& pool, std::uint32_t index) {
+    vkCmdWriteTimestamp(commands_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool.handle(), index);
 }
 
 void CommandList::copy(const Buffer& source, std::size_t source_offset, const Buffer& target,

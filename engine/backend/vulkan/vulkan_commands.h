@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 #include <vulkan/vulkan.h>
 
 #include "hearth/error.h"
@@ -30,6 +31,29 @@ class DescriptorArena {
     VkDescriptorPool pool_;
 };
 
+// Timestamps that command lists write on the device, read back once the lists have run.
+class TimestampPool {
+  public:
+    TimestampPool(TimestampPool&& other) noexcept;
+    TimestampPool& operator=(TimestampPool&&) = delete;
+    ~TimestampPool();
+
+    VkQueryPool handle() const { return pool_; }
+    std::uint32_t capacity() const { return capacity_; }
+    // Timestamps 0..count-1 in seconds (from an arbitrary origin).
+    Result<std::vector<double>> read_seconds(std::uint32_t count) const;
+
+  private:
+    friend class VulkanDevice;
+    TimestampPool(std::shared_ptr<DeviceCore> core, VkQueryPool pool, std::uint32_t capacity,
+                  double seconds_per_tick, std::uint64_t valid_mask);
+    std::shared_ptr<DeviceCore> core_;
+    VkQueryPool pool_;
+    std::uint32_t capacity_;
+    double seconds_per_tick_;
+    std::uint64_t valid_mask_; // timestamps wrap at the queue's timestampValidBits
+};
+
 // One primary command buffer with its own pool, so lists on different threads never share one.
 class CommandList {
   public:
@@ -44,6 +68,9 @@ class CommandList {
                   std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
     // Makes every shader and transfer write so far visible to what follows, host reads included.
     void barrier();
+    // Timestamps: reset the pool's first `count`, then write one once all earlier work is done.
+    void reset_timestamps(const TimestampPool& pool, std::uint32_t count);
+    void write_timestamp(const TimestampPool& pool, std::uint32_t index);
     void copy(const Buffer& source, std::size_t source_offset, const Buffer& target,
               std::size_t target_offset, std::size_t bytes);
     Result<void> end();

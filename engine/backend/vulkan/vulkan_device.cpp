@@ -75,6 +75,13 @@ VulkanDevice::~VulkanDevice() {
 }
 
 Result<Buffer> VulkanDevice::create_buffer(std::size_t size_bytes, MemoryKind kind) {
+    VkPhysicalDeviceProperties properties;
+    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
+    if (size_bytes > properties.limits.maxStorageBufferRange) {
+        return fail("A " + std::to_string(size_bytes >> 20) + " MiB tensor is larger than " +
+                    properties.deviceName + " can address in one buffer (" +
+                    std::to_string(properties.limits.maxStorageBufferRange >> 20) + " MiB)");
+    }
     VkBufferCreateInfo buffer_info{};
     buffer_info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
     buffer_info.size = std::max<std::size_t>(size_bytes, 4);
@@ -88,11 +95,16 @@ Result<Buffer> VulkanDevice::create_buffer(std::size_t size_bytes, MemoryKind ki
     }
     VkMemoryRequirements requirements;
     vkGetBufferMemoryRequirements(core_->device, buffer, &requirements);
-    const bool mapped = kind == MemoryKind::host_visible;
+    const bool mapped = kind != MemoryKind::device_local;
     const VkMemoryPropertyFlags wanted =
         mapped ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
                : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
-    auto type = find_memory_type(core_->physical_device, requirements.memoryTypeBits, wanted);
+    std::optional<std::uint32_t> type;
+    if (kind == MemoryKind::host_readback) {
+        type = find_memory_type(core_->physical_device, requirements.memoryTypeBits,
+                                wanted | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+    }
+    if (!type) type = find_memory_type(core_->physical_device, requirements.memoryTypeBits, wanted);
     if (!type) {
         vkDestroyBuffer(core_->device, buffer, nullptr);
         return fail(mapped ? "Vulkan: the device has no host-visible memory for buffers"
@@ -226,6 +238,29 @@ Result<CommandList> VulkanDevice::create_command_list() {
         return fail_vk("allocating a command buffer", r);
     }
     return CommandList(core_, pool, commands);
+}
+
+Result<TimestampPool> VulkanDevice::create_timestamp_pool(std::uint32_t capacity) {
+    std::uint32_t count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(count);
+    vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, families.data());
+    VkPhysicalDeviceProperties properties;
+    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
+    if (families[queue_family_].timestampValidBits == 0 || properties.limits.timestampPeriod <= 0) {
+        return fail("This GPU cannot time its work (no timestamps on its compute queue)");
+    }
+    VkQueryPoolCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO;
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = capacity;
+    VkQueryPool pool = VK_NULL_HANDLE;
+    if (VkResult r = vkCreateQueryPool(core_->device, &info, nullptr, &pool); r != VK_SUCCESS) {
+        return fail_vk("creating a timestamp query pool", r);
+    }
+    const std::uint32_t bits = families[queue_family_].timestampValidBits;
+    const std::uint64_t mask = bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    return TimestampPool(core_, pool, capacity, properties.limits.timestampPeriod * 1e-9, mask);
 }
 
 Result<void> VulkanDevice::submit_and_wait(const CommandList& commands) {

@@ -34,6 +34,8 @@ class VulkanDevice {
     Result<DescriptorArena> create_descriptor_arena(std::uint32_t sets,
                                                     std::uint32_t buffers_per_set);
     Result<CommandList> create_command_list();
+    // Fails when the device's compute queue cannot write timestamps.
+    Result<TimestampPool> create_timestamp_pool(std::uint32_t capacity);
 
     // Runs a recorded list and waits for it. Thread-safe (the queue is shared).
     Result<void> submit_and_wait(const CommandList& commands);

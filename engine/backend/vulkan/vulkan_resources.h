@@ -22,8 +22,10 @@ struct DeviceCore {
 };
 
 enum class MemoryKind {
-    device_local, // fastest for shaders; filled and read through VulkanDevice::upload/download
-    host_visible, // mapped for its whole life, for small per-step inputs and outputs
+    device_local,  // fastest for shaders; filled and read through VulkanDevice::upload/download
+    host_visible,  // mapped for its whole life, for small per-step inputs the host writes
+    host_readback, // mapped, and cached on the host where the device offers it: for results
+                   // the host reads (uncached, write-combined memory reads very slowly)
 };
 
 // A storage buffer (also a transfer source and destination).

@@ -46,8 +46,12 @@ Ran run_prompt(Backend& backend, const std::vector<std::int32_t>& ids) {
 
 } // namespace
 
+std::filesystem::path tiny_model_path(const std::string& name) {
+    return std::filesystem::path(HEARTH_TINY_MODEL_DIR) / name;
+}
+
 std::shared_ptr<const model::ModelFiles> tiny_model_files(const std::string& name) {
-    auto files = model::open_model_files(std::filesystem::path(HEARTH_TINY_MODEL_DIR) / name);
+    auto files = model::open_model_files(tiny_model_path(name));
     EXPECT_TRUE(files.has_value()) << files.error().message;
     if (!files) return nullptr;
     return std::make_shared<const model::ModelFiles>(std::move(*files));

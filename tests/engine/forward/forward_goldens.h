@@ -14,6 +14,7 @@
 
 namespace hearth::test {
 
+std::filesystem::path tiny_model_path(const std::string& name);
 // The tiny fixture model files, by name ("tiny-gpt-oss.gguf", ...), opened and shared.
 std::shared_ptr<const model::ModelFiles> tiny_model_files(const std::string& name);
 // The fixture names every backend is checked on.
