@@ -37,6 +37,14 @@ ChatController::ChatController(QObject* parent)
         model_.clear();
         set_model_state(QStringLiteral("failed"), message);
     });
+    connect(worker_, &InferenceWorker::loadProgress, this, [this](double fraction) {
+        load_progress_ = fraction;
+        emit loadProgressChanged();
+    });
+    connect(worker_, &InferenceWorker::loadCancelled, this, [this] {
+        model_.clear();
+        set_model_state(QStringLiteral("none"));
+    });
     connect(
         worker_, &InferenceWorker::textArrived, this,
         [this](bool reasoning, const QString& text) { messages_.append_text(reasoning, text); });
@@ -115,6 +123,9 @@ void ChatController::loadModel(const QString& location) {
     const AppSettings settings;
     loaded_path_ = path;
     loaded_backend_ = settings.backend();
+    cancel_ = false;
+    load_progress_ = 0;
+    emit loadProgressChanged();
     set_model_state(QStringLiteral("loading"));
     QMetaObject::invokeMethod(
         worker_,
@@ -125,6 +136,10 @@ void ChatController::loadModel(const QString& location) {
 }
 
 void ChatController::reloadModel() { loadModel(loaded_path_); }
+
+void ChatController::cancelLoad() {
+    if (model_state_ == QLatin1String("loading")) cancel_ = true;
+}
 
 double ChatController::kvCacheBytes(int positions) const {
     const QVariantMap shape = model_.value(QStringLiteral("kvShape")).toMap();

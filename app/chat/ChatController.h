@@ -35,6 +35,8 @@ class ChatController : public QObject {
     // The longest context the loaded model supports; 0 without a model.
     Q_PROPERTY(int modelContextLength READ modelContextLength NOTIFY modelChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
+    // While loading: how much of the model is on the GPU (0..1; stays 0 on the CPU, which maps it).
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     // The conversation on screen in the history; 0 for a new one not saved yet.
     Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
@@ -62,6 +64,7 @@ class ChatController : public QObject {
         return model_.value(QStringLiteral("modelContextLength")).toInt();
     }
     QString modelError() const { return model_error_; }
+    double loadProgress() const { return load_progress_; }
     bool busy() const { return busy_; }
     qint64 conversationId() const { return conversation_id_; }
     QString conversationEffort() const { return conversation_effort_; }
@@ -73,6 +76,8 @@ class ChatController : public QObject {
     Q_INVOKABLE void loadModel(const QString& location);
     // Loads the same model again (after the backend or context length changed).
     Q_INVOKABLE void reloadModel();
+    // Stops a load in progress; the model state goes back to "none".
+    Q_INVOKABLE void cancelLoad();
     // Bytes of KV cache `positions` take on the loaded model; -1 when no model says its shape.
     Q_INVOKABLE double kvCacheBytes(int positions) const;
     // Sends `text` with reasoning effort "low", "medium" or "high". False (and nothing happens)
@@ -96,6 +101,7 @@ class ChatController : public QObject {
     Q_INVOKABLE void deleteConversation(qint64 id);
 
   signals:
+    void loadProgressChanged();
     void modelChanged();
     void busyChanged();
     void conversationChanged();
@@ -108,6 +114,7 @@ class ChatController : public QObject {
     void start(GenerationRequest request);
     void set_busy(bool busy);
     void set_model_state(const QString& state, const QString& error = {});
+    double load_progress_ = 0;
 
     MessageListModel messages_;
     QThread thread_;

@@ -34,7 +34,15 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         return;
     }
     options.backend = *choice;
+    options.progress = [this](double fraction) {
+        emit loadProgress(fraction);
+        return !cancel_;
+    };
     auto model = hearth::Model::load(path.toStdString(), options);
+    if (!model && hearth::is_cancelled(model.error())) {
+        emit loadCancelled();
+        return;
+    }
     if (!model) {
         emit loadFailed(QString::fromStdString(model.error().message));
         return;

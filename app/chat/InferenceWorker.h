@@ -51,6 +51,10 @@ class InferenceWorker : public QObject {
     // headDim, slidingWindow} (absent when the files do not say)}
     void loaded(const QVariantMap& model);
     void loadFailed(const QString& message);
+    // While the weights go to the GPU: the fraction done (0..1).
+    void loadProgress(double fraction);
+    // The load stopped because `cancel` was set (ChatController::cancelLoad).
+    void loadCancelled();
     void textArrived(bool reasoning, const QString& text);
     // {timeToFirstTokenMs: from the request reaching this thread to the first generated token
     // (recording in the history, prompt, prefill); tokensPerSecond: generated tokens over

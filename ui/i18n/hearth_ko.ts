@@ -83,6 +83,18 @@
         <source>high</source>
         <translation>높음</translation>
     </message>
+    <message>
+        <source>How much of the model is loaded</source>
+        <translation>모델을 불러온 정도</translation>
+    </message>
+    <message>
+        <source>Stop loading the model</source>
+        <translation>모델 불러오기 중지</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
 </context>
 <context>
     <name>CodeBlock</name>

@@ -70,6 +70,20 @@ Item {
                 font.bold: true
                 elide: Text.ElideRight
             }
+            ProgressBar {
+                objectName: "loadProgress"
+                Accessible.name: qsTr("How much of the model is loaded")
+                visible: ChatController.modelState === "loading"
+                value: ChatController.loadProgress
+                Layout.preferredWidth: 120
+            }
+            Button {
+                objectName: "cancelLoadButton"
+                Accessible.name: qsTr("Stop loading the model")
+                text: qsTr("Cancel")
+                visible: ChatController.modelState === "loading"
+                onClicked: ChatController.cancelLoad()
+            }
             Button {
                 objectName: "openModelButton"
                 Accessible.name: qsTr("Open a model file")
