@@ -170,4 +170,5 @@ shot=$work/unpacked-hearth.png
 timed "the .tar.gz"
 
 echo "package_test: durations: ${times[*]}"
+printf '%s\n' "${times[@]}" >"$build/package-test-durations.txt" # kept for a run that passed
 echo "package_test: the .deb installs, runs and uninstalls cleanly; the .tar.gz runs unpacked"
