@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth.Chat
+import Hearth.Desktop
 import Hearth.Settings
 
 // The application window: conversations on the left, the chat on the right.
@@ -10,6 +11,11 @@ ApplicationWindow {
 
     property alias settingsDialog: settingsDialog
     property alias chatPage: chatPage
+    property alias sidebar: sidebar
+    property alias firstRunPage: firstRunPage
+    // While no model is chosen the first-run page covers the chat. The app turns this on (so
+    // tests of the chat see the chat).
+    property bool firstRunAllowed: false
 
     width: 1120
     height: 740
@@ -24,6 +30,7 @@ ApplicationWindow {
         spacing: 0
 
         Sidebar {
+            id: sidebar
             objectName: "sidebar"
             onNewConversationRequested: chatPage.startNewConversation()
             Layout.preferredWidth: Theme.sidebarWidth
@@ -43,13 +50,57 @@ ApplicationWindow {
         }
     }
 
+    FirstRunPage {
+        id: firstRunPage
+        objectName: "firstRunPage"
+        // Over the chat only: the sidebar's conversations stay in reach.
+        x: chatPage.x
+        y: chatPage.y
+        width: chatPage.width
+        height: chatPage.height
+        visible: window.firstRunAllowed && AppSettings.modelPath.length === 0 && !dismissed
+        onModelChosen: path => {
+            AppSettings.modelPath = path
+            ChatController.loadModel(path)
+        }
+    }
+
     SettingsDialog {
         id: settingsDialog
     }
 
+    // Application-wide: Hearth has one window, and its shortcuts must work wherever the focus is.
+    Shortcut {
+        sequence: "Ctrl+N"
+        context: Qt.ApplicationShortcut
+        enabled: !ChatController.busy
+        onActivated: chatPage.startNewConversation()
+    }
+    Shortcut {
+        sequence: "Ctrl+F"
+        context: Qt.ApplicationShortcut
+        onActivated: sidebar.focusSearch()
+    }
     Shortcut {
         sequence: "Ctrl+,"
+        context: Qt.ApplicationShortcut
         onActivated: settingsDialog.open()
+    }
+    // Only while an answer is being written, so Escape keeps its other meanings otherwise.
+    Shortcut {
+        sequence: "Esc"
+        context: Qt.ApplicationShortcut
+        enabled: ChatController.busy
+        onActivated: ChatController.stop()
+    }
+    Shortcut {
+        sequence: "Ctrl+Shift+C"
+        context: Qt.ApplicationShortcut
+        onActivated: {
+            const answer = ChatController.messages.lastAnswer()
+            if (answer.length > 0)
+                Clipboard.copy(answer)
+        }
     }
 
     // Reopen the model used last time.

@@ -77,6 +77,17 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
     return result;
 }
 
+// One decode step with the backend's per-kernel device timings, after `context` positions;
+// empty where the backend does not time its kernels (the CPU).
+std::vector<hearth::KernelProfile> profile_kernels(hearth::Model& model, std::uint32_t context) {
+    auto sequence = model.new_sequence(context + 2);
+    if (!sequence) return {};
+    std::vector<float> logits(model.vocab_size());
+    if (!(*sequence)->append(synthetic_tokens(context + 1, 0), logits)) return {};
+    auto kernels = (*sequence)->profile_step(1);
+    return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
+}
+
 Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
     auto options = Options::parse(
@@ -99,7 +110,7 @@ Result<int> run(std::span<const std::string_view> args) {
 
     auto start = Clock::now();
     auto model = hearth::Model::load(
-        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads)});
+        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads), .progress = {}});
     if (!model) return std::unexpected(model.error());
     const double load_seconds = seconds_since(start);
 
@@ -114,11 +125,26 @@ Result<int> run(std::span<const std::string_view> args) {
     }
     // Peak memory is read before the bandwidth test, whose own buffers would dominate it.
     const double peak_resident = peak_resident_bytes();
-    // Decoding reads weights and writes next to nothing: its limit is the read bandwidth. The copy
-    // figure (reads + writes) is printed beside it for comparison with other tools.
-    const double bandwidth = hearth::bench::measure_read_bandwidth(static_cast<unsigned>(*threads));
+    // Depths were checked above: none is negative.
+    const auto profiled_depth = static_cast<std::uint32_t>(*prompt + (*depths).back());
+    const auto kernels = profile_kernels(**model, profiled_depth);
+    // Decoding reads weights and writes next to nothing: on the host its limit is the read
+    // bandwidth (the copy figure, reads + writes, is printed beside it for other tools). A GPU
+    // backend measures its own device with a timed copy, which is then the limit.
+    const auto device_bandwidth = (*model)->measure_device_bandwidth();
     const double copy_bandwidth =
-        hearth::bench::measure_copy_bandwidth(static_cast<unsigned>(*threads));
+        device_bandwidth ? *device_bandwidth
+                         : hearth::bench::measure_copy_bandwidth(static_cast<unsigned>(*threads));
+    const double bandwidth =
+        device_bandwidth ? *device_bandwidth
+                         : hearth::bench::measure_read_bandwidth(static_cast<unsigned>(*threads));
+    const char* limit_source = device_bandwidth ? "device copy" : "host read";
+    double kernel_seconds = 0;
+    std::uint32_t dispatches = 0;
+    for (const auto& k : kernels) {
+        kernel_seconds += k.seconds;
+        dispatches += k.dispatches;
+    }
     for (auto& r : results) {
         r.fraction_of_limit = r.generation_tokens_per_second * r.bytes_per_token / bandwidth;
     }
@@ -130,6 +156,10 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"version", hearth::version()},
                               {"read_bandwidth_bytes_per_second", bandwidth},
                               {"copy_bandwidth_bytes_per_second", copy_bandwidth},
+                              {"bandwidth_limit_source", limit_source},
+                              {"backend_description", (*model)->backend_description()},
+                              {"dispatches_per_token", dispatches},
+                              {"kernels", nlohmann::json::array()},
                               {"load_seconds", load_seconds},
                               {"peak_resident_bytes", peak_resident},
                               {"results", nlohmann::json::array()}};
@@ -144,14 +174,18 @@ Result<int> run(std::span<const std::string_view> args) {
                  {"bytes_read_per_token", r.bytes_per_token},
                  {"fraction_of_bandwidth_limit", r.fraction_of_limit}});
         }
+        for (const auto& k : kernels) {
+            out["kernels"].push_back({{"kernel", k.kernel},
+                                      {"dispatches", k.dispatches},
+                                      {"seconds", k.seconds},
+                                      {"bytes", k.bytes}});
+        }
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
     }
-    std::printf("%s\nbackend %.*s, %llu threads, memory bandwidth: read %.1f GB/s (the limit), "
-                "copy %.1f GB/s\n",
-                path->c_str(), static_cast<int>((*model)->backend_name().size()),
-                (*model)->backend_name().data(), static_cast<unsigned long long>(*threads),
-                bandwidth / 1e9, copy_bandwidth / 1e9);
+    std::printf("%s\non %s, memory bandwidth: %.1f GB/s (%s, the limit), copy %.1f GB/s\n",
+                path->c_str(), (*model)->backend_description().c_str(), bandwidth / 1e9,
+                limit_source, copy_bandwidth / 1e9);
     std::printf("load %.2f s, peak resident memory %.0f MiB\n", load_seconds,
                 peak_resident / (1 << 20));
     std::printf("%8s %12s %10s %12s %14s %10s\n", "depth", "prompt t/s", "TTFT s", "gen t/s",
@@ -161,6 +195,16 @@ Result<int> run(std::span<const std::string_view> args) {
                     r.prompt_tokens_per_second, r.time_to_first_token,
                     r.generation_tokens_per_second, r.bytes_per_token / 1e6,
                     100 * r.fraction_of_limit);
+    }
+    if (!kernels.empty()) {
+        std::printf("\none decode step at depth %u, timed on the device: %u dispatches, %.3f ms\n",
+                    profiled_depth, dispatches, kernel_seconds * 1e3);
+        std::printf("%-26s %10s %10s %8s %10s\n", "kernel", "dispatches", "ms", "share", "GB/s");
+        for (const auto& k : kernels) {
+            std::printf("%-26s %10u %10.3f %7.1f%% %10.1f\n", k.kernel.c_str(), k.dispatches,
+                        k.seconds * 1e3, 100 * k.seconds / kernel_seconds,
+                        k.seconds > 0 ? static_cast<double>(k.bytes) / k.seconds / 1e9 : 0.0);
+        }
     }
     return 0;
 }

@@ -38,26 +38,23 @@ ChatController::ChatController(QObject* parent)
     connect(worker_, &InferenceWorker::generationFinished, this, [this](const QString& reason) {
         messages_.finish_assistant(reason);
         set_busy(false);
+        history_.refresh();
     });
     connect(worker_, &InferenceWorker::generationFailed, this, [this](const QString& message) {
         messages_.finish_assistant(QStringLiteral("failed"), message);
         set_busy(false);
+        history_.refresh();
     });
-    connect(worker_, &InferenceWorker::historyChanged, this, [this](const QVariantList& list) {
-        history_ = list;
-        emit historyChanged();
-    });
-    connect(worker_, &InferenceWorker::historyFailed, this, [this](const QString& message) {
-        history_error_ = message;
-        emit historyChanged();
-    });
+    connect(worker_, &InferenceWorker::historyFailed, &history_, &ConversationHistory::set_error);
     connect(worker_, &InferenceWorker::conversationRecorded, this, [this](qint64 id) {
+        history_.refresh();
         if (id == conversation_id_) return;
         conversation_id_ = id;
         emit conversationChanged();
     });
-    connect(worker_, &InferenceWorker::conversationOpened, this,
+    connect(&history_, &ConversationHistory::conversationOpened, this,
             [this](qint64 id, const QVariantList& rows) {
+                if (busy_) return; // an answer started after the conversation was asked for
                 conversation_effort_.clear();
                 std::vector<MessageListModel::Message> messages;
                 for (const QVariant& row : rows) {
@@ -75,13 +72,19 @@ ChatController::ChatController(QObject* parent)
                 conversation_id_ = id;
                 emit conversationChanged();
             });
+    // The history's connection creates or upgrades the database before the inference thread
+    // opens its own, so the two never migrate the same file at once.
+    connect(&history_, &ConversationHistory::opened, this, [this] {
+        QMetaObject::invokeMethod(
+            worker_, [worker = worker_, path = history_path_] { worker->openHistory(path); },
+            Qt::QueuedConnection);
+    });
     thread_.start();
     // The history lives in the platform's data folder (~/.local/share/Hearth/Hearth on Linux).
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     QDir().mkpath(folder);
-    const QString path = folder + QStringLiteral("/conversations.db");
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, path] { worker->openHistory(path); }, Qt::QueuedConnection);
+    history_path_ = folder + QStringLiteral("/conversations.db");
+    history_.open(history_path_);
 }
 
 ChatController::~ChatController() {
@@ -146,15 +149,15 @@ void ChatController::newConversation() {
 
 void ChatController::openConversation(qint64 id) {
     if (busy_ || id == conversation_id_) return;
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, id] { worker->openConversation(id); }, Qt::QueuedConnection);
+    history_.load(id);
 }
 
 void ChatController::deleteConversation(qint64 id) {
-    if (busy_) return;
-    if (id == conversation_id_) newConversation();
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, id] { worker->deleteConversation(id); }, Qt::QueuedConnection);
+    if (id == conversation_id_) {
+        if (busy_) return;
+        newConversation();
+    }
+    history_.remove(id);
 }
 
 void ChatController::set_busy(bool busy) {

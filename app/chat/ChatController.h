@@ -5,11 +5,11 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
-#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 #include <atomic>
 
+#include "ConversationHistory.h"
 #include "MessageListModel.h"
 
 class InferenceWorker;
@@ -30,10 +30,8 @@ class ChatController : public QObject {
     // The reasoning effort the conversation on screen was last answered with; empty for a new
     // conversation (the settings' default applies).
     Q_PROPERTY(QString conversationEffort READ conversationEffort NOTIFY conversationChanged)
-    // The saved conversations for the sidebar: [{id, title, updated}], pinned then newest first.
-    Q_PROPERTY(QVariantList history READ history NOTIFY historyChanged)
-    // Why conversations cannot be saved (empty when they are).
-    Q_PROPERTY(QString historyError READ historyError NOTIFY historyChanged)
+    // The saved conversations: the sidebar's list, search, rename, pin and delete.
+    Q_PROPERTY(ConversationHistory* history READ history CONSTANT)
     // Generated tokens per answer, reasoning included.
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY maxTokensChanged)
 
@@ -50,8 +48,7 @@ class ChatController : public QObject {
     int maxTokens() const { return max_tokens_; }
     qint64 conversationId() const { return conversation_id_; }
     QString conversationEffort() const { return conversation_effort_; }
-    QVariantList history() const { return history_; }
-    QString historyError() const { return history_error_; }
+    ConversationHistory* history() { return &history_; }
     void setMaxTokens(int tokens);
 
     // A .gguf file or a Hugging Face folder, as a path or a file: URL.
@@ -63,6 +60,8 @@ class ChatController : public QObject {
     Q_INVOKABLE void stop();
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void openConversation(qint64 id);
+    // Deletes conversation `id` after the history's Undo delay; the conversation on screen
+    // cannot be deleted while its answer is being written.
     Q_INVOKABLE void deleteConversation(qint64 id);
 
   signals:
@@ -70,7 +69,6 @@ class ChatController : public QObject {
     void busyChanged();
     void maxTokensChanged();
     void conversationChanged();
-    void historyChanged();
 
   private:
     void set_busy(bool busy);
@@ -86,6 +84,6 @@ class ChatController : public QObject {
     int max_tokens_ = 4096;
     qint64 conversation_id_ = 0;
     QString conversation_effort_;
-    QVariantList history_;
-    QString history_error_;
+    ConversationHistory history_;
+    QString history_path_;
 };

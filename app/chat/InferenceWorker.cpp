@@ -1,7 +1,6 @@
 #include "InferenceWorker.h"
 
 #include <QFileInfo>
-#include <QVariantMap>
 
 #include "message_stream_writer.h"
 
@@ -9,10 +8,6 @@ namespace {
 
 // Context for the GUI's conversations; longer ones are refused with a clear message.
 constexpr std::uint32_t context_tokens = 8192;
-
-QString to_qstring(std::string_view text) {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
 
 QString end_reason_name(hearth::harmony::EndReason reason) {
     using hearth::harmony::EndReason;
@@ -79,7 +74,6 @@ void InferenceWorker::generate(qint64 id, const hearth::harmony::Conversation& c
                                    hearth::store::message_stats(*stats))
                   : writer->finish(hearth::store::MessageStatus::failed, {}, stats.error().message);
         if (!finished) emit historyFailed(QString::fromStdString(finished.error().message));
-        publish_history();
     }
     if (!stats) {
         emit generationFailed(QString::fromStdString(stats.error().message));
@@ -95,7 +89,6 @@ void InferenceWorker::openHistory(const QString& path) {
         return;
     }
     history_.emplace(std::move(*store));
-    publish_history();
 }
 
 std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageId>>
@@ -128,50 +121,4 @@ InferenceWorker::record_question(qint64 id, const hearth::harmony::Conversation&
         return std::nullopt;
     }
     return std::pair{conversation_id, *message};
-}
-
-void InferenceWorker::publish_history() {
-    if (!history_) return;
-    auto conversations = history_->list_conversations({.limit = 200});
-    if (!conversations) {
-        emit historyFailed(QString::fromStdString(conversations.error().message));
-        return;
-    }
-    QVariantList list;
-    for (const auto& c : *conversations) {
-        list.append(QVariantMap{{QStringLiteral("id"), qint64(c.id)},
-                                {QStringLiteral("title"), QString::fromStdString(c.title)},
-                                {QStringLiteral("updated"), qint64(c.updated_ms)}});
-    }
-    emit historyChanged(list);
-}
-
-void InferenceWorker::openConversation(qint64 id) {
-    if (!history_) return;
-    auto path = history_->current_path(id);
-    if (!path) {
-        emit historyFailed(QString::fromStdString(path.error().message));
-        return;
-    }
-    QVariantList messages;
-    for (const auto& m : *path) {
-        const auto& b = m.body;
-        messages.append(QVariantMap{
-            {QStringLiteral("author"), to_qstring(hearth::store::role_name(b.role))},
-            {QStringLiteral("answer"), QString::fromStdString(b.content)},
-            {QStringLiteral("reasoning"), QString::fromStdString(b.thinking)},
-            {QStringLiteral("status"), to_qstring(hearth::store::status_name(b.status))},
-            {QStringLiteral("effort"),
-             b.reasoning_effort ? to_qstring(hearth::store::effort_name(*b.reasoning_effort))
-                                : QString()}});
-    }
-    emit conversationOpened(id, messages);
-}
-
-void InferenceWorker::deleteConversation(qint64 id) {
-    if (!history_) return;
-    if (auto deleted = history_->delete_conversation(id); !deleted) {
-        emit historyFailed(QString::fromStdString(deleted.error().message));
-    }
-    publish_history();
 }

@@ -4,7 +4,6 @@
 
 #include <QObject>
 #include <QString>
-#include <QVariantList>
 
 #include <atomic>
 #include <memory>
@@ -21,14 +20,13 @@ class InferenceWorker : public QObject {
 
     // All run on the worker thread (invoked through queued calls).
     void load(const QString& path);
-    // Opens the conversation history; without it chats still work but are not saved.
+    // Opens the conversation history to record chats in; without it chats still work but are
+    // not saved. The sidebar reads and edits the history through HistoryWorker.
     void openHistory(const QString& path);
     // Answers the conversation's last (user) message; with a history, records the exchange in
     // conversation `id` (0: a new conversation titled after the message).
     void generate(qint64 id, const hearth::harmony::Conversation& conversation,
                   const hearth::GenerationOptions& options);
-    void openConversation(qint64 id);
-    void deleteConversation(qint64 id);
 
   signals:
     void loaded(const QString& name, const QString& backend);
@@ -37,14 +35,10 @@ class InferenceWorker : public QObject {
     void generationFinished(const QString& endReason);
     void generationFailed(const QString& message);
     void historyFailed(const QString& message);
-    // [{id, title, updated}] newest first (pinned first).
-    void historyChanged(const QVariantList& conversations);
+    // The question went into conversation `id` (new or not) and its answer is being recorded.
     void conversationRecorded(qint64 id);
-    // [{author, answer, reasoning, status, effort}] along the conversation's visible branch.
-    void conversationOpened(qint64 id, const QVariantList& messages);
 
   private:
-    void publish_history();
     // Records the user's message; returns the conversation and the message to answer under.
     std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageId>>
     record_question(qint64 id, const hearth::harmony::Conversation& conversation);

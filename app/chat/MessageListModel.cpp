@@ -93,3 +93,10 @@ void MessageListModel::set_messages(std::vector<Message> messages) {
     messages_ = std::move(messages);
     endResetModel();
 }
+
+QString MessageListModel::lastAnswer() const {
+    for (auto m = messages_.rbegin(); m != messages_.rend(); ++m) {
+        if (m->author == QLatin1String("assistant")) return m->answer;
+    }
+    return {};
+}

@@ -46,6 +46,8 @@ class MessageListModel : public QAbstractListModel {
     // Replaces every row (a conversation opened from the history).
     void set_messages(std::vector<Message> messages);
     const std::vector<Message>& messages() const { return messages_; }
+    // The newest assistant message's answer (without its reasoning); empty when there is none.
+    Q_INVOKABLE QString lastAnswer() const;
 
   private:
     void changed_last(const QList<int>& roles);

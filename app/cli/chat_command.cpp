@@ -34,10 +34,9 @@ int run_chat_command(std::span<const std::string_view> args) {
     std::signal(SIGINT, on_interrupt);
 
     auto conversation = new_conversation(*setup);
-    std::fprintf(stderr, "Chatting with %s on %.*s. /reset starts over, /exit quits.\n",
+    std::fprintf(stderr, "Chatting with %s on %s. /reset starts over, /exit quits.\n",
                  std::string(*options->value("--model")).c_str(),
-                 static_cast<int>(setup->model->backend_name().size()),
-                 setup->model->backend_name().data());
+                 setup->model->backend_description().c_str());
     std::string line;
     while (true) {
         std::fputs("> ", stderr);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <unistd.h>
 
 namespace hearth::cli {
@@ -54,8 +55,18 @@ Result<GenerationSetup> setup_generation(const Options& options) {
                               .seed = *seed};
     setup.context_tokens = static_cast<std::uint32_t>(*context);
     setup.developer_instructions = options.value("--system").value_or("");
-    auto model =
-        Model::load(*path, {.backend = *backend, .threads = static_cast<unsigned>(*threads)});
+    // On a terminal, the GPU upload's progress on one line of stderr.
+    std::function<bool(double)> progress;
+    if (isatty(STDERR_FILENO)) {
+        progress = [](double done) {
+            std::fprintf(stderr, "\rLoading the model onto the GPU: %3.0f%%%s", 100 * done,
+                         done >= 1.0 ? "\n" : "");
+            return true;
+        };
+    }
+    auto model = Model::load(
+        *path,
+        {.backend = *backend, .threads = static_cast<unsigned>(*threads), .progress = progress});
     if (!model) return std::unexpected(model.error());
     setup.model = *model;
     setup.context_tokens = std::min(setup.context_tokens, setup.model->context_length());

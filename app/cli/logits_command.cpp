@@ -28,8 +28,8 @@ Result<int> run(std::span<const std::string_view> args) {
     if (!threads) return std::unexpected(threads.error());
     if (!top) return std::unexpected(top.error());
 
-    auto model =
-        Model::load(*path, {.backend = *backend, .threads = static_cast<unsigned>(*threads)});
+    auto model = Model::load(
+        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads), .progress = {}});
     if (!model) return std::unexpected(model.error());
     std::vector<std::int32_t> ids;
     for (auto id : *ids64) {

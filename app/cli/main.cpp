@@ -6,6 +6,7 @@
 
 #include "chat_command.h"
 #include "devices_command.h"
+#include "fit_command.h"
 #include "hearth/build_info.h"
 #include "history_command.h"
 #include "inspect_command.h"
@@ -35,6 +36,9 @@ constexpr const char* usage =
     "         export: [--id 1,2] [--format md|json] [--out FILE]\n"
     "                       the saved conversations: list, full-text search, export, import\n"
     "  devices              list the GPUs Hearth can use and their features\n"
+    "  fit --model MODEL [--memory-gib N] [--context N] [--gpu] [--json]\n"
+    "                       will the model fit in this computer's RAM (or N GiB), with\n"
+    "                       how long a context: weights, KV cache, scratch, headroom\n"
     "  inspect MODEL [--json]\n"
     "                       describe a .gguf file or Hugging Face folder\n"
     "  logits --model MODEL --ids 1,2,3 [--backend B] [--threads N] [--top K] [--json]\n"
@@ -68,6 +72,7 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     if (command == "devices") return hearth::cli::run_devices_command(rest);
+    if (command == "fit") return hearth::cli::run_fit_command(rest);
     if (command == "history") return hearth::cli::run_history_command(rest);
     if (command == "inspect") return hearth::cli::run_inspect_command(rest);
     if (command == "logits") return hearth::cli::run_logits_command(rest);

@@ -1,5 +1,7 @@
 #include "run_command.h"
 
+#include <cstdio>
+
 #include "conversation_recorder.h"
 #include "generation_setup.h"
 
@@ -42,6 +44,7 @@ int run_run_command(std::span<const std::string_view> args) {
     }
     if (!stats) return report_error("run", stats.error());
     print_stats(*stats);
+    std::fprintf(stderr, "[on %s]\n", setup->model->backend_description().c_str());
     return 0;
 }
 

@@ -16,6 +16,9 @@
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
 Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
+Q_IMPORT_QML_PLUGIN(HearthMarkdownPlugin)
+Q_IMPORT_QML_PLUGIN(HearthDesktopPlugin)
+Q_IMPORT_QML_PLUGIN(HearthLibraryPlugin)
 
 namespace {
 
@@ -65,6 +68,7 @@ int main(int argc, char* argv[]) {
     }
 
     QQmlApplicationEngine engine;
+    engine.setInitialProperties({{QStringLiteral("firstRunAllowed"), true}});
     engine.load(QUrl(QStringLiteral("qrc:/qt-project.org/imports/Hearth/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         std::fputs("hearth: the user interface failed to load\n", stderr);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "hearth/error.h"
@@ -17,10 +18,16 @@ class Backend {
   public:
     virtual ~Backend() = default;
     virtual std::string_view name() const = 0;
+    // Where it runs, for people: "Vulkan on AMD Radeon RX 7800 XT", "CPU, 8 threads".
+    virtual std::string description() const = 0;
     virtual std::uint32_t vocab_size() const = 0;
     // A sequence (its KV cache) on this backend; hearth::Sequence is the interface backends
     // implement for it.
     virtual Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) = 0;
+    // Device memory bandwidth (bytes/s) from a timed copy, where the backend owns a device.
+    virtual Result<double> measure_bandwidth() {
+        return fail("This backend runs on host memory; measure it on the host");
+    }
 };
 
 } // namespace hearth

@@ -1,6 +1,7 @@
 #include "hearth/model.h"
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/vulkan/vulkan_backend.h"
 #include "model/gguf_tokenizer.h"
 #include "model/model_files.h"
 #include "traffic.h"
@@ -11,16 +12,23 @@ namespace {
 class LoadedModel final : public Model {
   public:
     LoadedModel(std::shared_ptr<const model::ModelFiles> files, Tokenizer tokenizer,
-                std::unique_ptr<Backend> backend)
-        : files_(std::move(files)), tokenizer_(std::move(tokenizer)), backend_(std::move(backend)) {
-    }
+                std::unique_ptr<Backend> backend, std::string fallback_reason)
+        : files_(std::move(files)), tokenizer_(std::move(tokenizer)), backend_(std::move(backend)),
+          fallback_reason_(std::move(fallback_reason)) {}
 
     std::string_view backend_name() const override { return backend_->name(); }
+    std::string backend_description() const override {
+        if (fallback_reason_.empty()) return backend_->description();
+        return backend_->description() + " (Vulkan was not used: " + fallback_reason_ + ")";
+    }
     const Tokenizer& tokenizer() const override { return tokenizer_; }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     std::uint32_t context_length() const override { return files_->config.context_length; }
     Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) override {
         return backend_->create_context(max_tokens);
+    }
+    Result<double> measure_device_bandwidth() const override {
+        return backend_->measure_bandwidth();
     }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
         return model::bytes_read_per_token(*files_, context);
@@ -30,9 +38,38 @@ class LoadedModel final : public Model {
     std::shared_ptr<const model::ModelFiles> files_;
     Tokenizer tokenizer_;
     std::unique_ptr<Backend> backend_;
+    std::string fallback_reason_;
 };
 
+struct ChosenBackend {
+    std::unique_ptr<Backend> backend;
+    std::string fallback_reason; // why automatic selection did not take the GPU
+};
+
+// Vulkan when asked for, or automatically when the machine has a GPU (not a CPU driver such as
+// lavapipe); the CPU otherwise, and when the automatic choice could not use the GPU.
+Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFiles>& files,
+                                     const ModelOptions& options) {
+    std::string fallback_reason;
+    const bool automatic = options.backend == BackendChoice::automatic;
+    if (options.backend == BackendChoice::vulkan || (automatic && vk::has_vulkan_gpu())) {
+        auto vulkan =
+            vk::create_vulkan_backend(files, {.device_index = {}, .progress = options.progress});
+        if (vulkan) return ChosenBackend{std::move(*vulkan), {}};
+        if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
+        fallback_reason = vulkan.error().message;
+        if (!vulkan.error().detail.empty()) fallback_reason += ": " + vulkan.error().detail;
+    }
+    auto cpu = cpu::create_cpu_backend(files, {.threads = options.threads});
+    if (!cpu) return std::unexpected(cpu.error());
+    return ChosenBackend{std::move(*cpu), std::move(fallback_reason)};
+}
+
 } // namespace
+
+Result<std::vector<KernelProfile>> Sequence::profile_step(std::int32_t) {
+    return fail("This backend does not time its kernels");
+}
 
 Result<BackendChoice> parse_backend_choice(std::string_view name) {
     if (name == "auto") return BackendChoice::automatic;
@@ -44,22 +81,19 @@ Result<BackendChoice> parse_backend_choice(std::string_view name) {
 
 Result<std::shared_ptr<Model>> Model::load(const std::filesystem::path& path,
                                            const ModelOptions& options) {
-    // The GPU backends are not written yet: asking for one by name is an error that says so, and
-    // automatic selection takes the CPU.
-    if (options.backend == BackendChoice::vulkan || options.backend == BackendChoice::cuda) {
-        return fail(std::string("The ") +
-                    (options.backend == BackendChoice::vulkan ? "Vulkan" : "CUDA") +
-                    " backend cannot run models yet; use --backend cpu");
+    if (options.backend == BackendChoice::cuda) {
+        return fail("The CUDA backend cannot run models yet; use --backend vulkan or cpu");
     }
     auto files = model::open_model_files(path);
     if (!files) return std::unexpected(files.error());
     auto tokenizer = model::tokenizer_of(*files);
     if (!tokenizer) return std::unexpected(tokenizer.error());
     auto shared = std::make_shared<const model::ModelFiles>(std::move(*files));
-    auto backend = cpu::create_cpu_backend(shared, {.threads = options.threads});
+    auto backend = create_backend(shared, options);
     if (!backend) return std::unexpected(backend.error());
     return std::make_shared<LoadedModel>(std::move(shared), std::move(*tokenizer),
-                                         std::move(*backend));
+                                         std::move(backend->backend),
+                                         std::move(backend->fallback_reason));
 }
 
 } // namespace hearth

@@ -14,8 +14,70 @@ struct VectorAddArgs {
     uint count;
 };
 
+// How a weight matrix is laid out on the device after repacking (backend/vulkan/device_weights.h).
+// A row is contiguous in `codes` (32-bit words); block formats keep their scales apart.
+//   f32: one word per value.  f16, bf16: two values per word, the first in the low half.
+//   q8_0: four int8 codes per word, the first in the low byte; one f32 scale per 32 values.
+//   mxfp4: eight 4-bit codes per word, the first in the low nibble; one e8m0 scale byte per
+//   32 values, four to a word.
+const uint weight_format_f32 = 0u;
+const uint weight_format_f16 = 1u;
+const uint weight_format_bf16 = 2u;
+const uint weight_format_q8_0 = 3u;
+const uint weight_format_mxfp4 = 4u;
+
+// What matvec does with row j's dot product (a specialization constant).
+const uint matvec_project = 0u;         // y[j] = W[j] . x + b[j]
+const uint matvec_project_add = 1u;     // y[j] += W[j] . x + b[j]  (residual connections)
+const uint matvec_expert_gate_up = 2u;  // y[slot][j] = swiglu(gate, up) of the slot's expert
+const uint matvec_expert_down_add = 3u; // y[j] += sum over slots of weight * (down . x[slot] + b)
+
+struct MatVecArgs {
+    uint cols;
+    uint rows;  // output rows (per expert: the expert's size for gate/up)
+    uint slots; // experts per token (expert modes)
+    float swiglu_limit;
+};
+
+struct EmbedArgs {
+    uint cols;
+};
+
+struct RmsNormArgs {
+    uint count;
+    float eps;
+};
+
+// The token being decoded, read by the shaders from a small host-written buffer so that one
+// recorded command list serves every step.
+struct StepState {
+    uint token;
+    uint position;
+};
+
+struct RopeKvArgs {
+    uint head_count;
+    uint kv_head_count;
+    uint cache_capacity; // positions a layer's cache holds (a ring when smaller than the context)
+};
+
+struct AttentionArgs {
+    uint head_count;
+    uint kv_head_count;
+    uint cache_capacity;
+    uint window; // attend to the last `window` positions only; 0: all of them
+    float scale;
+};
+
+struct RouteArgs {
+    uint experts;
+    uint chosen; // experts per token
+};
+
 #ifdef __cplusplus
 static_assert(sizeof(VectorAddArgs) == 4);
+static_assert(sizeof(MatVecArgs) == 16);
+static_assert(sizeof(AttentionArgs) == 20);
 } // namespace hearth::kernel_args
 #endif
 

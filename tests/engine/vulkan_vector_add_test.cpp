@@ -10,7 +10,8 @@
 
 namespace {
 
-using hearth::vk::HostBuffer;
+using hearth::vk::Buffer;
+using hearth::vk::MemoryKind;
 
 std::vector<float> random_vector(std::size_t n, unsigned seed) {
     std::mt19937 rng(seed);
@@ -21,7 +22,7 @@ std::vector<float> random_vector(std::size_t n, unsigned seed) {
     return v;
 }
 
-void upload(HostBuffer& buffer, const std::vector<float>& values) {
+void upload(Buffer& buffer, const std::vector<float>& values) {
     std::memcpy(buffer.bytes().data(), values.data(), values.size() * sizeof(float));
 }
 
@@ -43,10 +44,10 @@ TEST(VulkanVectorAdd, MatchesTheCpuOnEveryDevice) {
         ASSERT_TRUE(device.has_value()) << device.error().message << ": " << device.error().detail;
 
         const std::size_t bytes = count * sizeof(float);
-        auto buffer_a = device->create_host_buffer(bytes);
-        auto buffer_b = device->create_host_buffer(bytes);
+        auto buffer_a = device->create_buffer(bytes, MemoryKind::host_visible);
+        auto buffer_b = device->create_buffer(bytes, MemoryKind::host_visible);
         // One extra element past the end, to catch writes beyond `count`.
-        auto buffer_out = device->create_host_buffer(bytes + sizeof(float));
+        auto buffer_out = device->create_buffer(bytes + sizeof(float), MemoryKind::host_visible);
         ASSERT_TRUE(buffer_a && buffer_b && buffer_out);
         upload(*buffer_a, a);
         upload(*buffer_b, b);
@@ -61,7 +62,7 @@ TEST(VulkanVectorAdd, MatchesTheCpuOnEveryDevice) {
         ASSERT_TRUE(pipeline.has_value()) << pipeline.error().message;
 
         const hearth::kernel_args::VectorAddArgs args{count};
-        HostBuffer* buffers[] = {&*buffer_a, &*buffer_b, &*buffer_out};
+        const Buffer* buffers[] = {&*buffer_a, &*buffer_b, &*buffer_out};
         auto ran = device->dispatch_and_wait(*pipeline, buffers, std::as_bytes(std::span(&args, 1)),
                                              (count + 63) / 64);
         ASSERT_TRUE(ran.has_value()) << ran.error().message << ": " << ran.error().detail;
@@ -84,9 +85,9 @@ TEST(VulkanVectorAdd, DispatchRefusesArgumentsThatDoNotMatchTheLayout) {
     auto pipeline = device->create_pipeline(hearth::spirv::f32_vector_add,
                                             {.storage_buffer_count = 3, .push_constant_bytes = 4});
     ASSERT_TRUE(pipeline.has_value());
-    auto buffer = device->create_host_buffer(64);
+    auto buffer = device->create_buffer(64, MemoryKind::host_visible);
     ASSERT_TRUE(buffer.has_value());
-    HostBuffer* one_buffer[] = {&*buffer};
+    const Buffer* one_buffer[] = {&*buffer};
     const std::uint32_t count = 16;
     auto ran =
         device->dispatch_and_wait(*pipeline, one_buffer, std::as_bytes(std::span(&count, 1)), 1);

@@ -10,6 +10,9 @@
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
 Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
+Q_IMPORT_QML_PLUGIN(HearthMarkdownPlugin)
+Q_IMPORT_QML_PLUGIN(HearthDesktopPlugin)
+Q_IMPORT_QML_PLUGIN(HearthLibraryPlugin)
 
 class Setup : public QObject {
     Q_OBJECT

@@ -64,8 +64,8 @@ TestCase {
         tryCompare(ChatController, "busy", false, 60000)
         verify(ChatController.conversationId > 0)
         const saved = ChatController.conversationId
-        tryVerify(() => ChatController.history.some(c => c.id === saved
-                                                         && c.title === "Remember this question"))
+        const conversations = ChatController.history.conversations
+        tryVerify(() => conversations.get(conversations.rowOf(saved)).title === "Remember this question")
         ChatController.newConversation()
         compare(rows(), 0)
         compare(ChatController.conversationId, 0)

@@ -45,6 +45,7 @@ Rectangle {
             TextArea {
                 id: input
                 objectName: "composerInput"
+                Accessible.name: qsTr("Message")
                 placeholderText: qsTr("Message gpt-oss…")
                 wrapMode: TextArea.Wrap
                 color: Theme.text
@@ -68,6 +69,7 @@ Rectangle {
             objectName: "sendButton"
             Layout.alignment: Qt.AlignBottom
             text: composer.busy ? qsTr("Stop") : qsTr("Send")
+            Accessible.name: composer.busy ? qsTr("Stop the answer") : qsTr("Send the message")
             enabled: composer.busy || input.text.trim().length > 0
             highlighted: true
             onClicked: composer.busy ? composer.stopRequested() : composer.submit()

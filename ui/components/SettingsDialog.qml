@@ -43,6 +43,7 @@ Dialog {
                 RadioButton {
                     objectName: "effort_" + modelData.value
                     text: modelData.label
+                    Accessible.name: qsTr("Reasoning effort: %1").arg(modelData.label)
                     ButtonGroup.group: effortGroup
                     checked: AppSettings.reasoningEffort === modelData.value
                     onToggled: AppSettings.reasoningEffort = modelData.value

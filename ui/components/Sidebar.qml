@@ -4,18 +4,28 @@ import QtQuick.Layouts
 import Hearth
 import Hearth.Chat
 
-// The conversation list. Conversations arrive with the store (issue 6); until then it says so.
+// The conversations: a search over all of them, the list grouped by date with pinned ones first,
+// and an Undo offer after a deletion.
 Rectangle {
     id: sidebar
 
+    property alias searchField: searchField
+    property alias conversationList: conversationList
+    property alias searchResults: searchResults
+
     signal newConversationRequested()
+
+    function focusSearch() {
+        searchField.forceActiveFocus()
+        searchField.selectAll()
+    }
 
     color: Theme.sidebar
 
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacingLarge
-        spacing: Theme.spacingLarge
+        spacing: Theme.spacing
 
         Label {
             text: qsTr("Hearth")
@@ -28,14 +38,25 @@ Rectangle {
             objectName: "newChatButton"
             Layout.fillWidth: true
             text: qsTr("New chat")
+            Accessible.name: qsTr("New chat")
             onClicked: sidebar.newConversationRequested()
         }
 
-        Label {
-            text: qsTr("Conversations")
-            color: Theme.textMuted
-            font.pixelSize: Theme.fontSizeSmall
-            font.capitalization: Font.AllUppercase
+        TextField {
+            id: searchField
+            objectName: "searchField"
+            Layout.fillWidth: true
+            placeholderText: qsTr("Search chats")
+            Accessible.name: qsTr("Search conversations")
+            onTextChanged: searchDelay.restart()
+            Keys.onEscapePressed: clear()
+
+            // Searches once typing pauses, not on every key.
+            Timer {
+                id: searchDelay
+                interval: 200
+                onTriggered: ChatController.history.search(searchField.text)
+            }
         }
 
         ListView {
@@ -43,27 +64,63 @@ Rectangle {
             objectName: "conversationList"
             Layout.fillWidth: true
             Layout.fillHeight: true
+            visible: searchField.text.trim().length === 0
             clip: true
-            model: ChatController.history
-            delegate: ItemDelegate {
-                required property var modelData
+            model: ChatController.history.conversations
+            section.property: "section"
+            section.delegate: Label {
+                required property string section
                 width: ListView.view.width
-                text: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
-                highlighted: modelData.id === ChatController.conversationId
-                onClicked: ChatController.openConversation(modelData.id)
+                topPadding: Theme.spacing
+                bottomPadding: Theme.spacingSmall
+                text: section
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+                font.capitalization: Font.AllUppercase
+            }
+            delegate: ConversationRow {
+                width: ListView.view.width
             }
 
             Label {
                 anchors.fill: parent
                 visible: conversationList.count === 0
-                text: ChatController.historyError.length > 0
-                      ? qsTr("Conversations cannot be saved: %1").arg(ChatController.historyError)
+                text: ChatController.history.error.length > 0
+                      ? qsTr("Conversations cannot be saved: %1").arg(ChatController.history.error)
                       : qsTr("No conversations yet.\nYour chats will be listed here.")
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSizeSmall
                 wrapMode: Text.WordWrap
                 verticalAlignment: Text.AlignTop
             }
+        }
+
+        ListView {
+            id: searchResults
+            objectName: "searchResults"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: !conversationList.visible
+            clip: true
+            model: ChatController.history.searchResults
+            delegate: SearchResultRow {
+                width: ListView.view.width
+            }
+
+            Label {
+                anchors.fill: parent
+                visible: searchResults.count === 0
+                         && ChatController.history.searchQuery === searchField.text.trim()
+                text: qsTr("No conversation matches.")
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+                wrapMode: Text.WordWrap
+                verticalAlignment: Text.AlignTop
+            }
+        }
+
+        UndoToast {
+            Layout.fillWidth: true
         }
     }
 }

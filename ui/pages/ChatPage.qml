@@ -15,6 +15,7 @@ Item {
     property alias noModelNotice: noModelNotice
     property alias messageList: messageList
     property alias effortSelector: effortSelector
+    property alias linkDialog: linkDialog
 
     signal settingsRequested()
 
@@ -28,6 +29,10 @@ Item {
     function openModel(location) {
         AppSettings.modelPath = location
         ChatController.loadModel(location)
+    }
+
+    LinkDialog {
+        id: linkDialog
     }
 
     FileDialog {
@@ -61,6 +66,7 @@ Item {
             }
             Button {
                 objectName: "openModelButton"
+                Accessible.name: qsTr("Open a model file")
                 text: qsTr("Open model…")
                 enabled: !ChatController.busy && ChatController.modelState !== "loading"
                 onClicked: modelDialog.open()
@@ -75,6 +81,7 @@ Item {
             ComboBox {
                 id: effortSelector
                 objectName: "effortSelector"
+                Accessible.name: qsTr("Reasoning effort for this chat")
                 model: ["low", "medium", "high"]
                 function reset() {
                     const effort = ChatController.conversationEffort.length > 0
@@ -160,6 +167,7 @@ Item {
                 onContentHeightChanged: if (following) positionViewAtEnd()
                 delegate: MessageDelegate {
                     width: ListView.view.width
+                    onLinkActivated: link => linkDialog.ask(link)
                 }
             }
         }

@@ -18,6 +18,8 @@ QtObject {
     readonly property color accent: "#d9622b"
     readonly property color accentText: "#ffffff"
     readonly property color notice: dark ? "#3a2a1f" : "#fbeee6"
+    readonly property color codeBackground: dark ? "#222327" : "#f3f2ef"
+    readonly property color selection: dark ? "#5a4030" : "#f4c9b3"
 
     readonly property int spacingSmall: 4
     readonly property int spacing: 8
@@ -29,7 +31,16 @@ QtObject {
     readonly property int fontSizeSmall: 12
     readonly property int fontSizeTitle: 18
     readonly property int fontSizeHero: 26
+    readonly property int fontSizeCode: 13
+    readonly property string monoFontFamily: "DejaVu Sans Mono"
+
+    // Markdown headings, level 1 to 6.
+    function headingSize(level) {
+        return [22, 19, 16, 15, 14, 14][Math.min(Math.max(level, 1), 6) - 1]
+    }
 
     readonly property int sidebarWidth: 264
     readonly property int contentMaxWidth: 760
+    readonly property int listIndent: 22
+    readonly property int quoteInset: 14
 }

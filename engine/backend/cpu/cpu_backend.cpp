@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend/cache_window.h"
 #include "cpu_weights.h"
 #include "ops.h"
 #include "thread_pool.h"
 
 namespace hearth::cpu {
 namespace {
-
-// Prefill runs in chunks of at most this many tokens; the sliding-window caches keep this many
-// positions beyond the window so a whole chunk's keys fit beside the ones it attends to.
-constexpr std::uint32_t max_chunk = 256;
-// ...and this many more, so a follow-up message that rewinds a little reuses the cache.
-constexpr std::uint32_t rewind_slack = 1024;
 
 struct LayerCache {
     std::uint32_t capacity = 0;      // positions; a ring for sliding layers
@@ -51,6 +46,9 @@ class CpuBackend final : public Backend {
           pool_(threads) {}
 
     std::string_view name() const override { return "cpu"; }
+    std::string description() const override {
+        return "CPU, " + std::to_string(pool_.size()) + " threads";
+    }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (max_positions == 0 || max_positions > files_->config.context_length) {
@@ -78,7 +76,8 @@ CpuContext::CpuContext(CpuBackend& backend, std::uint32_t max_positions)
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
         cache.capacity = c.is_sliding_layer(layer)
-                             ? std::min(max_positions, c.sliding_window + max_chunk + rewind_slack)
+                             ? std::min(max_positions,
+                                        c.sliding_window + max_prefill_chunk + sliding_rewind_slack)
                              : max_positions;
         cache.keys.resize(std::size_t{cache.capacity} * c.kv_size());
         cache.values.resize(std::size_t{cache.capacity} * c.kv_size());
@@ -101,8 +100,8 @@ Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<
             return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
         }
     }
-    for (std::size_t start = 0; start < tokens.size(); start += max_chunk) {
-        const std::size_t count = std::min<std::size_t>(max_chunk, tokens.size() - start);
+    for (std::size_t start = 0; start < tokens.size(); start += max_prefill_chunk) {
+        const std::size_t count = std::min<std::size_t>(max_prefill_chunk, tokens.size() - start);
         const bool last = start + count == tokens.size();
         forward_chunk(tokens.subspan(start, count), last ? logits : std::span<float>());
     }
@@ -110,18 +109,10 @@ Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<
 }
 
 std::uint32_t CpuContext::truncate(std::uint32_t keep) {
-    keep = std::min(keep, length_);
-    const auto& c = backend_.config();
-    // A sliding cache holds positions [length - capacity, length); position `keep` will need
-    // [keep - window + 1, keep) to still be there.
-    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
-        const auto& cache = caches_[layer];
-        const std::int64_t oldest_held = std::int64_t{length_} - cache.capacity;
-        const std::int64_t oldest_needed =
-            std::max<std::int64_t>(0, std::int64_t{keep} - c.sliding_window);
-        if (oldest_held > oldest_needed) keep = 0;
-    }
-    length_ = keep;
+    std::vector<std::uint32_t> capacities;
+    for (const auto& cache : caches_)
+        capacities.push_back(cache.capacity);
+    length_ = positions_kept(backend_.config(), capacities, length_, keep);
     return length_;
 }
 

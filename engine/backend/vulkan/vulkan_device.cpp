@@ -1,5 +1,7 @@
 #include "vulkan_device.h"
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -7,6 +9,9 @@
 
 namespace hearth::vk {
 namespace {
+
+// Uploads and downloads of any size go through a staging buffer of at most this many bytes.
+constexpr std::size_t staging_bytes = 64u << 20;
 
 std::optional<std::uint32_t> find_memory_type(VkPhysicalDevice device, std::uint32_t allowed_types,
                                               VkMemoryPropertyFlags wanted) {
@@ -22,41 +27,6 @@ std::optional<std::uint32_t> find_memory_type(VkPhysicalDevice device, std::uint
 }
 
 } // namespace
-
-DeviceCore::~DeviceCore() {
-    if (device != VK_NULL_HANDLE) vkDestroyDevice(device, nullptr);
-}
-
-HostBuffer::HostBuffer(std::shared_ptr<DeviceCore> core, VkBuffer buffer, VkDeviceMemory memory,
-                       void* mapped, std::size_t size)
-    : core_(std::move(core)), buffer_(buffer), memory_(memory), mapped_(mapped), size_(size) {}
-
-HostBuffer::HostBuffer(HostBuffer&& other) noexcept
-    : core_(std::move(other.core_)), buffer_(std::exchange(other.buffer_, VK_NULL_HANDLE)),
-      memory_(std::exchange(other.memory_, VK_NULL_HANDLE)),
-      mapped_(std::exchange(other.mapped_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-
-HostBuffer::~HostBuffer() {
-    if (!core_) return;
-    vkDestroyBuffer(core_->device, buffer_, nullptr);
-    vkFreeMemory(core_->device, memory_, nullptr); // also unmaps
-}
-
-ComputePipeline::ComputePipeline(std::shared_ptr<DeviceCore> core, PipelineLayoutDesc desc)
-    : core_(std::move(core)), desc_(desc) {}
-
-ComputePipeline::ComputePipeline(ComputePipeline&& other) noexcept
-    : core_(std::move(other.core_)), desc_(other.desc_),
-      set_layout_(std::exchange(other.set_layout_, VK_NULL_HANDLE)),
-      layout_(std::exchange(other.layout_, VK_NULL_HANDLE)),
-      pipeline_(std::exchange(other.pipeline_, VK_NULL_HANDLE)) {}
-
-ComputePipeline::~ComputePipeline() {
-    if (!core_) return;
-    vkDestroyPipeline(core_->device, pipeline_, nullptr);
-    vkDestroyPipelineLayout(core_->device, layout_, nullptr);
-    vkDestroyDescriptorSetLayout(core_->device, set_layout_, nullptr);
-}
 
 Result<VulkanDevice> VulkanDevice::open(std::shared_ptr<VulkanInstance> instance,
                                         std::uint32_t index) {
@@ -85,58 +55,38 @@ Result<VulkanDevice> VulkanDevice::open(std::shared_ptr<VulkanInstance> instance
         core->device = VK_NULL_HANDLE;
         return fail_vk("creating the logical device", r);
     }
-
     VkQueue queue = VK_NULL_HANDLE;
     vkGetDeviceQueue(core->device, family, 0, &queue);
-
-    VkCommandPoolCreateInfo pool_info{};
-    pool_info.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
-    pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-    pool_info.queueFamilyIndex = family;
-    VkCommandPool pool = VK_NULL_HANDLE;
-    if (VkResult r = vkCreateCommandPool(core->device, &pool_info, nullptr, &pool);
-        r != VK_SUCCESS) {
-        return fail_vk("creating a command pool", r);
-    }
-
-    // Sized for the one-shot dispatches this layer runs; sets are freed after each.
-    VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 64};
-    VkDescriptorPoolCreateInfo descriptor_info{};
-    descriptor_info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
-    descriptor_info.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-    descriptor_info.maxSets = 16;
-    descriptor_info.poolSizeCount = 1;
-    descriptor_info.pPoolSizes = &pool_size;
-    VkDescriptorPool descriptors = VK_NULL_HANDLE;
-    if (VkResult r = vkCreateDescriptorPool(core->device, &descriptor_info, nullptr, &descriptors);
-        r != VK_SUCCESS) {
-        vkDestroyCommandPool(core->device, pool, nullptr);
-        return fail_vk("creating a descriptor pool", r);
-    }
-    return VulkanDevice(std::move(core), queue, pool, descriptors);
+    return VulkanDevice(std::move(core), family, queue);
 }
 
-VulkanDevice::VulkanDevice(std::shared_ptr<DeviceCore> core, VkQueue queue, VkCommandPool pool,
-                           VkDescriptorPool descriptors)
-    : core_(std::move(core)), queue_(queue), command_pool_(pool), descriptor_pool_(descriptors) {}
+VulkanDevice::VulkanDevice(std::shared_ptr<DeviceCore> core, std::uint32_t queue_family,
+                           VkQueue queue)
+    : core_(std::move(core)), queue_family_(queue_family), queue_(queue) {}
 
 VulkanDevice::VulkanDevice(VulkanDevice&& other) noexcept
-    : core_(std::move(other.core_)), queue_(other.queue_),
-      command_pool_(std::exchange(other.command_pool_, VK_NULL_HANDLE)),
-      descriptor_pool_(std::exchange(other.descriptor_pool_, VK_NULL_HANDLE)) {}
+    : core_(std::move(other.core_)), queue_family_(other.queue_family_), queue_(other.queue_),
+      queue_mutex_(std::move(other.queue_mutex_)),
+      transfer_mutex_(std::move(other.transfer_mutex_)), staging_(std::move(other.staging_)),
+      transfer_commands_(std::move(other.transfer_commands_)) {}
 
 VulkanDevice::~VulkanDevice() {
-    if (!core_) return;
-    vkDeviceWaitIdle(core_->device);
-    vkDestroyDescriptorPool(core_->device, descriptor_pool_, nullptr);
-    vkDestroyCommandPool(core_->device, command_pool_, nullptr);
+    if (core_) vkDeviceWaitIdle(core_->device);
 }
 
-Result<HostBuffer> VulkanDevice::create_host_buffer(std::size_t size_bytes) {
+Result<Buffer> VulkanDevice::create_buffer(std::size_t size_bytes, MemoryKind kind) {
+    VkPhysicalDeviceProperties properties;
+    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
+    if (size_bytes > properties.limits.maxStorageBufferRange) {
+        return fail("A " + std::to_string(size_bytes >> 20) + " MiB tensor is larger than " +
+                    properties.deviceName + " can address in one buffer (" +
+                    std::to_string(properties.limits.maxStorageBufferRange >> 20) + " MiB)");
+    }
     VkBufferCreateInfo buffer_info{};
     buffer_info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
-    buffer_info.size = size_bytes;
-    buffer_info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    buffer_info.size = std::max<std::size_t>(size_bytes, 4);
+    buffer_info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                        VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     buffer_info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     VkBuffer buffer = VK_NULL_HANDLE;
     if (VkResult r = vkCreateBuffer(core_->device, &buffer_info, nullptr, &buffer);
@@ -145,12 +95,20 @@ Result<HostBuffer> VulkanDevice::create_host_buffer(std::size_t size_bytes) {
     }
     VkMemoryRequirements requirements;
     vkGetBufferMemoryRequirements(core_->device, buffer, &requirements);
-    auto type = find_memory_type(core_->physical_device, requirements.memoryTypeBits,
-                                 VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                     VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    const bool mapped = kind != MemoryKind::device_local;
+    const VkMemoryPropertyFlags wanted =
+        mapped ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
+               : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    std::optional<std::uint32_t> type;
+    if (kind == MemoryKind::host_readback) {
+        type = find_memory_type(core_->physical_device, requirements.memoryTypeBits,
+                                wanted | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+    }
+    if (!type) type = find_memory_type(core_->physical_device, requirements.memoryTypeBits, wanted);
     if (!type) {
         vkDestroyBuffer(core_->device, buffer, nullptr);
-        return fail("Vulkan: the device has no host-visible memory for buffers");
+        return fail(mapped ? "Vulkan: the device has no host-visible memory for buffers"
+                           : "Vulkan: the device has no device-local memory for buffers");
     }
     VkMemoryAllocateInfo allocate{};
     allocate.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
@@ -160,21 +118,24 @@ Result<HostBuffer> VulkanDevice::create_host_buffer(std::size_t size_bytes) {
     if (VkResult r = vkAllocateMemory(core_->device, &allocate, nullptr, &memory);
         r != VK_SUCCESS) {
         vkDestroyBuffer(core_->device, buffer, nullptr);
-        return fail_vk("allocating buffer memory", r);
+        return fail_vk("allocating " + std::to_string(size_bytes >> 20) + " MiB of GPU memory", r);
     }
-    void* mapped = nullptr;
+    void* pointer = nullptr;
     VkResult r = vkBindBufferMemory(core_->device, buffer, memory, 0);
-    if (r == VK_SUCCESS) r = vkMapMemory(core_->device, memory, 0, size_bytes, 0, &mapped);
+    if (r == VK_SUCCESS && mapped) {
+        r = vkMapMemory(core_->device, memory, 0, VK_WHOLE_SIZE, 0, &pointer);
+    }
     if (r != VK_SUCCESS) {
         vkDestroyBuffer(core_->device, buffer, nullptr);
         vkFreeMemory(core_->device, memory, nullptr);
         return fail_vk("binding and mapping buffer memory", r);
     }
-    return HostBuffer(core_, buffer, memory, mapped, size_bytes);
+    return Buffer(core_, buffer, memory, pointer, size_bytes, kind);
 }
 
-Result<ComputePipeline> VulkanDevice::create_pipeline(std::span<const std::uint32_t> spirv,
-                                                      const PipelineLayoutDesc& desc) {
+Result<ComputePipeline>
+VulkanDevice::create_pipeline(std::span<const std::uint32_t> spirv, const PipelineLayoutDesc& desc,
+                              std::span<const std::uint32_t> specialization) {
     ComputePipeline pipeline(core_, desc); // releases whatever was made if a later step fails
     std::vector<VkDescriptorSetLayoutBinding> bindings(desc.storage_buffer_count);
     for (std::uint32_t i = 0; i < desc.storage_buffer_count; ++i) {
@@ -213,12 +174,24 @@ Result<ComputePipeline> VulkanDevice::create_pipeline(std::span<const std::uint3
         r != VK_SUCCESS) {
         return fail_vk("creating a shader module", r);
     }
+    std::vector<VkSpecializationMapEntry> entries(specialization.size());
+    for (std::uint32_t i = 0; i < specialization.size(); ++i) {
+        entries[i] = {i, i * 4u, 4u};
+    }
+    VkSpecializationInfo specialization_info{};
+    specialization_info.mapEntryCount = static_cast<std::uint32_t>(entries.size());
+    specialization_info.pMapEntries = entries.data();
+    specialization_info.dataSize = specialization.size_bytes();
+    specialization_info.pData = specialization.data();
+
     VkComputePipelineCreateInfo pipeline_info{};
     pipeline_info.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
     pipeline_info.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
     pipeline_info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     pipeline_info.stage.module = module;
     pipeline_info.stage.pName = "main";
+    pipeline_info.stage.pSpecializationInfo =
+        specialization.empty() ? nullptr : &specialization_info;
     pipeline_info.layout = pipeline.layout_;
     VkResult r = vkCreateComputePipelines(core_->device, VK_NULL_HANDLE, 1, &pipeline_info, nullptr,
                                           &pipeline.pipeline_);
@@ -227,95 +200,172 @@ Result<ComputePipeline> VulkanDevice::create_pipeline(std::span<const std::uint3
     return pipeline;
 }
 
+Result<DescriptorArena> VulkanDevice::create_descriptor_arena(std::uint32_t sets,
+                                                              std::uint32_t buffers_per_set) {
+    VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * buffers_per_set};
+    VkDescriptorPoolCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+    info.maxSets = sets;
+    info.poolSizeCount = 1;
+    info.pPoolSizes = &pool_size;
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    if (VkResult r = vkCreateDescriptorPool(core_->device, &info, nullptr, &pool);
+        r != VK_SUCCESS) {
+        return fail_vk("creating a descriptor pool", r);
+    }
+    return DescriptorArena(core_, pool);
+}
+
+Result<CommandList> VulkanDevice::create_command_list() {
+    VkCommandPoolCreateInfo pool_info{};
+    pool_info.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
+    pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pool_info.queueFamilyIndex = queue_family_;
+    VkCommandPool pool = VK_NULL_HANDLE;
+    if (VkResult r = vkCreateCommandPool(core_->device, &pool_info, nullptr, &pool);
+        r != VK_SUCCESS) {
+        return fail_vk("creating a command pool", r);
+    }
+    VkCommandBufferAllocateInfo allocate{};
+    allocate.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+    allocate.commandPool = pool;
+    allocate.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    allocate.commandBufferCount = 1;
+    VkCommandBuffer commands = VK_NULL_HANDLE;
+    if (VkResult r = vkAllocateCommandBuffers(core_->device, &allocate, &commands);
+        r != VK_SUCCESS) {
+        vkDestroyCommandPool(core_->device, pool, nullptr);
+        return fail_vk("allocating a command buffer", r);
+    }
+    return CommandList(core_, pool, commands);
+}
+
+Result<TimestampPool> VulkanDevice::create_timestamp_pool(std::uint32_t capacity) {
+    std::uint32_t count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(count);
+    vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, families.data());
+    VkPhysicalDeviceProperties properties;
+    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
+    if (families[queue_family_].timestampValidBits == 0 || properties.limits.timestampPeriod <= 0) {
+        return fail("This GPU cannot time its work (no timestamps on its compute queue)");
+    }
+    VkQueryPoolCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO;
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = capacity;
+    VkQueryPool pool = VK_NULL_HANDLE;
+    if (VkResult r = vkCreateQueryPool(core_->device, &info, nullptr, &pool); r != VK_SUCCESS) {
+        return fail_vk("creating a timestamp query pool", r);
+    }
+    const std::uint32_t bits = families[queue_family_].timestampValidBits;
+    const std::uint64_t mask = bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+    return TimestampPool(core_, pool, capacity, properties.limits.timestampPeriod * 1e-9, mask);
+}
+
+Result<void> VulkanDevice::submit_and_wait(const CommandList& commands) {
+    VkDevice device = core_->device;
+    VkFenceCreateInfo fence_info{};
+    fence_info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+    VkFence fence = VK_NULL_HANDLE;
+    if (VkResult r = vkCreateFence(device, &fence_info, nullptr, &fence); r != VK_SUCCESS) {
+        return fail_vk("creating a fence", r);
+    }
+    VkCommandBuffer handle = commands.handle();
+    VkSubmitInfo submit{};
+    submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &handle;
+    VkResult r;
+    {
+        std::lock_guard lock(*queue_mutex_);
+        r = vkQueueSubmit(queue_, 1, &submit, fence);
+    }
+    if (r == VK_SUCCESS) r = vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
+    vkDestroyFence(device, fence, nullptr);
+    if (r == VK_ERROR_DEVICE_LOST) {
+        return fail("The GPU stopped responding (Vulkan device lost)",
+                    "reload the model to continue");
+    }
+    if (r != VK_SUCCESS) return fail_vk("running GPU work", r);
+    return {};
+}
+
+Result<Buffer*> VulkanDevice::staging() {
+    if (!staging_) {
+        auto buffer = create_buffer(staging_bytes, MemoryKind::host_visible);
+        if (!buffer) return std::unexpected(buffer.error());
+        auto commands = create_command_list();
+        if (!commands) return std::unexpected(commands.error());
+        staging_.emplace(std::move(*buffer));
+        transfer_commands_.emplace(std::move(*commands));
+    }
+    return &*staging_;
+}
+
+Result<void> VulkanDevice::upload(Buffer& target, std::size_t offset,
+                                  std::span<const std::byte> bytes) {
+    if (offset + bytes.size() > target.size_bytes()) {
+        return fail("Internal error: an upload runs past the end of its buffer");
+    }
+    if (!target.bytes().empty()) {
+        std::memcpy(target.bytes().data() + offset, bytes.data(), bytes.size());
+        return {};
+    }
+    std::lock_guard lock(*transfer_mutex_);
+    auto stage = staging();
+    if (!stage) return std::unexpected(stage.error());
+    for (std::size_t done = 0; done < bytes.size(); done += staging_bytes) {
+        const std::size_t n = std::min(staging_bytes, bytes.size() - done);
+        std::memcpy((*stage)->bytes().data(), bytes.data() + done, n);
+        if (auto r = transfer_commands_->begin(); !r) return r;
+        transfer_commands_->copy(**stage, 0, target, offset + done, n);
+        if (auto r = transfer_commands_->end(); !r) return r;
+        if (auto r = submit_and_wait(*transfer_commands_); !r) return r;
+    }
+    return {};
+}
+
+Result<void> VulkanDevice::download(const Buffer& source, std::size_t offset,
+                                    std::span<std::byte> bytes) {
+    if (offset + bytes.size() > source.size_bytes()) {
+        return fail("Internal error: a download runs past the end of its buffer");
+    }
+    std::lock_guard lock(*transfer_mutex_);
+    auto stage = staging();
+    if (!stage) return std::unexpected(stage.error());
+    for (std::size_t done = 0; done < bytes.size(); done += staging_bytes) {
+        const std::size_t n = std::min(staging_bytes, bytes.size() - done);
+        if (auto r = transfer_commands_->begin(); !r) return r;
+        transfer_commands_->copy(source, offset + done, **stage, 0, n);
+        transfer_commands_->barrier();
+        if (auto r = transfer_commands_->end(); !r) return r;
+        if (auto r = submit_and_wait(*transfer_commands_); !r) return r;
+        std::memcpy(bytes.data() + done, (*stage)->bytes().data(), n);
+    }
+    return {};
+}
+
 Result<void> VulkanDevice::dispatch_and_wait(const ComputePipeline& pipeline,
-                                             std::span<HostBuffer* const> buffers,
+                                             std::span<const Buffer* const> buffers,
                                              std::span<const std::byte> push_constants,
                                              std::uint32_t group_count_x) {
-    const auto& desc = pipeline.desc_;
+    const auto& desc = pipeline.layout_desc();
     if (buffers.size() != desc.storage_buffer_count ||
         push_constants.size() != desc.push_constant_bytes) {
         return fail("Vulkan: dispatch arguments do not match the pipeline layout");
     }
-    VkDevice device = core_->device;
-
-    VkDescriptorSetAllocateInfo set_alloc{};
-    set_alloc.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
-    set_alloc.descriptorPool = descriptor_pool_;
-    set_alloc.descriptorSetCount = 1;
-    set_alloc.pSetLayouts = &pipeline.set_layout_;
-    VkDescriptorSet set = VK_NULL_HANDLE;
-    if (VkResult r = vkAllocateDescriptorSets(device, &set_alloc, &set); r != VK_SUCCESS) {
-        return fail_vk("allocating a descriptor set", r);
-    }
-    std::vector<VkDescriptorBufferInfo> infos(buffers.size());
-    std::vector<VkWriteDescriptorSet> writes(buffers.size());
-    for (std::uint32_t i = 0; i < buffers.size(); ++i) {
-        infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
-        writes[i] = {};
-        writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
-        writes[i].dstSet = set;
-        writes[i].dstBinding = i;
-        writes[i].descriptorCount = 1;
-        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-        writes[i].pBufferInfo = &infos[i];
-    }
-    vkUpdateDescriptorSets(device, static_cast<std::uint32_t>(writes.size()), writes.data(), 0,
-                           nullptr);
-
-    VkCommandBufferAllocateInfo command_alloc{};
-    command_alloc.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
-    command_alloc.commandPool = command_pool_;
-    command_alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    command_alloc.commandBufferCount = 1;
-    VkCommandBuffer commands = VK_NULL_HANDLE;
-    VkResult r = vkAllocateCommandBuffers(device, &command_alloc, &commands);
-    if (r != VK_SUCCESS) {
-        vkFreeDescriptorSets(device, descriptor_pool_, 1, &set);
-        return fail_vk("allocating a command buffer", r);
-    }
-
-    VkCommandBufferBeginInfo begin{};
-    begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
-    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    vkBeginCommandBuffer(commands, &begin);
-    vkCmdBindPipeline(commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline_);
-    vkCmdBindDescriptorSets(commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout_, 0, 1, &set,
-                            0, nullptr);
-    if (!push_constants.empty()) {
-        vkCmdPushConstants(commands, pipeline.layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-                           static_cast<std::uint32_t>(push_constants.size()),
-                           push_constants.data());
-    }
-    vkCmdDispatch(commands, group_count_x, 1, 1);
-    // Make the shader's writes visible to the host reading the mapped memory.
-    VkMemoryBarrier barrier{};
-    barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER;
-    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-    barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-                         0, 1, &barrier, 0, nullptr, 0, nullptr);
-    r = vkEndCommandBuffer(commands);
-
-    VkFence fence = VK_NULL_HANDLE;
-    if (r == VK_SUCCESS) {
-        VkFenceCreateInfo fence_info{};
-        fence_info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
-        r = vkCreateFence(device, &fence_info, nullptr, &fence);
-    }
-    if (r == VK_SUCCESS) {
-        VkSubmitInfo submit{};
-        submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
-        submit.commandBufferCount = 1;
-        submit.pCommandBuffers = &commands;
-        r = vkQueueSubmit(queue_, 1, &submit, fence);
-    }
-    if (r == VK_SUCCESS) r = vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
-
-    vkDestroyFence(device, fence, nullptr);
-    vkFreeCommandBuffers(device, command_pool_, 1, &commands);
-    vkFreeDescriptorSets(device, descriptor_pool_, 1, &set);
-    if (r != VK_SUCCESS) return fail_vk("running a compute dispatch", r);
-    return {};
+    auto arena = create_descriptor_arena(1, std::max(1u, desc.storage_buffer_count));
+    if (!arena) return std::unexpected(arena.error());
+    auto set = arena->bind(pipeline, buffers);
+    if (!set) return std::unexpected(set.error());
+    auto commands = create_command_list();
+    if (!commands) return std::unexpected(commands.error());
+    if (auto r = commands->begin(); !r) return r;
+    commands->dispatch(pipeline, *set, push_constants, group_count_x);
+    commands->barrier();
+    if (auto r = commands->end(); !r) return r;
+    return submit_and_wait(*commands);
 }
 
 } // namespace hearth::vk

@@ -1,70 +1,20 @@
-// A logical Vulkan device with one compute queue, and the buffers and pipelines made on it.
-// Buffers and pipelines keep the device alive, so destruction order never matters.
+// A logical Vulkan device with one compute queue: the only place that creates buffers,
+// pipelines, descriptor arenas and command lists, and submits work.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <vulkan/vulkan.h>
 
 #include "hearth/error.h"
+#include "vulkan_commands.h"
 #include "vulkan_instance.h"
+#include "vulkan_resources.h"
 
 namespace hearth::vk {
-
-// Owns the VkDevice; shared by everything created on it.
-struct DeviceCore {
-    std::shared_ptr<VulkanInstance> instance;
-    VkPhysicalDevice physical_device = VK_NULL_HANDLE;
-    VkDevice device = VK_NULL_HANDLE;
-    ~DeviceCore();
-};
-
-// A storage buffer in host-visible, coherent memory, mapped for its whole life.
-class HostBuffer {
-  public:
-    HostBuffer(HostBuffer&& other) noexcept;
-    HostBuffer& operator=(HostBuffer&&) = delete;
-    ~HostBuffer();
-
-    VkBuffer handle() const { return buffer_; }
-    std::size_t size_bytes() const { return size_; }
-    std::span<std::byte> bytes() { return {static_cast<std::byte*>(mapped_), size_}; }
-
-  private:
-    friend class VulkanDevice;
-    HostBuffer(std::shared_ptr<DeviceCore> core, VkBuffer buffer, VkDeviceMemory memory,
-               void* mapped, std::size_t size);
-    std::shared_ptr<DeviceCore> core_;
-    VkBuffer buffer_;
-    VkDeviceMemory memory_;
-    void* mapped_;
-    std::size_t size_;
-};
-
-struct PipelineLayoutDesc {
-    std::uint32_t storage_buffer_count = 0; // bindings 0..count-1 of set 0
-    std::uint32_t push_constant_bytes = 0;
-};
-
-// A compute pipeline made from one SPIR-V module with entry point "main".
-class ComputePipeline {
-  public:
-    ComputePipeline(ComputePipeline&& other) noexcept;
-    ComputePipeline& operator=(ComputePipeline&&) = delete;
-    ~ComputePipeline();
-
-    const PipelineLayoutDesc& layout_desc() const { return desc_; }
-
-  private:
-    friend class VulkanDevice;
-    ComputePipeline(std::shared_ptr<DeviceCore> core, PipelineLayoutDesc desc);
-    std::shared_ptr<DeviceCore> core_;
-    PipelineLayoutDesc desc_;
-    VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
-    VkPipelineLayout layout_ = VK_NULL_HANDLE;
-    VkPipeline pipeline_ = VK_NULL_HANDLE;
-};
 
 class VulkanDevice {
   public:
@@ -74,22 +24,45 @@ class VulkanDevice {
     VulkanDevice& operator=(VulkanDevice&&) = delete;
     ~VulkanDevice();
 
-    Result<HostBuffer> create_host_buffer(std::size_t size_bytes);
+    VkPhysicalDevice physical_device() const { return core_->physical_device; }
+
+    Result<Buffer> create_buffer(std::size_t size_bytes, MemoryKind kind);
     Result<ComputePipeline> create_pipeline(std::span<const std::uint32_t> spirv,
-                                            const PipelineLayoutDesc& desc);
-    // Records one dispatch, submits it and waits for it to finish.
+                                            const PipelineLayoutDesc& desc,
+                                            std::span<const std::uint32_t> specialization = {});
+    // Room for `sets` descriptor sets of up to `buffers_per_set` storage buffers each.
+    Result<DescriptorArena> create_descriptor_arena(std::uint32_t sets,
+                                                    std::uint32_t buffers_per_set);
+    Result<CommandList> create_command_list();
+    // Fails when the device's compute queue cannot write timestamps.
+    Result<TimestampPool> create_timestamp_pool(std::uint32_t capacity);
+
+    // Runs a recorded list and waits for it. Thread-safe (the queue is shared).
+    Result<void> submit_and_wait(const CommandList& commands);
+
+    // Copies host bytes into a buffer at `offset` (through a bounded staging buffer when the
+    // buffer is not mapped), and back out again.
+    Result<void> upload(Buffer& target, std::size_t offset, std::span<const std::byte> bytes);
+    Result<void> download(const Buffer& source, std::size_t offset, std::span<std::byte> bytes);
+
+    // Records one dispatch, submits it and waits for it to finish (tests and one-off work).
     Result<void> dispatch_and_wait(const ComputePipeline& pipeline,
-                                   std::span<HostBuffer* const> buffers,
+                                   std::span<const Buffer* const> buffers,
                                    std::span<const std::byte> push_constants,
                                    std::uint32_t group_count_x);
 
   private:
-    VulkanDevice(std::shared_ptr<DeviceCore> core, VkQueue queue, VkCommandPool pool,
-                 VkDescriptorPool descriptors);
+    VulkanDevice(std::shared_ptr<DeviceCore> core, std::uint32_t queue_family, VkQueue queue);
+    Result<Buffer*> staging();
+
     std::shared_ptr<DeviceCore> core_;
+    std::uint32_t queue_family_;
     VkQueue queue_;
-    VkCommandPool command_pool_;
-    VkDescriptorPool descriptor_pool_;
+    std::unique_ptr<std::mutex> queue_mutex_ = std::make_unique<std::mutex>();
+    // Created on first use by upload/download; transfers are serialised by transfer_mutex_.
+    std::unique_ptr<std::mutex> transfer_mutex_ = std::make_unique<std::mutex>();
+    std::optional<Buffer> staging_;
+    std::optional<CommandList> transfer_commands_;
 };
 
 } // namespace hearth::vk

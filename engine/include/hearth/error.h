@@ -3,6 +3,7 @@
 
 #include <expected>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace hearth {
@@ -20,5 +21,9 @@ using Result = std::expected<T, Error>;
 inline std::unexpected<Error> fail(std::string message, std::string detail = {}) {
     return std::unexpected(Error{std::move(message), std::move(detail)});
 }
+
+// The error of an operation the user cancelled (a model load, ...).
+inline constexpr std::string_view cancelled_message = "Cancelled";
+inline bool is_cancelled(const Error& error) { return error.message == cancelled_message; }
 
 } // namespace hearth

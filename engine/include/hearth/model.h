@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hearth/error.h"
 #include "hearth/tokenizer.h"
@@ -27,6 +29,17 @@ Result<BackendChoice> parse_backend_choice(std::string_view name);
 struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
+    // Called while the weights go to the GPU with the fraction done (0..1), from the loading
+    // thread; returning false cancels the load (Model::load then fails with "cancelled").
+    std::function<bool(double)> progress;
+};
+
+// GPU time of one kernel over a profiled decode step (hearth-bench --backend vulkan).
+struct KernelProfile {
+    std::string kernel; // "matvec expert down", "attention", ...
+    std::uint32_t dispatches = 0;
+    double seconds = 0;
+    std::uint64_t bytes = 0; // weights and cache entries it reads
 };
 
 // One sequence's KV cache on the model's backend (each backend implements this).
@@ -40,6 +53,8 @@ class Sequence {
     virtual Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) = 0;
     // Forgets positions >= keep; returns how many positions remain usable (possibly fewer).
     virtual std::uint32_t truncate(std::uint32_t keep) = 0;
+    // Runs one more token like append() (logits included), timing each kernel on the device.
+    virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
 };
 
 class Model {
@@ -51,6 +66,9 @@ class Model {
     virtual ~Model() = default;
 
     virtual std::string_view backend_name() const = 0;
+    // Where the model runs, for people, and why it is not on the GPU when automatic selection
+    // fell back to the CPU: "CPU, 8 threads (Vulkan was not used: ...)".
+    virtual std::string backend_description() const = 0;
     // The model's own tokenizer (from the GGUF metadata or the folder's tokenizer.json).
     virtual const Tokenizer& tokenizer() const = 0;
     virtual std::uint32_t vocab_size() const = 0;
@@ -60,6 +78,9 @@ class Model {
     // Bytes of weights and KV cache one decoded token reads at `context` positions (the experts
     // a token uses, not all of them): the numerator of the memory-bandwidth limit.
     virtual std::uint64_t bytes_read_per_token(std::uint32_t context) const = 0;
+    // The memory bandwidth of the device the model runs on (bytes/s), measured with a copy,
+    // when the backend can measure it (a GPU backend); the caller measures host memory otherwise.
+    virtual Result<double> measure_device_bandwidth() const = 0;
 };
 
 } // namespace hearth

@@ -7,69 +7,24 @@
 #include "backend/cpu/row_kernels.h"
 #include "backend/cpu/thread_pool.h"
 #include "model/decode.h"
+#include "random_weights.h"
 
 namespace {
 
 using namespace hearth;
 using cpu::RowFormat;
 
-struct Row {
-    model::WeightRef weight;
-    std::vector<std::byte> data, scales;
-};
-
-// A random one-row weight of `format` with n columns; bytes chosen so values stay finite.
-Row random_row(RowFormat format, std::size_t n, std::mt19937& rng) {
-    Row row;
-    auto& w = row.weight;
-    w.cols = n;
-    auto byte = [&] { return static_cast<std::byte>(rng() & 0xFF); };
+// The stored layout a row format reads.
+test::StoredLayout layout_of(RowFormat format) {
     switch (format) {
-    case RowFormat::f32:
-        w.type = format::TensorType::f32;
-        for (std::size_t i = 0; i < n; ++i) {
-            const float v = std::ldexp(static_cast<float>(rng() % 2001) - 1000.0f, -10);
-            const auto* p = reinterpret_cast<const std::byte*>(&v);
-            row.data.insert(row.data.end(), p, p + 4);
-        }
-        break;
-    case RowFormat::f16:
-    case RowFormat::bf16:
-        w.type = format == RowFormat::f16 ? format::TensorType::f16 : format::TensorType::bf16;
-        for (std::size_t i = 0; i < n; ++i) {
-            row.data.push_back(byte());
-            row.data.push_back(static_cast<std::byte>(0x30 + (rng() % 16))); // modest exponents
-        }
-        break;
-    case RowFormat::q8_0:
-        w.type = format::TensorType::q8_0;
-        for (std::size_t b = 0; b < n / 32; ++b) {
-            row.data.push_back(byte());
-            row.data.push_back(std::byte{0x20}); // f16 scale around 2^-7
-            for (int i = 0; i < 32; ++i)
-                row.data.push_back(byte());
-        }
-        break;
-    case RowFormat::mxfp4_gguf:
-        w.type = format::TensorType::mxfp4;
-        for (std::size_t b = 0; b < n / 32; ++b) {
-            row.data.push_back(static_cast<std::byte>(110 + rng() % 30));
-            for (int i = 0; i < 16; ++i)
-                row.data.push_back(byte());
-        }
-        break;
-    case RowFormat::mxfp4_checkpoint:
-        w.type = format::TensorType::mxfp4;
-        for (std::size_t b = 0; b < n / 32; ++b) {
-            row.scales.push_back(static_cast<std::byte>(110 + rng() % 30));
-            for (int i = 0; i < 16; ++i)
-                row.data.push_back(byte());
-        }
-        break;
+    case RowFormat::f32: return test::StoredLayout::f32;
+    case RowFormat::f16: return test::StoredLayout::f16;
+    case RowFormat::bf16: return test::StoredLayout::bf16;
+    case RowFormat::q8_0: return test::StoredLayout::q8_0;
+    case RowFormat::mxfp4_gguf: return test::StoredLayout::mxfp4_gguf;
+    case RowFormat::mxfp4_checkpoint: return test::StoredLayout::mxfp4_checkpoint;
     }
-    w.data = row.data;
-    w.scales = row.scales;
-    return row;
+    return test::StoredLayout::f32;
 }
 
 class RowKernels : public testing::TestWithParam<RowFormat> {};
@@ -78,7 +33,8 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
     std::mt19937 rng(static_cast<unsigned>(GetParam()) + 1);
     std::normal_distribution<float> normal;
     for (std::size_t n : {32u, 64u, 2880u}) {
-        const Row row = random_row(GetParam(), n, rng);
+        test::RandomWeight row;
+        test::fill_random_weight(row, layout_of(GetParam()), 1, 1, n, rng);
         std::vector<float> x(n), exact(n), decoded(n);
         for (float& v : x)
             v = normal(rng);

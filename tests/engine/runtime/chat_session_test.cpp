@@ -11,7 +11,7 @@ using namespace hearth;
 std::shared_ptr<Model> tiny_model() {
     static const std::shared_ptr<Model> model = [] {
         auto loaded = Model::load(std::string(HEARTH_TINY_MODEL_DIR) + "/tiny-gpt-oss.gguf",
-                                  {.backend = BackendChoice::cpu, .threads = 2});
+                                  {.backend = BackendChoice::cpu, .threads = 2, .progress = {}});
         EXPECT_TRUE(loaded.has_value()) << loaded.error().message;
         return *loaded;
     }();

@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
     }
     const auto tokens =
         static_cast<std::uint32_t>(argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 2000);
-    auto model =
-        hearth::Model::load(argv[1], {.backend = hearth::BackendChoice::cpu, .threads = 2});
+    auto model = hearth::Model::load(
+        argv[1], {.backend = hearth::BackendChoice::cpu, .threads = 2, .progress = {}});
     if (!model) {
         std::fprintf(stderr, "%s\n", model.error().message.c_str());
         return 1;

@@ -1,0 +1,29 @@
+// Which positions a sequence can keep when the runtime rewinds it. Shared by the backends,
+// whose sliding-window layers keep only a ring of their most recent positions.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+
+#include "model/model_config.h"
+
+namespace hearth {
+
+// Positions left after cutting a sequence of `length` back to `keep`, when layer i's cache holds
+// its last `capacities[i]` positions: position `keep` needs the window before it, so a ring that
+// has already overwritten those forces a restart from 0.
+inline std::uint32_t positions_kept(const model::ModelConfig& config,
+                                    std::span<const std::uint32_t> capacities, std::uint32_t length,
+                                    std::uint32_t keep) {
+    keep = std::min(keep, length);
+    for (std::uint32_t capacity : capacities) {
+        const std::int64_t oldest_held = std::int64_t{length} - capacity;
+        const std::int64_t oldest_needed =
+            std::max<std::int64_t>(0, std::int64_t{keep} - config.sliding_window);
+        if (oldest_held > oldest_needed) return 0;
+    }
+    return keep;
+}
+
+} // namespace hearth

@@ -1,0 +1,196 @@
+#include "device_weights.h"
+
+#include <functional>
+
+#include "model/decode.h"
+#include "weight_packing.h"
+
+namespace hearth::vk {
+namespace {
+
+// A matrix as the device will hold it: which stored row of which stack entry each device row is.
+struct RowPlan {
+    const model::WeightRef* source = nullptr;
+    std::uint64_t rows = 0;
+    std::function<std::pair<std::uint64_t, std::uint64_t>(std::uint64_t)> stored_row;
+};
+
+struct ProjectionPlan {
+    std::vector<RowPlan> parts; // device rows: the parts' rows in turn (gate then up per expert)
+    std::vector<float> bias;
+};
+
+Result<Buffer> upload_bytes(VulkanDevice& device, std::span<const std::byte> bytes) {
+    auto buffer = device.create_buffer(bytes.size(), MemoryKind::device_local);
+    if (!buffer) return buffer;
+    if (auto r = device.upload(*buffer, 0, bytes); !r) return std::unexpected(r.error());
+    return buffer;
+}
+
+Result<Buffer> upload_floats(VulkanDevice& device, const std::vector<float>& values) {
+    return upload_bytes(device, std::as_bytes(std::span(values)));
+}
+
+// A plain projection: logical row j is stored row map.physical(j) of stack entry 0.
+RowPlan plain_rows(const model::WeightRef& w, model::RowMap map, std::uint64_t rows) {
+    return {&w, rows, [map](std::uint64_t j) {
+                return std::pair{std::uint64_t{0}, map.physical(j)};
+            }};
+}
+
+// Appends the bias of logical rows [0, rows) of stack entry `stack` (one decode per entry).
+void append_bias(const model::Projection& p, std::uint64_t stack, std::uint64_t rows,
+                 std::vector<float>& out) {
+    std::vector<float> stored(p.bias.cols);
+    model::decode_row(p.bias, stack, 0, stored);
+    for (std::uint64_t j = 0; j < rows; ++j)
+        out.push_back(stored[p.rows.physical(j)]);
+}
+
+ProjectionPlan plan_projection(const model::Projection& p, std::uint64_t rows) {
+    ProjectionPlan plan{{plain_rows(p.matrix, p.rows, rows)}, {}};
+    append_bias(p, 0, rows, plan.bias);
+    return plan;
+}
+
+// Experts: per expert, `rows` logical rows of each projection in turn.
+ProjectionPlan plan_experts(std::initializer_list<const model::Projection*> projections,
+                            std::uint64_t experts, std::uint64_t rows) {
+    ProjectionPlan plan;
+    for (std::uint64_t e = 0; e < experts; ++e) {
+        for (const model::Projection* p : projections) {
+            const model::RowMap map = p->rows;
+            plan.parts.push_back({&p->matrix, rows, [e, map](std::uint64_t j) {
+                                      return std::pair{e, map.physical(j)};
+                                  }});
+            append_bias(*p, e, rows, plan.bias);
+        }
+    }
+    return plan;
+}
+
+ProjectionPlan plan_unembedding(const model::WeightRef& w) {
+    return {{plain_rows(w, {}, w.rows)}, std::vector<float>(w.rows, 0.0f)};
+}
+
+Result<DeviceMatrix> upload_matrix(VulkanDevice& device, const std::vector<RowPlan>& parts) {
+    auto format = device_format(*parts.front().source);
+    if (!format) return std::unexpected(format.error());
+    for (const auto& part : parts) {
+        auto other = device_format(*part.source);
+        if (!other || *other != *format) {
+            return fail("The Vulkan backend needs " + parts.front().source->name + " and " +
+                        part.source->name + " stored alike");
+        }
+    }
+    std::uint64_t rows = 0;
+    for (const auto& part : parts)
+        rows += part.rows;
+    const std::uint64_t cols = parts.front().source->cols;
+    MatrixPacker packer(*format, rows, cols);
+    for (const auto& part : parts) {
+        for (std::uint64_t j = 0; j < part.rows; ++j) {
+            const auto [stack, row] = part.stored_row(j);
+            packer.append_row(*part.source, stack, row);
+        }
+    }
+    PackedMatrix packed = packer.finish();
+    DeviceMatrix matrix{packed.format, packed.rows, packed.cols, {}, {}};
+    auto codes = upload_bytes(device, packed.codes);
+    if (!codes) return std::unexpected(codes.error());
+    const std::vector<std::byte> placeholder(4);
+    auto scales = upload_bytes(device, packed.scales.empty() ? placeholder : packed.scales);
+    if (!scales) return std::unexpected(scales.error());
+    matrix.codes = std::move(*codes);
+    matrix.scales = std::move(*scales);
+    return matrix;
+}
+
+Result<DeviceProjection> upload_projection(VulkanDevice& device, const ProjectionPlan& plan) {
+    auto matrix = upload_matrix(device, plan.parts);
+    if (!matrix) return std::unexpected(matrix.error());
+    auto bias = upload_floats(device, plan.bias);
+    if (!bias) return std::unexpected(bias.error());
+    return DeviceProjection{std::move(*matrix), std::move(*bias)};
+}
+
+std::uint64_t matrix_bytes(const model::WeightRef& w, std::uint64_t rows) {
+    auto format = device_format(w);
+    if (!format) return 0;
+    return rows * (packed_row_bytes(*format, w.cols) + packed_row_scale_bytes(*format, w.cols) +
+                   4); // + the f32 bias
+}
+
+} // namespace
+
+std::uint64_t device_weight_bytes(const model::ModelFiles& files) {
+    const auto& c = files.config;
+    const auto& w = files.weights;
+    std::uint64_t total = matrix_bytes(w.embedding, w.embedding.rows) +
+                          matrix_bytes(w.unembedding, w.unembedding.rows) + c.hidden_size * 4;
+    for (const auto& l : w.layers) {
+        total +=
+            matrix_bytes(l.q.matrix, c.q_size()) + 2 * matrix_bytes(l.k.matrix, c.kv_size()) +
+            matrix_bytes(l.out.matrix, c.hidden_size) +
+            matrix_bytes(l.router.matrix, c.expert_count) +
+            2 * matrix_bytes(l.experts.gate.matrix,
+                             std::uint64_t{c.expert_count} * c.expert_hidden_size) +
+            matrix_bytes(l.experts.down.matrix, std::uint64_t{c.expert_count} * c.hidden_size) +
+            (2 * c.hidden_size + c.head_count) * 4;
+    }
+    return total;
+}
+
+Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFiles& files,
+                                     const std::function<bool(double)>& progress) {
+    const auto& c = files.config;
+    const auto& w = files.weights;
+    // Layers dominate the size; progress counts them.
+    auto report = [&](std::size_t layers_done) {
+        const double fraction =
+            static_cast<double>(layers_done) / static_cast<double>(w.layers.size() + 1);
+        return !progress || progress(fraction);
+    };
+    if (!report(0)) return fail(std::string(cancelled_message));
+    DeviceWeights out;
+    auto embedding = upload_matrix(device, {plain_rows(w.embedding, {}, w.embedding.rows)});
+    if (!embedding) return std::unexpected(embedding.error());
+    out.embedding = std::move(*embedding);
+    for (const auto& l : w.layers) {
+        DeviceLayer layer;
+        for (auto [target, source] :
+             {std::pair{&layer.attn_norm, &l.attn_norm}, std::pair{&layer.mlp_norm, &l.mlp_norm},
+              std::pair{&layer.sinks, &l.sinks}}) {
+            auto buffer = upload_floats(device, model::decode_all(*source));
+            if (!buffer) return std::unexpected(buffer.error());
+            *target = std::move(*buffer);
+        }
+        const std::uint64_t E = c.expert_count, I = c.expert_hidden_size, H = c.hidden_size;
+        const std::pair<DeviceProjection*, ProjectionPlan> plans[] = {
+            {&layer.q, plan_projection(l.q, c.q_size())},
+            {&layer.k, plan_projection(l.k, c.kv_size())},
+            {&layer.v, plan_projection(l.v, c.kv_size())},
+            {&layer.out, plan_projection(l.out, H)},
+            {&layer.router, plan_projection(l.router, E)},
+            {&layer.gate_up, plan_experts({&l.experts.gate, &l.experts.up}, E, I)},
+            {&layer.down, plan_experts({&l.experts.down}, E, H)},
+        };
+        for (const auto& [target, plan] : plans) {
+            auto projection = upload_projection(device, plan);
+            if (!projection) return std::unexpected(projection.error());
+            *target = std::move(*projection);
+        }
+        out.layers.push_back(std::move(layer));
+        if (!report(out.layers.size())) return fail(std::string(cancelled_message));
+    }
+    auto final_norm = upload_floats(device, model::decode_all(w.final_norm));
+    if (!final_norm) return std::unexpected(final_norm.error());
+    out.final_norm = std::move(*final_norm);
+    auto unembedding = upload_projection(device, plan_unembedding(w.unembedding));
+    if (!unembedding) return std::unexpected(unembedding.error());
+    out.unembedding = std::move(*unembedding);
+    if (progress && !progress(1.0)) return fail(std::string(cancelled_message));
+    return out;
+}
+
+} // namespace hearth::vk

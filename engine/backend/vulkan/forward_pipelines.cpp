@@ -1,0 +1,67 @@
+#include "forward_pipelines.h"
+
+#include "hearth/spirv.h"
+#include "kernel_args.h"
+
+namespace hearth::vk {
+namespace {
+
+namespace ka = kernel_args;
+
+template <typename Args>
+PipelineLayoutDesc layout(std::uint32_t bindings) {
+    return {.storage_buffer_count = bindings, .push_constant_bytes = sizeof(Args)};
+}
+
+} // namespace
+
+Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
+                                                  const model::ModelConfig& config,
+                                                  const DeviceWeights& weights,
+                                                  const VulkanDeviceInfo& info) {
+    ForwardPipelines p;
+    p.matvec_rows_per_group = info.kind == DeviceKind::cpu ? 64 : 4;
+    const std::uint32_t head_dim[] = {config.head_dim};
+    const std::uint32_t embedding_format[] = {weights.embedding.format};
+    struct Single {
+        ComputePipeline* target;
+        std::span<const std::uint32_t> spirv;
+        PipelineLayoutDesc desc;
+        std::span<const std::uint32_t> specialization;
+    };
+    const Single singles[] = {
+        {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
+        {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), {}},
+        {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(7), head_dim},
+        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(6), head_dim},
+        {&p.route_experts, spirv::route_experts, layout<ka::RouteArgs>(2), {}},
+    };
+    for (const auto& single : singles) {
+        auto pipeline = device.create_pipeline(single.spirv, single.desc, single.specialization);
+        if (!pipeline) return std::unexpected(pipeline.error());
+        *single.target = std::move(*pipeline);
+    }
+
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> needed = {
+        {weights.unembedding.matrix.format, ka::matvec_project}};
+    for (const auto& l : weights.layers) {
+        for (const auto* projection : {&l.q, &l.k, &l.v, &l.router}) {
+            needed.emplace_back(projection->matrix.format, ka::matvec_project);
+        }
+        needed.emplace_back(l.out.matrix.format, ka::matvec_project_add);
+        needed.emplace_back(l.gate_up.matrix.format, ka::matvec_expert_gate_up);
+        needed.emplace_back(l.down.matrix.format, ka::matvec_expert_down_add);
+    }
+    for (const auto& key : needed) {
+        if (p.matvec.contains(key)) continue;
+        const std::uint32_t specialization[] = {key.first, key.second, p.matvec_rows_per_group};
+        auto pipeline = device.create_pipeline(
+            info.features.subgroup_arithmetic ? spirv::matvec : spirv::matvec_portable,
+            layout<ka::MatVecArgs>(matvec_bindings), specialization);
+        if (!pipeline) return std::unexpected(pipeline.error());
+        p.matvec.emplace(key, std::move(*pipeline));
+    }
+    return p;
+}
+
+} // namespace hearth::vk

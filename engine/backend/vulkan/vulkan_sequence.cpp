@@ -1,0 +1,393 @@
+#include "vulkan_sequence.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <vector>
+
+#include "backend/cache_window.h"
+#include "kernel_args.h"
+#include "rope_table.h"
+
+namespace hearth::vk {
+namespace {
+
+namespace ka = kernel_args;
+
+// Sliding-window layers keep this many positions beyond the window, so a follow-up message that
+// rewinds a little still finds the keys it needs.
+constexpr std::uint32_t rewind_slack = 1024;
+// The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
+constexpr std::uint32_t max_groups_x = 65535;
+
+template <typename Args>
+std::span<const std::byte> bytes_of(const Args& args) {
+    return std::as_bytes(std::span(&args, 1));
+}
+
+// What a dispatch of the profiled recording is, for KernelProfile.
+struct DispatchLabel {
+    std::string_view kernel;
+    std::uint64_t bytes = 0;  // weights it reads
+    int attention_layer = -1; // reads that layer's cache: bytes depend on the position
+};
+
+struct LayerCache {
+    std::uint32_t capacity = 0; // positions; a ring for sliding layers
+    Buffer keys, values;        // [capacity][kv_size] f32
+};
+
+class VulkanSequence final : public Sequence {
+  public:
+    VulkanSequence(VulkanModel& model, std::uint32_t max_positions)
+        : model_(model), config_(model.files->config), max_positions_(max_positions) {}
+
+    Result<void> prepare();
+    std::uint32_t length() const override { return length_; }
+    std::uint32_t capacity() const override { return max_positions_; }
+    Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
+    std::uint32_t truncate(std::uint32_t keep) override;
+
+    Result<void> allocate();
+    Result<Buffer> buffer(std::size_t floats, MemoryKind kind = MemoryKind::device_local) {
+        return model_.device.create_buffer(floats * sizeof(float), kind);
+    }
+    Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
+
+  private:
+    Result<void> record(CommandList& list, bool with_logits);
+    Result<void> run_step(const CommandList& list, std::int32_t token);
+    Result<void> record_layer(CommandList& list, std::uint32_t layer);
+    Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
+                          std::initializer_list<const Buffer*> buffers,
+                          std::span<const std::byte> args, std::uint32_t groups_x,
+                          std::uint32_t groups_z, const DispatchLabel& label);
+    Result<void> matvec(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
+                        const Buffer& x, Buffer& y, std::uint32_t rows, std::uint32_t cols,
+                        std::string_view kernel);
+
+    VulkanModel& model_;
+    const model::ModelConfig& config_;
+    std::uint32_t max_positions_;
+    std::uint32_t length_ = 0;
+    // Activations of the token being decoded, and what the host writes and reads each step.
+    Buffer x_, h_, q_, k_, v_, attention_, router_logits_, route_, expert_activations_;
+    Buffer step_, rope_table_;
+    Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
+    std::vector<LayerCache> caches_;
+    std::optional<DescriptorArena> arena_;
+    std::optional<CommandList> step_commands_, step_with_logits_commands_;
+    // The profiled recording (made on first use): a timestamp after every dispatch.
+    std::optional<CommandList> profile_commands_;
+    std::optional<TimestampPool> timestamps_;
+    std::vector<DispatchLabel> profiled_; // while recording it: one per dispatch so far
+    bool recording_profile_ = false;
+};
+
+Result<void> VulkanSequence::prepare() {
+    if (auto r = allocate(); !r) return r;
+    // Every dispatch of both recordings has its own descriptor set.
+    const std::uint32_t sets_per_recording = 12 * config_.layer_count + 3;
+    auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, 7);
+    if (!arena) return std::unexpected(arena.error());
+    arena_.emplace(std::move(*arena));
+    for (auto [target, with_logits] :
+         {std::pair{&step_commands_, false}, std::pair{&step_with_logits_commands_, true}}) {
+        auto list = model_.device.create_command_list();
+        if (!list) return std::unexpected(list.error());
+        target->emplace(std::move(*list));
+        if (auto r = record(**target, with_logits); !r) return r;
+    }
+    return {};
+}
+
+Result<void> VulkanSequence::allocate() {
+    const auto& c = config_;
+    const std::size_t K = c.experts_per_token;
+    const std::pair<Buffer*, std::size_t> activations[] = {
+        {&x_, c.hidden_size},
+        {&h_, c.hidden_size},
+        {&q_, c.q_size()},
+        {&k_, c.kv_size()},
+        {&v_, c.kv_size()},
+        {&attention_, c.q_size()},
+        {&router_logits_, c.expert_count},
+        {&route_, 2 * K},
+        {&expert_activations_, K * c.expert_hidden_size},
+        {&rope_table_, std::size_t{max_positions_} * c.head_dim},
+    };
+    for (auto [target, floats] : activations) {
+        auto made = buffer(floats);
+        if (!made) return std::unexpected(made.error());
+        *target = std::move(*made);
+    }
+    auto step = model_.device.create_buffer(sizeof(ka::StepState), MemoryKind::host_visible);
+    auto device_logits = buffer(c.vocab_size);
+    if (!device_logits) return std::unexpected(device_logits.error());
+    device_logits_ = std::move(*device_logits);
+    auto logits = buffer(c.vocab_size, MemoryKind::host_readback);
+    if (!step) return std::unexpected(step.error());
+    if (!logits) return std::unexpected(logits.error());
+    step_ = std::move(*step);
+    logits_ = std::move(*logits);
+
+    const auto table = rope_table(c, max_positions_);
+    if (auto r = model_.device.upload(rope_table_, 0, std::as_bytes(std::span(table))); !r) {
+        return r;
+    }
+
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        LayerCache cache;
+        cache.capacity = c.is_sliding_layer(layer)
+                             ? std::min(max_positions_, c.sliding_window + rewind_slack)
+                             : max_positions_;
+        auto keys = buffer(std::size_t{cache.capacity} * c.kv_size());
+        if (!keys) return std::unexpected(keys.error());
+        auto values = buffer(std::size_t{cache.capacity} * c.kv_size());
+        if (!values) return std::unexpected(values.error());
+        cache.keys = std::move(*keys);
+        cache.values = std::move(*values);
+        caches_.push_back(std::move(cache));
+    }
+    return {};
+}
+
+Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& pipeline,
+                                      std::initializer_list<const Buffer*> buffers,
+                                      std::span<const std::byte> args, std::uint32_t groups,
+                                      std::uint32_t groups_z, const DispatchLabel& label) {
+    auto set =
+        arena_->bind(pipeline, std::span<const Buffer* const>(buffers.begin(), buffers.size()));
+    if (!set) return std::unexpected(set.error());
+    const std::uint32_t x = std::min(groups, max_groups_x);
+    list.dispatch(pipeline, *set, args, x, (groups + x - 1) / x, groups_z);
+    list.barrier();
+    if (recording_profile_) {
+        profiled_.push_back(label);
+        list.write_timestamp(*timestamps_, static_cast<std::uint32_t>(profiled_.size()));
+    }
+    return {};
+}
+
+Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& projection,
+                                    std::uint32_t mode, const Buffer& x, Buffer& y,
+                                    std::uint32_t rows, std::uint32_t cols,
+                                    std::string_view kernel) {
+    const ka::MatVecArgs args{cols, rows, config_.experts_per_token, config_.swiglu_limit};
+    const auto& m = projection.matrix;
+    const std::uint32_t per_group = model_.pipelines.matvec_rows_per_group;
+    const bool experts = mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    // An expert matrix is read only for the experts the token chose.
+    const std::uint64_t bytes = (m.codes.size_bytes() + m.scales.size_bytes()) *
+                                (experts ? config_.experts_per_token : 1) /
+                                (experts ? config_.expert_count : 1);
+    return dispatch(list, model_.pipelines.matvec_for(m.format, mode),
+                    {&m.codes, &m.scales, &projection.bias, &x, &y, &route_}, bytes_of(args),
+                    (rows + per_group - 1) / per_group,
+                    mode == ka::matvec_expert_gate_up ? config_.experts_per_token : 1,
+                    {kernel, bytes});
+}
+
+Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    const auto& p = model_.pipelines;
+    if (auto r = list.begin(); !r) return r;
+    if (recording_profile_) {
+        list.reset_timestamps(*timestamps_, timestamps_->capacity());
+        list.write_timestamp(*timestamps_, 0);
+    }
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = dispatch(list, p.embed, {&w.embedding.codes, &w.embedding.scales, &step_, &x_},
+                          bytes_of(embed), (c.hidden_size + 63) / 64, 1, {"embed"});
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(list, layer); !r) return r;
+    }
+    if (with_logits) {
+        const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
+        if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), 1, 1,
+                              {"rms_norm"});
+            !r) {
+            return r;
+        }
+        if (auto r = matvec(list, w.unembedding, ka::matvec_project, h_, device_logits_,
+                            c.vocab_size, c.hidden_size, "matvec unembedding");
+            !r) {
+            return r;
+        }
+    }
+    if (with_logits) {
+        list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
+        list.barrier();
+    }
+    return list.end();
+}
+
+Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer) {
+    const auto& c = config_;
+    const auto& l = model_.weights.layers[layer];
+    const auto& p = model_.pipelines;
+    auto& cache = caches_[layer];
+    const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
+    const ka::RmsNormArgs norm{H, c.rms_norm_eps};
+    const ka::RopeKvArgs rope{c.head_count, c.kv_head_count, cache.capacity};
+    const ka::AttentionArgs attention{c.head_count, c.kv_head_count, cache.capacity,
+                                      c.is_sliding_layer(layer) ? c.sliding_window : 0u,
+                                      1.0f / std::sqrt(static_cast<float>(c.head_dim))};
+    const ka::RouteArgs route{c.expert_count, c.experts_per_token};
+    using ka::matvec_project;
+    const std::initializer_list<std::function<Result<void>()>> steps = {
+        [&] {
+            return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(norm), 1, 1,
+                            {"rms_norm"});
+        },
+        [&] { return matvec(list, l.q, matvec_project, h_, q_, Q, H, "matvec q/k/v"); },
+        [&] { return matvec(list, l.k, matvec_project, h_, k_, KV, H, "matvec q/k/v"); },
+        [&] { return matvec(list, l.v, matvec_project, h_, v_, KV, H, "matvec q/k/v"); },
+        [&] {
+            return dispatch(list, p.rope_kv_write,
+                            {&q_, &k_, &v_, &rope_table_, &cache.keys, &cache.values, &step_},
+                            bytes_of(rope), c.head_count + c.kv_head_count, 1, {"rope + kv write"});
+        },
+        [&] {
+            return dispatch(
+                list, p.attention, {&q_, &cache.keys, &cache.values, &l.sinks, &attention_, &step_},
+                bytes_of(attention), c.head_count, 1, {"attention", 0, static_cast<int>(layer)});
+        },
+        [&] {
+            return matvec(list, l.out, ka::matvec_project_add, attention_, x_, H, Q,
+                          "matvec attention out");
+        },
+        [&] {
+            return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(norm), 1, 1,
+                            {"rms_norm"});
+        },
+        [&] {
+            return matvec(list, l.router, matvec_project, h_, router_logits_, c.expert_count, H,
+                          "matvec router");
+        },
+        [&] {
+            return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(route), 1,
+                            1, {"route experts"});
+        },
+        [&] {
+            return matvec(list, l.gate_up, ka::matvec_expert_gate_up, h_, expert_activations_,
+                          c.expert_hidden_size, H, "matvec experts gate/up");
+        },
+        [&] {
+            return matvec(list, l.down, ka::matvec_expert_down_add, expert_activations_, x_, H,
+                          c.expert_hidden_size, "matvec experts down");
+        },
+    };
+    for (const auto& step : steps) {
+        if (auto r = step(); !r) return r;
+    }
+    return {};
+}
+
+Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
+    const auto& c = config_;
+    if (tokens.empty()) return fail("Nothing to run: no tokens");
+    if (tokens.size() > max_positions_ - length_) {
+        return fail("The conversation no longer fits in the context (" +
+                    std::to_string(max_positions_) + " tokens)");
+    }
+    if (!logits.empty() && logits.size() != c.vocab_size) {
+        return fail("Internal error: the logits buffer does not match the vocabulary");
+    }
+    for (std::int32_t token : tokens) {
+        if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
+            return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
+        }
+    }
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const bool want_logits = i + 1 == tokens.size() && !logits.empty();
+        auto ran = run_step(want_logits ? *step_with_logits_commands_ : *step_commands_, tokens[i]);
+        if (!ran) return ran;
+    }
+    if (!logits.empty()) std::memcpy(logits.data(), logits_.bytes().data(), logits.size_bytes());
+    return {};
+}
+
+Result<void> VulkanSequence::run_step(const CommandList& list, std::int32_t token) {
+    const ka::StepState state{static_cast<std::uint32_t>(token), length_};
+    std::memcpy(step_.bytes().data(), &state, sizeof state);
+    if (auto ran = model_.device.submit_and_wait(list); !ran) return ran;
+    ++length_;
+    return {};
+}
+
+Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
+    const auto& c = config_;
+    if (length_ >= max_positions_) return fail("The context is full");
+    if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
+        return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
+    }
+    if (!profile_commands_) {
+        auto pool = model_.device.create_timestamp_pool(12 * c.layer_count + 4);
+        if (!pool) return std::unexpected(pool.error());
+        auto list = model_.device.create_command_list();
+        if (!list) return std::unexpected(list.error());
+        timestamps_.emplace(std::move(*pool));
+        profiled_.clear();
+        recording_profile_ = true;
+        auto recorded = record(*list, true);
+        recording_profile_ = false;
+        if (!recorded) return std::unexpected(recorded.error());
+        profile_commands_.emplace(std::move(*list));
+    }
+    const std::uint32_t position = length_;
+    if (auto ran = run_step(*profile_commands_, token); !ran) return std::unexpected(ran.error());
+    auto times = timestamps_->read_seconds(static_cast<std::uint32_t>(profiled_.size()) + 1);
+    if (!times) return std::unexpected(times.error());
+
+    std::vector<KernelProfile> kernels;
+    for (std::size_t i = 0; i < profiled_.size(); ++i) {
+        const auto& label = profiled_[i];
+        std::uint64_t bytes = label.bytes;
+        if (label.attention_layer >= 0) {
+            // Keys and values (f32) of every position the query attends to.
+            const bool sliding =
+                c.is_sliding_layer(static_cast<std::uint32_t>(label.attention_layer));
+            const std::uint64_t attended =
+                sliding ? std::min(position + 1, c.sliding_window) : position + 1;
+            bytes = attended * c.kv_size() * 2 * sizeof(float);
+        }
+        auto it = std::find_if(kernels.begin(), kernels.end(),
+                               [&](const KernelProfile& k) { return k.kernel == label.kernel; });
+        if (it == kernels.end()) it = kernels.insert(kernels.end(), {std::string(label.kernel)});
+        ++it->dispatches;
+        it->seconds += (*times)[i + 1] - (*times)[i];
+        it->bytes += bytes;
+    }
+    return kernels;
+}
+
+std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {
+    std::vector<std::uint32_t> capacities;
+    for (const auto& cache : caches_)
+        capacities.push_back(cache.capacity);
+    length_ = positions_kept(config_, capacities, length_, keep);
+    return length_;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Sequence>> create_vulkan_sequence(VulkanModel& model,
+                                                         std::uint32_t max_positions) {
+    auto sequence = std::make_unique<VulkanSequence>(model, max_positions);
+    if (auto r = sequence->prepare(); !r) {
+        return fail("The GPU has no room for a context of " + std::to_string(max_positions) +
+                        " tokens; choose a shorter context",
+                    r.error().message + (r.error().detail.empty() ? "" : ": " + r.error().detail));
+    }
+    return sequence;
+}
+
+} // namespace hearth::vk

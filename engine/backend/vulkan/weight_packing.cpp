@@ -1,0 +1,124 @@
+#include "weight_packing.h"
+
+#include <cstring>
+
+#include "kernel_args.h"
+#include "model/decode.h"
+#include "model/float_formats.h"
+
+namespace hearth::vk {
+namespace {
+
+using format::TensorType;
+namespace ka = kernel_args;
+
+constexpr std::uint64_t block = 32;
+
+std::uint8_t byte_at(const std::byte* p) { return static_cast<std::uint8_t>(*p); }
+
+} // namespace
+
+Result<std::uint32_t> device_format(const model::WeightRef& w) {
+    switch (w.type) {
+    case TensorType::f32: return ka::weight_format_f32;
+    // Two values share a word, so an odd width falls back to f32.
+    case TensorType::f16: return w.cols % 2 == 0 ? ka::weight_format_f16 : ka::weight_format_f32;
+    case TensorType::bf16: return w.cols % 2 == 0 ? ka::weight_format_bf16 : ka::weight_format_f32;
+    case TensorType::q8_0: return ka::weight_format_q8_0;
+    case TensorType::mxfp4: return ka::weight_format_mxfp4;
+    default: return fail("The Vulkan backend cannot use " + w.name + " (its type is not a matrix)");
+    }
+}
+
+std::uint64_t packed_row_bytes(std::uint32_t format, std::uint64_t cols) {
+    switch (format) {
+    case ka::weight_format_f32: return cols * 4;
+    case ka::weight_format_f16:
+    case ka::weight_format_bf16: return cols * 2;
+    case ka::weight_format_q8_0: return cols;
+    default: return cols / 2;
+    }
+}
+
+std::uint64_t packed_row_scale_bytes(std::uint32_t format, std::uint64_t cols) {
+    switch (format) {
+    case ka::weight_format_q8_0: return cols / block * 4;
+    case ka::weight_format_mxfp4: return cols / block;
+    default: return 0;
+    }
+}
+
+MatrixPacker::MatrixPacker(std::uint32_t format, std::uint64_t rows, std::uint64_t cols) {
+    packed_.format = format;
+    packed_.cols = cols;
+    packed_.codes.reserve(rows * packed_row_bytes(format, cols));
+    packed_.scales.reserve(rows * packed_row_scale_bytes(format, cols) + 4);
+}
+
+void MatrixPacker::append_row(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row) {
+    const std::uint64_t cols = packed_.cols, index = stack * w.rows + row;
+    auto& codes = packed_.codes;
+    auto& scales = packed_.scales;
+    ++packed_.rows;
+    if (packed_.format == ka::weight_format_f32 && w.type != TensorType::f32) {
+        std::vector<float> values(cols);
+        model::decode_row(w, stack, row, values);
+        const auto* bytes = reinterpret_cast<const std::byte*>(values.data());
+        codes.insert(codes.end(), bytes, bytes + cols * 4);
+        return;
+    }
+    switch (w.type) {
+    case TensorType::f32:
+    case TensorType::f16:
+    case TensorType::bf16: {
+        // Little-endian files and devices: the stored row is already the device row.
+        const std::uint64_t bytes = packed_row_bytes(packed_.format, cols);
+        const std::byte* source = w.data.data() + index * bytes;
+        codes.insert(codes.end(), source, source + bytes);
+        return;
+    }
+    case TensorType::q8_0: {
+        // 34-byte blocks: an f16 scale, then 32 int8 codes.
+        const std::byte* source = w.data.data() + index * (cols / block) * 34;
+        for (std::uint64_t b = 0; b < cols / block; ++b, source += 34) {
+            std::uint16_t half;
+            std::memcpy(&half, source, 2);
+            const float scale = model::f16_to_float(half);
+            const auto* scale_bytes = reinterpret_cast<const std::byte*>(&scale);
+            scales.insert(scales.end(), scale_bytes, scale_bytes + 4);
+            codes.insert(codes.end(), source + 2, source + 34);
+        }
+        return;
+    }
+    default: break; // MXFP4
+    }
+    const std::uint64_t blocks = cols / block;
+    if (w.is_checkpoint_mxfp4()) {
+        // Codes already pair elements 2i (low nibble) and 2i+1 (high), as the device wants.
+        const std::byte* source = w.data.data() + index * blocks * 16;
+        codes.insert(codes.end(), source, source + blocks * 16);
+        const std::byte* e = w.scales.data() + index * blocks;
+        scales.insert(scales.end(), e, e + blocks);
+        return;
+    }
+    // GGUF blocks: a scale byte, then byte j holds element j (low nibble) and j + 16 (high).
+    const std::byte* source = w.data.data() + index * blocks * 17;
+    for (std::uint64_t b = 0; b < blocks; ++b, source += 17) {
+        scales.push_back(source[0]);
+        for (std::uint64_t pair = 0; pair < 16; ++pair) {
+            auto code = [&](std::uint64_t element) {
+                const std::uint8_t v = byte_at(source + 1 + element % 16);
+                return element < 16 ? v & 0x0F : v >> 4;
+            };
+            codes.push_back(static_cast<std::byte>(code(2 * pair) | (code(2 * pair + 1) << 4)));
+        }
+    }
+}
+
+PackedMatrix MatrixPacker::finish() {
+    while (packed_.scales.size() % 4 != 0)
+        packed_.scales.push_back(std::byte{0});
+    return std::move(packed_);
+}
+
+} // namespace hearth::vk

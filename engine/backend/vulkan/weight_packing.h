@@ -1,0 +1,42 @@
+// Repacking weight rows from the file's layouts into the device layouts the shaders read
+// (shaders/include/kernel_args.h): 32-bit aligned codes, block scales in their own array, and
+// the rows in the order the kernels index them. Host-only, so it is tested without a GPU.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "hearth/error.h"
+#include "model/weights.h"
+
+namespace hearth::vk {
+
+struct PackedMatrix {
+    std::uint32_t format = 0; // kernel_args weight_format_*
+    std::uint64_t rows = 0;   // rows appended so far
+    std::uint64_t cols = 0;
+    std::vector<std::byte> codes;
+    std::vector<std::byte> scales; // block formats only; padded to whole 32-bit words
+};
+
+// The device format for a weight of this type and width ("" when the type cannot be a matrix).
+Result<std::uint32_t> device_format(const model::WeightRef& w);
+
+// Bytes one row takes in `codes` and in `scales` for a format.
+std::uint64_t packed_row_bytes(std::uint32_t format, std::uint64_t cols);
+std::uint64_t packed_row_scale_bytes(std::uint32_t format, std::uint64_t cols);
+
+class MatrixPacker {
+  public:
+    // Reserves room for `rows` rows of `cols` values in `format`.
+    MatrixPacker(std::uint32_t format, std::uint64_t rows, std::uint64_t cols);
+    // Appends stored row `row` of stack entry `stack` of `w` (whose format and width must match).
+    void append_row(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row);
+    PackedMatrix finish();
+
+  private:
+    PackedMatrix packed_;
+};
+
+} // namespace hearth::vk

@@ -1,0 +1,28 @@
+#version 450
+// out = gain * x / sqrt(mean(x^2) + eps), one workgroup for the whole vector.
+#extension GL_GOOGLE_include_directive : require
+#include "kernel_args.h"
+
+layout(local_size_x = 64) in;
+
+layout(std430, binding = 0) readonly buffer Input { float x[]; };
+layout(std430, binding = 1) readonly buffer Gain { float gain[]; };
+layout(std430, binding = 2) writeonly buffer Output { float result[]; };
+
+layout(push_constant) uniform PushConstants { RmsNormArgs args; };
+
+shared float partial[64];
+
+void main() {
+    uint t = gl_LocalInvocationID.x;
+    float sum = 0.0;
+    for (uint i = t; i < args.count; i += 64u) sum += x[i] * x[i];
+    partial[t] = sum;
+    barrier();
+    for (uint half_size = 32u; half_size > 0u; half_size >>= 1) {
+        if (t < half_size) partial[t] += partial[t + half_size];
+        barrier();
+    }
+    float inverse = inversesqrt(partial[0] / float(args.count) + args.eps);
+    for (uint i = t; i < args.count; i += 64u) result[i] = gain[i] * (x[i] * inverse);
+}

@@ -1,0 +1,151 @@
+#include "forward_goldens.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace hearth::test {
+namespace {
+
+using nlohmann::json;
+
+const json& goldens() {
+    static const json value = [] {
+        std::ifstream in(HEARTH_REFERENCE_GOLDENS);
+        return json::parse(in);
+    }();
+    return value;
+}
+
+std::int32_t argmax(const std::vector<float>& logits) {
+    return static_cast<std::int32_t>(std::max_element(logits.begin(), logits.end()) -
+                                     logits.begin());
+}
+
+// A fresh sequence that has run `ids`, and the logits of the last one.
+struct Ran {
+    std::unique_ptr<Sequence> sequence;
+    std::vector<float> logits;
+};
+
+Ran run_prompt(Backend& backend, const std::vector<std::int32_t>& ids) {
+    Ran ran;
+    auto context = backend.create_context(512);
+    EXPECT_TRUE(context.has_value()) << context.error().message;
+    if (!context) return ran;
+    ran.sequence = std::move(*context);
+    ran.logits.resize(backend.vocab_size());
+    auto appended = ran.sequence->append(ids, ran.logits);
+    EXPECT_TRUE(appended.has_value()) << appended.error().message;
+    return ran;
+}
+
+} // namespace
+
+std::filesystem::path tiny_model_path(const std::string& name) {
+    return std::filesystem::path(HEARTH_TINY_MODEL_DIR) / name;
+}
+
+std::shared_ptr<const model::ModelFiles> tiny_model_files(const std::string& name) {
+    auto files = model::open_model_files(tiny_model_path(name));
+    EXPECT_TRUE(files.has_value()) << files.error().message;
+    if (!files) return nullptr;
+    return std::make_shared<const model::ModelFiles>(std::move(*files));
+}
+
+std::vector<std::string> tiny_model_names() {
+    return {"tiny-gpt-oss.gguf", "tiny-gpt-oss-hf", "tiny-gpt-oss-fused.gguf"};
+}
+
+std::string parameter_name(const std::string& fixture) {
+    std::string name = fixture;
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
+    return name;
+}
+
+std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt) {
+    return goldens().at("prompts").at(prompt).at("ids").get<std::vector<std::int32_t>>();
+}
+
+std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids) {
+    return run_prompt(backend, ids).logits;
+}
+
+void expect_logits_match_reference(Backend& backend) {
+    for (const auto& [name, prompt] : goldens().at("prompts").items()) {
+        SCOPED_TRACE(name);
+        const auto logits = last_logits(backend, golden_prompt_ids(name));
+        ASSERT_EQ(logits.size(), backend.vocab_size());
+        const auto& top = prompt.at("top");
+        double largest = 0;
+        for (const auto& entry : top)
+            largest = std::max(largest, std::abs(entry[1].get<double>()));
+        const double tolerance = 1e-4 * largest;
+        double worst = 0;
+        for (const auto& entry : top) {
+            const double expected = entry[1].get<double>();
+            const double actual = logits[entry[0].get<std::size_t>()];
+            worst = std::max(worst, std::abs(actual - expected));
+        }
+        EXPECT_LE(worst, tolerance) << "largest error over the top " << top.size() << " logits";
+        std::printf("%s: largest |error| %.3g over the top logits (tolerance %.3g)\n", name.c_str(),
+                    worst, tolerance);
+        EXPECT_EQ(argmax(logits), prompt.at("argmax").get<std::int32_t>());
+        // All 201088 logits at once: their sum and sum of squares.
+        double sum = 0, sum_squares = 0;
+        for (float v : logits) {
+            sum += v;
+            sum_squares += static_cast<double>(v) * v;
+        }
+        const double spread = std::sqrt(prompt.at("sum_sq").get<double>());
+        EXPECT_NEAR(sum, prompt.at("sum").get<double>(), 1e-4 * spread * std::sqrt(logits.size()));
+        EXPECT_NEAR(sum_squares, prompt.at("sum_sq").get<double>(),
+                    1e-4 * prompt.at("sum_sq").get<double>());
+    }
+}
+
+void expect_greedy_tokens_match_reference(Backend& backend) {
+    for (const auto& [name, prompt] : goldens().at("prompts").items()) {
+        SCOPED_TRACE(name);
+        auto [sequence, logits] = run_prompt(backend, golden_prompt_ids(name));
+        ASSERT_TRUE(sequence);
+        std::vector<std::int32_t> generated;
+        const auto expected = prompt.at("greedy").get<std::vector<std::int32_t>>();
+        while (generated.size() < expected.size()) {
+            generated.push_back(argmax(logits));
+            ASSERT_TRUE(sequence->append(std::span(&generated.back(), 1), logits).has_value());
+        }
+        EXPECT_EQ(generated, expected);
+    }
+}
+
+void expect_truncate_and_append_reproduce_logits(Backend& backend) {
+    const auto ids = golden_prompt_ids("forty_tokens");
+    std::vector<float> first(backend.vocab_size()), again(backend.vocab_size());
+    auto context = backend.create_context(64);
+    ASSERT_TRUE(context.has_value());
+    ASSERT_TRUE((*context)->append(ids, first).has_value());
+    const std::uint32_t kept = (*context)->truncate(30);
+    EXPECT_EQ(kept, 30u);
+    ASSERT_TRUE((*context)->append(std::span(ids).subspan(kept), again).has_value());
+    EXPECT_EQ(first, again);
+}
+
+void expect_bad_tokens_and_overflow_are_errors(Backend& backend) {
+    auto context = backend.create_context(4);
+    ASSERT_TRUE(context.has_value());
+    std::vector<float> logits(backend.vocab_size());
+    const std::int32_t bad[] = {300000};
+    EXPECT_FALSE((*context)->append(bad, logits).has_value());
+    const std::int32_t five[] = {1, 2, 3, 4, 5};
+    auto overflow = (*context)->append(five, logits);
+    ASSERT_FALSE(overflow.has_value());
+    EXPECT_NE(overflow.error().message.find("no longer fits"), std::string::npos);
+}
+
+} // namespace hearth::test

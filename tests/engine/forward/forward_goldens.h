@@ -1,0 +1,35 @@
+// The forward-pass checks every backend must pass on the tiny fixture models: last-position
+// logits against the independent float64 reference (tests/fixtures/reference/goldens.json),
+// 64 greedy tokens, rewinding, and bad input. Each backend's test suite calls these.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "model/model_files.h"
+
+namespace hearth::test {
+
+std::filesystem::path tiny_model_path(const std::string& name);
+// The tiny fixture model files, by name ("tiny-gpt-oss.gguf", ...), opened and shared.
+std::shared_ptr<const model::ModelFiles> tiny_model_files(const std::string& name);
+// The fixture names every backend is checked on.
+std::vector<std::string> tiny_model_names();
+// A fixture name usable as a gtest parameter name.
+std::string parameter_name(const std::string& fixture);
+
+std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt);
+
+// Runs `ids` on a fresh sequence of `backend` and returns the last position's logits.
+std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids);
+
+void expect_logits_match_reference(Backend& backend);
+void expect_greedy_tokens_match_reference(Backend& backend);
+void expect_truncate_and_append_reproduce_logits(Backend& backend);
+void expect_bad_tokens_and_overflow_are_errors(Backend& backend);
+
+} // namespace hearth::test

@@ -1,0 +1,110 @@
+// The Vulkan backend's whole forward pass (on lavapipe in CI) against the independent float64
+// reference and against the CPU backend, on the tiny fixture model in all its file forms.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "backend/cpu/cpu_backend.h"
+#include "backend/vulkan/vulkan_backend.h"
+#include "forward/forward_goldens.h"
+
+namespace {
+
+using namespace hearth::test;
+
+std::unique_ptr<hearth::Backend> vulkan_backend_for(const std::string& fixture) {
+    auto backend = hearth::vk::create_vulkan_backend(tiny_model_files(fixture));
+    EXPECT_TRUE(backend.has_value()) << backend.error().message << ": " << backend.error().detail;
+    if (!backend) return nullptr;
+    return std::move(*backend);
+}
+
+class VulkanForward : public testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        backend_ = vulkan_backend_for(GetParam());
+        ASSERT_TRUE(backend_);
+    }
+    std::unique_ptr<hearth::Backend> backend_;
+};
+
+TEST_P(VulkanForward, LastPositionLogitsMatchTheReferenceToOneIn10000) {
+    EXPECT_EQ(backend_->name(), "vulkan");
+    expect_logits_match_reference(*backend_);
+}
+
+// Every logit, not only the top ones, against the CPU backend on a prompt longer than the
+// sliding window (the ring caches, the window and YaRN all take part).
+TEST_P(VulkanForward, EveryLogitMatchesTheCpuBackend) {
+    auto cpu = hearth::cpu::create_cpu_backend(tiny_model_files(GetParam()), {.threads = 2});
+    ASSERT_TRUE(cpu.has_value());
+    const auto ids = golden_prompt_ids("long_130");
+    const auto expected = last_logits(**cpu, ids);
+    const auto actual = last_logits(*backend_, ids);
+    ASSERT_EQ(actual.size(), expected.size());
+    float largest = 0, worst = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        largest = std::max(largest, std::abs(expected[i]));
+        worst = std::max(worst, std::abs(actual[i] - expected[i]));
+    }
+    EXPECT_LE(worst, 1e-4f * largest);
+}
+
+INSTANTIATE_TEST_SUITE_P(TinyModel, VulkanForward, testing::ValuesIn(tiny_model_names()),
+                         [](const auto& param) { return parameter_name(param.param); });
+
+// On one file form: each greedy step is a full forward pass with logits, slow on lavapipe.
+TEST(VulkanForwardSequence, SixtyFourGreedyTokensMatchTheReference) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_greedy_tokens_match_reference(*backend);
+}
+
+TEST(VulkanForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_truncate_and_append_reproduce_logits(*backend);
+}
+
+TEST(VulkanForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_bad_tokens_and_overflow_are_errors(*backend);
+}
+
+TEST(VulkanForwardSequence, LoadingReportsProgressAndCanBeCancelled) {
+    std::vector<double> seen;
+    auto model = hearth::Model::load(
+        tiny_model_path("tiny-gpt-oss.gguf"),
+        {.backend = hearth::BackendChoice::vulkan, .threads = 0, .progress = [&](double done) {
+             seen.push_back(done);
+             return true;
+         }});
+    ASSERT_TRUE(model.has_value()) << model.error().message;
+    EXPECT_EQ((*model)->backend_name(), "vulkan");
+    EXPECT_NE((*model)->backend_description().find("Vulkan on "), std::string::npos);
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen.front(), 0.0);
+    EXPECT_EQ(seen.back(), 1.0);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+
+    for (auto choice : {hearth::BackendChoice::vulkan, hearth::BackendChoice::automatic}) {
+        int calls = 0;
+        auto cancelled = hearth::Model::load(
+            tiny_model_path("tiny-gpt-oss.gguf"),
+            {.backend = choice, .threads = 0, .progress = [&](double) { return ++calls < 2; }});
+        if (choice == hearth::BackendChoice::automatic && calls == 0) continue; // no GPU: CPU
+        ASSERT_FALSE(cancelled.has_value());
+        EXPECT_TRUE(hearth::is_cancelled(cancelled.error())) << cancelled.error().message;
+    }
+}
+
+TEST(VulkanForwardSequence, AMissingDeviceIsAClearError) {
+    auto backend = hearth::vk::create_vulkan_backend(tiny_model_files("tiny-gpt-oss.gguf"),
+                                                     {.device_index = 99, .progress = {}});
+    ASSERT_FALSE(backend.has_value());
+    EXPECT_NE(backend.error().message.find("No Vulkan device"), std::string::npos);
+}
+
+} // namespace

@@ -1,0 +1,405 @@
+// Each forward-pass shader (on lavapipe in CI) against the CPU backend's operations and the exact
+// weight decoder, on fresh random inputs, with sizes that are not multiples of the workgroup size
+// and outputs poisoned beforehand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <initializer_list>
+#include <random>
+
+#include "backend/cpu/ops.h"
+#include "backend/vulkan/rope_table.h"
+#include "backend/vulkan/vulkan_device.h"
+#include "backend/vulkan/weight_packing.h"
+#include "hearth/spirv.h"
+#include "kernel_args.h"
+#include "model/decode.h"
+#include "random_weights.h"
+
+namespace {
+
+using namespace hearth;
+using test::StoredLayout;
+using vk::Buffer;
+namespace ka = kernel_args;
+
+constexpr float poison = -12345.0f;
+
+// One device, and the plumbing to run a single dispatch on it.
+class Rig {
+  public:
+    Rig() {
+        auto instance = vk::VulkanInstance::create();
+        EXPECT_TRUE(instance.has_value());
+        auto device = vk::VulkanDevice::open(*instance, 0);
+        EXPECT_TRUE(device.has_value());
+        device_.emplace(std::move(*device));
+    }
+    vk::VulkanDevice& device() { return *device_; }
+
+    Buffer upload(std::span<const std::byte> bytes) {
+        auto buffer = device_->create_buffer(bytes.size(), vk::MemoryKind::device_local);
+        EXPECT_TRUE(buffer.has_value());
+        EXPECT_TRUE(device_->upload(*buffer, 0, bytes).has_value());
+        return std::move(*buffer);
+    }
+    Buffer upload(const std::vector<float>& values) {
+        return upload(std::as_bytes(std::span(values)));
+    }
+    Buffer upload(const std::vector<std::uint32_t>& values) {
+        return upload(std::as_bytes(std::span(values)));
+    }
+    std::vector<float> download(const Buffer& buffer) {
+        std::vector<float> values(buffer.size_bytes() / sizeof(float));
+        EXPECT_TRUE(device_->download(buffer, 0, std::as_writable_bytes(std::span(values))));
+        return values;
+    }
+
+    template <typename Args>
+    void run(std::span<const std::uint32_t> spirv, std::span<const std::uint32_t> specialization,
+             std::initializer_list<const Buffer*> buffers, const Args& args, std::uint32_t x,
+             std::uint32_t z = 1) {
+        const auto count = static_cast<std::uint32_t>(buffers.size());
+        auto pipeline = device_->create_pipeline(spirv, {count, sizeof(Args)}, specialization);
+        ASSERT_TRUE(pipeline.has_value()) << pipeline.error().message;
+        auto arena = device_->create_descriptor_arena(1, count);
+        ASSERT_TRUE(arena.has_value());
+        auto set = arena->bind(*pipeline, std::span<const Buffer* const>(buffers.begin(), count));
+        ASSERT_TRUE(set.has_value());
+        auto list = device_->create_command_list();
+        ASSERT_TRUE(list.has_value());
+        ASSERT_TRUE(list->begin().has_value());
+        list->dispatch(*pipeline, *set, std::as_bytes(std::span(&args, 1)), x, 1, z);
+        list->barrier();
+        ASSERT_TRUE(list->end().has_value());
+        auto ran = device_->submit_and_wait(*list);
+        ASSERT_TRUE(ran.has_value()) << ran.error().message;
+    }
+
+  private:
+    std::optional<vk::VulkanDevice> device_;
+};
+
+std::vector<float> normal_values(std::size_t n, std::mt19937& rng, float scale = 1.0f) {
+    std::normal_distribution<float> normal(0.0f, scale);
+    std::vector<float> v(n);
+    for (float& x : v)
+        x = normal(rng);
+    return v;
+}
+
+// A random stored weight, repacked for the device as whole stack entries in order.
+struct DeviceWeight {
+    test::RandomWeight stored;
+    vk::PackedMatrix packed;
+};
+
+void make_device_weight(DeviceWeight& out, StoredLayout layout, std::uint64_t stack,
+                        std::uint64_t rows, std::uint64_t cols, std::mt19937& rng) {
+    test::fill_random_weight(out.stored, layout, stack, rows, cols, rng);
+    auto format = vk::device_format(out.stored.weight);
+    ASSERT_TRUE(format.has_value());
+    vk::MatrixPacker packer(*format, stack * rows, cols);
+    for (std::uint64_t s = 0; s < stack; ++s) {
+        for (std::uint64_t r = 0; r < rows; ++r)
+            packer.append_row(out.stored.weight, s, r);
+    }
+    out.packed = packer.finish();
+}
+
+// Row `row` of stack entry `stack` . x, in double, with the sum of |terms| for a tolerance.
+std::pair<double, double> exact_dot(const model::WeightRef& w, std::uint64_t stack,
+                                    std::uint64_t row, const float* x) {
+    std::vector<float> values(w.cols);
+    model::decode_row(w, stack, row, values);
+    double sum = 0, magnitude = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        sum += double{values[i]} * x[i];
+        magnitude += std::abs(double{values[i]} * x[i]);
+    }
+    return {sum, magnitude};
+}
+
+// Rows per workgroup in these tests: fewer than some sizes and not dividing them.
+constexpr std::uint32_t rows_per_group = 8;
+std::uint32_t groups_for(std::uint64_t rows) {
+    return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
+}
+
+// Both matvec shaders: with subgroup arithmetic (lavapipe has it) and the portable one.
+std::vector<std::pair<std::string, std::span<const std::uint32_t>>> matvec_variants() {
+    return {{"subgroup", spirv::matvec}, {"portable", spirv::matvec_portable}};
+}
+
+class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
+  protected:
+    std::uint64_t cols() const {
+        const auto layout = GetParam();
+        return layout == StoredLayout::f32 || layout == StoredLayout::f16 ||
+                       layout == StoredLayout::bf16
+                   ? 70
+                   : 96;
+    }
+    Rig rig_;
+    std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
+};
+
+TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
+    const std::uint64_t rows = 67, cols = this->cols();
+    DeviceWeight w;
+    make_device_weight(w, GetParam(), 1, rows, cols, rng_);
+    const auto x = normal_values(cols, rng_), bias = normal_values(rows, rng_);
+    auto start = normal_values(rows + 1, rng_);
+    start[rows] = poison;
+    const Buffer codes = rig_.upload(w.packed.codes),
+                 scales = rig_.upload(w.packed.scales.empty() ? std::vector<std::byte>(4)
+                                                              : w.packed.scales),
+                 bias_buffer = rig_.upload(bias), x_buffer = rig_.upload(x),
+                 route = rig_.upload(std::vector<std::uint32_t>{0, 0});
+    const ka::MatVecArgs args{static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1,
+                              7.0f};
+    for (const auto& [variant, code] : matvec_variants())
+        for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
+            SCOPED_TRACE(variant + " mode " + std::to_string(mode));
+            const Buffer y = rig_.upload(start);
+            const std::uint32_t specialization[] = {w.packed.format, mode, rows_per_group};
+            rig_.run(code, specialization, {&codes, &scales, &bias_buffer, &x_buffer, &y, &route},
+                     args, groups_for(rows));
+            const auto result = rig_.download(y);
+            for (std::uint64_t j = 0; j < rows; ++j) {
+                const auto [dot, magnitude] = exact_dot(w.stored.weight, 0, j, x.data());
+                const double expected =
+                    dot + bias[j] + (mode == ka::matvec_project_add ? start[j] : 0.0);
+                EXPECT_NEAR(result[j], expected, 1e-5 * (magnitude + std::abs(expected)) + 1e-6)
+                    << j;
+            }
+            EXPECT_EQ(result[rows], poison) << "wrote past the last row";
+        }
+}
+
+TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
+    for (const auto& [variant, code] : matvec_variants()) {
+        SCOPED_TRACE(variant);
+        // Three experts; the token chose experts 2 and 0 (in that order) with weights 0.7 and 0.3.
+        const std::uint64_t experts = 3, size = 37, cols = this->cols();
+        const std::vector<std::uint32_t> route_values = {2, 0, std::bit_cast<std::uint32_t>(0.7f),
+                                                         std::bit_cast<std::uint32_t>(0.3f)};
+        const Buffer route = rig_.upload(route_values);
+
+        // gate/up: per expert `size` gate rows then `size` up rows.
+        DeviceWeight gate_up;
+        make_device_weight(gate_up, GetParam(), experts, 2 * size, cols, rng_);
+        const auto x = normal_values(cols, rng_),
+                   gate_up_bias = normal_values(experts * 2 * size, rng_);
+        const Buffer codes = rig_.upload(gate_up.packed.codes),
+                     scales = rig_.upload(gate_up.packed.scales.empty() ? std::vector<std::byte>(4)
+                                                                        : gate_up.packed.scales),
+                     bias = rig_.upload(gate_up_bias), x_buffer = rig_.upload(x);
+        std::vector<float> poisoned(2 * size + 1, poison);
+        const Buffer activations = rig_.upload(poisoned);
+        const std::uint32_t gate_up_spec[] = {gate_up.packed.format, ka::matvec_expert_gate_up,
+                                              rows_per_group};
+        const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
+                                          static_cast<std::uint32_t>(size), 2, 7.0f};
+        rig_.run(code, gate_up_spec, {&codes, &scales, &bias, &x_buffer, &activations, &route},
+                 gate_up_args, groups_for(size), 2);
+        const auto act = rig_.download(activations);
+        for (std::uint64_t slot = 0; slot < 2; ++slot) {
+            const std::uint64_t e = route_values[slot];
+            for (std::uint64_t j = 0; j < size; ++j) {
+                const auto [g, gm] = exact_dot(gate_up.stored.weight, e, j, x.data());
+                const auto [u, um] = exact_dot(gate_up.stored.weight, e, size + j, x.data());
+                const float expected = cpu::swiglu(
+                    static_cast<float>(g) + gate_up_bias[e * 2 * size + j],
+                    static_cast<float>(u) + gate_up_bias[e * 2 * size + size + j], 7.0f);
+                EXPECT_NEAR(act[slot * size + j], expected,
+                            1e-4 * (gm + um + std::abs(expected)) + 1e-6);
+            }
+        }
+        EXPECT_EQ(act[2 * size], poison);
+
+        // down: per expert `rows` rows of `size` columns, summed with the route weights into y.
+        const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
+        DeviceWeight down;
+        make_device_weight(down, GetParam(), experts, rows, down_cols, rng_);
+        const auto inputs = normal_values(2 * down_cols, rng_),
+                   down_bias = normal_values(experts * rows, rng_);
+        auto start = normal_values(rows + 1, rng_);
+        start[rows] = poison;
+        const Buffer down_codes = rig_.upload(down.packed.codes),
+                     down_scales =
+                         rig_.upload(down.packed.scales.empty() ? std::vector<std::byte>(4)
+                                                                : down.packed.scales),
+                     down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
+                     y = rig_.upload(start);
+        const std::uint32_t down_spec[] = {down.packed.format, ka::matvec_expert_down_add,
+                                           rows_per_group};
+        const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
+                                       static_cast<std::uint32_t>(rows), 2, 7.0f};
+        rig_.run(code, down_spec,
+                 {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &y, &route},
+                 down_args, groups_for(rows));
+        const auto result = rig_.download(y);
+        const float weights[] = {0.7f, 0.3f};
+        for (std::uint64_t j = 0; j < rows; ++j) {
+            double expected = start[j], magnitude = std::abs(start[j]);
+            for (std::uint64_t slot = 0; slot < 2; ++slot) {
+                const std::uint64_t e = route_values[slot];
+                const auto [dot, m] =
+                    exact_dot(down.stored.weight, e, j, inputs.data() + slot * down_cols);
+                expected += weights[slot] * (dot + down_bias[e * rows + j]);
+                magnitude += m + std::abs(down_bias[e * rows + j]);
+            }
+            EXPECT_NEAR(result[j], expected, 1e-5 * magnitude + 1e-6) << j;
+        }
+        EXPECT_EQ(result[rows], poison);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, VulkanMatVec,
+                         testing::Values(StoredLayout::f32, StoredLayout::f16, StoredLayout::bf16,
+                                         StoredLayout::q8_0, StoredLayout::mxfp4_gguf,
+                                         StoredLayout::mxfp4_checkpoint));
+
+TEST(VulkanKernels, EmbedDecodesTheTokensRowExactly) {
+    Rig rig;
+    std::mt19937 rng(3);
+    for (auto layout : {StoredLayout::bf16, StoredLayout::q8_0, StoredLayout::mxfp4_gguf}) {
+        DeviceWeight table;
+        make_device_weight(table, layout, 1, 50, 96, rng);
+        const Buffer codes = rig.upload(table.packed.codes),
+                     scales = rig.upload(table.packed.scales.empty() ? std::vector<std::byte>(4)
+                                                                     : table.packed.scales),
+                     step = rig.upload(std::vector<std::uint32_t>{41, 0}),
+                     x = rig.upload(std::vector<float>(97, poison));
+        const std::uint32_t specialization[] = {table.packed.format};
+        rig.run(spirv::embed, specialization, {&codes, &scales, &step, &x}, ka::EmbedArgs{96}, 2);
+        std::vector<float> expected(96);
+        model::decode_row(table.stored.weight, 0, 41, expected);
+        expected.push_back(poison);
+        EXPECT_EQ(rig.download(x), expected);
+    }
+}
+
+TEST(VulkanKernels, RmsNormMatchesTheCpu) {
+    Rig rig;
+    std::mt19937 rng(4);
+    for (const std::uint32_t n : {32u, 64u, 2881u}) {
+        const auto x = normal_values(n, rng, 3.0f), gain = normal_values(n, rng);
+        const Buffer xs = rig.upload(x), gains = rig.upload(gain),
+                     out = rig.upload(std::vector<float>(n + 1, poison));
+        rig.run(spirv::rms_norm, {}, {&xs, &gains, &out}, ka::RmsNormArgs{n, 1e-5f}, 1);
+        std::vector<float> expected(n);
+        cpu::rms_norm(x.data(), gain.data(), 1e-5f, n, expected.data());
+        const auto result = rig.download(out);
+        for (std::size_t i = 0; i < n; ++i)
+            EXPECT_NEAR(result[i], expected[i], 1e-5f * std::abs(expected[i]) + 1e-6f) << i;
+        EXPECT_EQ(result[n], poison);
+    }
+}
+
+TEST(VulkanKernels, RouteChoosesTheCpusExpertsAndWeights) {
+    Rig rig;
+    std::mt19937 rng(5);
+    auto logits = normal_values(37, rng);
+    logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
+    const Buffer input = rig.upload(logits), route = rig.upload(std::vector<float>(9, poison));
+    rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{37, 4}, 1);
+    std::vector<cpu::ExpertChoice> expected(4);
+    cpu::route(logits.data(), 37, 4, expected.data());
+    const auto result = rig.download(route);
+    for (std::size_t slot = 0; slot < 4; ++slot) {
+        EXPECT_EQ(std::bit_cast<std::uint32_t>(result[slot]), expected[slot].expert);
+        EXPECT_NEAR(result[4 + slot], expected[slot].weight, 1e-6f);
+    }
+    EXPECT_EQ(result[8], poison);
+}
+
+model::ModelConfig attention_config() {
+    model::ModelConfig c;
+    c.head_count = 6;
+    c.kv_head_count = 2;
+    c.head_dim = 16;
+    c.rope_theta = 150000;
+    c.yarn_factor = 32;
+    c.yarn_original_context = 4096;
+    c.context_length = 131072;
+    return c;
+}
+
+TEST(VulkanKernels, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
+    Rig rig;
+    std::mt19937 rng(6);
+    const auto c = attention_config();
+    const std::uint32_t capacity = 5, position = 13, positions = 20;
+    const std::size_t Q = c.q_size(), KV = c.kv_size();
+    const auto q = normal_values(Q, rng), k = normal_values(KV, rng), v = normal_values(KV, rng);
+    const Buffer queries = rig.upload(q), keys = rig.upload(k), values = rig.upload(v),
+                 table = rig.upload(vk::rope_table(c, positions)),
+                 key_cache = rig.upload(std::vector<float>(capacity * KV, poison)),
+                 value_cache = rig.upload(std::vector<float>(capacity * KV, poison)),
+                 step = rig.upload(std::vector<std::uint32_t>{0, position});
+    const std::uint32_t head_dim[] = {c.head_dim};
+    rig.run(spirv::rope_kv_write, head_dim,
+            {&queries, &keys, &values, &table, &key_cache, &value_cache, &step},
+            ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity},
+            c.head_count + c.kv_head_count);
+    const cpu::YarnRope rope(c);
+    auto expected_q = q, expected_k = k;
+    for (std::size_t h = 0; h < c.head_count; ++h)
+        rope.apply(expected_q.data() + h * c.head_dim, position);
+    for (std::size_t h = 0; h < c.kv_head_count; ++h)
+        rope.apply(expected_k.data() + h * c.head_dim, position);
+    const auto rotated = rig.download(queries), cached_keys = rig.download(key_cache),
+               cached_values = rig.download(value_cache);
+    const std::size_t slot = position % capacity;
+    for (std::size_t i = 0; i < Q; ++i)
+        EXPECT_NEAR(rotated[i], expected_q[i], 1e-6f) << i;
+    for (std::size_t i = 0; i < KV; ++i) {
+        EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i], 1e-6f) << i;
+        EXPECT_EQ(cached_values[slot * KV + i], v[i]) << i;
+    }
+    EXPECT_EQ(cached_keys[((slot + 1) % capacity) * KV], poison) << "only the position's slot";
+}
+
+TEST(VulkanKernels, AttentionWithSinksAndWindowMatchesTheCpu) {
+    Rig rig;
+    std::mt19937 rng(8);
+    const auto c = attention_config();
+    const std::uint32_t capacity = 150, position = 140; // a ring: slots wrap past 150 ...
+    const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim;
+    const auto q = normal_values(Q, rng), keys = normal_values(capacity * KV, rng),
+               values = normal_values(capacity * KV, rng), sinks = normal_values(c.head_count, rng);
+    const Buffer queries = rig.upload(q), key_cache = rig.upload(keys),
+                 value_cache = rig.upload(values), sink_buffer = rig.upload(sinks),
+                 step = rig.upload(std::vector<std::uint32_t>{0, position});
+    const std::uint32_t head_dim[] = {c.head_dim};
+    const float scale = 0.25f;
+    for (std::uint32_t window : {0u, 7u, 128u}) {
+        SCOPED_TRACE(window);
+        const Buffer out = rig.upload(std::vector<float>(Q + 1, poison));
+        rig.run(spirv::attention_decode, head_dim,
+                {&queries, &key_cache, &value_cache, &sink_buffer, &out, &step},
+                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale},
+                c.head_count);
+        const auto result = rig.download(out);
+        const std::uint32_t first = window != 0 && position >= window ? position - window + 1 : 0;
+        std::vector<float> scores(position - first + 1), expected(D);
+        for (std::size_t h = 0; h < c.head_count; ++h) {
+            const std::size_t offset = (h / (c.head_count / c.kv_head_count)) * D;
+            auto key = [&](std::uint32_t u) { return keys.data() + (u % capacity) * KV + offset; };
+            auto value = [&](std::uint32_t u) {
+                return values.data() + (u % capacity) * KV + offset;
+            };
+            cpu::attend(q.data() + h * D, first, position, key, value, sinks[h], scale, c.head_dim,
+                        scores.data(), expected.data());
+            for (std::size_t d = 0; d < D; ++d) {
+                EXPECT_NEAR(result[h * D + d], expected[d], 1e-5f) << h << " " << d;
+            }
+        }
+        EXPECT_EQ(result[Q], poison);
+    }
+}
+
+} // namespace
