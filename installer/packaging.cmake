@@ -16,7 +16,7 @@ set(CPACK_PACKAGE_DESCRIPTION
     "\n"
     "The package holds the desktop app, hearth-cli (the same engine from a\n"
     "terminal) and hearth-bench. The model itself (gpt-oss-20b-mxfp4.gguf,\n"
-    "about 12 GB) is not included.")
+    "about 12 GB) is not included; the app can download it.")
 string(JOIN "" CPACK_PACKAGE_DESCRIPTION ${CPACK_PACKAGE_DESCRIPTION})
 set(CPACK_PACKAGE_INSTALL_DIRECTORY Hearth)
 set(CPACK_PACKAGE_EXECUTABLES hearth Hearth)
@@ -43,8 +43,10 @@ if(UNIX AND NOT APPLE)
         qml6-module-qt-labs-folderlistmodel qml6-module-qtqml qml6-module-qtqml-workerscript)
     string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS ${qml_modules})
     # A Vulkan driver for the GPU (Mesa covers AMD, Intel and lavapipe on the CPU; the NVIDIA
-    # driver provides vulkan-icd too) and the Wayland platform plugin.
-    set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mesa-vulkan-drivers | vulkan-icd, qt6-wayland")
+    # driver provides vulkan-icd too), the Wayland platform plugin, and the certificates Qt's
+    # HTTPS checks a server against when the app downloads a model.
+    set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+        "mesa-vulkan-drivers | vulkan-icd, qt6-wayland, ca-certificates")
   else()
     set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mesa-vulkan-drivers | vulkan-icd")
   endif()

@@ -16,7 +16,7 @@ packages=(
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
   python3-minimal python3-numpy
   librsvg2-bin lintian appstream desktop-file-utils man-db
-  qml6-module-qtqml qt6-wayland
+  qml6-module-qtqml qt6-wayland ca-certificates
 )
 
 missing=()

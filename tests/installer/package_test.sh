@@ -113,8 +113,10 @@ history=$home/.local/share/Hearth/Hearth/conversations.db
 "${user_env[@]}" "$dev_cli" run --model "$model" --prompt "planted before the install" \
     --max-tokens 2 >/dev/null 2>&1 || fail "planting a conversation with the dev build's hearth-cli"
 [ -f "$history" ] || fail "hearth-cli did not record into $history"
-mkdir -p "$home/models"
-echo "stands for a downloaded model" >"$home/models/planted.gguf"
+# Where the app's model downloads go.
+models=$home/.local/share/Hearth/Hearth/models
+mkdir -p "$models"
+echo "stands for a downloaded model" >"$models/planted.gguf"
 
 # --- Install, as a user would ---------------------------------------------------------------
 installed_by_us=1
@@ -149,7 +151,7 @@ for path in /usr/bin/hearth /usr/bin/hearth-cli /usr/bin/hearth-bench \
     /usr/share/man/man1/hearth-cli.1.gz /usr/share/doc/hearth; do
     [ ! -e "$path" ] || fail "$path is still there after apt-get remove"
 done
-[ -f "$home/models/planted.gguf" ] || fail "the user's model file is gone"
+[ -f "$models/planted.gguf" ] || fail "the user's downloaded model is gone"
 "$dev_cli" history list --db "$history" >"$work/history" || fail "reading the history after removal"
 cat "$work/history"
 grep -q "planted before the install" "$work/history" && [ "$(grep -c . "$work/history")" -ge 2 ] ||
