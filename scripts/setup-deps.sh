@@ -12,7 +12,7 @@ packages=(
   qml6-module-qt-labs-folderlistmodel qml6-module-qtqml-workerscript qml6-module-qttest
   libgl-dev libgl1-mesa-dri libvulkan-dev mesa-vulkan-drivers glslang-tools glslang-dev spirv-tools vulkan-tools
   libsqlite3-dev libicu-dev libmd4c-dev libgtest-dev libgmock-dev nlohmann-json3-dev
-  xvfb xauth imagemagick fonts-dejavu-core
+  xvfb xauth xdotool imagemagick fonts-dejavu-core fonts-noto-cjk
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
   python3-minimal python3-numpy
   librsvg2-bin lintian appstream desktop-file-utils man-db

@@ -1,19 +1,22 @@
 #version 450
-// One query head of the step's token against the cached keys and values of its KV head, with a
-// learned sink logit that joins the softmax but has no value. Each invocation keeps a running
-// (online) softmax over every 64th position; the workgroup then merges the 64 partial results.
+// One query head of the step's token against the cached keys and values of its KV head, split
+// over `splits` workgroups per head (split-K), each over its share of the positions. Each
+// invocation keeps a running (online) softmax over every 64th position of the share; the
+// workgroup merges its 64 partial results into one (maximum, sum, unnormalised output), which
+// attention_combine.comp merges across the splits together with the head's sink.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
+layout(constant_id = 1) const bool KV_F16 = false; // the cache layout of rope_kv_write.comp
 layout(local_size_x = 64) in;
 
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
-layout(std430, binding = 1) readonly buffer KeyCache { float key_cache[]; };
-layout(std430, binding = 2) readonly buffer ValueCache { float value_cache[]; };
-layout(std430, binding = 3) readonly buffer Sinks { float sinks[]; };
-layout(std430, binding = 4) writeonly buffer Output { float result[]; };
-layout(std430, binding = 5) readonly buffer Step { StepState step; };
+layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
+layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
+// Per (head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum.
+layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
+layout(std430, binding = 4) readonly buffer Step { StepState step; };
 
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
@@ -25,11 +28,21 @@ shared float partial_out[64 * (HEAD_DIM + 1u)];
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
 
+float cached_key(uint i) {
+    return KV_F16 ? unpackHalf2x16(key_cache[i / 2u])[i & 1u] : uintBitsToFloat(key_cache[i]);
+}
+float cached_value(uint i) {
+    return KV_F16 ? unpackHalf2x16(value_cache[i / 2u])[i & 1u] : uintBitsToFloat(value_cache[i]);
+}
+
 void main() {
-    uint head = gl_WorkGroupID.x;
+    uint head = gl_WorkGroupID.x, split = gl_WorkGroupID.z;
     uint t = gl_LocalInvocationID.x;
     uint position = step.position;
     uint first = args.window != 0u && position >= args.window ? position - args.window + 1u : 0u;
+    uint share = (position - first + args.splits) / args.splits; // ceil(count / splits)
+    uint begin = first + split * share;
+    uint end = min(position, begin + share - 1u); // empty when begin > position
     uint kv_head = head / (args.head_count / args.kv_head_count);
     uint kv_size = args.kv_head_count * HEAD_DIM;
 
@@ -39,16 +52,16 @@ void main() {
     float running_max = lowest, running_sum = 0.0;
     float acc[HEAD_DIM];
     for (uint d = 0u; d < HEAD_DIM; ++d) acc[d] = 0.0;
-    for (uint u = first + t; u <= position; u += 64u) {
+    for (uint u = begin + t; u <= end; u += 64u) {
         uint base = (u % args.cache_capacity) * kv_size + kv_head * HEAD_DIM;
         float score = 0.0;
-        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * key_cache[base + d];
+        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * cached_key(base + d);
         score *= args.scale;
         float new_max = max(running_max, score);
         float rescale = exp(running_max - new_max), p = exp(score - new_max);
         running_sum = running_sum * rescale + p;
         for (uint d = 0u; d < HEAD_DIM; ++d) {
-            acc[d] = acc[d] * rescale + p * value_cache[base + d];
+            acc[d] = acc[d] * rescale + p * cached_value(base + d);
         }
         running_max = new_max;
     }
@@ -57,14 +70,20 @@ void main() {
     for (uint d = 0u; d < HEAD_DIM; ++d) partial_out[t * (HEAD_DIM + 1u) + d] = acc[d];
     barrier();
 
-    float sink = sinks[head];
-    float m = sink;
+    float m = lowest;
     for (uint i = 0u; i < 64u; ++i) m = max(m, partial_max[i]);
-    float denominator = exp(sink - m);
-    for (uint i = 0u; i < 64u; ++i) denominator += partial_sum[i] * exp(partial_max[i] - m);
+    uint slot = (head * args.splits + split) * (HEAD_DIM + 2u);
     for (uint d = t; d < HEAD_DIM; d += 64u) {
         float sum = 0.0;
-        for (uint i = 0u; i < 64u; ++i) sum += partial_out[i * (HEAD_DIM + 1u) + d] * exp(partial_max[i] - m);
-        result[head * HEAD_DIM + d] = sum / denominator;
+        for (uint i = 0u; i < 64u; ++i) {
+            sum += partial_out[i * (HEAD_DIM + 1u) + d] * exp(partial_max[i] - m);
+        }
+        partials[slot + d] = sum;
+    }
+    if (t == 0u) {
+        float total = 0.0;
+        for (uint i = 0u; i < 64u; ++i) total += partial_sum[i] * exp(partial_max[i] - m);
+        partials[slot + HEAD_DIM] = m;
+        partials[slot + HEAD_DIM + 1u] = total;
     }
 }

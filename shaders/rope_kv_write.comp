@@ -1,10 +1,12 @@
 #version 450
 // YaRN RoPE (half-split pairs) on the step's query heads in place and on its key heads, which go
-// into the layer's cache with the value heads. One workgroup per head: queries, then keys.
+// into the layer's cache with the value heads (as f32, or as f16 pairs when KV_F16). One
+// workgroup per head: queries, then keys.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
+layout(constant_id = 1) const bool KV_F16 = false;
 layout(local_size_x = 64) in;
 
 layout(std430, binding = 0) buffer Queries { float q[]; };
@@ -12,14 +14,24 @@ layout(std430, binding = 1) readonly buffer Keys { float k[]; };
 layout(std430, binding = 2) readonly buffer Values { float v[]; };
 // Per position: HEAD_DIM / 2 cosines then as many sines, concentration included.
 layout(std430, binding = 3) readonly buffer RopeTable { float rope[]; };
-layout(std430, binding = 4) writeonly buffer KeyCache { float key_cache[]; };
-layout(std430, binding = 5) writeonly buffer ValueCache { float value_cache[]; };
+// f32 bits, or two f16 per word (the lower element in the low half) when KV_F16.
+layout(std430, binding = 4) writeonly buffer KeyCache { uint key_cache[]; };
+layout(std430, binding = 5) writeonly buffer ValueCache { uint value_cache[]; };
 layout(std430, binding = 6) readonly buffer Step { StepState step; };
 
 layout(push_constant) uniform PushConstants { RopeKvArgs args; };
 
+const uint pairs = HEAD_DIM / 2u;
+
+// Element e of key head `base` rotated for the position whose table row starts at `table`.
+float rotated_key(uint base, uint e, uint table) {
+    uint i = e < pairs ? e : e - pairs;
+    float c = rope[table + i], s = rope[table + pairs + i];
+    float a = k[base + i], b = k[base + pairs + i];
+    return e < pairs ? a * c - b * s : b * c + a * s;
+}
+
 void main() {
-    const uint pairs = HEAD_DIM / 2u;
     uint head = gl_WorkGroupID.x;
     uint table = step.position * HEAD_DIM;
     if (head < args.head_count) {
@@ -35,13 +47,18 @@ void main() {
     uint kv_head = head - args.head_count;
     uint base = kv_head * HEAD_DIM;
     uint slot = (step.position % args.cache_capacity) * args.kv_head_count * HEAD_DIM + base;
-    for (uint i = gl_LocalInvocationID.x; i < pairs; i += 64u) {
-        float c = rope[table + i], s = rope[table + pairs + i];
-        float a = k[base + i], b = k[base + pairs + i];
-        key_cache[slot + i] = a * c - b * s;
-        key_cache[slot + pairs + i] = b * c + a * s;
-    }
-    for (uint i = gl_LocalInvocationID.x; i < HEAD_DIM; i += 64u) {
-        value_cache[slot + i] = v[base + i];
+    if (KV_F16) {
+        // One invocation per word: two invocations never share one.
+        for (uint w = gl_LocalInvocationID.x; w < pairs; w += 64u) {
+            uint e = 2u * w;
+            key_cache[slot / 2u + w] =
+                packHalf2x16(vec2(rotated_key(base, e, table), rotated_key(base, e + 1u, table)));
+            value_cache[slot / 2u + w] = packHalf2x16(vec2(v[base + e], v[base + e + 1u]));
+        }
+    } else {
+        for (uint e = gl_LocalInvocationID.x; e < HEAD_DIM; e += 64u) {
+            key_cache[slot + e] = floatBitsToUint(rotated_key(base, e, table));
+            value_cache[slot + e] = floatBitsToUint(v[base + e]);
+        }
     }
 }

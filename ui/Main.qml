@@ -24,6 +24,18 @@ ApplicationWindow {
     visible: true
     title: qsTr("Hearth")
     color: Theme.window
+    // Controls (buttons, fields, menus, dialogs) take their colours from the theme too.
+    palette.window: Theme.window
+    palette.windowText: Theme.text
+    palette.base: Theme.surface
+    palette.alternateBase: Theme.codeBackground
+    palette.text: Theme.text
+    palette.button: Theme.surface
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.accentText
+    palette.placeholderText: Theme.textMuted
+    palette.mid: Theme.border
 
     RowLayout {
         anchors.fill: parent
@@ -85,6 +97,12 @@ ApplicationWindow {
         sequence: "Ctrl+,"
         context: Qt.ApplicationShortcut
         onActivated: settingsDialog.open()
+    }
+    Shortcut {
+        sequence: "Ctrl+R"
+        context: Qt.ApplicationShortcut
+        enabled: !ChatController.busy
+        onActivated: chatPage.regenerateLastAnswer()
     }
     // Only while an answer is being written, so Escape keeps its other meanings otherwise.
     Shortcut {

@@ -1,11 +1,14 @@
 #include "ChatController.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QDir>
 #include <QStandardPaths>
 #include <QUrl>
 
+#include "AppSettings.h"
 #include "InferenceWorker.h"
+#include "kv_cache_size.h"
 
 namespace {
 
@@ -24,22 +27,27 @@ ChatController::ChatController(QObject* parent)
     : QObject(parent), worker_(new InferenceWorker(cancel_)) {
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &InferenceWorker::loaded, this,
-            [this](const QString& name, const QString& backend) {
-                model_name_ = name;
-                backend_name_ = backend;
-                set_model_state(QStringLiteral("ready"));
-            });
-    connect(worker_, &InferenceWorker::loadFailed, this,
-            [this](const QString& message) { set_model_state(QStringLiteral("failed"), message); });
+    connect(worker_, &InferenceWorker::loaded, this, [this](const QVariantMap& model) {
+        model_ = model;
+        last_stats_.clear();
+        emit lastStatsChanged();
+        set_model_state(QStringLiteral("ready"));
+    });
+    connect(worker_, &InferenceWorker::loadFailed, this, [this](const QString& message) {
+        model_.clear();
+        set_model_state(QStringLiteral("failed"), message);
+    });
     connect(
         worker_, &InferenceWorker::textArrived, this,
         [this](bool reasoning, const QString& text) { messages_.append_text(reasoning, text); });
-    connect(worker_, &InferenceWorker::generationFinished, this, [this](const QString& reason) {
-        messages_.finish_assistant(reason);
-        set_busy(false);
-        history_.refresh();
-    });
+    connect(worker_, &InferenceWorker::generationFinished, this,
+            [this](const QString& reason, const QVariantMap& stats) {
+                messages_.finish_assistant(reason);
+                last_stats_ = stats;
+                emit lastStatsChanged();
+                set_busy(false);
+                history_.refresh();
+            });
     connect(worker_, &InferenceWorker::generationFailed, this, [this](const QString& message) {
         messages_.finish_assistant(QStringLiteral("failed"), message);
         set_busy(false);
@@ -52,6 +60,10 @@ ChatController::ChatController(QObject* parent)
         conversation_id_ = id;
         emit conversationChanged();
     });
+    connect(worker_, &InferenceWorker::branchesRecorded, this,
+            [this](qint64 conversation, const QVariantList& rows) {
+                if (conversation == conversation_id_) messages_.set_branches(rows);
+            });
     connect(&history_, &ConversationHistory::conversationOpened, this,
             [this](qint64 id, const QVariantList& rows) {
                 if (busy_) return; // an answer started after the conversation was asked for
@@ -65,6 +77,9 @@ ChatController::ChatController(QObject* parent)
                     message.reasoning = m.value(QStringLiteral("reasoning")).toString();
                     message.status = m.value(QStringLiteral("status")).toString();
                     message.effort = m.value(QStringLiteral("effort")).toString();
+                    message.id = m.value(QStringLiteral("id")).toLongLong();
+                    message.sibling_index = m.value(QStringLiteral("siblingIndex")).toInt();
+                    message.sibling_count = m.value(QStringLiteral("siblingCount")).toInt();
                     if (!message.effort.isEmpty()) conversation_effort_ = message.effort;
                     messages.push_back(message);
                 }
@@ -93,46 +108,147 @@ ChatController::~ChatController() {
     thread_.wait();
 }
 
-void ChatController::setMaxTokens(int tokens) {
-    if (tokens < 1 || tokens == max_tokens_) return;
-    max_tokens_ = tokens;
-    emit maxTokensChanged();
-}
-
 void ChatController::loadModel(const QString& location) {
-    if (busy_ || location.isEmpty()) return;
+    if (busy_ || location.isEmpty() || model_state_ == QLatin1String("loading")) return;
     const QUrl url(location);
     const QString path = url.isLocalFile() ? url.toLocalFile() : location;
+    const AppSettings settings;
+    loaded_path_ = path;
+    loaded_backend_ = settings.backend();
     set_model_state(QStringLiteral("loading"));
     QMetaObject::invokeMethod(
-        worker_, [worker = worker_, path] { worker->load(path); }, Qt::QueuedConnection);
+        worker_,
+        [worker = worker_, path, backend = loaded_backend_, context = settings.contextLength()] {
+            worker->load(path, backend, context);
+        },
+        Qt::QueuedConnection);
+}
+
+void ChatController::reloadModel() { loadModel(loaded_path_); }
+
+double ChatController::kvCacheBytes(int positions) const {
+    const QVariantMap shape = model_.value(QStringLiteral("kvShape")).toMap();
+    if (shape.isEmpty() || positions < 0) return -1;
+    const hearth::app::KvCacheShape kv{
+        .layers = shape.value(QStringLiteral("layers")).toUInt(),
+        .kv_heads = shape.value(QStringLiteral("kvHeads")).toUInt(),
+        .head_dim = shape.value(QStringLiteral("headDim")).toUInt(),
+        .sliding_window = shape.value(QStringLiteral("slidingWindow")).toUInt(),
+        .bytes_per_value = shape.value(QStringLiteral("bytesPerValue")).toUInt()};
+    return static_cast<double>(hearth::app::kv_cache_bytes(kv, std::uint64_t(positions)));
+}
+
+bool ChatController::can_generate() const {
+    return model_state_ == QLatin1String("ready") && !busy_;
+}
+
+GenerationRequest ChatController::request_for(int end, const QString& effort) const {
+    const AppSettings settings;
+    GenerationRequest request;
+    request.conversation_id = conversation_id_;
+    auto& conversation = request.conversation;
+    conversation.reasoning_effort =
+        hearth::harmony::reasoning_effort_from_name(effort.toStdString())
+            .value_or(hearth::harmony::ReasoningEffort::medium);
+    conversation.current_date = QDate::currentDate().toString(Qt::ISODate).toStdString();
+    const std::string instructions = settings.instructions().trimmed().toStdString();
+    if (!instructions.empty()) {
+        hearth::harmony::Message developer;
+        developer.role = hearth::harmony::Role::developer;
+        developer.content = instructions;
+        conversation.messages.push_back(developer);
+    }
+    const auto& rows = messages_.messages();
+    for (int row = 0; row < end; ++row)
+        conversation.messages.push_back(to_harmony(rows[std::size_t(row)]));
+
+    auto& sampling = request.options.sampling;
+    sampling.temperature = static_cast<float>(settings.temperature());
+    sampling.top_p = static_cast<float>(settings.topP());
+    sampling.top_k = static_cast<std::uint32_t>(settings.topK());
+    sampling.seed = static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch());
+    request.options.max_tokens = static_cast<std::uint32_t>(settings.maxAnswerTokens());
+
+    request.settings.reasoning_effort = conversation.reasoning_effort;
+    request.settings.instructions = instructions;
+    request.settings.sampling.temperature = settings.temperature();
+    request.settings.sampling.top_p = settings.topP();
+    request.settings.sampling.top_k = settings.topK();
+    request.settings.sampling.max_tokens = settings.maxAnswerTokens();
+    return request;
+}
+
+void ChatController::start(GenerationRequest request) {
+    cancel_ = false;
+    set_busy(true);
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, request = std::move(request)] { worker->generate(request); },
+        Qt::QueuedConnection);
 }
 
 bool ChatController::send(const QString& text, const QString& effort) {
     const QString message = text.trimmed();
-    const auto level = hearth::harmony::reasoning_effort_from_name(effort.toStdString());
-    if (model_state_ != QLatin1String("ready") || busy_ || message.isEmpty() || !level)
+    if (!can_generate() || message.isEmpty() ||
+        !hearth::harmony::reasoning_effort_from_name(effort.toStdString()))
         return false;
-
     messages_.append_user(message);
-    hearth::harmony::Conversation conversation;
-    conversation.reasoning_effort = *level;
-    conversation.current_date = QDate::currentDate().toString(Qt::ISODate).toStdString();
-    for (const auto& m : messages_.messages())
-        conversation.messages.push_back(to_harmony(m));
+    GenerationRequest request = request_for(messages_.rowCount(), effort);
     messages_.begin_assistant(effort);
-
-    hearth::GenerationOptions options;
-    options.max_tokens = static_cast<std::uint32_t>(max_tokens_);
-    cancel_ = false;
-    set_busy(true);
-    QMetaObject::invokeMethod(
-        worker_,
-        [worker = worker_, id = conversation_id_, conversation, options] {
-            worker->generate(id, conversation, options);
-        },
-        Qt::QueuedConnection);
+    start(std::move(request));
     return true;
+}
+
+bool ChatController::regenerate(const QString& effort) {
+    const auto& rows = messages_.messages();
+    if (!can_generate() || rows.size() < 2 || rows.back().author != QLatin1String("assistant") ||
+        !hearth::harmony::reasoning_effort_from_name(effort.toStdString()))
+        return false;
+    const int question = messages_.rowCount() - 2;
+    const qint64 question_id = rows[std::size_t(question)].id;
+    messages_.truncate(question + 1);
+    GenerationRequest request = request_for(question + 1, effort);
+    request.kind = GenerationRequest::Kind::regenerate;
+    request.message_id = question_id;
+    messages_.begin_assistant(effort);
+    start(std::move(request));
+    return true;
+}
+
+bool ChatController::editMessage(int row, const QString& text, const QString& effort) {
+    const QString message = text.trimmed();
+    if (!can_generate() || message.isEmpty() || row < 0 || row >= messages_.rowCount() ||
+        messages_.messages()[std::size_t(row)].author != QLatin1String("user") ||
+        !hearth::harmony::reasoning_effort_from_name(effort.toStdString()))
+        return false;
+    const qint64 original = messages_.messages()[std::size_t(row)].id;
+    messages_.truncate(row);
+    messages_.append_user(message);
+    GenerationRequest request = request_for(row + 1, effort);
+    request.kind = original != 0 ? GenerationRequest::Kind::edit : GenerationRequest::Kind::ask;
+    request.message_id = original;
+    messages_.begin_assistant(effort);
+    start(std::move(request));
+    return true;
+}
+
+bool ChatController::continueAnswer() {
+    const auto& rows = messages_.messages();
+    if (!can_generate() || rows.empty() || rows.back().status != QLatin1String("length"))
+        return false;
+    const QString effort = rows.back().effort;
+    GenerationRequest request = request_for(messages_.rowCount(), effort);
+    request.kind = GenerationRequest::Kind::resume;
+    request.message_id = rows.back().id;
+    messages_.resume_assistant();
+    start(std::move(request));
+    return true;
+}
+
+void ChatController::switchVersion(int row, int step) {
+    if (busy_ || row < 0 || row >= messages_.rowCount() || conversation_id_ == 0) return;
+    const auto& m = messages_.messages()[std::size_t(row)];
+    if (m.id == 0) return;
+    history_.switch_branch(conversation_id_, m.id, step);
 }
 
 void ChatController::stop() {

@@ -1,10 +1,13 @@
 // What the chat page binds to: the loaded model's state, the messages, and the actions (load a
-// model, send, stop, start over). Loading and generation run on InferenceWorker's thread.
+// model, send, regenerate, edit, continue, stop, switch versions, start over). Loading and
+// generation run on InferenceWorker's thread. The preferences (sampling, instructions, token
+// limit, context, backend) are read from AppSettings when a message is sent or a model loaded.
 #pragma once
 
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
 #include <atomic>
@@ -13,6 +16,7 @@
 #include "MessageListModel.h"
 
 class InferenceWorker;
+struct GenerationRequest;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -22,7 +26,14 @@ class ChatController : public QObject {
     // "none", "loading", "ready" or "failed"
     Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    // The backend in use ("cpu", "vulkan") and what it runs on ("CPU, 8 threads", a GPU's name).
     Q_PROPERTY(QString backendName READ backendName NOTIFY modelChanged)
+    Q_PROPERTY(QString deviceName READ deviceName NOTIFY modelChanged)
+    // The backend choice and context length the loaded model was opened with.
+    Q_PROPERTY(QString loadedBackendChoice READ loadedBackendChoice NOTIFY modelChanged)
+    Q_PROPERTY(int contextLength READ contextLength NOTIFY modelChanged)
+    // The longest context the loaded model supports; 0 without a model.
+    Q_PROPERTY(int modelContextLength READ modelContextLength NOTIFY modelChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     // The conversation on screen in the history; 0 for a new one not saved yet.
@@ -32,8 +43,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QString conversationEffort READ conversationEffort NOTIFY conversationChanged)
     // The saved conversations: the sidebar's list, search, rename, pin and delete.
     Q_PROPERTY(ConversationHistory* history READ history CONSTANT)
-    // Generated tokens per answer, reasoning included.
-    Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY maxTokensChanged)
+    // The last answer's numbers: {timeToFirstTokenMs, tokensPerSecond, contextUsed,
+    // generatedTokens}; empty before the first answer since the model was loaded.
+    Q_PROPERTY(QVariantMap lastStats READ lastStats NOTIFY lastStatsChanged)
 
   public:
     explicit ChatController(QObject* parent = nullptr);
@@ -41,21 +53,40 @@ class ChatController : public QObject {
 
     MessageListModel* messages() { return &messages_; }
     QString modelState() const { return model_state_; }
-    QString modelName() const { return model_name_; }
-    QString backendName() const { return backend_name_; }
+    QString modelName() const { return model_.value(QStringLiteral("name")).toString(); }
+    QString backendName() const { return model_.value(QStringLiteral("backend")).toString(); }
+    QString deviceName() const { return model_.value(QStringLiteral("device")).toString(); }
+    QString loadedBackendChoice() const { return loaded_backend_; }
+    int contextLength() const { return model_.value(QStringLiteral("contextLength")).toInt(); }
+    int modelContextLength() const {
+        return model_.value(QStringLiteral("modelContextLength")).toInt();
+    }
     QString modelError() const { return model_error_; }
     bool busy() const { return busy_; }
-    int maxTokens() const { return max_tokens_; }
     qint64 conversationId() const { return conversation_id_; }
     QString conversationEffort() const { return conversation_effort_; }
     ConversationHistory* history() { return &history_; }
-    void setMaxTokens(int tokens);
+    QVariantMap lastStats() const { return last_stats_; }
 
-    // A .gguf file or a Hugging Face folder, as a path or a file: URL.
+    // A .gguf file or a Hugging Face folder, as a path or a file: URL, on the settings' backend
+    // and with the settings' context length.
     Q_INVOKABLE void loadModel(const QString& location);
+    // Loads the same model again (after the backend or context length changed).
+    Q_INVOKABLE void reloadModel();
+    // Bytes of KV cache `positions` take on the loaded model; -1 when no model says its shape.
+    Q_INVOKABLE double kvCacheBytes(int positions) const;
     // Sends `text` with reasoning effort "low", "medium" or "high". False (and nothing happens)
     // when no model is ready, an answer is being written, or the text is blank.
     Q_INVOKABLE bool send(const QString& text, const QString& effort);
+    // Answers the last question again; the previous answer stays as another version.
+    Q_INVOKABLE bool regenerate(const QString& effort);
+    // Replaces the question in `row` by `text` (a new version; the old one and its answers stay)
+    // and answers it.
+    Q_INVOKABLE bool editMessage(int row, const QString& text, const QString& effort);
+    // Writes more of the last answer, one that stopped at the token limit.
+    Q_INVOKABLE bool continueAnswer();
+    // Shows the previous (step -1) or next (+1) version of the message in `row`.
+    Q_INVOKABLE void switchVersion(int row, int step);
     // Stops the answer being written, within one token.
     Q_INVOKABLE void stop();
     Q_INVOKABLE void newConversation();
@@ -67,10 +98,14 @@ class ChatController : public QObject {
   signals:
     void modelChanged();
     void busyChanged();
-    void maxTokensChanged();
     void conversationChanged();
+    void lastStatsChanged();
 
   private:
+    bool can_generate() const;
+    // The rows before `end` as a Harmony conversation, with the settings' instructions.
+    GenerationRequest request_for(int end, const QString& effort) const;
+    void start(GenerationRequest request);
     void set_busy(bool busy);
     void set_model_state(const QString& state, const QString& error = {});
 
@@ -79,11 +114,13 @@ class ChatController : public QObject {
     InferenceWorker* worker_;
     std::atomic<bool> cancel_{false};
     QString model_state_ = QStringLiteral("none");
-    QString model_name_, backend_name_, model_error_;
+    QString model_error_;
+    QVariantMap model_; // what InferenceWorker::loaded says
+    QString loaded_path_, loaded_backend_;
     bool busy_ = false;
-    int max_tokens_ = 4096;
     qint64 conversation_id_ = 0;
     QString conversation_effort_;
     ConversationHistory history_;
     QString history_path_;
+    QVariantMap last_stats_;
 };

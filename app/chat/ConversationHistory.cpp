@@ -54,6 +54,15 @@ void ConversationHistory::load(qint64 id) {
         worker_, [worker = worker_, id] { worker->openConversation(id); }, Qt::QueuedConnection);
 }
 
+void ConversationHistory::switch_branch(qint64 conversation, qint64 message, int step) {
+    QMetaObject::invokeMethod(
+        worker_,
+        [worker = worker_, conversation, message, step] {
+            worker->switchBranch(conversation, message, step);
+        },
+        Qt::QueuedConnection);
+}
+
 void ConversationHistory::set_error(const QString& message) {
     error_ = message;
     emit errorChanged();

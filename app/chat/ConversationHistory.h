@@ -50,6 +50,8 @@ class ConversationHistory : public QObject {
     void refresh();
     // Reads conversation `id`; conversationOpened follows.
     void load(qint64 id);
+    // Shows another version of `message` (see HistoryWorker::switchBranch).
+    void switch_branch(qint64 conversation, qint64 message, int step);
     void set_error(const QString& message);
 
     Q_INVOKABLE void rename(qint64 id, const QString& title);

@@ -3,6 +3,9 @@
 #include <QSet>
 #include <QVariantMap>
 
+#include <algorithm>
+
+#include "branch_rows.h"
 #include "search.h"
 
 namespace {
@@ -63,24 +66,30 @@ void HistoryWorker::list() {
 
 void HistoryWorker::openConversation(qint64 id) {
     if (!store_) return;
-    auto path = store_->current_path(id);
-    if (!path) {
-        emit failed(QString::fromStdString(path.error().message));
+    auto rows = branch_rows(*store_, id);
+    if (!rows) {
+        emit failed(QString::fromStdString(rows.error().message));
         return;
     }
-    QVariantList messages;
-    for (const auto& m : *path) {
-        const auto& b = m.body;
-        messages.append(QVariantMap{
-            {QStringLiteral("author"), to_qstring(hearth::store::role_name(b.role))},
-            {QStringLiteral("answer"), QString::fromStdString(b.content)},
-            {QStringLiteral("reasoning"), QString::fromStdString(b.thinking)},
-            {QStringLiteral("status"), to_qstring(hearth::store::status_name(b.status))},
-            {QStringLiteral("effort"),
-             b.reasoning_effort ? to_qstring(hearth::store::effort_name(*b.reasoning_effort))
-                                : QString()}});
+    emit conversationOpened(id, *rows);
+}
+
+void HistoryWorker::switchBranch(qint64 conversation, qint64 message, int step) {
+    if (!store_) return;
+    auto siblings = store_->siblings(message);
+    if (!siblings) {
+        emit failed(QString::fromStdString(siblings.error().message));
+        return;
     }
-    emit conversationOpened(id, messages);
+    const auto at = std::find_if(siblings->begin(), siblings->end(),
+                                 [message](const auto& m) { return m.id == message; });
+    const auto target = (at - siblings->begin()) + step;
+    if (at == siblings->end() || target < 0 || target >= std::ssize(*siblings)) return;
+    if (auto leaf = store_->switch_to_branch((*siblings)[std::size_t(target)].id); !leaf) {
+        emit failed(QString::fromStdString(leaf.error().message));
+        return;
+    }
+    openConversation(conversation);
 }
 
 void HistoryWorker::rename(qint64 id, const QString& title) {

@@ -25,6 +25,9 @@ class HistoryWorker : public QObject {
     // Publishes the list again (after another connection changed it).
     void list();
     void openConversation(qint64 id);
+    // Shows the version `step` places from `message` among its siblings (-1: the previous one),
+    // with the newest branch below it; conversationOpened follows.
+    void switchBranch(qint64 conversation, qint64 message, int step);
     void rename(qint64 id, const QString& title);
     void setPinned(qint64 id, bool pinned);
     void remove(qint64 id);
@@ -35,7 +38,7 @@ class HistoryWorker : public QObject {
     void failed(const QString& message);
     // [{id, title, updated, pinned}] pinned first, then newest first.
     void listed(const QVariantList& conversations);
-    // [{author, answer, reasoning, status, effort}] along the conversation's visible branch.
+    // The conversation's visible branch, as branch_rows() describes it.
     void conversationOpened(qint64 id, const QVariantList& messages);
     // [{conversationId, title, snippet}], the best match per conversation, best first. The
     // snippet is rich text: escaped, with the matched words in <b>.

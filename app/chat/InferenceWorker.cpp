@@ -2,12 +2,11 @@
 
 #include <QFileInfo>
 
-#include "message_stream_writer.h"
+#include "branch_rows.h"
+#include "hearth/model_inspection.h"
+#include "kv_cache_size.h"
 
 namespace {
-
-// Context for the GUI's conversations; longer ones are refused with a clear message.
-constexpr std::uint32_t context_tokens = 8192;
 
 QString end_reason_name(hearth::harmony::EndReason reason) {
     using hearth::harmony::EndReason;
@@ -19,18 +18,30 @@ QString end_reason_name(hearth::harmony::EndReason reason) {
     }
 }
 
+QString to_qstring(std::string_view text) {
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
 } // namespace
 
-void InferenceWorker::load(const QString& path) {
+void InferenceWorker::load(const QString& path, const QString& backend, int context_tokens) {
     session_.reset();
     model_.reset();
-    auto model = hearth::Model::load(path.toStdString());
+    hearth::ModelOptions options;
+    auto choice = hearth::parse_backend_choice(backend.toStdString());
+    if (!choice) {
+        emit loadFailed(QString::fromStdString(choice.error().message));
+        return;
+    }
+    options.backend = *choice;
+    auto model = hearth::Model::load(path.toStdString(), options);
     if (!model) {
         emit loadFailed(QString::fromStdString(model.error().message));
         return;
     }
-    auto session =
-        hearth::ChatSession::create(*model, std::min(context_tokens, (*model)->context_length()));
+    const std::uint32_t context = std::min(static_cast<std::uint32_t>(std::max(context_tokens, 1)),
+                                           (*model)->context_length());
+    auto session = hearth::ChatSession::create(*model, context);
     if (!session) {
         emit loadFailed(QString::fromStdString(session.error().message));
         return;
@@ -38,28 +49,51 @@ void InferenceWorker::load(const QString& path) {
     model_ = *model;
     model_name_ = QFileInfo(path).fileName().toStdString();
     session_ = std::make_unique<hearth::ChatSession>(std::move(*session));
-    emit loaded(
-        QFileInfo(path).fileName(),
-        QString::fromUtf8(model_->backend_name().data(), qsizetype(model_->backend_name().size())));
+    context_tokens_ = context;
+
+    QVariantMap info{
+        {QStringLiteral("name"), QFileInfo(path).fileName()},
+        {QStringLiteral("backend"), to_qstring(model_->backend_name())},
+        {QStringLiteral("device"), QString::fromStdString(model_->backend_description())},
+        {QStringLiteral("contextLength"), context},
+        {QStringLiteral("modelContextLength"), model_->context_length()}};
+    // Headers only: cheap next to the load that just read them.
+    if (auto inspection = hearth::inspect_model(path.toStdString())) {
+        if (auto shape = hearth::app::kv_cache_shape(*inspection)) {
+            info.insert(QStringLiteral("kvShape"),
+                        QVariantMap{{QStringLiteral("layers"), shape->layers},
+                                    {QStringLiteral("kvHeads"), shape->kv_heads},
+                                    {QStringLiteral("headDim"), shape->head_dim},
+                                    {QStringLiteral("slidingWindow"), shape->sliding_window},
+                                    // The CPU keeps f32; the GPU backends f16 (their default).
+                                    {QStringLiteral("bytesPerValue"),
+                                     model_->backend_name() == "cpu" ? 4 : 2}});
+        }
+    }
+    emit loaded(info);
 }
 
-void InferenceWorker::generate(qint64 id, const hearth::harmony::Conversation& conversation,
-                               const hearth::GenerationOptions& options) {
+void InferenceWorker::generate(const GenerationRequest& request) {
+    QElapsedTimer clock;
+    clock.start();
     if (!session_) {
         emit generationFailed(tr("No model is loaded."));
         return;
     }
     // The reply streams into the history as it is written; a failed write keeps the text in
     // the writer's memory and is retried with the next event.
+    auto recorded = record(request);
     std::optional<hearth::store::MessageStreamWriter> writer;
-    if (auto recorded = record_question(id, conversation)) {
-        auto begun = hearth::store::MessageStreamWriter::begin(
-            *history_, recorded->first, recorded->second, conversation.reasoning_effort);
-        if (begun) writer.emplace(std::move(*begun));
+    if (recorded) {
+        writer.emplace(std::move(recorded->second));
         emit conversationRecorded(recorded->first);
+        if (auto rows = branch_rows(*history_, recorded->first))
+            emit branchesRecorded(recorded->first, *rows);
     }
+    // Recording the question and opening the answer in the history come before the engine.
+    const qint64 before_engine_ms = clock.elapsed();
     auto stats = session_->generate(
-        conversation, options,
+        request.conversation, request.options,
         [this, &writer](const hearth::harmony::ParserEvent& event) {
             if (writer) (void)writer->on_event(event);
             if (const auto* delta = std::get_if<hearth::harmony::TextDelta>(&event)) {
@@ -79,7 +113,15 @@ void InferenceWorker::generate(qint64 id, const hearth::harmony::Conversation& c
         emit generationFailed(QString::fromStdString(stats.error().message));
         return;
     }
-    emit generationFinished(end_reason_name(stats->end_reason));
+    const double speed =
+        stats->generation_seconds > 0 ? stats->generated_tokens / stats->generation_seconds : 0.0;
+    emit generationFinished(
+        end_reason_name(stats->end_reason),
+        QVariantMap{{QStringLiteral("timeToFirstTokenMs"),
+                     double(before_engine_ms) + stats->time_to_first_token_seconds * 1000.0},
+                    {QStringLiteral("tokensPerSecond"), speed},
+                    {QStringLiteral("contextUsed"), stats->prompt_tokens + stats->generated_tokens},
+                    {QStringLiteral("generatedTokens"), stats->generated_tokens}});
 }
 
 void InferenceWorker::openHistory(const QString& path) {
@@ -91,34 +133,58 @@ void InferenceWorker::openHistory(const QString& path) {
     history_.emplace(std::move(*store));
 }
 
-std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageId>>
-InferenceWorker::record_question(qint64 id, const hearth::harmony::Conversation& conversation) {
-    if (!history_ || conversation.messages.empty()) return std::nullopt;
-    const std::string& question = conversation.messages.back().content;
-    hearth::store::ConversationId conversation_id = id;
-    std::optional<hearth::store::MessageId> parent;
-    if (conversation_id == 0) {
-        hearth::store::NewConversation fresh;
-        // The first words of the first question, on one line, as the title.
-        fresh.title = QString::fromStdString(question).simplified().left(60).toStdString();
-        fresh.settings.reasoning_effort = conversation.reasoning_effort;
-        fresh.settings.model = model_name_;
-        auto created = history_->create_conversation(fresh);
-        if (!created) {
-            emit historyFailed(QString::fromStdString(created.error().message));
-            return std::nullopt;
-        }
-        conversation_id = *created;
-    } else if (auto existing = history_->conversation(conversation_id); existing) {
-        parent = existing->current_leaf;
-    }
-    hearth::store::MessageContent content;
-    content.role = hearth::harmony::Role::user;
-    content.content = question;
-    auto message = history_->add_message(conversation_id, parent, content);
-    if (!message) {
-        emit historyFailed(QString::fromStdString(message.error().message));
+std::optional<hearth::store::ConversationId>
+InferenceWorker::conversation_for(const GenerationRequest& request) {
+    if (request.conversation_id != 0) return request.conversation_id;
+    hearth::store::NewConversation fresh;
+    // The first words of the first question, on one line, as the title.
+    const std::string& question = request.conversation.messages.back().content;
+    fresh.title = QString::fromStdString(question).simplified().left(60).toStdString();
+    fresh.settings = request.settings;
+    fresh.settings.model = model_name_;
+    auto created = history_->create_conversation(fresh);
+    if (!created) {
+        emit historyFailed(QString::fromStdString(created.error().message));
         return std::nullopt;
     }
-    return std::pair{conversation_id, *message};
+    return *created;
+}
+
+std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageStreamWriter>>
+InferenceWorker::record(const GenerationRequest& request) {
+    using Kind = GenerationRequest::Kind;
+    if (!history_ || request.conversation.messages.empty()) return std::nullopt;
+    // A message never saved (no history when it was written) cannot be branched from.
+    if (request.kind != Kind::ask && request.message_id == 0) return std::nullopt;
+    const auto conversation = conversation_for(request);
+    if (!conversation) return std::nullopt;
+    const auto effort = request.conversation.reasoning_effort;
+    auto fail = [this](const hearth::Error& error) {
+        emit historyFailed(QString::fromStdString(error.message));
+        return std::nullopt;
+    };
+
+    hearth::Result<hearth::store::MessageId> question = request.message_id;
+    if (request.kind == Kind::resume) {
+        auto writer =
+            hearth::store::MessageStreamWriter::resume(*history_, request.message_id, effort);
+        if (!writer) return fail(writer.error());
+        return std::pair{*conversation, std::move(*writer)};
+    }
+    const std::string& text = request.conversation.messages.back().content;
+    if (request.kind == Kind::edit) {
+        question = history_->edit_message(request.message_id, text);
+    } else if (request.kind == Kind::ask) {
+        std::optional<hearth::store::MessageId> parent;
+        if (auto existing = history_->conversation(*conversation)) parent = existing->current_leaf;
+        hearth::store::MessageContent content;
+        content.role = hearth::harmony::Role::user;
+        content.content = text;
+        question = history_->add_message(*conversation, parent, content);
+    }
+    if (!question) return fail(question.error());
+    auto writer =
+        hearth::store::MessageStreamWriter::begin(*history_, *conversation, *question, effort);
+    if (!writer) return fail(writer.error());
+    return std::pair{*conversation, std::move(*writer)};
 }

@@ -2,8 +2,11 @@
 // never waits on loading or generation. Results travel back as queued signals.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QVariantList>
+#include <QVariantMap>
 
 #include <atomic>
 #include <memory>
@@ -11,6 +14,23 @@
 
 #include "conversation_store.h"
 #include "hearth/chat_session.h"
+#include "message_stream_writer.h"
+
+// What generate() is asked for, and where its answer goes in the history.
+struct GenerationRequest {
+    enum class Kind {
+        ask,        // answer a new question (the conversation's last message)
+        regenerate, // answer question `message_id` again; the old answer stays as a sibling
+        edit,       // replace question `message_id` by the last message, then answer it
+        resume,     // continue answer `message_id`, the conversation's last message
+    };
+    Kind kind = Kind::ask;
+    qint64 conversation_id = 0; // 0: a new conversation, titled after the question
+    qint64 message_id = 0;      // 0 when the message was never saved
+    hearth::harmony::Conversation conversation;
+    hearth::GenerationOptions options;
+    hearth::store::ConversationSettings settings; // recorded with a new conversation
+};
 
 class InferenceWorker : public QObject {
     Q_OBJECT
@@ -19,33 +39,41 @@ class InferenceWorker : public QObject {
     explicit InferenceWorker(std::atomic<bool>& cancel) : cancel_(cancel) {}
 
     // All run on the worker thread (invoked through queued calls).
-    void load(const QString& path);
+    // `backend` is "auto", "vulkan" or "cpu"; `context_tokens` is capped at the model's own.
+    void load(const QString& path, const QString& backend, int context_tokens);
     // Opens the conversation history to record chats in; without it chats still work but are
     // not saved. The sidebar reads and edits the history through HistoryWorker.
     void openHistory(const QString& path);
-    // Answers the conversation's last (user) message; with a history, records the exchange in
-    // conversation `id` (0: a new conversation titled after the message).
-    void generate(qint64 id, const hearth::harmony::Conversation& conversation,
-                  const hearth::GenerationOptions& options);
+    void generate(const GenerationRequest& request);
 
   signals:
-    void loaded(const QString& name, const QString& backend);
+    // {name, backend, device, contextLength, modelContextLength, kvShape: {layers, kvHeads,
+    // headDim, slidingWindow} (absent when the files do not say)}
+    void loaded(const QVariantMap& model);
     void loadFailed(const QString& message);
     void textArrived(bool reasoning, const QString& text);
-    void generationFinished(const QString& endReason);
+    // {timeToFirstTokenMs: from the request reaching this thread to the first generated token
+    // (recording in the history, prompt, prefill); tokensPerSecond: generated tokens over
+    // generation time; contextUsed: prompt and answer tokens; generatedTokens}
+    void generationFinished(const QString& endReason, const QVariantMap& stats);
     void generationFailed(const QString& message);
     void historyFailed(const QString& message);
     // The question went into conversation `id` (new or not) and its answer is being recorded.
     void conversationRecorded(qint64 id);
+    // The recorded branch, as branch_rows() describes it: ids and versions for the rows.
+    void branchesRecorded(qint64 conversation, const QVariantList& rows);
 
   private:
-    // Records the user's message; returns the conversation and the message to answer under.
-    std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageId>>
-    record_question(qint64 id, const hearth::harmony::Conversation& conversation);
+    // Records what the request changes in the history; returns the conversation and the
+    // answer's writer, or none when there is no history or it failed.
+    std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageStreamWriter>>
+    record(const GenerationRequest& request);
+    std::optional<hearth::store::ConversationId> conversation_for(const GenerationRequest& request);
 
     std::atomic<bool>& cancel_;
     std::shared_ptr<hearth::Model> model_;
     std::string model_name_;
     std::unique_ptr<hearth::ChatSession> session_;
+    std::uint32_t context_tokens_ = 0;
     std::optional<hearth::store::ConversationStore> history_;
 };

@@ -16,6 +16,9 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case ThinkingSecondsRole: return m.thinking_seconds;
     case ReasoningTokensRole: return m.reasoning_tokens;
     case ErrorRole: return m.error;
+    case IdRole: return m.id;
+    case SiblingIndexRole: return m.sibling_index;
+    case SiblingCountRole: return m.sibling_count;
     default: return {};
     }
 }
@@ -28,7 +31,10 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {EffortRole, "effort"},
             {ThinkingSecondsRole, "thinkingSeconds"},
             {ReasoningTokensRole, "reasoningTokens"},
-            {ErrorRole, "error"}};
+            {ErrorRole, "error"},
+            {IdRole, "messageId"},
+            {SiblingIndexRole, "siblingIndex"},
+            {SiblingCountRole, "siblingCount"}};
 }
 
 void MessageListModel::append_user(const QString& text) {
@@ -75,6 +81,34 @@ void MessageListModel::finish_assistant(const QString& status, const QString& er
     messages_.back().status = status;
     messages_.back().error = error;
     changed_last({StatusRole, ErrorRole});
+}
+
+void MessageListModel::truncate(int row) {
+    if (row < 0 || row >= rowCount()) return;
+    beginRemoveRows({}, row, rowCount() - 1);
+    messages_.erase(messages_.begin() + row, messages_.end());
+    endRemoveRows();
+}
+
+void MessageListModel::resume_assistant() {
+    if (messages_.empty() || messages_.back().author != QLatin1String("assistant")) return;
+    messages_.back().status = QStringLiteral("streaming");
+    messages_.back().error.clear();
+    reasoning_clock_.start();
+    changed_last({StatusRole, ErrorRole});
+}
+
+void MessageListModel::set_branches(const QVariantList& rows) {
+    if (rows.size() != rowCount()) return;
+    for (int row = 0; row < rowCount(); ++row) {
+        const QVariantMap r = rows[row].toMap();
+        Message& m = messages_[std::size_t(row)];
+        if (r.value(QStringLiteral("author")).toString() != m.author) return;
+        m.id = r.value(QStringLiteral("id")).toLongLong();
+        m.sibling_index = r.value(QStringLiteral("siblingIndex")).toInt();
+        m.sibling_count = r.value(QStringLiteral("siblingCount")).toInt();
+    }
+    emit dataChanged(index(0), index(rowCount() - 1), {IdRole, SiblingIndexRole, SiblingCountRole});
 }
 
 void MessageListModel::clear() {

@@ -5,6 +5,7 @@
 #include <QAbstractListModel>
 #include <QElapsedTimer>
 #include <QString>
+#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 #include <vector>
@@ -24,12 +25,18 @@ class MessageListModel : public QAbstractListModel {
         ThinkingSecondsRole, // how long the reasoning took
         ReasoningTokensRole,
         ErrorRole,
+        IdRole,           // the message's id in the history; 0 until it is saved
+        SiblingIndexRole, // which version of the message this is, from 0
+        SiblingCountRole, // how many versions it has (edits, regenerations)
     };
 
     struct Message {
         QString author, answer, reasoning, status, effort, error;
         double thinking_seconds = 0;
         int reasoning_tokens = 0;
+        qint64 id = 0;
+        int sibling_index = 0;
+        int sibling_count = 1;
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -42,6 +49,13 @@ class MessageListModel : public QAbstractListModel {
     void begin_assistant(const QString& effort);
     void append_text(bool reasoning, const QString& text);
     void finish_assistant(const QString& status, const QString& error = {});
+    // Removes the rows from `row` on (an edited question and what followed it).
+    void truncate(int row);
+    // Lets the last (assistant) row grow again: continuing an answer cut off at the limit.
+    void resume_assistant();
+    // Ids and versions from the history, row by row (branch_rows()); ignored unless the rows
+    // are the same messages.
+    void set_branches(const QVariantList& rows);
     void clear();
     // Replaces every row (a conversation opened from the history).
     void set_messages(std::vector<Message> messages);

@@ -16,8 +16,9 @@ constexpr const char* normal = "\x1b[0m";
 
 const std::set<std::string_view>& generation_option_names() {
     static const std::set<std::string_view> names = {
-        "--model", "--backend", "--threads", "--reasoning", "--max-tokens", "--temperature",
-        "--top-p", "--top-k",   "--min-p",   "--seed",      "--context",    "--system"};
+        "--model",       "--backend", "--threads", "--reasoning", "--max-tokens",
+        "--temperature", "--top-p",   "--top-k",   "--min-p",     "--seed",
+        "--context",     "--system",  "--kv-cache"};
     return names;
 }
 
@@ -27,6 +28,8 @@ Result<GenerationSetup> setup_generation(const Options& options) {
     if (!path) return std::unexpected(path.error());
     auto backend = parse_backend_choice(options.value("--backend").value_or("auto"));
     if (!backend) return std::unexpected(backend.error());
+    auto kv_cache = parse_kv_cache_precision(options.value("--kv-cache").value_or("f16"));
+    if (!kv_cache) return std::unexpected(kv_cache.error());
     auto effort =
         harmony::reasoning_effort_from_name(options.value("--reasoning").value_or("medium"));
     if (!effort) return fail("--reasoning must be low, medium or high");
@@ -64,9 +67,10 @@ Result<GenerationSetup> setup_generation(const Options& options) {
             return true;
         };
     }
-    auto model = Model::load(
-        *path,
-        {.backend = *backend, .threads = static_cast<unsigned>(*threads), .progress = progress});
+    auto model = Model::load(*path, {.backend = *backend,
+                                     .threads = static_cast<unsigned>(*threads),
+                                     .kv_cache = *kv_cache,
+                                     .progress = progress});
     if (!model) return std::unexpected(model.error());
     setup.model = *model;
     setup.context_tokens = std::min(setup.context_tokens, setup.model->context_length());

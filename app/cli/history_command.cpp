@@ -1,6 +1,7 @@
 #include "history_command.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "cli_options.h"
@@ -13,9 +14,13 @@
 namespace hearth::cli {
 namespace {
 
-Result<store::ConversationStore> open_history(const Options& options) {
+// Reading actions open an existing file read-only: a writable open marks messages still
+// streaming as interrupted, which would cut off the answer the desktop app is writing.
+Result<store::ConversationStore> open_history(const Options& options, bool reading) {
     const std::string path = options.value("--db").value_or(store::default_history_path().string());
-    return store::ConversationStore::open(path);
+    std::error_code error;
+    const bool read_only = reading && std::filesystem::exists(path, error);
+    return store::ConversationStore::open(path, {.read_only = read_only});
 }
 
 Result<void> list(store::ConversationStore& history) {
@@ -85,7 +90,7 @@ int run_history_command(std::span<const std::string_view> args) {
     const std::string_view action = args[0];
     auto options = Options::parse(args.subspan(1), {"--db", "--id", "--format", "--out"}, {}, 1);
     if (!options) return report_error("history", options.error());
-    auto history = open_history(*options);
+    auto history = open_history(*options, action != "import");
     if (!history) return report_error("history", history.error());
     const auto& positional = options->positional();
     Result<void> done;

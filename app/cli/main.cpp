@@ -27,6 +27,7 @@ constexpr const char* usage =
     "                       chat in the terminal (Ctrl+C stops an answer, /reset, /exit)\n"
     "      options: --reasoning low|medium|high  --max-tokens N  --temperature T  --top-p P\n"
     "               --top-k K  --min-p P  --seed S  --context N  --system TEXT\n"
+    "               --kv-cache f16|f32 (GPU cache precision; default f16)\n"
     "               --backend auto|cpu|vulkan|cuda  --threads N\n"
     "               --db PATH  record the conversation in this history database (SQLite,\n"
     "                          created if missing). Default: the desktop app's history,\n"

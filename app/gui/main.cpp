@@ -2,8 +2,10 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -65,6 +67,17 @@ int main(int argc, char* argv[]) {
     // The model given here becomes the one opened last, which the window opens at start.
     if (parser.isSet(model)) {
         AppSettings().setModelPath(QFileInfo(parser.value(model)).absoluteFilePath());
+    }
+
+    // The language chosen in Settings ("system": the desktop's), from the embedded translations;
+    // English needs none.
+    QTranslator translator;
+    const QString language = AppSettings().language();
+    const QLocale locale =
+        language == QLatin1String("system") ? QLocale::system() : QLocale(language);
+    if (translator.load(locale, QStringLiteral("hearth"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n"))) {
+        QGuiApplication::installTranslator(&translator);
     }
 
     QQmlApplicationEngine engine;

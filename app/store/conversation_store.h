@@ -93,6 +93,9 @@ class ConversationStore {
     // Streaming: the text written so far, in one transaction.
     Result<void> write_streaming_text(MessageId id, std::string_view content,
                                       std::string_view thinking, std::string_view tool_calls);
+    // Makes a finished answer streaming again, to write more of it (continuing an answer cut off
+    // at the token limit); its text stays. Fails for other roles and for a streaming message.
+    Result<void> reopen_answer(MessageId id);
     // Ends a streaming message: its final text, status, error and stats.
     Result<void> finish_message(MessageId id, const MessageContent& final_content);
     // Marks every message left streaming as interrupted; returns how many. open() calls it.

@@ -30,6 +30,24 @@ Result<MessageStreamWriter> MessageStreamWriter::begin(ConversationStore& store,
     return MessageStreamWriter(store, *id, effort, policy, std::move(clock));
 }
 
+Result<MessageStreamWriter> MessageStreamWriter::resume(ConversationStore& store, MessageId message,
+                                                        harmony::ReasoningEffort effort,
+                                                        StreamWritePolicy policy, Clock clock) {
+    auto existing = store.message(message);
+    if (!existing) return std::unexpected(existing.error());
+    if (existing->body.role != harmony::Role::assistant) {
+        return fail("Message " + std::to_string(message) + " is not an answer");
+    }
+    if (auto reopened = store.reopen_answer(message); !reopened) {
+        return std::unexpected(reopened.error());
+    }
+    MessageStreamWriter writer(store, message, effort, policy, std::move(clock));
+    writer.content_ = existing->body.content;
+    writer.thinking_ = existing->body.thinking;
+    writer.tool_calls_ = existing->body.tool_calls;
+    return writer;
+}
+
 Result<void> MessageStreamWriter::on_event(const harmony::ParserEvent& event) {
     if (const auto* started = std::get_if<harmony::MessageStarted>(&event)) {
         in_tool_call_message_ = !started->header.recipient.empty();

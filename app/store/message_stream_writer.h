@@ -35,6 +35,13 @@ class MessageStreamWriter {
     begin(ConversationStore& store, ConversationId conversation, std::optional<MessageId> parent,
           harmony::ReasoningEffort effort, StreamWritePolicy policy = {}, Clock clock = steady_ms);
 
+    // Writes more of an existing assistant message (continuing an answer cut off at the token
+    // limit): it is streaming again, what it holds is kept and new text is added after it.
+    static Result<MessageStreamWriter> resume(ConversationStore& store, MessageId message,
+                                              harmony::ReasoningEffort effort,
+                                              StreamWritePolicy policy = {},
+                                              Clock clock = steady_ms);
+
     MessageId id() const { return id_; }
 
     // A parser event: analysis text goes to thinking, other text to content (a tool call's

@@ -206,6 +206,20 @@ Result<void> ConversationStore::write_streaming_text(MessageId id, std::string_v
     return {};
 }
 
+Result<void> ConversationStore::reopen_answer(MessageId id) {
+    auto update =
+        db_.prepare("UPDATE messages SET status = 'streaming', error = '', updated_ms = ? "
+                    "WHERE id = ? AND role = 'assistant' AND status <> 'streaming'");
+    if (!update) return std::unexpected(update.error());
+    auto ok = update->bind_all(now_ms(), id);
+    if (ok) ok = update->run();
+    if (!ok) return ok;
+    if (db_.changes() == 0) {
+        return fail("Message " + std::to_string(id) + " is not a finished answer");
+    }
+    return {};
+}
+
 Result<void> ConversationStore::finish_message(MessageId id, const MessageContent& body) {
     if (body.status == MessageStatus::streaming) {
         return fail("finish_message needs a final status, not streaming");

@@ -10,6 +10,10 @@
 
 namespace hearth {
 
+// Sliding-window layers keep this many positions beyond what the forward pass needs, so a
+// follow-up message that rewinds a little (the runtime re-renders the last turn) reuses the cache.
+inline constexpr std::uint32_t sliding_rewind_slack = 1024;
+
 // Positions left after cutting a sequence of `length` back to `keep`, when layer i's cache holds
 // its last `capacities[i]` positions: position `keep` needs the window before it, so a ring that
 // has already overwritten those forces a restart from 0.

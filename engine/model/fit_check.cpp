@@ -136,7 +136,7 @@ FitReport check_fit(const ModelConfig& c, std::uint64_t weight_bytes, std::uint6
 FitOptions cpu_fit_options() {
     FitOptions options;
     options.kv_element_bytes = sizeof(float);
-    options.sliding_extra_positions = cpu::max_prefill_chunk + cpu::sliding_rewind_slack;
+    options.sliding_extra_positions = cpu::max_prefill_chunk + sliding_rewind_slack;
     options.chunk_tokens = cpu::max_prefill_chunk;
     return options;
 }
@@ -144,7 +144,7 @@ FitOptions cpu_fit_options() {
 FitOptions gpu_fit_options() {
     FitOptions options;
     options.kv_element_bytes = 2;
-    options.sliding_extra_positions = 0;
+    options.sliding_extra_positions = sliding_rewind_slack;
     options.headroom_bytes = 512 * mebibyte;
     return options;
 }

@@ -53,8 +53,10 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
     if (options.backend == BackendChoice::vulkan || (automatic && vk::has_vulkan_gpu())) {
-        auto vulkan =
-            vk::create_vulkan_backend(files, {.device_index = {}, .progress = options.progress});
+        auto vulkan = vk::create_vulkan_backend(
+            files, {.device_index = {},
+                    .kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
+                    .progress = options.progress});
         if (vulkan) return ChosenBackend{std::move(*vulkan), {}};
         if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
         fallback_reason = vulkan.error().message;
@@ -69,6 +71,12 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
 
 Result<std::vector<KernelProfile>> Sequence::profile_step(std::int32_t) {
     return fail("This backend does not time its kernels");
+}
+
+Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {
+    if (name == "f16") return KvCachePrecision::f16;
+    if (name == "f32") return KvCachePrecision::f32;
+    return fail("Unknown KV cache precision '" + std::string(name) + "' (use f16 or f32)");
 }
 
 Result<BackendChoice> parse_backend_choice(std::string_view name) {

@@ -67,6 +67,12 @@ struct AttentionArgs {
     uint cache_capacity;
     uint window; // attend to the last `window` positions only; 0: all of them
     float scale;
+    uint splits; // workgroups per head, each over its share of the positions (split-K)
+};
+
+// attention_combine: the splits' partial results of each head, merged with the sink.
+struct AttentionCombineArgs {
+    uint splits;
 };
 
 struct RouteArgs {
@@ -77,7 +83,7 @@ struct RouteArgs {
 #ifdef __cplusplus
 static_assert(sizeof(VectorAddArgs) == 4);
 static_assert(sizeof(MatVecArgs) == 16);
-static_assert(sizeof(AttentionArgs) == 20);
+static_assert(sizeof(AttentionArgs) == 24);
 } // namespace hearth::kernel_args
 #endif
 

@@ -49,6 +49,73 @@ TEST_F(AppSettingsTest, ACorruptStoredValueReadsAsTheDefault) {
     EXPECT_EQ(AppSettings().reasoningEffort(), "medium");
 }
 
+TEST_F(AppSettingsTest, EveryPreferenceHasItsDefaultBeforeTheFirstChoice) {
+    const AppSettings settings;
+    EXPECT_EQ(settings.instructions(), "");
+    EXPECT_EQ(settings.temperature(), 1.0);
+    EXPECT_EQ(settings.topP(), 1.0);
+    EXPECT_EQ(settings.topK(), 0);
+    EXPECT_EQ(settings.maxAnswerTokens(), 4096);
+    EXPECT_EQ(settings.contextLength(), 8192);
+    EXPECT_EQ(settings.backend(), "auto");
+    EXPECT_EQ(settings.theme(), "system");
+    EXPECT_EQ(settings.fontSize(), 14);
+    EXPECT_EQ(settings.language(), "system");
+}
+
+TEST_F(AppSettingsTest, ChoicesPersistAcrossInstances) {
+    {
+        AppSettings settings;
+        settings.setInstructions("Answer in Korean.");
+        settings.setTemperature(0.5);
+        settings.setTopP(0.9);
+        settings.setTopK(40);
+        settings.setMaxAnswerTokens(1000);
+        settings.setContextLength(32768);
+        settings.setBackend("vulkan");
+        settings.setTheme("dark");
+        settings.setFontSize(18);
+        settings.setLanguage("ko");
+    }
+    const AppSettings later;
+    EXPECT_EQ(later.instructions(), "Answer in Korean.");
+    EXPECT_EQ(later.temperature(), 0.5);
+    EXPECT_EQ(later.topP(), 0.9);
+    EXPECT_EQ(later.topK(), 40);
+    EXPECT_EQ(later.maxAnswerTokens(), 1000);
+    EXPECT_EQ(later.contextLength(), 32768);
+    EXPECT_EQ(later.backend(), "vulkan");
+    EXPECT_EQ(later.theme(), "dark");
+    EXPECT_EQ(later.fontSize(), 18);
+    EXPECT_EQ(later.language(), "ko");
+}
+
+TEST_F(AppSettingsTest, ValuesOutOfRangeAreIgnored) {
+    AppSettings settings;
+    QSignalSpy sampling(&settings, &AppSettings::samplingChanged);
+    settings.setTemperature(2.5);
+    settings.setTopP(0.0);
+    settings.setTopK(-1);
+    EXPECT_EQ(sampling.count(), 0);
+    settings.setContextLength(100);
+    settings.setFontSize(80);
+    settings.setBackend("cuda-please");
+    settings.setTheme("sepia");
+    settings.setLanguage("fr");
+    EXPECT_EQ(settings.contextLength(), 8192);
+    EXPECT_EQ(settings.fontSize(), 14);
+    EXPECT_EQ(settings.backend(), "auto");
+    EXPECT_EQ(settings.theme(), "system");
+    EXPECT_EQ(settings.language(), "system");
+}
+
+TEST_F(AppSettingsTest, AStoredNumberOutOfRangeReadsAsTheDefault) {
+    QSettings().setValue("sampling/temperature", "hot");
+    QSettings().setValue("model/contextLength", 10);
+    EXPECT_EQ(AppSettings().temperature(), 1.0);
+    EXPECT_EQ(AppSettings().contextLength(), 8192);
+}
+
 // hearth-cli records into the desktop app's database by default: both must name the same file.
 TEST(HistoryLocation, TheCliDefaultIsTheDatabaseTheAppOpens) {
     QTemporaryDir data;

@@ -83,6 +83,27 @@ TEST_F(StoreStreamWriterTest, FinishingStoresStatusStatsAndEffortAndMakesItSearc
     EXPECT_FALSE(writer.append(Channel::final, "more"));
 }
 
+TEST_F(StoreStreamWriterTest, ResumingAnAnswerAddsToItsTextInTheSameMessage) {
+    auto store = open_store();
+    const auto c = store.create_conversation({}).value();
+    const auto q = store.add_message(c, std::nullopt, text_message(Role::user, "q")).value();
+    auto first = MessageStreamWriter::begin(store, c, q, ReasoningEffort::low).value();
+    ASSERT_TRUE(first.append(Channel::analysis, "plan"));
+    ASSERT_TRUE(first.append(Channel::final, "The answer was cut"));
+    ASSERT_TRUE(first.finish(MessageStatus::complete, {}));
+
+    auto more = MessageStreamWriter::resume(store, first.id(), ReasoningEffort::low).value();
+    EXPECT_EQ(more.id(), first.id());
+    EXPECT_EQ(store.message(first.id())->body.status, MessageStatus::streaming);
+    ASSERT_TRUE(more.append(Channel::final, " off here."));
+    ASSERT_TRUE(more.finish(MessageStatus::complete, {}));
+    const auto m = store.message(first.id()).value();
+    EXPECT_EQ(m.body.content, "The answer was cut off here.");
+    EXPECT_EQ(m.body.thinking, "plan");
+    EXPECT_EQ(store.children(c, q)->size(), 1u);
+    EXPECT_FALSE(MessageStreamWriter::resume(store, q, ReasoningEffort::low)); // a question
+}
+
 TEST_F(StoreStreamWriterTest, ParserEventsFillThinkingAnswerAndToolCalls) {
     auto store = open_store();
     const auto c = store.create_conversation({}).value();

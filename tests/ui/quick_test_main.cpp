@@ -7,6 +7,8 @@
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
 
+#include "AppSettings.h"
+
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
 Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
@@ -30,6 +32,10 @@ class Setup : public QObject {
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->rootContext()->setContextProperty(QStringLiteral("testModelPath"),
                                                   qEnvironmentVariable("HEARTH_TEST_MODEL"));
+        // Another AppSettings than the QML singleton: it reads what was stored, so the tests
+        // see that a choice persists (a new instance, as at the next start, reads it back).
+        engine->rootContext()->setContextProperty(QStringLiteral("storedSettings"),
+                                                  new AppSettings(engine));
     }
 
   private:

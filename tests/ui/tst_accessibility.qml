@@ -29,6 +29,28 @@ TestCase {
             thinkingSeconds: 2
             reasoningTokens: 5
             error: ""
+            // A second version, the newest answer, cut off: every action button shows.
+            index: 1
+            siblingIndex: 1
+            siblingCount: 2
+            last: true
+        }
+    }
+    Component {
+        id: questionComponent
+        MessageDelegate {
+            width: 600
+            author: "user"
+            answer: "A question"
+            reasoning: ""
+            status: "complete"
+            effort: ""
+            thinkingSeconds: 0
+            reasoningTokens: 0
+            error: ""
+            index: 0
+            siblingIndex: 0
+            siblingCount: 2
         }
     }
     Component {
@@ -86,6 +108,10 @@ TestCase {
     function test_messages_name_their_controls() {
         const message = createTemporaryObject(messageComponent, testCase)
         compare(unnamedControls(message), [])
+        const question = createTemporaryObject(questionComponent, testCase)
+        compare(unnamedControls(question), [])
+        findChild(question, "editMessageButton").clicked()
+        compare(unnamedControls(question), [])
     }
 
     function test_sidebar_rows_name_their_controls() {

@@ -59,7 +59,7 @@ TestCase {
         mouseClick(high)
         compare(AppSettings.reasoningEffort, "high")
         // A new chat's effort selector follows the default.
-        compare(window.chatPage.effortSelector.currentText, "high")
+        compare(window.chatPage.effortSelector.effort, "high")
     }
 
     function test_sending_without_a_model_explains_and_keeps_the_text() {

@@ -2,6 +2,7 @@ import QtQuick
 import QtTest
 import Hearth
 import Hearth.Chat
+import Hearth.Settings
 
 // The chat flow on the tiny fixture model: load, send, stream, stop, start over. The model's
 // weights are random, so only the flow is checked, not the words.
@@ -11,6 +12,9 @@ TestCase {
 
     readonly property int statusRole: Qt.UserRole + 4
     readonly property int authorRole: Qt.UserRole + 1
+    readonly property int answerRole: Qt.UserRole + 2
+    readonly property int siblingIndexRole: Qt.UserRole + 10
+    readonly property int siblingCountRole: Qt.UserRole + 11
 
     function rows() { return ChatController.messages.rowCount() }
     function field(row, role) {
@@ -30,7 +34,7 @@ TestCase {
     }
 
     function test_an_answer_streams_in_after_the_question() {
-        ChatController.maxTokens = 4
+        AppSettings.maxAnswerTokens = 4
         verify(ChatController.send("Hello there", "low"))
         verify(ChatController.busy)
         compare(rows(), 2)
@@ -44,14 +48,14 @@ TestCase {
         verify(!ChatController.send("   ", "medium"))
         verify(!ChatController.send("Hi", "extreme"))
         compare(rows(), 0)
-        ChatController.maxTokens = 50
+        AppSettings.maxAnswerTokens = 50
         verify(ChatController.send("First", "medium"))
         verify(!ChatController.send("Second", "medium"))
         compare(rows(), 2)
     }
 
     function test_stop_ends_the_answer_as_cancelled() {
-        ChatController.maxTokens = 500
+        AppSettings.maxAnswerTokens = 500
         verify(ChatController.send("Write a long story", "high"))
         ChatController.stop()
         tryCompare(ChatController, "busy", false, 60000)
@@ -59,7 +63,7 @@ TestCase {
     }
 
     function test_answers_are_saved_and_reopened_from_the_history() {
-        ChatController.maxTokens = 3
+        AppSettings.maxAnswerTokens = 3
         verify(ChatController.send("Remember this question", "high"))
         tryCompare(ChatController, "busy", false, 60000)
         verify(ChatController.conversationId > 0)
@@ -88,7 +92,7 @@ TestCase {
         const window = createTemporaryObject(mainComponent, testCase)
         const page = window.chatPage
         page.effortSelector.currentIndex = 0 // low
-        ChatController.maxTokens = 2
+        AppSettings.maxAnswerTokens = 2
         page.composer.text = "Quick one"
         page.composer.submit()
         compare(page.composer.text, "", "sent, so the composer is cleared")
@@ -97,10 +101,79 @@ TestCase {
     }
 
     function test_new_conversation_empties_the_list() {
-        ChatController.maxTokens = 2
+        AppSettings.maxAnswerTokens = 2
         verify(ChatController.send("Hi", "low"))
         tryCompare(ChatController, "busy", false, 60000)
         ChatController.newConversation()
         compare(rows(), 0)
+    }
+
+    function answerOnce(question) {
+        AppSettings.maxAnswerTokens = 3
+        verify(ChatController.send(question, "low"))
+        tryCompare(ChatController, "busy", false, 60000)
+        tryVerify(() => ChatController.conversationId > 0)
+    }
+
+    function test_regenerating_keeps_the_old_answer_as_another_version() {
+        answerOnce("Tell me a joke")
+        tryVerify(() => field(1, Qt.UserRole + 9) > 0, 5000, "the answer has its id")
+        verify(ChatController.regenerate("low"))
+        compare(rows(), 2)
+        tryCompare(ChatController, "busy", false, 60000)
+        tryVerify(() => field(1, siblingCountRole) === 2)
+        compare(field(1, siblingIndexRole), 1)
+        ChatController.switchVersion(1, -1)
+        tryVerify(() => field(1, siblingIndexRole) === 0)
+        compare(rows(), 2)
+        compare(field(0, answerRole), "Tell me a joke")
+    }
+
+    function test_editing_a_question_makes_a_branch_and_keeps_the_old_one() {
+        answerOnce("First wording")
+        tryVerify(() => field(0, Qt.UserRole + 9) > 0, 5000, "the question has its id")
+        verify(ChatController.editMessage(0, "Second wording", "low"))
+        compare(rows(), 2)
+        compare(field(0, answerRole), "Second wording")
+        tryCompare(ChatController, "busy", false, 60000)
+        tryVerify(() => field(0, siblingCountRole) === 2)
+        ChatController.switchVersion(0, -1)
+        tryVerify(() => field(0, answerRole) === "First wording")
+        compare(field(0, siblingIndexRole), 0)
+        compare(rows(), 2)
+        ChatController.switchVersion(0, 1)
+        tryVerify(() => field(0, answerRole) === "Second wording")
+    }
+
+    function test_a_cut_off_answer_continues_in_the_same_message() {
+        answerOnce("Explain everything")
+        compare(field(1, statusRole), "length")
+        tryVerify(() => field(1, Qt.UserRole + 9) > 0, 5000, "the answer has its id")
+        verify(ChatController.continueAnswer())
+        compare(field(1, statusRole), "streaming")
+        tryCompare(ChatController, "busy", false, 60000)
+        compare(rows(), 2)
+        compare(ChatController.lastStats.generatedTokens, 3)
+        compare(field(1, siblingCountRole), 1, "no new version: the same answer grew")
+        verify(!ChatController.regenerate("extreme"))
+    }
+
+    function test_only_a_cut_off_answer_can_be_continued() {
+        verify(!ChatController.continueAnswer())
+        AppSettings.maxAnswerTokens = 50
+        verify(ChatController.send("Stop me", "low"))
+        ChatController.stop()
+        tryCompare(ChatController, "busy", false, 60000)
+        verify(!ChatController.continueAnswer())
+    }
+
+    function test_the_status_line_shows_backend_context_and_speed() {
+        const window = createTemporaryObject(mainComponent, testCase)
+        const line = window.chatPage.statusLine
+        verify(line.text.indexOf("CPU, ") === 0, line.text)
+        answerOnce("How fast?")
+        verify(line.text.indexOf("tokens/s") > 0, line.text)
+        verify(line.text.indexOf("first token after") > 0, line.text)
+        verify(/context \d+ \/ 4096 tokens/.test(line.text), line.text)
     }
 }

@@ -22,7 +22,8 @@ TestCase {
 
     function makeMessage(properties) {
         const defaults = { author: "assistant", answer: "", reasoning: "", status: "complete",
-                           effort: "medium", thinkingSeconds: 0, reasoningTokens: 0, error: "" }
+                           effort: "medium", thinkingSeconds: 0, reasoningTokens: 0, error: "",
+                           index: 0, siblingIndex: 0, siblingCount: 1 }
         const message = createTemporaryObject(messageComponent, testCase,
                                               Object.assign(defaults, properties))
         verify(message !== null)
@@ -77,5 +78,61 @@ TestCase {
         const question = makeMessage({ author: "user", answer: "my question" })
         mouseClick(findChild(question, "copyMessageButton"))
         compare(Clipboard.text(), "my question")
+    }
+
+    SignalSpy {
+        id: spy
+    }
+
+    function test_versions_show_as_n_of_m_with_arrows() {
+        const single = makeMessage({ answer: "Only one" })
+        verify(!findChild(single, "versionLabel").visible)
+        const message = makeMessage({ answer: "Second try", index: 3, siblingIndex: 1, siblingCount: 2 })
+        compare(findChild(message, "versionLabel").text, "2 / 2")
+        verify(findChild(message, "previousVersionButton").enabled)
+        verify(!findChild(message, "nextVersionButton").enabled, "already the newest")
+        spy.target = message
+        spy.signalName = "versionRequested"
+        spy.clear()
+        mouseClick(findChild(message, "previousVersionButton"))
+        compare(spy.count, 1)
+        compare(spy.signalArguments[0][0], 3)
+        compare(spy.signalArguments[0][1], -1)
+    }
+
+    function test_only_the_last_answer_offers_regenerate_and_a_cut_off_one_continue() {
+        const older = makeMessage({ answer: "Old", last: false })
+        verify(!findChild(older, "regenerateButton").visible)
+        const newest = makeMessage({ answer: "New", last: true })
+        verify(findChild(newest, "regenerateButton").visible)
+        verify(!findChild(newest, "continueButton").visible)
+        const cut = makeMessage({ answer: "Cut", last: true, status: "length" })
+        verify(findChild(cut, "continueButton").visible)
+        const writing = makeMessage({ answer: "Wri", last: true, status: "streaming" })
+        verify(!findChild(writing, "regenerateButton").visible)
+        const question = makeMessage({ author: "user", answer: "Q", last: true })
+        verify(!findChild(question, "regenerateButton").visible)
+    }
+
+    function test_editing_a_question_sends_the_new_text_for_its_row() {
+        const question = makeMessage({ author: "user", answer: "Old question", index: 2 })
+        spy.target = question
+        spy.signalName = "editRequested"
+        spy.clear()
+        mouseClick(findChild(question, "editMessageButton"))
+        verify(question.editing)
+        const field = findChild(question, "editField")
+        compare(field.text, "Old question")
+        field.text = "New question"
+        mouseClick(findChild(question, "sendEditButton"))
+        verify(!question.editing)
+        compare(spy.count, 1)
+        compare(spy.signalArguments[0][0], 2)
+        compare(spy.signalArguments[0][1], "New question")
+    }
+
+    function test_a_question_cannot_be_edited_while_an_answer_is_written() {
+        const question = makeMessage({ author: "user", answer: "Q", busy: true })
+        verify(!findChild(question, "editMessageButton").enabled)
     }
 }

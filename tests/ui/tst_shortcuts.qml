@@ -2,6 +2,7 @@ import QtQuick
 import QtTest
 import Hearth
 import Hearth.Chat
+import Hearth.Settings
 import Hearth.Desktop
 
 // The window's keyboard shortcuts: Ctrl+N, Ctrl+F, Ctrl+comma, Escape and Ctrl+Shift+C.
@@ -46,7 +47,7 @@ TestCase {
         const window = createWindow()
         ChatController.loadModel(testModelPath)
         tryCompare(ChatController, "modelState", "ready", 60000)
-        ChatController.maxTokens = 2000
+        AppSettings.maxAnswerTokens = 2000
         verify(ChatController.send("Tell me a long story", "low"))
         keyClick(Qt.Key_Escape)
         tryCompare(ChatController, "busy", false, 60000)
@@ -58,6 +59,23 @@ TestCase {
         const answer = ChatController.messages.lastAnswer()
         // The tiny model's words are random: it may have written no answer text before it stopped.
         compare(Clipboard.text(), answer.length > 0 ? answer : "before")
+        ChatController.newConversation()
+    }
+
+    function test_ctrl_r_writes_the_last_answer_again() {
+        createWindow()
+        ChatController.loadModel(testModelPath)
+        tryCompare(ChatController, "modelState", "ready", 60000)
+        AppSettings.maxAnswerTokens = 2
+        verify(ChatController.send("Once more", "low"))
+        tryCompare(ChatController, "busy", false, 60000)
+        tryVerify(() => ChatController.messages.data(ChatController.messages.index(1, 0),
+                                                     Qt.UserRole + 9) > 0)
+        keyClick(Qt.Key_R, Qt.ControlModifier)
+        tryCompare(ChatController, "busy", false, 60000)
+        compare(ChatController.messages.rowCount(), 2)
+        tryVerify(() => ChatController.messages.data(ChatController.messages.index(1, 0),
+                                                     Qt.UserRole + 11) === 2)
         ChatController.newConversation()
     }
 }

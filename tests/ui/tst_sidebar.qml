@@ -2,6 +2,7 @@ import QtQuick
 import QtTest
 import Hearth
 import Hearth.Chat
+import Hearth.Settings
 
 // The sidebar's actions on saved conversations: rename in place, pin, delete with Undo, search.
 // The conversations are made by chatting with the tiny fixture model.
@@ -33,7 +34,7 @@ TestCase {
     function initTestCase() {
         ChatController.loadModel(testModelPath)
         tryCompare(ChatController, "modelState", "ready", 60000)
-        ChatController.maxTokens = 1
+        AppSettings.maxAnswerTokens = 1
         ids = { alpha: ask("Sidebar alpha question"), beta: ask("Sidebar beta question"),
                 gamma: ask("Sidebar gamma question") }
         ChatController.newConversation()

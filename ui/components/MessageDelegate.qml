@@ -16,11 +16,25 @@ Item {
     required property real thinkingSeconds
     required property int reasoningTokens
     required property string error
+    required property int index
+    required property int siblingIndex
+    required property int siblingCount
+    // The newest message of the conversation (only it can be regenerated or continued).
+    property bool last: false
+    // An answer is being written: nothing can be edited, regenerated or switched.
+    property bool busy: false
+    property bool editing: false
 
     readonly property bool fromUser: author === "user"
 
     // A link in the answer was clicked; the page asks before anything opens it.
     signal linkActivated(string link)
+    signal regenerateRequested()
+    signal continueRequested()
+    // The question in this row rewritten as `text` (a new version of it).
+    signal editRequested(int row, string text)
+    // The previous (step -1) or next (+1) version of this message.
+    signal versionRequested(int row, int step)
 
     implicitHeight: column.implicitHeight + Theme.spacingLarge
 
@@ -31,7 +45,7 @@ Item {
         spacing: Theme.spacing
 
         Rectangle {
-            visible: delegate.fromUser
+            visible: delegate.fromUser && !delegate.editing
             Layout.alignment: Qt.AlignRight
             Layout.maximumWidth: delegate.width * 0.8
             implicitWidth: userText.implicitWidth + 2 * Theme.spacingLarge
@@ -53,6 +67,52 @@ Item {
                 textFormat: TextEdit.PlainText
                 color: Theme.text
                 font.pixelSize: Theme.fontSize
+            }
+        }
+
+        Rectangle {
+            objectName: "messageEditor"
+            visible: delegate.editing
+            Layout.fillWidth: true
+            implicitHeight: editorColumn.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.accent
+
+            ColumnLayout {
+                id: editorColumn
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+
+                TextArea {
+                    id: editField
+                    objectName: "editField"
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("Edit your message")
+                    wrapMode: TextArea.Wrap
+                    color: Theme.text
+                    font.pixelSize: Theme.fontSize
+                    background: null
+                }
+                RowLayout {
+                    Layout.alignment: Qt.AlignRight
+                    Button {
+                        objectName: "cancelEditButton"
+                        text: qsTr("Cancel")
+                        onClicked: delegate.editing = false
+                    }
+                    Button {
+                        objectName: "sendEditButton"
+                        text: qsTr("Send")
+                        Accessible.name: qsTr("Send the edited message")
+                        highlighted: true
+                        enabled: !delegate.busy && editField.text.trim().length > 0
+                        onClicked: {
+                            delegate.editing = false
+                            delegate.editRequested(delegate.index, editField.text.trim())
+                        }
+                    }
+                }
             }
         }
 
@@ -90,7 +150,9 @@ Item {
                 Label {
                     id: effortLabel
                     anchors.centerIn: parent
-                    text: qsTr("%1 reasoning").arg(delegate.effort)
+                    text: delegate.effort === "low" ? qsTr("low reasoning")
+                        : delegate.effort === "high" ? qsTr("high reasoning")
+                        : qsTr("medium reasoning")
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSizeSmall
                 }
@@ -101,12 +163,68 @@ Item {
                 text: delegate.status === "cancelled" ? qsTr("Stopped")
                     : delegate.status === "length" ? qsTr("Cut off at the length limit")
                     : delegate.status === "failed" ? qsTr("Failed: %1").arg(delegate.error)
+                    : delegate.status === "interrupted" ? qsTr("Interrupted when Hearth closed")
                     : delegate.status
                 color: Theme.accent
                 font.pixelSize: Theme.fontSizeSmall
             }
             Item {
                 Layout.fillWidth: true
+            }
+            // Versions of this message (edits of a question, regenerated answers).
+            ToolButton {
+                objectName: "previousVersionButton"
+                visible: delegate.siblingCount > 1
+                enabled: !delegate.busy && delegate.siblingIndex > 0
+                text: "‹"
+                Accessible.name: qsTr("Previous version")
+                onClicked: delegate.versionRequested(delegate.index, -1)
+            }
+            Label {
+                objectName: "versionLabel"
+                visible: delegate.siblingCount > 1
+                text: qsTr("%1 / %2").arg(delegate.siblingIndex + 1).arg(delegate.siblingCount)
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSizeSmall
+            }
+            ToolButton {
+                objectName: "nextVersionButton"
+                visible: delegate.siblingCount > 1
+                enabled: !delegate.busy && delegate.siblingIndex < delegate.siblingCount - 1
+                text: "›"
+                Accessible.name: qsTr("Next version")
+                onClicked: delegate.versionRequested(delegate.index, 1)
+            }
+            ToolButton {
+                objectName: "editMessageButton"
+                visible: delegate.fromUser && !delegate.editing
+                enabled: !delegate.busy
+                text: qsTr("Edit")
+                font.pixelSize: Theme.fontSizeSmall
+                Accessible.name: qsTr("Edit your message")
+                onClicked: {
+                    editField.text = delegate.answer
+                    delegate.editing = true
+                    editField.forceActiveFocus()
+                }
+            }
+            ToolButton {
+                objectName: "continueButton"
+                visible: !delegate.fromUser && delegate.last && delegate.status === "length"
+                enabled: !delegate.busy
+                text: qsTr("Continue")
+                font.pixelSize: Theme.fontSizeSmall
+                Accessible.name: qsTr("Continue the answer")
+                onClicked: delegate.continueRequested()
+            }
+            ToolButton {
+                objectName: "regenerateButton"
+                visible: !delegate.fromUser && delegate.last && delegate.status !== "streaming"
+                enabled: !delegate.busy
+                text: qsTr("Regenerate")
+                font.pixelSize: Theme.fontSizeSmall
+                Accessible.name: qsTr("Write the answer again")
+                onClicked: delegate.regenerateRequested()
             }
             ToolButton {
                 id: copyButton

@@ -2,69 +2,329 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
+import Hearth.Chat
 import Hearth.Settings
 
-// Preferences that apply to new chats, and what this build of Hearth is.
+// Preferences: how gpt-oss answers, how the model is run, how Hearth looks, and what this build
+// is. Every change is stored at once (AppSettings); the model settings apply when it is loaded.
 Dialog {
     id: dialog
 
     property alias effortGroup: effortGroup
+    property alias instructionsField: instructionsField
+    property alias temperatureSlider: temperatureSlider
+    property alias topPSlider: topPSlider
+    property alias topKField: topKField
+    property alias maxTokensField: maxTokensField
+    property alias contextSelector: contextSelector
+    property alias contextMemory: contextMemory
+    property alias backendSelector: backendSelector
+    property alias backendInUse: backendInUse
+    property alias themeSelector: themeSelector
+    property alias fontSizeField: fontSizeField
+    property alias languageSelector: languageSelector
+
+    // "1.5 GiB", "384 KiB": binary units, as memory is sold.
+    function formatBytes(bytes) {
+        const units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        let value = bytes
+        let unit = 0
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024
+            ++unit
+        }
+        return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit]
+    }
+
+    onAboutToShow: instructionsField.text = AppSettings.instructions
 
     title: qsTr("Settings")
     modal: true
     anchors.centerIn: Overlay.overlay
-    width: Math.min(480, Overlay.overlay ? Overlay.overlay.width - 2 * Theme.spacingHuge : 480)
-    standardButtons: Dialog.Close
+    width: Math.min(560, Overlay.overlay ? Overlay.overlay.width - 2 * Theme.spacingHuge : 560)
+    height: Math.min(implicitHeight, Overlay.overlay ? Overlay.overlay.height - 2 * Theme.spacingLarge : 640)
+    // Its own button rather than a standard one, so its label is translated with the rest.
+    footer: DialogButtonBox {
+        Button {
+            objectName: "closeSettingsButton"
+            text: qsTr("Close")
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+    }
 
-    ColumnLayout {
+    ScrollView {
+        id: scroller
         anchors.fill: parent
-        spacing: Theme.spacing
+        contentWidth: availableWidth
+        clip: true
 
-        Label {
-            text: qsTr("Reasoning effort")
-            font.bold: true
-        }
-        Label {
-            Layout.fillWidth: true
-            text: qsTr("How long gpt-oss thinks before it answers. Used for new chats.")
-            wrapMode: Text.WordWrap
-            opacity: 0.7
-        }
-        RowLayout {
-            ButtonGroup {
-                id: effortGroup
+        ColumnLayout {
+            width: scroller.availableWidth
+            spacing: Theme.spacing
+
+            SettingsSection { text: qsTr("Answers") }
+
+            Label {
+                text: qsTr("Reasoning effort")
             }
-            Repeater {
-                model: [
-                    { value: "low", label: qsTr("Low") },
-                    { value: "medium", label: qsTr("Medium") },
-                    { value: "high", label: qsTr("High") }
-                ]
-                RadioButton {
-                    objectName: "effort_" + modelData.value
-                    text: modelData.label
-                    Accessible.name: qsTr("Reasoning effort: %1").arg(modelData.label)
-                    ButtonGroup.group: effortGroup
-                    checked: AppSettings.reasoningEffort === modelData.value
-                    onToggled: AppSettings.reasoningEffort = modelData.value
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("How long gpt-oss thinks before it answers. Used for new chats.")
+                wrapMode: Text.WordWrap
+                color: Theme.textMuted
+            }
+            RowLayout {
+                ButtonGroup {
+                    id: effortGroup
+                }
+                Repeater {
+                    model: [
+                        { value: "low", label: qsTr("Low") },
+                        { value: "medium", label: qsTr("Medium") },
+                        { value: "high", label: qsTr("High") }
+                    ]
+                    RadioButton {
+                        objectName: "effort_" + modelData.value
+                        text: modelData.label
+                        Accessible.name: qsTr("Reasoning effort: %1").arg(modelData.label)
+                        ButtonGroup.group: effortGroup
+                        checked: AppSettings.reasoningEffort === modelData.value
+                        onToggled: AppSettings.reasoningEffort = modelData.value
+                    }
                 }
             }
-        }
 
-        MenuSeparator {
-            Layout.fillWidth: true
-        }
+            Label {
+                text: qsTr("Instructions")
+            }
+            TextArea {
+                id: instructionsField
+                objectName: "instructionsField"
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.max(implicitHeight, 72)
+                Accessible.name: qsTr("Instructions for the model")
+                placeholderText: qsTr("Given to the model at the start of every chat, e.g. \"Answer briefly, in Korean.\"")
+                wrapMode: TextArea.Wrap
+                background: Rectangle {
+                    radius: Theme.radius / 2
+                    color: Theme.surface
+                    border.color: instructionsField.activeFocus ? Theme.accent : Theme.border
+                }
+                // Read when the dialog opens rather than bound, so storing each keystroke never
+                // resets the text (and the cursor) under the user.
+                onTextChanged: AppSettings.instructions = text
+            }
 
-        Label {
-            text: qsTr("About Hearth")
-            font.bold: true
-        }
-        Label {
-            objectName: "buildInfo"
-            Layout.fillWidth: true
-            text: qsTr("Version %1 (%2)\nBackends: %3")
-                .arg(BuildInfo.version).arg(BuildInfo.buildType).arg(BuildInfo.backends.join(", "))
-            wrapMode: Text.WordWrap
+            GridLayout {
+                Layout.fillWidth: true
+                columns: 3
+                columnSpacing: Theme.spacing
+
+                Label { text: qsTr("Temperature") }
+                Slider {
+                    id: temperatureSlider
+                    objectName: "temperatureSlider"
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("Temperature")
+                    from: 0
+                    to: 2
+                    stepSize: 0.05
+                    value: AppSettings.temperature
+                    onMoved: AppSettings.temperature = Math.round(value * 100) / 100
+                }
+                Label { text: AppSettings.temperature.toFixed(2) }
+
+                Label { text: qsTr("Top-p") }
+                Slider {
+                    id: topPSlider
+                    objectName: "topPSlider"
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("Top-p")
+                    from: 0.05
+                    to: 1
+                    stepSize: 0.05
+                    value: AppSettings.topP
+                    onMoved: AppSettings.topP = Math.round(value * 100) / 100
+                }
+                Label { text: AppSettings.topP.toFixed(2) }
+
+                Label { text: qsTr("Top-k") }
+                SpinBox {
+                    id: topKField
+                    objectName: "topKField"
+                    Accessible.name: qsTr("Top-k")
+                    from: 0
+                    to: 1000
+                    editable: true
+                    value: AppSettings.topK
+                    onValueModified: AppSettings.topK = value
+                }
+                Label {
+                    text: AppSettings.topK === 0 ? qsTr("no limit") : ""
+                    color: Theme.textMuted
+                }
+
+                Label { text: qsTr("Longest answer") }
+                SpinBox {
+                    id: maxTokensField
+                    objectName: "maxTokensField"
+                    Accessible.name: qsTr("Longest answer in tokens")
+                    from: 16
+                    to: 131072
+                    stepSize: 256
+                    editable: true
+                    value: AppSettings.maxAnswerTokens
+                    onValueModified: AppSettings.maxAnswerTokens = value
+                }
+                Label {
+                    text: qsTr("tokens, reasoning included")
+                    color: Theme.textMuted
+                }
+            }
+
+            SettingsSection { text: qsTr("Model") }
+
+            GridLayout {
+                Layout.fillWidth: true
+                columns: 2
+                columnSpacing: Theme.spacing
+
+                Label { text: qsTr("Context length") }
+                ComboBox {
+                    id: contextSelector
+                    objectName: "contextSelector"
+                    Accessible.name: qsTr("Context length in tokens")
+                    readonly property var sizes: [2048, 4096, 8192, 16384, 32768, 65536, 131072]
+                    model: sizes
+                    currentIndex: Math.max(0, sizes.indexOf(AppSettings.contextLength))
+                    onActivated: index => AppSettings.contextLength = sizes[index]
+                }
+                Item { Layout.preferredWidth: 1 }
+                Label {
+                    id: contextMemory
+                    objectName: "contextMemory"
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    color: Theme.textMuted
+                    // A model runs at most the context it was trained for.
+                    readonly property int positions: ChatController.modelContextLength > 0
+                        ? Math.min(AppSettings.contextLength, ChatController.modelContextLength)
+                        : AppSettings.contextLength
+                    readonly property real bytes: ChatController.modelState === "ready"
+                        ? ChatController.kvCacheBytes(positions) : -1
+                    text: bytes < 0 ? qsTr("Load a model to see the memory this needs.")
+                        : positions < AppSettings.contextLength
+                          ? qsTr("Its memory (KV cache): %1, for the %2 tokens this model allows")
+                                .arg(dialog.formatBytes(bytes)).arg(positions)
+                          : qsTr("Its memory (KV cache): %1").arg(dialog.formatBytes(bytes))
+                }
+
+                Label { text: qsTr("Backend") }
+                ComboBox {
+                    id: backendSelector
+                    objectName: "backendSelector"
+                    Accessible.name: qsTr("Backend")
+                    textRole: "label"
+                    readonly property var options: [
+                        { value: "auto", label: qsTr("Automatic") },
+                        { value: "vulkan", label: qsTr("Vulkan (GPU)") },
+                        { value: "cpu", label: qsTr("CPU") }
+                    ]
+                    model: options
+                    currentIndex: Math.max(0, options.findIndex(o => o.value === AppSettings.backend))
+                    onActivated: index => AppSettings.backend = options[index].value
+                }
+                Item { Layout.preferredWidth: 1 }
+                Label {
+                    id: backendInUse
+                    objectName: "backendInUse"
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    color: Theme.textMuted
+                    text: ChatController.modelState === "ready"
+                          ? qsTr("In use: %1, %2 tokens of context")
+                                .arg(ChatController.deviceName).arg(ChatController.contextLength)
+                          : qsTr("No model loaded")
+                }
+            }
+            Button {
+                objectName: "reloadModelButton"
+                // The model runs with what it was loaded with until it is loaded again.
+                visible: ChatController.modelState === "ready"
+                         && (ChatController.loadedBackendChoice !== AppSettings.backend
+                             || ChatController.contextLength !== Math.min(AppSettings.contextLength, ChatController.modelContextLength))
+                enabled: !ChatController.busy
+                text: qsTr("Reload the model to apply")
+                onClicked: ChatController.reloadModel()
+            }
+
+            SettingsSection { text: qsTr("Appearance") }
+
+            GridLayout {
+                Layout.fillWidth: true
+                columns: 2
+                columnSpacing: Theme.spacing
+
+                Label { text: qsTr("Theme") }
+                ComboBox {
+                    id: themeSelector
+                    objectName: "themeSelector"
+                    Accessible.name: qsTr("Theme")
+                    textRole: "label"
+                    readonly property var options: [
+                        { value: "system", label: qsTr("As the system") },
+                        { value: "light", label: qsTr("Light") },
+                        { value: "dark", label: qsTr("Dark") }
+                    ]
+                    model: options
+                    currentIndex: Math.max(0, options.findIndex(o => o.value === AppSettings.theme))
+                    onActivated: index => AppSettings.theme = options[index].value
+                }
+
+                Label { text: qsTr("Text size") }
+                SpinBox {
+                    id: fontSizeField
+                    objectName: "fontSizeField"
+                    Accessible.name: qsTr("Text size in pixels")
+                    from: 10
+                    to: 24
+                    value: AppSettings.fontSize
+                    onValueModified: AppSettings.fontSize = value
+                }
+
+                Label { text: qsTr("Language") }
+                ComboBox {
+                    id: languageSelector
+                    objectName: "languageSelector"
+                    Accessible.name: qsTr("Language")
+                    textRole: "label"
+                    readonly property var options: [
+                        { value: "system", label: qsTr("As the system") },
+                        { value: "en", label: "English" },
+                        { value: "ko", label: "한국어" }
+                    ]
+                    model: options
+                    currentIndex: Math.max(0, options.findIndex(o => o.value === AppSettings.language))
+                    onActivated: index => AppSettings.language = options[index].value
+                }
+                Item { Layout.preferredWidth: 1 }
+                Label {
+                    Layout.fillWidth: true
+                    text: qsTr("The language changes when Hearth starts again.")
+                    wrapMode: Text.WordWrap
+                    color: Theme.textMuted
+                }
+            }
+
+            SettingsSection { text: qsTr("About Hearth") }
+
+            Label {
+                objectName: "buildInfo"
+                Layout.fillWidth: true
+                text: qsTr("Version %1 (%2)\nBackends: %3")
+                    .arg(BuildInfo.version).arg(BuildInfo.buildType).arg(BuildInfo.backends.join(", "))
+                wrapMode: Text.WordWrap
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ Item {
     property alias messageList: messageList
     property alias effortSelector: effortSelector
     property alias linkDialog: linkDialog
+    property alias statusLine: statusLine
 
     signal settingsRequested()
 
@@ -24,6 +25,11 @@ Item {
         composer.clear()
         noModelNotice.visible = false
         composer.input.forceActiveFocus()
+    }
+
+    function regenerateLastAnswer() {
+        if (ChatController.regenerate(effortSelector.effort))
+            messageList.following = true
     }
 
     function openModel(location) {
@@ -82,11 +88,14 @@ Item {
                 id: effortSelector
                 objectName: "effortSelector"
                 Accessible.name: qsTr("Reasoning effort for this chat")
-                model: ["low", "medium", "high"]
+                readonly property var efforts: ["low", "medium", "high"]
+                // The effort's name, as the model knows it ("low", "medium", "high").
+                readonly property string effort: efforts[Math.max(0, currentIndex)]
+                model: [qsTr("low"), qsTr("medium"), qsTr("high")]
                 function reset() {
                     const effort = ChatController.conversationEffort.length > 0
                                  ? ChatController.conversationEffort : AppSettings.reasoningEffort
-                    currentIndex = Math.max(0, model.indexOf(effort))
+                    currentIndex = Math.max(0, efforts.indexOf(effort))
                 }
                 Component.onCompleted: reset()
                 Connections {
@@ -167,7 +176,19 @@ Item {
                 onContentHeightChanged: if (following) positionViewAtEnd()
                 delegate: MessageDelegate {
                     width: ListView.view.width
+                    last: index === messageList.count - 1
+                    busy: ChatController.busy
                     onLinkActivated: link => linkDialog.ask(link)
+                    onRegenerateRequested: page.regenerateLastAnswer()
+                    onContinueRequested: {
+                        messageList.following = true
+                        ChatController.continueAnswer()
+                    }
+                    onEditRequested: (row, text) => {
+                        messageList.following = true
+                        ChatController.editMessage(row, text, effortSelector.effort)
+                    }
+                    onVersionRequested: (row, step) => ChatController.switchVersion(row, step)
                 }
             }
         }
@@ -207,7 +228,7 @@ Item {
             busy: ChatController.busy
             onStopRequested: ChatController.stop()
             onSendRequested: text => {
-                if (ChatController.send(text, effortSelector.currentText)) {
+                if (ChatController.send(text, effortSelector.effort)) {
                     noModelNotice.visible = false
                     messageList.following = true
                     composer.clear()
@@ -215,6 +236,12 @@ Item {
                     noModelNotice.visible = true
                 }
             }
+        }
+
+        StatusLine {
+            id: statusLine
+            objectName: "statusLine"
+            Layout.fillWidth: true
         }
     }
 }

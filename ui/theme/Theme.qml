@@ -1,13 +1,16 @@
 pragma Singleton
 import QtQuick
+import Hearth.Settings
 
 // Design tokens for light and dark. Components take every colour, size and font from here.
 QtObject {
     id: theme
 
-    // Follows the desktop: a dark system palette gives the dark theme.
+    // The settings' choice; "system" follows the desktop: a dark system palette gives the dark
+    // theme.
     readonly property SystemPalette systemPalette: SystemPalette {}
-    property bool dark: systemPalette.window.hslLightness < 0.5
+    property bool dark: AppSettings.theme === "dark"
+                        || (AppSettings.theme === "system" && systemPalette.window.hslLightness < 0.5)
 
     readonly property color window: dark ? "#1c1d20" : "#fbfbfa"
     readonly property color sidebar: dark ? "#151618" : "#f0efec"
@@ -27,16 +30,17 @@ QtObject {
     readonly property int spacingHuge: 32
     readonly property int radius: 10
 
-    readonly property int fontSize: 14
-    readonly property int fontSizeSmall: 12
-    readonly property int fontSizeTitle: 18
-    readonly property int fontSizeHero: 26
-    readonly property int fontSizeCode: 13
+    // Every text size follows the settings' font size (14 by default).
+    readonly property int fontSize: AppSettings.fontSize
+    readonly property int fontSizeSmall: fontSize - 2
+    readonly property int fontSizeTitle: fontSize + 4
+    readonly property int fontSizeHero: fontSize + 12
+    readonly property int fontSizeCode: fontSize - 1
     readonly property string monoFontFamily: "DejaVu Sans Mono"
 
     // Markdown headings, level 1 to 6.
     function headingSize(level) {
-        return [22, 19, 16, 15, 14, 14][Math.min(Math.max(level, 1), 6) - 1]
+        return fontSize + [8, 5, 2, 1, 0, 0][Math.min(Math.max(level, 1), 6) - 1]
     }
 
     readonly property int sidebarWidth: 264

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "cpu_weights.h"
 #include "ops.h"
@@ -86,19 +87,8 @@ CpuContext::CpuContext(CpuBackend& backend, std::uint32_t max_positions)
 }
 
 Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
-    const auto& c = backend_.config();
-    if (tokens.empty()) return fail("Nothing to run: no tokens");
-    if (tokens.size() > max_positions_ - length_) {
-        return fail("The conversation no longer fits in the context (" +
-                    std::to_string(max_positions_) + " tokens)");
-    }
-    if (!logits.empty() && logits.size() != c.vocab_size) {
-        return fail("Internal error: the logits buffer does not match the vocabulary");
-    }
-    for (std::int32_t token : tokens) {
-        if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
-            return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
-        }
+    if (auto ok = check_append(backend_.config(), tokens, logits, length_, max_positions_); !ok) {
+        return ok;
     }
     for (std::size_t start = 0; start < tokens.size(); start += max_prefill_chunk) {
         const std::size_t count = std::min<std::size_t>(max_prefill_chunk, tokens.size() - start);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "backend/backend.h"
+#include "backend/cache_window.h"
 #include "model/model_files.h"
 
 namespace hearth::cpu {
@@ -13,8 +14,7 @@ namespace hearth::cpu {
 // Prefill runs in chunks of at most this many tokens; the sliding-window caches keep this many
 // positions beyond the window so a whole chunk's keys fit beside the ones it attends to...
 inline constexpr std::uint32_t max_prefill_chunk = 256;
-// ...and this many more, so a follow-up message that rewinds a little reuses the cache.
-inline constexpr std::uint32_t sliding_rewind_slack = 1024;
+// ...and sliding_rewind_slack (backend/cache_window.h) more.
 
 struct CpuOptions {
     unsigned threads = 0; // 0: one per hardware thread

@@ -18,9 +18,11 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const model::ModelConfig& config,
                                                   const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info) {
+                                                  const VulkanDeviceInfo& info, bool kv_cache_f16) {
     ForwardPipelines p;
+    p.kv_cache_f16 = kv_cache_f16;
     p.matvec_rows_per_group = info.kind == DeviceKind::cpu ? 64 : 4;
+    const std::uint32_t head_layout[] = {config.head_dim, kv_cache_f16 ? 1u : 0u};
     const std::uint32_t head_dim[] = {config.head_dim};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
     struct Single {
@@ -32,8 +34,10 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     const Single singles[] = {
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), {}},
-        {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(7), head_dim},
-        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(6), head_dim},
+        {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(7), head_layout},
+        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), head_layout},
+        {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
+         head_dim},
         {&p.route_experts, spirv::route_experts, layout<ka::RouteArgs>(2), {}},
     };
     for (const auto& single : singles) {

@@ -18,12 +18,13 @@ namespace hearth::vk {
 inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y, route
 
 struct ForwardPipelines {
-    ComputePipeline embed, rms_norm, rope_kv_write, attention, route_experts;
+    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, route_experts;
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matvec; // (format, mode)
     // Output rows per matvec workgroup (its ROWS_PER_GROUP specialization constant): a few on a
     // GPU, so even small matrices spread over every compute unit; many on a CPU driver, where
     // each workgroup has a fixed cost.
     std::uint32_t matvec_rows_per_group = 4;
+    bool kv_cache_f16 = false; // the cache layout rope_kv_write and attention were made for
 
     const ComputePipeline& matvec_for(std::uint32_t format, std::uint32_t mode) const {
         return matvec.at({format, mode});
@@ -34,6 +35,6 @@ struct ForwardPipelines {
 Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const model::ModelConfig& config,
                                                   const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info);
+                                                  const VulkanDeviceInfo& info, bool kv_cache_f16);
 
 } // namespace hearth::vk

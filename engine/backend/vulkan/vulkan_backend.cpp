@@ -145,7 +145,7 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
     if (!device) return std::unexpected(device.error());
     auto weights = upload_weights(*device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen);
+    auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen, options.kv_cache_f16);
     if (!pipelines) return std::unexpected(pipelines.error());
     auto model = std::unique_ptr<VulkanModel>(
         new VulkanModel{std::move(files), chosen->name, std::move(*device), std::move(*weights),

@@ -14,9 +14,11 @@ namespace hearth::vk {
 struct VulkanOptions {
     // Which device of enumerate_vulkan_devices(); none: the best GPU (discrete first, then the
     // most memory), a CPU driver such as lavapipe only when it is all there is.
-    std::optional<std::uint32_t> device_index;
+    std::optional<std::uint32_t> device_index = std::nullopt;
+    // Cached keys and values as f16 (half the memory) rather than f32.
+    bool kv_cache_f16 = true;
     // Upload progress (fraction done); returning false cancels loading.
-    std::function<bool(double)> progress;
+    std::function<bool(double)> progress = {};
 };
 
 // `files` must outlive the backend. Fails with the reason (no device, not enough memory, ...).

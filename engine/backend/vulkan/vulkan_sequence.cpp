@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "kernel_args.h"
 #include "rope_table.h"
@@ -17,9 +18,6 @@ namespace {
 
 namespace ka = kernel_args;
 
-// Sliding-window layers keep this many positions beyond the window, so a follow-up message that
-// rewinds a little still finds the keys it needs.
-constexpr std::uint32_t rewind_slack = 1024;
 // The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
 constexpr std::uint32_t max_groups_x = 65535;
 
@@ -34,6 +32,13 @@ struct DispatchLabel {
     std::uint64_t bytes = 0;  // weights it reads
     int attention_layer = -1; // reads that layer's cache: bytes depend on the position
 };
+
+// Workgroups per head for attention over a cache of `capacity` positions: enough that long
+// contexts keep the GPU busy, few enough that each still covers 128 positions.
+constexpr std::uint32_t max_attention_splits = 32;
+std::uint32_t attention_splits(std::uint32_t capacity) {
+    return std::clamp(capacity / 128, 1u, max_attention_splits);
+}
 
 struct LayerCache {
     std::uint32_t capacity = 0; // positions; a ring for sliding layers
@@ -76,6 +81,7 @@ class VulkanSequence final : public Sequence {
     // Activations of the token being decoded, and what the host writes and reads each step.
     Buffer x_, h_, q_, k_, v_, attention_, router_logits_, route_, expert_activations_;
     Buffer step_, rope_table_;
+    Buffer attention_partials_;     // [head][split][head_dim + 2], reused by every layer
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     std::vector<LayerCache> caches_;
     std::optional<DescriptorArena> arena_;
@@ -90,7 +96,7 @@ class VulkanSequence final : public Sequence {
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     // Every dispatch of both recordings has its own descriptor set.
-    const std::uint32_t sets_per_recording = 12 * config_.layer_count + 3;
+    const std::uint32_t sets_per_recording = 13 * config_.layer_count + 3;
     auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, 7);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -118,6 +124,7 @@ Result<void> VulkanSequence::allocate() {
         {&route_, 2 * K},
         {&expert_activations_, K * c.expert_hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
+        {&attention_partials_, std::size_t{c.head_count} * max_attention_splits * (c.head_dim + 2)},
     };
     for (auto [target, floats] : activations) {
         auto made = buffer(floats);
@@ -142,11 +149,14 @@ Result<void> VulkanSequence::allocate() {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
         cache.capacity = c.is_sliding_layer(layer)
-                             ? std::min(max_positions_, c.sliding_window + rewind_slack)
+                             ? std::min(max_positions_, c.sliding_window + sliding_rewind_slack)
                              : max_positions_;
-        auto keys = buffer(std::size_t{cache.capacity} * c.kv_size());
+        // f16 pairs take half the room of f32 values (buffer() counts 4-byte words).
+        const std::size_t words =
+            std::size_t{cache.capacity} * c.kv_size() / (model_.pipelines.kv_cache_f16 ? 2 : 1);
+        auto keys = buffer(words);
         if (!keys) return std::unexpected(keys.error());
-        auto values = buffer(std::size_t{cache.capacity} * c.kv_size());
+        auto values = buffer(words);
         if (!values) return std::unexpected(values.error());
         cache.keys = std::move(*keys);
         cache.values = std::move(*values);
@@ -237,9 +247,16 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const ka::RmsNormArgs norm{H, c.rms_norm_eps};
     const ka::RopeKvArgs rope{c.head_count, c.kv_head_count, cache.capacity};
-    const ka::AttentionArgs attention{c.head_count, c.kv_head_count, cache.capacity,
-                                      c.is_sliding_layer(layer) ? c.sliding_window : 0u,
-                                      1.0f / std::sqrt(static_cast<float>(c.head_dim))};
+    const bool sliding = c.is_sliding_layer(layer);
+    // A sliding layer attends to a window only: one workgroup per head is enough.
+    const std::uint32_t splits = sliding ? 1u : attention_splits(cache.capacity);
+    const ka::AttentionArgs attention{c.head_count,
+                                      c.kv_head_count,
+                                      cache.capacity,
+                                      sliding ? c.sliding_window : 0u,
+                                      1.0f / std::sqrt(static_cast<float>(c.head_dim)),
+                                      splits};
+    const ka::AttentionCombineArgs combine{splits};
     const ka::RouteArgs route{c.expert_count, c.experts_per_token};
     using ka::matvec_project;
     const std::initializer_list<std::function<Result<void>()>> steps = {
@@ -256,9 +273,15 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                             bytes_of(rope), c.head_count + c.kv_head_count, 1, {"rope + kv write"});
         },
         [&] {
-            return dispatch(
-                list, p.attention, {&q_, &cache.keys, &cache.values, &l.sinks, &attention_, &step_},
-                bytes_of(attention), c.head_count, 1, {"attention", 0, static_cast<int>(layer)});
+            return dispatch(list, p.attention,
+                            {&q_, &cache.keys, &cache.values, &attention_partials_, &step_},
+                            bytes_of(attention), c.head_count, splits,
+                            {"attention", 0, static_cast<int>(layer)});
+        },
+        [&] {
+            return dispatch(list, p.attention_combine,
+                            {&attention_partials_, &l.sinks, &attention_}, bytes_of(combine),
+                            c.head_count, 1, {"attention combine"});
         },
         [&] {
             return matvec(list, l.out, ka::matvec_project_add, attention_, x_, H, Q,
@@ -292,20 +315,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 }
 
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
-    const auto& c = config_;
-    if (tokens.empty()) return fail("Nothing to run: no tokens");
-    if (tokens.size() > max_positions_ - length_) {
-        return fail("The conversation no longer fits in the context (" +
-                    std::to_string(max_positions_) + " tokens)");
-    }
-    if (!logits.empty() && logits.size() != c.vocab_size) {
-        return fail("Internal error: the logits buffer does not match the vocabulary");
-    }
-    for (std::int32_t token : tokens) {
-        if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
-            return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
-        }
-    }
+    if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const bool want_logits = i + 1 == tokens.size() && !logits.empty();
         auto ran = run_step(want_logits ? *step_with_logits_commands_ : *step_commands_, tokens[i]);
@@ -330,7 +340,7 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
     }
     if (!profile_commands_) {
-        auto pool = model_.device.create_timestamp_pool(12 * c.layer_count + 4);
+        auto pool = model_.device.create_timestamp_pool(13 * c.layer_count + 4);
         if (!pool) return std::unexpected(pool.error());
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());
@@ -352,12 +362,12 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         const auto& label = profiled_[i];
         std::uint64_t bytes = label.bytes;
         if (label.attention_layer >= 0) {
-            // Keys and values (f32) of every position the query attends to.
+            // Keys and values of every position the query attends to.
             const bool sliding =
                 c.is_sliding_layer(static_cast<std::uint32_t>(label.attention_layer));
             const std::uint64_t attended =
                 sliding ? std::min(position + 1, c.sliding_window) : position + 1;
-            bytes = attended * c.kv_size() * 2 * sizeof(float);
+            bytes = attended * c.kv_size() * 2 * (model_.pipelines.kv_cache_f16 ? 2 : 4);
         }
         auto it = std::find_if(kernels.begin(), kernels.end(),
                                [&](const KernelProfile& k) { return k.kernel == label.kernel; });

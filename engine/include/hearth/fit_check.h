@@ -34,8 +34,8 @@ struct FitOptions {
 // The CPU backend as it is: fp32 cache, sliding caches keep 1280 extra positions, 2 GiB for the
 // desktop.
 FitOptions cpu_fit_options();
-// A GPU with an fp16 cache holding only the window on sliding layers; 512 MiB kept for the
-// display and other programs.
+// The Vulkan backend as it is by default: an fp16 cache, sliding caches keep 1024 extra
+// positions (rewinds); 512 MiB kept for the display and other programs.
 FitOptions gpu_fit_options();
 
 struct MemoryNeed {

@@ -26,12 +26,20 @@ enum class BackendChoice { automatic, cpu, vulkan, cuda };
 // "auto", "cpu", "vulkan" or "cuda".
 Result<BackendChoice> parse_backend_choice(std::string_view name);
 
+// How a GPU backend stores cached keys and values: f16 halves the memory (and the bytes attention
+// reads) for a rounding error of about 1e-3; the CPU backend always keeps f32.
+enum class KvCachePrecision { f16, f32 };
+
+// "f16" or "f32".
+Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name);
+
 struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
+    KvCachePrecision kv_cache = KvCachePrecision::f16;
     // Called while the weights go to the GPU with the fraction done (0..1), from the loading
     // thread; returning false cancels the load (Model::load then fails with "cancelled").
-    std::function<bool(double)> progress;
+    std::function<bool(double)> progress = {};
 };
 
 // GPU time of one kernel over a profiled decode step (hearth-bench --backend vulkan).

@@ -125,17 +125,17 @@ TEST(FitCheck, TwentyBFitsIn24GiBWithTheFullContext) {
     EXPECT_EQ(r.need.total(), 21'073'501'440u);
 }
 
-// A GPU with an fp16 cache of only the window and 512 MiB headroom:
+// A GPU with an fp16 cache, sliding layers holding the window + 1024, and 512 MiB headroom:
 //   fixed = 12,090,061,056 + 55,864,320 + 268,435,456 + 536,870,912 = 12,951,231,744
-//   KV(131,072) = 12 x 131,072 x 2,048 + 12 x 128 x 2,048 = 3,224,371,200
-//   16 GiB: total 16,175,602,944 fits the full context. 12 GiB: the fixed part alone is too much.
+//   KV(131,072) = 12 x 131,072 x 2,048 + 12 x (128 + 1,024) x 2,048 = 3,249,537,024
+//   16 GiB: total 16,200,768,768 fits the full context. 12 GiB: the fixed part alone is too much.
 TEST(FitCheck, Fp16CacheOnA16GiBGpuHoldsTheFullContext) {
     const auto c = gpt_oss_20b();
     const auto r16 = check_fit(c, weights_20b, 16 * gibibyte, hearth::gpu_fit_options());
     EXPECT_TRUE(r16.fits);
     EXPECT_EQ(r16.context, 131072u);
-    EXPECT_EQ(r16.need.kv_cache, 3'224'371'200u);
-    EXPECT_EQ(r16.need.total(), 16'175'602'944u);
+    EXPECT_EQ(r16.need.kv_cache, 3'249'537'024u);
+    EXPECT_EQ(r16.need.total(), 16'200'768'768u);
     EXPECT_EQ(r16.kv_bytes_per_token, 24'576u);
     const auto r12 = check_fit(c, weights_20b, 12 * gibibyte, hearth::gpu_fit_options());
     EXPECT_FALSE(r12.fits);

@@ -15,6 +15,7 @@
 #include "hearth/spirv.h"
 #include "kernel_args.h"
 #include "model/decode.h"
+#include "model/float_formats.h"
 #include "random_weights.h"
 
 namespace {
@@ -49,6 +50,11 @@ class Rig {
     }
     Buffer upload(const std::vector<std::uint32_t>& values) {
         return upload(std::as_bytes(std::span(values)));
+    }
+    std::vector<std::uint32_t> download_words(const Buffer& buffer) {
+        std::vector<std::uint32_t> words(buffer.size_bytes() / sizeof(std::uint32_t));
+        EXPECT_TRUE(device_->download(buffer, 0, std::as_writable_bytes(std::span(words))));
+        return words;
     }
     std::vector<float> download(const Buffer& buffer) {
         std::vector<float> values(buffer.size_bytes() / sizeof(float));
@@ -328,20 +334,52 @@ model::ModelConfig attention_config() {
     return c;
 }
 
-TEST(VulkanKernels, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
+// The KV cache as the shaders lay it out: f32 bits, or f16 pairs (rounded to nearest).
+std::vector<std::uint32_t> cache_words(const std::vector<float>& values, bool f16) {
+    std::vector<std::uint32_t> words;
+    if (!f16) {
+        for (float v : values)
+            words.push_back(std::bit_cast<std::uint32_t>(v));
+        return words;
+    }
+    for (std::size_t i = 0; i < values.size(); i += 2) {
+        const auto low = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i]));
+        const auto high = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i + 1]));
+        words.push_back(low | (std::uint32_t{high} << 16));
+    }
+    return words;
+}
+
+std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f16) {
+    std::vector<float> values;
+    for (std::uint32_t w : words) {
+        if (!f16) {
+            values.push_back(std::bit_cast<float>(w));
+            continue;
+        }
+        values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w & 0xFFFF)));
+        values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w >> 16)));
+    }
+    return values;
+}
+
+class VulkanKvCache : public testing::TestWithParam<bool> {}; // f16 cache?
+
+TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
+    const bool f16 = GetParam();
     Rig rig;
     std::mt19937 rng(6);
     const auto c = attention_config();
     const std::uint32_t capacity = 5, position = 13, positions = 20;
     const std::size_t Q = c.q_size(), KV = c.kv_size();
     const auto q = normal_values(Q, rng), k = normal_values(KV, rng), v = normal_values(KV, rng);
+    const auto poisoned = cache_words(std::vector<float>(capacity * KV, poison), f16);
     const Buffer queries = rig.upload(q), keys = rig.upload(k), values = rig.upload(v),
-                 table = rig.upload(vk::rope_table(c, positions)),
-                 key_cache = rig.upload(std::vector<float>(capacity * KV, poison)),
-                 value_cache = rig.upload(std::vector<float>(capacity * KV, poison)),
+                 table = rig.upload(vk::rope_table(c, positions)), key_cache = rig.upload(poisoned),
+                 value_cache = rig.upload(poisoned),
                  step = rig.upload(std::vector<std::uint32_t>{0, position});
-    const std::uint32_t head_dim[] = {c.head_dim};
-    rig.run(spirv::rope_kv_write, head_dim,
+    const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
+    rig.run(spirv::rope_kv_write, specialization,
             {&queries, &keys, &values, &table, &key_cache, &value_cache, &step},
             ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity},
             c.head_count + c.kv_head_count);
@@ -351,38 +389,61 @@ TEST(VulkanKernels, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) 
         rope.apply(expected_q.data() + h * c.head_dim, position);
     for (std::size_t h = 0; h < c.kv_head_count; ++h)
         rope.apply(expected_k.data() + h * c.head_dim, position);
-    const auto rotated = rig.download(queries), cached_keys = rig.download(key_cache),
-               cached_values = rig.download(value_cache);
+    const auto rotated = rig.download(queries);
+    const auto cached_keys = cache_values(rig.download_words(key_cache), f16);
+    const auto cached_values = cache_values(rig.download_words(value_cache), f16);
     const std::size_t slot = position % capacity;
+    // f16 keeps 11 significant bits: a relative error of at most 2^-11.
+    const float relative = f16 ? 1.0f / 2048 : 0.0f;
     for (std::size_t i = 0; i < Q; ++i)
         EXPECT_NEAR(rotated[i], expected_q[i], 1e-6f) << i;
     for (std::size_t i = 0; i < KV; ++i) {
-        EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i], 1e-6f) << i;
-        EXPECT_EQ(cached_values[slot * KV + i], v[i]) << i;
+        EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i],
+                    relative * std::abs(expected_k[i]) + 1e-6f)
+            << i;
+        EXPECT_NEAR(cached_values[slot * KV + i], v[i], relative * std::abs(v[i])) << i;
     }
-    EXPECT_EQ(cached_keys[((slot + 1) % capacity) * KV], poison) << "only the position's slot";
+    EXPECT_EQ(cached_keys[((slot + 1) % capacity) * KV],
+              f16 ? cache_values(poisoned, f16)[0] : poison)
+        << "only the position's slot";
 }
 
-TEST(VulkanKernels, AttentionWithSinksAndWindowMatchesTheCpu) {
+TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
+    const bool f16 = GetParam();
     Rig rig;
     std::mt19937 rng(8);
     const auto c = attention_config();
-    const std::uint32_t capacity = 150, position = 140; // a ring: slots wrap past 150 ...
+    const std::uint32_t capacity = 150;
     const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim;
-    const auto q = normal_values(Q, rng), keys = normal_values(capacity * KV, rng),
-               values = normal_values(capacity * KV, rng), sinks = normal_values(c.head_count, rng);
-    const Buffer queries = rig.upload(q), key_cache = rig.upload(keys),
-                 value_cache = rig.upload(values), sink_buffer = rig.upload(sinks),
-                 step = rig.upload(std::vector<std::uint32_t>{0, position});
-    const std::uint32_t head_dim[] = {c.head_dim};
+    const auto q = normal_values(Q, rng), sinks = normal_values(c.head_count, rng);
+    // The CPU reads what the cache really holds (f16-rounded values when the cache is f16).
+    const auto key_words = cache_words(normal_values(capacity * KV, rng), f16);
+    const auto value_words = cache_words(normal_values(capacity * KV, rng), f16);
+    const auto keys = cache_values(key_words, f16), values = cache_values(value_words, f16);
+    const Buffer queries = rig.upload(q), key_cache = rig.upload(key_words),
+                 value_cache = rig.upload(value_words), sink_buffer = rig.upload(sinks);
+    const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
     const float scale = 0.25f;
-    for (std::uint32_t window : {0u, 7u, 128u}) {
-        SCOPED_TRACE(window);
-        const Buffer out = rig.upload(std::vector<float>(Q + 1, poison));
-        rig.run(spirv::attention_decode, head_dim,
-                {&queries, &key_cache, &value_cache, &sink_buffer, &out, &step},
-                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale},
-                c.head_count);
+    const std::uint32_t head_dim[] = {c.head_dim};
+    // A full layer in one or several splits per head, and sliding windows over a ring that has
+    // wrapped (position 190 > 150).
+    struct Case {
+        std::uint32_t window, position, splits;
+    };
+    for (auto [window, position, splits] :
+         {Case{0, 140, 1}, Case{0, 140, 3}, Case{0, 2, 5}, Case{7, 190, 1}, Case{128, 190, 4}}) {
+        SCOPED_TRACE(std::to_string(window) + " " + std::to_string(position) + " " +
+                     std::to_string(splits));
+        const Buffer out = rig.upload(std::vector<float>(Q + 1, poison)),
+                     partials = rig.upload(
+                         std::vector<float>(c.head_count * splits * (c.head_dim + 2), poison)),
+                     step = rig.upload(std::vector<std::uint32_t>{0, position});
+        rig.run(spirv::attention_decode, specialization,
+                {&queries, &key_cache, &value_cache, &partials, &step},
+                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale, splits},
+                c.head_count, splits);
+        rig.run(spirv::attention_combine, head_dim, {&partials, &sink_buffer, &out},
+                ka::AttentionCombineArgs{splits}, c.head_count);
         const auto result = rig.download(out);
         const std::uint32_t first = window != 0 && position >= window ? position - window + 1 : 0;
         std::vector<float> scores(position - first + 1), expected(D);
@@ -401,5 +462,8 @@ TEST(VulkanKernels, AttentionWithSinksAndWindowMatchesTheCpu) {
         EXPECT_EQ(result[Q], poison);
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Precisions, VulkanKvCache, testing::Values(false, true),
+                         [](const auto& param) { return param.param ? "f16" : "f32"; });
 
 } // namespace

@@ -1,0 +1,126 @@
+import QtQuick
+import QtTest
+import Hearth
+import Hearth.Chat
+import Hearth.Settings
+
+// The settings dialog: each control stores its choice (read back through another AppSettings,
+// as at the next start), the theme and text size apply at once, and the model section says what
+// a context costs and which backend runs.
+TestCase {
+    id: testCase
+    name: "Settings"
+    when: windowShown
+
+    Component {
+        id: mainComponent
+        Main {}
+    }
+
+    function openDialog() {
+        const window = createTemporaryObject(mainComponent, testCase)
+        tryVerify(() => window.visible && window.width > 0)
+        window.settingsDialog.open()
+        tryCompare(window.settingsDialog, "opened", true)
+        return window
+    }
+
+    function cleanup() {
+        AppSettings.theme = "system"
+        AppSettings.fontSize = 14
+        AppSettings.instructions = ""
+    }
+
+    function test_instructions_are_stored_as_typed() {
+        const dialog = openDialog().settingsDialog
+        const field = dialog.instructionsField
+        field.insert(0, "a") // as typed: one edit at a time, each one stored
+        compare(storedSettings.instructions, "a")
+        field.insert(1, "b")
+        compare(field.text, "ab")
+        compare(storedSettings.instructions, "ab")
+        dialog.close()
+        tryCompare(dialog, "opened", false)
+        dialog.open()
+        tryCompare(dialog, "opened", true)
+        compare(field.text, "ab", "shown again when the dialog reopens")
+    }
+
+    function test_sampling_controls_are_stored() {
+        const dialog = openDialog().settingsDialog
+        dialog.temperatureSlider.value = 0.7
+        dialog.temperatureSlider.moved()
+        compare(storedSettings.temperature, 0.7)
+        dialog.topPSlider.value = 0.9
+        dialog.topPSlider.moved()
+        compare(storedSettings.topP, 0.9)
+        dialog.topKField.value = 40
+        dialog.topKField.valueModified()
+        compare(storedSettings.topK, 40)
+        dialog.maxTokensField.value = 1024
+        dialog.maxTokensField.valueModified()
+        compare(storedSettings.maxAnswerTokens, 1024)
+    }
+
+    function test_model_choices_are_stored() {
+        const dialog = openDialog().settingsDialog
+        const context = dialog.contextSelector
+        context.activated(context.sizes.indexOf(16384))
+        compare(storedSettings.contextLength, 16384)
+        const backend = dialog.backendSelector
+        backend.activated(2)
+        compare(storedSettings.backend, "cpu")
+        backend.activated(0)
+        compare(storedSettings.backend, "auto")
+    }
+
+    function test_dark_theme_applies_at_once_and_is_stored() {
+        const window = openDialog()
+        const themes = window.settingsDialog.themeSelector
+        themes.activated(2) // dark
+        compare(storedSettings.theme, "dark")
+        verify(Theme.dark)
+        compare(window.color, Theme.window)
+        verify(Qt.colorEqual(window.color, "#1c1d20"))
+        themes.activated(1) // light
+        verify(!Theme.dark)
+        verify(Qt.colorEqual(window.color, "#fbfbfa"))
+    }
+
+    function test_text_size_applies_at_once_and_is_stored() {
+        const window = openDialog()
+        window.settingsDialog.fontSizeField.value = 18
+        window.settingsDialog.fontSizeField.valueModified()
+        compare(storedSettings.fontSize, 18)
+        compare(Theme.fontSize, 18)
+        compare(window.chatPage.composer.input.font.pixelSize, 18)
+    }
+
+    function test_language_choice_is_stored() {
+        const dialog = openDialog().settingsDialog
+        dialog.languageSelector.activated(2)
+        compare(storedSettings.language, "ko")
+        dialog.languageSelector.activated(0)
+        compare(storedSettings.language, "system")
+    }
+
+    // Loads the tiny model last: the other tests expect none.
+    function test_z_the_model_section_shows_memory_and_the_backend_in_use() {
+        const dialog = openDialog().settingsDialog
+        if (ChatController.modelState !== "ready") {
+            verify(dialog.contextMemory.text.indexOf("Load a model") >= 0)
+            AppSettings.backend = "cpu"
+            ChatController.loadModel(testModelPath)
+            tryCompare(ChatController, "modelState", "ready", 60000)
+        }
+        AppSettings.contextLength = 4096
+        // The tiny model: 2 layers (layer 0 sliding, window 16), 2 KV heads of 16 values.
+        // Full layer: 2 x 2 x 16 x 4 bytes x 4096 = 1 MiB; sliding: 2 x 2 x 16 x 4 x 16 = 4 KiB.
+        compare(ChatController.kvCacheBytes(4096), 1048576 + 4096)
+        compare(dialog.contextMemory.text, "Its memory (KV cache): 1.0 MiB")
+        AppSettings.contextLength = 8192 // more than the tiny model's 4096
+        compare(dialog.contextMemory.text,
+                "Its memory (KV cache): 1.0 MiB, for the 4096 tokens this model allows")
+        verify(dialog.backendInUse.text.indexOf("In use: CPU, ") === 0, dialog.backendInUse.text)
+    }
+}
