@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Hearth needs to build, test and run.
 # Idempotent and non-interactive: only missing packages are installed, as root or through sudo.
-#   scripts/setup-deps.sh            build + run + test dependencies
+#   scripts/setup-deps.sh            build + run + test + packaging dependencies
 set -euo pipefail
 
 packages=(
@@ -15,6 +15,8 @@ packages=(
   xvfb xauth xdotool imagemagick fonts-dejavu-core fonts-noto-cjk
   clang-16 libclang-rt-16-dev libc++-16-dev libc++abi-16-dev
   python3-minimal python3-numpy
+  librsvg2-bin lintian appstream desktop-file-utils man-db
+  qml6-module-qtqml qt6-wayland ca-certificates
 )
 
 missing=()

@@ -25,9 +25,10 @@ Q_IMPORT_QML_PLUGIN(HearthLibraryPlugin)
 namespace {
 
 constexpr const char* usage =
-    "Usage: hearth [--screenshot FILE]\n"
-    "  --version          print version, build type and backends\n"
-    "  --screenshot FILE  save a PNG of the window once shown, then quit\n";
+    "Usage: hearth [--model PATH] [--screenshot FILE]\n"
+    "  --model PATH       open this .gguf file or Hugging Face folder (also at the next start)\n"
+    "  --screenshot FILE  save a PNG of the window once shown, then quit\n"
+    "  --version          print version, build type and backends\n";
 
 } // namespace
 
@@ -47,6 +48,9 @@ int main(int argc, char* argv[]) {
     QGuiApplication app(argc, argv);
     QGuiApplication::setOrganizationName(QStringLiteral("Hearth"));
     QGuiApplication::setApplicationName(QStringLiteral("Hearth"));
+    // The installed desktop entry (hearth.desktop): Wayland compositors take the window's icon
+    // and name from it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("hearth"));
     QGuiApplication::setApplicationVersion(
         QString::fromUtf8(hearth::version().data(), qsizetype(hearth::version().size())));
 
