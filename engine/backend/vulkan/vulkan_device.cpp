@@ -62,11 +62,13 @@ Result<VulkanDevice> VulkanDevice::open(std::shared_ptr<VulkanInstance> instance
 
 VulkanDevice::VulkanDevice(std::shared_ptr<DeviceCore> core, std::uint32_t queue_family,
                            VkQueue queue)
-    : core_(std::move(core)), queue_family_(queue_family), queue_(queue) {}
+    : core_(std::move(core)), queue_family_(queue_family), queue_(queue) {
+    vkGetPhysicalDeviceProperties(core_->physical_device, &properties_);
+}
 
 VulkanDevice::VulkanDevice(VulkanDevice&& other) noexcept
     : core_(std::move(other.core_)), queue_family_(other.queue_family_), queue_(other.queue_),
-      queue_mutex_(std::move(other.queue_mutex_)),
+      properties_(other.properties_), queue_mutex_(std::move(other.queue_mutex_)),
       transfer_mutex_(std::move(other.transfer_mutex_)), staging_(std::move(other.staging_)),
       transfer_commands_(std::move(other.transfer_commands_)) {}
 
@@ -75,12 +77,10 @@ VulkanDevice::~VulkanDevice() {
 }
 
 Result<Buffer> VulkanDevice::create_buffer(std::size_t size_bytes, MemoryKind kind) {
-    VkPhysicalDeviceProperties properties;
-    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
-    if (size_bytes > properties.limits.maxStorageBufferRange) {
+    if (size_bytes > properties_.limits.maxStorageBufferRange) {
         return fail("A " + std::to_string(size_bytes >> 20) + " MiB tensor is larger than " +
-                    properties.deviceName + " can address in one buffer (" +
-                    std::to_string(properties.limits.maxStorageBufferRange >> 20) + " MiB)");
+                    properties_.deviceName + " can address in one buffer (" +
+                    std::to_string(properties_.limits.maxStorageBufferRange >> 20) + " MiB)");
     }
     VkBufferCreateInfo buffer_info{};
     buffer_info.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
@@ -245,9 +245,8 @@ Result<TimestampPool> VulkanDevice::create_timestamp_pool(std::uint32_t capacity
     vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, nullptr);
     std::vector<VkQueueFamilyProperties> families(count);
     vkGetPhysicalDeviceQueueFamilyProperties(core_->physical_device, &count, families.data());
-    VkPhysicalDeviceProperties properties;
-    vkGetPhysicalDeviceProperties(core_->physical_device, &properties);
-    if (families[queue_family_].timestampValidBits == 0 || properties.limits.timestampPeriod <= 0) {
+    if (families[queue_family_].timestampValidBits == 0 ||
+        properties_.limits.timestampPeriod <= 0) {
         return fail("This GPU cannot time its work (no timestamps on its compute queue)");
     }
     VkQueryPoolCreateInfo info{};
@@ -260,7 +259,7 @@ Result<TimestampPool> VulkanDevice::create_timestamp_pool(std::uint32_t capacity
     }
     const std::uint32_t bits = families[queue_family_].timestampValidBits;
     const std::uint64_t mask = bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
-    return TimestampPool(core_, pool, capacity, properties.limits.timestampPeriod * 1e-9, mask);
+    return TimestampPool(core_, pool, capacity, properties_.limits.timestampPeriod * 1e-9, mask);
 }
 
 Result<void> VulkanDevice::submit_and_wait(const CommandList& commands) {

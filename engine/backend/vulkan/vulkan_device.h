@@ -58,6 +58,7 @@ class VulkanDevice {
     std::shared_ptr<DeviceCore> core_;
     std::uint32_t queue_family_;
     VkQueue queue_;
+    VkPhysicalDeviceProperties properties_{}; // read once at open: limits, name
     std::unique_ptr<std::mutex> queue_mutex_ = std::make_unique<std::mutex>();
     // Created on first use by upload/download; transfers are serialised by transfer_mutex_.
     std::unique_ptr<std::mutex> transfer_mutex_ = std::make_unique<std::mutex>();
