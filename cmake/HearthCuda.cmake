@@ -1,5 +1,5 @@
 # CUDA kernels are compiled by nvcc into one fatbin (SASS for the consumer architectures from
-# Turing to Blackwell, plus PTX so newer GPUs can JIT) and embedded in the binary. The runtime loads
+# Turing to Blackwell, plus PTX so other GPUs can JIT) and embedded in the binary. The runtime loads
 # the driver with dlopen, so nothing links against CUDA and the build never needs it.
 if(HEARTH_CUDA STREQUAL "OFF")
   set(HEARTH_HAVE_CUDA OFF)
@@ -17,7 +17,9 @@ else()
   message(STATUS "CUDA kernels: nvcc not found, the CUDA backend is left out")
 endif()
 
-# sm_75 Turing, sm_86 Ampere, sm_89 Ada, sm_120 Blackwell (consumer); PTX of the newest for JIT.
+# sm_75 Turing, sm_86 Ampere, sm_89 Ada, sm_120 Blackwell (consumer), and PTX of the oldest: the
+# driver JITs PTX only for its own or a newer architecture, so compute_75 PTX runs on every GPU
+# without SASS here (data-centre sm_80/sm_90 included), where compute_120 PTX would run on none.
 set(HEARTH_CUDA_ARCHS 75 86 89 120 CACHE STRING "SASS architectures in the CUDA fatbin")
 
 # hearth_add_cuda_fatbin(<target> NAMESPACE <ns> SYMBOL <name> HEADER <path.h> SOURCE kernels.cu)
@@ -29,9 +31,9 @@ function(hearth_add_cuda_fatbin target)
   set(gencode)
   foreach(arch IN LISTS HEARTH_CUDA_ARCHS)
     list(APPEND gencode -gencode arch=compute_${arch},code=sm_${arch})
-    set(last_arch ${arch})
   endforeach()
-  list(APPEND gencode -gencode arch=compute_${last_arch},code=compute_${last_arch})
+  list(GET HEARTH_CUDA_ARCHS 0 ptx_arch)
+  list(APPEND gencode -gencode arch=compute_${ptx_arch},code=compute_${ptx_arch})
 
   get_filename_component(source ${ARG_SOURCE} ABSOLUTE)
   set(fatbin ${out_dir}/${ARG_SYMBOL}.fatbin)

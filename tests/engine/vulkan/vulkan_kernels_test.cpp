@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <random>
@@ -31,10 +33,11 @@ constexpr float poison = -12345.0f;
 class Rig {
   public:
     Rig() {
+        // Without a device nothing below can run: stop here rather than touch an empty result.
         auto instance = vk::VulkanInstance::create();
-        EXPECT_TRUE(instance.has_value());
+        if (!instance) die_with(instance.error());
         auto device = vk::VulkanDevice::open(*instance, 0);
-        EXPECT_TRUE(device.has_value());
+        if (!device) die_with(device.error());
         device_.emplace(std::move(*device));
     }
     vk::VulkanDevice& device() { return *device_; }
@@ -84,6 +87,11 @@ class Rig {
     }
 
   private:
+    [[noreturn]] static void die_with(const Error& error) {
+        std::fprintf(stderr, "Vulkan test rig: %s: %s\n", error.message.c_str(),
+                     error.detail.c_str());
+        std::abort();
+    }
     std::optional<vk::VulkanDevice> device_;
 };
 
