@@ -1,19 +1,24 @@
 #version 450
-// Matrix-vector products where the device has subgroup arithmetic: each subgroup computes a row
-// and sums it without barriers or shared memory. See include/matvec_body.glsl.
+// Matrix-vector products where the device has subgroup arithmetic: each subgroup sums its shares
+// without barriers, and one shared-memory step adds the subgroups. See include/matvec_body.glsl.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #include "kernel_args.h"
-
-// Some drivers (Intel's) report a gl_SubgroupSize wider than the subgroups they actually run;
-// the lanes present are counted instead (in main(), in uniform control flow).
-uint active_lanes;
-void count_team() { active_lanes = subgroupAdd(1u); }
-uint team_lane() { return gl_SubgroupInvocationID; }
-uint team_size() { return active_lanes; }
-uint team_index() { return gl_SubgroupID; }
-uint team_count() { return gl_NumSubgroups; }
-float team_sum(float value) { return subgroupAdd(value); }
-
 #include "matvec_body.glsl"
+
+// partial[d * GROUP_SIZE + s]: subgroup s's share of dot d.
+void reduce_dots(float dots[MAX_DOTS]) {
+    for (uint d = 0u; d < MAX_DOTS; ++d) {
+        if (!dot_used(d)) continue;
+        float sum = subgroupAdd(dots[d]);
+        if (subgroupElect()) partial[d * GROUP_SIZE + gl_SubgroupID] = sum;
+    }
+    barrier();
+}
+
+float reduced_dot(uint d) {
+    float sum = 0.0;
+    for (uint s = 0u; s < gl_NumSubgroups; ++s) sum += partial[d * GROUP_SIZE + s];
+    return sum;
+}

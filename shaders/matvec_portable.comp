@@ -1,28 +1,25 @@
 #version 450
-// Matrix-vector products on devices without subgroup arithmetic: the whole workgroup computes
-// each row and sums it through shared memory. See include/matvec_body.glsl.
+// Matrix-vector products on devices without subgroup arithmetic: the shares are summed by a tree
+// in shared memory. See include/matvec_body.glsl.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
+#include "matvec_body.glsl"
 
-void count_team() {}
-uint team_lane() { return gl_LocalInvocationID.x; }
-uint team_size() { return 64u; }
-uint team_index() { return 0u; }
-uint team_count() { return 1u; }
-
-shared float partial[64];
-
-float team_sum(float value) {
+// partial[d * GROUP_SIZE + t]: invocation t's share of dot d, halved in place each round.
+void reduce_dots(float dots[MAX_DOTS]) {
     uint t = gl_LocalInvocationID.x;
-    partial[t] = value;
+    for (uint d = 0u; d < MAX_DOTS; ++d) {
+        if (dot_used(d)) partial[d * GROUP_SIZE + t] = dots[d];
+    }
     barrier();
-    for (uint half_size = 32u; half_size > 0u; half_size >>= 1) {
-        if (t < half_size) partial[t] += partial[t + half_size];
+    for (uint half_size = GROUP_SIZE / 2u; half_size > 0u; half_size >>= 1) {
+        if (t < half_size) {
+            for (uint d = 0u; d < MAX_DOTS; ++d) {
+                if (dot_used(d)) partial[d * GROUP_SIZE + t] += partial[d * GROUP_SIZE + t + half_size];
+            }
+        }
         barrier();
     }
-    float result = partial[0];
-    barrier(); // partial is reused by the next sum
-    return result;
 }
 
-#include "matvec_body.glsl"
+float reduced_dot(uint d) { return partial[d * GROUP_SIZE]; }

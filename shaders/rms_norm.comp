@@ -3,7 +3,9 @@
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
-layout(local_size_x = 64) in;
+// Invocations, a power of two: a GPU takes many, so each has few dependent loads to wait for.
+layout(constant_id = 0) const uint GROUP_SIZE = 64u;
+layout(local_size_x_id = 0) in;
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) readonly buffer Gain { float gain[]; };
@@ -11,18 +13,18 @@ layout(std430, binding = 2) writeonly buffer Output { float result[]; };
 
 layout(push_constant) uniform PushConstants { RmsNormArgs args; };
 
-shared float partial[64];
+shared float partial[GROUP_SIZE];
 
 void main() {
     uint t = gl_LocalInvocationID.x;
     float sum = 0.0;
-    for (uint i = t; i < args.count; i += 64u) sum += x[i] * x[i];
+    for (uint i = t; i < args.count; i += GROUP_SIZE) sum += x[i] * x[i];
     partial[t] = sum;
     barrier();
-    for (uint half_size = 32u; half_size > 0u; half_size >>= 1) {
+    for (uint half_size = GROUP_SIZE / 2u; half_size > 0u; half_size >>= 1) {
         if (t < half_size) partial[t] += partial[t + half_size];
         barrier();
     }
     float inverse = inversesqrt(partial[0] / float(args.count) + args.eps);
-    for (uint i = t; i < args.count; i += 64u) result[i] = gain[i] * (x[i] * inverse);
+    for (uint i = t; i < args.count; i += GROUP_SIZE) result[i] = gain[i] * (x[i] * inverse);
 }

@@ -4,16 +4,24 @@
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
-layout(local_size_x = 1) in;
+// The logits are gathered into shared memory by the whole workgroup first: one invocation
+// reading them from device memory one after another waits out each load's latency in turn.
+layout(local_size_x = 64) in;
 
 layout(std430, binding = 0) readonly buffer Logits { float logits[]; };
 layout(std430, binding = 1) writeonly buffer Route { uint route[]; };
 
 layout(push_constant) uniform PushConstants { RouteArgs args; };
 
-const uint max_chosen = 8u; // the host refuses models that choose more
+const uint max_chosen = 8u;    // the host refuses models that choose more
+const uint max_experts = 256u; // or that have more experts
+
+shared float gathered[max_experts];
 
 void main() {
+    for (uint e = gl_LocalInvocationID.x; e < args.experts; e += 64u) gathered[e] = logits[e];
+    barrier();
+    if (gl_LocalInvocationID.x != 0u) return;
     uint ids[max_chosen];
     float values[max_chosen];
     for (uint slot = 0u; slot < args.chosen; ++slot) {
@@ -21,10 +29,10 @@ void main() {
         for (uint e = 0u; e < args.experts; ++e) {
             bool taken = false;
             for (uint s = 0u; s < slot; ++s) taken = taken || ids[s] == e;
-            if (!taken && (best == args.experts || logits[e] > logits[best])) best = e;
+            if (!taken && (best == args.experts || gathered[e] > gathered[best])) best = e;
         }
         ids[slot] = best;
-        values[slot] = logits[best];
+        values[slot] = gathered[best];
     }
     float largest = values[0], sum = 0.0;
     for (uint slot = 0u; slot < args.chosen; ++slot) {

@@ -24,8 +24,8 @@ class Backend {
     // A sequence (its KV cache) on this backend; hearth::Sequence is the interface backends
     // implement for it.
     virtual Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) = 0;
-    // Device memory bandwidth (bytes/s) from a timed copy, where the backend owns a device.
-    virtual Result<double> measure_bandwidth() {
+    // Device memory bandwidth, timed on the device, where the backend owns one.
+    virtual Result<MemoryBandwidth> measure_bandwidth() {
         return fail("This backend runs on host memory; measure it on the host");
     }
 };

@@ -27,7 +27,7 @@ class LoadedModel final : public Model {
     Result<std::unique_ptr<Sequence>> new_sequence(std::uint32_t max_tokens) override {
         return backend_->create_context(max_tokens);
     }
-    Result<double> measure_device_bandwidth() const override {
+    Result<MemoryBandwidth> measure_device_bandwidth() const override {
         return backend_->measure_bandwidth();
     }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {

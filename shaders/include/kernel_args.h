@@ -80,6 +80,12 @@ struct RouteArgs {
     uint chosen; // experts per token
 };
 
+// bandwidth_read: reads `count` 16-byte words.
+struct BandwidthReadArgs {
+    uint count;
+    uint unlikely; // a value the folded words are compared with, so the reads stay
+};
+
 #ifdef __cplusplus
 static_assert(sizeof(VectorAddArgs) == 4);
 static_assert(sizeof(MatVecArgs) == 16);

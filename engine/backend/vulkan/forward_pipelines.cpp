@@ -1,5 +1,7 @@
 #include "forward_pipelines.h"
 
+#include <bit>
+
 #include "hearth/spirv.h"
 #include "kernel_args.h"
 
@@ -21,10 +23,14 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const VulkanDeviceInfo& info, bool kv_cache_f16) {
     ForwardPipelines p;
     p.kv_cache_f16 = kv_cache_f16;
-    p.matvec_rows_per_group = info.kind == DeviceKind::cpu ? 64 : 4;
+    if (info.kind == DeviceKind::cpu) {
+        p.matvec_rows_per_group = 8;
+        p.matvec_group_size = std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8;
+    }
     const std::uint32_t head_layout[] = {config.head_dim, kv_cache_f16 ? 1u : 0u};
     const std::uint32_t head_dim[] = {config.head_dim};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
+    const std::uint32_t norm_group_size[] = {info.kind == DeviceKind::cpu ? 64u : 256u};
     struct Single {
         ComputePipeline* target;
         std::span<const std::uint32_t> spirv;
@@ -33,7 +39,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     };
     const Single singles[] = {
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
-        {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), {}},
+        {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
         {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(7), head_layout},
         {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), head_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
@@ -58,7 +64,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     }
     for (const auto& key : needed) {
         if (p.matvec.contains(key)) continue;
-        const std::uint32_t specialization[] = {key.first, key.second, p.matvec_rows_per_group};
+        const std::uint32_t specialization[] = {key.first, key.second, p.matvec_rows_per_group,
+                                                p.matvec_group_size};
         auto pipeline = device.create_pipeline(
             info.features.subgroup_arithmetic ? spirv::matvec : spirv::matvec_portable,
             layout<ka::MatVecArgs>(matvec_bindings), specialization);

@@ -20,10 +20,13 @@ inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y
 struct ForwardPipelines {
     ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, route_experts;
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matvec; // (format, mode)
-    // Output rows per matvec workgroup (its ROWS_PER_GROUP specialization constant): a few on a
-    // GPU, so even small matrices spread over every compute unit; many on a CPU driver, where
-    // each workgroup has a fixed cost.
-    std::uint32_t matvec_rows_per_group = 4;
+    // Output rows per matvec workgroup and its invocations (the ROWS_PER_GROUP and GROUP_SIZE
+    // specialization constants). A GPU: 128 invocations share the columns of 2 rows, so even
+    // small matrices spread over every compute unit and each invocation keeps several loads in
+    // flight. A CPU driver: one subgroup per workgroup and 8 rows, as each workgroup and barrier
+    // has a fixed cost there.
+    std::uint32_t matvec_rows_per_group = 2;
+    std::uint32_t matvec_group_size = 128;
     bool kv_cache_f16 = false; // the cache layout rope_kv_write and attention were made for
 
     const ComputePipeline& matvec_for(std::uint32_t format, std::uint32_t mode) const {

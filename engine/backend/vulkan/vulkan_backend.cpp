@@ -2,14 +2,16 @@
 
 #include <algorithm>
 
+#include "bandwidth_probe.h"
 #include "device_query.h"
 #include "vulkan_sequence.h"
 
 namespace hearth::vk {
 namespace {
 
-// The route_experts shader keeps the chosen experts in a fixed array of this size.
+// The route_experts shader keeps the chosen experts and all the logits in fixed arrays.
 constexpr std::uint32_t max_experts_per_token = 8;
+constexpr std::uint32_t max_experts = 256;
 // The attention and rope shaders keep a head in registers and shared memory.
 constexpr std::uint32_t max_head_dim = 256;
 
@@ -40,47 +42,14 @@ std::string gib(std::uint64_t bytes) {
     return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " GiB";
 }
 
-// Device memory traffic per second (bytes read + bytes written) of the fastest of a few
-// device-to-device copies, timed on the device: what decoding could at best stream.
-Result<double> measure_copy_bandwidth(VulkanDevice& device) {
-    constexpr std::size_t bytes = 128u << 20; // every device can address this much in a buffer
-    constexpr std::uint32_t repeats = 4;
-    auto source = device.create_buffer(bytes, MemoryKind::device_local);
-    if (!source) return std::unexpected(source.error());
-    auto target = device.create_buffer(bytes, MemoryKind::device_local);
-    if (!target) return std::unexpected(target.error());
-    auto timestamps = device.create_timestamp_pool(2 * repeats);
-    if (!timestamps) return std::unexpected(timestamps.error());
-    auto list = device.create_command_list();
-    if (!list) return std::unexpected(list.error());
-    if (auto r = list->begin(); !r) return std::unexpected(r.error());
-    list->reset_timestamps(*timestamps, 2 * repeats);
-    for (std::uint32_t i = 0; i < repeats; ++i) {
-        list->barrier();
-        list->write_timestamp(*timestamps, 2 * i);
-        list->copy(*source, 0, *target, 0, bytes);
-        list->barrier();
-        list->write_timestamp(*timestamps, 2 * i + 1);
-    }
-    if (auto r = list->end(); !r) return std::unexpected(r.error());
-    if (auto r = device.submit_and_wait(*list); !r) return std::unexpected(r.error());
-    auto seconds = timestamps->read_seconds(2 * repeats);
-    if (!seconds) return std::unexpected(seconds.error());
-    double best = 0;
-    for (std::uint32_t i = 0; i < repeats; ++i) {
-        const double elapsed = (*seconds)[2 * i + 1] - (*seconds)[2 * i];
-        if (elapsed > 0 && (best == 0 || elapsed < best)) best = elapsed;
-    }
-    if (best == 0) return fail("The GPU's timestamps did not advance during a copy");
-    return 2.0 * bytes / best;
-}
-
 class VulkanBackend final : public Backend {
   public:
     explicit VulkanBackend(std::unique_ptr<VulkanModel> model) : model_(std::move(model)) {}
     std::string_view name() const override { return "vulkan"; }
     std::string description() const override { return "Vulkan on " + model_->device_name; }
-    Result<double> measure_bandwidth() override { return measure_copy_bandwidth(model_->device); }
+    Result<MemoryBandwidth> measure_bandwidth() override {
+        return measure_memory_bandwidth(model_->device);
+    }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         const auto limit = model_->files->config.context_length;
@@ -108,10 +77,11 @@ Result<std::unique_ptr<Backend>>
 create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
                       const VulkanOptions& options) {
     const auto& c = files->config;
-    if (c.experts_per_token > max_experts_per_token || c.head_dim > max_head_dim ||
-        c.head_dim % 2 != 0 || c.head_count % c.kv_head_count != 0) {
-        return fail("The Vulkan backend cannot run this model's shape",
-                    "experts per token <= 8 and an even head size <= 256 are supported");
+    if (c.experts_per_token > max_experts_per_token || c.expert_count > max_experts ||
+        c.head_dim > max_head_dim || c.head_dim % 2 != 0 || c.head_count % c.kv_head_count != 0) {
+        return fail(
+            "The Vulkan backend cannot run this model's shape",
+            "up to 256 experts, 8 of them per token, and an even head size <= 256 are supported");
     }
     auto instance = VulkanInstance::create();
     if (!instance) return std::unexpected(instance.error());

@@ -25,6 +25,7 @@ class VulkanDevice {
     ~VulkanDevice();
 
     VkPhysicalDevice physical_device() const { return core_->physical_device; }
+    const VkPhysicalDeviceLimits& limits() const { return properties_.limits; }
 
     Result<Buffer> create_buffer(std::size_t size_bytes, MemoryKind kind);
     Result<ComputePipeline> create_pipeline(std::span<const std::uint32_t> spirv,

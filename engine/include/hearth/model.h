@@ -21,6 +21,13 @@
 
 namespace hearth {
 
+// Bytes per second a memory streams: read alone (the limit of decoding, which reads weights and
+// writes next to nothing) and copied (reads + writes, the figure other tools quote).
+struct MemoryBandwidth {
+    double read_bytes_per_second = 0;
+    double copy_bytes_per_second = 0;
+};
+
 enum class BackendChoice { automatic, cpu, vulkan, cuda };
 
 // "auto", "cpu", "vulkan" or "cuda".
@@ -86,9 +93,9 @@ class Model {
     // Bytes of weights and KV cache one decoded token reads at `context` positions (the experts
     // a token uses, not all of them): the numerator of the memory-bandwidth limit.
     virtual std::uint64_t bytes_read_per_token(std::uint32_t context) const = 0;
-    // The memory bandwidth of the device the model runs on (bytes/s), measured with a copy,
-    // when the backend can measure it (a GPU backend); the caller measures host memory otherwise.
-    virtual Result<double> measure_device_bandwidth() const = 0;
+    // The memory bandwidth of the device the model runs on, when the backend can measure it (a
+    // GPU backend); the caller measures host memory otherwise.
+    virtual Result<MemoryBandwidth> measure_device_bandwidth() const = 0;
 };
 
 } // namespace hearth

@@ -135,15 +135,34 @@ std::pair<double, double> exact_dot(const model::WeightRef& w, std::uint64_t sta
     return {sum, magnitude};
 }
 
-// Rows per workgroup in these tests: fewer than some sizes and not dividing them.
-constexpr std::uint32_t rows_per_group = 8;
-std::uint32_t groups_for(std::uint64_t rows) {
-    return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
-}
+// A matvec shader and its workgroup shape: rows per workgroup (fewer than the test sizes and not
+// dividing them) and invocations (several subgroups, one, and fewer than the rows).
+struct MatVecVariant {
+    std::string name;
+    std::span<const std::uint32_t> spirv;
+    std::uint32_t rows_per_group;
+    std::uint32_t group_size;
+
+    std::uint32_t groups_for(std::uint64_t rows) const {
+        return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
+    }
+    std::string describe() const {
+        return name + " " + std::to_string(rows_per_group) + " rows x " +
+               std::to_string(group_size);
+    }
+};
 
 // Both matvec shaders: with subgroup arithmetic (lavapipe has it) and the portable one.
-std::vector<std::pair<std::string, std::span<const std::uint32_t>>> matvec_variants() {
-    return {{"subgroup", spirv::matvec}, {"portable", spirv::matvec_portable}};
+std::vector<MatVecVariant> matvec_variants() {
+    std::vector<MatVecVariant> variants;
+    for (const auto& [name, spirv] :
+         {std::pair{"subgroup", spirv::matvec}, std::pair{"portable", spirv::matvec_portable}}) {
+        for (const auto& [rows, group] :
+             {std::pair{8u, 4u}, std::pair{3u, 8u}, {8u, 64u}, {2u, 128u}}) {
+            variants.push_back({name, spirv, rows, group});
+        }
+    }
+    return variants;
 }
 
 class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
@@ -173,13 +192,15 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
                  route = rig_.upload(std::vector<std::uint32_t>{0, 0});
     const ka::MatVecArgs args{static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1,
                               7.0f};
-    for (const auto& [variant, code] : matvec_variants())
+    for (const auto& variant : matvec_variants())
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
-            SCOPED_TRACE(variant + " mode " + std::to_string(mode));
+            SCOPED_TRACE(variant.describe() + " mode " + std::to_string(mode));
             const Buffer y = rig_.upload(start);
-            const std::uint32_t specialization[] = {w.packed.format, mode, rows_per_group};
-            rig_.run(code, specialization, {&codes, &scales, &bias_buffer, &x_buffer, &y, &route},
-                     args, groups_for(rows));
+            const std::uint32_t specialization[] = {w.packed.format, mode, variant.rows_per_group,
+                                                    variant.group_size};
+            rig_.run(variant.spirv, specialization,
+                     {&codes, &scales, &bias_buffer, &x_buffer, &y, &route}, args,
+                     variant.groups_for(rows));
             const auto result = rig_.download(y);
             for (std::uint64_t j = 0; j < rows; ++j) {
                 const auto [dot, magnitude] = exact_dot(w.stored.weight, 0, j, x.data());
@@ -193,8 +214,8 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
 }
 
 TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
-    for (const auto& [variant, code] : matvec_variants()) {
-        SCOPED_TRACE(variant);
+    for (const auto& variant : matvec_variants()) {
+        SCOPED_TRACE(variant.describe());
         // Three experts; the token chose experts 2 and 0 (in that order) with weights 0.7 and 0.3.
         const std::uint64_t experts = 3, size = 37, cols = this->cols();
         const std::vector<std::uint32_t> route_values = {2, 0, std::bit_cast<std::uint32_t>(0.7f),
@@ -213,11 +234,12 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
         std::vector<float> poisoned(2 * size + 1, poison);
         const Buffer activations = rig_.upload(poisoned);
         const std::uint32_t gate_up_spec[] = {gate_up.packed.format, ka::matvec_expert_gate_up,
-                                              rows_per_group};
+                                              variant.rows_per_group, variant.group_size};
         const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
                                           static_cast<std::uint32_t>(size), 2, 7.0f};
-        rig_.run(code, gate_up_spec, {&codes, &scales, &bias, &x_buffer, &activations, &route},
-                 gate_up_args, groups_for(size), 2);
+        rig_.run(variant.spirv, gate_up_spec,
+                 {&codes, &scales, &bias, &x_buffer, &activations, &route}, gate_up_args,
+                 variant.groups_for(size), 2);
         const auto act = rig_.download(activations);
         for (std::uint64_t slot = 0; slot < 2; ++slot) {
             const std::uint64_t e = route_values[slot];
@@ -248,12 +270,12 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                      down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
                      y = rig_.upload(start);
         const std::uint32_t down_spec[] = {down.packed.format, ka::matvec_expert_down_add,
-                                           rows_per_group};
+                                           variant.rows_per_group, variant.group_size};
         const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
                                        static_cast<std::uint32_t>(rows), 2, 7.0f};
-        rig_.run(code, down_spec,
+        rig_.run(variant.spirv, down_spec,
                  {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &y, &route},
-                 down_args, groups_for(rows));
+                 down_args, variant.groups_for(rows));
         const auto result = rig_.download(y);
         const float weights[] = {0.7f, 0.3f};
         for (std::uint64_t j = 0; j < rows; ++j) {
@@ -299,35 +321,46 @@ TEST(VulkanKernels, EmbedDecodesTheTokensRowExactly) {
 TEST(VulkanKernels, RmsNormMatchesTheCpu) {
     Rig rig;
     std::mt19937 rng(4);
-    for (const std::uint32_t n : {32u, 64u, 2881u}) {
-        const auto x = normal_values(n, rng, 3.0f), gain = normal_values(n, rng);
-        const Buffer xs = rig.upload(x), gains = rig.upload(gain),
-                     out = rig.upload(std::vector<float>(n + 1, poison));
-        rig.run(spirv::rms_norm, {}, {&xs, &gains, &out}, ka::RmsNormArgs{n, 1e-5f}, 1);
-        std::vector<float> expected(n);
-        cpu::rms_norm(x.data(), gain.data(), 1e-5f, n, expected.data());
-        const auto result = rig.download(out);
-        for (std::size_t i = 0; i < n; ++i)
-            EXPECT_NEAR(result[i], expected[i], 1e-5f * std::abs(expected[i]) + 1e-6f) << i;
-        EXPECT_EQ(result[n], poison);
-    }
+    for (const std::uint32_t group_size : {64u, 256u})
+        for (const std::uint32_t n : {32u, 64u, 2881u}) {
+            SCOPED_TRACE(std::to_string(n) + " values, " + std::to_string(group_size) +
+                         " invocations");
+            const auto x = normal_values(n, rng, 3.0f), gain = normal_values(n, rng);
+            const Buffer xs = rig.upload(x), gains = rig.upload(gain),
+                         out = rig.upload(std::vector<float>(n + 1, poison));
+            const std::uint32_t specialization[] = {group_size};
+            rig.run(spirv::rms_norm, specialization, {&xs, &gains, &out}, ka::RmsNormArgs{n, 1e-5f},
+                    1);
+            std::vector<float> expected(n);
+            cpu::rms_norm(x.data(), gain.data(), 1e-5f, n, expected.data());
+            const auto result = rig.download(out);
+            for (std::size_t i = 0; i < n; ++i)
+                EXPECT_NEAR(result[i], expected[i], 1e-5f * std::abs(expected[i]) + 1e-6f) << i;
+            EXPECT_EQ(result[n], poison);
+        }
 }
 
 TEST(VulkanKernels, RouteChoosesTheCpusExpertsAndWeights) {
     Rig rig;
     std::mt19937 rng(5);
-    auto logits = normal_values(37, rng);
-    logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
-    const Buffer input = rig.upload(logits), route = rig.upload(std::vector<float>(9, poison));
-    rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{37, 4}, 1);
-    std::vector<cpu::ExpertChoice> expected(4);
-    cpu::route(logits.data(), 37, 4, expected.data());
-    const auto result = rig.download(route);
-    for (std::size_t slot = 0; slot < 4; ++slot) {
-        EXPECT_EQ(std::bit_cast<std::uint32_t>(result[slot]), expected[slot].expert);
-        EXPECT_NEAR(result[4 + slot], expected[slot].weight, 1e-6f);
+    // More experts than the shader has invocations, too (gpt-oss-120b has 128).
+    for (const std::uint32_t experts : {37u, 130u}) {
+        SCOPED_TRACE(std::to_string(experts) + " experts");
+        auto logits = normal_values(experts, rng);
+        logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
+        logits[experts - 1] = 8.5f;     // the last one is read too
+        const Buffer input = rig.upload(logits), route = rig.upload(std::vector<float>(9, poison));
+        rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{experts, 4}, 1);
+        std::vector<cpu::ExpertChoice> expected(4);
+        cpu::route(logits.data(), experts, 4, expected.data());
+        ASSERT_EQ(expected[2].expert, experts - 1);
+        const auto result = rig.download(route);
+        for (std::size_t slot = 0; slot < 4; ++slot) {
+            EXPECT_EQ(std::bit_cast<std::uint32_t>(result[slot]), expected[slot].expert);
+            EXPECT_NEAR(result[4 + slot], expected[slot].weight, 1e-6f);
+        }
+        EXPECT_EQ(result[8], poison);
     }
-    EXPECT_EQ(result[8], poison);
 }
 
 model::ModelConfig attention_config() {
