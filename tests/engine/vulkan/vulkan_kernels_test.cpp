@@ -29,23 +29,34 @@ namespace ka = kernel_args;
 
 constexpr float poison = -12345.0f;
 
-// One device, and the plumbing to run a single dispatch on it.
-class Rig {
-  public:
-    Rig() {
-        // Without a device nothing below can run: stop here rather than touch an empty result.
+[[noreturn]] void die_with(const Error& error) {
+    std::fprintf(stderr, "Vulkan test rig: %s: %s\n", error.message.c_str(), error.detail.c_str());
+    std::abort();
+}
+
+// One device for the whole program: NVIDIA's driver (on an H200) refused new instances after a
+// few dozen had been created and destroyed in one process. Without a device nothing here can
+// run, so the program stops rather than touch an empty result.
+vk::VulkanDevice& shared_device() {
+    static vk::VulkanDevice device = [] {
         auto instance = vk::VulkanInstance::create();
         if (!instance) die_with(instance.error());
-        auto device = vk::VulkanDevice::open(*instance, 0);
-        if (!device) die_with(device.error());
-        device_.emplace(std::move(*device));
-    }
-    vk::VulkanDevice& device() { return *device_; }
+        auto opened = vk::VulkanDevice::open(*instance, 0);
+        if (!opened) die_with(opened.error());
+        return std::move(*opened);
+    }();
+    return device;
+}
+
+// The plumbing to run a single dispatch on the shared device.
+class Rig {
+  public:
+    vk::VulkanDevice& device() { return device_; }
 
     Buffer upload(std::span<const std::byte> bytes) {
-        auto buffer = device_->create_buffer(bytes.size(), vk::MemoryKind::device_local);
+        auto buffer = device_.create_buffer(bytes.size(), vk::MemoryKind::device_local);
         EXPECT_TRUE(buffer.has_value());
-        EXPECT_TRUE(device_->upload(*buffer, 0, bytes).has_value());
+        EXPECT_TRUE(device_.upload(*buffer, 0, bytes).has_value());
         return std::move(*buffer);
     }
     Buffer upload(const std::vector<float>& values) {
@@ -56,12 +67,12 @@ class Rig {
     }
     std::vector<std::uint32_t> download_words(const Buffer& buffer) {
         std::vector<std::uint32_t> words(buffer.size_bytes() / sizeof(std::uint32_t));
-        EXPECT_TRUE(device_->download(buffer, 0, std::as_writable_bytes(std::span(words))));
+        EXPECT_TRUE(device_.download(buffer, 0, std::as_writable_bytes(std::span(words))));
         return words;
     }
     std::vector<float> download(const Buffer& buffer) {
         std::vector<float> values(buffer.size_bytes() / sizeof(float));
-        EXPECT_TRUE(device_->download(buffer, 0, std::as_writable_bytes(std::span(values))));
+        EXPECT_TRUE(device_.download(buffer, 0, std::as_writable_bytes(std::span(values))));
         return values;
     }
 
@@ -70,29 +81,24 @@ class Rig {
              std::initializer_list<const Buffer*> buffers, const Args& args, std::uint32_t x,
              std::uint32_t z = 1) {
         const auto count = static_cast<std::uint32_t>(buffers.size());
-        auto pipeline = device_->create_pipeline(spirv, {count, sizeof(Args)}, specialization);
+        auto pipeline = device_.create_pipeline(spirv, {count, sizeof(Args)}, specialization);
         ASSERT_TRUE(pipeline.has_value()) << pipeline.error().message;
-        auto arena = device_->create_descriptor_arena(1, count);
+        auto arena = device_.create_descriptor_arena(1, count);
         ASSERT_TRUE(arena.has_value());
         auto set = arena->bind(*pipeline, std::span<const Buffer* const>(buffers.begin(), count));
         ASSERT_TRUE(set.has_value());
-        auto list = device_->create_command_list();
+        auto list = device_.create_command_list();
         ASSERT_TRUE(list.has_value());
         ASSERT_TRUE(list->begin().has_value());
         list->dispatch(*pipeline, *set, std::as_bytes(std::span(&args, 1)), x, 1, z);
         list->barrier();
         ASSERT_TRUE(list->end().has_value());
-        auto ran = device_->submit_and_wait(*list);
+        auto ran = device_.submit_and_wait(*list);
         ASSERT_TRUE(ran.has_value()) << ran.error().message;
     }
 
   private:
-    [[noreturn]] static void die_with(const Error& error) {
-        std::fprintf(stderr, "Vulkan test rig: %s: %s\n", error.message.c_str(),
-                     error.detail.c_str());
-        std::abort();
-    }
-    std::optional<vk::VulkanDevice> device_;
+    vk::VulkanDevice& device_ = shared_device();
 };
 
 std::vector<float> normal_values(std::size_t n, std::mt19937& rng, float scale = 1.0f) {
