@@ -11,6 +11,7 @@ layout(constant_id = 0) const uint HEAD_DIM = 64u;
 layout(constant_id = 1) const bool KV_F16 = false; // the cache layout of rope_kv_write.comp
 layout(local_size_x = 64) in;
 
+// The query heads: the first rows of the fused q/k/v projection's output.
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
 layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };

@@ -1,7 +1,8 @@
 #version 450
 // YaRN RoPE (half-split pairs) on the step's query heads in place and on its key heads, which go
 // into the layer's cache with the value heads (as f32, or as f16 pairs when KV_F16). One
-// workgroup per head: queries, then keys.
+// workgroup per head: queries, then keys. The heads come as the fused projection writes them:
+// all query heads, then the key heads, then the value heads.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -9,38 +10,40 @@ layout(constant_id = 0) const uint HEAD_DIM = 64u;
 layout(constant_id = 1) const bool KV_F16 = false;
 layout(local_size_x = 64) in;
 
-layout(std430, binding = 0) buffer Queries { float q[]; };
-layout(std430, binding = 1) readonly buffer Keys { float k[]; };
-layout(std430, binding = 2) readonly buffer Values { float v[]; };
+layout(std430, binding = 0) buffer QueriesKeysValues { float qkv[]; };
 // Per position: HEAD_DIM / 2 cosines then as many sines, concentration included.
-layout(std430, binding = 3) readonly buffer RopeTable { float rope[]; };
+layout(std430, binding = 1) readonly buffer RopeTable { float rope[]; };
 // f32 bits, or two f16 per word (the lower element in the low half) when KV_F16.
-layout(std430, binding = 4) writeonly buffer KeyCache { uint key_cache[]; };
-layout(std430, binding = 5) writeonly buffer ValueCache { uint value_cache[]; };
-layout(std430, binding = 6) readonly buffer Step { StepState step; };
+layout(std430, binding = 2) writeonly buffer KeyCache { uint key_cache[]; };
+layout(std430, binding = 3) writeonly buffer ValueCache { uint value_cache[]; };
+layout(std430, binding = 4) readonly buffer Step { StepState step; };
 
 layout(push_constant) uniform PushConstants { RopeKvArgs args; };
 
 const uint pairs = HEAD_DIM / 2u;
+uint keys;   // where the key heads start in qkv
+uint values; // and the value heads
 
-// Element e of key head `base` rotated for the position whose table row starts at `table`.
+// Element e of the key head at `base` (from the first key) rotated for the position whose table row starts at `table`.
 float rotated_key(uint base, uint e, uint table) {
     uint i = e < pairs ? e : e - pairs;
     float c = rope[table + i], s = rope[table + pairs + i];
-    float a = k[base + i], b = k[base + pairs + i];
+    float a = qkv[keys + base + i], b = qkv[keys + base + pairs + i];
     return e < pairs ? a * c - b * s : b * c + a * s;
 }
 
 void main() {
+    keys = args.head_count * HEAD_DIM;
+    values = keys + args.kv_head_count * HEAD_DIM;
     uint head = gl_WorkGroupID.x;
     uint table = step.position * HEAD_DIM;
     if (head < args.head_count) {
         uint base = head * HEAD_DIM;
         for (uint i = gl_LocalInvocationID.x; i < pairs; i += 64u) {
             float c = rope[table + i], s = rope[table + pairs + i];
-            float a = q[base + i], b = q[base + pairs + i];
-            q[base + i] = a * c - b * s;
-            q[base + pairs + i] = b * c + a * s;
+            float a = qkv[base + i], b = qkv[base + pairs + i];
+            qkv[base + i] = a * c - b * s;
+            qkv[base + pairs + i] = b * c + a * s;
         }
         return;
     }
@@ -53,12 +56,13 @@ void main() {
             uint e = 2u * w;
             key_cache[slot / 2u + w] =
                 packHalf2x16(vec2(rotated_key(base, e, table), rotated_key(base, e + 1u, table)));
-            value_cache[slot / 2u + w] = packHalf2x16(vec2(v[base + e], v[base + e + 1u]));
+            value_cache[slot / 2u + w] =
+                packHalf2x16(vec2(qkv[values + base + e], qkv[values + base + e + 1u]));
         }
     } else {
         for (uint e = gl_LocalInvocationID.x; e < HEAD_DIM; e += 64u) {
             key_cache[slot + e] = floatBitsToUint(rotated_key(base, e, table));
-            value_cache[slot + e] = floatBitsToUint(v[base + e]);
+            value_cache[slot + e] = floatBitsToUint(qkv[values + base + e]);
         }
     }
 }

@@ -2,11 +2,14 @@
 
 #include <functional>
 
+#include "kernel_args.h"
 #include "model/decode.h"
 #include "weight_packing.h"
 
 namespace hearth::vk {
 namespace {
+
+namespace ka = kernel_args;
 
 // A matrix as the device will hold it: which stored row of which stack entry each device row is.
 struct RowPlan {
@@ -53,6 +56,31 @@ ProjectionPlan plan_projection(const model::Projection& p, std::uint64_t rows) {
     return plan;
 }
 
+// Query, key and value projections as one matrix: one dispatch instead of three.
+ProjectionPlan plan_qkv(const model::LayerWeights& l, const model::ModelConfig& c) {
+    ProjectionPlan plan;
+    for (const auto& [p, rows] : {std::pair{&l.q, c.q_size()}, std::pair{&l.k, c.kv_size()},
+                                  std::pair{&l.v, c.kv_size()}}) {
+        plan.parts.push_back(plain_rows(p->matrix, p->rows, rows));
+        append_bias(*p, 0, rows, plan.bias);
+    }
+    return plan;
+}
+
+// The format one device matrix made of these weights is stored in: theirs when they agree,
+// else f32, which holds every format's values exactly (files store q, k and v alike in
+// practice; the test fixtures mix them).
+Result<std::uint32_t> shared_format(std::span<const model::WeightRef* const> weights) {
+    auto format = device_format(*weights.front());
+    if (!format) return format;
+    for (const auto* w : weights) {
+        auto other = device_format(*w);
+        if (!other) return other;
+        if (*other != *format) return ka::weight_format_f32;
+    }
+    return format;
+}
+
 // Experts: per expert, `rows` logical rows of each projection in turn.
 ProjectionPlan plan_experts(std::initializer_list<const model::Projection*> projections,
                             std::uint64_t experts, std::uint64_t rows) {
@@ -74,15 +102,11 @@ ProjectionPlan plan_unembedding(const model::WeightRef& w) {
 }
 
 Result<DeviceMatrix> upload_matrix(VulkanDevice& device, const std::vector<RowPlan>& parts) {
-    auto format = device_format(*parts.front().source);
+    std::vector<const model::WeightRef*> sources;
+    for (const auto& part : parts)
+        sources.push_back(part.source);
+    auto format = shared_format(sources);
     if (!format) return std::unexpected(format.error());
-    for (const auto& part : parts) {
-        auto other = device_format(*part.source);
-        if (!other || *other != *format) {
-            return fail("The Vulkan backend needs " + parts.front().source->name + " and " +
-                        part.source->name + " stored alike");
-        }
-    }
     std::uint64_t rows = 0;
     for (const auto& part : parts)
         rows += part.rows;
@@ -114,11 +138,14 @@ Result<DeviceProjection> upload_projection(VulkanDevice& device, const Projectio
     return DeviceProjection{std::move(*matrix), std::move(*bias)};
 }
 
-std::uint64_t matrix_bytes(const model::WeightRef& w, std::uint64_t rows) {
-    auto format = device_format(w);
+// Device bytes of `rows` rows of a matrix stored in `format`, with their f32 biases.
+std::uint64_t matrix_bytes(Result<std::uint32_t> format, std::uint64_t cols, std::uint64_t rows) {
     if (!format) return 0;
-    return rows * (packed_row_bytes(*format, w.cols) + packed_row_scale_bytes(*format, w.cols) +
-                   4); // + the f32 bias
+    return rows * (packed_row_bytes(*format, cols) + packed_row_scale_bytes(*format, cols) + 4);
+}
+
+std::uint64_t matrix_bytes(const model::WeightRef& w, std::uint64_t rows) {
+    return matrix_bytes(device_format(w), w.cols, rows);
 }
 
 } // namespace
@@ -129,12 +156,16 @@ std::uint64_t device_weight_bytes(const model::ModelFiles& files) {
     std::uint64_t total = matrix_bytes(w.embedding, w.embedding.rows) +
                           matrix_bytes(w.unembedding, w.unembedding.rows) + c.hidden_size * 4;
     for (const auto& l : w.layers) {
+        const model::WeightRef* qkv_parts[] = {&l.q.matrix, &l.k.matrix, &l.v.matrix};
+        const model::WeightRef* gate_up_parts[] = {&l.experts.gate.matrix, &l.experts.up.matrix};
+        const auto qkv = shared_format(qkv_parts);
+        const auto gate_up = shared_format(gate_up_parts);
         total +=
-            matrix_bytes(l.q.matrix, c.q_size()) + 2 * matrix_bytes(l.k.matrix, c.kv_size()) +
+            matrix_bytes(qkv, c.hidden_size, c.q_size() + 2 * std::uint64_t{c.kv_size()}) +
             matrix_bytes(l.out.matrix, c.hidden_size) +
             matrix_bytes(l.router.matrix, c.expert_count) +
-            2 * matrix_bytes(l.experts.gate.matrix,
-                             std::uint64_t{c.expert_count} * c.expert_hidden_size) +
+            matrix_bytes(gate_up, c.hidden_size,
+                         2 * std::uint64_t{c.expert_count} * c.expert_hidden_size) +
             matrix_bytes(l.experts.down.matrix, std::uint64_t{c.expert_count} * c.hidden_size) +
             (2 * c.hidden_size + c.head_count) * 4;
     }
@@ -167,9 +198,7 @@ Result<DeviceWeights> upload_weights(VulkanDevice& device, const model::ModelFil
         }
         const std::uint64_t E = c.expert_count, I = c.expert_hidden_size, H = c.hidden_size;
         const std::pair<DeviceProjection*, ProjectionPlan> plans[] = {
-            {&layer.q, plan_projection(l.q, c.q_size())},
-            {&layer.k, plan_projection(l.k, c.kv_size())},
-            {&layer.v, plan_projection(l.v, c.kv_size())},
+            {&layer.qkv, plan_qkv(l, c)},
             {&layer.out, plan_projection(l.out, H)},
             {&layer.router, plan_projection(l.router, E)},
             {&layer.gate_up, plan_experts({&l.experts.gate, &l.experts.up}, E, I)},

@@ -26,7 +26,8 @@ struct DeviceProjection {
 
 struct DeviceLayer {
     Buffer attn_norm, mlp_norm, sinks;
-    DeviceProjection q, k, v, out, router;
+    DeviceProjection qkv; // the query rows, then the key rows, then the value rows
+    DeviceProjection out, router;
     DeviceProjection gate_up; // per expert: its gate rows, then its up rows
     DeviceProjection down;    // per expert: hidden-size rows
 };

@@ -40,7 +40,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     const Single singles[] = {
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
-        {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(7), head_layout},
+        {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(5), head_layout},
         {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), head_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
@@ -55,7 +55,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     std::vector<std::pair<std::uint32_t, std::uint32_t>> needed = {
         {weights.unembedding.matrix.format, ka::matvec_project}};
     for (const auto& l : weights.layers) {
-        for (const auto* projection : {&l.q, &l.k, &l.v, &l.router}) {
+        for (const auto* projection : {&l.qkv, &l.router}) {
             needed.emplace_back(projection->matrix.format, ka::matvec_project);
         }
         needed.emplace_back(l.out.matrix.format, ka::matvec_project_add);

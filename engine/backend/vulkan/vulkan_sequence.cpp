@@ -79,7 +79,8 @@ class VulkanSequence final : public Sequence {
     std::uint32_t max_positions_;
     std::uint32_t length_ = 0;
     // Activations of the token being decoded, and what the host writes and reads each step.
-    Buffer x_, h_, q_, k_, v_, attention_, router_logits_, route_, expert_activations_;
+    // qkv_: the step's queries, keys and values, one after another (the fused projection's rows).
+    Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     Buffer step_, rope_table_;
     Buffer attention_partials_;     // [head][split][head_dim + 2], reused by every layer
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
@@ -95,9 +96,9 @@ class VulkanSequence final : public Sequence {
 
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
-    // Every dispatch of both recordings has its own descriptor set.
-    const std::uint32_t sets_per_recording = 13 * config_.layer_count + 3;
-    auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, 7);
+    // Every dispatch of the three recordings has its own descriptor set; matvec binds the most.
+    const std::uint32_t sets_per_recording = 11 * config_.layer_count + 3;
+    auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, matvec_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
     for (auto [target, with_logits] :
@@ -116,9 +117,7 @@ Result<void> VulkanSequence::allocate() {
     const std::pair<Buffer*, std::size_t> activations[] = {
         {&x_, c.hidden_size},
         {&h_, c.hidden_size},
-        {&q_, c.q_size()},
-        {&k_, c.kv_size()},
-        {&v_, c.kv_size()},
+        {&qkv_, c.q_size() + 2 * std::size_t{c.kv_size()}},
         {&attention_, c.q_size()},
         {&router_logits_, c.expert_count},
         {&route_, 2 * K},
@@ -264,17 +263,17 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(norm), 1, 1,
                             {"rms_norm"});
         },
-        [&] { return matvec(list, l.q, matvec_project, h_, q_, Q, H, "matvec q/k/v"); },
-        [&] { return matvec(list, l.k, matvec_project, h_, k_, KV, H, "matvec q/k/v"); },
-        [&] { return matvec(list, l.v, matvec_project, h_, v_, KV, H, "matvec q/k/v"); },
+        [&] {
+            return matvec(list, l.qkv, matvec_project, h_, qkv_, Q + 2 * KV, H, "matvec q/k/v");
+        },
         [&] {
             return dispatch(list, p.rope_kv_write,
-                            {&q_, &k_, &v_, &rope_table_, &cache.keys, &cache.values, &step_},
+                            {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
                             bytes_of(rope), c.head_count + c.kv_head_count, 1, {"rope + kv write"});
         },
         [&] {
             return dispatch(list, p.attention,
-                            {&q_, &cache.keys, &cache.values, &attention_partials_, &step_},
+                            {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
                             bytes_of(attention), c.head_count, splits,
                             {"attention", 0, static_cast<int>(layer)});
         },

@@ -420,14 +420,16 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
     const std::uint32_t capacity = 5, position = 13, positions = 20;
     const std::size_t Q = c.q_size(), KV = c.kv_size();
     const auto q = normal_values(Q, rng), k = normal_values(KV, rng), v = normal_values(KV, rng);
+    // As the fused projection writes them: the queries, then the keys, then the values.
+    std::vector<float> qkv = q;
+    qkv.insert(qkv.end(), k.begin(), k.end());
+    qkv.insert(qkv.end(), v.begin(), v.end());
     const auto poisoned = cache_words(std::vector<float>(capacity * KV, poison), f16);
-    const Buffer queries = rig.upload(q), keys = rig.upload(k), values = rig.upload(v),
-                 table = rig.upload(vk::rope_table(c, positions)), key_cache = rig.upload(poisoned),
-                 value_cache = rig.upload(poisoned),
+    const Buffer heads = rig.upload(qkv), table = rig.upload(vk::rope_table(c, positions)),
+                 key_cache = rig.upload(poisoned), value_cache = rig.upload(poisoned),
                  step = rig.upload(std::vector<std::uint32_t>{0, position});
     const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
-    rig.run(spirv::rope_kv_write, specialization,
-            {&queries, &keys, &values, &table, &key_cache, &value_cache, &step},
+    rig.run(spirv::rope_kv_write, specialization, {&heads, &table, &key_cache, &value_cache, &step},
             ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity},
             c.head_count + c.kv_head_count);
     const cpu::YarnRope rope(c);
@@ -436,7 +438,7 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
         rope.apply(expected_q.data() + h * c.head_dim, position);
     for (std::size_t h = 0; h < c.kv_head_count; ++h)
         rope.apply(expected_k.data() + h * c.head_dim, position);
-    const auto rotated = rig.download(queries);
+    const auto rotated = rig.download(heads);
     const auto cached_keys = cache_values(rig.download_words(key_cache), f16);
     const auto cached_values = cache_values(rig.download_words(value_cache), f16);
     const std::size_t slot = position % capacity;
@@ -444,6 +446,8 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
     const float relative = f16 ? 1.0f / 2048 : 0.0f;
     for (std::size_t i = 0; i < Q; ++i)
         EXPECT_NEAR(rotated[i], expected_q[i], 1e-6f) << i;
+    for (std::size_t i = 0; i < 2 * KV; ++i)
+        EXPECT_EQ(rotated[Q + i], qkv[Q + i]) << "keys and values are read, not written " << i;
     for (std::size_t i = 0; i < KV; ++i) {
         EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i],
                     relative * std::abs(expected_k[i]) + 1e-6f)
