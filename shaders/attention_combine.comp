@@ -1,6 +1,7 @@
 #version 450
-// The last step of attention: each head's split partial results (attention_decode.comp) merged
-// with the head's learned sink logit, which joins the softmax but has no value.
+// The last step of attention: each head's (x) split partial results (attention_decode.comp)
+// merged with the head's learned sink logit, which joins the softmax but has no value, for each
+// token (y).
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -14,8 +15,8 @@ layout(std430, binding = 2) writeonly buffer Output { float result[]; };
 layout(push_constant) uniform PushConstants { AttentionCombineArgs args; };
 
 void main() {
-    uint head = gl_WorkGroupID.x;
-    uint first = head * args.splits * (HEAD_DIM + 2u);
+    uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, heads = gl_NumWorkGroups.x;
+    uint first = (token * heads + head) * args.splits * (HEAD_DIM + 2u);
     float sink = sinks[head];
     float m = sink;
     for (uint s = 0u; s < args.splits; ++s) {
@@ -32,6 +33,6 @@ void main() {
             uint at = first + s * (HEAD_DIM + 2u);
             sum += partials[at + d] * exp(partials[at + HEAD_DIM] - m);
         }
-        result[head * HEAD_DIM + d] = sum / denominator;
+        result[(token * heads + head) * HEAD_DIM + d] = sum / denominator;
     }
 }

@@ -1,6 +1,7 @@
 #version 450
-// One query head of the step's token against the cached keys and values of its KV head, split
-// over `splits` workgroups per head (split-K), each over its share of the positions. Each
+// One query head of one of the step's tokens (y) against the cached keys and values of its KV
+// head up to the token's position, split over `splits` workgroups per head (z, split-K), each
+// over its share of the positions. Each
 // invocation keeps a running (online) softmax over every 64th position of the share; the
 // workgroup merges its 64 partial results into one (maximum, sum, unnormalised output), which
 // attention_combine.comp merges across the splits together with the head's sink.
@@ -11,13 +12,13 @@ layout(constant_id = 0) const uint HEAD_DIM = 64u;
 layout(constant_id = 1) const bool KV_F16 = false; // the cache layout of rope_kv_write.comp
 layout(local_size_x = 64) in;
 
-// The query heads: the first rows of the fused q/k/v projection's output.
+// Per token, the query heads come first in the fused q/k/v projection's output.
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
 layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
-// Per (head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum.
+// Per (token, head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum.
 layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
-layout(std430, binding = 4) readonly buffer Step { StepState step; };
+layout(std430, binding = 4) readonly buffer Step { StepHeader step; };
 
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
@@ -37,9 +38,10 @@ float cached_value(uint i) {
 }
 
 void main() {
-    uint head = gl_WorkGroupID.x, split = gl_WorkGroupID.z;
+    uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, split = gl_WorkGroupID.z;
+    if (token >= step.count) return;
     uint t = gl_LocalInvocationID.x;
-    uint position = step.position;
+    uint position = step.first_position + token;
     uint first = args.window != 0u && position >= args.window ? position - args.window + 1u : 0u;
     uint share = (position - first + args.splits) / args.splits; // ceil(count / splits)
     uint begin = first + split * share;
@@ -47,7 +49,8 @@ void main() {
     uint kv_head = head / (args.head_count / args.kv_head_count);
     uint kv_size = args.kv_head_count * HEAD_DIM;
 
-    for (uint d = t; d < HEAD_DIM; d += 64u) query[d] = q[head * HEAD_DIM + d];
+    uint queries = token * (args.head_count + 2u * args.kv_head_count) * HEAD_DIM;
+    for (uint d = t; d < HEAD_DIM; d += 64u) query[d] = q[queries + head * HEAD_DIM + d];
     barrier();
 
     float running_max = lowest, running_sum = 0.0;
@@ -73,7 +76,7 @@ void main() {
 
     float m = lowest;
     for (uint i = 0u; i < 64u; ++i) m = max(m, partial_max[i]);
-    uint slot = (head * args.splits + split) * (HEAD_DIM + 2u);
+    uint slot = ((token * args.head_count + head) * args.splits + split) * (HEAD_DIM + 2u);
     for (uint d = t; d < HEAD_DIM; d += 64u) {
         float sum = 0.0;
         for (uint i = 0u; i < 64u; ++i) {

@@ -1,5 +1,5 @@
 #version 450
-// out = gain * x / sqrt(mean(x^2) + eps), one workgroup for the whole vector.
+// out = gain * x / sqrt(mean(x^2) + eps), one workgroup per row (per token: x: the row).
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -16,9 +16,9 @@ layout(push_constant) uniform PushConstants { RmsNormArgs args; };
 shared float partial[GROUP_SIZE];
 
 void main() {
-    uint t = gl_LocalInvocationID.x;
+    uint t = gl_LocalInvocationID.x, row = gl_WorkGroupID.x * args.count;
     float sum = 0.0;
-    for (uint i = t; i < args.count; i += GROUP_SIZE) sum += x[i] * x[i];
+    for (uint i = t; i < args.count; i += GROUP_SIZE) sum += x[row + i] * x[row + i];
     partial[t] = sum;
     barrier();
     for (uint half_size = GROUP_SIZE / 2u; half_size > 0u; half_size >>= 1) {
@@ -26,5 +26,7 @@ void main() {
         barrier();
     }
     float inverse = inversesqrt(partial[0] / float(args.count) + args.eps);
-    for (uint i = t; i < args.count; i += GROUP_SIZE) result[i] = gain[i] * (x[i] * inverse);
+    for (uint i = t; i < args.count; i += GROUP_SIZE) {
+        result[row + i] = gain[i] * (x[row + i] * inverse);
+    }
 }

@@ -1,6 +1,7 @@
 #version 450
-// The top `chosen` router logits (the lower index first on ties) and the softmax over them:
-// route[slot] = expert id, route[chosen + slot] = its weight (f32 bits).
+// The top `chosen` router logits (the lower index first on ties) and the softmax over them, one
+// workgroup per token (x): route[slot] = expert id, route[chosen + slot] = its weight (f32 bits),
+// in the token's row of 2 * chosen words.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -19,7 +20,10 @@ const uint max_experts = 256u; // or that have more experts
 shared float gathered[max_experts];
 
 void main() {
-    for (uint e = gl_LocalInvocationID.x; e < args.experts; e += 64u) gathered[e] = logits[e];
+    uint token = gl_WorkGroupID.x;
+    for (uint e = gl_LocalInvocationID.x; e < args.experts; e += 64u) {
+        gathered[e] = logits[token * args.experts + e];
+    }
     barrier();
     if (gl_LocalInvocationID.x != 0u) return;
     uint ids[max_chosen];
@@ -39,8 +43,9 @@ void main() {
         values[slot] = exp(values[slot] - largest);
         sum += values[slot];
     }
+    uint row = token * 2u * args.chosen;
     for (uint slot = 0u; slot < args.chosen; ++slot) {
-        route[slot] = ids[slot];
-        route[args.chosen + slot] = floatBitsToUint(values[slot] / sum);
+        route[row + slot] = ids[slot];
+        route[row + args.chosen + slot] = floatBitsToUint(values[slot] / sum);
     }
 }

@@ -48,11 +48,14 @@ struct RmsNormArgs {
     float eps;
 };
 
-// The token being decoded, read by the shaders from a small host-written buffer so that one
-// recorded command list serves every step.
-struct StepState {
-    uint token;
-    uint position;
+// The tokens of a step, read by the shaders from a small host-written buffer so that one
+// recorded command list serves every step: `count` tokens at positions first_position,
+// first_position + 1, ...; their ids follow this header in the buffer (GLSL: step_tokens[]).
+// The shaders that work per token take the token's index from a workgroup coordinate, and
+// activations hold one row per token.
+struct StepHeader {
+    uint first_position;
+    uint count;
 };
 
 struct RopeKvArgs {

@@ -21,6 +21,12 @@ namespace ka = kernel_args;
 // The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
 constexpr std::uint32_t max_groups_x = 65535;
 
+// Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
+// and the unembedding.
+std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
+    return 11 * c.layer_count + 3;
+}
+
 template <typename Args>
 std::span<const std::byte> bytes_of(const Args& args) {
     return std::as_bytes(std::span(&args, 1));
@@ -97,7 +103,7 @@ class VulkanSequence final : public Sequence {
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     // Every dispatch of the three recordings has its own descriptor set; matvec binds the most.
-    const std::uint32_t sets_per_recording = 11 * config_.layer_count + 3;
+    const std::uint32_t sets_per_recording = dispatches_per_recording(config_);
     auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, matvec_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -130,7 +136,9 @@ Result<void> VulkanSequence::allocate() {
         if (!made) return std::unexpected(made.error());
         *target = std::move(*made);
     }
-    auto step = model_.device.create_buffer(sizeof(ka::StepState), MemoryKind::host_visible);
+    // The header and one token: every recording so far decodes one token per step.
+    auto step = model_.device.create_buffer(sizeof(ka::StepHeader) + sizeof(std::uint32_t),
+                                            MemoryKind::host_visible);
     auto device_logits = buffer(c.vocab_size);
     if (!device_logits) return std::unexpected(device_logits.error());
     device_logits_ = std::move(*device_logits);
@@ -325,8 +333,10 @@ Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::s
 }
 
 Result<void> VulkanSequence::run_step(const CommandList& list, std::int32_t token) {
-    const ka::StepState state{static_cast<std::uint32_t>(token), length_};
-    std::memcpy(step_.bytes().data(), &state, sizeof state);
+    const ka::StepHeader header{length_, 1};
+    const auto id = static_cast<std::uint32_t>(token);
+    std::memcpy(step_.bytes().data(), &header, sizeof header);
+    std::memcpy(step_.bytes().data() + sizeof header, &id, sizeof id);
     if (auto ran = model_.device.submit_and_wait(list); !ran) return ran;
     ++length_;
     return {};
@@ -339,7 +349,7 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
     }
     if (!profile_commands_) {
-        auto pool = model_.device.create_timestamp_pool(13 * c.layer_count + 4);
+        auto pool = model_.device.create_timestamp_pool(dispatches_per_recording(c) + 1);
         if (!pool) return std::unexpected(pool.error());
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());

@@ -79,7 +79,7 @@ class Rig {
     template <typename Args>
     void run(std::span<const std::uint32_t> spirv, std::span<const std::uint32_t> specialization,
              std::initializer_list<const Buffer*> buffers, const Args& args, std::uint32_t x,
-             std::uint32_t z = 1) {
+             std::uint32_t y = 1, std::uint32_t z = 1) {
         const auto count = static_cast<std::uint32_t>(buffers.size());
         auto pipeline = device_.create_pipeline(spirv, {count, sizeof(Args)}, specialization);
         ASSERT_TRUE(pipeline.has_value()) << pipeline.error().message;
@@ -90,7 +90,7 @@ class Rig {
         auto list = device_.create_command_list();
         ASSERT_TRUE(list.has_value());
         ASSERT_TRUE(list->begin().has_value());
-        list->dispatch(*pipeline, *set, std::as_bytes(std::span(&args, 1)), x, 1, z);
+        list->dispatch(*pipeline, *set, std::as_bytes(std::span(&args, 1)), x, y, z);
         list->barrier();
         ASSERT_TRUE(list->end().has_value());
         auto ran = device_.submit_and_wait(*list);
@@ -245,7 +245,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                                           static_cast<std::uint32_t>(size), 2, 7.0f};
         rig_.run(variant.spirv, gate_up_spec,
                  {&codes, &scales, &bias, &x_buffer, &activations, &route}, gate_up_args,
-                 variant.groups_for(size), 2);
+                 variant.groups_for(size), 1, 2);
         const auto act = rig_.download(activations);
         for (std::uint64_t slot = 0; slot < 2; ++slot) {
             const std::uint64_t e = route_values[slot];
@@ -304,45 +304,50 @@ INSTANTIATE_TEST_SUITE_P(Layouts, VulkanMatVec,
                                          StoredLayout::q8_0, StoredLayout::mxfp4_gguf,
                                          StoredLayout::mxfp4_checkpoint));
 
-TEST(VulkanKernels, EmbedDecodesTheTokensRowExactly) {
+TEST(VulkanKernels, EmbedDecodesEachTokensRowExactly) {
     Rig rig;
     std::mt19937 rng(3);
     for (auto layout : {StoredLayout::bf16, StoredLayout::q8_0, StoredLayout::mxfp4_gguf}) {
         DeviceWeight table;
         make_device_weight(table, layout, 1, 50, 96, rng);
+        // Two tokens (41, then 7) on a grid of three rows: the third must stay untouched.
         const Buffer codes = rig.upload(table.packed.codes),
                      scales = rig.upload(table.packed.scales.empty() ? std::vector<std::byte>(4)
                                                                      : table.packed.scales),
-                     step = rig.upload(std::vector<std::uint32_t>{41, 0}),
-                     x = rig.upload(std::vector<float>(97, poison));
+                     step = rig.upload(std::vector<std::uint32_t>{5, 2, 41, 7}),
+                     x = rig.upload(std::vector<float>(3 * 96 + 1, poison));
         const std::uint32_t specialization[] = {table.packed.format};
-        rig.run(spirv::embed, specialization, {&codes, &scales, &step, &x}, ka::EmbedArgs{96}, 2);
-        std::vector<float> expected(96);
-        model::decode_row(table.stored.weight, 0, 41, expected);
-        expected.push_back(poison);
+        rig.run(spirv::embed, specialization, {&codes, &scales, &step, &x}, ka::EmbedArgs{96}, 2,
+                3);
+        std::vector<float> expected(2 * 96);
+        model::decode_row(table.stored.weight, 0, 41, std::span(expected).first(96));
+        model::decode_row(table.stored.weight, 0, 7, std::span(expected).subspan(96));
+        expected.resize(3 * 96 + 1, poison);
         EXPECT_EQ(rig.download(x), expected);
     }
 }
 
-TEST(VulkanKernels, RmsNormMatchesTheCpu) {
+TEST(VulkanKernels, RmsNormMatchesTheCpuOnEveryRow) {
     Rig rig;
     std::mt19937 rng(4);
+    constexpr std::uint32_t rows = 3; // one per token
     for (const std::uint32_t group_size : {64u, 256u})
         for (const std::uint32_t n : {32u, 64u, 2881u}) {
             SCOPED_TRACE(std::to_string(n) + " values, " + std::to_string(group_size) +
                          " invocations");
-            const auto x = normal_values(n, rng, 3.0f), gain = normal_values(n, rng);
+            const auto x = normal_values(rows * n, rng, 3.0f), gain = normal_values(n, rng);
             const Buffer xs = rig.upload(x), gains = rig.upload(gain),
-                         out = rig.upload(std::vector<float>(n + 1, poison));
+                         out = rig.upload(std::vector<float>(rows * n + 1, poison));
             const std::uint32_t specialization[] = {group_size};
             rig.run(spirv::rms_norm, specialization, {&xs, &gains, &out}, ka::RmsNormArgs{n, 1e-5f},
-                    1);
-            std::vector<float> expected(n);
-            cpu::rms_norm(x.data(), gain.data(), 1e-5f, n, expected.data());
+                    rows);
+            std::vector<float> expected(rows * n);
+            for (std::uint32_t r = 0; r < rows; ++r)
+                cpu::rms_norm(x.data() + r * n, gain.data(), 1e-5f, n, expected.data() + r * n);
             const auto result = rig.download(out);
-            for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t i = 0; i < rows * n; ++i)
                 EXPECT_NEAR(result[i], expected[i], 1e-5f * std::abs(expected[i]) + 1e-6f) << i;
-            EXPECT_EQ(result[n], poison);
+            EXPECT_EQ(result[rows * n], poison);
         }
 }
 
@@ -350,22 +355,30 @@ TEST(VulkanKernels, RouteChoosesTheCpusExpertsAndWeights) {
     Rig rig;
     std::mt19937 rng(5);
     // More experts than the shader has invocations, too (gpt-oss-120b has 128).
+    // Two tokens, each with its own row of logits and of route words.
     for (const std::uint32_t experts : {37u, 130u}) {
         SCOPED_TRACE(std::to_string(experts) + " experts");
-        auto logits = normal_values(experts, rng);
+        auto logits = normal_values(2 * experts, rng);
         logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
         logits[experts - 1] = 8.5f;     // the last one is read too
-        const Buffer input = rig.upload(logits), route = rig.upload(std::vector<float>(9, poison));
-        rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{experts, 4}, 1);
-        std::vector<cpu::ExpertChoice> expected(4);
-        cpu::route(logits.data(), experts, 4, expected.data());
-        ASSERT_EQ(expected[2].expert, experts - 1);
+        logits[experts + 5] = 7.0f;
+        const Buffer input = rig.upload(logits),
+                     route = rig.upload(std::vector<float>(2 * 8 + 1, poison));
+        rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{experts, 4}, 2);
         const auto result = rig.download(route);
-        for (std::size_t slot = 0; slot < 4; ++slot) {
-            EXPECT_EQ(std::bit_cast<std::uint32_t>(result[slot]), expected[slot].expert);
-            EXPECT_NEAR(result[4 + slot], expected[slot].weight, 1e-6f);
+        for (std::uint32_t token = 0; token < 2; ++token) {
+            std::vector<cpu::ExpertChoice> expected(4);
+            cpu::route(logits.data() + token * experts, experts, 4, expected.data());
+            // The planted values are chosen: the last expert, and expert 5 for the second token.
+            ASSERT_EQ(token == 0 ? expected[2].expert : expected[0].expert,
+                      token == 0 ? experts - 1 : 5u);
+            for (std::size_t slot = 0; slot < 4; ++slot) {
+                EXPECT_EQ(std::bit_cast<std::uint32_t>(result[token * 8 + slot]),
+                          expected[slot].expert);
+                EXPECT_NEAR(result[token * 8 + 4 + slot], expected[slot].weight, 1e-6f);
+            }
         }
-        EXPECT_EQ(result[8], poison);
+        EXPECT_EQ(result[16], poison);
     }
 }
 
@@ -417,46 +430,56 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
     Rig rig;
     std::mt19937 rng(6);
     const auto c = attention_config();
-    const std::uint32_t capacity = 5, position = 13, positions = 20;
-    const std::size_t Q = c.q_size(), KV = c.kv_size();
-    const auto q = normal_values(Q, rng), k = normal_values(KV, rng), v = normal_values(KV, rng);
-    // As the fused projection writes them: the queries, then the keys, then the values.
-    std::vector<float> qkv = q;
-    qkv.insert(qkv.end(), k.begin(), k.end());
-    qkv.insert(qkv.end(), v.begin(), v.end());
+    // Two tokens at positions 13 and 14 (ring slots 3 and 4) on a grid of three tokens: the
+    // third (position 15, slot 0) is past the step's count and must write nothing.
+    const std::uint32_t capacity = 5, first_position = 13, tokens = 2, positions = 20;
+    const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
+    // As the fused projection writes them, per token: the queries, the keys, the values.
+    const auto qkv = normal_values(3 * row, rng);
     const auto poisoned = cache_words(std::vector<float>(capacity * KV, poison), f16);
     const Buffer heads = rig.upload(qkv), table = rig.upload(vk::rope_table(c, positions)),
                  key_cache = rig.upload(poisoned), value_cache = rig.upload(poisoned),
-                 step = rig.upload(std::vector<std::uint32_t>{0, position});
+                 step = rig.upload(std::vector<std::uint32_t>{first_position, tokens, 0, 0, 0});
     const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
     rig.run(spirv::rope_kv_write, specialization, {&heads, &table, &key_cache, &value_cache, &step},
-            ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity},
-            c.head_count + c.kv_head_count);
+            ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity}, c.head_count + c.kv_head_count,
+            3);
     const cpu::YarnRope rope(c);
-    auto expected_q = q, expected_k = k;
-    for (std::size_t h = 0; h < c.head_count; ++h)
-        rope.apply(expected_q.data() + h * c.head_dim, position);
-    for (std::size_t h = 0; h < c.kv_head_count; ++h)
-        rope.apply(expected_k.data() + h * c.head_dim, position);
     const auto rotated = rig.download(heads);
     const auto cached_keys = cache_values(rig.download_words(key_cache), f16);
     const auto cached_values = cache_values(rig.download_words(value_cache), f16);
-    const std::size_t slot = position % capacity;
     // f16 keeps 11 significant bits: a relative error of at most 2^-11.
     const float relative = f16 ? 1.0f / 2048 : 0.0f;
-    for (std::size_t i = 0; i < Q; ++i)
-        EXPECT_NEAR(rotated[i], expected_q[i], 1e-6f) << i;
-    for (std::size_t i = 0; i < 2 * KV; ++i)
-        EXPECT_EQ(rotated[Q + i], qkv[Q + i]) << "keys and values are read, not written " << i;
-    for (std::size_t i = 0; i < KV; ++i) {
-        EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i],
-                    relative * std::abs(expected_k[i]) + 1e-6f)
-            << i;
-        EXPECT_NEAR(cached_values[slot * KV + i], v[i], relative * std::abs(v[i])) << i;
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        SCOPED_TRACE("token " + std::to_string(t));
+        const std::uint32_t position = first_position + t;
+        const float* q = qkv.data() + t * row;
+        std::vector<float> expected_q(q, q + Q), expected_k(q + Q, q + Q + KV);
+        for (std::size_t h = 0; h < c.head_count; ++h)
+            rope.apply(expected_q.data() + h * c.head_dim, position);
+        for (std::size_t h = 0; h < c.kv_head_count; ++h)
+            rope.apply(expected_k.data() + h * c.head_dim, position);
+        for (std::size_t i = 0; i < Q; ++i)
+            EXPECT_NEAR(rotated[t * row + i], expected_q[i], 1e-6f) << i;
+        for (std::size_t i = Q; i < row; ++i)
+            EXPECT_EQ(rotated[t * row + i], qkv[t * row + i]) << "keys and values are only read";
+        const std::size_t slot = position % capacity;
+        for (std::size_t i = 0; i < KV; ++i) {
+            EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i],
+                        relative * std::abs(expected_k[i]) + 1e-6f)
+                << i;
+            const float v = q[Q + KV + i];
+            EXPECT_NEAR(cached_values[slot * KV + i], v, relative * std::abs(v)) << i;
+        }
     }
-    EXPECT_EQ(cached_keys[((slot + 1) % capacity) * KV],
-              f16 ? cache_values(poisoned, f16)[0] : poison)
-        << "only the position's slot";
+    EXPECT_EQ(std::vector<float>(rotated.begin() + 2 * row, rotated.end()),
+              std::vector<float>(qkv.begin() + 2 * row, qkv.end()))
+        << "the token past the count is left alone";
+    const auto untouched = cache_values(poisoned, f16);
+    for (std::uint32_t slot : {0u, 1u, 2u}) {
+        EXPECT_EQ(cached_keys[slot * KV], untouched[0]) << "only the tokens' slots, not " << slot;
+        EXPECT_EQ(cached_values[slot * KV], untouched[0]) << slot;
+    }
 }
 
 TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
@@ -464,20 +487,21 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     Rig rig;
     std::mt19937 rng(8);
     const auto c = attention_config();
-    const std::uint32_t capacity = 150;
-    const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim;
-    const auto q = normal_values(Q, rng), sinks = normal_values(c.head_count, rng);
+    const std::uint32_t capacity = 150, tokens = 2;
+    const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim, row = Q + 2 * KV;
+    // Per token a row of the fused projection's output, whose first Q values are the queries.
+    const auto qkv = normal_values(tokens * row, rng), sinks = normal_values(c.head_count, rng);
     // The CPU reads what the cache really holds (f16-rounded values when the cache is f16).
     const auto key_words = cache_words(normal_values(capacity * KV, rng), f16);
     const auto value_words = cache_words(normal_values(capacity * KV, rng), f16);
     const auto keys = cache_values(key_words, f16), values = cache_values(value_words, f16);
-    const Buffer queries = rig.upload(q), key_cache = rig.upload(key_words),
+    const Buffer queries = rig.upload(qkv), key_cache = rig.upload(key_words),
                  value_cache = rig.upload(value_words), sink_buffer = rig.upload(sinks);
     const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
     const float scale = 0.25f;
     const std::uint32_t head_dim[] = {c.head_dim};
     // A full layer in one or several splits per head, and sliding windows over a ring that has
-    // wrapped (position 190 > 150).
+    // wrapped (position 190 > 150); two tokens, the second one position later.
     struct Case {
         std::uint32_t window, position, splits;
     };
@@ -485,32 +509,38 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
          {Case{0, 140, 1}, Case{0, 140, 3}, Case{0, 2, 5}, Case{7, 190, 1}, Case{128, 190, 4}}) {
         SCOPED_TRACE(std::to_string(window) + " " + std::to_string(position) + " " +
                      std::to_string(splits));
-        const Buffer out = rig.upload(std::vector<float>(Q + 1, poison)),
-                     partials = rig.upload(
-                         std::vector<float>(c.head_count * splits * (c.head_dim + 2), poison)),
-                     step = rig.upload(std::vector<std::uint32_t>{0, position});
+        const Buffer out = rig.upload(std::vector<float>(tokens * Q + 1, poison)),
+                     partials = rig.upload(std::vector<float>(
+                         tokens * c.head_count * splits * (c.head_dim + 2), poison)),
+                     step = rig.upload(std::vector<std::uint32_t>{position, tokens, 0, 0});
         rig.run(spirv::attention_decode, specialization,
                 {&queries, &key_cache, &value_cache, &partials, &step},
                 ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale, splits},
-                c.head_count, splits);
+                c.head_count, tokens, splits);
         rig.run(spirv::attention_combine, head_dim, {&partials, &sink_buffer, &out},
-                ka::AttentionCombineArgs{splits}, c.head_count);
+                ka::AttentionCombineArgs{splits}, c.head_count, tokens);
         const auto result = rig.download(out);
-        const std::uint32_t first = window != 0 && position >= window ? position - window + 1 : 0;
-        std::vector<float> scores(position - first + 1), expected(D);
-        for (std::size_t h = 0; h < c.head_count; ++h) {
-            const std::size_t offset = (h / (c.head_count / c.kv_head_count)) * D;
-            auto key = [&](std::uint32_t u) { return keys.data() + (u % capacity) * KV + offset; };
-            auto value = [&](std::uint32_t u) {
-                return values.data() + (u % capacity) * KV + offset;
-            };
-            cpu::attend(q.data() + h * D, first, position, key, value, sinks[h], scale, c.head_dim,
-                        scores.data(), expected.data());
-            for (std::size_t d = 0; d < D; ++d) {
-                EXPECT_NEAR(result[h * D + d], expected[d], 1e-5f) << h << " " << d;
+        for (std::uint32_t t = 0; t < tokens; ++t) {
+            const std::uint32_t at = position + t;
+            const std::uint32_t first = window != 0 && at >= window ? at - window + 1 : 0;
+            std::vector<float> scores(at - first + 1), expected(D);
+            for (std::size_t h = 0; h < c.head_count; ++h) {
+                const std::size_t offset = (h / (c.head_count / c.kv_head_count)) * D;
+                auto key = [&](std::uint32_t u) {
+                    return keys.data() + (u % capacity) * KV + offset;
+                };
+                auto value = [&](std::uint32_t u) {
+                    return values.data() + (u % capacity) * KV + offset;
+                };
+                cpu::attend(qkv.data() + t * row + h * D, first, at, key, value, sinks[h], scale,
+                            c.head_dim, scores.data(), expected.data());
+                for (std::size_t d = 0; d < D; ++d) {
+                    EXPECT_NEAR(result[t * Q + h * D + d], expected[d], 1e-5f)
+                        << "token " << t << " head " << h << " " << d;
+                }
             }
         }
-        EXPECT_EQ(result[Q], poison);
+        EXPECT_EQ(result[tokens * Q], poison);
     }
 }
 
