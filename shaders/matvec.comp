@@ -7,18 +7,23 @@
 #include "kernel_args.h"
 #include "matvec_body.glsl"
 
-// partial[d * GROUP_SIZE + s]: subgroup s's share of dot d.
+// The host keeps GROUP_SIZE / subgroup size at most this.
+const uint MAX_SUBGROUPS = matvec_max_subgroups;
+
+// partial[d * MAX_SUBGROUPS + s]: subgroup s's share of dot d.
+shared float partial[MAX_DOTS * MAX_SUBGROUPS];
+
 void reduce_dots(float dots[MAX_DOTS]) {
     for (uint d = 0u; d < MAX_DOTS; ++d) {
         if (!dot_used(d)) continue;
         float sum = subgroupAdd(dots[d]);
-        if (subgroupElect()) partial[d * GROUP_SIZE + gl_SubgroupID] = sum;
+        if (subgroupElect()) partial[d * MAX_SUBGROUPS + gl_SubgroupID] = sum;
     }
     barrier();
 }
 
 float reduced_dot(uint d) {
     float sum = 0.0;
-    for (uint s = 0u; s < gl_NumSubgroups; ++s) sum += partial[d * GROUP_SIZE + s];
+    for (uint s = 0u; s < gl_NumSubgroups; ++s) sum += partial[d * MAX_SUBGROUPS + s];
     return sum;
 }

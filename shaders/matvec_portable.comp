@@ -5,21 +5,24 @@
 #include "kernel_args.h"
 #include "matvec_body.glsl"
 
-// partial[d * GROUP_SIZE + t]: invocation t's share of dot d, halved in place each round.
+// partial[d * MAX_GROUP_SIZE + t]: invocation t's share of dot d, halved in place each round.
+shared float partial[MAX_DOTS * MAX_GROUP_SIZE];
+
 void reduce_dots(float dots[MAX_DOTS]) {
     uint t = gl_LocalInvocationID.x;
     for (uint d = 0u; d < MAX_DOTS; ++d) {
-        if (dot_used(d)) partial[d * GROUP_SIZE + t] = dots[d];
+        if (dot_used(d)) partial[d * MAX_GROUP_SIZE + t] = dots[d];
     }
     barrier();
     for (uint half_size = GROUP_SIZE / 2u; half_size > 0u; half_size >>= 1) {
         if (t < half_size) {
             for (uint d = 0u; d < MAX_DOTS; ++d) {
-                if (dot_used(d)) partial[d * GROUP_SIZE + t] += partial[d * GROUP_SIZE + t + half_size];
+                uint at = d * MAX_GROUP_SIZE + t;
+                if (dot_used(d)) partial[at] += partial[at + half_size];
             }
         }
         barrier();
     }
 }
 
-float reduced_dot(uint d) { return partial[d * GROUP_SIZE]; }
+float reduced_dot(uint d) { return partial[d * MAX_GROUP_SIZE]; }

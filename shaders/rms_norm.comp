@@ -3,9 +3,12 @@
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
-// Invocations, a power of two: a GPU takes many, so each has few dependent loads to wait for.
+// Invocations, a power of two up to MAX_GROUP_SIZE: a GPU takes many, so each has few dependent
+// loads to wait for. (The shared array is sized by a plain constant: MoltenVK cannot size one by
+// a specialization constant.)
 layout(constant_id = 0) const uint GROUP_SIZE = 64u;
 layout(local_size_x_id = 0) in;
+const uint MAX_GROUP_SIZE = rms_norm_max_group_size;
 
 layout(std430, binding = 0) readonly buffer Input { float x[]; };
 layout(std430, binding = 1) readonly buffer Gain { float gain[]; };
@@ -13,7 +16,7 @@ layout(std430, binding = 2) writeonly buffer Output { float result[]; };
 
 layout(push_constant) uniform PushConstants { RmsNormArgs args; };
 
-shared float partial[GROUP_SIZE];
+shared float partial[MAX_GROUP_SIZE];
 
 void main() {
     uint t = gl_LocalInvocationID.x, row = gl_WorkGroupID.x * args.count;

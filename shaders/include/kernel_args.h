@@ -32,6 +32,14 @@ const uint matvec_project_add = 1u;     // y[j] += W[j] . x + b[j]  (residual co
 const uint matvec_expert_gate_up = 2u;  // y[slot][j] = swiglu(gate, up) of the slot's expert
 const uint matvec_expert_down_add = 3u; // y[j] += sum over slots of weight * (down . x[slot] + b)
 
+// Limits of the matvec shaders' workgroup shape (their ROWS_PER_GROUP and GROUP_SIZE
+// specialization constants), which size their shared arrays; the host stays within them.
+const uint matvec_max_rows = 8u;
+const uint matvec_max_group_size = 128u;
+const uint matvec_max_subgroups = 32u; // per workgroup, in matvec.comp
+// rms_norm's largest GROUP_SIZE.
+const uint rms_norm_max_group_size = 256u;
+
 struct MatVecArgs {
     uint cols;
     uint rows;  // output rows (per expert: the expert's size for gate/up)

@@ -10,10 +10,13 @@
 layout(constant_id = 0) const uint FORMAT = 0u;
 layout(constant_id = 1) const uint MODE = 0u;
 layout(constant_id = 2) const uint ROWS_PER_GROUP = 2u; // at most MAX_ROWS
-layout(constant_id = 3) const uint GROUP_SIZE = 64u;    // invocations, a power of two
+layout(constant_id = 3) const uint GROUP_SIZE = 64u;    // invocations, a power of two <= 128
 layout(local_size_x_id = 3) in;
 
-const uint MAX_ROWS = 8u;
+// Shared arrays are sized by these plain constants, never by a specialization constant: Metal
+// (MoltenVK) cannot size an array by one, and would then read every use of it as its default.
+const uint MAX_ROWS = matvec_max_rows;
+const uint MAX_GROUP_SIZE = matvec_max_group_size;
 // Dot products per workgroup: a row each, and in gate/up mode the up rows after MAX_ROWS.
 const uint MAX_DOTS = 2u * MAX_ROWS;
 
@@ -31,7 +34,6 @@ layout(std430, binding = 5) readonly buffer Route { uint route[]; };
 
 layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
-shared float partial[MAX_DOTS * GROUP_SIZE];
 // Indexing a constant array per invocation can land in slow per-thread memory on some GPUs.
 shared float fp4_lut[16];
 
@@ -41,8 +43,8 @@ bool dot_used(uint d) {
     return d % MAX_ROWS < ROWS_PER_GROUP && (d < MAX_ROWS || MODE == matvec_expert_gate_up);
 }
 
-// Defined by the includer: sums each used dots[d] over the workgroup (a barrier inside), after
-// which reduced_dot(d) is the total of dot d.
+// Defined by the includer, with the shared memory they need: sums each used dots[d] over the
+// workgroup (a barrier inside), after which reduced_dot(d) is the total of dot d.
 void reduce_dots(float dots[MAX_DOTS]);
 float reduced_dot(uint d);
 

@@ -73,9 +73,10 @@ Result<double> read_bandwidth(VulkanDevice& device) {
     auto set = arena->bind(*pipeline, buffers);
     if (!set) return std::unexpected(set.error());
     const kernel_args::BandwidthReadArgs args{static_cast<std::uint32_t>(bytes / 16), 0x9E3779B9u};
-    // About eight loads per invocation: enough in flight, few enough groups for any device.
+    // About eight loads per invocation (128 to a workgroup): enough in flight, few enough groups
+    // for any device.
     const auto groups =
-        static_cast<std::uint32_t>(std::clamp<std::size_t>(bytes / 16 / (256 * 8), 1, 65535));
+        static_cast<std::uint32_t>(std::clamp<std::size_t>(bytes / 16 / (128 * 8), 1, 65535));
     auto seconds = fastest_run(device, [&](CommandList& list) {
         list.dispatch(*pipeline, *set, std::as_bytes(std::span(&args, 1)), groups);
     });

@@ -1,5 +1,6 @@
 #include "forward_pipelines.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "hearth/spirv.h"
@@ -23,14 +24,25 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const VulkanDeviceInfo& info, bool kv_cache_f16) {
     ForwardPipelines p;
     p.kv_cache_f16 = kv_cache_f16;
+    // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
+    // device runs 128 invocations.
+    const std::uint32_t most_invocations =
+        std::bit_floor(std::max(info.max_workgroup_invocations, 128u));
     if (info.kind == DeviceKind::cpu) {
         p.matvec_rows_per_group = 8;
         p.matvec_group_size = std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8;
     }
+    static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
+    // matvec.comp adds up one partial sum per subgroup in a fixed array.
+    const bool subgroup_sums =
+        info.features.subgroup_arithmetic &&
+        std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= p.matvec_group_size;
     const std::uint32_t head_layout[] = {config.head_dim, kv_cache_f16 ? 1u : 0u};
     const std::uint32_t head_dim[] = {config.head_dim};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
-    const std::uint32_t norm_group_size[] = {info.kind == DeviceKind::cpu ? 64u : 256u};
+    const std::uint32_t norm_group_size[] = {
+        info.kind == DeviceKind::cpu ? 64u
+                                     : std::min(ka::rms_norm_max_group_size, most_invocations)};
     struct Single {
         ComputePipeline* target;
         std::span<const std::uint32_t> spirv;
@@ -66,9 +78,9 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         if (p.matvec.contains(key)) continue;
         const std::uint32_t specialization[] = {key.first, key.second, p.matvec_rows_per_group,
                                                 p.matvec_group_size};
-        auto pipeline = device.create_pipeline(
-            info.features.subgroup_arithmetic ? spirv::matvec : spirv::matvec_portable,
-            layout<ka::MatVecArgs>(matvec_bindings), specialization);
+        auto pipeline =
+            device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
+                                   layout<ka::MatVecArgs>(matvec_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
         p.matvec.emplace(key, std::move(*pipeline));
     }
