@@ -13,6 +13,7 @@
 #include "cli_options.h"
 #include "hearth/build_info.h"
 #include "hearth/model.h"
+#include "hearth/sampling.h"
 #include "memory_bandwidth.h"
 
 namespace {
@@ -63,10 +64,12 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
     result.time_to_first_token = seconds_since(start);
     result.prompt_tokens_per_second = prompt / result.time_to_first_token;
 
+    // Each token is drawn as the app draws it with its default settings (temperature 1, top-p 1,
+    // the spec's), so the sampler's time over the whole vocabulary counts, as it does for users.
+    hearth::Sampler sampler(hearth::SamplingSettings{.seed = 1});
     start = Clock::now();
     for (std::uint32_t i = 0; i < generate; ++i) {
-        const auto next = static_cast<std::int32_t>(std::max_element(logits.begin(), logits.end()) -
-                                                    logits.begin());
+        const auto next = sampler.sample(logits);
         if (auto r = (*sequence)->append(std::span(&next, 1), logits); !r)
             return std::unexpected(r.error());
     }

@@ -26,9 +26,12 @@ class Sampler {
     std::int32_t sample(std::span<const float> logits);
 
   private:
+    std::int32_t draw_in_id_order();
+
     SamplingSettings settings_;
     std::mt19937_64 rng_;
-    std::vector<std::pair<float, std::int32_t>> candidates_;
+    std::vector<std::pair<float, std::int32_t>> candidates_; // (logit, then weight; id)
+    std::vector<float> weights_; // per token, relative to the most likely one's
 };
 
 } // namespace hearth

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <random>
+#include <set>
 
 #include "hearth/sampling.h"
 
@@ -72,6 +75,57 @@ TEST(Sampler, TheSameSeedGivesTheSameTokens) {
     Sampler a({.temperature = 1, .seed = 42}), b({.temperature = 1, .seed = 42});
     for (int i = 0; i < 100; ++i)
         EXPECT_EQ(a.sample(logits), b.sample(logits));
+}
+
+// A vocabulary-sized list (the sampler sorts only what top-p can keep): every draw comes from
+// the smallest set of most likely tokens reaching top_p, found here by sorting everything.
+TEST(Sampler, TopPOnAWholeVocabularyDrawsOnlyFromTheSmallestSetReachingP) {
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal(0.0f, 2.5f);
+    std::vector<float> logits(20000);
+    for (float& l : logits)
+        l = normal(rng);
+    for (const float top_p : {0.3f, 0.9f}) {
+        SCOPED_TRACE(top_p);
+        std::vector<std::pair<float, std::int32_t>> sorted;
+        for (std::size_t i = 0; i < logits.size(); ++i)
+            sorted.emplace_back(logits[i], static_cast<std::int32_t>(i));
+        std::sort(sorted.begin(), sorted.end(), std::greater<>());
+        double total = 0;
+        for (const auto& [logit, id] : sorted)
+            total += std::exp(double{logit} - sorted[0].first);
+        std::set<std::int32_t> kept;
+        double mass = 0;
+        for (const auto& [logit, id] : sorted) {
+            kept.insert(id);
+            mass += std::exp(double{logit} - sorted[0].first);
+            if (mass >= top_p * total) break;
+        }
+        const int draws = 1500;
+        const auto counts =
+            histogram({.temperature = 1, .top_p = top_p, .seed = 12}, logits, draws);
+        for (const auto& [id, count] : counts)
+            EXPECT_TRUE(kept.contains(id)) << id << " is outside the top-p set";
+        // Its most likely token is drawn about as often as its share of the set's mass.
+        const double best_share = 1.0 / mass;
+        const int best = counts.contains(sorted[0].second) ? counts.at(sorted[0].second) : 0;
+        EXPECT_NEAR(best / double{draws}, best_share, 0.03 + best_share * 0.25);
+    }
+}
+
+// Without top-p or top-k every token can be drawn, as often as the softmax says.
+TEST(Sampler, AWholeVocabularyWithoutLimitsFollowsTheSoftmax) {
+    // 20000 tokens at logit -4, one with as much mass as all of them, one with a third of that.
+    std::vector<float> logits(20000, -4.0f);
+    const double crowd = 19998 * std::exp(-4.0);
+    logits[7] = static_cast<float>(std::log(crowd));
+    logits[19999] = static_cast<float>(std::log(crowd / 3));
+    const int draws = 3000;
+    const auto counts = histogram({.temperature = 1, .seed = 13}, logits, draws);
+    const double z = crowd + crowd + crowd / 3;
+    EXPECT_NEAR(counts.at(7) / double{draws}, crowd / z, 0.03);
+    EXPECT_NEAR(counts.at(19999) / double{draws}, crowd / 3 / z, 0.03);
+    EXPECT_GT(counts.size(), 500u) << "the many unlikely tokens are drawn too";
 }
 
 } // namespace
