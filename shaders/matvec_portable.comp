@@ -5,19 +5,20 @@
 #include "kernel_args.h"
 #include "matvec_body.glsl"
 
-// partial[d * MAX_GROUP_SIZE + t]: invocation t's share of dot d, halved in place each round.
-shared float partial[MAX_DOTS * MAX_GROUP_SIZE];
+// partial[d * MAX_PORTABLE_GROUP + t]: invocation t's share of dot d, halved in place each round.
+const uint MAX_PORTABLE_GROUP = matvec_portable_max_group_size;
+shared float partial[MAX_DOTS * MAX_PORTABLE_GROUP];
 
 void reduce_dots(float dots[MAX_DOTS]) {
     uint t = gl_LocalInvocationID.x;
     for (uint d = 0u; d < MAX_DOTS; ++d) {
-        if (dot_used(d)) partial[d * MAX_GROUP_SIZE + t] = dots[d];
+        if (dot_used(d)) partial[d * MAX_PORTABLE_GROUP + t] = dots[d];
     }
     barrier();
     for (uint half_size = GROUP_SIZE / 2u; half_size > 0u; half_size >>= 1) {
         if (t < half_size) {
             for (uint d = 0u; d < MAX_DOTS; ++d) {
-                uint at = d * MAX_GROUP_SIZE + t;
+                uint at = d * MAX_PORTABLE_GROUP + t;
                 if (dot_used(d)) partial[at] += partial[at + half_size];
             }
         }
@@ -25,4 +26,4 @@ void reduce_dots(float dots[MAX_DOTS]) {
     }
 }
 
-float reduced_dot(uint d) { return partial[d * MAX_GROUP_SIZE]; }
+float reduced_dot(uint d) { return partial[d * MAX_PORTABLE_GROUP]; }

@@ -31,12 +31,20 @@ const uint matvec_project = 0u;         // y[j] = W[j] . x + b[j]
 const uint matvec_project_add = 1u;     // y[j] += W[j] . x + b[j]  (residual connections)
 const uint matvec_expert_gate_up = 2u;  // y[slot][j] = swiglu(gate, up) of the slot's expert
 const uint matvec_expert_down_add = 3u; // y[j] += sum over slots of weight * (down . x[slot] + b)
+// Several tokens (a batch), per expert the entries token * slots + slot that chose it (from
+// group_experts.comp): y[entry] = swiglu(gate, up) of h[token]; and y[entry] = down . x[entry] + b
+// (expert_combine.comp then adds each token's entries into its residual row).
+const uint matvec_expert_gate_up_grouped = 4u;
+const uint matvec_expert_down_grouped = 5u;
 
 // Limits of the matvec shaders' workgroup shape (their ROWS_PER_GROUP and GROUP_SIZE
 // specialization constants), which size their shared arrays; the host stays within them.
 const uint matvec_max_rows = 8u;
+const uint matvec_max_tokens = 8u; // TOKENS_PER_GROUP
+const uint matvec_max_pairs = 16u; // ROWS_PER_GROUP * TOKENS_PER_GROUP
 const uint matvec_max_group_size = 128u;
-const uint matvec_max_subgroups = 32u; // per workgroup, in matvec.comp
+const uint matvec_max_subgroups = 32u;           // per workgroup, in matvec.comp
+const uint matvec_portable_max_group_size = 64u; // matvec_portable.comp
 // rms_norm's largest GROUP_SIZE.
 const uint rms_norm_max_group_size = 256u;
 
@@ -45,6 +53,8 @@ struct MatVecArgs {
     uint rows;  // output rows (per expert: the expert's size for gate/up)
     uint slots; // experts per token (expert modes)
     float swiglu_limit;
+    uint experts;        // grouped modes: the model's experts
+    uint group_capacity; // grouped modes: room for entries per expert
 };
 
 struct EmbedArgs {
@@ -91,6 +101,19 @@ struct RouteArgs {
     uint chosen; // experts per token
 };
 
+// group_experts: a batch's route rows (2 * slots words per token) turned into per-expert lists.
+struct GroupExpertsArgs {
+    uint experts;
+    uint slots;
+    uint capacity; // entries per expert list (the batch's tokens)
+};
+
+// expert_combine: x[token] += the weighted rows of the grouped down projection.
+struct ExpertCombineArgs {
+    uint cols; // the hidden size
+    uint slots;
+};
+
 // bandwidth_read: reads `count` 16-byte words.
 struct BandwidthReadArgs {
     uint count;
@@ -99,7 +122,7 @@ struct BandwidthReadArgs {
 
 #ifdef __cplusplus
 static_assert(sizeof(VectorAddArgs) == 4);
-static_assert(sizeof(MatVecArgs) == 16);
+static_assert(sizeof(MatVecArgs) == 24);
 static_assert(sizeof(AttentionArgs) == 24);
 } // namespace hearth::kernel_args
 #endif

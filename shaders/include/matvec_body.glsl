@@ -1,24 +1,32 @@
 // The body of the matvec shaders (matvec.comp, matvec_portable.comp): matrix-vector products over
-// repacked weights (layouts in kernel_args.h). A workgroup computes ROWS_PER_GROUP output rows
-// together: every invocation takes its share of the columns of all of them at once, so a GPU has
-// many independent wide loads in flight per invocation instead of one long chain per row, and
-// a block of x is read once for all the rows. The shares are then summed across the workgroup
-// by the includer's reduce_dots() and read back with reduced_dot(): subgroup arithmetic in
-// matvec.comp, a shared-memory tree in matvec_portable.comp. MODE picks what a row's result feeds
-// (plain, residual add, or the experts).
+// repacked weights (layouts in kernel_args.h), for one token or several. A workgroup computes
+// ROWS_PER_GROUP output rows for TOKENS_PER_GROUP tokens ("entries") together: every invocation
+// takes its share of the columns of all of them at once, so a GPU has many independent wide
+// loads in flight per invocation, a block of weights is read once for all the entries and a
+// block of x once for all the rows. The shares are then summed across the workgroup by the
+// includer's reduce_dots() and read back with reduced_dot(): subgroup arithmetic in matvec.comp,
+// a shared-memory tree in matvec_portable.comp. MODE picks the entries and what a row's result
+// feeds (plain, residual add, or the experts: one token's chosen experts when decoding, or per
+// expert the tokens of a batch that chose it, listed by group_experts.comp).
 
 layout(constant_id = 0) const uint FORMAT = 0u;
 layout(constant_id = 1) const uint MODE = 0u;
 layout(constant_id = 2) const uint ROWS_PER_GROUP = 2u; // at most MAX_ROWS
 layout(constant_id = 3) const uint GROUP_SIZE = 64u;    // invocations, a power of two <= 128
 layout(local_size_x_id = 3) in;
+// At most MAX_TOKENS, and ROWS_PER_GROUP * TOKENS_PER_GROUP at most MAX_PAIRS; 1 in the
+// one-token expert modes.
+layout(constant_id = 4) const uint TOKENS_PER_GROUP = 1u;
 
 // Shared arrays are sized by these plain constants, never by a specialization constant: Metal
 // (MoltenVK) cannot size an array by one, and would then read every use of it as its default.
 const uint MAX_ROWS = matvec_max_rows;
-const uint MAX_GROUP_SIZE = matvec_max_group_size;
-// Dot products per workgroup: a row each, and in gate/up mode the up rows after MAX_ROWS.
-const uint MAX_DOTS = 2u * MAX_ROWS;
+const uint MAX_TOKENS = matvec_max_tokens;
+const uint MAX_PAIRS = matvec_max_pairs;
+const uint PAIRS = ROWS_PER_GROUP * TOKENS_PER_GROUP;
+// Dot products per workgroup: one per (row, entry) pair, pair r * TOKENS_PER_GROUP + e, and in
+// the gate/up modes the up rows' after MAX_PAIRS.
+const uint MAX_DOTS = 2u * MAX_PAIRS;
 
 layout(std430, binding = 0) readonly buffer Codes { uint codes[]; };
 // The same buffer as 16-byte words: one MXFP4 block or half a Q8_0 block per load.
@@ -29,7 +37,9 @@ layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) readonly buffer Input { float x[]; };
 layout(std430, binding = 3) readonly buffer Input4 { vec4 x4[]; };
 layout(std430, binding = 4) buffer Output { float y[]; };
-// route[slot] = expert, route[slots + slot] = its weight (f32 bits); see route_experts.comp.
+// One-token expert modes: route[slot] = expert, route[slots + slot] = its weight (f32 bits); see
+// route_experts.comp. Grouped modes: per expert the number of entries, then per expert
+// `group_capacity` entries token * slots + slot (group_experts.comp).
 layout(std430, binding = 5) readonly buffer Route { uint route[]; };
 
 layout(push_constant) uniform PushConstants { MatVecArgs args; };
@@ -39,9 +49,11 @@ shared float fp4_lut[16];
 
 #include "weight_element.glsl"
 
-bool dot_used(uint d) {
-    return d % MAX_ROWS < ROWS_PER_GROUP && (d < MAX_ROWS || MODE == matvec_expert_gate_up);
+bool gate_up_mode() {
+    return MODE == matvec_expert_gate_up || MODE == matvec_expert_gate_up_grouped;
 }
+
+bool dot_used(uint d) { return d % MAX_PAIRS < PAIRS && (d < MAX_PAIRS || gate_up_mode()); }
 
 // Defined by the includer, with the shared memory they need: sums each used dots[d] over the
 // workgroup (a barrier inside), after which reduced_dot(d) is the total of dot d.
@@ -68,45 +80,91 @@ float q8_words_dot(uvec4 q, vec4 xs[8], uint first) {
     return sum;
 }
 
-// Shares of this invocation in stored rows first_row + r (r < count) . x[x_base ..].
-float[MAX_ROWS] row_shares(uint first_row, uint count, uint x_base) {
-    float acc[MAX_ROWS];
-    for (uint r = 0u; r < MAX_ROWS; ++r) acc[r] = 0.0;
+float block_scale(uint block) {
+    return FORMAT == weight_format_q8_0 ? uintBitsToFloat(scales[block]) : e8m0_scale(block);
+}
+
+// Block `block` of the weights (MXFP4 or Q8_0) . xs, unscaled.
+float block_dot(uint block, vec4 xs[8]) {
+    if (FORMAT == weight_format_q8_0) {
+        return q8_words_dot(codes4[2u * block], xs, 0u) +
+               q8_words_dot(codes4[2u * block + 1u], xs, 4u);
+    }
+    return fp4_block_dot(codes4[block], xs);
+}
+
+// This invocation's shares of stored rows first_row + r (r < rows) . the entries' rows of x
+// (x_rows[e], e < entries), at acc[r * TOKENS_PER_GROUP + e].
+float[MAX_PAIRS] row_shares(uint first_row, uint rows, uint x_rows[MAX_TOKENS], uint entries) {
+    float acc[MAX_PAIRS];
+    for (uint p = 0u; p < MAX_PAIRS; ++p) acc[p] = 0.0;
     uint cols = args.cols, t = gl_LocalInvocationID.x;
     if (FORMAT == weight_format_f32) {
         for (uint i = t; i < cols; i += GROUP_SIZE) {
-            float xi = x[x_base + i];
+            float w[MAX_ROWS];
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                if (r < count) acc[r] += uintBitsToFloat(codes[(first_row + r) * cols + i]) * xi;
+                w[r] = r < rows ? uintBitsToFloat(codes[(first_row + r) * cols + i]) : 0.0;
+            }
+            for (uint e = 0u; e < TOKENS_PER_GROUP && e < MAX_TOKENS; ++e) {
+                if (e >= entries) break;
+                float xi = x[x_rows[e] * cols + i];
+                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                    acc[r * TOKENS_PER_GROUP + e] += w[r] * xi;
+                }
             }
         }
     } else if (FORMAT == weight_format_f16 || FORMAT == weight_format_bf16) {
         uint words = cols / 2u;
         for (uint i = t; i < words; i += GROUP_SIZE) {
-            vec2 xi = vec2(x[x_base + 2u * i], x[x_base + 2u * i + 1u]);
+            vec2 w[MAX_ROWS];
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                if (r >= count) continue;
-                uint word = codes[(first_row + r) * words + i];
-                vec2 v = FORMAT == weight_format_f16 ? unpackHalf2x16(word)
-                                                     : vec2(bf16_low(word), bf16_high(word));
-                acc[r] += dot(v, xi);
+                uint word = r < rows ? codes[(first_row + r) * words + i] : 0u;
+                w[r] = FORMAT == weight_format_f16 ? unpackHalf2x16(word)
+                                                   : vec2(bf16_low(word), bf16_high(word));
+            }
+            for (uint e = 0u; e < TOKENS_PER_GROUP && e < MAX_TOKENS; ++e) {
+                if (e >= entries) break;
+                uint at = x_rows[e] * cols + 2u * i;
+                vec2 xi = vec2(x[at], x[at + 1u]);
+                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                    acc[r * TOKENS_PER_GROUP + e] += dot(w[r], xi);
+                }
             }
         }
     } else {
-        // Blocks of 32 values; x_base is a multiple of 32 (a whole row of x per slot).
+        // Blocks of 32 values; rows of x start at multiples of 32 (cols is one).
         uint blocks = cols / 32u;
         for (uint b = t; b < blocks; b += GROUP_SIZE) {
-            vec4 xs[8];
-            for (uint k = 0u; k < 8u; ++k) xs[k] = x4[x_base / 4u + b * 8u + k];
+            if (TOKENS_PER_GROUP == 1u) {
+                // One entry: its x block once, then each row's weights as they come.
+                vec4 xs[8];
+                for (uint k = 0u; k < 8u; ++k) xs[k] = x4[(x_rows[0] * cols) / 4u + b * 8u + k];
+                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                    if (r >= rows) break;
+                    uint block = (first_row + r) * blocks + b;
+                    acc[r] += block_scale(block) * block_dot(block, xs);
+                }
+                continue;
+            }
+            // Several entries: each row's weights once (few rows: they stay in registers), then
+            // each entry's x block against all of them.
+            uvec4 low[MAX_ROWS], high[MAX_ROWS]; // MXFP4: a block in low; Q8_0: low, then high
+            float scale[MAX_ROWS];
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                if (r >= count) continue;
-                uint block = (first_row + r) * blocks + b;
-                if (FORMAT == weight_format_q8_0) {
-                    float sum = q8_words_dot(codes4[2u * block], xs, 0u) +
-                                q8_words_dot(codes4[2u * block + 1u], xs, 4u);
-                    acc[r] += uintBitsToFloat(scales[block]) * sum;
-                } else {
-                    acc[r] += e8m0_scale(block) * fp4_block_dot(codes4[block], xs);
+                uint block = (first_row + min(r, rows - 1u)) * blocks + b;
+                low[r] = FORMAT == weight_format_q8_0 ? codes4[2u * block] : codes4[block];
+                high[r] = FORMAT == weight_format_q8_0 ? codes4[2u * block + 1u] : uvec4(0u);
+                scale[r] = r < rows ? block_scale(block) : 0.0;
+            }
+            for (uint e = 0u; e < TOKENS_PER_GROUP && e < MAX_TOKENS; ++e) {
+                if (e >= entries) break;
+                vec4 xs[8];
+                for (uint k = 0u; k < 8u; ++k) xs[k] = x4[(x_rows[e] * cols) / 4u + b * 8u + k];
+                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                    float sum = FORMAT == weight_format_q8_0
+                                    ? q8_words_dot(low[r], xs, 0u) + q8_words_dot(high[r], xs, 4u)
+                                    : fp4_block_dot(low[r], xs);
+                    acc[r * TOKENS_PER_GROUP + e] += scale[r] * sum;
                 }
             }
         }
@@ -127,49 +185,83 @@ void main() {
         for (uint i = t; i < 16u; i += GROUP_SIZE) fp4_lut[i] = fp4_values[i];
         barrier();
     }
-    // Grids wider than 65535 workgroups fold into y (the unembedding has ~200k rows).
-    uint group = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
+    bool grouped = MODE == matvec_expert_gate_up_grouped || MODE == matvec_expert_down_grouped;
+    // Grids wider than 65535 workgroups fold into y (the unembedding has ~200k rows); the
+    // grouped modes take the expert from y.
+    uint group = gl_WorkGroupID.x + (grouped ? 0u : gl_WorkGroupID.y * gl_NumWorkGroups.x);
     uint first = group * ROWS_PER_GROUP;
     if (first >= args.rows) return; // the whole workgroup, so no barrier below is left waiting
-    uint count = min(ROWS_PER_GROUP, args.rows - first);
+    uint rows = min(ROWS_PER_GROUP, args.rows - first);
+
+    // The entries: which rows of x they read and of y they write, and the expert.
+    uint x_rows[MAX_TOKENS], y_rows[MAX_TOKENS];
+    uint entries = TOKENS_PER_GROUP, expert = 0u;
+    if (MODE == matvec_project || MODE == matvec_project_add) {
+        for (uint e = 0u; e < MAX_TOKENS; ++e) {
+            x_rows[e] = gl_WorkGroupID.z * TOKENS_PER_GROUP + e;
+            y_rows[e] = x_rows[e];
+        }
+    } else if (MODE == matvec_expert_gate_up) {
+        x_rows[0] = 0u;
+        y_rows[0] = gl_WorkGroupID.z; // the slot
+        expert = route[gl_WorkGroupID.z];
+    } else if (grouped) {
+        expert = gl_WorkGroupID.y;
+        uint listed = route[expert], from = gl_WorkGroupID.z * TOKENS_PER_GROUP;
+        if (from >= listed) return; // the whole workgroup again
+        entries = min(TOKENS_PER_GROUP, listed - from);
+        for (uint e = 0u; e < MAX_TOKENS; ++e) {
+            uint entry = route[args.experts + expert * args.group_capacity + from +
+                               min(e, entries - 1u)];
+            // gate/up reads the token's row of h; down reads the entry's own activations.
+            x_rows[e] = MODE == matvec_expert_gate_up_grouped ? entry / args.slots : entry;
+            y_rows[e] = entry;
+        }
+    }
 
     float dots[MAX_DOTS];
     for (uint d = 0u; d < MAX_DOTS; ++d) dots[d] = 0.0;
-    uint slot = gl_WorkGroupID.z, expert_first = 0u;
-    if (MODE == matvec_project || MODE == matvec_project_add) {
-        float[MAX_ROWS] shares = row_shares(first, count, 0u);
-        for (uint r = 0u; r < MAX_ROWS; ++r) dots[r] = shares[r];
-    } else if (MODE == matvec_expert_gate_up) {
-        expert_first = route[slot] * 2u * args.rows;
-        float[MAX_ROWS] gate = row_shares(expert_first + first, count, 0u);
-        float[MAX_ROWS] up = row_shares(expert_first + args.rows + first, count, 0u);
-        for (uint r = 0u; r < MAX_ROWS; ++r) {
-            dots[r] = gate[r];
-            dots[MAX_ROWS + r] = up[r];
+    if (gate_up_mode()) {
+        uint expert_first = expert * 2u * args.rows;
+        float[MAX_PAIRS] gate = row_shares(expert_first + first, rows, x_rows, entries);
+        float[MAX_PAIRS] up = row_shares(expert_first + args.rows + first, rows, x_rows, entries);
+        for (uint p = 0u; p < MAX_PAIRS; ++p) {
+            dots[p] = gate[p];
+            dots[MAX_PAIRS + p] = up[p];
         }
-    } else {
-        // The route weights scale the shares, so one sum per row covers every slot.
+    } else if (MODE == matvec_expert_down_add) {
+        // One token: the route weights scale the shares, so one sum per row covers every slot.
         for (uint s = 0u; s < args.slots; ++s) {
             float weight = uintBitsToFloat(route[args.slots + s]);
-            float[MAX_ROWS] shares = row_shares(route[s] * args.rows + first, count, s * args.cols);
-            for (uint r = 0u; r < MAX_ROWS; ++r) dots[r] += weight * shares[r];
+            x_rows[0] = s;
+            float[MAX_PAIRS] shares = row_shares(route[s] * args.rows + first, rows, x_rows, 1u);
+            for (uint p = 0u; p < MAX_PAIRS; ++p) dots[p] += weight * shares[p];
         }
+    } else {
+        uint first_row = MODE == matvec_expert_down_grouped ? expert * args.rows + first : first;
+        float[MAX_PAIRS] shares = row_shares(first_row, rows, x_rows, entries);
+        for (uint p = 0u; p < MAX_PAIRS; ++p) dots[p] = shares[p];
     }
     reduce_dots(dots);
 
-    // Invocation r writes output row first + r.
-    for (uint r = t; r < count; r += GROUP_SIZE) {
-        uint j = first + r;
+    // Invocation p writes pair p: row first + p / TOKENS_PER_GROUP of entry p % TOKENS_PER_GROUP.
+    for (uint p = t; p < PAIRS; p += GROUP_SIZE) {
+        uint r = p / TOKENS_PER_GROUP, e = p % TOKENS_PER_GROUP;
+        if (r >= rows || e >= entries) continue;
+        uint j = first + r, at = y_rows[e] * args.rows + j;
         if (MODE == matvec_project) {
-            y[j] = reduced_dot(r) + bias[j];
+            y[at] = reduced_dot(p) + bias[j];
         } else if (MODE == matvec_project_add) {
-            y[j] += reduced_dot(r) + bias[j];
-        } else if (MODE == matvec_expert_gate_up) {
-            float gate = reduced_dot(r) + bias[expert_first + j];
-            float up = reduced_dot(MAX_ROWS + r) + bias[expert_first + args.rows + j];
-            y[slot * args.rows + j] = swiglu(gate, up);
+            y[at] += reduced_dot(p) + bias[j];
+        } else if (gate_up_mode()) {
+            uint expert_first = expert * 2u * args.rows;
+            float gate = reduced_dot(p) + bias[expert_first + j];
+            float up = reduced_dot(MAX_PAIRS + p) + bias[expert_first + args.rows + j];
+            y[at] = swiglu(gate, up);
+        } else if (MODE == matvec_expert_down_grouped) {
+            y[at] = reduced_dot(p) + bias[expert * args.rows + j];
         } else {
-            float sum = reduced_dot(r);
+            float sum = reduced_dot(p);
             for (uint s = 0u; s < args.slots; ++s) {
                 sum += uintBitsToFloat(route[args.slots + s]) * bias[route[s] * args.rows + j];
             }

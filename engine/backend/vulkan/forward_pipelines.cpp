@@ -28,15 +28,17 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     // device runs 128 invocations.
     const std::uint32_t most_invocations =
         std::bit_floor(std::max(info.max_workgroup_invocations, 128u));
-    if (info.kind == DeviceKind::cpu) {
-        p.matvec_rows_per_group = 8;
-        p.matvec_group_size = std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8;
-    }
-    static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
-    // matvec.comp adds up one partial sum per subgroup in a fixed array.
+    const bool cpu = info.kind == DeviceKind::cpu;
+    std::uint32_t group_size =
+        cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;
+    // matvec.comp adds up one partial sum per subgroup in a fixed array; matvec_portable.comp
+    // one per invocation.
     const bool subgroup_sums =
         info.features.subgroup_arithmetic &&
-        std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= p.matvec_group_size;
+        std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group_size;
+    if (!subgroup_sums) group_size = std::min(group_size, ka::matvec_portable_max_group_size);
+    static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_tokens >= 8 &&
+                  ka::matvec_max_pairs >= 16 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_cache_f16 ? 1u : 0u};
     const std::uint32_t head_dim[] = {config.head_dim};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
@@ -57,6 +59,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
         {&p.route_experts, spirv::route_experts, layout<ka::RouteArgs>(2), {}},
+        {&p.group_experts, spirv::group_experts, layout<ka::GroupExpertsArgs>(3), {}},
+        {&p.expert_combine, spirv::expert_combine, layout<ka::ExpertCombineArgs>(4), {}},
     };
     for (const auto& single : singles) {
         auto pipeline = device.create_pipeline(single.spirv, single.desc, single.specialization);
@@ -64,25 +68,32 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         *single.target = std::move(*pipeline);
     }
 
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> needed = {
-        {weights.unembedding.matrix.format, ka::matvec_project}};
+    std::vector<MatVecKey> needed = {
+        {weights.unembedding.matrix.format, ka::matvec_project, false}};
     for (const auto& l : weights.layers) {
-        for (const auto* projection : {&l.qkv, &l.router}) {
-            needed.emplace_back(projection->matrix.format, ka::matvec_project);
+        for (const bool batched : {false, true}) {
+            needed.push_back({l.qkv.matrix.format, ka::matvec_project, batched});
+            needed.push_back({l.router.matrix.format, ka::matvec_project, batched});
+            needed.push_back({l.out.matrix.format, ka::matvec_project_add, batched});
         }
-        needed.emplace_back(l.out.matrix.format, ka::matvec_project_add);
-        needed.emplace_back(l.gate_up.matrix.format, ka::matvec_expert_gate_up);
-        needed.emplace_back(l.down.matrix.format, ka::matvec_expert_down_add);
+        needed.push_back({l.gate_up.matrix.format, ka::matvec_expert_gate_up, false});
+        needed.push_back({l.down.matrix.format, ka::matvec_expert_down_add, false});
+        needed.push_back({l.gate_up.matrix.format, ka::matvec_expert_gate_up_grouped, true});
+        needed.push_back({l.down.matrix.format, ka::matvec_expert_down_grouped, true});
     }
     for (const auto& key : needed) {
         if (p.matvec.contains(key)) continue;
-        const std::uint32_t specialization[] = {key.first, key.second, p.matvec_rows_per_group,
-                                                p.matvec_group_size};
+        MatVec made;
+        made.rows_per_group = key.batched || !cpu ? 2 : 8;
+        made.tokens_per_group = key.batched ? matvec_batch_tokens_per_group : 1;
+        const std::uint32_t specialization[] = {key.format, key.mode, made.rows_per_group,
+                                                group_size, made.tokens_per_group};
         auto pipeline =
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
-        p.matvec.emplace(key, std::move(*pipeline));
+        made.pipeline = std::move(*pipeline);
+        p.matvec.emplace(key, std::move(made));
     }
     return p;
 }

@@ -16,21 +16,37 @@ namespace hearth::vk {
 
 // Binding counts, the same for every pipeline of a kind (the shaders' layout(binding = ...)).
 inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y, route
+// Tokens a batched matvec workgroup computes together.
+inline constexpr std::uint32_t matvec_batch_tokens_per_group = 8;
+
+// A matvec pipeline and the workgroup shape it was made for (its ROWS_PER_GROUP and
+// TOKENS_PER_GROUP specialization constants).
+struct MatVec {
+    ComputePipeline pipeline;
+    std::uint32_t rows_per_group = 1;
+    std::uint32_t tokens_per_group = 1;
+};
+
+// Which matvec: the weight format, the mode, and whether it serves a batch of tokens (prefill)
+// rather than one (decode).
+struct MatVecKey {
+    std::uint32_t format = 0, mode = 0;
+    bool batched = false;
+    auto operator<=>(const MatVecKey&) const = default;
+};
 
 struct ForwardPipelines {
-    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, route_experts;
-    std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matvec; // (format, mode)
-    // Output rows per matvec workgroup and its invocations (the ROWS_PER_GROUP and GROUP_SIZE
-    // specialization constants). A GPU: 128 invocations share the columns of 2 rows, so even
-    // small matrices spread over every compute unit and each invocation keeps several loads in
-    // flight. A CPU driver: one subgroup per workgroup and 8 rows, as each workgroup and barrier
-    // has a fixed cost there.
-    std::uint32_t matvec_rows_per_group = 2;
-    std::uint32_t matvec_group_size = 128;
+    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, route_experts,
+        group_experts, expert_combine;
+    // Shapes: decoding, 2 rows x 128 invocations on a GPU, so even small matrices spread over
+    // every compute unit and each invocation keeps several loads in flight; a CPU driver gets 8
+    // rows x one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows
+    // x 8 tokens, each block of weights read once for the 8.
+    std::map<MatVecKey, MatVec> matvec;
     bool kv_cache_f16 = false; // the cache layout rope_kv_write and attention were made for
 
-    const ComputePipeline& matvec_for(std::uint32_t format, std::uint32_t mode) const {
-        return matvec.at({format, mode});
+    const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, bool batched) const {
+        return matvec.at({format, mode, batched});
     }
 };
 

@@ -21,11 +21,23 @@ namespace ka = kernel_args;
 // The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
 constexpr std::uint32_t max_groups_x = 65535;
 
+// Prefill runs the prompt through the batch recording this many tokens at a time (all but the
+// last token, which the step with logits takes): whole token groups of the batched matvecs.
+constexpr std::uint32_t batch_tokens = 32;
+static_assert(batch_tokens % matvec_batch_tokens_per_group == 0);
+
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
-// and the unembedding.
+// and the unembedding; the batch recording has two more per layer (the experts grouped, then
+// combined) and neither norm nor unembedding.
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
     return 11 * c.layer_count + 3;
 }
+std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
+
+// A dispatch's workgroup counts; an x wider than the device allows folds into y when y is 1.
+struct Grid {
+    std::uint32_t x = 1, y = 1, z = 1;
+};
 
 template <typename Args>
 std::span<const std::byte> bytes_of(const Args& args) {
@@ -69,30 +81,33 @@ class VulkanSequence final : public Sequence {
     Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
 
   private:
+    // One token per step (with the logits or without), or a batch of up to batch_tokens.
     Result<void> record(CommandList& list, bool with_logits);
-    Result<void> run_step(const CommandList& list, std::int32_t token);
-    Result<void> record_layer(CommandList& list, std::uint32_t layer);
+    Result<void> record_batch(CommandList& list);
+    Result<void> run(const CommandList& list, std::span<const std::int32_t> tokens);
+    Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
-                          std::span<const std::byte> args, std::uint32_t groups_x,
-                          std::uint32_t groups_z, const DispatchLabel& label);
+                          std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
     Result<void> matvec(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
-                        const Buffer& x, Buffer& y, std::uint32_t rows, std::uint32_t cols,
-                        std::string_view kernel);
+                        bool batched, const Buffer& x, Buffer& y, std::uint32_t rows,
+                        std::uint32_t cols, std::string_view kernel);
 
     VulkanModel& model_;
     const model::ModelConfig& config_;
     std::uint32_t max_positions_;
     std::uint32_t length_ = 0;
-    // Activations of the token being decoded, and what the host writes and reads each step.
-    // qkv_: the step's queries, keys and values, one after another (the fused projection's rows).
+    // Activations, a row per token of a step (batch_tokens rows), and what the host writes and
+    // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
+    // projection's rows); expert rows: per token per slot.
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
+    Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     Buffer step_, rope_table_;
-    Buffer attention_partials_;     // [head][split][head_dim + 2], reused by every layer
+    Buffer attention_partials_;     // [token][head][split][head_dim + 2], reused by every layer
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     std::vector<LayerCache> caches_;
     std::optional<DescriptorArena> arena_;
-    std::optional<CommandList> step_commands_, step_with_logits_commands_;
+    std::optional<CommandList> step_commands_, step_with_logits_commands_, batch_commands_;
     // The profiled recording (made on first use): a timestamp after every dispatch.
     std::optional<CommandList> profile_commands_;
     std::optional<TimestampPool> timestamps_;
@@ -102,9 +117,11 @@ class VulkanSequence final : public Sequence {
 
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
-    // Every dispatch of the three recordings has its own descriptor set; matvec binds the most.
-    const std::uint32_t sets_per_recording = dispatches_per_recording(config_);
-    auto arena = model_.device.create_descriptor_arena(3 * sets_per_recording, matvec_bindings);
+    // Every dispatch of the four recordings (one-token steps with and without logits, the
+    // profiled one, the batch) has its own descriptor set; matvec binds the most buffers.
+    const std::uint32_t sets =
+        3 * dispatches_per_recording(config_) + dispatches_per_batch(config_);
+    auto arena = model_.device.create_descriptor_arena(sets, matvec_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
     for (auto [target, with_logits] :
@@ -114,30 +131,35 @@ Result<void> VulkanSequence::prepare() {
         target->emplace(std::move(*list));
         if (auto r = record(**target, with_logits); !r) return r;
     }
-    return {};
+    auto list = model_.device.create_command_list();
+    if (!list) return std::unexpected(list.error());
+    batch_commands_.emplace(std::move(*list));
+    return record_batch(*batch_commands_);
 }
 
 Result<void> VulkanSequence::allocate() {
     const auto& c = config_;
-    const std::size_t K = c.experts_per_token;
+    const std::size_t K = c.experts_per_token, B = batch_tokens;
     const std::pair<Buffer*, std::size_t> activations[] = {
-        {&x_, c.hidden_size},
-        {&h_, c.hidden_size},
-        {&qkv_, c.q_size() + 2 * std::size_t{c.kv_size()}},
-        {&attention_, c.q_size()},
-        {&router_logits_, c.expert_count},
-        {&route_, 2 * K},
-        {&expert_activations_, K * c.expert_hidden_size},
+        {&x_, B * c.hidden_size},
+        {&h_, B * c.hidden_size},
+        {&qkv_, B * (c.q_size() + 2 * std::size_t{c.kv_size()})},
+        {&attention_, B * c.q_size()},
+        {&router_logits_, B * c.expert_count},
+        {&route_, B * 2 * K},
+        {&expert_activations_, B * K * c.expert_hidden_size},
+        {&expert_groups_, c.expert_count * (1 + B)},
+        {&expert_down_, B * K * c.hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
-        {&attention_partials_, std::size_t{c.head_count} * max_attention_splits * (c.head_dim + 2)},
+        {&attention_partials_,
+         B * c.head_count * max_attention_splits * (c.head_dim + std::size_t{2})},
     };
     for (auto [target, floats] : activations) {
         auto made = buffer(floats);
         if (!made) return std::unexpected(made.error());
         *target = std::move(*made);
     }
-    // The header and one token: every recording so far decodes one token per step.
-    auto step = model_.device.create_buffer(sizeof(ka::StepHeader) + sizeof(std::uint32_t),
+    auto step = model_.device.create_buffer(sizeof(ka::StepHeader) + B * sizeof(std::uint32_t),
                                             MemoryKind::host_visible);
     auto device_logits = buffer(c.vocab_size);
     if (!device_logits) return std::unexpected(device_logits.error());
@@ -174,13 +196,16 @@ Result<void> VulkanSequence::allocate() {
 
 Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& pipeline,
                                       std::initializer_list<const Buffer*> buffers,
-                                      std::span<const std::byte> args, std::uint32_t groups,
-                                      std::uint32_t groups_z, const DispatchLabel& label) {
+                                      std::span<const std::byte> args, Grid grid,
+                                      const DispatchLabel& label) {
     auto set =
         arena_->bind(pipeline, std::span<const Buffer* const>(buffers.begin(), buffers.size()));
     if (!set) return std::unexpected(set.error());
-    const std::uint32_t x = std::min(groups, max_groups_x);
-    list.dispatch(pipeline, *set, args, x, (groups + x - 1) / x, groups_z);
+    if (grid.x > max_groups_x && grid.y == 1) {
+        grid.y = (grid.x + max_groups_x - 1) / max_groups_x;
+        grid.x = max_groups_x;
+    }
+    list.dispatch(pipeline, *set, args, grid.x, grid.y, grid.z);
     list.barrier();
     if (recording_profile_) {
         profiled_.push_back(label);
@@ -190,22 +215,30 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
 }
 
 Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& projection,
-                                    std::uint32_t mode, const Buffer& x, Buffer& y,
+                                    std::uint32_t mode, bool batched, const Buffer& x, Buffer& y,
                                     std::uint32_t rows, std::uint32_t cols,
                                     std::string_view kernel) {
-    const ka::MatVecArgs args{cols, rows, config_.experts_per_token, config_.swiglu_limit};
+    const auto& c = config_;
+    const ka::MatVecArgs args{cols,           rows,           c.experts_per_token,
+                              c.swiglu_limit, c.expert_count, batch_tokens};
     const auto& m = projection.matrix;
-    const std::uint32_t per_group = model_.pipelines.matvec_rows_per_group;
-    const bool experts = mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    const MatVec& shape = model_.pipelines.matvec_for(m.format, mode, batched);
+    const bool grouped =
+        mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
+    const bool experts =
+        grouped || mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
     // An expert matrix is read only for the experts the token chose.
     const std::uint64_t bytes = (m.codes.size_bytes() + m.scales.size_bytes()) *
-                                (experts ? config_.experts_per_token : 1) /
-                                (experts ? config_.expert_count : 1);
-    return dispatch(list, model_.pipelines.matvec_for(m.format, mode),
-                    {&m.codes, &m.scales, &projection.bias, &x, &y, &route_}, bytes_of(args),
-                    (rows + per_group - 1) / per_group,
-                    mode == ka::matvec_expert_gate_up ? config_.experts_per_token : 1,
-                    {kernel, bytes});
+                                (experts ? c.experts_per_token : 1) /
+                                (experts ? c.expert_count : 1);
+    Grid grid{(rows + shape.rows_per_group - 1) / shape.rows_per_group};
+    if (batched) grid.z = batch_tokens / shape.tokens_per_group;
+    if (grouped) grid.y = c.expert_count; // the expert, then its tokens
+    if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // one token's slots
+    return dispatch(
+        list, shape.pipeline,
+        {&m.codes, &m.scales, &projection.bias, &x, &y, grouped ? &expert_groups_ : &route_},
+        bytes_of(args), grid, {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
@@ -219,21 +252,21 @@ Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
     }
     const ka::EmbedArgs embed{c.hidden_size};
     if (auto r = dispatch(list, p.embed, {&w.embedding.codes, &w.embedding.scales, &step_, &x_},
-                          bytes_of(embed), (c.hidden_size + 63) / 64, 1, {"embed"});
+                          bytes_of(embed), {(c.hidden_size + 63) / 64}, {"embed"});
         !r) {
         return r;
     }
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
-        if (auto r = record_layer(list, layer); !r) return r;
+        if (auto r = record_layer(list, layer, false); !r) return r;
     }
     if (with_logits) {
         const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
-        if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), 1, 1,
+        if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), {1},
                               {"rms_norm"});
             !r) {
             return r;
         }
-        if (auto r = matvec(list, w.unembedding, ka::matvec_project, h_, device_logits_,
+        if (auto r = matvec(list, w.unembedding, ka::matvec_project, false, h_, device_logits_,
                             c.vocab_size, c.hidden_size, "matvec unembedding");
             !r) {
             return r;
@@ -246,7 +279,26 @@ Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
     return list.end();
 }
 
-Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer) {
+// The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
+// caches, nothing is read back.
+Result<void> VulkanSequence::record_batch(CommandList& list) {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    if (auto r = list.begin(); !r) return r;
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = dispatch(list, model_.pipelines.embed,
+                          {&w.embedding.codes, &w.embedding.scales, &step_, &x_}, bytes_of(embed),
+                          {(c.hidden_size + 63) / 64, batch_tokens}, {"embed"});
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(list, layer, true); !r) return r;
+    }
+    return list.end();
+}
+
+Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer, bool batched) {
     const auto& c = config_;
     const auto& l = model_.weights.layers[layer];
     const auto& p = model_.pipelines;
@@ -265,56 +317,92 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                                       splits};
     const ka::AttentionCombineArgs combine{splits};
     const ka::RouteArgs route{c.expert_count, c.experts_per_token};
+    const ka::GroupExpertsArgs groups{c.expert_count, c.experts_per_token, batch_tokens};
+    const ka::ExpertCombineArgs combine_experts{H, c.experts_per_token};
+    const std::uint32_t tokens = batched ? batch_tokens : 1;
     using ka::matvec_project;
-    const std::initializer_list<std::function<Result<void>()>> steps = {
+    std::vector<std::function<Result<void>()>> steps = {
         [&] {
-            return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(norm), 1, 1,
+            return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(norm), {tokens},
                             {"rms_norm"});
         },
         [&] {
-            return matvec(list, l.qkv, matvec_project, h_, qkv_, Q + 2 * KV, H, "matvec q/k/v");
+            return matvec(list, l.qkv, matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
+                          "matvec q/k/v");
         },
         [&] {
-            return dispatch(list, p.rope_kv_write,
-                            {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
-                            bytes_of(rope), c.head_count + c.kv_head_count, 1, {"rope + kv write"});
+            return dispatch(
+                list, p.rope_kv_write, {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
+                bytes_of(rope), {c.head_count + c.kv_head_count, tokens}, {"rope + kv write"});
         },
         [&] {
             return dispatch(list, p.attention,
                             {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
-                            bytes_of(attention), c.head_count, splits,
+                            bytes_of(attention), {c.head_count, tokens, splits},
                             {"attention", 0, static_cast<int>(layer)});
         },
         [&] {
             return dispatch(list, p.attention_combine,
                             {&attention_partials_, &l.sinks, &attention_}, bytes_of(combine),
-                            c.head_count, 1, {"attention combine"});
+                            {c.head_count, tokens}, {"attention combine"});
         },
         [&] {
-            return matvec(list, l.out, ka::matvec_project_add, attention_, x_, H, Q,
+            return matvec(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
                           "matvec attention out");
         },
         [&] {
-            return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(norm), 1, 1,
+            return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(norm), {tokens},
                             {"rms_norm"});
         },
         [&] {
-            return matvec(list, l.router, matvec_project, h_, router_logits_, c.expert_count, H,
-                          "matvec router");
+            return matvec(list, l.router, matvec_project, batched, h_, router_logits_,
+                          c.expert_count, H, "matvec router");
         },
         [&] {
-            return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(route), 1,
-                            1, {"route experts"});
-        },
-        [&] {
-            return matvec(list, l.gate_up, ka::matvec_expert_gate_up, h_, expert_activations_,
-                          c.expert_hidden_size, H, "matvec experts gate/up");
-        },
-        [&] {
-            return matvec(list, l.down, ka::matvec_expert_down_add, expert_activations_, x_, H,
-                          c.expert_hidden_size, "matvec experts down");
+            return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(route),
+                            {tokens}, {"route experts"});
         },
     };
+    if (batched) {
+        // Each expert's weights are read once for all the batch's tokens that chose it.
+        steps.insert(
+            steps.end(),
+            {
+                [&] {
+                    return dispatch(list, p.group_experts, {&route_, &expert_groups_, &step_},
+                                    bytes_of(groups), {1}, {"group experts"});
+                },
+                [&] {
+                    return matvec(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_,
+                                  expert_activations_, c.expert_hidden_size, H,
+                                  "matvec experts gate/up");
+                },
+                [&] {
+                    return matvec(list, l.down, ka::matvec_expert_down_grouped, true,
+                                  expert_activations_, expert_down_, H, c.expert_hidden_size,
+                                  "matvec experts down");
+                },
+                [&] {
+                    return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
+                                    bytes_of(combine_experts), {(H + 63) / 64, tokens},
+                                    {"combine experts"});
+                },
+            });
+    } else {
+        steps.insert(steps.end(),
+                     {
+                         [&] {
+                             return matvec(list, l.gate_up, ka::matvec_expert_gate_up, false, h_,
+                                           expert_activations_, c.expert_hidden_size, H,
+                                           "matvec experts gate/up");
+                         },
+                         [&] {
+                             return matvec(list, l.down, ka::matvec_expert_down_add, false,
+                                           expert_activations_, x_, H, c.expert_hidden_size,
+                                           "matvec experts down");
+                         },
+                     });
+    }
     for (const auto& step : steps) {
         if (auto r = step(); !r) return r;
     }
@@ -323,22 +411,33 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
     if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const bool want_logits = i + 1 == tokens.size() && !logits.empty();
-        auto ran = run_step(want_logits ? *step_with_logits_commands_ : *step_commands_, tokens[i]);
-        if (!ran) return ran;
+    if (tokens.empty()) return {};
+    // Every token but the last in batches; the last with the logits when they are wanted.
+    std::size_t done = 0;
+    while (tokens.size() - done > 1) {
+        const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - 1 - done);
+        if (auto ran = run(*batch_commands_, tokens.subspan(done, count)); !ran) return ran;
+        done += count;
     }
-    if (!logits.empty()) std::memcpy(logits.data(), logits_.bytes().data(), logits.size_bytes());
+    const bool want_logits = !logits.empty();
+    if (auto ran =
+            run(want_logits ? *step_with_logits_commands_ : *step_commands_, tokens.subspan(done));
+        !ran) {
+        return ran;
+    }
+    if (want_logits) std::memcpy(logits.data(), logits_.bytes().data(), logits.size_bytes());
     return {};
 }
 
-Result<void> VulkanSequence::run_step(const CommandList& list, std::int32_t token) {
-    const ka::StepHeader header{length_, 1};
-    const auto id = static_cast<std::uint32_t>(token);
-    std::memcpy(step_.bytes().data(), &header, sizeof header);
-    std::memcpy(step_.bytes().data() + sizeof header, &id, sizeof id);
+// Runs a recording over `tokens` (as many as it was recorded for, or fewer) at the next
+// positions.
+Result<void> VulkanSequence::run(const CommandList& list, std::span<const std::int32_t> tokens) {
+    const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
+    std::byte* state = step_.bytes().data();
+    std::memcpy(state, &header, sizeof header);
+    std::memcpy(state + sizeof header, tokens.data(), tokens.size_bytes());
     if (auto ran = model_.device.submit_and_wait(list); !ran) return ran;
-    ++length_;
+    length_ += header.count;
     return {};
 }
 
@@ -362,7 +461,8 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         profile_commands_.emplace(std::move(*list));
     }
     const std::uint32_t position = length_;
-    if (auto ran = run_step(*profile_commands_, token); !ran) return std::unexpected(ran.error());
+    if (auto ran = run(*profile_commands_, std::span(&token, 1)); !ran)
+        return std::unexpected(ran.error());
     auto times = timestamps_->read_seconds(static_cast<std::uint32_t>(profiled_.size()) + 1);
     if (!times) return std::unexpected(times.error());
 

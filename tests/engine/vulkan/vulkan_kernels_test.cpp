@@ -142,32 +142,54 @@ std::pair<double, double> exact_dot(const model::WeightRef& w, std::uint64_t sta
 }
 
 // A matvec shader and its workgroup shape: rows per workgroup (fewer than the test sizes and not
-// dividing them) and invocations (several subgroups, one, and fewer than the rows).
+// dividing them), invocations (several subgroups, one, and fewer than the rows) and tokens.
 struct MatVecVariant {
     std::string name;
     std::span<const std::uint32_t> spirv;
     std::uint32_t rows_per_group;
     std::uint32_t group_size;
+    std::uint32_t tokens_per_group;
 
     std::uint32_t groups_for(std::uint64_t rows) const {
         return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
     }
+    std::uint32_t token_groups_for(std::uint32_t tokens) const {
+        return (tokens + tokens_per_group - 1) / tokens_per_group;
+    }
+    std::vector<std::uint32_t> specialization(std::uint32_t format, std::uint32_t mode) const {
+        return {format, mode, rows_per_group, group_size, tokens_per_group};
+    }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
-               std::to_string(group_size);
+               std::to_string(tokens_per_group) + " tokens x " + std::to_string(group_size);
     }
 };
 
-// Both matvec shaders: with subgroup arithmetic (lavapipe has it) and the portable one.
+// Both matvec shaders: with subgroup arithmetic (lavapipe has it) and the portable one (at most
+// 64 invocations); small groups first (they once caught a table left half-filled).
 std::vector<MatVecVariant> matvec_variants() {
+    struct Shape {
+        std::uint32_t rows, group, tokens;
+    };
     std::vector<MatVecVariant> variants;
     for (const auto& [name, spirv] :
          {std::pair{"subgroup", spirv::matvec}, std::pair{"portable", spirv::matvec_portable}}) {
-        for (const auto& [rows, group] :
-             {std::pair{8u, 4u}, std::pair{3u, 8u}, {8u, 64u}, {2u, 128u}}) {
-            variants.push_back({name, spirv, rows, group});
+        for (const auto [rows, group, tokens] :
+             {Shape{8, 4, 1}, Shape{3, 8, 1}, Shape{8, 64, 1}, Shape{2, 128, 1}, Shape{2, 8, 8},
+              Shape{4, 32, 4}, Shape{2, 128, 8}}) {
+            if (spirv.data() == spirv::matvec_portable.data() &&
+                group > ka::matvec_portable_max_group_size) {
+                continue;
+            }
+            variants.push_back({name, spirv, rows, group, tokens});
         }
     }
+    return variants;
+}
+
+std::vector<MatVecVariant> one_token_variants() {
+    auto variants = matvec_variants();
+    std::erase_if(variants, [](const MatVecVariant& v) { return v.tokens_per_group != 1; });
     return variants;
 }
 
@@ -184,43 +206,51 @@ class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
     std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
 };
 
-TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
+TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
     const std::uint64_t rows = 67, cols = this->cols();
+    const std::uint32_t tokens = 5; // fewer than some token groups hold
     DeviceWeight w;
     make_device_weight(w, GetParam(), 1, rows, cols, rng_);
-    const auto x = normal_values(cols, rng_), bias = normal_values(rows, rng_);
-    auto start = normal_values(rows + 1, rng_);
-    start[rows] = poison;
+    const auto bias = normal_values(rows, rng_);
     const Buffer codes = rig_.upload(w.packed.codes),
                  scales = rig_.upload(w.packed.scales.empty() ? std::vector<std::byte>(4)
                                                               : w.packed.scales),
-                 bias_buffer = rig_.upload(bias), x_buffer = rig_.upload(x),
+                 bias_buffer = rig_.upload(bias),
                  route = rig_.upload(std::vector<std::uint32_t>{0, 0});
-    const ka::MatVecArgs args{static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1,
-                              7.0f};
+    const ka::MatVecArgs args{
+        static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1, 7.0f, 0, 0};
     for (const auto& variant : matvec_variants())
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
             SCOPED_TRACE(variant.describe() + " mode " + std::to_string(mode));
-            const Buffer y = rig_.upload(start);
-            const std::uint32_t specialization[] = {w.packed.format, mode, variant.rows_per_group,
-                                                    variant.group_size};
-            rig_.run(variant.spirv, specialization,
+            // The grid covers whole token groups: rows of x and y for all of them.
+            const std::uint32_t token_groups = variant.token_groups_for(tokens),
+                                covered = token_groups * variant.tokens_per_group;
+            const auto x = normal_values(covered * cols, rng_);
+            auto start = normal_values(covered * rows + 1, rng_);
+            start.back() = poison;
+            const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
+            rig_.run(variant.spirv, variant.specialization(w.packed.format, mode),
                      {&codes, &scales, &bias_buffer, &x_buffer, &y, &route}, args,
-                     variant.groups_for(rows));
+                     variant.groups_for(rows), 1, token_groups);
             const auto result = rig_.download(y);
-            for (std::uint64_t j = 0; j < rows; ++j) {
-                const auto [dot, magnitude] = exact_dot(w.stored.weight, 0, j, x.data());
-                const double expected =
-                    dot + bias[j] + (mode == ka::matvec_project_add ? start[j] : 0.0);
-                EXPECT_NEAR(result[j], expected, 1e-5 * (magnitude + std::abs(expected)) + 1e-6)
-                    << j;
+            for (std::uint32_t t = 0; t < tokens; ++t) {
+                for (std::uint64_t j = 0; j < rows; ++j) {
+                    const auto [dot, magnitude] =
+                        exact_dot(w.stored.weight, 0, j, x.data() + t * cols);
+                    const double expected =
+                        dot + bias[j] +
+                        (mode == ka::matvec_project_add ? start[t * rows + j] : 0.0);
+                    EXPECT_NEAR(result[t * rows + j], expected,
+                                1e-5 * (magnitude + std::abs(expected)) + 1e-6)
+                        << "token " << t << " row " << j;
+                }
             }
-            EXPECT_EQ(result[rows], poison) << "wrote past the last row";
+            EXPECT_EQ(result.back(), poison) << "wrote past the last row";
         }
 }
 
 TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
-    for (const auto& variant : matvec_variants()) {
+    for (const auto& variant : one_token_variants()) {
         SCOPED_TRACE(variant.describe());
         // Three experts; the token chose experts 2 and 0 (in that order) with weights 0.7 and 0.3.
         const std::uint64_t experts = 3, size = 37, cols = this->cols();
@@ -239,10 +269,10 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                      bias = rig_.upload(gate_up_bias), x_buffer = rig_.upload(x);
         std::vector<float> poisoned(2 * size + 1, poison);
         const Buffer activations = rig_.upload(poisoned);
-        const std::uint32_t gate_up_spec[] = {gate_up.packed.format, ka::matvec_expert_gate_up,
-                                              variant.rows_per_group, variant.group_size};
-        const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
-                                          static_cast<std::uint32_t>(size), 2, 7.0f};
+        const auto gate_up_spec =
+            variant.specialization(gate_up.packed.format, ka::matvec_expert_gate_up);
+        const ka::MatVecArgs gate_up_args{
+            static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(size), 2, 7.0f, 3, 0};
         rig_.run(variant.spirv, gate_up_spec,
                  {&codes, &scales, &bias, &x_buffer, &activations, &route}, gate_up_args,
                  variant.groups_for(size), 1, 2);
@@ -275,10 +305,10 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                                                                 : down.packed.scales),
                      down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
                      y = rig_.upload(start);
-        const std::uint32_t down_spec[] = {down.packed.format, ka::matvec_expert_down_add,
-                                           variant.rows_per_group, variant.group_size};
-        const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
-                                       static_cast<std::uint32_t>(rows), 2, 7.0f};
+        const auto down_spec =
+            variant.specialization(down.packed.format, ka::matvec_expert_down_add);
+        const ka::MatVecArgs down_args{
+            static_cast<std::uint32_t>(down_cols), static_cast<std::uint32_t>(rows), 2, 7.0f, 3, 0};
         rig_.run(variant.spirv, down_spec,
                  {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &y, &route},
                  down_args, variant.groups_for(rows));
@@ -296,6 +326,121 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
             EXPECT_NEAR(result[j], expected, 1e-5 * magnitude + 1e-6) << j;
         }
         EXPECT_EQ(result[rows], poison);
+    }
+}
+
+// A batch: per expert, the entries (token * slots + slot) that chose it, as group_experts.comp
+// lists them: counts first, then `capacity` entries per expert.
+struct BatchRoutes {
+    std::uint32_t experts = 3, slots = 2, tokens = 4;
+    // Per token, its experts in slot order, and their weights.
+    std::vector<std::uint32_t> chosen = {2, 0, 1, 2, 2, 1, 0, 1};
+    std::vector<float> weights = {0.7f, 0.3f, 0.6f, 0.4f, 0.9f, 0.1f, 0.5f, 0.5f};
+
+    std::vector<std::uint32_t> groups() const {
+        std::vector<std::uint32_t> out(experts * (1 + tokens), 0xFFFFFFFFu);
+        for (std::uint32_t e = 0; e < experts; ++e) {
+            std::uint32_t count = 0;
+            for (std::uint32_t entry = 0; entry < tokens * slots; ++entry) {
+                if (chosen[entry] == e) out[experts + e * tokens + count++] = entry;
+            }
+            out[e] = count;
+        }
+        return out;
+    }
+    // Per token: its expert ids, then its weights (f32 bits): route_experts.comp's rows.
+    std::vector<std::uint32_t> route_rows() const {
+        std::vector<std::uint32_t> out;
+        for (std::uint32_t t = 0; t < tokens; ++t) {
+            for (std::uint32_t s = 0; s < slots; ++s)
+                out.push_back(chosen[t * slots + s]);
+            for (std::uint32_t s = 0; s < slots; ++s)
+                out.push_back(std::bit_cast<std::uint32_t>(weights[t * slots + s]));
+        }
+        return out;
+    }
+};
+
+TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
+    const BatchRoutes batch;
+    const Buffer groups = rig_.upload(batch.groups());
+    const std::uint32_t entries = batch.tokens * batch.slots;
+    for (const auto& variant : matvec_variants()) {
+        SCOPED_TRACE(variant.describe());
+        const std::uint32_t token_groups = variant.token_groups_for(batch.tokens);
+        // gate/up of each token's h, per expert its gate rows then its up rows.
+        const std::uint64_t size = 37, cols = this->cols();
+        DeviceWeight gate_up;
+        make_device_weight(gate_up, GetParam(), batch.experts, 2 * size, cols, rng_);
+        const auto h = normal_values(batch.tokens * cols, rng_),
+                   gate_up_bias = normal_values(batch.experts * 2 * size, rng_);
+        const Buffer codes = rig_.upload(gate_up.packed.codes),
+                     scales = rig_.upload(gate_up.packed.scales.empty() ? std::vector<std::byte>(4)
+                                                                        : gate_up.packed.scales),
+                     bias = rig_.upload(gate_up_bias), h_buffer = rig_.upload(h),
+                     activations = rig_.upload(std::vector<float>(entries * size + 1, poison));
+        const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
+                                          static_cast<std::uint32_t>(size),
+                                          batch.slots,
+                                          7.0f,
+                                          batch.experts,
+                                          batch.tokens};
+        rig_.run(variant.spirv,
+                 variant.specialization(gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
+                 {&codes, &scales, &bias, &h_buffer, &activations, &groups}, gate_up_args,
+                 variant.groups_for(size), batch.experts, token_groups);
+        const auto act = rig_.download(activations);
+        for (std::uint32_t entry = 0; entry < entries; ++entry) {
+            const std::uint64_t e = batch.chosen[entry];
+            const float* x = h.data() + (entry / batch.slots) * cols;
+            for (std::uint64_t j = 0; j < size; ++j) {
+                const auto [g, gm] = exact_dot(gate_up.stored.weight, e, j, x);
+                const auto [u, um] = exact_dot(gate_up.stored.weight, e, size + j, x);
+                const float expected = cpu::swiglu(
+                    static_cast<float>(g) + gate_up_bias[e * 2 * size + j],
+                    static_cast<float>(u) + gate_up_bias[e * 2 * size + size + j], 7.0f);
+                EXPECT_NEAR(act[entry * size + j], expected,
+                            1e-4 * (gm + um + std::abs(expected)) + 1e-6)
+                    << "entry " << entry << " row " << j;
+            }
+        }
+        EXPECT_EQ(act[entries * size], poison);
+
+        // down of each entry's own row, stored per entry with the expert's bias.
+        const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
+        DeviceWeight down;
+        make_device_weight(down, GetParam(), batch.experts, rows, down_cols, rng_);
+        const auto inputs = normal_values(entries * down_cols, rng_),
+                   down_bias = normal_values(batch.experts * rows, rng_);
+        const Buffer down_codes = rig_.upload(down.packed.codes),
+                     down_scales =
+                         rig_.upload(down.packed.scales.empty() ? std::vector<std::byte>(4)
+                                                                : down.packed.scales),
+                     down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
+                     out = rig_.upload(std::vector<float>(entries * rows + 1, poison));
+        const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
+                                       static_cast<std::uint32_t>(rows),
+                                       batch.slots,
+                                       7.0f,
+                                       batch.experts,
+                                       batch.tokens};
+        rig_.run(variant.spirv,
+                 variant.specialization(down.packed.format, ka::matvec_expert_down_grouped),
+                 {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &out, &groups},
+                 down_args, variant.groups_for(rows), batch.experts, token_groups);
+        const auto result = rig_.download(out);
+        for (std::uint32_t entry = 0; entry < entries; ++entry) {
+            const std::uint64_t e = batch.chosen[entry];
+            for (std::uint64_t j = 0; j < rows; ++j) {
+                const auto [dot, m] =
+                    exact_dot(down.stored.weight, e, j, inputs.data() + entry * down_cols);
+                const double expected = dot + down_bias[e * rows + j];
+                EXPECT_NEAR(result[entry * rows + j], expected,
+                            1e-5 * (m + std::abs(expected)) + 1e-6)
+                    << "entry " << entry << " row " << j;
+            }
+        }
+        EXPECT_EQ(result[entries * rows], poison);
     }
 }
 
@@ -380,6 +525,56 @@ TEST(VulkanKernels, RouteChoosesTheCpusExpertsAndWeights) {
         }
         EXPECT_EQ(result[16], poison);
     }
+}
+
+TEST(VulkanKernels, GroupExpertsListsEachExpertsEntriesInTokenOrder) {
+    Rig rig;
+    const BatchRoutes batch;
+    // Five tokens' rows on the device, of which the step counts four: the fifth is left out.
+    auto rows = batch.route_rows();
+    rows.insert(rows.end(), {0, 0, 0, 0});
+    const Buffer route = rig.upload(rows),
+                 groups = rig.upload(
+                     std::vector<std::uint32_t>(batch.experts * (1 + batch.tokens), 0xFFFFFFFFu)),
+                 step = rig.upload(std::vector<std::uint32_t>{9, batch.tokens});
+    rig.run(spirv::group_experts, {}, {&route, &groups, &step},
+            ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens}, 1);
+    const auto listed = rig.download_words(groups);
+    const auto expected = batch.groups();
+    for (std::uint32_t e = 0; e < batch.experts; ++e) {
+        ASSERT_EQ(listed[e], expected[e]) << "expert " << e;
+        for (std::uint32_t i = 0; i < expected[e]; ++i) {
+            const std::size_t at = batch.experts + e * batch.tokens + i;
+            EXPECT_EQ(listed[at], expected[at]) << "expert " << e << " entry " << i;
+        }
+    }
+}
+
+TEST(VulkanKernels, ExpertCombineAddsEachTokensWeightedRows) {
+    Rig rig;
+    std::mt19937 rng(9);
+    const BatchRoutes batch;
+    const std::uint32_t cols = 70, counted = 3; // the step counts three of the four tokens
+    const auto down = normal_values(batch.tokens * batch.slots * cols, rng);
+    auto start = normal_values(batch.tokens * cols + 1, rng);
+    start.back() = poison;
+    const Buffer down_rows = rig.upload(down), route = rig.upload(batch.route_rows()),
+                 x = rig.upload(start), step = rig.upload(std::vector<std::uint32_t>{0, counted});
+    rig.run(spirv::expert_combine, {}, {&down_rows, &route, &x, &step},
+            ka::ExpertCombineArgs{cols, batch.slots}, (cols + 63) / 64, batch.tokens);
+    const auto result = rig.download(x);
+    for (std::uint32_t t = 0; t < batch.tokens; ++t) {
+        for (std::uint32_t j = 0; j < cols; ++j) {
+            double expected = start[t * cols + j];
+            for (std::uint32_t s = 0; t < counted && s < batch.slots; ++s) {
+                expected +=
+                    batch.weights[t * batch.slots + s] * down[(t * batch.slots + s) * cols + j];
+            }
+            EXPECT_NEAR(result[t * cols + j], expected, 1e-5 * (1 + std::abs(expected)))
+                << "token " << t << " " << j;
+        }
+    }
+    EXPECT_EQ(result.back(), poison);
 }
 
 model::ModelConfig attention_config() {
