@@ -664,6 +664,10 @@ Backends: %3</source>
         <source>In use: %1, %2 tokens of context</source>
         <translation>사용 중: %1, 컨텍스트 %2 토큰</translation>
     </message>
+    <message>
+        <source>Automatic (%1 tokens)</source>
+        <translation>자동(%1 토큰)</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
