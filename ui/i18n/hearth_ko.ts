@@ -440,6 +440,25 @@
     </message>
 </context>
 <context>
+    <name>ModelRemoval</name>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>%1 is not a GGUF model file.</source>
+        <translation>%1은(는) GGUF 모델 파일이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Hugging Face gpt-oss folder.</source>
+        <translation>%1은(는) Hugging Face gpt-oss 폴더가 아닙니다.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1.</source>
+        <translation>%1을(를) 삭제하지 못했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>ModelRow</name>
     <message>
         <source>%1 · %2 · %3</source>
