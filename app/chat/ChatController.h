@@ -29,6 +29,8 @@ class ChatController : public QObject {
     // The backend in use ("cpu", "vulkan") and what it runs on ("CPU, 8 threads", a GPU's name).
     Q_PROPERTY(QString backendName READ backendName NOTIFY modelChanged)
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY modelChanged)
+    // The model file or Hugging Face folder loaded or loading; empty when none is.
+    Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
     // The backend choice and context length the loaded model was opened with.
     Q_PROPERTY(QString loadedBackendChoice READ loadedBackendChoice NOTIFY modelChanged)
     Q_PROPERTY(int contextLength READ contextLength NOTIFY modelChanged)
@@ -62,6 +64,7 @@ class ChatController : public QObject {
     QString backendName() const { return model_.value(QStringLiteral("backend")).toString(); }
     QString deviceName() const { return model_.value(QStringLiteral("device")).toString(); }
     QString loadedBackendChoice() const { return loaded_backend_; }
+    QString modelPath() const;
     int contextLength() const { return model_.value(QStringLiteral("contextLength")).toInt(); }
     int automaticContextLength() const {
         return model_.value(QStringLiteral("automaticContextLength")).toInt();

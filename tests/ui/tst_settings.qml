@@ -6,7 +6,7 @@ import Hearth.Settings
 
 // The settings dialog: each control stores its choice (read back through another AppSettings,
 // as at the next start), the theme and text size apply at once, and the model section says what
-// a context costs, which context an unchosen one is and which backend runs.
+// a context costs, which context an unchosen one is, which backend runs and the model's details.
 TestCase {
     id: testCase
     name: "Settings"
@@ -134,6 +134,22 @@ TestCase {
         dialog.contextSelector.activated(0)
         compare(storedSettings.contextLength, 0)
         verify(dialog.reloadModelButton.visible)
+    }
+
+    function test_z_the_model_in_use_has_its_details_but_cannot_be_removed() {
+        const dialog = openDialog().settingsDialog
+        if (ChatController.modelState !== "ready") loadTinyModel()
+        compare(dialog.modelInUse.text, "tiny-gpt-oss.gguf")
+        mouseClick(dialog.modelDetailsButton)
+        const details = dialog.modelDetailsDialog
+        tryCompare(details, "opened", true)
+        compare(details.details.path, testModelPath)
+        tryCompare(details.details, "state", "ready", 20000)
+        verify(details.inUse)
+        verify(!details.removeButton.enabled)
+        compare(findChild(details.contentItem, "removeNote").text,
+                "Hearth is using this model. Open another one before removing it.")
+        details.close()
     }
 
     function test_z_the_model_section_shows_memory_and_the_backend_in_use() {

@@ -16,6 +16,9 @@ Dialog {
     property alias topPSlider: topPSlider
     property alias topKField: topKField
     property alias maxTokensField: maxTokensField
+    property alias modelInUse: modelInUse
+    property alias modelDetailsButton: modelDetailsButton
+    property alias modelDetailsDialog: modelDetailsDialog
     property alias contextSelector: contextSelector
     property alias contextMemory: contextMemory
     property alias backendSelector: backendSelector
@@ -185,10 +188,33 @@ Dialog {
 
             SettingsSection { text: qsTr("Model") }
 
+            ModelDetailsDialog {
+                id: modelDetailsDialog
+            }
+
             GridLayout {
                 Layout.fillWidth: true
                 columns: 2
                 columnSpacing: Theme.spacing
+
+                Label { text: qsTr("Model") }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label {
+                        id: modelInUse
+                        objectName: "modelInUse"
+                        Layout.fillWidth: true
+                        text: ChatController.modelState === "ready" ? ChatController.modelName : qsTr("No model loaded")
+                        elide: Text.ElideMiddle
+                    }
+                    Button {
+                        id: modelDetailsButton
+                        objectName: "modelDetailsButton"
+                        text: qsTr("Details…")
+                        visible: ChatController.modelState === "ready"
+                        onClicked: modelDetailsDialog.show(ChatController.modelPath)
+                    }
+                }
 
                 Label { text: qsTr("Context length") }
                 ComboBox {
