@@ -135,6 +135,12 @@ void ChatController::loadModel(const QString& location) {
         Qt::QueuedConnection);
 }
 
+QString ChatController::modelPath() const {
+    const bool held =
+        model_state_ == QLatin1String("ready") || model_state_ == QLatin1String("loading");
+    return held ? loaded_path_ : QString();
+}
+
 void ChatController::reloadModel() { loadModel(loaded_path_); }
 
 void ChatController::cancelLoad() {

@@ -29,9 +29,14 @@ class ChatController : public QObject {
     // The backend in use ("cpu", "vulkan") and what it runs on ("CPU, 8 threads", a GPU's name).
     Q_PROPERTY(QString backendName READ backendName NOTIFY modelChanged)
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY modelChanged)
+    // The model file or Hugging Face folder loaded or loading; empty when none is.
+    Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
     // The backend choice and context length the loaded model was opened with.
     Q_PROPERTY(QString loadedBackendChoice READ loadedBackendChoice NOTIFY modelChanged)
     Q_PROPERTY(int contextLength READ contextLength NOTIFY modelChanged)
+    // The context an automatic context length (AppSettings.contextLength 0) gives the loaded
+    // model: the largest the fit check says fits its device; 0 without a model.
+    Q_PROPERTY(int automaticContextLength READ automaticContextLength NOTIFY modelChanged)
     // The longest context the loaded model supports; 0 without a model.
     Q_PROPERTY(int modelContextLength READ modelContextLength NOTIFY modelChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
@@ -59,7 +64,11 @@ class ChatController : public QObject {
     QString backendName() const { return model_.value(QStringLiteral("backend")).toString(); }
     QString deviceName() const { return model_.value(QStringLiteral("device")).toString(); }
     QString loadedBackendChoice() const { return loaded_backend_; }
+    QString modelPath() const;
     int contextLength() const { return model_.value(QStringLiteral("contextLength")).toInt(); }
+    int automaticContextLength() const {
+        return model_.value(QStringLiteral("automaticContextLength")).toInt();
+    }
     int modelContextLength() const {
         return model_.value(QStringLiteral("modelContextLength")).toInt();
     }
@@ -72,7 +81,7 @@ class ChatController : public QObject {
     QVariantMap lastStats() const { return last_stats_; }
 
     // A .gguf file or a Hugging Face folder, as a path or a file: URL, on the settings' backend
-    // and with the settings' context length.
+    // and with the settings' context length (automatic while none is chosen).
     Q_INVOKABLE void loadModel(const QString& location);
     // Loads the same model again (after the backend or context length changed).
     Q_INVOKABLE void reloadModel();

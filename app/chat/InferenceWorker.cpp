@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 
+#include "automatic_context.h"
 #include "branch_rows.h"
 #include "hearth/model_inspection.h"
 #include "kv_cache_size.h"
@@ -47,8 +48,17 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         emit loadFailed(QString::fromStdString(model.error().message));
         return;
     }
-    const std::uint32_t context = std::min(static_cast<std::uint32_t>(std::max(context_tokens, 1)),
-                                           (*model)->context_length());
+    const auto automatic = hearth::app::automatic_context(
+        path.toStdString(),
+        hearth::app::fit_device((*model)->backend_name(), (*model)->backend_description()));
+    if (!automatic) {
+        emit loadFailed(QString::fromStdString(automatic.error().message));
+        return;
+    }
+    const std::uint32_t context =
+        context_tokens > 0
+            ? std::min(static_cast<std::uint32_t>(context_tokens), (*model)->context_length())
+            : *automatic;
     auto session = hearth::ChatSession::create(*model, context);
     if (!session) {
         emit loadFailed(QString::fromStdString(session.error().message));
@@ -64,6 +74,7 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         {QStringLiteral("backend"), to_qstring(model_->backend_name())},
         {QStringLiteral("device"), QString::fromStdString(model_->backend_description())},
         {QStringLiteral("contextLength"), context},
+        {QStringLiteral("automaticContextLength"), *automatic},
         {QStringLiteral("modelContextLength"), model_->context_length()}};
     // Headers only: cheap next to the load that just read them.
     if (auto inspection = hearth::inspect_model(path.toStdString())) {

@@ -39,7 +39,8 @@ class InferenceWorker : public QObject {
     explicit InferenceWorker(std::atomic<bool>& cancel) : cancel_(cancel) {}
 
     // All run on the worker thread (invoked through queued calls).
-    // `backend` is "auto", "vulkan" or "cpu"; `context_tokens` is capped at the model's own.
+    // `backend` is "auto", "vulkan" or "cpu"; `context_tokens` is capped at the model's own, and
+    // 0 picks the largest the fit check says fits the device (automatic_context.h).
     void load(const QString& path, const QString& backend, int context_tokens);
     // Opens the conversation history to record chats in; without it chats still work but are
     // not saved. The sidebar reads and edits the history through HistoryWorker.
@@ -47,8 +48,9 @@ class InferenceWorker : public QObject {
     void generate(const GenerationRequest& request);
 
   signals:
-    // {name, backend, device, contextLength, modelContextLength, kvShape: {layers, kvHeads,
-    // headDim, slidingWindow} (absent when the files do not say)}
+    // {name, backend, device, contextLength, automaticContextLength (what context 0 picks),
+    // modelContextLength, kvShape: {layers, kvHeads, headDim, slidingWindow} (absent when the
+    // files do not say)}
     void loaded(const QVariantMap& model);
     void loadFailed(const QString& message);
     // While the weights go to the GPU: the fraction done (0..1).

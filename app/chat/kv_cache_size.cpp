@@ -8,10 +8,9 @@ namespace {
 
 std::optional<std::uint32_t> hyperparameter(const ModelInspection& inspection,
                                             std::string_view name) {
-    for (const auto& [key, value] : inspection.hyperparameters) {
-        if (key == name && value >= 0) return static_cast<std::uint32_t>(value);
-    }
-    return std::nullopt;
+    const auto value = inspection.hyperparameter(name);
+    if (!value || *value < 0) return std::nullopt;
+    return static_cast<std::uint32_t>(*value);
 }
 
 } // namespace

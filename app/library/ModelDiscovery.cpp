@@ -16,38 +16,11 @@ bool namedLikeGptOss(const QString& name) {
            name.contains(QLatin1String("gpt_oss"), Qt::CaseInsensitive);
 }
 
-// A folder whose config.json says model_type gpt_oss (a Hugging Face checkpoint).
-bool isGptOssFolder(const QDir& dir) {
-    QFile config(dir.filePath(QStringLiteral("config.json")));
-    if (!config.open(QIODevice::ReadOnly)) return false;
-    const auto json = QJsonDocument::fromJson(config.read(1 << 20)).object();
-    return json.value(QLatin1String("model_type")).toString() == QLatin1String("gpt_oss");
-}
-
-// "models--openai--gpt-oss-20b/snapshots/<hash>" -> "openai/gpt-oss-20b".
-QString folderDisplayName(const QString& path) {
-    const QStringList parts = QDir::cleanPath(path).split(QLatin1Char('/'));
-    for (const QString& part : parts) {
-        if (part.startsWith(QLatin1String("models--")))
-            return part.mid(8).replace(QLatin1String("--"), QLatin1String("/"));
-    }
-    return QFileInfo(path).fileName();
-}
-
 void addFit(DiscoveredModel& model, const hearth::FitReport& fit) {
     model.fits = fit.fits;
     model.context = fit.context;
     model.fitText = fitLine(fit);
     model.fitAdvice = fromStd(fit.advice);
-}
-
-qint64 sizeOnDisk(const QFileInfo& info) {
-    if (!info.isDir()) return info.size();
-    qint64 total = 0;
-    const auto files = QDir(info.absoluteFilePath()).entryInfoList(QDir::Files);
-    for (const QFileInfo& file : files)
-        total += file.size(); // links (the Hugging Face cache) count what they point to
-    return total;
 }
 
 class Walker {
@@ -101,6 +74,32 @@ QString huggingFaceHub(const QDir& home) {
 
 } // namespace
 
+QString modelDisplayName(const QFileInfo& info) {
+    if (!info.isDir()) return info.fileName();
+    const QStringList parts = QDir::cleanPath(info.absoluteFilePath()).split(QLatin1Char('/'));
+    for (const QString& part : parts) {
+        if (part.startsWith(QLatin1String("models--")))
+            return part.mid(8).replace(QLatin1String("--"), QLatin1String("/"));
+    }
+    return info.fileName();
+}
+
+bool isGptOssFolder(const QDir& dir) {
+    QFile config(dir.filePath(QStringLiteral("config.json")));
+    if (!config.open(QIODevice::ReadOnly)) return false;
+    const auto json = QJsonDocument::fromJson(config.read(1 << 20)).object();
+    return json.value(QLatin1String("model_type")).toString() == QLatin1String("gpt_oss");
+}
+
+qint64 sizeOnDisk(const QFileInfo& info) {
+    if (!info.isDir()) return info.size();
+    qint64 total = 0;
+    const auto files = QDir(info.absoluteFilePath()).entryInfoList(QDir::Files);
+    for (const QFileInfo& file : files)
+        total += file.size(); // links (the Hugging Face cache) count what they point to
+    return total;
+}
+
 QString fitLine(const hearth::FitReport& fit) {
     const QString need = fromStd(hearth::format_memory(fit.need.total()));
     const QString have = fromStd(hearth::format_memory(fit.device_memory));
@@ -144,7 +143,7 @@ DiscoveredModel describeModel(const QString& path, const QString& source,
     model.path = info.absoluteFilePath();
     model.source = source;
     model.format = info.isDir() ? QStringLiteral("Hugging Face folder") : QStringLiteral("GGUF");
-    model.name = info.isDir() ? folderDisplayName(model.path) : info.fileName();
+    model.name = modelDisplayName(info);
     model.fileBytes = sizeOnDisk(info);
     // Opening the headers validates the format, hyperparameters and every tensor's shape (the
     // same readers as hearth::inspect_model, without summarising the whole tokenizer).

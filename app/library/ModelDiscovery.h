@@ -4,6 +4,8 @@
 // network.
 #pragma once
 
+#include <QDir>
+#include <QFileInfo>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -23,8 +25,19 @@ struct DiscoveredModel {
     // The fit check against the memory given to discoverModels (CPU backend).
     bool fits = false;
     quint32 context = 0; // the context it would open with
-    QString fitText;     // "Fits: needs 15.13 GiB of 16.00 GiB, 32768-token context"
-    QString fitAdvice;   // what to change when it does not fit (hearth::FitReport::advice)
+    QString fitText; // The file's name, or a folder's: its repository for the Hugging Face cache
+    // ("models--openai--gpt-oss-20b/snapshots/<hash>" -> "openai/gpt-oss-20b").
+    QString modelDisplayName(const QFileInfo& info);
+
+    // A folder whose config.json says model_type gpt_oss (a Hugging Face checkpoint).
+    bool isGptOssFolder(const QDir& dir);
+
+    // Bytes of a file, or of the files directly in a folder (what links point to, in the Hugging
+    // Face cache).
+    qint64 sizeOnDisk(const QFileInfo& info);
+
+    // "Fits: needs 15.13 GiB of 16.00 GiB, 32768-token context"
+    QString fitAdvice; // what to change when it does not fit (hearth::FitReport::advice)
 };
 
 struct SearchRoot {
@@ -41,6 +54,17 @@ QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& ex
 // config says gpt-oss are listed with their problem; other files are skipped silently.
 // `memoryBytes` sizes the fit line (0: no fit check).
 QList<DiscoveredModel> discoverModels(const QList<SearchRoot>& roots, std::uint64_t memoryBytes);
+
+// The file's name, or a folder's: its repository for the Hugging Face cache
+// ("models--openai--gpt-oss-20b/snapshots/<hash>" -> "openai/gpt-oss-20b").
+QString modelDisplayName(const QFileInfo& info);
+
+// A folder whose config.json says model_type gpt_oss (a Hugging Face checkpoint).
+bool isGptOssFolder(const QDir& dir);
+
+// Bytes of a file, or of the files directly in a folder (what links point to, in the Hugging Face
+// cache).
+qint64 sizeOnDisk(const QFileInfo& info);
 
 // "Fits: needs 15.13 GiB of 16.00 GiB, 32768-token context" or "Does not fit: needs …, this
 // computer has …".

@@ -31,7 +31,8 @@ class ModelDownloader : public QObject {
     Q_PROPERTY(double secondsLeft READ secondsLeft NOTIFY progressChanged) // -1: not known
     // "3.20 GiB of 11.27 GiB, 24.1 MiB/s, 5 min left"
     Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
-    // Where from: BASE/REPO/resolve/main/FILE.
+    // Where from: BASE/REPO/resolve/main/FILE. BASE starts as $HF_ENDPOINT when set (a mirror
+    // of the Hub, as huggingface_hub reads it), else https://huggingface.co.
     Q_PROPERTY(QString baseUrl READ baseUrl WRITE setBaseUrl NOTIFY sourceChanged)
     Q_PROPERTY(QString repo READ repo WRITE setRepo NOTIFY sourceChanged)
     Q_PROPERTY(QString fileName READ fileName WRITE setFileName NOTIFY sourceChanged)
@@ -100,7 +101,8 @@ class ModelDownloader : public QObject {
     QFile part_;
     QString state_ = QStringLiteral("idle");
     QString error_;
-    QString base_url_ = QStringLiteral("https://huggingface.co");
+    QString base_url_ =
+        qEnvironmentVariable("HF_ENDPOINT", QStringLiteral("https://huggingface.co"));
     QString repo_ = QString::fromLatin1(defaultRepo);
     QString file_name_ = QString::fromLatin1(defaultFile);
     QString folder_;

@@ -24,11 +24,6 @@ ModelLibrary::ModelLibrary(QObject* parent)
     connect(&downloader_, &ModelDownloader::finished, this, &ModelLibrary::rescan);
 }
 
-ModelLibrary::~ModelLibrary() {
-    for (QThread* worker : std::as_const(workers_))
-        worker->wait();
-}
-
 void ModelLibrary::setHome(const QString& home) {
     if (home == home_) return;
     home_ = home;
@@ -55,22 +50,13 @@ void ModelLibrary::rescan() {
     if (QFileInfo(downloader_.folder()).isDir())
         roots.prepend({downloader_.folder(), QStringLiteral("Downloaded by Hearth"), 0});
     const std::uint64_t memory = memory_;
-    QThread* worker = QThread::create([this, generation, roots, memory] {
-        auto found = discoverModels(roots, memory);
-        QMetaObject::invokeMethod(
-            this, [this, generation, found] { finishScan(generation, found); },
-            Qt::QueuedConnection);
-    });
-    workers_.append(worker);
-    connect(worker, &QThread::finished, this, [this, worker] {
-        workers_.removeOne(worker);
-        worker->deleteLater();
-    });
+    jobs_.run(
+        [roots, memory] { return discoverModels(roots, memory); },
+        [this, generation](const QList<DiscoveredModel>& found) { finishScan(generation, found); });
     if (!scanning_) {
         scanning_ = true;
         emit scanningChanged();
     }
-    worker->start(QThread::LowPriority);
 }
 
 void ModelLibrary::finishScan(int generation, const QList<DiscoveredModel>& found) {

@@ -4,10 +4,10 @@
 
 #include <QObject>
 #include <QStringList>
-#include <QThread>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
+#include "BackgroundJobs.h"
 #include "ModelDiscovery.h"
 #include "ModelDownloader.h"
 
@@ -31,7 +31,6 @@ class ModelLibrary : public QObject {
 
   public:
     explicit ModelLibrary(QObject* parent = nullptr);
-    ~ModelLibrary() override;
 
     QVariantList models() const { return models_; }
     bool scanning() const { return scanning_; }
@@ -69,6 +68,6 @@ class ModelLibrary : public QObject {
     std::uint64_t memory_ = 0;
     bool scanning_ = false;
     int generation_ = 0;
-    QList<QThread*> workers_;
     ModelDownloader downloader_;
+    BackgroundJobs jobs_{this};
 };

@@ -110,13 +110,20 @@ void AppSettings::setMaxAnswerTokens(int tokens) {
 }
 
 int AppSettings::contextLength() const {
-    return stored_number(context_key, min_context_length, max_context_length, 8192);
+    return stored_number(context_key, min_context_length, max_context_length,
+                         automatic_context_length);
 }
 
 void AppSettings::setContextLength(int positions) {
-    if (positions >= min_context_length && positions <= max_context_length &&
-        store(context_key, positions, contextLength()))
-        emit contextLengthChanged();
+    if (positions == contextLength()) return;
+    if (positions == automatic_context_length) {
+        QSettings().remove(context_key);
+    } else if (positions >= min_context_length && positions <= max_context_length) {
+        QSettings().setValue(context_key, positions);
+    } else {
+        return;
+    }
+    emit contextLengthChanged();
 }
 
 QString AppSettings::backend() const {

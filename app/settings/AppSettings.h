@@ -30,6 +30,7 @@ class AppSettings : public QObject {
     Q_PROPERTY(int maxAnswerTokens READ maxAnswerTokens WRITE setMaxAnswerTokens NOTIFY
                    maxAnswerTokensChanged)
     // Positions of the KV cache (prompt and answer together); applies when a model is loaded.
+    // 0 (automatic, until the user chooses): the largest the fit check says fits the device.
     Q_PROPERTY(
         int contextLength READ contextLength WRITE setContextLength NOTIFY contextLengthChanged)
     // "auto", "vulkan" or "cpu"; applies when a model is loaded.
@@ -44,6 +45,7 @@ class AppSettings : public QObject {
   public:
     explicit AppSettings(QObject* parent = nullptr);
 
+    static constexpr int automatic_context_length = 0;
     static constexpr int min_context_length = 1024;
     static constexpr int max_context_length = 131072;
     static constexpr int min_font_size = 10;

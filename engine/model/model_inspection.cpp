@@ -1,6 +1,10 @@
 #include "hearth/model_inspection.h"
 
+#include <fstream>
 #include <map>
+#include <set>
+#include <string_view>
+#include <tuple>
 
 #include "model_files.h"
 #include "tokenizer_summary.h"
@@ -69,7 +73,62 @@ std::uint64_t size_on_disk(const std::filesystem::path& path) {
     return total;
 }
 
+// The type names of the expert matrices and of every other weight.
+std::pair<std::vector<std::string>, std::vector<std::string>>
+types_by_role(const model::ModelWeights& w) {
+    std::set<std::string> experts, others;
+    const auto other = [&](const model::WeightRef& weight) {
+        if (!weight.data.empty()) others.emplace(format::to_string(weight.type));
+    };
+    other(w.embedding);
+    other(w.final_norm);
+    other(w.unembedding);
+    for (const auto& layer : w.layers) {
+        other(layer.attn_norm);
+        other(layer.sinks);
+        other(layer.mlp_norm);
+        for (const auto* p : {&layer.q, &layer.k, &layer.v, &layer.out, &layer.router}) {
+            other(p->matrix);
+            other(p->bias);
+        }
+        for (const auto* p : {&layer.experts.gate, &layer.experts.up, &layer.experts.down}) {
+            experts.emplace(format::to_string(p->matrix.type));
+            other(p->bias);
+        }
+    }
+    return {{experts.begin(), experts.end()}, {others.begin(), others.end()}};
+}
+
+std::string_view trimmed(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+// `license:` in README.md's YAML front matter, where the Hugging Face Hub reads it from.
+std::string readme_license(const std::filesystem::path& folder) {
+    std::ifstream readme(folder / "README.md");
+    std::string line;
+    if (!std::getline(readme, line) || trimmed(line) != "---") return {};
+    while (std::getline(readme, line) && trimmed(line) != "---") {
+        if (!line.starts_with("license:")) continue;
+        std::string_view value = trimmed(std::string_view(line).substr(8));
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front())
+            value = value.substr(1, value.size() - 2);
+        return std::string(value);
+    }
+    return {};
+}
+
 } // namespace
+
+std::optional<double> ModelInspection::hyperparameter(std::string_view key) const {
+    for (const auto& [parameter, value] : hyperparameters) {
+        if (parameter == key) return value;
+    }
+    return std::nullopt;
+}
 
 Result<ModelInspection> inspect_model(const std::filesystem::path& path) {
     auto files = model::open_model_files(path);
@@ -87,6 +146,7 @@ Result<ModelInspection> inspect_model(const std::filesystem::path& path) {
         const auto& gguf = *files->gguf;
         info.format = "GGUF v" + std::to_string(gguf.version());
         if (auto name = gguf.get_string("general.name")) info.name = *name;
+        if (auto license = gguf.get_string("general.license")) info.license = *license;
         for (const auto& t : gguf.tensors())
             add_tensor(totals, std::string(format::to_string(t.type)), t.data.size());
         info.tensor_count = gguf.tensors().size();
@@ -94,6 +154,7 @@ Result<ModelInspection> inspect_model(const std::filesystem::path& path) {
     } else {
         info.format = "safetensors";
         info.name = path.filename().string();
+        info.license = readme_license(path);
         for (const auto& shard : files->safetensors->shards()) {
             for (const auto& t : shard.tensors())
                 add_tensor(totals, std::string(format::to_string(t.type)), t.data.size());
@@ -103,6 +164,7 @@ Result<ModelInspection> inspect_model(const std::filesystem::path& path) {
         if (!tokenizer) return std::unexpected(tokenizer.error());
         info.tokenizer = *tokenizer;
     }
+    std::tie(info.expert_types, info.other_types) = types_by_role(files->weights);
     for (auto& [type, total] : totals) {
         info.weight_bytes += total.bytes;
         info.by_type.push_back(std::move(total));

@@ -56,11 +56,23 @@ TEST_F(AppSettingsTest, EveryPreferenceHasItsDefaultBeforeTheFirstChoice) {
     EXPECT_EQ(settings.topP(), 1.0);
     EXPECT_EQ(settings.topK(), 0);
     EXPECT_EQ(settings.maxAnswerTokens(), 4096);
-    EXPECT_EQ(settings.contextLength(), 8192);
+    EXPECT_EQ(settings.contextLength(), AppSettings::automatic_context_length);
     EXPECT_EQ(settings.backend(), "auto");
     EXPECT_EQ(settings.theme(), "system");
     EXPECT_EQ(settings.fontSize(), 14);
     EXPECT_EQ(settings.language(), "system");
+}
+
+TEST_F(AppSettingsTest, AChosenContextLengthStaysUntilAutomaticIsChosenAgain) {
+    AppSettings settings;
+    QSignalSpy changed(&settings, &AppSettings::contextLengthChanged);
+    settings.setContextLength(8192); // the old default, now a choice of its own
+    EXPECT_EQ(AppSettings().contextLength(), 8192);
+    settings.setContextLength(AppSettings::automatic_context_length);
+    EXPECT_EQ(AppSettings().contextLength(), 0);
+    EXPECT_FALSE(QSettings().contains("model/contextLength"));
+    settings.setContextLength(0);
+    EXPECT_EQ(changed.count(), 2);
 }
 
 TEST_F(AppSettingsTest, ChoicesPersistAcrossInstances) {
@@ -102,7 +114,7 @@ TEST_F(AppSettingsTest, ValuesOutOfRangeAreIgnored) {
     settings.setBackend("cuda-please");
     settings.setTheme("sepia");
     settings.setLanguage("fr");
-    EXPECT_EQ(settings.contextLength(), 8192);
+    EXPECT_EQ(settings.contextLength(), AppSettings::automatic_context_length);
     EXPECT_EQ(settings.fontSize(), 14);
     EXPECT_EQ(settings.backend(), "auto");
     EXPECT_EQ(settings.theme(), "system");
@@ -113,7 +125,7 @@ TEST_F(AppSettingsTest, AStoredNumberOutOfRangeReadsAsTheDefault) {
     QSettings().setValue("sampling/temperature", "hot");
     QSettings().setValue("model/contextLength", 10);
     EXPECT_EQ(AppSettings().temperature(), 1.0);
-    EXPECT_EQ(AppSettings().contextLength(), 8192);
+    EXPECT_EQ(AppSettings().contextLength(), AppSettings::automatic_context_length);
 }
 
 // hearth-cli records into the desktop app's database by default: both must name the same file.

@@ -6,7 +6,9 @@
 Modes (the repository name): normal (Range requests honoured), redirect (302 to a blob URL
 with X-Linked-Etag = the file's SHA-256 and X-Linked-Size, as the Hub does for LFS files), slow
 (16 KiB every 20 ms), drop (the first request breaks off halfway), huge (redirect announcing
-10^18 bytes), badetag (redirect whose X-Linked-Etag is not the file's hash). Anything else is 404.
+10^18 bytes), badetag (redirect whose X-Linked-Etag is not the file's hash). The app's own
+download, /ggml-org/gpt-oss-20b-GGUF/resolve/main/gpt-oss-20b-mxfp4.gguf, is served slow (for
+HF_ENDPOINT in the end-to-end test). Anything else is 404.
 """
 import hashlib
 import http.server
@@ -29,6 +31,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         m = re.fullmatch(r"/test/(\w+)/resolve/main/[\w.-]+", self.path)
         if self.path.startswith("/blobs/"):
             return self.send_file("normal")
+        if self.path == "/ggml-org/gpt-oss-20b-GGUF/resolve/main/gpt-oss-20b-mxfp4.gguf":
+            return self.send_file("slow")
         if not m or m.group(1) not in ("normal", "redirect", "slow", "drop", "huge", "badetag"):
             self.send_response(404)
             self.send_header("Content-Length", "0")

@@ -87,6 +87,15 @@ class ModelDownloaderTest : public ::testing::Test {
     QTemporaryDir folder_;
 };
 
+TEST(ModelDownloaderSource, TheHubIsHuggingFaceUnlessHfEndpointNamesAMirror) {
+    const QByteArray old = qgetenv("HF_ENDPOINT");
+    qunsetenv("HF_ENDPOINT");
+    EXPECT_EQ(ModelDownloader().baseUrl(), "https://huggingface.co");
+    qputenv("HF_ENDPOINT", "http://127.0.0.1:8080");
+    EXPECT_EQ(ModelDownloader().baseUrl(), "http://127.0.0.1:8080");
+    old.isNull() ? qunsetenv("HF_ENDPOINT") : qputenv("HF_ENDPOINT", old);
+}
+
 TEST_F(ModelDownloaderTest, DownloadsAFileAndRenamesItWhenComplete) {
     auto d = downloader(QStringLiteral("test/normal"));
     EXPECT_EQ(d->state(), "idle");

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The real app, driven like a user through X input (xdotool) in a virtual display:
-# send a message to the tiny model, wait for the streamed answer, regenerate it (Ctrl+R), quit,
-# start again and find the conversation in the sidebar and by search. Screenshots of each step,
-# in light and dark and in English and Korean, go to OUTPUT_DIR.
-#   end_to_end_test.sh XVFB_RUN HEARTH HEARTH_CLI MODEL OUTPUT_DIR
+# the first-run page and a download from a fake hub on 127.0.0.1; send a message to the tiny
+# model, wait for the streamed answer, regenerate it (Ctrl+R), quit, start again and find the
+# conversation in the sidebar and by search. Screenshots of each step, in light and dark and in
+# English and Korean, go to OUTPUT_DIR.
+#   end_to_end_test.sh XVFB_RUN HEARTH HEARTH_CLI MODEL OUTPUT_DIR FAKE_HUB_SERVER
 set -euo pipefail
 
 if [ "${1:-}" != --inside ]; then
@@ -12,15 +13,15 @@ if [ "${1:-}" != --inside ]; then
   exec "$xvfb_run" -a -s "-screen 0 1280x800x24" "$0" --inside "$@"
 fi
 shift
-hearth=$1 cli=$2 model=$3 out=$4
+hearth=$1 cli=$2 model=$3 out=$4 fake_hub=$5
 mkdir -p "$out"
 rm -f "$out"/e2e-*.png
 
-# A fresh home: no preferences, no history.
+# A fresh home: no preferences, no history, no models but those put there below.
 home=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$home"' EXIT
-export XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
+pid= hub_pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null; rm -rf "$home"' EXIT
+export HOME=$home XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
 db=$XDG_DATA_HOME/Hearth/Hearth/conversations.db
 conf=$XDG_CONFIG_HOME/Hearth/Hearth.conf
 mkdir -p "$(dirname "$conf")"
@@ -74,6 +75,27 @@ has_answers() { [ "$(answers)" -ge "$1" ] && none_streaming; }
 start_ms=$(date +%s%3N)
 "$hearth" --screenshot "$home/startup.png"
 echo "startup to a shown window (no model, 3 frames, then quit): $(($(date +%s%3N) - start_ms)) ms"
+
+# 0. No model chosen yet: the first-run page lists the one in ~/Downloads. Its Download button
+# fetches from the fake hub (served slowly), and the page shows the progress.
+mkdir -p "$home/Downloads"
+ln -s "$model" "$home/Downloads/gpt-oss-20b-tiny.gguf"
+coproc hub { exec python3 "$fake_hub" "$model"; }
+hub_pid=$hub_PID
+read -r _ port <&"${hub[0]}"
+export HF_ENDPOINT=http://127.0.0.1:$port
+prefer light en
+start_app
+shot 0-first-run-light-en
+xdotool mousemove --window "$window" 352 426 click 1 # Download
+part=$XDG_DATA_HOME/Hearth/Hearth/models/gpt-oss-20b-mxfp4.gguf.part
+wait_for 10 test -s "$part" || { shot 0-download-failure; fail "Download fetched nothing"; }
+sleep 1
+shot 0-downloading-light-en
+stop_app
+kill "$hub_pid"
+hub_pid=
+unset HF_ENDPOINT
 
 # 1. Send a message and wait for the streamed answer.
 prefer light en

@@ -1,4 +1,6 @@
 // Runs the tst_*.qml files of this folder against the Hearth QML modules.
+#include <QFile>
+#include <QFileInfo>
 #include <QObject>
 #include <QQmlContext>
 #include <QQmlEngine>
@@ -15,6 +17,27 @@ Q_IMPORT_QML_PLUGIN(HearthChatPlugin)
 Q_IMPORT_QML_PLUGIN(HearthMarkdownPlugin)
 Q_IMPORT_QML_PLUGIN(HearthDesktopPlugin)
 Q_IMPORT_QML_PLUGIN(HearthLibraryPlugin)
+
+// Model files the tests may break or delete: copies in a private folder.
+class TestFiles : public QObject {
+    Q_OBJECT
+
+  public:
+    using QObject::QObject;
+
+    // The first `bytes` of `from` (all of it for -1) as `name` in the private folder; its path.
+    Q_INVOKABLE QString copy(const QString& from, const QString& name, qint64 bytes = -1) {
+        QFile source(from);
+        QFile target(dir_.filePath(name));
+        if (!source.open(QIODevice::ReadOnly) || !target.open(QIODevice::WriteOnly)) return {};
+        target.write(bytes < 0 ? source.readAll() : source.read(bytes));
+        return target.fileName();
+    }
+    Q_INVOKABLE bool exists(const QString& path) const { return QFileInfo::exists(path); }
+
+  private:
+    QTemporaryDir dir_;
+};
 
 class Setup : public QObject {
     Q_OBJECT
@@ -36,6 +59,8 @@ class Setup : public QObject {
         // see that a choice persists (a new instance, as at the next start, reads it back).
         engine->rootContext()->setContextProperty(QStringLiteral("storedSettings"),
                                                   new AppSettings(engine));
+        engine->rootContext()->setContextProperty(QStringLiteral("testFiles"),
+                                                  new TestFiles(engine));
     }
 
   private:

@@ -6,7 +6,7 @@ import Hearth.Settings
 
 // The settings dialog: each control stores its choice (read back through another AppSettings,
 // as at the next start), the theme and text size apply at once, and the model section says what
-// a context costs and which backend runs.
+// a context costs, which context an unchosen one is, which backend runs and the model's details.
 TestCase {
     id: testCase
     name: "Settings"
@@ -104,15 +104,57 @@ TestCase {
         compare(storedSettings.language, "system")
     }
 
+    function loadTinyModel() {
+        AppSettings.backend = "cpu"
+        ChatController.loadModel(testModelPath)
+        tryCompare(ChatController, "modelState", "ready", 60000)
+    }
+
     // Loads the tiny model last: the other tests expect none.
+    function test_z_an_unchosen_context_is_the_largest_that_fits() {
+        const dialog = openDialog().settingsDialog
+        AppSettings.contextLength = 0
+        compare(dialog.contextSelector.displayText, "Automatic")
+        verify(dialog.contextMemory.text.indexOf("Load a model") >= 0)
+        loadTinyModel()
+        // The fit check on this computer's memory: the tiny model's whole 4096 tokens fit.
+        compare(ChatController.automaticContextLength, 4096)
+        compare(ChatController.contextLength, 4096)
+        compare(dialog.contextSelector.displayText, "Automatic (4096 tokens)")
+        compare(dialog.contextMemory.text, "Its memory (KV cache): 1.0 MiB")
+
+        // A choice is kept: the next load uses it.
+        dialog.contextSelector.activated(dialog.contextSelector.sizes.indexOf(2048))
+        compare(storedSettings.contextLength, 2048)
+        verify(dialog.reloadModelButton.visible)
+        ChatController.reloadModel()
+        tryCompare(ChatController, "modelState", "ready", 60000)
+        compare(ChatController.contextLength, 2048)
+        compare(dialog.contextSelector.displayText, "2048")
+        dialog.contextSelector.activated(0)
+        compare(storedSettings.contextLength, 0)
+        verify(dialog.reloadModelButton.visible)
+    }
+
+    function test_z_the_model_in_use_has_its_details_but_cannot_be_removed() {
+        const dialog = openDialog().settingsDialog
+        if (ChatController.modelState !== "ready") loadTinyModel()
+        compare(dialog.modelInUse.text, "tiny-gpt-oss.gguf")
+        mouseClick(dialog.modelDetailsButton)
+        const details = dialog.modelDetailsDialog
+        tryCompare(details, "opened", true)
+        compare(details.details.path, testModelPath)
+        tryCompare(details.details, "state", "ready", 20000)
+        verify(details.inUse)
+        verify(!details.removeButton.enabled)
+        compare(findChild(details.contentItem, "removeNote").text,
+                "Hearth is using this model. Open another one before removing it.")
+        details.close()
+    }
+
     function test_z_the_model_section_shows_memory_and_the_backend_in_use() {
         const dialog = openDialog().settingsDialog
-        if (ChatController.modelState !== "ready") {
-            verify(dialog.contextMemory.text.indexOf("Load a model") >= 0)
-            AppSettings.backend = "cpu"
-            ChatController.loadModel(testModelPath)
-            tryCompare(ChatController, "modelState", "ready", 60000)
-        }
+        if (ChatController.modelState !== "ready") loadTinyModel()
         AppSettings.contextLength = 4096
         // The tiny model: 2 layers (layer 0 sliding, window 16), 2 KV heads of 16 values.
         // Full layer: 2 x 2 x 16 x 4 bytes x 4096 = 1 MiB; sliding: 2 x 2 x 16 x 4 x 16 = 4 KiB.

@@ -3,13 +3,15 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// One model on the first-run page: its name, where it was found, whether it fits, and "Use".
+// One model on the first-run page: its name, where it was found, whether it fits, "Details…"
+// and "Use".
 // `entry` is one entry of ModelLibrary.models (or ModelLibrary.describe()).
 Rectangle {
     id: row
 
     required property var entry
     signal useRequested(string path)
+    signal detailsRequested(string path)
 
     implicitHeight: content.implicitHeight + 2 * Theme.spacing
     radius: Theme.radius
@@ -60,6 +62,13 @@ Rectangle {
                 font.pixelSize: Theme.fontSizeSmall
                 wrapMode: Text.WordWrap
             }
+        }
+        Button {
+            objectName: "detailsButton"
+            text: qsTr("Details…")
+            flat: true
+            enabled: row.entry.path.length > 0
+            onClicked: row.detailsRequested(row.entry.path)
         }
         Button {
             objectName: "useButton"

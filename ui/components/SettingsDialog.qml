@@ -16,10 +16,14 @@ Dialog {
     property alias topPSlider: topPSlider
     property alias topKField: topKField
     property alias maxTokensField: maxTokensField
+    property alias modelInUse: modelInUse
+    property alias modelDetailsButton: modelDetailsButton
+    property alias modelDetailsDialog: modelDetailsDialog
     property alias contextSelector: contextSelector
     property alias contextMemory: contextMemory
     property alias backendSelector: backendSelector
     property alias backendInUse: backendInUse
+    property alias reloadModelButton: reloadModelButton
     property alias themeSelector: themeSelector
     property alias fontSizeField: fontSizeField
     property alias languageSelector: languageSelector
@@ -184,18 +188,61 @@ Dialog {
 
             SettingsSection { text: qsTr("Model") }
 
+            ModelDetailsDialog {
+                id: modelDetailsDialog
+            }
+
             GridLayout {
                 Layout.fillWidth: true
                 columns: 2
                 columnSpacing: Theme.spacing
+
+                Label { text: qsTr("Model") }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label {
+                        id: modelInUse
+                        objectName: "modelInUse"
+                        Layout.fillWidth: true
+                        text: ChatController.modelState === "ready" ? ChatController.modelName : qsTr("No model loaded")
+                        elide: Text.ElideMiddle
+                    }
+                    Button {
+                        id: modelDetailsButton
+                        objectName: "modelDetailsButton"
+                        text: qsTr("Details…")
+                        visible: ChatController.modelState === "ready"
+                        onClicked: modelDetailsDialog.show(ChatController.modelPath)
+                    }
+                }
 
                 Label { text: qsTr("Context length") }
                 ComboBox {
                     id: contextSelector
                     objectName: "contextSelector"
                     Accessible.name: qsTr("Context length in tokens")
-                    readonly property var sizes: [2048, 4096, 8192, 16384, 32768, 65536, 131072]
+                    // 0: automatic, the largest the fit check says fits the device.
+                    readonly property var sizes: [0, 2048, 4096, 8192, 16384, 32768, 65536, 131072]
+                    readonly property string automaticLabel: ChatController.automaticContextLength > 0
+                        ? qsTr("Automatic (%1 tokens)").arg(ChatController.automaticContextLength)
+                        : qsTr("Automatic")
                     model: sizes
+                    displayText: currentIndex === 0 ? automaticLabel : currentText
+                    // Wide enough for the automatic label, which is none of the model's texts.
+                    Layout.preferredWidth: Math.max(implicitWidth, automaticMetrics.advanceWidth
+                                                    + leftPadding + rightPadding + Theme.spacingLarge)
+                    TextMetrics {
+                        id: automaticMetrics
+                        font: contextSelector.font
+                        text: contextSelector.automaticLabel
+                    }
+                    delegate: ItemDelegate {
+                        required property int index
+                        required property int modelData
+                        width: ListView.view.width
+                        text: index === 0 ? contextSelector.automaticLabel : modelData
+                        highlighted: contextSelector.highlightedIndex === index
+                    }
                     currentIndex: Math.max(0, sizes.indexOf(AppSettings.contextLength))
                     onActivated: index => AppSettings.contextLength = sizes[index]
                 }
@@ -206,14 +253,16 @@ Dialog {
                     Layout.fillWidth: true
                     wrapMode: Text.WordWrap
                     color: Theme.textMuted
+                    readonly property int chosen: AppSettings.contextLength > 0
+                        ? AppSettings.contextLength : ChatController.automaticContextLength
                     // A model runs at most the context it was trained for.
                     readonly property int positions: ChatController.modelContextLength > 0
-                        ? Math.min(AppSettings.contextLength, ChatController.modelContextLength)
-                        : AppSettings.contextLength
+                        ? Math.min(chosen, ChatController.modelContextLength)
+                        : chosen
                     readonly property real bytes: ChatController.modelState === "ready"
                         ? ChatController.kvCacheBytes(positions) : -1
                     text: bytes < 0 ? qsTr("Load a model to see the memory this needs.")
-                        : positions < AppSettings.contextLength
+                        : positions < chosen
                           ? qsTr("Its memory (KV cache): %1, for the %2 tokens this model allows")
                                 .arg(dialog.formatBytes(bytes)).arg(positions)
                           : qsTr("Its memory (KV cache): %1").arg(dialog.formatBytes(bytes))
@@ -248,11 +297,12 @@ Dialog {
                 }
             }
             Button {
+                id: reloadModelButton
                 objectName: "reloadModelButton"
                 // The model runs with what it was loaded with until it is loaded again.
                 visible: ChatController.modelState === "ready"
                          && (ChatController.loadedBackendChoice !== AppSettings.backend
-                             || ChatController.contextLength !== Math.min(AppSettings.contextLength, ChatController.modelContextLength))
+                             || ChatController.contextLength !== contextMemory.positions)
                 enabled: !ChatController.busy
                 text: qsTr("Reload the model to apply")
                 onClicked: ChatController.reloadModel()

@@ -440,6 +440,120 @@
     </message>
 </context>
 <context>
+    <name>ModelDetailsDialog</name>
+    <message>
+        <source>Model details</source>
+        <translation>모델 정보</translation>
+    </message>
+    <message>
+        <source>Reading the model&apos;s headers…</source>
+        <translation>모델 헤더를 읽는 중…</translation>
+    </message>
+    <message>
+        <source>This model cannot be read: %1</source>
+        <translation>이 모델을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>아키텍처</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <source>Hugging Face folder (safetensors)</source>
+        <translation>Hugging Face 폴더(safetensors)</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>매개변수</translation>
+    </message>
+    <message>
+        <source>Quantisation</source>
+        <translation>양자화</translation>
+    </message>
+    <message>
+        <source>%1 experts, %2 elsewhere</source>
+        <translation>전문가 %1, 나머지 %2</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>컨텍스트 길이</translation>
+    </message>
+    <message>
+        <source>%1 tokens (%2 before YaRN scaling)</source>
+        <translation>%1 토큰(YaRN 확장 전 %2)</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 토큰</translation>
+    </message>
+    <message>
+        <source>Sliding window</source>
+        <translation>슬라이딩 윈도</translation>
+    </message>
+    <message>
+        <source>%1 tokens, on every other layer</source>
+        <translation>%1 토큰, 한 층 걸러 적용</translation>
+    </message>
+    <message>
+        <source>License</source>
+        <translation>라이선스</translation>
+    </message>
+    <message>
+        <source>not stated in the file</source>
+        <translation>파일에 명시되지 않음</translation>
+    </message>
+    <message>
+        <source>Size on disk</source>
+        <translation>디스크 크기</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>위치</translation>
+    </message>
+    <message>
+        <source>Hearth is using this model. Open another one before removing it.</source>
+        <translation>Hearth가 이 모델을 사용 중입니다. 삭제하려면 먼저 다른 모델을 여세요.</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>폴더에서 보기</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>삭제…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRemoval</name>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>%1 is not a GGUF model file.</source>
+        <translation>%1은(는) GGUF 모델 파일이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Hugging Face gpt-oss folder.</source>
+        <translation>%1은(는) Hugging Face gpt-oss 폴더가 아닙니다.</translation>
+    </message>
+    <message>
+        <source>Could not delete %1.</source>
+        <translation>%1을(를) 삭제하지 못했습니다.</translation>
+    </message>
+</context>
+<context>
     <name>ModelRow</name>
     <message>
         <source>%1 · %2 · %3</source>
@@ -452,6 +566,10 @@
     <message>
         <source>Use</source>
         <translation>사용</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>정보…</translation>
     </message>
 </context>
 <context>
@@ -475,6 +593,29 @@
     <message>
         <source>Reasoning</source>
         <translation>추론</translation>
+    </message>
+</context>
+<context>
+    <name>RemoveModelDialog</name>
+    <message>
+        <source>Remove this model?</source>
+        <translation>이 모델을 삭제할까요?</translation>
+    </message>
+    <message>
+        <source>This deletes the %1 model files of %2 (%3) from this computer. Other files in the folder stay.</source>
+        <translation>이 컴퓨터에서 %2의 모델 파일 %1개(%3)를 삭제합니다. 폴더의 다른 파일은 남겨 둡니다.</translation>
+    </message>
+    <message>
+        <source>This deletes %1 (%2) from this computer.</source>
+        <translation>이 컴퓨터에서 %1(%2)을(를) 삭제합니다.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
     </message>
 </context>
 <context>
@@ -663,6 +804,14 @@ Backends: %3</source>
     <message>
         <source>In use: %1, %2 tokens of context</source>
         <translation>사용 중: %1, 컨텍스트 %2 토큰</translation>
+    </message>
+    <message>
+        <source>Automatic (%1 tokens)</source>
+        <translation>자동(%1 토큰)</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>정보…</translation>
     </message>
 </context>
 <context>

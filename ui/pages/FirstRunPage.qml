@@ -6,7 +6,8 @@ import Hearth
 import Hearth.Library
 
 // Shown while no model is chosen: the gpt-oss models already on this computer with a fit line
-// each, "Open file…", and the download of gpt-oss-20b (started only by the user's click).
+// and their details each, "Open file…", and the download of gpt-oss-20b (started only by the
+// user's click).
 Rectangle {
     id: page
 
@@ -19,6 +20,7 @@ Rectangle {
     property alias cancelButton: cancelButton
     property alias downloadProgress: downloadProgress
     property alias downloadStatus: downloadStatus
+    property alias detailsDialog: detailsDialog
 
     signal modelChosen(string path)
 
@@ -51,6 +53,15 @@ Rectangle {
         id: folderDialog
         title: qsTr("Add a folder to search for models")
         onAccepted: ModelLibrary.addFolder(selectedFolder)
+    }
+
+    ModelDetailsDialog {
+        id: detailsDialog
+        onRemoved: path => {
+            if (page.openedModel !== null && page.openedModel.path === path)
+                page.openedModel = null
+            ModelLibrary.rescan()
+        }
     }
 
     Connections {
@@ -115,6 +126,7 @@ Rectangle {
                     entry: modelData
                     Layout.fillWidth: true
                     onUseRequested: path => page.modelChosen(path)
+                    onDetailsRequested: path => detailsDialog.show(path)
                 }
             }
             Label {
@@ -131,6 +143,7 @@ Rectangle {
                 visible: page.openedModel !== null
                 entry: page.openedModel ?? { name: "", source: "", format: "", sizeText: "", valid: false, fits: false, fitText: "", fitAdvice: "", problem: "", path: "" }
                 onUseRequested: path => page.modelChosen(path)
+                onDetailsRequested: path => detailsDialog.show(path)
             }
             RowLayout {
                 spacing: Theme.spacing

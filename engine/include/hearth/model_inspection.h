@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,8 +46,19 @@ struct ModelInspection {
     std::uint64_t weight_bytes = 0; // all tensor data
     std::uint64_t file_bytes = 0;   // on disk, all files
     std::vector<TensorTypeTotal> by_type;
+    // The stored types by role, each once in name order: the expert matrices (most of the bytes)
+    // and every other weight. ggml-org's gpt-oss-20b-mxfp4.gguf: {"MXFP4"} and {"F32", "Q8_0"};
+    // the Hugging Face checkpoint: {"MXFP4"} and {"BF16"} (by_type sees its MXFP4 as U8 bytes).
+    std::vector<std::string> expert_types;
+    std::vector<std::string> other_types;
+    // As the files state it: GGUF general.license, or the `license:` of a Hugging Face folder's
+    // README.md front matter ("apache-2.0"); empty when neither does.
+    std::string license;
     TokenizerSummary tokenizer;
     std::vector<KvCacheEstimate> kv_cache; // at 4k, 32k and 128k, up to the model's context
+
+    // The hyperparameter named `key` ("context_length", "sliding_window", ...); none if unlisted.
+    std::optional<double> hyperparameter(std::string_view key) const;
 };
 
 // Opens and validates `path` (a .gguf file or a Hugging Face folder) and describes it. Any problem

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include "hearth/model_inspection.h"
@@ -9,6 +10,21 @@
 namespace {
 
 using hearth::inspect_model;
+namespace fs = std::filesystem;
+
+// A private copy of the tiny Hugging Face folder, deleted with the object.
+class HfFolderCopy {
+  public:
+    HfFolderCopy()
+        : path_(fs::temp_directory_path() / ("hearth-hf-copy-" + std::to_string(::getpid()))) {
+        fs::copy(fs::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss-hf", path_);
+    }
+    ~HfFolderCopy() { fs::remove_all(path_); }
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
 
 std::uint64_t bytes_of_type(const hearth::ModelInspection& m, const std::string& type,
                             std::uint64_t* count = nullptr) {
@@ -80,6 +96,49 @@ TEST(ModelInspection, GgufTokenizerArraysAreSummarised) {
     EXPECT_EQ(m->tokenizer.merge_count, 446'189u);
     EXPECT_EQ(m->tokenizer.special_token_count, 21u);
     EXPECT_EQ(m->tokenizer.eos_id, 200002u);
+}
+
+// ggml-org's file keeps MXFP4 only for the experts; the tiny GGUF stores the rest in four types
+// (tiny_gguf_writer.cpp), the tiny checkpoint in BF16 but its final norm in F32
+// (tiny_hf_writer.cpp) and its MXFP4 as U8 blocks and scales.
+TEST(ModelInspection, TensorTypesAreSummarisedByRole) {
+    auto gguf = inspect_model(fs::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss.gguf");
+    ASSERT_TRUE(gguf.has_value()) << gguf.error().message;
+    EXPECT_EQ(gguf->expert_types, std::vector<std::string>{"MXFP4"});
+    EXPECT_EQ(gguf->other_types, (std::vector<std::string>{"BF16", "F16", "F32", "Q8_0"}));
+    auto hf = inspect_model(fs::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss-hf");
+    ASSERT_TRUE(hf.has_value()) << hf.error().message;
+    EXPECT_EQ(hf->expert_types, std::vector<std::string>{"MXFP4"});
+    EXPECT_EQ(hf->other_types, (std::vector<std::string>{"BF16", "F32"}));
+}
+
+TEST(ModelInspection, TheLicenseIsReadFromGeneralLicense) {
+    const hearth::test::TinyModelSpec spec;
+    auto builder = hearth::test::tiny_gguf(spec, hearth::test::make_master_weights(spec), {},
+                                           hearth::test::GgufExperts::separate);
+    builder.add_string("general.license", "apache-2.0");
+    const auto path =
+        fs::temp_directory_path() / ("hearth-licensed-" + std::to_string(::getpid()) + ".gguf");
+    builder.write(path.string());
+    auto m = inspect_model(path);
+    fs::remove(path);
+    ASSERT_TRUE(m.has_value()) << m.error().message;
+    EXPECT_EQ(m->license, "apache-2.0");
+    auto unstated = inspect_model(fs::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss.gguf");
+    ASSERT_TRUE(unstated.has_value());
+    EXPECT_EQ(unstated->license, "");
+}
+
+// openai/gpt-oss-20b's README.md begins with this front matter.
+TEST(ModelInspection, AFoldersLicenseIsReadFromItsReadmeFrontMatter) {
+    const HfFolderCopy folder;
+    EXPECT_EQ(inspect_model(folder.path())->license, "");
+    std::ofstream(folder.path() / "README.md")
+        << "---\r\nlicense: 'apache-2.0'\r\npipeline_tag: text-generation\r\n---\r\n\r\n"
+           "license: not-this-one\n";
+    EXPECT_EQ(inspect_model(folder.path())->license, "apache-2.0");
+    std::ofstream(folder.path() / "README.md") << "# gpt-oss\nlicense: not front matter\n";
+    EXPECT_EQ(inspect_model(folder.path())->license, "");
 }
 
 } // namespace

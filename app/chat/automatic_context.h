@@ -1,0 +1,31 @@
+// The context a model opens with while the user has not chosen one in Settings: the largest the
+// fit check (hearth/fit_check.h, as on the first-run page's fit lines) says fits the memory of
+// the device the model was loaded on.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+
+#include "hearth/error.h"
+#include "hearth/fit_check.h"
+
+namespace hearth::app {
+
+// The memory a loaded model's backend allocates from, and how it allocates.
+struct FitDevice {
+    std::uint64_t memory_bytes = 0; // 0: unknown
+    FitOptions options = cpu_fit_options();
+};
+
+// For a model loaded on `backend` ("cpu" or "vulkan") and described as `description`
+// (hearth::Model::backend_description, "Vulkan on NAME"): this computer's RAM for the CPU, the
+// named GPU's memory budget for Vulkan.
+FitDevice fit_device(std::string_view backend, std::string_view description);
+
+// The largest power-of-two context (or the model's own length) that fits `device`; the smallest
+// step when none does, as the model loaded regardless. Reads the model's headers only.
+Result<std::uint32_t> automatic_context(const std::filesystem::path& model,
+                                        const FitDevice& device);
+
+} // namespace hearth::app

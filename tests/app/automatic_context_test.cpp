@@ -1,0 +1,56 @@
+// The context a model opens with while Settings leaves it automatic: the largest the fit check
+// says fits the device's memory, on the tiny fixture model (4096 tokens of its own).
+#include <gtest/gtest.h>
+
+#include "automatic_context.h"
+#include "hearth/fit_check.h"
+
+namespace {
+
+using hearth::app::automatic_context;
+using hearth::app::fit_device;
+using hearth::app::FitDevice;
+
+const std::filesystem::path tiny =
+    std::filesystem::path(HEARTH_TINY_MODEL_DIR) / "tiny-gpt-oss.gguf";
+
+// What the fit check says `context` tokens of the tiny model need on the CPU backend.
+std::uint64_t cpu_need(std::uint32_t context) {
+    auto fit = hearth::check_model_fit(tiny, 0, hearth::cpu_fit_options(), context);
+    EXPECT_TRUE(fit.has_value());
+    return fit ? fit->need.total() : 0;
+}
+
+TEST(AutomaticContext, TheCpuBackendIsCheckedAgainstThisComputersMemory) {
+    const FitDevice device = fit_device("cpu", "CPU, 8 threads");
+    EXPECT_EQ(device.memory_bytes, hearth::system_memory_bytes());
+    EXPECT_EQ(device.options.kv_element_bytes, 4u); // the CPU keeps an f32 cache
+}
+
+TEST(AutomaticContext, AGpuTheDriverDoesNotListHasNoKnownMemory) {
+    const FitDevice device = fit_device("vulkan", "Vulkan on a GPU that is not there");
+    EXPECT_EQ(device.memory_bytes, 0u);
+    EXPECT_EQ(device.options.kv_element_bytes, 2u); // f16 on the GPU
+}
+
+TEST(AutomaticContext, TheModelsWholeContextWhenItFits) {
+    EXPECT_EQ(automatic_context(tiny, {16 * hearth::gibibyte, hearth::cpu_fit_options()}), 4096u);
+}
+
+TEST(AutomaticContext, TheLargestPowerOfTwoThatFits) {
+    const std::uint64_t just_2048 = cpu_need(2048);
+    ASSERT_LT(just_2048, cpu_need(4096));
+    EXPECT_EQ(automatic_context(tiny, {just_2048, hearth::cpu_fit_options()}), 2048u);
+    EXPECT_EQ(automatic_context(tiny, {just_2048 - 1, hearth::cpu_fit_options()}), 1024u);
+}
+
+TEST(AutomaticContext, TheSmallestStepWhenNothingFits) {
+    EXPECT_EQ(automatic_context(tiny, {hearth::mebibyte, hearth::cpu_fit_options()}), 1024u);
+}
+
+TEST(AutomaticContext, AFileThatIsNoModelIsAnError) {
+    EXPECT_FALSE(automatic_context(std::filesystem::path(HEARTH_TINY_MODEL_DIR) / "missing.gguf",
+                                   {16 * hearth::gibibyte, hearth::cpu_fit_options()}));
+}
+
+} // namespace
