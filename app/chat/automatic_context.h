@@ -12,10 +12,19 @@
 
 namespace hearth::app {
 
+// Longest automatic context: the whole cache is allocated when the model loads (131072 tokens
+// of gpt-oss-20b take 6 GiB of f32 on the CPU), and few conversations need more; longer contexts
+// are chosen in Settings.
+inline constexpr std::uint32_t longest_automatic_context = 32768;
+
 // The memory a loaded model's backend allocates from, and how it allocates.
 struct FitDevice {
     std::uint64_t memory_bytes = 0; // 0: unknown
     FitOptions options = cpu_fit_options();
+    // memory_bytes was read after this process loaded the weights (a GPU's memory budget), so
+    // it no longer includes them.
+    bool weights_already_allocated = false;
+    std::uint32_t longest = longest_automatic_context;
 };
 
 // For a model loaded on `backend` ("cpu" or "vulkan") and described as `description`
@@ -23,8 +32,9 @@ struct FitDevice {
 // named GPU's memory budget for Vulkan.
 FitDevice fit_device(std::string_view backend, std::string_view description);
 
-// The largest power-of-two context (or the model's own length) that fits `device`; the smallest
-// step when none does, as the model loaded regardless. Reads the model's headers only.
+// The largest power-of-two context (or the model's own length) that fits `device`, at most
+// device.longest; the smallest step when none does, as the model loaded regardless. Reads the
+// model's headers only.
 Result<std::uint32_t> automatic_context(const std::filesystem::path& model,
                                         const FitDevice& device);
 

@@ -44,6 +44,22 @@ TEST(AutomaticContext, TheLargestPowerOfTwoThatFits) {
     EXPECT_EQ(automatic_context(tiny, {just_2048 - 1, hearth::cpu_fit_options()}), 1024u);
 }
 
+// A GPU's budget is read after the weights are on it: they are counted back in.
+TEST(AutomaticContext, MemoryReadAfterLoadingGetsTheWeightsBack) {
+    const auto weights = hearth::check_model_fit(tiny, 0, hearth::cpu_fit_options(), 1024);
+    ASSERT_TRUE(weights.has_value());
+    const std::uint64_t left = cpu_need(2048) - weights->need.weights;
+    EXPECT_EQ(automatic_context(tiny, {left, hearth::cpu_fit_options()}), 1024u);
+    EXPECT_EQ(automatic_context(tiny, {left, hearth::cpu_fit_options(), true}), 2048u);
+}
+
+TEST(AutomaticContext, NoLongerThanTheLongestOffered) {
+    EXPECT_EQ(hearth::app::longest_automatic_context, 32768u);
+    EXPECT_EQ(
+        automatic_context(tiny, {16 * hearth::gibibyte, hearth::cpu_fit_options(), false, 2048}),
+        2048u);
+}
+
 TEST(AutomaticContext, TheSmallestStepWhenNothingFits) {
     EXPECT_EQ(automatic_context(tiny, {hearth::mebibyte, hearth::cpu_fit_options()}), 1024u);
 }
