@@ -59,6 +59,10 @@ class Rig {
         EXPECT_TRUE(device_.upload(*buffer, 0, bytes).has_value());
         return std::move(*buffer);
     }
+    // A repacked matrix's scales, or a 4-byte placeholder for formats without them.
+    Buffer upload_scales(const vk::PackedMatrix& packed) {
+        return upload(packed.scales.empty() ? std::vector<std::byte>(4) : packed.scales);
+    }
     Buffer upload(const std::vector<float>& values) {
         return upload(std::as_bytes(std::span(values)));
     }
@@ -212,9 +216,7 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
     DeviceWeight w;
     make_device_weight(w, GetParam(), 1, rows, cols, rng_);
     const auto bias = normal_values(rows, rng_);
-    const Buffer codes = rig_.upload(w.packed.codes),
-                 scales = rig_.upload(w.packed.scales.empty() ? std::vector<std::byte>(4)
-                                                              : w.packed.scales),
+    const Buffer codes = rig_.upload(w.packed.codes), scales = rig_.upload_scales(w.packed),
                  bias_buffer = rig_.upload(bias),
                  route = rig_.upload(std::vector<std::uint32_t>{0, 0});
     const ka::MatVecArgs args{
@@ -264,9 +266,8 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
         const auto x = normal_values(cols, rng_),
                    gate_up_bias = normal_values(experts * 2 * size, rng_);
         const Buffer codes = rig_.upload(gate_up.packed.codes),
-                     scales = rig_.upload(gate_up.packed.scales.empty() ? std::vector<std::byte>(4)
-                                                                        : gate_up.packed.scales),
-                     bias = rig_.upload(gate_up_bias), x_buffer = rig_.upload(x);
+                     scales = rig_.upload_scales(gate_up.packed), bias = rig_.upload(gate_up_bias),
+                     x_buffer = rig_.upload(x);
         std::vector<float> poisoned(2 * size + 1, poison);
         const Buffer activations = rig_.upload(poisoned);
         const auto gate_up_spec =
@@ -300,9 +301,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
         auto start = normal_values(rows + 1, rng_);
         start[rows] = poison;
         const Buffer down_codes = rig_.upload(down.packed.codes),
-                     down_scales =
-                         rig_.upload(down.packed.scales.empty() ? std::vector<std::byte>(4)
-                                                                : down.packed.scales),
+                     down_scales = rig_.upload_scales(down.packed),
                      down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
                      y = rig_.upload(start);
         const auto down_spec =
@@ -348,6 +347,15 @@ struct BatchRoutes {
         }
         return out;
     }
+    // A grouped matvec over this batch (swiglu limit 7).
+    ka::MatVecArgs matvec_args(std::uint64_t cols, std::uint64_t rows) const {
+        return {static_cast<std::uint32_t>(cols),
+                static_cast<std::uint32_t>(rows),
+                slots,
+                7.0f,
+                experts,
+                tokens};
+    }
     // Per token: its expert ids, then its weights (f32 bits): route_experts.comp's rows.
     std::vector<std::uint32_t> route_rows() const {
         std::vector<std::uint32_t> out;
@@ -375,20 +383,14 @@ TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
         const auto h = normal_values(batch.tokens * cols, rng_),
                    gate_up_bias = normal_values(batch.experts * 2 * size, rng_);
         const Buffer codes = rig_.upload(gate_up.packed.codes),
-                     scales = rig_.upload(gate_up.packed.scales.empty() ? std::vector<std::byte>(4)
-                                                                        : gate_up.packed.scales),
-                     bias = rig_.upload(gate_up_bias), h_buffer = rig_.upload(h),
+                     scales = rig_.upload_scales(gate_up.packed), bias = rig_.upload(gate_up_bias),
+                     h_buffer = rig_.upload(h),
                      activations = rig_.upload(std::vector<float>(entries * size + 1, poison));
-        const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
-                                          static_cast<std::uint32_t>(size),
-                                          batch.slots,
-                                          7.0f,
-                                          batch.experts,
-                                          batch.tokens};
         rig_.run(variant.spirv,
                  variant.specialization(gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
-                 {&codes, &scales, &bias, &h_buffer, &activations, &groups}, gate_up_args,
-                 variant.groups_for(size), batch.experts, token_groups);
+                 {&codes, &scales, &bias, &h_buffer, &activations, &groups},
+                 batch.matvec_args(cols, size), variant.groups_for(size), batch.experts,
+                 token_groups);
         const auto act = rig_.download(activations);
         for (std::uint32_t entry = 0; entry < entries; ++entry) {
             const std::uint64_t e = batch.chosen[entry];
@@ -413,21 +415,14 @@ TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
         const auto inputs = normal_values(entries * down_cols, rng_),
                    down_bias = normal_values(batch.experts * rows, rng_);
         const Buffer down_codes = rig_.upload(down.packed.codes),
-                     down_scales =
-                         rig_.upload(down.packed.scales.empty() ? std::vector<std::byte>(4)
-                                                                : down.packed.scales),
+                     down_scales = rig_.upload_scales(down.packed),
                      down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
                      out = rig_.upload(std::vector<float>(entries * rows + 1, poison));
-        const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
-                                       static_cast<std::uint32_t>(rows),
-                                       batch.slots,
-                                       7.0f,
-                                       batch.experts,
-                                       batch.tokens};
         rig_.run(variant.spirv,
                  variant.specialization(down.packed.format, ka::matvec_expert_down_grouped),
                  {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &out, &groups},
-                 down_args, variant.groups_for(rows), batch.experts, token_groups);
+                 batch.matvec_args(down_cols, rows), variant.groups_for(rows), batch.experts,
+                 token_groups);
         const auto result = rig_.download(out);
         for (std::uint32_t entry = 0; entry < entries; ++entry) {
             const std::uint64_t e = batch.chosen[entry];
@@ -457,8 +452,7 @@ TEST(VulkanKernels, EmbedDecodesEachTokensRowExactly) {
         make_device_weight(table, layout, 1, 50, 96, rng);
         // Two tokens (41, then 7) on a grid of three rows: the third must stay untouched.
         const Buffer codes = rig.upload(table.packed.codes),
-                     scales = rig.upload(table.packed.scales.empty() ? std::vector<std::byte>(4)
-                                                                     : table.packed.scales),
+                     scales = rig.upload_scales(table.packed),
                      step = rig.upload(std::vector<std::uint32_t>{5, 2, 41, 7}),
                      x = rig.upload(std::vector<float>(3 * 96 + 1, poison));
         const std::uint32_t specialization[] = {table.packed.format};
