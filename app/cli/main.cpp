@@ -7,6 +7,7 @@
 #include "chat_command.h"
 #include "devices_command.h"
 #include "fit_command.h"
+#include "hearth/backend_survey.h"
 #include "hearth/build_info.h"
 #include "history_command.h"
 #include "inspect_command.h"
@@ -51,7 +52,8 @@ constexpr const char* usage =
     "                       print the token ids of a text\n"
     "\n"
     "Options:\n"
-    "  --version            print version, build type and backends\n"
+    "  --version            print version, build type, and which backend runs models here\n"
+    "                       (and why not the others)\n"
     "  --help               show this help\n";
 
 } // namespace
@@ -66,6 +68,13 @@ int main(int argc, char* argv[]) {
     const std::span<const std::string_view> rest(args.begin() + 1, args.end());
     if (command == "--version") {
         std::puts(hearth::version_line("hearth-cli").c_str());
+        // The backend automatic selection takes here, and why each before it is not used.
+        bool taken = false;
+        for (const auto& status : hearth::survey_backends()) {
+            const char* verdict = !status.usable ? "not usable" : taken ? "usable" : "used";
+            taken = taken || status.usable;
+            std::printf("  %-7s %s: %s\n", status.name.c_str(), verdict, status.detail.c_str());
+        }
         return 0;
     }
     if (command == "--help" || command == "-h" || command == "help") {

@@ -52,7 +52,8 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
                                      const ModelOptions& options) {
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
-    if (options.backend == BackendChoice::vulkan || (automatic && vk::has_vulkan_gpu())) {
+    if (options.backend == BackendChoice::vulkan ||
+        (automatic && vk::preferred_vulkan_gpu().has_value())) {
         auto vulkan = vk::create_vulkan_backend(
             files, {.device_index = {},
                     .kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,

@@ -66,11 +66,14 @@ class VulkanBackend final : public Backend {
 
 } // namespace
 
-bool has_vulkan_gpu() {
+Result<VulkanDeviceInfo> preferred_vulkan_gpu() {
     auto devices = enumerate_vulkan_devices();
-    if (!devices) return false;
+    if (!devices) return std::unexpected(devices.error());
     auto best = best_device(*devices);
-    return best && best->kind != DeviceKind::cpu;
+    if (!best) return fail("no Vulkan device");
+    if (best->kind == DeviceKind::cpu)
+        return fail("no GPU, only a CPU driver (" + best->name + ")");
+    return *best;
 }
 
 Result<std::unique_ptr<Backend>>

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "backend/backend.h"
+#include "hearth/gpu_devices.h"
 #include "model/model_files.h"
 
 namespace hearth::vk {
@@ -26,7 +27,8 @@ Result<std::unique_ptr<Backend>>
 create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
                       const VulkanOptions& options = {});
 
-// True when the machine has a Vulkan GPU worth preferring over the CPU backend (not a CPU driver).
-bool has_vulkan_gpu();
+// The Vulkan GPU worth preferring over the CPU backend (not a CPU driver) that automatic
+// selection would take, or why there is none.
+Result<VulkanDeviceInfo> preferred_vulkan_gpu();
 
 } // namespace hearth::vk
