@@ -1,6 +1,8 @@
 #include "device_weights.h"
 
+#include <algorithm>
 #include <functional>
+#include <thread>
 
 #include "kernel_args.h"
 #include "model/decode.h"
@@ -101,23 +103,45 @@ ProjectionPlan plan_unembedding(const model::WeightRef& w) {
     return {{plain_rows(w, {}, w.rows)}, std::vector<float>(w.rows, 0.0f)};
 }
 
+// Runs body(begin, end) over [0, rows) split across the cores: repacking is most of the time
+// loading a model takes, and each row is independent.
+void for_row_ranges(std::uint64_t rows,
+                    const std::function<void(std::uint64_t, std::uint64_t)>& body) {
+    const std::uint64_t threads = std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
+    if (threads == 1 || rows < 4096) {
+        body(0, rows);
+        return;
+    }
+    std::vector<std::jthread> workers;
+    for (std::uint64_t t = 1; t < threads; ++t)
+        workers.emplace_back(body, rows * t / threads, rows * (t + 1) / threads);
+    body(0, rows / threads);
+}
+
 Result<DeviceMatrix> upload_matrix(VulkanDevice& device, const std::vector<RowPlan>& parts) {
     std::vector<const model::WeightRef*> sources;
     for (const auto& part : parts)
         sources.push_back(part.source);
     auto format = shared_format(sources);
     if (!format) return std::unexpected(format.error());
+    std::vector<std::uint64_t> firsts; // the device row each part starts at
     std::uint64_t rows = 0;
-    for (const auto& part : parts)
+    for (const auto& part : parts) {
+        firsts.push_back(rows);
         rows += part.rows;
+    }
     const std::uint64_t cols = parts.front().source->cols;
     MatrixPacker packer(*format, rows, cols);
-    for (const auto& part : parts) {
-        for (std::uint64_t j = 0; j < part.rows; ++j) {
-            const auto [stack, row] = part.stored_row(j);
-            packer.append_row(*part.source, stack, row);
+    for_row_ranges(rows, [&](std::uint64_t begin, std::uint64_t end) {
+        auto part = static_cast<std::size_t>(std::upper_bound(firsts.begin(), firsts.end(), begin) -
+                                             firsts.begin() - 1);
+        for (std::uint64_t i = begin; i < end; ++i) {
+            while (part + 1 < parts.size() && firsts[part + 1] <= i)
+                ++part;
+            const auto [stack, row] = parts[part].stored_row(i - firsts[part]);
+            packer.set_row(i, *parts[part].source, stack, row);
         }
-    }
+    });
     PackedMatrix packed = packer.finish();
     DeviceMatrix matrix{packed.format, packed.rows, packed.cols, {}, {}};
     auto codes = upload_bytes(device, packed.codes);

@@ -16,14 +16,6 @@ constexpr std::uint64_t block = 32;
 
 std::uint8_t byte_at(const std::byte* p) { return static_cast<std::uint8_t>(*p); }
 
-// Makes room for `bytes` more at the end of `out` and returns where they start (written in
-// place: appending byte by byte made loading gpt-oss-20b take half a minute).
-std::byte* grow(std::vector<std::byte>& out, std::uint64_t bytes) {
-    const std::size_t at = out.size();
-    out.resize(at + bytes);
-    return out.data() + at;
-}
-
 } // namespace
 
 Result<std::uint32_t> device_format(const model::WeightRef& w) {
@@ -58,21 +50,24 @@ std::uint64_t packed_row_scale_bytes(std::uint32_t format, std::uint64_t cols) {
 
 MatrixPacker::MatrixPacker(std::uint32_t format, std::uint64_t rows, std::uint64_t cols) {
     packed_.format = format;
+    packed_.rows = rows;
     packed_.cols = cols;
-    packed_.codes.reserve(rows * packed_row_bytes(format, cols));
-    packed_.scales.reserve(rows * packed_row_scale_bytes(format, cols) + 4);
+    packed_.codes.resize(rows * packed_row_bytes(format, cols));
+    // Padded to whole 32-bit words, as the shaders read them.
+    packed_.scales.resize((rows * packed_row_scale_bytes(format, cols) + 3) / 4 * 4);
 }
 
-void MatrixPacker::append_row(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row) {
+void MatrixPacker::set_row(std::uint64_t device_row, const model::WeightRef& w, std::uint64_t stack,
+                           std::uint64_t row) {
     const std::uint64_t cols = packed_.cols, index = stack * w.rows + row;
-    auto& codes = packed_.codes;
-    auto& scales = packed_.scales;
-    ++packed_.rows;
+    std::byte* code_out =
+        packed_.codes.data() + device_row * packed_row_bytes(packed_.format, cols);
+    std::byte* scale_out =
+        packed_.scales.data() + device_row * packed_row_scale_bytes(packed_.format, cols);
     if (packed_.format == ka::weight_format_f32 && w.type != TensorType::f32) {
         std::vector<float> values(cols);
         model::decode_row(w, stack, row, values);
-        const auto* bytes = reinterpret_cast<const std::byte*>(values.data());
-        codes.insert(codes.end(), bytes, bytes + cols * 4);
+        std::memcpy(code_out, values.data(), cols * 4);
         return;
     }
     switch (w.type) {
@@ -81,16 +76,13 @@ void MatrixPacker::append_row(const model::WeightRef& w, std::uint64_t stack, st
     case TensorType::bf16: {
         // Little-endian files and devices: the stored row is already the device row.
         const std::uint64_t bytes = packed_row_bytes(packed_.format, cols);
-        const std::byte* source = w.data.data() + index * bytes;
-        codes.insert(codes.end(), source, source + bytes);
+        std::memcpy(code_out, w.data.data() + index * bytes, bytes);
         return;
     }
     case TensorType::q8_0: {
         // 34-byte blocks: an f16 scale, then 32 int8 codes.
         const std::uint64_t blocks = cols / block;
         const std::byte* source = w.data.data() + index * blocks * 34;
-        std::byte* code_out = grow(codes, blocks * 32);
-        std::byte* scale_out = grow(scales, blocks * 4);
         for (std::uint64_t b = 0; b < blocks; ++b, source += 34) {
             std::uint16_t half;
             std::memcpy(&half, source, 2);
@@ -105,18 +97,14 @@ void MatrixPacker::append_row(const model::WeightRef& w, std::uint64_t stack, st
     const std::uint64_t blocks = cols / block;
     if (w.is_checkpoint_mxfp4()) {
         // Codes already pair elements 2i (low nibble) and 2i+1 (high), as the device wants.
-        const std::byte* source = w.data.data() + index * blocks * 16;
-        codes.insert(codes.end(), source, source + blocks * 16);
-        const std::byte* e = w.scales.data() + index * blocks;
-        scales.insert(scales.end(), e, e + blocks);
+        std::memcpy(code_out, w.data.data() + index * blocks * 16, blocks * 16);
+        std::memcpy(scale_out, w.scales.data() + index * blocks, blocks);
         return;
     }
     // GGUF blocks: a scale byte, then byte j holds element j (low nibble) and j + 16 (high).
     // Device byte p holds elements 2p and 2p + 1: for p < 8 the low nibbles of source bytes 2p
     // and 2p + 1, for p >= 8 their high nibbles (of bytes 2p - 16 and 2p - 15).
     const std::byte* source = w.data.data() + index * blocks * 17;
-    std::byte* code_out = grow(codes, blocks * 16);
-    std::byte* scale_out = grow(scales, blocks);
     for (std::uint64_t b = 0; b < blocks; ++b, source += 17, code_out += 16) {
         scale_out[b] = source[0];
         const std::byte* in = source + 1;
@@ -128,10 +116,6 @@ void MatrixPacker::append_row(const model::WeightRef& w, std::uint64_t stack, st
     }
 }
 
-PackedMatrix MatrixPacker::finish() {
-    while (packed_.scales.size() % 4 != 0)
-        packed_.scales.push_back(std::byte{0});
-    return std::move(packed_);
-}
+PackedMatrix MatrixPacker::finish() { return std::move(packed_); }
 
 } // namespace hearth::vk

@@ -14,7 +14,7 @@ namespace hearth::vk {
 
 struct PackedMatrix {
     std::uint32_t format = 0; // kernel_args weight_format_*
-    std::uint64_t rows = 0;   // rows appended so far
+    std::uint64_t rows = 0;
     std::uint64_t cols = 0;
     std::vector<std::byte> codes;
     std::vector<std::byte> scales; // block formats only; padded to whole 32-bit words
@@ -29,10 +29,13 @@ std::uint64_t packed_row_scale_bytes(std::uint32_t format, std::uint64_t cols);
 
 class MatrixPacker {
   public:
-    // Reserves room for `rows` rows of `cols` values in `format`.
+    // Makes room for `rows` rows of `cols` values in `format`.
     MatrixPacker(std::uint32_t format, std::uint64_t rows, std::uint64_t cols);
-    // Appends stored row `row` of stack entry `stack` of `w` (whose format and width must match).
-    void append_row(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row);
+    // Device row `device_row` = stored row `row` of stack entry `stack` of `w` (whose width must
+    // match; a format other than the packer's must be decodable to f32, the packer's then).
+    // Rows are written in place, so threads may set different rows at once.
+    void set_row(std::uint64_t device_row, const model::WeightRef& w, std::uint64_t stack,
+                 std::uint64_t row);
     PackedMatrix finish();
 
   private:

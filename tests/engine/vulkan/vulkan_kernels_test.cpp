@@ -127,7 +127,7 @@ void make_device_weight(DeviceWeight& out, StoredLayout layout, std::uint64_t st
     vk::MatrixPacker packer(*format, stack * rows, cols);
     for (std::uint64_t s = 0; s < stack; ++s) {
         for (std::uint64_t r = 0; r < rows; ++r)
-            packer.append_row(out.stored.weight, s, r);
+            packer.set_row(s * rows + r, out.stored.weight, s, r);
     }
     out.packed = packer.finish();
 }
