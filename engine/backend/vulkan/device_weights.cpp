@@ -112,10 +112,12 @@ void for_row_ranges(std::uint64_t rows,
         body(0, rows);
         return;
     }
-    std::vector<std::jthread> workers;
+    std::vector<std::thread> workers; // not jthread: the fuzz build's libc++ lacks it
     for (std::uint64_t t = 1; t < threads; ++t)
         workers.emplace_back(body, rows * t / threads, rows * (t + 1) / threads);
     body(0, rows / threads);
+    for (auto& worker : workers)
+        worker.join();
 }
 
 Result<DeviceMatrix> upload_matrix(VulkanDevice& device, const std::vector<RowPlan>& parts) {
