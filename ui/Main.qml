@@ -26,16 +26,24 @@ ApplicationWindow {
     color: Theme.window
     // Controls (buttons, fields, menus, dialogs) take their colours from the theme too.
     palette.window: Theme.window
-    palette.windowText: Theme.text
     palette.base: Theme.surface
     palette.alternateBase: Theme.codeBackground
-    palette.text: Theme.text
     palette.button: Theme.surface
-    palette.buttonText: Theme.text
     palette.highlight: Theme.accent
     palette.highlightedText: Theme.accentText
     palette.placeholderText: Theme.textMuted
     palette.mid: Theme.border
+    // Text colours per state (a colour set for all states would leave disabled controls looking
+    // enabled).
+    palette.active.windowText: Theme.text
+    palette.active.text: Theme.text
+    palette.active.buttonText: Theme.text
+    palette.inactive.windowText: Theme.text
+    palette.inactive.text: Theme.text
+    palette.inactive.buttonText: Theme.text
+    palette.disabled.windowText: Theme.textMuted
+    palette.disabled.text: Theme.textMuted
+    palette.disabled.buttonText: Theme.textMuted
 
     RowLayout {
         anchors.fill: parent

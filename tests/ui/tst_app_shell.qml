@@ -38,6 +38,15 @@ TestCase {
         compare(findByName(window.contentItem, "conversationList").count, 0)
     }
 
+    function test_disabled_controls_look_disabled() {
+        const window = createWindow()
+        const palette = window.palette
+        verify(!Qt.colorEqual(palette.disabled.buttonText, palette.active.buttonText),
+               "a disabled button's text looks like an enabled one's")
+        verify(!Qt.colorEqual(palette.disabled.windowText, palette.active.windowText))
+        verify(!Qt.colorEqual(palette.disabled.text, palette.active.text))
+    }
+
     function test_settings_menu_entry_opens_the_settings_dialog() {
         const window = createWindow()
         const menuButton = findByName(window.contentItem, "mainMenuButton")
