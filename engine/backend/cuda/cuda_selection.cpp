@@ -2,16 +2,13 @@
 
 #include <algorithm>
 
+#include "backend/gib_text.h"
+
 namespace hearth::cuda {
 namespace {
 
 std::string cuda_version(int version) {
     return std::to_string(version / 1000) + "." + std::to_string(version % 1000 / 10);
-}
-
-std::string gib(std::uint64_t bytes) {
-    const auto tenths = (bytes * 10 + (1ull << 29)) >> 30;
-    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " GiB";
 }
 
 // Machine code runs on GPUs of its major version from its own minor up; PTX on its own
@@ -75,8 +72,8 @@ CudaVerdict judge_cuda(const Result<CudaReport>& probe, const CudaKernels& kerne
     }
     verdict.device = best->name;
     if (needed_bytes > best->total_memory_bytes) {
-        verdict.reason = best->name + " has " + gib(best->total_memory_bytes) +
-                         "; the model needs " + gib(needed_bytes);
+        verdict.reason = best->name + " has " + gib_text(best->total_memory_bytes) +
+                         "; the model needs " + gib_text(needed_bytes);
         return verdict;
     }
     verdict.usable = true;

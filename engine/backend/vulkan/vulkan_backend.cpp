@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "backend/gib_text.h"
 #include "bandwidth_probe.h"
 #include "device_query.h"
 #include "vulkan_sequence.h"
@@ -35,11 +36,6 @@ std::optional<VulkanDeviceInfo> best_device(const std::vector<VulkanDeviceInfo>&
     auto it = std::max_element(devices.begin(), devices.end(), better);
     if (it == devices.end()) return std::nullopt;
     return *it;
-}
-
-std::string gib(std::uint64_t bytes) {
-    const auto tenths = (bytes * 10 + (1ull << 29)) >> 30;
-    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " GiB";
 }
 
 class VulkanBackend final : public Backend {
@@ -110,8 +106,8 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
         chosen->device_local_budget_bytes.value_or(chosen->device_local_bytes);
     if (needed > available) {
         return fail("The model does not fit on " + chosen->name,
-                    "its weights need " + gib(needed) + " of GPU memory and " + gib(available) +
-                        " is available");
+                    "its weights need " + gib_text(needed) + " of GPU memory and " +
+                        gib_text(available) + " is available");
     }
 
     auto device = VulkanDevice::open(*instance, chosen->index);
