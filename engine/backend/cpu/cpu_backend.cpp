@@ -52,9 +52,8 @@ class CpuBackend final : public Backend {
     }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
-        if (max_positions == 0 || max_positions > files_->config.context_length) {
-            return fail("The context size must be between 1 and " +
-                        std::to_string(files_->config.context_length) + " tokens");
+        if (auto ok = check_context_size(files_->config, max_positions); !ok) {
+            return std::unexpected(ok.error());
         }
         return std::make_unique<CpuContext>(*this, max_positions);
     }

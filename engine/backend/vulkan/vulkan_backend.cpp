@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "backend/append_checks.h"
 #include "backend/gib_text.h"
+#include "backend/packed_weights.h"
 #include "bandwidth_probe.h"
 #include "device_query.h"
 #include "vulkan_sequence.h"
@@ -48,10 +50,8 @@ class VulkanBackend final : public Backend {
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
-        const auto limit = model_->files->config.context_length;
-        if (max_positions == 0 || max_positions > limit) {
-            return fail("The context size must be between 1 and " + std::to_string(limit) +
-                        " tokens");
+        if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {
+            return std::unexpected(ok.error());
         }
         return create_vulkan_sequence(*model_, max_positions);
     }
@@ -101,7 +101,7 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
                         std::to_string(chosen->max_shared_memory_bytes) + " available");
     }
 
-    const std::uint64_t needed = device_weight_bytes(*files);
+    const std::uint64_t needed = gpu::packed_weight_bytes(*files);
     const std::uint64_t available =
         chosen->device_local_budget_bytes.value_or(chosen->device_local_bytes);
     if (needed > available) {

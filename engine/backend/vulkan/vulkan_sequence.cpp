@@ -10,8 +10,9 @@
 
 #include "backend/append_checks.h"
 #include "backend/cache_window.h"
+#include "backend/layer_kernel_args.h"
+#include "backend/rope_table.h"
 #include "kernel_args.h"
-#include "rope_table.h"
 
 namespace hearth::vk {
 namespace {
@@ -50,13 +51,6 @@ struct DispatchLabel {
     std::uint64_t bytes = 0;  // weights it reads
     int attention_layer = -1; // reads that layer's cache: bytes depend on the position
 };
-
-// Workgroups per head for attention over a cache of `capacity` positions: enough that long
-// contexts keep the GPU busy, few enough that each still covers 128 positions.
-constexpr std::uint32_t max_attention_splits = 32;
-std::uint32_t attention_splits(std::uint32_t capacity) {
-    return std::clamp(capacity / 128, 1u, max_attention_splits);
-}
 
 struct LayerCache {
     std::uint32_t capacity = 0; // positions; a ring for sliding layers
@@ -152,7 +146,7 @@ Result<void> VulkanSequence::allocate() {
         {&expert_down_, B * K * c.hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_,
-         B * c.head_count * max_attention_splits * (c.head_dim + std::size_t{2})},
+         B * c.head_count * gpu::max_attention_splits * (c.head_dim + std::size_t{2})},
     };
     for (auto [target, floats] : activations) {
         auto made = buffer(floats);
@@ -170,16 +164,14 @@ Result<void> VulkanSequence::allocate() {
     step_ = std::move(*step);
     logits_ = std::move(*logits);
 
-    const auto table = rope_table(c, max_positions_);
+    const auto table = gpu::rope_table(c, max_positions_);
     if (auto r = model_.device.upload(rope_table_, 0, std::as_bytes(std::span(table))); !r) {
         return r;
     }
 
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
-        cache.capacity = c.is_sliding_layer(layer)
-                             ? std::min(max_positions_, c.sliding_window + sliding_rewind_slack)
-                             : max_positions_;
+        cache.capacity = gpu::layer_cache_capacity(c, layer, max_positions_);
         // f16 pairs take half the room of f32 values (buffer() counts 4-byte words).
         const std::size_t words =
             std::size_t{cache.capacity} * c.kv_size() / (model_.pipelines.kv_cache_f16 ? 2 : 1);
@@ -304,27 +296,14 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const auto& p = model_.pipelines;
     auto& cache = caches_[layer];
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
-    const ka::RmsNormArgs norm{H, c.rms_norm_eps};
-    const ka::RopeKvArgs rope{c.head_count, c.kv_head_count, cache.capacity};
-    const bool sliding = c.is_sliding_layer(layer);
-    // A sliding layer attends to a window only: one workgroup per head is enough.
-    const std::uint32_t splits = sliding ? 1u : attention_splits(cache.capacity);
-    const ka::AttentionArgs attention{c.head_count,
-                                      c.kv_head_count,
-                                      cache.capacity,
-                                      sliding ? c.sliding_window : 0u,
-                                      1.0f / std::sqrt(static_cast<float>(c.head_dim)),
-                                      splits};
-    const ka::AttentionCombineArgs combine{splits};
-    const ka::RouteArgs route{c.expert_count, c.experts_per_token};
-    const ka::GroupExpertsArgs groups{c.expert_count, c.experts_per_token, batch_tokens};
-    const ka::ExpertCombineArgs combine_experts{H, c.experts_per_token};
+    const auto args = gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens);
+    const std::uint32_t splits = args.combine.splits;
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     using ka::matvec_project;
     std::vector<std::function<Result<void>()>> steps = {
         [&] {
-            return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(norm), {tokens},
-                            {"rms_norm"});
+            return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(args.norm),
+                            {tokens}, {"rms_norm"});
         },
         [&] {
             return matvec(list, l.qkv, matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
@@ -333,17 +312,17 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         [&] {
             return dispatch(
                 list, p.rope_kv_write, {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
-                bytes_of(rope), {c.head_count + c.kv_head_count, tokens}, {"rope + kv write"});
+                bytes_of(args.rope), {c.head_count + c.kv_head_count, tokens}, {"rope + kv write"});
         },
         [&] {
             return dispatch(list, p.attention,
                             {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
-                            bytes_of(attention), {c.head_count, tokens, splits},
+                            bytes_of(args.attention), {c.head_count, tokens, splits},
                             {"attention", 0, static_cast<int>(layer)});
         },
         [&] {
             return dispatch(list, p.attention_combine,
-                            {&attention_partials_, &l.sinks, &attention_}, bytes_of(combine),
+                            {&attention_partials_, &l.sinks, &attention_}, bytes_of(args.combine),
                             {c.head_count, tokens}, {"attention combine"});
         },
         [&] {
@@ -351,15 +330,15 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                           "matvec attention out");
         },
         [&] {
-            return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(norm), {tokens},
-                            {"rms_norm"});
+            return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(args.norm),
+                            {tokens}, {"rms_norm"});
         },
         [&] {
             return matvec(list, l.router, matvec_project, batched, h_, router_logits_,
                           c.expert_count, H, "matvec router");
         },
         [&] {
-            return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(route),
+            return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(args.route),
                             {tokens}, {"route experts"});
         },
     };
@@ -370,7 +349,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             {
                 [&] {
                     return dispatch(list, p.group_experts, {&route_, &expert_groups_, &step_},
-                                    bytes_of(groups), {1}, {"group experts"});
+                                    bytes_of(args.groups), {1}, {"group experts"});
                 },
                 [&] {
                     return matvec(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_,
@@ -384,7 +363,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                 },
                 [&] {
                     return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
-                                    bytes_of(combine_experts), {(H + 63) / 64, tokens},
+                                    bytes_of(args.combine_experts), {(H + 63) / 64, tokens},
                                     {"combine experts"});
                 },
             });

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "backend/cpu/cpu_backend.h"
+
 namespace hearth::test {
 namespace {
 
@@ -68,12 +70,37 @@ std::string parameter_name(const std::string& fixture) {
     return name;
 }
 
+std::unique_ptr<Backend> made_backend(Result<std::unique_ptr<Backend>> made) {
+    EXPECT_TRUE(made.has_value()) << made.error().message << ": " << made.error().detail;
+    if (!made) return nullptr;
+    return std::move(*made);
+}
+
 std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt) {
     return goldens().at("prompts").at(prompt).at("ids").get<std::vector<std::int32_t>>();
 }
 
 std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids) {
     return run_prompt(backend, ids).logits;
+}
+
+LogitDistance distance_from_cpu(Backend& backend, const std::string& fixture,
+                                const std::string& prompt) {
+    auto cpu = cpu::create_cpu_backend(tiny_model_files(fixture), {.threads = 2});
+    EXPECT_TRUE(cpu.has_value());
+    if (!cpu) return {};
+    const auto ids = golden_prompt_ids(prompt);
+    const auto expected = last_logits(**cpu, ids);
+    const auto actual = last_logits(backend, ids);
+    EXPECT_EQ(actual.size(), expected.size());
+    if (actual.size() != expected.size()) return {};
+    LogitDistance distance;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        distance.largest = std::max(distance.largest, std::abs(expected[i]));
+        distance.worst = std::max(distance.worst, std::abs(actual[i] - expected[i]));
+    }
+    distance.same_top = argmax(actual) == argmax(expected);
+    return distance;
 }
 
 void expect_logits_match_reference(Backend& backend) {

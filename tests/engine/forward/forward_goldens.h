@@ -22,10 +22,23 @@ std::vector<std::string> tiny_model_names();
 // A fixture name usable as a gtest parameter name.
 std::string parameter_name(const std::string& fixture);
 
+// The backend `made` holds, or null after failing the test with why it could not be made.
+std::unique_ptr<Backend> made_backend(Result<std::unique_ptr<Backend>> made);
+
 std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt);
 
 // Runs `ids` on a fresh sequence of `backend` and returns the last position's logits.
 std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids);
+
+// How far every last-position logit of `backend` is from the CPU backend's on a golden prompt:
+// the largest |difference| and the largest |CPU logit|; whether both chose the same top token.
+struct LogitDistance {
+    float worst = 0;
+    float largest = 0;
+    bool same_top = false;
+};
+LogitDistance distance_from_cpu(Backend& backend, const std::string& fixture,
+                                const std::string& prompt);
 
 void expect_logits_match_reference(Backend& backend);
 void expect_greedy_tokens_match_reference(Backend& backend);

@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
 
-#include "backend/cpu/cpu_backend.h"
 #include "backend/vulkan/vulkan_backend.h"
 #include "forward/forward_goldens.h"
 
@@ -16,11 +14,8 @@ using namespace hearth::test;
 // An f32 cache unless asked: the reference tolerance (1e-4) is tighter than f16 rounding.
 std::unique_ptr<hearth::Backend> vulkan_backend_for(const std::string& fixture,
                                                     bool kv_cache_f16 = false) {
-    auto backend = hearth::vk::create_vulkan_backend(tiny_model_files(fixture),
-                                                     {.kv_cache_f16 = kv_cache_f16});
-    EXPECT_TRUE(backend.has_value()) << backend.error().message << ": " << backend.error().detail;
-    if (!backend) return nullptr;
-    return std::move(*backend);
+    return made_backend(hearth::vk::create_vulkan_backend(tiny_model_files(fixture),
+                                                          {.kv_cache_f16 = kv_cache_f16}));
 }
 
 class VulkanForward : public testing::TestWithParam<std::string> {
@@ -40,18 +35,8 @@ TEST_P(VulkanForward, LastPositionLogitsMatchTheReferenceToOneIn10000) {
 // Every logit, not only the top ones, against the CPU backend on a prompt longer than the
 // sliding window (the ring caches, the window and YaRN all take part).
 TEST_P(VulkanForward, EveryLogitMatchesTheCpuBackend) {
-    auto cpu = hearth::cpu::create_cpu_backend(tiny_model_files(GetParam()), {.threads = 2});
-    ASSERT_TRUE(cpu.has_value());
-    const auto ids = golden_prompt_ids("long_130");
-    const auto expected = last_logits(**cpu, ids);
-    const auto actual = last_logits(*backend_, ids);
-    ASSERT_EQ(actual.size(), expected.size());
-    float largest = 0, worst = 0;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        largest = std::max(largest, std::abs(expected[i]));
-        worst = std::max(worst, std::abs(actual[i] - expected[i]));
-    }
-    EXPECT_LE(worst, 1e-4f * largest);
+    const auto distance = distance_from_cpu(*backend_, GetParam(), "long_130");
+    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
 }
 
 // The f16 cache (the default on GPUs): every logit within 1% of the largest of the CPU's, and the
@@ -60,22 +45,13 @@ TEST_P(VulkanForward, EveryLogitMatchesTheCpuBackend) {
 TEST_P(VulkanForward, AnF16CacheStaysCloseToTheCpuBackend) {
     auto f16 = vulkan_backend_for(GetParam(), true);
     ASSERT_TRUE(f16);
-    auto cpu = hearth::cpu::create_cpu_backend(tiny_model_files(GetParam()), {.threads = 2});
-    ASSERT_TRUE(cpu.has_value());
     for (const char* prompt : {"twelve_tokens", "long_130"}) {
         SCOPED_TRACE(prompt);
-        const auto ids = golden_prompt_ids(prompt);
-        const auto expected = last_logits(**cpu, ids);
-        const auto actual = last_logits(*f16, ids);
-        float largest = 0, worst = 0;
-        for (std::size_t i = 0; i < expected.size(); ++i) {
-            largest = std::max(largest, std::abs(expected[i]));
-            worst = std::max(worst, std::abs(actual[i] - expected[i]));
-        }
-        EXPECT_LE(worst, 1e-2f * largest);
-        EXPECT_EQ(std::max_element(actual.begin(), actual.end()) - actual.begin(),
-                  std::max_element(expected.begin(), expected.end()) - expected.begin());
-        std::printf("%s: f16 cache, largest |error| %.3g of %.3g\n", prompt, worst, largest);
+        const auto distance = distance_from_cpu(*f16, GetParam(), prompt);
+        EXPECT_LE(distance.worst, 1e-2f * distance.largest);
+        EXPECT_TRUE(distance.same_top);
+        std::printf("%s: f16 cache, largest |error| %.3g of %.3g\n", prompt, distance.worst,
+                    distance.largest);
     }
 }
 

@@ -1,6 +1,7 @@
-// Repacking weight rows from the file's layouts into the device layouts the shaders read
-// (shaders/include/kernel_args.h): 32-bit aligned codes, block scales in their own array, and
-// the rows in the order the kernels index them. Host-only, so it is tested without a GPU.
+// Repacking weight rows from the file's layouts into the device layouts the GPU kernels read
+// (Vulkan shaders and CUDA kernels alike; shaders/include/kernel_args.h): 32-bit aligned codes,
+// block scales in their own array, and the rows in the order the kernels index them. Host-only,
+// so it is tested without a GPU.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 #include "hearth/error.h"
 #include "model/weights.h"
 
-namespace hearth::vk {
+namespace hearth::gpu {
 
 struct PackedMatrix {
     std::uint32_t format = 0; // kernel_args weight_format_*
@@ -42,4 +43,4 @@ class MatrixPacker {
     PackedMatrix packed_;
 };
 
-} // namespace hearth::vk
+} // namespace hearth::gpu

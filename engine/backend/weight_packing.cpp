@@ -6,7 +6,7 @@
 #include "model/decode.h"
 #include "model/float_formats.h"
 
-namespace hearth::vk {
+namespace hearth::gpu {
 namespace {
 
 using format::TensorType;
@@ -26,7 +26,7 @@ Result<std::uint32_t> device_format(const model::WeightRef& w) {
     case TensorType::bf16: return w.cols % 2 == 0 ? ka::weight_format_bf16 : ka::weight_format_f32;
     case TensorType::q8_0: return ka::weight_format_q8_0;
     case TensorType::mxfp4: return ka::weight_format_mxfp4;
-    default: return fail("The Vulkan backend cannot use " + w.name + " (its type is not a matrix)");
+    default: return fail("The GPU backends cannot use " + w.name + " (its type is not a matrix)");
     }
 }
 
@@ -53,7 +53,7 @@ MatrixPacker::MatrixPacker(std::uint32_t format, std::uint64_t rows, std::uint64
     packed_.rows = rows;
     packed_.cols = cols;
     packed_.codes.resize(rows * packed_row_bytes(format, cols));
-    // Padded to whole 32-bit words, as the shaders read them.
+    // Padded to whole 32-bit words, as the kernels read them.
     packed_.scales.resize((rows * packed_row_scale_bytes(format, cols) + 3) / 4 * 4);
 }
 
@@ -118,4 +118,4 @@ void MatrixPacker::set_row(std::uint64_t device_row, const model::WeightRef& w, 
 
 PackedMatrix MatrixPacker::finish() { return std::move(packed_); }
 
-} // namespace hearth::vk
+} // namespace hearth::gpu

@@ -4,7 +4,7 @@
 
 #include "backend/cpu/ops.h"
 
-namespace hearth::vk {
+namespace hearth::gpu {
 
 std::vector<float> rope_table(const model::ModelConfig& config, std::uint32_t positions) {
     const cpu::YarnRope rope(config);
@@ -21,4 +21,4 @@ std::vector<float> rope_table(const model::ModelConfig& config, std::uint32_t po
     return table;
 }
 
-} // namespace hearth::vk
+} // namespace hearth::gpu

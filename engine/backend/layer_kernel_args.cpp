@@ -1,0 +1,44 @@
+#include "layer_kernel_args.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "cache_window.h"
+
+namespace hearth::gpu {
+namespace {
+
+// Blocks per head for attention over a cache of `capacity` positions: enough that long contexts
+// keep the GPU busy, few enough that each still covers 128 positions.
+std::uint32_t attention_splits(std::uint32_t capacity) {
+    return std::clamp(capacity / 128, 1u, max_attention_splits);
+}
+
+} // namespace
+
+std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32_t layer,
+                                   std::uint32_t max_positions) {
+    return config.is_sliding_layer(layer)
+               ? std::min(max_positions, config.sliding_window + sliding_rewind_slack)
+               : max_positions;
+}
+
+LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t layer,
+                                  std::uint32_t cache_capacity, std::uint32_t batch_tokens) {
+    const bool sliding = c.is_sliding_layer(layer);
+    // A sliding layer attends to a window only: one block per head is enough.
+    const std::uint32_t splits = sliding ? 1u : attention_splits(cache_capacity);
+    return {
+        .norm = {c.hidden_size, c.rms_norm_eps},
+        .rope = {c.head_count, c.kv_head_count, cache_capacity},
+        .attention = {c.head_count, c.kv_head_count, cache_capacity,
+                      sliding ? c.sliding_window : 0u,
+                      1.0f / std::sqrt(static_cast<float>(c.head_dim)), splits},
+        .combine = {splits},
+        .route = {c.expert_count, c.experts_per_token},
+        .groups = {c.expert_count, c.experts_per_token, batch_tokens},
+        .combine_experts = {c.hidden_size, c.experts_per_token},
+    };
+}
+
+} // namespace hearth::gpu

@@ -1,0 +1,35 @@
+// What the GPU backends (Vulkan, CUDA) run each layer with, decided the same way for both: how
+// many positions a layer's cache holds, how attention splits over it, and the kernels' argument
+// structs (kernel_args.h).
+#pragma once
+
+#include <cstdint>
+
+#include "kernel_args.h"
+#include "model/model_config.h"
+
+namespace hearth::gpu {
+
+// The most blocks (workgroups) one head's attention is split over.
+inline constexpr std::uint32_t max_attention_splits = 32;
+
+// Positions layer `layer`'s cache holds: every one for a full layer, a ring of the window and
+// some slack (cache_window.h) for a sliding one.
+std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32_t layer,
+                                   std::uint32_t max_positions);
+
+struct LayerKernelArgs {
+    kernel_args::RmsNormArgs norm;
+    kernel_args::RopeKvArgs rope;
+    kernel_args::AttentionArgs attention;
+    kernel_args::AttentionCombineArgs combine;
+    kernel_args::RouteArgs route;
+    kernel_args::GroupExpertsArgs groups;           // batches only
+    kernel_args::ExpertCombineArgs combine_experts; // batches only
+};
+
+// For layer `layer` with a cache of `cache_capacity` positions, batches of `batch_tokens`.
+LayerKernelArgs layer_kernel_args(const model::ModelConfig& config, std::uint32_t layer,
+                                  std::uint32_t cache_capacity, std::uint32_t batch_tokens);
+
+} // namespace hearth::gpu

@@ -1,0 +1,331 @@
+#include "kernel_checks.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <string>
+
+#include "backend/cpu/ops.h"
+#include "model/decode.h"
+#include "model/float_formats.h"
+
+namespace hearth::test {
+
+namespace ka = kernel_args;
+
+std::vector<float> normal_values(std::size_t n, std::mt19937& rng, float scale) {
+    std::normal_distribution<float> normal(0.0f, scale);
+    std::vector<float> v(n);
+    for (float& x : v)
+        x = normal(rng);
+    return v;
+}
+
+void make_packed_weight(PackedWeight& out, StoredLayout layout, std::uint64_t stack,
+                        std::uint64_t rows, std::uint64_t cols, std::mt19937& rng) {
+    fill_random_weight(out.stored, layout, stack, rows, cols, rng);
+    auto format = gpu::device_format(out.stored.weight);
+    ASSERT_TRUE(format.has_value());
+    gpu::MatrixPacker packer(*format, stack * rows, cols);
+    for (std::uint64_t s = 0; s < stack; ++s) {
+        for (std::uint64_t r = 0; r < rows; ++r)
+            packer.set_row(s * rows + r, out.stored.weight, s, r);
+    }
+    out.packed = packer.finish();
+}
+
+std::pair<double, double> exact_dot(const model::WeightRef& w, std::uint64_t stack,
+                                    std::uint64_t row, const float* x) {
+    std::vector<float> values(w.cols);
+    model::decode_row(w, stack, row, values);
+    double sum = 0, magnitude = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        sum += double{values[i]} * x[i];
+        magnitude += std::abs(double{values[i]} * x[i]);
+    }
+    return {sum, magnitude};
+}
+
+void expect_projected(const PackedWeight& w, const std::vector<float>& bias,
+                      const std::vector<float>& x, const std::vector<float>& start,
+                      const std::vector<float>& result, std::uint32_t tokens, bool add) {
+    const std::uint64_t rows = w.stored.weight.rows, cols = w.stored.weight.cols;
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        for (std::uint64_t j = 0; j < rows; ++j) {
+            const auto [dot, magnitude] = exact_dot(w.stored.weight, 0, j, x.data() + t * cols);
+            const double expected = dot + bias[j] + (add ? start[t * rows + j] : 0.0);
+            EXPECT_NEAR(result[t * rows + j], expected,
+                        1e-5 * (magnitude + std::abs(expected)) + 1e-6)
+                << "token " << t << " row " << j;
+        }
+    }
+    EXPECT_EQ(result.back(), poison) << "wrote past the last row";
+}
+
+void expect_swiglu_rows(const PackedWeight& gate_up, const std::vector<float>& bias,
+                        std::uint64_t size, const std::vector<ExpertEntry>& entries,
+                        const std::vector<float>& act) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto [e, x] = entries[i];
+        for (std::uint64_t j = 0; j < size; ++j) {
+            const auto [g, gm] = exact_dot(gate_up.stored.weight, e, j, x);
+            const auto [u, um] = exact_dot(gate_up.stored.weight, e, size + j, x);
+            const float expected = cpu::swiglu(
+                static_cast<float>(g) + bias[e * 2 * size + j],
+                static_cast<float>(u) + bias[e * 2 * size + size + j], test_swiglu_limit);
+            EXPECT_NEAR(act[i * size + j], expected, 1e-4 * (gm + um + std::abs(expected)) + 1e-6)
+                << "entry " << i << " row " << j;
+        }
+    }
+    EXPECT_EQ(act[entries.size() * size], poison);
+}
+
+void expect_down_rows(const PackedWeight& down, const std::vector<float>& bias,
+                      const std::vector<ExpertEntry>& entries, const std::vector<float>& result) {
+    const std::uint64_t rows = down.stored.weight.rows;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto [e, x] = entries[i];
+        for (std::uint64_t j = 0; j < rows; ++j) {
+            const auto [dot, m] = exact_dot(down.stored.weight, e, j, x);
+            const double expected = dot + bias[e * rows + j];
+            EXPECT_NEAR(result[i * rows + j], expected, 1e-5 * (m + std::abs(expected)) + 1e-6)
+                << "entry " << i << " row " << j;
+        }
+    }
+    EXPECT_EQ(result[entries.size() * rows], poison);
+}
+
+void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
+                       const std::vector<ExpertEntry>& entries, const std::vector<float>& weights,
+                       const std::vector<float>& start, const std::vector<float>& result) {
+    const std::uint64_t rows = down.stored.weight.rows;
+    for (std::uint64_t j = 0; j < rows; ++j) {
+        double expected = start[j], magnitude = std::abs(start[j]);
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto [e, x] = entries[i];
+            const auto [dot, m] = exact_dot(down.stored.weight, e, j, x);
+            expected += weights[i] * (dot + bias[e * rows + j]);
+            magnitude += m + std::abs(bias[e * rows + j]);
+        }
+        EXPECT_NEAR(result[j], expected, 1e-5 * magnitude + 1e-6) << j;
+    }
+    EXPECT_EQ(result[rows], poison);
+}
+
+std::vector<std::uint32_t> BatchRoutes::groups() const {
+    std::vector<std::uint32_t> out(experts * (1 + tokens), 0xFFFFFFFFu);
+    for (std::uint32_t e = 0; e < experts; ++e) {
+        std::uint32_t count = 0;
+        for (std::uint32_t entry = 0; entry < tokens * slots; ++entry) {
+            if (chosen[entry] == e) out[experts + e * tokens + count++] = entry;
+        }
+        out[e] = count;
+    }
+    return out;
+}
+
+ka::MatVecArgs BatchRoutes::matvec_args(std::uint64_t cols, std::uint64_t rows) const {
+    return {static_cast<std::uint32_t>(cols),
+            static_cast<std::uint32_t>(rows),
+            slots,
+            test_swiglu_limit,
+            experts,
+            tokens};
+}
+
+std::vector<std::uint32_t> BatchRoutes::route_rows() const {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        for (std::uint32_t s = 0; s < slots; ++s)
+            out.push_back(chosen[t * slots + s]);
+        for (std::uint32_t s = 0; s < slots; ++s)
+            out.push_back(std::bit_cast<std::uint32_t>(weights[t * slots + s]));
+    }
+    return out;
+}
+
+std::vector<ExpertEntry> BatchRoutes::entries(const std::vector<float>& x, std::uint64_t cols,
+                                              bool per_entry) const {
+    std::vector<ExpertEntry> out;
+    for (std::uint32_t entry = 0; entry < tokens * slots; ++entry) {
+        const std::uint64_t row = per_entry ? entry : entry / slots;
+        out.push_back({chosen[entry], x.data() + row * cols});
+    }
+    return out;
+}
+
+void expect_groups_listed(const BatchRoutes& batch, const std::vector<std::uint32_t>& listed) {
+    const auto expected = batch.groups();
+    for (std::uint32_t e = 0; e < batch.experts; ++e) {
+        ASSERT_EQ(listed[e], expected[e]) << "expert " << e;
+        for (std::uint32_t i = 0; i < expected[e]; ++i) {
+            const std::size_t at = batch.experts + e * batch.tokens + i;
+            EXPECT_EQ(listed[at], expected[at]) << "expert " << e << " entry " << i;
+        }
+    }
+}
+
+void expect_experts_combined(const BatchRoutes& batch, const std::vector<float>& down,
+                             const std::vector<float>& start, std::uint32_t counted,
+                             std::uint32_t cols, const std::vector<float>& result) {
+    for (std::uint32_t t = 0; t < batch.tokens; ++t) {
+        for (std::uint32_t j = 0; j < cols; ++j) {
+            double expected = start[t * cols + j];
+            for (std::uint32_t s = 0; t < counted && s < batch.slots; ++s) {
+                expected +=
+                    batch.weights[t * batch.slots + s] * down[(t * batch.slots + s) * cols + j];
+            }
+            EXPECT_NEAR(result[t * cols + j], expected, 1e-5 * (1 + std::abs(expected)))
+                << "token " << t << " " << j;
+        }
+    }
+    EXPECT_EQ(result.back(), poison);
+}
+
+void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
+                   const std::vector<float>& result) {
+    for (std::uint32_t token = 0; token < 2; ++token) {
+        std::vector<cpu::ExpertChoice> expected(4);
+        cpu::route(logits.data() + token * experts, experts, 4, expected.data());
+        // The planted values are chosen: the last expert, and expert 5 for the second token.
+        ASSERT_EQ(token == 0 ? expected[2].expert : expected[0].expert,
+                  token == 0 ? experts - 1 : 5u);
+        for (std::size_t slot = 0; slot < 4; ++slot) {
+            EXPECT_EQ(std::bit_cast<std::uint32_t>(result[token * 8 + slot]),
+                      expected[slot].expert);
+            EXPECT_NEAR(result[token * 8 + 4 + slot], expected[slot].weight, 1e-6f);
+        }
+    }
+    EXPECT_EQ(result[16], poison);
+}
+
+void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& gain,
+                       std::uint32_t rows, std::uint32_t n, const std::vector<float>& result) {
+    std::vector<float> expected(rows * n);
+    for (std::uint32_t r = 0; r < rows; ++r)
+        cpu::rms_norm(x.data() + r * n, gain.data(), 1e-5f, n, expected.data() + r * n);
+    for (std::size_t i = 0; i < rows * n; ++i)
+        EXPECT_NEAR(result[i], expected[i], 1e-5f * std::abs(expected[i]) + 1e-6f) << i;
+    EXPECT_EQ(result[rows * n], poison);
+}
+
+model::ModelConfig attention_config() {
+    model::ModelConfig c;
+    c.head_count = 6;
+    c.kv_head_count = 2;
+    c.head_dim = 16;
+    c.rope_theta = 150000;
+    c.yarn_factor = 32;
+    c.yarn_original_context = 4096;
+    c.context_length = 131072;
+    return c;
+}
+
+std::vector<std::uint32_t> cache_words(const std::vector<float>& values, bool f16) {
+    std::vector<std::uint32_t> words;
+    if (!f16) {
+        for (float v : values)
+            words.push_back(std::bit_cast<std::uint32_t>(v));
+        return words;
+    }
+    for (std::size_t i = 0; i < values.size(); i += 2) {
+        const auto low = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i]));
+        const auto high = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i + 1]));
+        words.push_back(low | (std::uint32_t{high} << 16));
+    }
+    return words;
+}
+
+std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f16) {
+    std::vector<float> values;
+    for (std::uint32_t w : words) {
+        if (!f16) {
+            values.push_back(std::bit_cast<float>(w));
+            continue;
+        }
+        values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w & 0xFFFF)));
+        values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w >> 16)));
+    }
+    return values;
+}
+
+void expect_rope_kv_written(const model::ModelConfig& c, const std::vector<float>& qkv,
+                            std::uint32_t first_position, std::uint32_t tokens,
+                            std::uint32_t capacity, bool f16,
+                            const std::vector<std::uint32_t>& poisoned,
+                            const std::vector<float>& rotated,
+                            const std::vector<std::uint32_t>& key_words,
+                            const std::vector<std::uint32_t>& value_words) {
+    const cpu::YarnRope rope(c);
+    const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
+    const auto cached_keys = cache_values(key_words, f16);
+    const auto cached_values = cache_values(value_words, f16);
+    // f16 keeps 11 significant bits: a relative error of at most 2^-11.
+    const float relative = f16 ? 1.0f / 2048 : 0.0f;
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        SCOPED_TRACE("token " + std::to_string(t));
+        const std::uint32_t position = first_position + t;
+        const float* q = qkv.data() + t * row;
+        std::vector<float> expected_q(q, q + Q), expected_k(q + Q, q + Q + KV);
+        for (std::size_t h = 0; h < c.head_count; ++h)
+            rope.apply(expected_q.data() + h * c.head_dim, position);
+        for (std::size_t h = 0; h < c.kv_head_count; ++h)
+            rope.apply(expected_k.data() + h * c.head_dim, position);
+        for (std::size_t i = 0; i < Q; ++i)
+            EXPECT_NEAR(rotated[t * row + i], expected_q[i], 1e-6f) << i;
+        for (std::size_t i = Q; i < row; ++i)
+            EXPECT_EQ(rotated[t * row + i], qkv[t * row + i]) << "keys and values are only read";
+        const std::size_t slot = position % capacity;
+        for (std::size_t i = 0; i < KV; ++i) {
+            EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i],
+                        relative * std::abs(expected_k[i]) + 1e-6f)
+                << i;
+            const float v = q[Q + KV + i];
+            EXPECT_NEAR(cached_values[slot * KV + i], v, relative * std::abs(v)) << i;
+        }
+    }
+    EXPECT_EQ(std::vector<float>(rotated.begin() + tokens * row, rotated.end()),
+              std::vector<float>(qkv.begin() + tokens * row, qkv.end()))
+        << "the token past the count is left alone";
+    const auto untouched = cache_values(poisoned, f16);
+    for (std::uint32_t slot = 0; slot < capacity; ++slot) {
+        const std::uint32_t from_first = (slot + capacity - first_position % capacity) % capacity;
+        if (from_first < tokens) continue; // a slot the tokens wrote
+        EXPECT_EQ(cached_keys[slot * KV], untouched[0]) << "only the tokens' slots, not " << slot;
+        EXPECT_EQ(cached_values[slot * KV], untouched[0]) << slot;
+    }
+}
+
+std::vector<AttentionCase> attention_cases() {
+    return {{0, 140, 1}, {0, 140, 3}, {0, 2, 5}, {7, 190, 1}, {128, 190, 4}};
+}
+
+void expect_attended(const model::ModelConfig& c, const std::vector<float>& qkv,
+                     const std::vector<float>& keys, const std::vector<float>& values,
+                     const std::vector<float>& sinks, std::uint32_t capacity, float scale,
+                     const AttentionCase& run, std::uint32_t tokens,
+                     const std::vector<float>& result) {
+    const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim, row = Q + 2 * KV;
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        const std::uint32_t at = run.position + t;
+        const std::uint32_t first = run.window != 0 && at >= run.window ? at - run.window + 1 : 0;
+        std::vector<float> scores(at - first + 1), expected(D);
+        for (std::size_t h = 0; h < c.head_count; ++h) {
+            const std::size_t offset = (h / (c.head_count / c.kv_head_count)) * D;
+            auto key = [&](std::uint32_t u) { return keys.data() + (u % capacity) * KV + offset; };
+            auto value = [&](std::uint32_t u) {
+                return values.data() + (u % capacity) * KV + offset;
+            };
+            cpu::attend(qkv.data() + t * row + h * D, first, at, key, value, sinks[h], scale,
+                        c.head_dim, scores.data(), expected.data());
+            for (std::size_t d = 0; d < D; ++d) {
+                EXPECT_NEAR(result[t * Q + h * D + d], expected[d], 1e-5f)
+                    << "token " << t << " head " << h << " " << d;
+            }
+        }
+    }
+    EXPECT_EQ(result[tokens * Q], poison);
+}
+
+} // namespace hearth::test

@@ -1,0 +1,135 @@
+// What every GPU backend's kernel tests check, independent of how the kernels are launched: the
+// random inputs, the weights repacked as the device holds them, and the expected results from
+// the CPU backend's operations and the exact weight decoder (gtest expectations inside). The
+// Vulkan tests (vulkan/vulkan_kernels_test.cpp) and the CUDA tests (cuda/cuda_kernels_test.cpp)
+// run the kernels and hand what came back to these.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "backend/weight_packing.h"
+#include "kernel_args.h"
+#include "model/model_config.h"
+#include "random_weights.h"
+
+namespace hearth::test {
+
+// Written into outputs beforehand: a kernel that writes past its rows is caught.
+inline constexpr float poison = -12345.0f;
+// The SwiGLU limit of the expert checks.
+inline constexpr float test_swiglu_limit = 7.0f;
+
+std::vector<float> normal_values(std::size_t n, std::mt19937& rng, float scale = 1.0f);
+
+// A random stored weight, repacked for the device as whole stack entries in order.
+struct PackedWeight {
+    RandomWeight stored;
+    gpu::PackedMatrix packed;
+};
+void make_packed_weight(PackedWeight& out, StoredLayout layout, std::uint64_t stack,
+                        std::uint64_t rows, std::uint64_t cols, std::mt19937& rng);
+
+// Row `row` of stack entry `stack` . x, in double, with the sum of |terms| for a tolerance.
+std::pair<double, double> exact_dot(const model::WeightRef& w, std::uint64_t stack,
+                                    std::uint64_t row, const float* x);
+
+// matvec project (or project_add onto `start`): result[t * rows + j] for t < tokens, then the
+// poisoned word past the last row.
+void expect_projected(const PackedWeight& w, const std::vector<float>& bias,
+                      const std::vector<float>& x, const std::vector<float>& start,
+                      const std::vector<float>& result, std::uint32_t tokens, bool add);
+
+// An expert's input row: which expert, and the x it reads.
+struct ExpertEntry {
+    std::uint64_t expert;
+    const float* x;
+};
+
+// gate/up: act[i * size + j] = swiglu(gate, up) of entries[i] (per expert `size` gate rows, then
+// `size` up rows), then a poisoned word.
+void expect_swiglu_rows(const PackedWeight& gate_up, const std::vector<float>& bias,
+                        std::uint64_t size, const std::vector<ExpertEntry>& entries,
+                        const std::vector<float>& act);
+
+// grouped down: result[i * rows + j] = down row j of entries[i]'s expert . its x + bias, then a
+// poisoned word.
+void expect_down_rows(const PackedWeight& down, const std::vector<float>& bias,
+                      const std::vector<ExpertEntry>& entries, const std::vector<float>& result);
+
+// one-token down, added: result[j] = start[j] + sum over the entries of weights[i] * (down row j
+// of entries[i]'s expert . its x + bias), then a poisoned word.
+void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
+                       const std::vector<ExpertEntry>& entries, const std::vector<float>& weights,
+                       const std::vector<float>& start, const std::vector<float>& result);
+
+// A batch: per expert, the entries (token * slots + slot) that chose it, as group_experts lists
+// them: counts first, then `capacity` entries per expert.
+struct BatchRoutes {
+    std::uint32_t experts = 3, slots = 2, tokens = 4;
+    // Per token, its experts in slot order, and their weights.
+    std::vector<std::uint32_t> chosen = {2, 0, 1, 2, 2, 1, 0, 1};
+    std::vector<float> weights = {0.7f, 0.3f, 0.6f, 0.4f, 0.9f, 0.1f, 0.5f, 0.5f};
+
+    std::vector<std::uint32_t> groups() const;
+    // A grouped matvec over this batch.
+    kernel_args::MatVecArgs matvec_args(std::uint64_t cols, std::uint64_t rows) const;
+    // Per token: its expert ids, then its weights (f32 bits): route_experts' rows.
+    std::vector<std::uint32_t> route_rows() const;
+    // Each entry's expert and its row of `x` (`cols` floats per token, or per entry).
+    std::vector<ExpertEntry> entries(const std::vector<float>& x, std::uint64_t cols,
+                                     bool per_entry) const;
+};
+
+void expect_groups_listed(const BatchRoutes& batch, const std::vector<std::uint32_t>& listed);
+
+// x[token] += its weighted down rows for the first `counted` tokens, then a poisoned word.
+void expect_experts_combined(const BatchRoutes& batch, const std::vector<float>& down,
+                             const std::vector<float>& start, std::uint32_t counted,
+                             std::uint32_t cols, const std::vector<float>& result);
+
+// Two tokens' route rows against cpu::route over `experts` logits each, then a poisoned word.
+void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
+                   const std::vector<float>& result);
+
+// rms_norm of `rows` rows of n values, then a poisoned word.
+void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& gain,
+                       std::uint32_t rows, std::uint32_t n, const std::vector<float>& result);
+
+// Heads of the attention checks: six query heads over two KV heads of 16, YaRN as in gpt-oss.
+model::ModelConfig attention_config();
+
+// The KV cache as the kernels lay it out: f32 bits, or f16 pairs (rounded to nearest).
+std::vector<std::uint32_t> cache_words(const std::vector<float>& values, bool f16);
+std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f16);
+
+// rope_kv_write for `tokens` tokens from `first_position` into a ring of `capacity`, run on a
+// grid of one token more: the queries rotated in place, the rotated keys and the values in their
+// slots, nothing else touched. `poisoned`: the cache words before the run.
+void expect_rope_kv_written(const model::ModelConfig& c, const std::vector<float>& qkv,
+                            std::uint32_t first_position, std::uint32_t tokens,
+                            std::uint32_t capacity, bool f16,
+                            const std::vector<std::uint32_t>& poisoned,
+                            const std::vector<float>& rotated,
+                            const std::vector<std::uint32_t>& key_words,
+                            const std::vector<std::uint32_t>& value_words);
+
+// An attention run: the window (0: none), the first token's position, the splits per head.
+struct AttentionCase {
+    std::uint32_t window, position, splits;
+};
+// The cases every backend runs: a full layer in one or several splits per head, and sliding
+// windows over a ring that has wrapped (position 190 > capacity 150).
+std::vector<AttentionCase> attention_cases();
+
+// attention + combine for `tokens` tokens at case.position, +1, ... against cpu::attend over the
+// cached `keys` and `values` (what the cache really holds), then a poisoned word.
+void expect_attended(const model::ModelConfig& c, const std::vector<float>& qkv,
+                     const std::vector<float>& keys, const std::vector<float>& values,
+                     const std::vector<float>& sinks, std::uint32_t capacity, float scale,
+                     const AttentionCase& run, std::uint32_t tokens,
+                     const std::vector<float>& result);
+
+} // namespace hearth::test
