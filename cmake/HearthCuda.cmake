@@ -29,11 +29,12 @@ endif()
 # without SASS here (data-centre sm_80/sm_90 included), where compute_120 PTX would run on none.
 set(HEARTH_CUDA_ARCHS 75 86 89 120 CACHE STRING "SASS architectures in the CUDA fatbin")
 
-# hearth_add_cuda_fatbin(<target> NAMESPACE <ns> SYMBOL <name> HEADER <path.h> SOURCE kernels.cu)
+# hearth_add_cuda_fatbin(<target> NAMESPACE <ns> SYMBOL <name> HEADER <path.h> SOURCE kernels.cu
+#                        [INCLUDE_DIRS dirs...])
 # makes a static library exporting `<ns>::<name>` (the fatbin's words), declared in HEADER. nvcc
 # takes one translation unit per fatbin, so SOURCE #includes the kernel files (tracked by a depfile).
 function(hearth_add_cuda_fatbin target)
-  cmake_parse_arguments(ARG "" "NAMESPACE;SYMBOL;SOURCE;HEADER" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAMESPACE;SYMBOL;SOURCE;HEADER" "INCLUDE_DIRS" ${ARGN})
   set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${target})
   set(gencode)
   foreach(arch IN LISTS HEARTH_CUDA_ARCHS)
@@ -42,12 +43,18 @@ function(hearth_add_cuda_fatbin target)
   list(GET HEARTH_CUDA_ARCHS 0 ptx_arch)
   list(APPEND gencode -gencode arch=compute_${ptx_arch},code=compute_${ptx_arch})
 
+  set(includes)
+  foreach(dir IN LISTS ARG_INCLUDE_DIRS)
+    list(APPEND includes -I${dir})
+  endforeach()
+
   get_filename_component(source ${ARG_SOURCE} ABSOLUTE)
   set(fatbin ${out_dir}/${ARG_SYMBOL}.fatbin)
   add_custom_command(
     OUTPUT ${fatbin}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
-    COMMAND ${HEARTH_NVCC} -fatbin -O3 -std=c++17 ${gencode} -MD -MF ${fatbin}.d -o ${fatbin}
+    COMMAND ${HEARTH_NVCC} -fatbin -O3 -std=c++17 ${gencode} ${includes} -MD -MF ${fatbin}.d
+            -o ${fatbin}
             ${source}
     MAIN_DEPENDENCY ${source}
     DEPFILE ${fatbin}.d

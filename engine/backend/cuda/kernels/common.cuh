@@ -1,0 +1,73 @@
+// Helpers every kernel file uses: warp reductions and the weight formats' decoding
+// (layouts in shaders/include/kernel_args.h, written by backend/weight_packing.cpp).
+#pragma once
+
+#include <cuda_fp16.h>
+
+#include "kernel_args.h"
+#include "launch_shapes.h"
+
+namespace ka = hearth::kernel_args;
+namespace shapes = hearth::cuda::shapes;
+
+// Finite, so exp(lowest - m) is 0 rather than NaN.
+constexpr float lowest_score = -3.0e38f;
+
+__device__ __forceinline__ float warp_sum(float value) {
+    for (int offset = 16; offset > 0; offset >>= 1)
+        value += __shfl_xor_sync(0xffffffffu, value, offset);
+    return value;
+}
+
+__device__ __forceinline__ float warp_max(float value) {
+    for (int offset = 16; offset > 0; offset >>= 1)
+        value = fmaxf(value, __shfl_xor_sync(0xffffffffu, value, offset));
+    return value;
+}
+
+// The sixteen MXFP4 (e2m1) values; the matvec kernels copy them to shared memory.
+__device__ __constant__ float fp4_values[16] = {0.0f,  0.5f,  1.0f,  1.5f,  2.0f,  3.0f,
+                                                4.0f,  6.0f,  -0.0f, -0.5f, -1.0f, -1.5f,
+                                                -2.0f, -3.0f, -4.0f, -6.0f};
+
+// 2^(e - 127): an e8m0 block scale byte.
+__device__ __forceinline__ float e8m0_scale(unsigned char e) { return ldexpf(1.0f, int(e) - 127); }
+
+__device__ __forceinline__ float bf16_low(unsigned word) { return __uint_as_float(word << 16); }
+__device__ __forceinline__ float bf16_high(unsigned word) {
+    return __uint_as_float(word & 0xFFFF0000u);
+}
+__device__ __forceinline__ float f16_low(unsigned word) {
+    return __half2float(__ushort_as_half(static_cast<unsigned short>(word & 0xFFFFu)));
+}
+__device__ __forceinline__ float f16_high(unsigned word) {
+    return __half2float(__ushort_as_half(static_cast<unsigned short>(word >> 16)));
+}
+
+// Value `col` of stored row `row` of a repacked matrix with `cols` columns.
+template <unsigned Format>
+__device__ float weight_element(const unsigned* codes, const unsigned* scales,
+                                unsigned long long row, unsigned col, unsigned cols) {
+    if constexpr (Format == ka::weight_format_f32) {
+        return __uint_as_float(codes[row * cols + col]);
+    } else if constexpr (Format == ka::weight_format_f16 || Format == ka::weight_format_bf16) {
+        const unsigned word = codes[row * (cols / 2) + col / 2];
+        if constexpr (Format == ka::weight_format_f16)
+            return (col & 1u) == 0 ? f16_low(word) : f16_high(word);
+        return (col & 1u) == 0 ? bf16_low(word) : bf16_high(word);
+    } else if constexpr (Format == ka::weight_format_q8_0) {
+        const unsigned long long block = row * (cols / 32) + col / 32;
+        const auto* bytes = reinterpret_cast<const signed char*>(codes);
+        return __uint_as_float(scales[block]) * float(bytes[row * cols + col]);
+    } else {
+        const unsigned long long block = row * (cols / 32) + col / 32;
+        const unsigned word = codes[row * (cols / 8) + col / 8];
+        const auto* scale_bytes = reinterpret_cast<const unsigned char*>(scales);
+        return fp4_values[(word >> (4u * (col & 7u))) & 15u] * e8m0_scale(scale_bytes[block]);
+    }
+}
+
+// The step's tokens: a StepHeader, then `count` token ids (kernel_args.h).
+__device__ __forceinline__ const unsigned* step_tokens(const ka::StepHeader* step) {
+    return reinterpret_cast<const unsigned*>(step + 1);
+}

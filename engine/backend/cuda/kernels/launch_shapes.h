@@ -1,0 +1,30 @@
+// Block sizes and work splits shared by the CUDA kernels and the host code that launches them,
+// so the two can never disagree. Plain constants: included by nvcc and by g++.
+#pragma once
+
+namespace hearth::cuda::shapes {
+
+// Threads per block of the kernels that take one block per row, head or token.
+inline constexpr unsigned embed_block = 64;
+inline constexpr unsigned rms_norm_block = 256;
+inline constexpr unsigned rope_block = 64;
+inline constexpr unsigned attention_block = 128; // four warps
+inline constexpr unsigned combine_block = 64;
+inline constexpr unsigned route_block = 64;
+inline constexpr unsigned expert_combine_block = 64;
+
+// matvec: four warps a block; each warp computes `rows` output rows for `tokens` entries.
+inline constexpr unsigned matvec_warps = 4;
+inline constexpr unsigned matvec_decode_rows = 2;  // one token: more rows keep more loads in flight
+inline constexpr unsigned matvec_batch_rows = 1;   // several tokens: their dots fill the registers
+inline constexpr unsigned matvec_batch_tokens = 8; // entries a warp takes at once in a batch
+
+// Attention: positions scored per tile (eight per warp), head sizes up to this.
+inline constexpr unsigned attention_tile = 32;
+inline constexpr unsigned attention_max_head_dim = 256;
+
+// route_experts keeps every router logit and the chosen experts in fixed arrays.
+inline constexpr unsigned max_experts = 256;
+inline constexpr unsigned max_experts_per_token = 8;
+
+} // namespace hearth::cuda::shapes

@@ -1,0 +1,24 @@
+// out = gain * x / sqrt(mean(x^2) + eps), one block of rms_norm_block threads per row (token).
+#pragma once
+
+#include "common.cuh"
+
+extern "C" __global__ void __launch_bounds__(shapes::rms_norm_block)
+    f32_rms_norm(const float* x, const float* gain, float* out, ka::RmsNormArgs args) {
+    constexpr unsigned warps = shapes::rms_norm_block / 32;
+    __shared__ float partial[warps];
+    const unsigned t = threadIdx.x;
+    const unsigned long long row = static_cast<unsigned long long>(blockIdx.x) * args.count;
+    float sum = 0.0f;
+    for (unsigned i = t; i < args.count; i += shapes::rms_norm_block)
+        sum += x[row + i] * x[row + i];
+    sum = warp_sum(sum);
+    if (t % 32 == 0) partial[t / 32] = sum;
+    __syncthreads();
+    float total = 0.0f;
+    for (unsigned w = 0; w < warps; ++w)
+        total += partial[w];
+    const float inverse = 1.0f / sqrtf(total / float(args.count) + args.eps);
+    for (unsigned i = t; i < args.count; i += shapes::rms_norm_block)
+        out[row + i] = gain[i] * (x[row + i] * inverse);
+}
