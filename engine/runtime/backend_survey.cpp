@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/cuda_selection.h"
 #include "backend/vulkan/vulkan_backend.h"
 
@@ -10,9 +11,15 @@ namespace hearth {
 std::vector<BackendStatus> survey_backends() {
     std::vector<BackendStatus> statuses;
     const auto cuda = cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels());
-    statuses.push_back(
-        {"cuda", false,
-         cuda.usable ? cuda.device + ", but the CUDA backend cannot run models yet" : cuda.reason});
+    if (!cuda.usable) {
+        statuses.push_back({"cuda", false, cuda.reason});
+    } else if (cuda::cuda_chosen_automatically) {
+        statuses.push_back({"cuda", true, cuda.device});
+    } else {
+        statuses.push_back({"cuda", false,
+                            cuda.device + " runs models when asked for (--backend cuda); automatic "
+                                          "selection does not choose CUDA yet"});
+    }
     auto gpu = vk::preferred_vulkan_gpu();
     statuses.push_back({"vulkan", gpu.has_value(), gpu ? gpu->name : gpu.error().message});
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());

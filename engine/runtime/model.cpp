@@ -1,6 +1,8 @@
 #include "hearth/model.h"
 
 #include "backend/cpu/cpu_backend.h"
+#include "backend/cuda/cuda_backend.h"
+#include "backend/cuda/cuda_selection.h"
 #include "backend/vulkan/vulkan_backend.h"
 #include "model/gguf_tokenizer.h"
 #include "model/model_files.h"
@@ -46,12 +48,28 @@ struct ChosenBackend {
     std::string fallback_reason; // why automatic selection did not take the GPU
 };
 
-// Vulkan when asked for, or automatically when the machine has a GPU (not a CPU driver such as
-// lavapipe); the CPU otherwise, and when the automatic choice could not use the GPU.
+// Whether automatic selection takes CUDA here (cuda_chosen_automatically decides whether it
+// tries at all).
+bool cuda_preferred() {
+    return cuda::cuda_chosen_automatically &&
+           cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels()).usable;
+}
+
+// CUDA when asked for (or automatically, once cuda_chosen_automatically is on, on an NVIDIA GPU
+// it can use); Vulkan when asked for, or automatically when the machine has a GPU (not a CPU
+// driver such as lavapipe); the CPU otherwise, and when the automatic choice could not use the
+// GPU.
 Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFiles>& files,
                                      const ModelOptions& options) {
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
+    if (options.backend == BackendChoice::cuda || (automatic && cuda_preferred())) {
+        auto made = cuda::create_cuda_backend(
+            files, {.kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
+                    .progress = options.progress});
+        if (made) return ChosenBackend{std::move(*made), {}};
+        if (!automatic || is_cancelled(made.error())) return std::unexpected(made.error());
+    }
     if (options.backend == BackendChoice::vulkan ||
         (automatic && vk::preferred_vulkan_gpu().has_value())) {
         auto vulkan = vk::create_vulkan_backend(
@@ -90,9 +108,6 @@ Result<BackendChoice> parse_backend_choice(std::string_view name) {
 
 Result<std::shared_ptr<Model>> Model::load(const std::filesystem::path& path,
                                            const ModelOptions& options) {
-    if (options.backend == BackendChoice::cuda) {
-        return fail("The CUDA backend cannot run models yet; use --backend vulkan or cpu");
-    }
     auto files = model::open_model_files(path);
     if (!files) return std::unexpected(files.error());
     auto tokenizer = model::tokenizer_of(*files);

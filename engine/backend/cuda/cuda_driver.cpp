@@ -35,10 +35,6 @@ std::string error_text(const DriverApi& api, CUresult result) {
     return "CUresult " + std::to_string(result);
 }
 
-std::unexpected<Error> fail_cuda(const DriverApi& api, std::string what, CUresult result) {
-    return fail("CUDA: " + what + " failed", error_text(api, result));
-}
-
 Result<void> resolve_all(void* library, DriverApi& api) {
     // Versioned names: the unsuffixed ones are the pre-CUDA-3.2 ABI or were remapped since.
     const bool ok =
@@ -61,6 +57,19 @@ Result<void> resolve_all(void* library, DriverApi& api) {
         resolve(library, "cuMemFree_v2", api.cuMemFree) &&
         resolve(library, "cuMemcpyHtoD_v2", api.cuMemcpyHtoD) &&
         resolve(library, "cuMemcpyDtoH_v2", api.cuMemcpyDtoH) &&
+        resolve(library, "cuMemGetInfo_v2", api.cuMemGetInfo) &&
+        resolve(library, "cuMemcpyHtoDAsync_v2", api.cuMemcpyHtoDAsync) &&
+        resolve(library, "cuMemcpyDtoHAsync_v2", api.cuMemcpyDtoHAsync) &&
+        resolve(library, "cuStreamCreate", api.cuStreamCreate) &&
+        resolve(library, "cuStreamDestroy_v2", api.cuStreamDestroy) &&
+        resolve(library, "cuStreamSynchronize", api.cuStreamSynchronize) &&
+        resolve(library, "cuStreamBeginCapture_v2", api.cuStreamBeginCapture) &&
+        resolve(library, "cuStreamEndCapture", api.cuStreamEndCapture) &&
+        // cuda.h maps cuGraphInstantiate to this since CUDA 12.
+        resolve(library, "cuGraphInstantiateWithFlags", api.cuGraphInstantiate) &&
+        resolve(library, "cuGraphLaunch", api.cuGraphLaunch) &&
+        resolve(library, "cuGraphDestroy", api.cuGraphDestroy) &&
+        resolve(library, "cuGraphExecDestroy", api.cuGraphExecDestroy) &&
         resolve(library, "cuLaunchKernel", api.cuLaunchKernel);
     if (!ok) {
         const char* why = dlerror();
@@ -102,6 +111,10 @@ Result<std::vector<CudaDeviceInfo>> query_devices(const DriverApi& api) {
 }
 
 } // namespace
+
+std::unexpected<Error> fail_cuda(const DriverApi& api, std::string what, int result) {
+    return fail("CUDA: " + what + " failed", error_text(api, result));
+}
 
 Result<CudaDriver> CudaDriver::load(const std::string& library) {
     void* handle = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);

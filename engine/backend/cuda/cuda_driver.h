@@ -16,6 +16,9 @@ namespace hearth::cuda {
 
 struct DriverApi; // the resolved function table
 
+// "CUDA: <what> failed", with the driver's name for `result` as the detail.
+std::unexpected<Error> fail_cuda(const DriverApi& api, std::string what, int result);
+
 class CudaDriver {
   public:
     // `library` is the soname to dlopen; tests point it at stubs or at nothing.
@@ -27,6 +30,8 @@ class CudaDriver {
     // CUDA version the driver supports, e.g. 13000 for 13.0.
     int driver_version() const { return driver_version_; }
     const std::vector<CudaDeviceInfo>& devices() const { return devices_; }
+    // The resolved functions, for the one layer that runs the GPU (cuda_device.h).
+    const DriverApi& api() const { return *api_; }
 
     // Loads `fatbin` on device `ordinal` and runs f32_vector_add over a and b. The smoke test of
     // the whole CUDA path: fatbin embedded at build time -> module -> launch -> copy back.

@@ -13,10 +13,15 @@ using CUcontext = struct CUctx_st*;
 using CUmodule = struct CUmod_st*;
 using CUfunction = struct CUfunc_st*;
 using CUstream = struct CUstream_st*;
+using CUgraph = struct CUgraph_st*;
+using CUgraphExec = struct CUgraphExec_st*;
 
 inline constexpr CUresult CUDA_SUCCESS = 0;
 inline constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
 inline constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+inline constexpr unsigned CU_STREAM_NON_BLOCKING = 1;
+// Capture that sees only this thread's CUDA calls (CUstreamCaptureMode).
+inline constexpr int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
 
 struct DriverApi {
     CUresult (*cuInit)(unsigned int flags);
@@ -38,6 +43,20 @@ struct DriverApi {
     CUresult (*cuMemFree)(CUdeviceptr pointer);
     CUresult (*cuMemcpyHtoD)(CUdeviceptr destination, const void* source, std::size_t bytes);
     CUresult (*cuMemcpyDtoH)(void* destination, CUdeviceptr source, std::size_t bytes);
+    CUresult (*cuMemGetInfo)(std::size_t* free_bytes, std::size_t* total_bytes);
+    CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr destination, const void* source, std::size_t bytes,
+                                  CUstream stream);
+    CUresult (*cuMemcpyDtoHAsync)(void* destination, CUdeviceptr source, std::size_t bytes,
+                                  CUstream stream);
+    CUresult (*cuStreamCreate)(CUstream* stream, unsigned flags);
+    CUresult (*cuStreamDestroy)(CUstream stream);
+    CUresult (*cuStreamSynchronize)(CUstream stream);
+    CUresult (*cuStreamBeginCapture)(CUstream stream, int mode);
+    CUresult (*cuStreamEndCapture)(CUstream stream, CUgraph* graph);
+    CUresult (*cuGraphInstantiate)(CUgraphExec* exec, CUgraph graph, unsigned long long flags);
+    CUresult (*cuGraphLaunch)(CUgraphExec exec, CUstream stream);
+    CUresult (*cuGraphDestroy)(CUgraph graph);
+    CUresult (*cuGraphExecDestroy)(CUgraphExec exec);
     CUresult (*cuLaunchKernel)(CUfunction function, unsigned grid_x, unsigned grid_y,
                                unsigned grid_z, unsigned block_x, unsigned block_y,
                                unsigned block_z, unsigned shared_bytes, CUstream stream,

@@ -1,0 +1,34 @@
+// The CUDA backend: the whole forward pass in Hearth's own kernels on an NVIDIA GPU, through the
+// driver API loaded at run time (no link-time CUDA dependency).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <span>
+
+#include "backend/backend.h"
+#include "model/model_files.h"
+
+namespace hearth::cuda {
+
+// Whether automatic backend selection takes CUDA on an NVIDIA GPU. Off until the kernel and
+// full-model tests (hearth_cuda_tests) have passed on a real GPU: until then CUDA runs only
+// when asked for by name (--backend cuda), and automatic selection keeps choosing Vulkan.
+inline constexpr bool cuda_chosen_automatically = false;
+
+struct CudaOptions {
+    // Cached keys and values as f16 (half the memory) rather than f32.
+    bool kv_cache_f16 = true;
+    // Upload progress (fraction done); returning false cancels loading.
+    std::function<bool(double)> progress = {};
+};
+
+// The kernels this build embeds (empty when nvcc was not found at build time).
+std::span<const std::uint32_t> embedded_fatbin();
+
+// `files` must outlive the backend. Fails with the reason (no driver, no kernels for the GPU,
+// not enough memory, ...).
+Result<std::unique_ptr<Backend>> create_cuda_backend(std::shared_ptr<const model::ModelFiles> files,
+                                                     const CudaOptions& options = {});
+
+} // namespace hearth::cuda

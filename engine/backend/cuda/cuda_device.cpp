@@ -1,0 +1,206 @@
+#include "cuda_device.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace hearth::cuda {
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer&& other) noexcept
+    : device_(std::exchange(other.device_, nullptr)), address_(std::exchange(other.address_, 0)),
+      bytes_(std::exchange(other.bytes_, 0)) {}
+
+DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
+    std::swap(device_, other.device_);
+    std::swap(address_, other.address_);
+    std::swap(bytes_, other.bytes_);
+    return *this;
+}
+
+DeviceBuffer::~DeviceBuffer() {
+    if (!address_) return;
+    // A failure here leaves nothing to do but lose the memory with the context.
+    if (device_->make_current()) device_->api().cuMemFree(address_);
+}
+
+CapturedGraph::CapturedGraph(CapturedGraph&& other) noexcept
+    : device_(std::exchange(other.device_, nullptr)), exec_(std::exchange(other.exec_, nullptr)) {}
+
+CapturedGraph& CapturedGraph::operator=(CapturedGraph&& other) noexcept {
+    std::swap(device_, other.device_);
+    std::swap(exec_, other.exec_);
+    return *this;
+}
+
+CapturedGraph::~CapturedGraph() {
+    if (exec_) device_->api().cuGraphExecDestroy(exec_);
+}
+
+CudaDevice::CudaDevice(CudaDriver driver, CUdevice device, std::string name)
+    : driver_(std::move(driver)), device_(device), name_(std::move(name)) {}
+
+Result<std::unique_ptr<CudaDevice>> CudaDevice::open(CudaDriver driver, int ordinal,
+                                                     std::span<const std::uint32_t> fatbin) {
+    std::string name;
+    for (const auto& gpu : driver.devices()) {
+        if (gpu.ordinal == ordinal) name = gpu.name;
+    }
+    const DriverApi& api = driver.api();
+    CUdevice handle = 0;
+    if (CUresult r = api.cuDeviceGet(&handle, ordinal); r != CUDA_SUCCESS) {
+        return fail_cuda(api, "opening device " + std::to_string(ordinal), r);
+    }
+    std::unique_ptr<CudaDevice> device(new CudaDevice(std::move(driver), handle, std::move(name)));
+    if (CUresult r = api.cuDevicePrimaryCtxRetain(&device->context_, handle); r != CUDA_SUCCESS) {
+        device->context_ = nullptr;
+        return fail_cuda(api, "creating a context", r);
+    }
+    if (auto r = device->make_current(); !r) return std::unexpected(r.error());
+    if (CUresult r = api.cuModuleLoadData(&device->module_, fatbin.data()); r != CUDA_SUCCESS) {
+        device->module_ = nullptr;
+        return fail_cuda(api, "loading the kernels for " + device->name_, r);
+    }
+    if (CUresult r = api.cuStreamCreate(&device->stream_, CU_STREAM_NON_BLOCKING);
+        r != CUDA_SUCCESS) {
+        device->stream_ = nullptr;
+        return fail_cuda(api, "creating a stream", r);
+    }
+    return device;
+}
+
+CudaDevice::~CudaDevice() {
+    if (!context_) return;
+    functions_.clear();
+    if (make_current()) {
+        if (stream_) api().cuStreamDestroy(stream_);
+        if (module_) api().cuModuleUnload(module_);
+    }
+    api().cuDevicePrimaryCtxRelease(device_);
+}
+
+Result<void> CudaDevice::make_current() {
+    if (CUresult r = api().cuCtxSetCurrent(context_); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "activating the context", r);
+    }
+    return {};
+}
+
+Result<std::uint64_t> CudaDevice::free_memory() {
+    if (auto r = make_current(); !r) return std::unexpected(r.error());
+    std::size_t free_bytes = 0, total_bytes = 0;
+    if (CUresult r = api().cuMemGetInfo(&free_bytes, &total_bytes); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "reading the free memory", r);
+    }
+    return free_bytes;
+}
+
+Result<DeviceBuffer> CudaDevice::allocate(std::uint64_t bytes) {
+    if (auto r = make_current(); !r) return std::unexpected(r.error());
+    DeviceBuffer buffer;
+    // Kernels read whole 16-byte words: never a zero-sized or odd-sized allocation.
+    const std::uint64_t rounded = std::max<std::uint64_t>(16, (bytes + 15) / 16 * 16);
+    if (CUresult r = api().cuMemAlloc(&buffer.address_, rounded); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "allocating " + std::to_string(bytes) + " bytes", r);
+    }
+    buffer.device_ = this;
+    buffer.bytes_ = bytes;
+    return buffer;
+}
+
+Result<void> CudaDevice::upload(const DeviceBuffer& buffer, std::span<const std::byte> bytes) {
+    if (auto r = make_current(); !r) return r;
+    if (bytes.empty()) return {};
+    if (CUresult r = api().cuMemcpyHtoD(buffer.address_, bytes.data(), bytes.size());
+        r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "copying to the GPU", r);
+    }
+    return {};
+}
+
+Result<void> CudaDevice::upload_async(const DeviceBuffer& buffer,
+                                      std::span<const std::byte> bytes) {
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuMemcpyHtoDAsync(buffer.address_, bytes.data(), bytes.size(), stream_);
+        r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "copying to the GPU", r);
+    }
+    return {};
+}
+
+Result<void> CudaDevice::download_async(std::span<std::byte> bytes, const DeviceBuffer& buffer) {
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuMemcpyDtoHAsync(bytes.data(), buffer.address_, bytes.size(), stream_);
+        r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "copying from the GPU", r);
+    }
+    return {};
+}
+
+Result<void> CudaDevice::synchronize() {
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuStreamSynchronize(stream_); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "running the forward pass", r);
+    }
+    return {};
+}
+
+Result<void> CudaDevice::launch_with(std::string_view kernel, LaunchShape shape,
+                                     void** parameters) {
+    auto found = functions_.find(kernel);
+    if (found == functions_.end()) {
+        CUfunction function = nullptr;
+        const std::string name(kernel);
+        if (CUresult r = api().cuModuleGetFunction(&function, module_, name.c_str());
+            r != CUDA_SUCCESS) {
+            return fail_cuda(api(), "finding kernel " + name, r);
+        }
+        found = functions_.emplace(name, function).first;
+    }
+    if (looking_up_only_) return {};
+    if (CUresult r = api().cuLaunchKernel(found->second, shape.grid_x, shape.grid_y, shape.grid_z,
+                                          shape.block, 1, 1, 0, stream_, parameters, nullptr);
+        r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "launching " + std::string(kernel), r);
+    }
+    return {};
+}
+
+Result<CapturedGraph> CudaDevice::capture(const std::function<Result<void>()>& record) {
+    if (auto r = make_current(); !r) return std::unexpected(r.error());
+    // The kernels are looked up first, outside the capture: with the driver's lazy loading
+    // (the default since CUDA 12.2) a lookup loads the kernel, which a capture must not see.
+    looking_up_only_ = true;
+    auto looked_up = record();
+    looking_up_only_ = false;
+    if (!looked_up) return std::unexpected(looked_up.error());
+    if (CUresult r = api().cuStreamBeginCapture(stream_, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+        r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "starting a graph capture", r);
+    }
+    auto recorded = record();
+    CUgraph graph = nullptr;
+    // Capture must end even when recording failed, or the stream stays unusable.
+    const CUresult ended = api().cuStreamEndCapture(stream_, &graph);
+    if (!recorded) {
+        if (graph) api().cuGraphDestroy(graph);
+        return std::unexpected(recorded.error());
+    }
+    if (ended != CUDA_SUCCESS) return fail_cuda(api(), "ending a graph capture", ended);
+    CUgraphExec exec = nullptr;
+    const CUresult made = api().cuGraphInstantiate(&exec, graph, 0);
+    api().cuGraphDestroy(graph);
+    if (made != CUDA_SUCCESS) return fail_cuda(api(), "instantiating a graph", made);
+    CapturedGraph captured;
+    captured.device_ = this;
+    captured.exec_ = exec;
+    return captured;
+}
+
+Result<void> CudaDevice::replay(const CapturedGraph& graph) {
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuGraphLaunch(graph.exec_, stream_); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "launching the forward pass", r);
+    }
+    return {};
+}
+
+} // namespace hearth::cuda

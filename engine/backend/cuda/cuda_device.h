@@ -1,0 +1,111 @@
+// One NVIDIA GPU as the CUDA backend runs it: its primary context, Hearth's kernels loaded from
+// the embedded fatbin, one stream, device memory, and graphs captured on that stream. The only
+// layer above the driver table (cuda_driver_api.h) that calls the driver; the context is made
+// current on whichever thread calls, since a sequence may run on another thread than the load.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cuda_driver.h"
+#include "cuda_driver_api.h"
+#include "hearth/error.h"
+
+namespace hearth::cuda {
+
+class CudaDevice;
+
+// Device memory, freed when dropped; its address goes to kernels as a pointer argument.
+class DeviceBuffer {
+  public:
+    DeviceBuffer() = default;
+    DeviceBuffer(DeviceBuffer&& other) noexcept;
+    DeviceBuffer& operator=(DeviceBuffer&& other) noexcept;
+    ~DeviceBuffer();
+    CUdeviceptr address() const { return address_; }
+    std::uint64_t size_bytes() const { return bytes_; }
+
+  private:
+    friend class CudaDevice;
+    CudaDevice* device_ = nullptr;
+    CUdeviceptr address_ = 0;
+    std::uint64_t bytes_ = 0;
+};
+
+// A captured sequence of launches and copies, replayed with one call.
+class CapturedGraph {
+  public:
+    CapturedGraph() = default;
+    CapturedGraph(CapturedGraph&& other) noexcept;
+    CapturedGraph& operator=(CapturedGraph&& other) noexcept;
+    ~CapturedGraph();
+
+  private:
+    friend class CudaDevice;
+    CudaDevice* device_ = nullptr;
+    CUgraphExec exec_ = nullptr;
+};
+
+struct LaunchShape {
+    unsigned grid_x = 1, grid_y = 1, grid_z = 1;
+    unsigned block = 1; // threads, one dimension
+};
+
+class CudaDevice {
+  public:
+    // Takes the driver (which must list `ordinal`) and loads `fatbin` on that GPU.
+    static Result<std::unique_ptr<CudaDevice>> open(CudaDriver driver, int ordinal,
+                                                    std::span<const std::uint32_t> fatbin);
+    CudaDevice(const CudaDevice&) = delete;
+    CudaDevice& operator=(const CudaDevice&) = delete;
+    ~CudaDevice();
+
+    const std::string& name() const { return name_; }
+    Result<std::uint64_t> free_memory();
+
+    Result<DeviceBuffer> allocate(std::uint64_t bytes);
+    // Waits until the bytes are on the device.
+    Result<void> upload(const DeviceBuffer& buffer, std::span<const std::byte> bytes);
+    // Ordered on the stream: the copy happens before later launches and copies.
+    Result<void> upload_async(const DeviceBuffer& buffer, std::span<const std::byte> bytes);
+    Result<void> download_async(std::span<std::byte> bytes, const DeviceBuffer& buffer);
+    Result<void> synchronize();
+
+    // Launches kernel `kernel` of the fatbin on the stream; the arguments go by value in the
+    // kernel's parameter order (CUdeviceptr for pointers).
+    template <typename... Args>
+    Result<void> launch(std::string_view kernel, LaunchShape shape, Args... args) {
+        void* parameters[] = {static_cast<void*>(&args)...};
+        return launch_with(kernel, shape, parameters);
+    }
+
+    // Runs `record` (which launches) under stream capture; its launches become the graph. It is
+    // run once before that with every launch only looking its kernel up.
+    Result<CapturedGraph> capture(const std::function<Result<void>()>& record);
+    Result<void> replay(const CapturedGraph& graph);
+
+  private:
+    friend class DeviceBuffer;
+    friend class CapturedGraph;
+    CudaDevice(CudaDriver driver, CUdevice device, std::string name);
+    Result<void> make_current();
+    Result<void> launch_with(std::string_view kernel, LaunchShape shape, void** parameters);
+    const DriverApi& api() const { return driver_.api(); }
+
+    CudaDriver driver_;
+    CUdevice device_ = 0;
+    std::string name_;
+    CUcontext context_ = nullptr;
+    CUmodule module_ = nullptr;
+    CUstream stream_ = nullptr;
+    std::map<std::string, CUfunction, std::less<>> functions_;
+    bool looking_up_only_ = false; // capture(): launch() finds its kernel and returns
+};
+
+} // namespace hearth::cuda

@@ -1,0 +1,349 @@
+#include "cuda_sequence.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/append_checks.h"
+#include "backend/cache_window.h"
+#include "backend/gib_text.h"
+#include "backend/layer_kernel_args.h"
+#include "backend/rope_table.h"
+#include "kernel_args.h"
+#include "kernel_names.h"
+#include "kernels/launch_shapes.h"
+
+namespace hearth::cuda {
+namespace {
+
+namespace ka = kernel_args;
+
+// Prefill runs the prompt through the batch graph this many tokens at a time (all but the last
+// token, which the step with logits takes): whole token groups of the batched matvecs.
+constexpr std::uint32_t batch_tokens = 32;
+static_assert(batch_tokens % shapes::matvec_batch_tokens == 0);
+
+// Memory a context must leave free on the device (the driver, graphs, other programs' growth).
+constexpr std::uint64_t context_headroom_bytes = 64ull << 20;
+
+unsigned blocks_for(std::uint64_t items, std::uint64_t per_block) {
+    return static_cast<unsigned>((items + per_block - 1) / per_block);
+}
+
+struct LayerCache {
+    std::uint32_t capacity = 0; // positions; a ring for sliding layers
+    DeviceBuffer keys, values;  // [capacity][kv_size], f32 or f16
+};
+
+class CudaSequence final : public Sequence {
+  public:
+    CudaSequence(CudaModel& model, std::uint32_t max_positions)
+        : model_(model), device_(*model.device), config_(model.files->config),
+          max_positions_(max_positions) {}
+
+    Result<void> prepare();
+    std::uint32_t length() const override { return length_; }
+    std::uint32_t capacity() const override { return max_positions_; }
+    Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
+    std::uint32_t truncate(std::uint32_t keep) override;
+
+  private:
+    // Every buffer but the caches, with its size in bytes; and one layer's keys (or values).
+    std::vector<std::pair<DeviceBuffer*, std::uint64_t>> planned_buffers();
+    std::uint64_t cache_bytes(std::uint32_t layer) const;
+    Result<void> allocate();
+    Result<void> record(bool with_logits);
+    Result<void> record_batch();
+    Result<void> record_layer(std::uint32_t layer, bool batched);
+    Result<void> matvec(const CudaProjection& projection, std::uint32_t mode, bool batched,
+                        const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
+                        std::uint32_t cols);
+    // Runs a graph over `tokens` at the next positions, reading the logits back when asked.
+    Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
+                     std::span<float> logits);
+
+    CudaModel& model_;
+    CudaDevice& device_;
+    const model::ModelConfig& config_;
+    std::uint32_t max_positions_;
+    std::uint32_t length_ = 0;
+    // Activations, a row per token of a batch (batch_tokens rows). qkv_: a token's queries,
+    // keys and values, one after another (the fused projection's rows); expert rows: per token
+    // per slot. step_: the StepHeader and token ids the graphs read (kernel_args.h).
+    DeviceBuffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
+    DeviceBuffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
+    DeviceBuffer step_, rope_table_, logits_;
+    DeviceBuffer attention_partials_; // [token][head][split][head_dim + 2], reused by each layer
+    std::vector<LayerCache> caches_;
+    std::vector<std::byte> step_bytes_; // what run() copies into step_
+    std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, batch_graph_;
+};
+
+std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffers() {
+    const auto& c = config_;
+    const std::uint64_t K = c.experts_per_token, B = batch_tokens, f32 = 4;
+    return {
+        {&x_, B * c.hidden_size * f32},
+        {&h_, B * c.hidden_size * f32},
+        {&qkv_, B * (c.q_size() + 2 * std::uint64_t{c.kv_size()}) * f32},
+        {&attention_, B * c.q_size() * f32},
+        {&router_logits_, B * c.expert_count * f32},
+        {&route_, B * 2 * K * 4},
+        {&expert_activations_, B * K * c.expert_hidden_size * f32},
+        {&expert_groups_, c.expert_count * (1 + B) * 4},
+        {&expert_down_, B * K * c.hidden_size * f32},
+        {&rope_table_, std::uint64_t{max_positions_} * c.head_dim * f32},
+        {&attention_partials_,
+         B * c.head_count * gpu::max_attention_splits * (c.head_dim + std::uint64_t{2}) * f32},
+        {&logits_, c.vocab_size * f32},
+        {&step_, sizeof(ka::StepHeader) + B * 4},
+    };
+}
+
+std::uint64_t CudaSequence::cache_bytes(std::uint32_t layer) const {
+    const std::uint64_t element = model_.kv_cache_f16 ? 2 : 4;
+    return std::uint64_t{gpu::layer_cache_capacity(config_, layer, max_positions_)} *
+           config_.kv_size() * element;
+}
+
+Result<void> CudaSequence::allocate() {
+    for (auto [target, bytes] : planned_buffers()) {
+        auto made = device_.allocate(bytes);
+        if (!made) return std::unexpected(made.error());
+        *target = std::move(*made);
+    }
+    step_bytes_.resize(step_.size_bytes());
+    const auto table = gpu::rope_table(config_, max_positions_);
+    if (auto r = device_.upload(rope_table_, std::as_bytes(std::span(table))); !r) return r;
+
+    for (std::uint32_t layer = 0; layer < config_.layer_count; ++layer) {
+        LayerCache cache;
+        cache.capacity = gpu::layer_cache_capacity(config_, layer, max_positions_);
+        auto keys = device_.allocate(cache_bytes(layer));
+        if (!keys) return std::unexpected(keys.error());
+        auto values = device_.allocate(cache_bytes(layer));
+        if (!values) return std::unexpected(values.error());
+        cache.keys = std::move(*keys);
+        cache.values = std::move(*values);
+        caches_.push_back(std::move(cache));
+    }
+    return {};
+}
+
+Result<void> CudaSequence::prepare() {
+    auto free_bytes = device_.free_memory();
+    if (!free_bytes) return std::unexpected(free_bytes.error());
+    std::uint64_t needed = 0;
+    for (auto [buffer, bytes] : planned_buffers())
+        needed += bytes;
+    for (std::uint32_t layer = 0; layer < config_.layer_count; ++layer)
+        needed += 2 * cache_bytes(layer);
+    if (needed + context_headroom_bytes > *free_bytes) {
+        return fail("The GPU has no room for a context of " + std::to_string(max_positions_) +
+                        " tokens; choose a shorter context",
+                    "the context needs " + gib_text(needed) + " and " + gib_text(*free_bytes) +
+                        " is free");
+    }
+    if (auto r = allocate(); !r) return r;
+    // Decoding replays a graph captured once; the position and tokens come from step_.
+    for (auto [target, with_logits] :
+         {std::pair{&step_graph_, false}, std::pair{&step_with_logits_graph_, true}}) {
+        auto graph = device_.capture([&] { return record(with_logits); });
+        if (!graph) return std::unexpected(graph.error());
+        target->emplace(std::move(*graph));
+    }
+    auto batch = device_.capture([&] { return record_batch(); });
+    if (!batch) return std::unexpected(batch.error());
+    batch_graph_.emplace(std::move(*batch));
+    return {};
+}
+
+Result<void> CudaSequence::matvec(const CudaProjection& projection, std::uint32_t mode,
+                                  bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
+                                  std::uint32_t rows, std::uint32_t cols) {
+    const auto& c = config_;
+    const ka::MatVecArgs args{cols,           rows,           c.experts_per_token,
+                              c.swiglu_limit, c.expert_count, batch_tokens};
+    const auto& m = projection.matrix;
+    const bool grouped =
+        mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
+    const std::uint32_t rows_per_warp =
+        batched ? shapes::matvec_batch_rows : shapes::matvec_decode_rows;
+    LaunchShape shape{blocks_for(rows, shapes::matvec_warps * rows_per_warp), 1, 1,
+                      shapes::matvec_warps * 32};
+    if (batched) shape.grid_z = batch_tokens / shapes::matvec_batch_tokens;
+    if (grouped) shape.grid_y = c.expert_count; // the expert, then groups of its entries
+    if (mode == ka::matvec_expert_gate_up) shape.grid_z = c.experts_per_token; // the slots
+    const DeviceBuffer& route = grouped ? expert_groups_ : route_;
+    return device_.launch(matvec_kernel_name(m.format, mode, batched), shape, m.codes.address(),
+                          m.scales.address(), projection.bias.address(), x.address(), y.address(),
+                          route.address(), args);
+}
+
+Result<void> CudaSequence::record(bool with_logits) {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = device_.launch(
+            "embed_" + format_kernel_suffix(w.embedding.format),
+            {blocks_for(c.hidden_size, shapes::embed_block), 1, 1, shapes::embed_block},
+            w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
+            x_.address(), embed);
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(layer, false); !r) return r;
+    }
+    if (!with_logits) return {};
+    const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
+    if (auto r = device_.launch("f32_rms_norm", {1, 1, 1, shapes::rms_norm_block}, x_.address(),
+                                w.final_norm.address(), h_.address(), norm);
+        !r) {
+        return r;
+    }
+    return matvec(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
+                  c.hidden_size);
+}
+
+// The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
+// caches, nothing is read back.
+Result<void> CudaSequence::record_batch() {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = device_.launch(
+            "embed_" + format_kernel_suffix(w.embedding.format),
+            {blocks_for(c.hidden_size, shapes::embed_block), batch_tokens, 1, shapes::embed_block},
+            w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
+            x_.address(), embed);
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(layer, true); !r) return r;
+    }
+    return {};
+}
+
+Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
+    const auto& c = config_;
+    const auto& l = model_.weights.layers[layer];
+    const auto& cache = caches_[layer];
+    const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
+    const std::uint32_t tokens = batched ? batch_tokens : 1;
+    const std::string cache_type = model_.kv_cache_f16 ? "f16" : "f32";
+    const auto args = gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens);
+    const std::uint32_t splits = args.combine.splits;
+    const unsigned head_dim = c.head_dim;
+
+    Result<void> r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                                    x_.address(), l.attn_norm.address(), h_.address(), args.norm);
+    if (r) r = matvec(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H);
+    if (r) {
+        r = device_.launch("rope_kv_write_" + cache_type,
+                           {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block},
+                           qkv_.address(), rope_table_.address(), cache.keys.address(),
+                           cache.values.address(), step_.address(), args.rope, head_dim);
+    }
+    if (r) {
+        r = device_.launch("attention_decode_" + cache_type,
+                           {c.head_count, tokens, splits, shapes::attention_block}, qkv_.address(),
+                           cache.keys.address(), cache.values.address(),
+                           attention_partials_.address(), step_.address(), args.attention,
+                           head_dim);
+    }
+    if (r) {
+        r = device_.launch("attention_combine", {c.head_count, tokens, 1, shapes::combine_block},
+                           attention_partials_.address(), l.sinks.address(), attention_.address(),
+                           args.combine, head_dim);
+    }
+    if (r) r = matvec(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q);
+    if (r) {
+        r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block}, x_.address(),
+                           l.mlp_norm.address(), h_.address(), args.norm);
+    }
+    if (r) r = matvec(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H);
+    if (r) {
+        r = device_.launch("route_experts", {tokens, 1, 1, shapes::route_block},
+                           router_logits_.address(), route_.address(), args.route);
+    }
+    if (!r) return r;
+    if (!batched) {
+        r = matvec(l.gate_up, ka::matvec_expert_gate_up, false, h_, expert_activations_,
+                   c.expert_hidden_size, H);
+        if (r) {
+            r = matvec(l.down, ka::matvec_expert_down_add, false, expert_activations_, x_, H,
+                       c.expert_hidden_size);
+        }
+        return r;
+    }
+    // Each expert's weights are read once for all the batch's tokens that chose it.
+    r = device_.launch("group_experts", {1, 1, 1, shapes::route_block}, route_.address(),
+                       expert_groups_.address(), step_.address(), args.groups);
+    if (r) {
+        r = matvec(l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_, expert_activations_,
+                   c.expert_hidden_size, H);
+    }
+    if (r) {
+        r = matvec(l.down, ka::matvec_expert_down_grouped, true, expert_activations_, expert_down_,
+                   H, c.expert_hidden_size);
+    }
+    if (r) {
+        r = device_.launch(
+            "expert_combine",
+            {blocks_for(H, shapes::expert_combine_block), tokens, 1, shapes::expert_combine_block},
+            expert_down_.address(), route_.address(), x_.address(), step_.address(),
+            args.combine_experts);
+    }
+    return r;
+}
+
+Result<void> CudaSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
+    if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
+    // Every token but the last in batches; the last with the logits when they are wanted.
+    std::size_t done = 0;
+    while (tokens.size() - done > 1) {
+        const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - 1 - done);
+        if (auto ran = run(*batch_graph_, tokens.subspan(done, count), {}); !ran) return ran;
+        done += count;
+    }
+    const auto& last = logits.empty() ? *step_graph_ : *step_with_logits_graph_;
+    return run(last, tokens.subspan(done), logits);
+}
+
+Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
+                               std::span<float> logits) {
+    const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
+    std::memcpy(step_bytes_.data(), &header, sizeof header);
+    std::memcpy(step_bytes_.data() + sizeof header, tokens.data(), tokens.size_bytes());
+    Result<void> r = device_.upload_async(step_, step_bytes_);
+    if (r) r = device_.replay(graph);
+    if (r && !logits.empty()) r = device_.download_async(std::as_writable_bytes(logits), logits_);
+    if (r) r = device_.synchronize();
+    if (!r) return r;
+    length_ += header.count;
+    return {};
+}
+
+std::uint32_t CudaSequence::truncate(std::uint32_t keep) {
+    std::vector<std::uint32_t> capacities;
+    for (const auto& cache : caches_)
+        capacities.push_back(cache.capacity);
+    length_ = positions_kept(config_, capacities, length_, keep);
+    return length_;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Sequence>> create_cuda_sequence(CudaModel& model,
+                                                       std::uint32_t max_positions) {
+    auto sequence = std::make_unique<CudaSequence>(model, max_positions);
+    if (auto r = sequence->prepare(); !r) return std::unexpected(r.error());
+    return sequence;
+}
+
+} // namespace hearth::cuda

@@ -1,0 +1,32 @@
+#include "kernel_names.h"
+
+#include "kernel_args.h"
+
+namespace hearth::cuda {
+
+namespace ka = kernel_args;
+
+std::string format_kernel_suffix(std::uint32_t format) {
+    switch (format) {
+    case ka::weight_format_f32: return "f32";
+    case ka::weight_format_f16: return "f16";
+    case ka::weight_format_bf16: return "bf16";
+    case ka::weight_format_q8_0: return "q8_0";
+    default: return "mxfp4";
+    }
+}
+
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool batched) {
+    std::string name = "matvec_" + format_kernel_suffix(format) + "_";
+    switch (mode) {
+    case ka::matvec_project: name += "project"; break;
+    case ka::matvec_project_add: name += "project_add"; break;
+    case ka::matvec_expert_gate_up: return name + "expert_gate_up";
+    case ka::matvec_expert_down_add: return name + "expert_down_add";
+    case ka::matvec_expert_gate_up_grouped: return name + "expert_gate_up_grouped";
+    default: return name + "expert_down_grouped";
+    }
+    return batched ? name + "_batch" : name;
+}
+
+} // namespace hearth::cuda

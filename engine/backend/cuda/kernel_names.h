@@ -1,0 +1,18 @@
+// The names the host launches Hearth's CUDA kernels by, as the kernel files instantiate them
+// (extern "C", so a name is all the module API needs).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace hearth::cuda {
+
+// "f32", "f16", "bf16", "q8_0", "mxfp4" for a kernel_args weight_format_*: the suffix of the
+// embed_* kernels and part of the matvec names.
+std::string format_kernel_suffix(std::uint32_t format);
+
+// matvec.cuh's matvec_<format>_<mode>: the project modes have a one-token kernel and a batch one
+// (`_batch`); the one-token expert modes decode, the grouped ones run batches.
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool batched);
+
+} // namespace hearth::cuda
