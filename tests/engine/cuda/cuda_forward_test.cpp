@@ -1,0 +1,111 @@
+// The CUDA backend's whole forward pass against the independent float64 reference and against
+// the CPU backend, on the tiny fixture model in all its file forms. Runs where an NVIDIA GPU and
+// driver exist; elsewhere every test here reports itself skipped.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "backend/cuda/cuda_backend.h"
+#include "cuda/cuda_gpu.h"
+#include "forward/forward_goldens.h"
+
+namespace {
+
+using namespace hearth::test;
+
+// An f32 cache unless asked: the reference tolerance (1e-4) is tighter than f16 rounding.
+std::unique_ptr<hearth::Backend> cuda_backend_for(const std::string& fixture,
+                                                  bool kv_cache_f16 = false) {
+    return made_backend(hearth::cuda::create_cuda_backend(tiny_model_files(fixture),
+                                                          {.kv_cache_f16 = kv_cache_f16}));
+}
+
+class CudaForward : public testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        HEARTH_REQUIRE_CUDA_GPU();
+        backend_ = cuda_backend_for(GetParam());
+        ASSERT_TRUE(backend_);
+    }
+    std::unique_ptr<hearth::Backend> backend_;
+};
+
+TEST_P(CudaForward, LastPositionLogitsMatchTheReferenceToOneIn10000) {
+    EXPECT_EQ(backend_->name(), "cuda");
+    expect_logits_match_reference(*backend_);
+}
+
+// Every logit, not only the top ones, against the CPU backend on a prompt longer than the
+// sliding window (the ring caches, the window, YaRN and batched prefill all take part).
+TEST_P(CudaForward, EveryLogitMatchesTheCpuBackend) {
+    const auto distance = distance_from_cpu(*backend_, GetParam(), "long_130");
+    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
+    EXPECT_TRUE(distance.same_top);
+}
+
+// The f16 cache (the default on GPUs): every logit within 1% of the largest of the CPU's, and the
+// same top token (the Vulkan backend's bound, for the same reason).
+TEST_P(CudaForward, AnF16CacheStaysCloseToTheCpuBackend) {
+    auto f16 = cuda_backend_for(GetParam(), true);
+    ASSERT_TRUE(f16);
+    for (const char* prompt : {"twelve_tokens", "long_130"}) {
+        SCOPED_TRACE(prompt);
+        const auto distance = distance_from_cpu(*f16, GetParam(), prompt);
+        EXPECT_LE(distance.worst, 1e-2f * distance.largest);
+        EXPECT_TRUE(distance.same_top);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(TinyModel, CudaForward, testing::ValuesIn(tiny_model_names()),
+                         [](const auto& param) { return parameter_name(param.param); });
+
+class CudaForwardSequence : public testing::Test {
+  protected:
+    void SetUp() override {
+        HEARTH_REQUIRE_CUDA_GPU();
+        backend_ = cuda_backend_for("tiny-gpt-oss.gguf");
+        ASSERT_TRUE(backend_);
+    }
+    std::unique_ptr<hearth::Backend> backend_;
+};
+
+// Each step replays the captured decode graph.
+TEST_F(CudaForwardSequence, SixtyFourGreedyTokensMatchTheReference) {
+    expect_greedy_tokens_match_reference(*backend_);
+}
+
+TEST_F(CudaForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {
+    expect_truncate_and_append_reproduce_logits(*backend_);
+}
+
+TEST_F(CudaForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
+    expect_bad_tokens_and_overflow_are_errors(*backend_);
+}
+
+TEST(CudaForwardLoad, ExplicitChoiceLoadsOnCudaAndReportsProgress) {
+    HEARTH_REQUIRE_CUDA_GPU();
+    std::vector<double> seen;
+    auto model = hearth::Model::load(
+        tiny_model_path("tiny-gpt-oss.gguf"),
+        {.backend = hearth::BackendChoice::cuda, .threads = 0, .progress = [&](double done) {
+             seen.push_back(done);
+             return true;
+         }});
+    ASSERT_TRUE(model.has_value()) << model.error().message << ": " << model.error().detail;
+    EXPECT_EQ((*model)->backend_name(), "cuda");
+    EXPECT_NE((*model)->backend_description().find("CUDA on "), std::string::npos);
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen.front(), 0.0);
+    EXPECT_EQ(seen.back(), 1.0);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+}
+
+// Automatic selection keeps Vulkan (or the CPU) until cuda_chosen_automatically is switched on.
+TEST(CudaForwardLoad, AutomaticSelectionDoesNotChooseCudaWhileTheSwitchIsOff) {
+    if (hearth::cuda::cuda_chosen_automatically) GTEST_SKIP() << "CUDA is chosen automatically";
+    auto model = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"));
+    ASSERT_TRUE(model.has_value()) << model.error().message;
+    EXPECT_NE((*model)->backend_name(), "cuda");
+}
+
+} // namespace

@@ -1,0 +1,402 @@
+// Each CUDA kernel against the CPU backend's operations and the exact weight decoder
+// (kernel_checks.h, shared with the Vulkan tests), on fresh random inputs, with sizes that are not
+// multiples of the block or warp shapes and outputs poisoned beforehand. Runs where an NVIDIA GPU
+// and driver exist; elsewhere every test here reports itself skipped.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+
+#include "backend/cuda/cuda_backend.h"
+#include "backend/cuda/cuda_device.h"
+#include "backend/cuda/kernel_names.h"
+#include "backend/cuda/kernels/launch_shapes.h"
+#include "backend/rope_table.h"
+#include "cuda/cuda_gpu.h"
+#include "kernel_checks.h"
+#include "model/decode.h"
+
+namespace {
+
+using namespace hearth;
+using namespace hearth::test;
+using cuda::CudaDevice;
+using cuda::DeviceBuffer;
+using cuda::LaunchShape;
+namespace ka = kernel_args;
+namespace shapes = cuda::shapes;
+
+// One device for the whole program, opened by the first test that finds a GPU.
+CudaDevice& shared_device() {
+    static std::unique_ptr<CudaDevice> device = [] {
+        auto driver = cuda::CudaDriver::load();
+        EXPECT_TRUE(driver.has_value());
+        const auto verdict = cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels());
+        auto opened =
+            CudaDevice::open(std::move(*driver), verdict.ordinal, cuda::embedded_fatbin());
+        EXPECT_TRUE(opened.has_value()) << opened.error().message << ": " << opened.error().detail;
+        return std::move(*opened);
+    }();
+    return *device;
+}
+
+// The plumbing to run a single kernel on the shared device and read what it wrote.
+class Rig {
+  public:
+    template <typename T>
+    DeviceBuffer upload(const std::vector<T>& values) {
+        auto buffer = device_.allocate(values.size() * sizeof(T));
+        EXPECT_TRUE(buffer.has_value());
+        EXPECT_TRUE(device_.upload(*buffer, std::as_bytes(std::span(values))).has_value());
+        return std::move(*buffer);
+    }
+    template <typename T = float>
+    std::vector<T> download(const DeviceBuffer& buffer) {
+        std::vector<T> values(buffer.size_bytes() / sizeof(T));
+        EXPECT_TRUE(device_.download_async(std::as_writable_bytes(std::span(values)), buffer));
+        EXPECT_TRUE(device_.synchronize().has_value());
+        return values;
+    }
+    template <typename... Args>
+    void run(const std::string& kernel, LaunchShape shape, Args... args) {
+        auto launched = device_.launch(kernel, shape, args...);
+        ASSERT_TRUE(launched.has_value()) << launched.error().message << launched.error().detail;
+        auto ran = device_.synchronize();
+        ASSERT_TRUE(ran.has_value()) << ran.error().message << ": " << ran.error().detail;
+    }
+
+  private:
+    CudaDevice& device_ = shared_device();
+};
+
+unsigned blocks(std::uint64_t items, std::uint64_t per_block) {
+    return static_cast<unsigned>((items + per_block - 1) / per_block);
+}
+
+constexpr unsigned matvec_threads = shapes::matvec_warps * 32;
+unsigned matvec_blocks(std::uint64_t rows, bool batched) {
+    return blocks(rows, shapes::matvec_warps *
+                            (batched ? shapes::matvec_batch_rows : shapes::matvec_decode_rows));
+}
+
+class CudaMatVec : public testing::TestWithParam<StoredLayout> {
+  protected:
+    void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
+    // Widths that are not a multiple of the warp for the formats that allow it.
+    std::uint64_t cols() const {
+        const auto layout = GetParam();
+        return layout == StoredLayout::f32 || layout == StoredLayout::f16 ||
+                       layout == StoredLayout::bf16
+                   ? 70
+                   : 96;
+    }
+    std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
+};
+
+TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
+    Rig rig;
+    const std::uint64_t rows = 67, cols = this->cols();
+    PackedWeight w;
+    make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
+    const auto bias = normal_values(rows, rng_);
+    const DeviceBuffer codes = rig.upload(w.packed.codes), scales = rig.upload(w.packed.scales),
+                       bias_buffer = rig.upload(bias),
+                       route = rig.upload(std::vector<std::uint32_t>{0, 0});
+    const ka::MatVecArgs args{static_cast<std::uint32_t>(cols),
+                              static_cast<std::uint32_t>(rows),
+                              1,
+                              test_swiglu_limit,
+                              0,
+                              0};
+    for (const bool batched : {false, true})
+        for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
+            const std::string kernel = cuda::matvec_kernel_name(w.packed.format, mode, batched);
+            SCOPED_TRACE(kernel);
+            // A batch kernel covers whole token groups: rows of x and y for all of them; five
+            // tokens are fewer than a group holds.
+            const std::uint32_t tokens = batched ? 5 : 1,
+                                covered = batched ? shapes::matvec_batch_tokens : 1;
+            const auto x = normal_values(covered * cols, rng_);
+            auto start = normal_values(covered * rows + 1, rng_);
+            start.back() = poison;
+            const DeviceBuffer x_buffer = rig.upload(x), y = rig.upload(start);
+            rig.run(kernel, {matvec_blocks(rows, batched), 1, 1, matvec_threads}, codes.address(),
+                    scales.address(), bias_buffer.address(), x_buffer.address(), y.address(),
+                    route.address(), args);
+            expect_projected(w, bias, x, start, rig.download(y), tokens,
+                             mode == ka::matvec_project_add);
+        }
+}
+
+TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
+    Rig rig;
+    // Three experts; the token chose experts 2 and 0 (in that order) with weights 0.7 and 0.3.
+    const std::uint64_t experts = 3, size = 37, cols = this->cols();
+    const std::vector<std::uint32_t> route_values = {2, 0, std::bit_cast<std::uint32_t>(0.7f),
+                                                     std::bit_cast<std::uint32_t>(0.3f)};
+    const DeviceBuffer route = rig.upload(route_values);
+
+    // gate/up: per expert `size` gate rows then `size` up rows.
+    PackedWeight gate_up;
+    make_packed_weight(gate_up, GetParam(), experts, 2 * size, cols, rng_);
+    const auto x = normal_values(cols, rng_),
+               gate_up_bias = normal_values(experts * 2 * size, rng_);
+    const DeviceBuffer codes = rig.upload(gate_up.packed.codes),
+                       scales = rig.upload(gate_up.packed.scales), bias = rig.upload(gate_up_bias),
+                       x_buffer = rig.upload(x),
+                       activations = rig.upload(std::vector<float>(2 * size + 1, poison));
+    const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
+                                      static_cast<std::uint32_t>(size),
+                                      2,
+                                      test_swiglu_limit,
+                                      3,
+                                      0};
+    rig.run(cuda::matvec_kernel_name(gate_up.packed.format, ka::matvec_expert_gate_up, false),
+            {matvec_blocks(size, false), 1, 2, matvec_threads}, codes.address(), scales.address(),
+            bias.address(), x_buffer.address(), activations.address(), route.address(),
+            gate_up_args);
+    expect_swiglu_rows(gate_up, gate_up_bias, size,
+                       {{route_values[0], x.data()}, {route_values[1], x.data()}},
+                       rig.download(activations));
+
+    // down: per expert `rows` rows of `size` columns, summed with the route weights into y.
+    const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
+    PackedWeight down;
+    make_packed_weight(down, GetParam(), experts, rows, down_cols, rng_);
+    const auto inputs = normal_values(2 * down_cols, rng_),
+               down_bias = normal_values(experts * rows, rng_);
+    auto start = normal_values(rows + 1, rng_);
+    start[rows] = poison;
+    const DeviceBuffer down_codes = rig.upload(down.packed.codes),
+                       down_scales = rig.upload(down.packed.scales),
+                       down_bias_buffer = rig.upload(down_bias), input_buffer = rig.upload(inputs),
+                       y = rig.upload(start);
+    const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
+                                   static_cast<std::uint32_t>(rows),
+                                   2,
+                                   test_swiglu_limit,
+                                   3,
+                                   0};
+    rig.run(cuda::matvec_kernel_name(down.packed.format, ka::matvec_expert_down_add, false),
+            {matvec_blocks(rows, false), 1, 1, matvec_threads}, down_codes.address(),
+            down_scales.address(), down_bias_buffer.address(), input_buffer.address(), y.address(),
+            route.address(), down_args);
+    expect_down_added(
+        down, down_bias,
+        {{route_values[0], inputs.data()}, {route_values[1], inputs.data() + down_cols}},
+        {0.7f, 0.3f}, start, rig.download(y));
+}
+
+TEST_P(CudaMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
+    Rig rig;
+    const BatchRoutes batch;
+    const DeviceBuffer groups = rig.upload(batch.groups());
+    const std::uint32_t entries = batch.tokens * batch.slots;
+    const unsigned token_groups = blocks(batch.tokens, shapes::matvec_batch_tokens);
+    // gate/up of each token's h, per expert its gate rows then its up rows.
+    const std::uint64_t size = 37, cols = this->cols();
+    PackedWeight gate_up;
+    make_packed_weight(gate_up, GetParam(), batch.experts, 2 * size, cols, rng_);
+    const auto h = normal_values(batch.tokens * cols, rng_),
+               gate_up_bias = normal_values(batch.experts * 2 * size, rng_);
+    const DeviceBuffer codes = rig.upload(gate_up.packed.codes),
+                       scales = rig.upload(gate_up.packed.scales), bias = rig.upload(gate_up_bias),
+                       h_buffer = rig.upload(h),
+                       activations = rig.upload(std::vector<float>(entries * size + 1, poison));
+    rig.run(
+        cuda::matvec_kernel_name(gate_up.packed.format, ka::matvec_expert_gate_up_grouped, true),
+        {matvec_blocks(size, true), batch.experts, token_groups, matvec_threads}, codes.address(),
+        scales.address(), bias.address(), h_buffer.address(), activations.address(),
+        groups.address(), batch.matvec_args(cols, size));
+    expect_swiglu_rows(gate_up, gate_up_bias, size, batch.entries(h, cols, false),
+                       rig.download(activations));
+
+    // down of each entry's own row, stored per entry with the expert's bias.
+    const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
+    PackedWeight down;
+    make_packed_weight(down, GetParam(), batch.experts, rows, down_cols, rng_);
+    const auto inputs = normal_values(entries * down_cols, rng_),
+               down_bias = normal_values(batch.experts * rows, rng_);
+    const DeviceBuffer down_codes = rig.upload(down.packed.codes),
+                       down_scales = rig.upload(down.packed.scales),
+                       down_bias_buffer = rig.upload(down_bias), input_buffer = rig.upload(inputs),
+                       out = rig.upload(std::vector<float>(entries * rows + 1, poison));
+    rig.run(cuda::matvec_kernel_name(down.packed.format, ka::matvec_expert_down_grouped, true),
+            {matvec_blocks(rows, true), batch.experts, token_groups, matvec_threads},
+            down_codes.address(), down_scales.address(), down_bias_buffer.address(),
+            input_buffer.address(), out.address(), groups.address(),
+            batch.matvec_args(down_cols, rows));
+    expect_down_rows(down, down_bias, batch.entries(inputs, down_cols, true), rig.download(out));
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, CudaMatVec,
+                         testing::Values(StoredLayout::f32, StoredLayout::f16, StoredLayout::bf16,
+                                         StoredLayout::q8_0, StoredLayout::mxfp4_gguf,
+                                         StoredLayout::mxfp4_checkpoint));
+
+class CudaKernels : public testing::Test {
+  protected:
+    void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
+};
+
+TEST_F(CudaKernels, EmbedDecodesEachTokensRowExactly) {
+    Rig rig;
+    std::mt19937 rng(3);
+    for (auto layout : {StoredLayout::bf16, StoredLayout::q8_0, StoredLayout::mxfp4_gguf}) {
+        PackedWeight table;
+        make_packed_weight(table, layout, 1, 50, 96, rng);
+        // Two tokens (41, then 7) on a grid of three rows: the third must stay untouched.
+        const DeviceBuffer codes = rig.upload(table.packed.codes),
+                           scales = rig.upload(table.packed.scales),
+                           step = rig.upload(std::vector<std::uint32_t>{5, 2, 41, 7}),
+                           x = rig.upload(std::vector<float>(3 * 96 + 1, poison));
+        rig.run("embed_" + cuda::format_kernel_suffix(table.packed.format),
+                {blocks(96, shapes::embed_block), 3, 1, shapes::embed_block}, codes.address(),
+                scales.address(), step.address(), x.address(), ka::EmbedArgs{96});
+        std::vector<float> expected(2 * 96);
+        model::decode_row(table.stored.weight, 0, 41, std::span(expected).first(96));
+        model::decode_row(table.stored.weight, 0, 7, std::span(expected).subspan(96));
+        expected.resize(3 * 96 + 1, poison);
+        EXPECT_EQ(rig.download(x), expected);
+    }
+}
+
+TEST_F(CudaKernels, RmsNormMatchesTheCpuOnEveryRow) {
+    Rig rig;
+    std::mt19937 rng(4);
+    constexpr std::uint32_t rows = 3; // one per token
+    for (const std::uint32_t n : {32u, 64u, 2881u}) {
+        SCOPED_TRACE(std::to_string(n) + " values");
+        const auto x = normal_values(rows * n, rng, 3.0f), gain = normal_values(n, rng);
+        const DeviceBuffer xs = rig.upload(x), gains = rig.upload(gain),
+                           out = rig.upload(std::vector<float>(rows * n + 1, poison));
+        rig.run("f32_rms_norm", {rows, 1, 1, shapes::rms_norm_block}, xs.address(), gains.address(),
+                out.address(), ka::RmsNormArgs{n, 1e-5f});
+        expect_rms_normed(x, gain, rows, n, rig.download(out));
+    }
+}
+
+TEST_F(CudaKernels, RouteChoosesTheCpusExpertsAndWeights) {
+    Rig rig;
+    std::mt19937 rng(5);
+    // More experts than the block has threads, too (gpt-oss-120b has 128).
+    // Two tokens, each with its own row of logits and of route words.
+    for (const std::uint32_t experts : {37u, 130u}) {
+        SCOPED_TRACE(std::to_string(experts) + " experts");
+        auto logits = normal_values(2 * experts, rng);
+        logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
+        logits[experts - 1] = 8.5f;     // the last one is read too
+        logits[experts + 5] = 7.0f;
+        const DeviceBuffer input = rig.upload(logits),
+                           route = rig.upload(std::vector<float>(2 * 8 + 1, poison));
+        rig.run("route_experts", {2, 1, 1, shapes::route_block}, input.address(), route.address(),
+                ka::RouteArgs{experts, 4});
+        expect_routes(logits, experts, rig.download(route));
+    }
+}
+
+TEST_F(CudaKernels, GroupExpertsListsEachExpertsEntriesInTokenOrder) {
+    Rig rig;
+    const BatchRoutes batch;
+    // Five tokens' rows on the device, of which the step counts four: the fifth is left out.
+    auto rows = batch.route_rows();
+    rows.insert(rows.end(), {0, 0, 0, 0});
+    const DeviceBuffer route = rig.upload(rows),
+                       groups = rig.upload(std::vector<std::uint32_t>(
+                           batch.experts * (1 + batch.tokens), 0xFFFFFFFFu)),
+                       step = rig.upload(std::vector<std::uint32_t>{9, batch.tokens});
+    rig.run("group_experts", {1, 1, 1, shapes::route_block}, route.address(), groups.address(),
+            step.address(), ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens});
+    expect_groups_listed(batch, rig.download<std::uint32_t>(groups));
+}
+
+TEST_F(CudaKernels, ExpertCombineAddsEachTokensWeightedRows) {
+    Rig rig;
+    std::mt19937 rng(9);
+    const BatchRoutes batch;
+    const std::uint32_t cols = 70, counted = 3; // the step counts three of the four tokens
+    const auto down = normal_values(batch.tokens * batch.slots * cols, rng);
+    auto start = normal_values(batch.tokens * cols + 1, rng);
+    start.back() = poison;
+    const DeviceBuffer down_rows = rig.upload(down), route = rig.upload(batch.route_rows()),
+                       x = rig.upload(start),
+                       step = rig.upload(std::vector<std::uint32_t>{0, counted});
+    rig.run(
+        "expert_combine",
+        {blocks(cols, shapes::expert_combine_block), batch.tokens, 1, shapes::expert_combine_block},
+        down_rows.address(), route.address(), x.address(), step.address(),
+        ka::ExpertCombineArgs{cols, batch.slots});
+    expect_experts_combined(batch, down, start, counted, cols, rig.download(x));
+}
+
+class CudaKvCache : public testing::TestWithParam<bool> { // f16 cache?
+  protected:
+    void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
+    std::string cache_type() const { return GetParam() ? "f16" : "f32"; }
+};
+
+TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
+    const bool f16 = GetParam();
+    Rig rig;
+    std::mt19937 rng(6);
+    const auto c = attention_config();
+    // Two tokens at positions 13 and 14 (ring slots 3 and 4) on a grid of three tokens: the
+    // third (position 15, slot 0) is past the step's count and must write nothing.
+    const std::uint32_t capacity = 5, first_position = 13, tokens = 2, positions = 20;
+    const std::size_t KV = c.kv_size(), row = c.q_size() + 2 * KV;
+    // As the fused projection writes them, per token: the queries, the keys, the values.
+    const auto qkv = normal_values(3 * row, rng);
+    const auto poisoned = cache_words(std::vector<float>(capacity * KV, poison), f16);
+    const DeviceBuffer heads = rig.upload(qkv), table = rig.upload(gpu::rope_table(c, positions)),
+                       key_cache = rig.upload(poisoned), value_cache = rig.upload(poisoned),
+                       step = rig.upload(std::vector<std::uint32_t>{first_position, tokens});
+    rig.run("rope_kv_write_" + cache_type(),
+            {c.head_count + c.kv_head_count, 3, 1, shapes::rope_block}, heads.address(),
+            table.address(), key_cache.address(), value_cache.address(), step.address(),
+            ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity}, unsigned{c.head_dim});
+    expect_rope_kv_written(c, qkv, first_position, tokens, capacity, f16, poisoned,
+                           rig.download(heads), rig.download<std::uint32_t>(key_cache),
+                           rig.download<std::uint32_t>(value_cache));
+}
+
+TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
+    const bool f16 = GetParam();
+    Rig rig;
+    std::mt19937 rng(8);
+    const auto c = attention_config();
+    const std::uint32_t capacity = 150, tokens = 2;
+    const std::size_t KV = c.kv_size(), row = c.q_size() + 2 * KV;
+    // Per token a row of the fused projection's output, whose first Q values are the queries.
+    const auto qkv = normal_values(tokens * row, rng), sinks = normal_values(c.head_count, rng);
+    // The CPU reads what the cache really holds (f16-rounded values when the cache is f16).
+    const auto key_words = cache_words(normal_values(capacity * KV, rng), f16);
+    const auto value_words = cache_words(normal_values(capacity * KV, rng), f16);
+    const auto keys = cache_values(key_words, f16), values = cache_values(value_words, f16);
+    const DeviceBuffer queries = rig.upload(qkv), key_cache = rig.upload(key_words),
+                       value_cache = rig.upload(value_words), sink_buffer = rig.upload(sinks);
+    const float scale = 0.25f;
+    for (const auto& run : attention_cases()) {
+        SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
+                     std::to_string(run.splits));
+        const DeviceBuffer out = rig.upload(std::vector<float>(tokens * c.q_size() + 1, poison)),
+                           partials = rig.upload(std::vector<float>(
+                               tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
+                           step = rig.upload(std::vector<std::uint32_t>{run.position, tokens});
+        rig.run("attention_decode_" + cache_type(),
+                {c.head_count, tokens, run.splits, shapes::attention_block}, queries.address(),
+                key_cache.address(), value_cache.address(), partials.address(), step.address(),
+                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, run.window, scale,
+                                  run.splits},
+                unsigned{c.head_dim});
+        rig.run("attention_combine", {c.head_count, tokens, 1, shapes::combine_block},
+                partials.address(), sink_buffer.address(), out.address(),
+                ka::AttentionCombineArgs{run.splits}, unsigned{c.head_dim});
+        expect_attended(c, qkv, keys, values, sinks, capacity, scale, run, tokens,
+                        rig.download(out));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, CudaKvCache, testing::Values(false, true),
+                         [](const auto& param) { return param.param ? "f16" : "f32"; });
+
+} // namespace
