@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "cache_window.h"
 
@@ -21,6 +22,15 @@ std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32
     return config.is_sliding_layer(layer)
                ? std::min(max_positions, config.sliding_window + sliding_rewind_slack)
                : max_positions;
+}
+
+std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
+                                       std::uint32_t max_positions, std::uint32_t length,
+                                       std::uint32_t keep) {
+    std::vector<std::uint32_t> capacities;
+    for (std::uint32_t layer = 0; layer < config.layer_count; ++layer)
+        capacities.push_back(layer_cache_capacity(config, layer, max_positions));
+    return positions_kept(config, capacities, length, keep);
 }
 
 LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t layer,

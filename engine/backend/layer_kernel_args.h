@@ -18,6 +18,11 @@ inline constexpr std::uint32_t max_attention_splits = 32;
 std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32_t layer,
                                    std::uint32_t max_positions);
 
+// positions_kept (cache_window.h) for a sequence whose caches are layer_cache_capacity's.
+std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
+                                       std::uint32_t max_positions, std::uint32_t length,
+                                       std::uint32_t keep);
+
 struct LayerKernelArgs {
     kernel_args::RmsNormArgs norm;
     kernel_args::RopeKvArgs rope;

@@ -1,14 +1,12 @@
 #include "cuda_sequence.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "backend/append_checks.h"
-#include "backend/cache_window.h"
 #include "backend/gib_text.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
@@ -330,10 +328,7 @@ Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::
 }
 
 std::uint32_t CudaSequence::truncate(std::uint32_t keep) {
-    std::vector<std::uint32_t> capacities;
-    for (const auto& cache : caches_)
-        capacities.push_back(cache.capacity);
-    length_ = positions_kept(config_, capacities, length_, keep);
+    length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, keep);
     return length_;
 }
 

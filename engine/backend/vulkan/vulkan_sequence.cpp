@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "backend/append_checks.h"
-#include "backend/cache_window.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
@@ -468,10 +467,7 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
 }
 
 std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {
-    std::vector<std::uint32_t> capacities;
-    for (const auto& cache : caches_)
-        capacities.push_back(cache.capacity);
-    length_ = positions_kept(config_, capacities, length_, keep);
+    length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, keep);
     return length_;
 }
 
