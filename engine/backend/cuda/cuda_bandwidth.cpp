@@ -9,12 +9,12 @@ namespace hearth::cuda {
 namespace {
 
 constexpr std::uint32_t repeats = 8;
-// Several times any GPU's last-level cache.
-constexpr std::uint64_t stream_bytes = 1ull << 30;
+// Several times any GPU's last-level cache, and little enough to fit beside a loaded model.
+constexpr std::uint64_t stream_bytes = 512ull << 20;
 constexpr unsigned block = 256;
 
 // Seconds per run of `work`, averaged over `repeats` runs after a warm-up one. Timed on the host
-// around a stream synchronisation: at a gigabyte per run the launch overhead is far below 1%.
+// around a stream synchronisation: at half a gigabyte per run the launch overhead is far below 1%.
 Result<double> seconds_per_run(CudaDevice& device, const std::function<Result<void>()>& work) {
     if (auto r = work(); !r) return std::unexpected(r.error());
     if (auto r = device.synchronize(); !r) return std::unexpected(r.error());

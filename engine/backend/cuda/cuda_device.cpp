@@ -106,14 +106,12 @@ Result<DeviceBuffer> CudaDevice::allocate(std::uint64_t bytes) {
     return buffer;
 }
 
+// On the stream and waited for: a plain cuMemcpyHtoD may return before the bytes arrive, and
+// the non-blocking stream does not wait for the legacy stream it runs on.
 Result<void> CudaDevice::upload(const DeviceBuffer& buffer, std::span<const std::byte> bytes) {
-    if (auto r = make_current(); !r) return r;
     if (bytes.empty()) return {};
-    if (CUresult r = api().cuMemcpyHtoD(buffer.address_, bytes.data(), bytes.size());
-        r != CUDA_SUCCESS) {
-        return fail_cuda(api(), "copying to the GPU", r);
-    }
-    return {};
+    if (auto r = upload_async(buffer, bytes); !r) return r;
+    return synchronize();
 }
 
 Result<void> CudaDevice::upload_async(const DeviceBuffer& buffer,
@@ -138,7 +136,7 @@ Result<void> CudaDevice::download_async(std::span<std::byte> bytes, const Device
 Result<void> CudaDevice::synchronize() {
     if (auto r = make_current(); !r) return r;
     if (CUresult r = api().cuStreamSynchronize(stream_); r != CUDA_SUCCESS) {
-        return fail_cuda(api(), "running the forward pass", r);
+        return fail_cuda(api(), "waiting for the GPU", r);
     }
     return {};
 }

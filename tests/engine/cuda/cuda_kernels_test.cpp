@@ -4,6 +4,8 @@
 // and driver exist; elsewhere every test here reports itself skipped.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <random>
 
@@ -26,15 +28,21 @@ using cuda::LaunchShape;
 namespace ka = kernel_args;
 namespace shapes = cuda::shapes;
 
-// One device for the whole program, opened by the first test that finds a GPU.
+[[noreturn]] void die_with(const Error& error) {
+    std::fprintf(stderr, "CUDA test rig: %s: %s\n", error.message.c_str(), error.detail.c_str());
+    std::abort();
+}
+
+// One device for the whole program, opened by the first test that found a usable GPU (so the
+// driver loads and lists it); without it nothing here can run, so the program stops.
 CudaDevice& shared_device() {
     static std::unique_ptr<CudaDevice> device = [] {
         auto driver = cuda::CudaDriver::load();
-        EXPECT_TRUE(driver.has_value());
+        if (!driver) die_with(driver.error());
         const auto verdict = cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels());
         auto opened =
             CudaDevice::open(std::move(*driver), verdict.ordinal, cuda::embedded_fatbin());
-        EXPECT_TRUE(opened.has_value()) << opened.error().message << ": " << opened.error().detail;
+        if (!opened) die_with(opened.error());
         return std::move(*opened);
     }();
     return *device;
