@@ -113,6 +113,76 @@ void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
     EXPECT_EQ(result[rows], poison);
 }
 
+namespace {
+
+// Widths for the down projections: not a multiple of the warp where the format allows it.
+std::uint64_t down_width(StoredLayout layout, std::uint64_t size) {
+    return layout == StoredLayout::f32 ? size + 1 : 64;
+}
+
+} // namespace
+
+OneTokenExperts::OneTokenExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng)
+    : cols(width),
+      down_cols(down_width(layout, size)), route{2, 0, std::bit_cast<std::uint32_t>(0.7f),
+                                                 std::bit_cast<std::uint32_t>(0.3f)} {
+    make_packed_weight(gate_up, layout, experts, 2 * size, cols, rng);
+    x = normal_values(cols, rng);
+    gate_up_bias = normal_values(experts * 2 * size, rng);
+    make_packed_weight(down, layout, experts, rows, down_cols, rng);
+    inputs = normal_values(2 * down_cols, rng);
+    down_bias = normal_values(experts * rows, rng);
+    start = normal_values(rows + 1, rng);
+    start[rows] = poison;
+}
+
+ka::MatVecArgs OneTokenExperts::gate_up_args() const {
+    return {static_cast<std::uint32_t>(cols),
+            static_cast<std::uint32_t>(size),
+            2,
+            test_swiglu_limit,
+            static_cast<std::uint32_t>(experts),
+            0};
+}
+
+ka::MatVecArgs OneTokenExperts::down_args() const {
+    return {static_cast<std::uint32_t>(down_cols),
+            static_cast<std::uint32_t>(rows),
+            2,
+            test_swiglu_limit,
+            static_cast<std::uint32_t>(experts),
+            0};
+}
+
+void OneTokenExperts::expect_gate_up(const std::vector<float>& act) const {
+    expect_swiglu_rows(gate_up, gate_up_bias, size, {{route[0], x.data()}, {route[1], x.data()}},
+                       act);
+}
+
+void OneTokenExperts::expect_down(const std::vector<float>& y) const {
+    expect_down_added(down, down_bias,
+                      {{route[0], inputs.data()}, {route[1], inputs.data() + down_cols}},
+                      {0.7f, 0.3f}, start, y);
+}
+
+GroupedExperts::GroupedExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng)
+    : cols(width), down_cols(down_width(layout, size)) {
+    make_packed_weight(gate_up, layout, batch.experts, 2 * size, cols, rng);
+    h = normal_values(batch.tokens * cols, rng);
+    gate_up_bias = normal_values(batch.experts * 2 * size, rng);
+    make_packed_weight(down, layout, batch.experts, rows, down_cols, rng);
+    inputs = normal_values(entries() * down_cols, rng);
+    down_bias = normal_values(batch.experts * rows, rng);
+}
+
+void GroupedExperts::expect_gate_up(const std::vector<float>& act) const {
+    expect_swiglu_rows(gate_up, gate_up_bias, size, batch.entries(h, cols, false), act);
+}
+
+void GroupedExperts::expect_down(const std::vector<float>& out) const {
+    expect_down_rows(down, down_bias, batch.entries(inputs, down_cols, true), out);
+}
+
 std::vector<std::uint32_t> BatchRoutes::groups() const {
     std::vector<std::uint32_t> out(experts * (1 + tokens), 0xFFFFFFFFu);
     for (std::uint32_t e = 0; e < experts; ++e) {
@@ -183,6 +253,14 @@ void expect_experts_combined(const BatchRoutes& batch, const std::vector<float>&
     EXPECT_EQ(result.back(), poison);
 }
 
+std::vector<float> planted_router_logits(std::uint32_t experts, std::mt19937& rng) {
+    auto logits = normal_values(2 * experts, rng);
+    logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
+    logits[experts - 1] = 8.5f;     // the last one is read too
+    logits[experts + 5] = 7.0f;
+    return logits;
+}
+
 void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
                    const std::vector<float>& result) {
     for (std::uint32_t token = 0; token < 2; ++token) {
@@ -250,13 +328,15 @@ std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f1
     return values;
 }
 
-void expect_rope_kv_written(const model::ModelConfig& c, const std::vector<float>& qkv,
-                            std::uint32_t first_position, std::uint32_t tokens,
-                            std::uint32_t capacity, bool f16,
-                            const std::vector<std::uint32_t>& poisoned,
-                            const std::vector<float>& rotated,
-                            const std::vector<std::uint32_t>& key_words,
-                            const std::vector<std::uint32_t>& value_words) {
+RopeInputs::RopeInputs(bool f16_cache, std::mt19937& rng) : f16(f16_cache) {
+    qkv = normal_values(grid_tokens * (config.q_size() + 2 * std::size_t{config.kv_size()}), rng);
+    poisoned = cache_words(std::vector<float>(capacity * config.kv_size(), poison), f16);
+}
+
+void RopeInputs::expect_written(const std::vector<float>& rotated,
+                                const std::vector<std::uint32_t>& key_words,
+                                const std::vector<std::uint32_t>& value_words) const {
+    const auto& c = config;
     const cpu::YarnRope rope(c);
     const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
     const auto cached_keys = cache_values(key_words, f16);
@@ -301,11 +381,23 @@ std::vector<AttentionCase> attention_cases() {
     return {{0, 140, 1}, {0, 140, 3}, {0, 2, 5}, {7, 190, 1}, {128, 190, 4}};
 }
 
-void expect_attended(const model::ModelConfig& c, const std::vector<float>& qkv,
-                     const std::vector<float>& keys, const std::vector<float>& values,
-                     const std::vector<float>& sinks, std::uint32_t capacity, float scale,
-                     const AttentionCase& run, std::uint32_t tokens,
-                     const std::vector<float>& result) {
+AttentionInputs::AttentionInputs(bool f16, std::mt19937& rng) {
+    const std::size_t KV = config.kv_size(), row = config.q_size() + 2 * KV;
+    qkv = normal_values(tokens * row, rng);
+    sinks = normal_values(config.head_count, rng);
+    key_words = cache_words(normal_values(capacity * KV, rng), f16);
+    value_words = cache_words(normal_values(capacity * KV, rng), f16);
+    keys = cache_values(key_words, f16);
+    values = cache_values(value_words, f16);
+}
+
+ka::AttentionArgs AttentionInputs::args(const AttentionCase& run) const {
+    return {config.head_count, config.kv_head_count, capacity, run.window, scale, run.splits};
+}
+
+void AttentionInputs::expect_attended(const AttentionCase& run,
+                                      const std::vector<float>& result) const {
+    const auto& c = config;
     const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim, row = Q + 2 * KV;
     for (std::uint32_t t = 0; t < tokens; ++t) {
         const std::uint32_t at = run.position + t;

@@ -65,6 +65,23 @@ void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
                        const std::vector<ExpertEntry>& entries, const std::vector<float>& weights,
                        const std::vector<float>& start, const std::vector<float>& result);
 
+// The one-token expert matvecs' inputs: three experts, of which the token chose 2 and 0 (in that
+// order) with weights 0.7 and 0.3; gate/up of `size` rows per half over `cols` columns, and down
+// of `rows` rows over `down_cols` (not a multiple of the warp where the format allows).
+struct OneTokenExperts {
+    std::uint64_t experts = 3, size = 37, rows = 67, cols = 0, down_cols = 0;
+    std::vector<std::uint32_t> route; // route_experts' row for the token
+    PackedWeight gate_up, down;
+    std::vector<float> x, gate_up_bias;          // gate/up's input and biases
+    std::vector<float> inputs, down_bias, start; // down's two input rows, biases, y beforehand
+
+    OneTokenExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng);
+    kernel_args::MatVecArgs gate_up_args() const;
+    kernel_args::MatVecArgs down_args() const;
+    void expect_gate_up(const std::vector<float>& act) const; // act: 2 * size + 1, poisoned
+    void expect_down(const std::vector<float>& y) const;
+};
+
 // A batch: per expert, the entries (token * slots + slot) that chose it, as group_experts lists
 // them: counts first, then `capacity` entries per expert.
 struct BatchRoutes {
@@ -83,12 +100,30 @@ struct BatchRoutes {
                                      bool per_entry) const;
 };
 
+// The grouped expert matvecs' inputs over a BatchRoutes batch: gate/up of each token's row of h,
+// down of each entry's own row (sizes as OneTokenExperts).
+struct GroupedExperts {
+    BatchRoutes batch;
+    std::uint64_t size = 37, rows = 67, cols = 0, down_cols = 0;
+    PackedWeight gate_up, down;
+    std::vector<float> h, gate_up_bias, inputs, down_bias;
+
+    GroupedExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng);
+    std::uint32_t entries() const { return batch.tokens * batch.slots; }
+    void expect_gate_up(const std::vector<float>& act) const; // act: entries * size + 1
+    void expect_down(const std::vector<float>& out) const;    // out: entries * rows + 1
+};
+
 void expect_groups_listed(const BatchRoutes& batch, const std::vector<std::uint32_t>& listed);
 
 // x[token] += its weighted down rows for the first `counted` tokens, then a poisoned word.
 void expect_experts_combined(const BatchRoutes& batch, const std::vector<float>& down,
                              const std::vector<float>& start, std::uint32_t counted,
                              std::uint32_t cols, const std::vector<float>& result);
+
+// Two tokens' router logits over `experts` with planted values: a tie (the lower index goes
+// first), the last expert chosen for the first token, expert 5 first for the second.
+std::vector<float> planted_router_logits(std::uint32_t experts, std::mt19937& rng);
 
 // Two tokens' route rows against cpu::route over `experts` logits each, then a poisoned word.
 void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
@@ -105,16 +140,23 @@ model::ModelConfig attention_config();
 std::vector<std::uint32_t> cache_words(const std::vector<float>& values, bool f16);
 std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f16);
 
-// rope_kv_write for `tokens` tokens from `first_position` into a ring of `capacity`, run on a
-// grid of one token more: the queries rotated in place, the rotated keys and the values in their
-// slots, nothing else touched. `poisoned`: the cache words before the run.
-void expect_rope_kv_written(const model::ModelConfig& c, const std::vector<float>& qkv,
-                            std::uint32_t first_position, std::uint32_t tokens,
-                            std::uint32_t capacity, bool f16,
-                            const std::vector<std::uint32_t>& poisoned,
-                            const std::vector<float>& rotated,
-                            const std::vector<std::uint32_t>& key_words,
-                            const std::vector<std::uint32_t>& value_words);
+// rope_kv_write's inputs: two tokens at positions 13 and 14 (ring slots 3 and 4 of 5) on a grid
+// of three tokens: the third (position 15, slot 0) is past the step's count and must write
+// nothing. qkv: per token the queries, the keys, the values, as the fused projection writes them.
+struct RopeInputs {
+    model::ModelConfig config = attention_config();
+    std::uint32_t capacity = 5, first_position = 13, tokens = 2, grid_tokens = 3, positions = 20;
+    bool f16 = false;
+    std::vector<float> qkv;
+    std::vector<std::uint32_t> poisoned; // both caches' words beforehand
+
+    RopeInputs(bool f16_cache, std::mt19937& rng);
+    // The queries rotated in place, the rotated keys and the values in their slots, nothing else
+    // touched.
+    void expect_written(const std::vector<float>& rotated,
+                        const std::vector<std::uint32_t>& key_words,
+                        const std::vector<std::uint32_t>& value_words) const;
+};
 
 // An attention run: the window (0: none), the first token's position, the splits per head.
 struct AttentionCase {
@@ -124,12 +166,22 @@ struct AttentionCase {
 // windows over a ring that has wrapped (position 190 > capacity 150).
 std::vector<AttentionCase> attention_cases();
 
-// attention + combine for `tokens` tokens at case.position, +1, ... against cpu::attend over the
-// cached `keys` and `values` (what the cache really holds), then a poisoned word.
-void expect_attended(const model::ModelConfig& c, const std::vector<float>& qkv,
-                     const std::vector<float>& keys, const std::vector<float>& values,
-                     const std::vector<float>& sinks, std::uint32_t capacity, float scale,
-                     const AttentionCase& run, std::uint32_t tokens,
-                     const std::vector<float>& result);
+// Attention's inputs: two tokens' rows of the fused projection (the queries first), sinks, and a
+// random cache of 150 positions; the CPU reads what the cache really holds (f16-rounded values
+// when the cache is f16).
+struct AttentionInputs {
+    model::ModelConfig config = attention_config();
+    std::uint32_t capacity = 150, tokens = 2;
+    float scale = 0.25f;
+    std::vector<float> qkv, sinks;
+    std::vector<std::uint32_t> key_words, value_words;
+    std::vector<float> keys, values;
+
+    AttentionInputs(bool f16, std::mt19937& rng);
+    kernel_args::AttentionArgs args(const AttentionCase& run) const;
+    // attention + combine for the tokens at run.position, +1 against cpu::attend, then a
+    // poisoned word.
+    void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;
+};
 
 } // namespace hearth::test

@@ -138,103 +138,59 @@ TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
 
 TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
     Rig rig;
-    // Three experts; the token chose experts 2 and 0 (in that order) with weights 0.7 and 0.3.
-    const std::uint64_t experts = 3, size = 37, cols = this->cols();
-    const std::vector<std::uint32_t> route_values = {2, 0, std::bit_cast<std::uint32_t>(0.7f),
-                                                     std::bit_cast<std::uint32_t>(0.3f)};
-    const DeviceBuffer route = rig.upload(route_values);
-
-    // gate/up: per expert `size` gate rows then `size` up rows.
-    PackedWeight gate_up;
-    make_packed_weight(gate_up, GetParam(), experts, 2 * size, cols, rng_);
-    const auto x = normal_values(cols, rng_),
-               gate_up_bias = normal_values(experts * 2 * size, rng_);
-    const DeviceBuffer codes = rig.upload(gate_up.packed.codes),
-                       scales = rig.upload(gate_up.packed.scales), bias = rig.upload(gate_up_bias),
-                       x_buffer = rig.upload(x),
-                       activations = rig.upload(std::vector<float>(2 * size + 1, poison));
-    const ka::MatVecArgs gate_up_args{static_cast<std::uint32_t>(cols),
-                                      static_cast<std::uint32_t>(size),
-                                      2,
-                                      test_swiglu_limit,
-                                      3,
-                                      0};
-    rig.run(cuda::matvec_kernel_name(gate_up.packed.format, ka::matvec_expert_gate_up, false),
-            {matvec_blocks(size, false), 1, 2, matvec_threads}, codes.address(), scales.address(),
-            bias.address(), x_buffer.address(), activations.address(), route.address(),
-            gate_up_args);
-    expect_swiglu_rows(gate_up, gate_up_bias, size,
-                       {{route_values[0], x.data()}, {route_values[1], x.data()}},
-                       rig.download(activations));
-
-    // down: per expert `rows` rows of `size` columns, summed with the route weights into y.
-    const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
-    PackedWeight down;
-    make_packed_weight(down, GetParam(), experts, rows, down_cols, rng_);
-    const auto inputs = normal_values(2 * down_cols, rng_),
-               down_bias = normal_values(experts * rows, rng_);
-    auto start = normal_values(rows + 1, rng_);
-    start[rows] = poison;
-    const DeviceBuffer down_codes = rig.upload(down.packed.codes),
-                       down_scales = rig.upload(down.packed.scales),
-                       down_bias_buffer = rig.upload(down_bias), input_buffer = rig.upload(inputs),
-                       y = rig.upload(start);
-    const ka::MatVecArgs down_args{static_cast<std::uint32_t>(down_cols),
-                                   static_cast<std::uint32_t>(rows),
-                                   2,
-                                   test_swiglu_limit,
-                                   3,
-                                   0};
-    rig.run(cuda::matvec_kernel_name(down.packed.format, ka::matvec_expert_down_add, false),
-            {matvec_blocks(rows, false), 1, 1, matvec_threads}, down_codes.address(),
-            down_scales.address(), down_bias_buffer.address(), input_buffer.address(), y.address(),
-            route.address(), down_args);
-    expect_down_added(
-        down, down_bias,
-        {{route_values[0], inputs.data()}, {route_values[1], inputs.data() + down_cols}},
-        {0.7f, 0.3f}, start, rig.download(y));
+    const OneTokenExperts in(GetParam(), cols(), rng_);
+    const DeviceBuffer route = rig.upload(in.route);
+    // gate/up: per expert `size` gate rows then `size` up rows; z: the slot.
+    const DeviceBuffer codes = rig.upload(in.gate_up.packed.codes),
+                       scales = rig.upload(in.gate_up.packed.scales),
+                       bias = rig.upload(in.gate_up_bias), x = rig.upload(in.x),
+                       activations = rig.upload(std::vector<float>(2 * in.size + 1, poison));
+    rig.run(cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up, false),
+            {matvec_blocks(in.size, false), 1, 2, matvec_threads}, codes.address(),
+            scales.address(), bias.address(), x.address(), activations.address(), route.address(),
+            in.gate_up_args());
+    in.expect_gate_up(rig.download(activations));
+    // down: per expert `rows` rows, summed with the route weights into y.
+    const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
+                       down_scales = rig.upload(in.down.packed.scales),
+                       down_bias = rig.upload(in.down_bias), inputs = rig.upload(in.inputs),
+                       y = rig.upload(in.start);
+    rig.run(cuda::matvec_kernel_name(in.down.packed.format, ka::matvec_expert_down_add, false),
+            {matvec_blocks(in.rows, false), 1, 1, matvec_threads}, down_codes.address(),
+            down_scales.address(), down_bias.address(), inputs.address(), y.address(),
+            route.address(), in.down_args());
+    in.expect_down(rig.download(y));
 }
 
 TEST_P(CudaMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     Rig rig;
-    const BatchRoutes batch;
-    const DeviceBuffer groups = rig.upload(batch.groups());
-    const std::uint32_t entries = batch.tokens * batch.slots;
-    const unsigned token_groups = blocks(batch.tokens, shapes::matvec_batch_tokens);
-    // gate/up of each token's h, per expert its gate rows then its up rows.
-    const std::uint64_t size = 37, cols = this->cols();
-    PackedWeight gate_up;
-    make_packed_weight(gate_up, GetParam(), batch.experts, 2 * size, cols, rng_);
-    const auto h = normal_values(batch.tokens * cols, rng_),
-               gate_up_bias = normal_values(batch.experts * 2 * size, rng_);
-    const DeviceBuffer codes = rig.upload(gate_up.packed.codes),
-                       scales = rig.upload(gate_up.packed.scales), bias = rig.upload(gate_up_bias),
-                       h_buffer = rig.upload(h),
-                       activations = rig.upload(std::vector<float>(entries * size + 1, poison));
+    const GroupedExperts in(GetParam(), cols(), rng_);
+    const DeviceBuffer groups = rig.upload(in.batch.groups());
+    // y: the expert; z: groups of its entries.
+    const LaunchShape gate_up_shape{matvec_blocks(in.size, true), in.batch.experts,
+                                    blocks(in.batch.tokens, shapes::matvec_batch_tokens),
+                                    matvec_threads};
+    const DeviceBuffer codes = rig.upload(in.gate_up.packed.codes),
+                       scales = rig.upload(in.gate_up.packed.scales),
+                       bias = rig.upload(in.gate_up_bias), h = rig.upload(in.h),
+                       activations =
+                           rig.upload(std::vector<float>(in.entries() * in.size + 1, poison));
     rig.run(
-        cuda::matvec_kernel_name(gate_up.packed.format, ka::matvec_expert_gate_up_grouped, true),
-        {matvec_blocks(size, true), batch.experts, token_groups, matvec_threads}, codes.address(),
-        scales.address(), bias.address(), h_buffer.address(), activations.address(),
-        groups.address(), batch.matvec_args(cols, size));
-    expect_swiglu_rows(gate_up, gate_up_bias, size, batch.entries(h, cols, false),
-                       rig.download(activations));
-
-    // down of each entry's own row, stored per entry with the expert's bias.
-    const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
-    PackedWeight down;
-    make_packed_weight(down, GetParam(), batch.experts, rows, down_cols, rng_);
-    const auto inputs = normal_values(entries * down_cols, rng_),
-               down_bias = normal_values(batch.experts * rows, rng_);
-    const DeviceBuffer down_codes = rig.upload(down.packed.codes),
-                       down_scales = rig.upload(down.packed.scales),
-                       down_bias_buffer = rig.upload(down_bias), input_buffer = rig.upload(inputs),
-                       out = rig.upload(std::vector<float>(entries * rows + 1, poison));
-    rig.run(cuda::matvec_kernel_name(down.packed.format, ka::matvec_expert_down_grouped, true),
-            {matvec_blocks(rows, true), batch.experts, token_groups, matvec_threads},
-            down_codes.address(), down_scales.address(), down_bias_buffer.address(),
-            input_buffer.address(), out.address(), groups.address(),
-            batch.matvec_args(down_cols, rows));
-    expect_down_rows(down, down_bias, batch.entries(inputs, down_cols, true), rig.download(out));
+        cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up_grouped, true),
+        gate_up_shape, codes.address(), scales.address(), bias.address(), h.address(),
+        activations.address(), groups.address(), in.batch.matvec_args(in.cols, in.size));
+    in.expect_gate_up(rig.download(activations));
+    LaunchShape down_shape = gate_up_shape;
+    down_shape.grid_x = matvec_blocks(in.rows, true);
+    const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
+                       down_scales = rig.upload(in.down.packed.scales),
+                       down_bias = rig.upload(in.down_bias), inputs = rig.upload(in.inputs),
+                       out = rig.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
+    rig.run(cuda::matvec_kernel_name(in.down.packed.format, ka::matvec_expert_down_grouped, true),
+            down_shape, down_codes.address(), down_scales.address(), down_bias.address(),
+            inputs.address(), out.address(), groups.address(),
+            in.batch.matvec_args(in.down_cols, in.rows));
+    in.expect_down(rig.download(out));
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, CudaMatVec,
@@ -291,10 +247,7 @@ TEST_F(CudaKernels, RouteChoosesTheCpusExpertsAndWeights) {
     // Two tokens, each with its own row of logits and of route words.
     for (const std::uint32_t experts : {37u, 130u}) {
         SCOPED_TRACE(std::to_string(experts) + " experts");
-        auto logits = normal_values(2 * experts, rng);
-        logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
-        logits[experts - 1] = 8.5f;     // the last one is read too
-        logits[experts + 5] = 7.0f;
+        const auto logits = planted_router_logits(experts, rng);
         const DeviceBuffer input = rig.upload(logits),
                            route = rig.upload(std::vector<float>(2 * 8 + 1, poison));
         rig.run("route_experts", {2, 1, 1, shapes::route_block}, input.address(), route.address(),
@@ -344,63 +297,45 @@ class CudaKvCache : public testing::TestWithParam<bool> { // f16 cache?
 };
 
 TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
-    const bool f16 = GetParam();
     Rig rig;
     std::mt19937 rng(6);
-    const auto c = attention_config();
-    // Two tokens at positions 13 and 14 (ring slots 3 and 4) on a grid of three tokens: the
-    // third (position 15, slot 0) is past the step's count and must write nothing.
-    const std::uint32_t capacity = 5, first_position = 13, tokens = 2, positions = 20;
-    const std::size_t KV = c.kv_size(), row = c.q_size() + 2 * KV;
-    // As the fused projection writes them, per token: the queries, the keys, the values.
-    const auto qkv = normal_values(3 * row, rng);
-    const auto poisoned = cache_words(std::vector<float>(capacity * KV, poison), f16);
-    const DeviceBuffer heads = rig.upload(qkv), table = rig.upload(gpu::rope_table(c, positions)),
-                       key_cache = rig.upload(poisoned), value_cache = rig.upload(poisoned),
-                       step = rig.upload(std::vector<std::uint32_t>{first_position, tokens});
+    const RopeInputs in(GetParam(), rng);
+    const auto& c = in.config;
+    const DeviceBuffer heads = rig.upload(in.qkv),
+                       table = rig.upload(gpu::rope_table(c, in.positions)),
+                       key_cache = rig.upload(in.poisoned), value_cache = rig.upload(in.poisoned),
+                       step = rig.upload(std::vector<std::uint32_t>{in.first_position, in.tokens});
     rig.run("rope_kv_write_" + cache_type(),
-            {c.head_count + c.kv_head_count, 3, 1, shapes::rope_block}, heads.address(),
-            table.address(), key_cache.address(), value_cache.address(), step.address(),
-            ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity}, unsigned{c.head_dim});
-    expect_rope_kv_written(c, qkv, first_position, tokens, capacity, f16, poisoned,
-                           rig.download(heads), rig.download<std::uint32_t>(key_cache),
-                           rig.download<std::uint32_t>(value_cache));
+            {c.head_count + c.kv_head_count, in.grid_tokens, 1, shapes::rope_block},
+            heads.address(), table.address(), key_cache.address(), value_cache.address(),
+            step.address(), ka::RopeKvArgs{c.head_count, c.kv_head_count, in.capacity},
+            unsigned{c.head_dim});
+    in.expect_written(rig.download(heads), rig.download<std::uint32_t>(key_cache),
+                      rig.download<std::uint32_t>(value_cache));
 }
 
 TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
-    const bool f16 = GetParam();
     Rig rig;
     std::mt19937 rng(8);
-    const auto c = attention_config();
-    const std::uint32_t capacity = 150, tokens = 2;
-    const std::size_t KV = c.kv_size(), row = c.q_size() + 2 * KV;
-    // Per token a row of the fused projection's output, whose first Q values are the queries.
-    const auto qkv = normal_values(tokens * row, rng), sinks = normal_values(c.head_count, rng);
-    // The CPU reads what the cache really holds (f16-rounded values when the cache is f16).
-    const auto key_words = cache_words(normal_values(capacity * KV, rng), f16);
-    const auto value_words = cache_words(normal_values(capacity * KV, rng), f16);
-    const auto keys = cache_values(key_words, f16), values = cache_values(value_words, f16);
-    const DeviceBuffer queries = rig.upload(qkv), key_cache = rig.upload(key_words),
-                       value_cache = rig.upload(value_words), sink_buffer = rig.upload(sinks);
-    const float scale = 0.25f;
+    const AttentionInputs in(GetParam(), rng);
+    const auto& c = in.config;
+    const DeviceBuffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
+                       value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
     for (const auto& run : attention_cases()) {
         SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
                      std::to_string(run.splits));
-        const DeviceBuffer out = rig.upload(std::vector<float>(tokens * c.q_size() + 1, poison)),
+        const DeviceBuffer out = rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
                            partials = rig.upload(std::vector<float>(
-                               tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
-                           step = rig.upload(std::vector<std::uint32_t>{run.position, tokens});
+                               in.tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
+                           step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
         rig.run("attention_decode_" + cache_type(),
-                {c.head_count, tokens, run.splits, shapes::attention_block}, queries.address(),
+                {c.head_count, in.tokens, run.splits, shapes::attention_block}, queries.address(),
                 key_cache.address(), value_cache.address(), partials.address(), step.address(),
-                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, run.window, scale,
-                                  run.splits},
-                unsigned{c.head_dim});
-        rig.run("attention_combine", {c.head_count, tokens, 1, shapes::combine_block},
-                partials.address(), sink_buffer.address(), out.address(),
+                in.args(run), unsigned{c.head_dim});
+        rig.run("attention_combine", {c.head_count, in.tokens, 1, shapes::combine_block},
+                partials.address(), sinks.address(), out.address(),
                 ka::AttentionCombineArgs{run.splits}, unsigned{c.head_dim});
-        expect_attended(c, qkv, keys, values, sinks, capacity, scale, run, tokens,
-                        rig.download(out));
+        in.expect_attended(run, rig.download(out));
     }
 }
 

@@ -200,101 +200,59 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
 TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
     for (const auto& variant : one_token_variants()) {
         SCOPED_TRACE(variant.describe());
-        // Three experts; the token chose experts 2 and 0 (in that order) with weights 0.7 and 0.3.
-        const std::uint64_t experts = 3, size = 37, cols = this->cols();
-        const std::vector<std::uint32_t> route_values = {2, 0, std::bit_cast<std::uint32_t>(0.7f),
-                                                         std::bit_cast<std::uint32_t>(0.3f)};
-        const Buffer route = rig_.upload(route_values);
-
+        const OneTokenExperts in(GetParam(), cols(), rng_);
+        const Buffer route = rig_.upload(in.route);
         // gate/up: per expert `size` gate rows then `size` up rows.
-        PackedWeight gate_up;
-        make_packed_weight(gate_up, GetParam(), experts, 2 * size, cols, rng_);
-        const auto x = normal_values(cols, rng_),
-                   gate_up_bias = normal_values(experts * 2 * size, rng_);
-        const Buffer codes = rig_.upload(gate_up.packed.codes),
-                     scales = rig_.upload_scales(gate_up.packed), bias = rig_.upload(gate_up_bias),
-                     x_buffer = rig_.upload(x);
-        std::vector<float> poisoned(2 * size + 1, poison);
-        const Buffer activations = rig_.upload(poisoned);
-        const auto gate_up_spec =
-            variant.specialization(gate_up.packed.format, ka::matvec_expert_gate_up);
-        const ka::MatVecArgs gate_up_args{
-            static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(size), 2, 7.0f, 3, 0};
-        rig_.run(variant.spirv, gate_up_spec,
-                 {&codes, &scales, &bias, &x_buffer, &activations, &route}, gate_up_args,
-                 variant.groups_for(size), 1, 2);
-        expect_swiglu_rows(gate_up, gate_up_bias, size,
-                           {{route_values[0], x.data()}, {route_values[1], x.data()}},
-                           rig_.download(activations));
-
-        // down: per expert `rows` rows of `size` columns, summed with the route weights into y.
-        const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
-        PackedWeight down;
-        make_packed_weight(down, GetParam(), experts, rows, down_cols, rng_);
-        const auto inputs = normal_values(2 * down_cols, rng_),
-                   down_bias = normal_values(experts * rows, rng_);
-        auto start = normal_values(rows + 1, rng_);
-        start[rows] = poison;
-        const Buffer down_codes = rig_.upload(down.packed.codes),
-                     down_scales = rig_.upload_scales(down.packed),
-                     down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
-                     y = rig_.upload(start);
-        const auto down_spec =
-            variant.specialization(down.packed.format, ka::matvec_expert_down_add);
-        const ka::MatVecArgs down_args{
-            static_cast<std::uint32_t>(down_cols), static_cast<std::uint32_t>(rows), 2, 7.0f, 3, 0};
-        rig_.run(variant.spirv, down_spec,
-                 {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &y, &route},
-                 down_args, variant.groups_for(rows));
-        expect_down_added(
-            down, down_bias,
-            {{route_values[0], inputs.data()}, {route_values[1], inputs.data() + down_cols}},
-            {0.7f, 0.3f}, start, rig_.download(y));
+        const Buffer codes = rig_.upload(in.gate_up.packed.codes),
+                     scales = rig_.upload_scales(in.gate_up.packed),
+                     bias = rig_.upload(in.gate_up_bias), x = rig_.upload(in.x),
+                     activations = rig_.upload(std::vector<float>(2 * in.size + 1, poison));
+        rig_.run(variant.spirv,
+                 variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up),
+                 {&codes, &scales, &bias, &x, &activations, &route}, in.gate_up_args(),
+                 variant.groups_for(in.size), 1, 2);
+        in.expect_gate_up(rig_.download(activations));
+        // down: per expert `rows` rows, summed with the route weights into y.
+        const Buffer down_codes = rig_.upload(in.down.packed.codes),
+                     down_scales = rig_.upload_scales(in.down.packed),
+                     down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
+                     y = rig_.upload(in.start);
+        rig_.run(variant.spirv,
+                 variant.specialization(in.down.packed.format, ka::matvec_expert_down_add),
+                 {&down_codes, &down_scales, &down_bias, &inputs, &y, &route}, in.down_args(),
+                 variant.groups_for(in.rows));
+        in.expect_down(rig_.download(y));
     }
 }
 
 TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
-    const BatchRoutes batch;
-    const Buffer groups = rig_.upload(batch.groups());
-    const std::uint32_t entries = batch.tokens * batch.slots;
     for (const auto& variant : matvec_variants()) {
         SCOPED_TRACE(variant.describe());
-        const std::uint32_t token_groups = variant.token_groups_for(batch.tokens);
-        // gate/up of each token's h, per expert its gate rows then its up rows.
-        const std::uint64_t size = 37, cols = this->cols();
-        PackedWeight gate_up;
-        make_packed_weight(gate_up, GetParam(), batch.experts, 2 * size, cols, rng_);
-        const auto h = normal_values(batch.tokens * cols, rng_),
-                   gate_up_bias = normal_values(batch.experts * 2 * size, rng_);
-        const Buffer codes = rig_.upload(gate_up.packed.codes),
-                     scales = rig_.upload_scales(gate_up.packed), bias = rig_.upload(gate_up_bias),
-                     h_buffer = rig_.upload(h),
-                     activations = rig_.upload(std::vector<float>(entries * size + 1, poison));
+        const GroupedExperts in(GetParam(), cols(), rng_);
+        const Buffer groups = rig_.upload(in.batch.groups());
+        const std::uint32_t token_groups = variant.token_groups_for(in.batch.tokens);
+        const Buffer codes = rig_.upload(in.gate_up.packed.codes),
+                     scales = rig_.upload_scales(in.gate_up.packed),
+                     bias = rig_.upload(in.gate_up_bias), h = rig_.upload(in.h),
+                     activations =
+                         rig_.upload(std::vector<float>(in.entries() * in.size + 1, poison));
+        rig_.run(
+            variant.spirv,
+            variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
+            {&codes, &scales, &bias, &h, &activations, &groups},
+            in.batch.matvec_args(in.cols, in.size), variant.groups_for(in.size), in.batch.experts,
+            token_groups);
+        in.expect_gate_up(rig_.download(activations));
+        const Buffer down_codes = rig_.upload(in.down.packed.codes),
+                     down_scales = rig_.upload_scales(in.down.packed),
+                     down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
+                     out = rig_.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
         rig_.run(variant.spirv,
-                 variant.specialization(gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
-                 {&codes, &scales, &bias, &h_buffer, &activations, &groups},
-                 batch.matvec_args(cols, size), variant.groups_for(size), batch.experts,
-                 token_groups);
-        expect_swiglu_rows(gate_up, gate_up_bias, size, batch.entries(h, cols, false),
-                           rig_.download(activations));
-
-        // down of each entry's own row, stored per entry with the expert's bias.
-        const std::uint64_t rows = 67, down_cols = GetParam() == StoredLayout::f32 ? size + 1 : 64;
-        PackedWeight down;
-        make_packed_weight(down, GetParam(), batch.experts, rows, down_cols, rng_);
-        const auto inputs = normal_values(entries * down_cols, rng_),
-                   down_bias = normal_values(batch.experts * rows, rng_);
-        const Buffer down_codes = rig_.upload(down.packed.codes),
-                     down_scales = rig_.upload_scales(down.packed),
-                     down_bias_buffer = rig_.upload(down_bias), input_buffer = rig_.upload(inputs),
-                     out = rig_.upload(std::vector<float>(entries * rows + 1, poison));
-        rig_.run(variant.spirv,
-                 variant.specialization(down.packed.format, ka::matvec_expert_down_grouped),
-                 {&down_codes, &down_scales, &down_bias_buffer, &input_buffer, &out, &groups},
-                 batch.matvec_args(down_cols, rows), variant.groups_for(rows), batch.experts,
-                 token_groups);
-        expect_down_rows(down, down_bias, batch.entries(inputs, down_cols, true),
-                         rig_.download(out));
+                 variant.specialization(in.down.packed.format, ka::matvec_expert_down_grouped),
+                 {&down_codes, &down_scales, &down_bias, &inputs, &out, &groups},
+                 in.batch.matvec_args(in.down_cols, in.rows), variant.groups_for(in.rows),
+                 in.batch.experts, token_groups);
+        in.expect_down(rig_.download(out));
     }
 }
 
@@ -350,10 +308,7 @@ TEST(VulkanKernels, RouteChoosesTheCpusExpertsAndWeights) {
     // Two tokens, each with its own row of logits and of route words.
     for (const std::uint32_t experts : {37u, 130u}) {
         SCOPED_TRACE(std::to_string(experts) + " experts");
-        auto logits = normal_values(2 * experts, rng);
-        logits[30] = logits[11] = 9.0f; // a tie: the lower index goes first
-        logits[experts - 1] = 8.5f;     // the last one is read too
-        logits[experts + 5] = 7.0f;
+        const auto logits = planted_router_logits(experts, rng);
         const Buffer input = rig.upload(logits),
                      route = rig.upload(std::vector<float>(2 * 8 + 1, poison));
         rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{experts, 4}, 2);
@@ -394,64 +349,44 @@ TEST(VulkanKernels, ExpertCombineAddsEachTokensWeightedRows) {
 class VulkanKvCache : public testing::TestWithParam<bool> {}; // f16 cache?
 
 TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
-    const bool f16 = GetParam();
     Rig rig;
     std::mt19937 rng(6);
-    const auto c = attention_config();
-    // Two tokens at positions 13 and 14 (ring slots 3 and 4) on a grid of three tokens: the
-    // third (position 15, slot 0) is past the step's count and must write nothing.
-    const std::uint32_t capacity = 5, first_position = 13, tokens = 2, positions = 20;
-    const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
-    // As the fused projection writes them, per token: the queries, the keys, the values.
-    const auto qkv = normal_values(3 * row, rng);
-    const auto poisoned = cache_words(std::vector<float>(capacity * KV, poison), f16);
-    const Buffer heads = rig.upload(qkv), table = rig.upload(gpu::rope_table(c, positions)),
-                 key_cache = rig.upload(poisoned), value_cache = rig.upload(poisoned),
-                 step = rig.upload(std::vector<std::uint32_t>{first_position, tokens, 0, 0, 0});
-    const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
+    const RopeInputs in(GetParam(), rng);
+    const auto& c = in.config;
+    const Buffer heads = rig.upload(in.qkv), table = rig.upload(gpu::rope_table(c, in.positions)),
+                 key_cache = rig.upload(in.poisoned), value_cache = rig.upload(in.poisoned),
+                 step =
+                     rig.upload(std::vector<std::uint32_t>{in.first_position, in.tokens, 0, 0, 0});
+    const std::uint32_t specialization[] = {c.head_dim, in.f16 ? 1u : 0u};
     rig.run(spirv::rope_kv_write, specialization, {&heads, &table, &key_cache, &value_cache, &step},
-            ka::RopeKvArgs{c.head_count, c.kv_head_count, capacity}, c.head_count + c.kv_head_count,
-            3);
-    expect_rope_kv_written(c, qkv, first_position, tokens, capacity, f16, poisoned,
-                           rig.download(heads), rig.download_words(key_cache),
-                           rig.download_words(value_cache));
+            ka::RopeKvArgs{c.head_count, c.kv_head_count, in.capacity},
+            c.head_count + c.kv_head_count, in.grid_tokens);
+    in.expect_written(rig.download(heads), rig.download_words(key_cache),
+                      rig.download_words(value_cache));
 }
 
 TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
-    const bool f16 = GetParam();
     Rig rig;
     std::mt19937 rng(8);
-    const auto c = attention_config();
-    const std::uint32_t capacity = 150, tokens = 2;
-    const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
-    // Per token a row of the fused projection's output, whose first Q values are the queries.
-    const auto qkv = normal_values(tokens * row, rng), sinks = normal_values(c.head_count, rng);
-    // The CPU reads what the cache really holds (f16-rounded values when the cache is f16).
-    const auto key_words = cache_words(normal_values(capacity * KV, rng), f16);
-    const auto value_words = cache_words(normal_values(capacity * KV, rng), f16);
-    const auto keys = cache_values(key_words, f16), values = cache_values(value_words, f16);
-    const Buffer queries = rig.upload(qkv), key_cache = rig.upload(key_words),
-                 value_cache = rig.upload(value_words), sink_buffer = rig.upload(sinks);
-    const std::uint32_t specialization[] = {c.head_dim, f16 ? 1u : 0u};
-    const float scale = 0.25f;
+    const AttentionInputs in(GetParam(), rng);
+    const auto& c = in.config;
+    const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
+                 value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
+    const std::uint32_t specialization[] = {c.head_dim, GetParam() ? 1u : 0u};
     const std::uint32_t head_dim[] = {c.head_dim};
-    // A full layer in one or several splits per head, and sliding windows over a ring that has
-    // wrapped (position 190 > 150); two tokens, the second one position later.
-    for (auto [window, position, splits] : attention_cases()) {
-        SCOPED_TRACE(std::to_string(window) + " " + std::to_string(position) + " " +
-                     std::to_string(splits));
-        const Buffer out = rig.upload(std::vector<float>(tokens * Q + 1, poison)),
+    for (const auto& run : attention_cases()) {
+        SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
+                     std::to_string(run.splits));
+        const Buffer out = rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
                      partials = rig.upload(std::vector<float>(
-                         tokens * c.head_count * splits * (c.head_dim + 2), poison)),
-                     step = rig.upload(std::vector<std::uint32_t>{position, tokens, 0, 0});
+                         in.tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
+                     step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens, 0, 0});
         rig.run(spirv::attention_decode, specialization,
-                {&queries, &key_cache, &value_cache, &partials, &step},
-                ka::AttentionArgs{c.head_count, c.kv_head_count, capacity, window, scale, splits},
-                c.head_count, tokens, splits);
-        rig.run(spirv::attention_combine, head_dim, {&partials, &sink_buffer, &out},
-                ka::AttentionCombineArgs{splits}, c.head_count, tokens);
-        expect_attended(c, qkv, keys, values, sinks, capacity, scale, {window, position, splits},
-                        tokens, rig.download(out));
+                {&queries, &key_cache, &value_cache, &partials, &step}, in.args(run), c.head_count,
+                in.tokens, run.splits);
+        rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out},
+                ka::AttentionCombineArgs{run.splits}, c.head_count, in.tokens);
+        in.expect_attended(run, rig.download(out));
     }
 }
 
