@@ -30,6 +30,7 @@ Result<double> seconds_per_run(CudaDevice& device, const std::function<Result<vo
 } // namespace
 
 Result<MemoryBandwidth> measure_memory_bandwidth(CudaDevice& device) {
+    const auto held = device.hold_stream(); // no other work in the timed runs
     auto source = device.allocate(stream_bytes);
     if (!source) return std::unexpected(source.error());
     auto target = device.allocate(stream_bytes);

@@ -109,6 +109,7 @@ Result<DeviceBuffer> CudaDevice::allocate(std::uint64_t bytes) {
 // On the stream and waited for: a plain cuMemcpyHtoD may return before the bytes arrive, and
 // the non-blocking stream does not wait for the legacy stream it runs on.
 Result<void> CudaDevice::upload(const DeviceBuffer& buffer, std::span<const std::byte> bytes) {
+    const auto held = hold_stream();
     if (bytes.empty()) return {};
     if (auto r = upload_async(buffer, bytes); !r) return r;
     return synchronize();
@@ -116,6 +117,7 @@ Result<void> CudaDevice::upload(const DeviceBuffer& buffer, std::span<const std:
 
 Result<void> CudaDevice::upload_async(const DeviceBuffer& buffer,
                                       std::span<const std::byte> bytes) {
+    const auto held = hold_stream();
     if (auto r = make_current(); !r) return r;
     if (CUresult r = api().cuMemcpyHtoDAsync(buffer.address_, bytes.data(), bytes.size(), stream_);
         r != CUDA_SUCCESS) {
@@ -125,6 +127,7 @@ Result<void> CudaDevice::upload_async(const DeviceBuffer& buffer,
 }
 
 Result<void> CudaDevice::download_async(std::span<std::byte> bytes, const DeviceBuffer& buffer) {
+    const auto held = hold_stream();
     if (auto r = make_current(); !r) return r;
     if (CUresult r = api().cuMemcpyDtoHAsync(bytes.data(), buffer.address_, bytes.size(), stream_);
         r != CUDA_SUCCESS) {
@@ -134,6 +137,7 @@ Result<void> CudaDevice::download_async(std::span<std::byte> bytes, const Device
 }
 
 Result<void> CudaDevice::synchronize() {
+    const auto held = hold_stream();
     if (auto r = make_current(); !r) return r;
     if (CUresult r = api().cuStreamSynchronize(stream_); r != CUDA_SUCCESS) {
         return fail_cuda(api(), "waiting for the GPU", r);
@@ -143,6 +147,7 @@ Result<void> CudaDevice::synchronize() {
 
 Result<void> CudaDevice::launch_with(std::string_view kernel, LaunchShape shape,
                                      void** parameters) {
+    const auto held = hold_stream();
     auto found = functions_.find(kernel);
     if (found == functions_.end()) {
         CUfunction function = nullptr;
@@ -163,6 +168,7 @@ Result<void> CudaDevice::launch_with(std::string_view kernel, LaunchShape shape,
 }
 
 Result<CapturedGraph> CudaDevice::capture(const std::function<Result<void>()>& record) {
+    const auto held = hold_stream();
     if (auto r = make_current(); !r) return std::unexpected(r.error());
     // The kernels are looked up first, outside the capture: with the driver's lazy loading
     // (the default since CUDA 12.2) a lookup loads the kernel, which a capture must not see.
@@ -194,6 +200,7 @@ Result<CapturedGraph> CudaDevice::capture(const std::function<Result<void>()>& r
 }
 
 Result<void> CudaDevice::replay(const CapturedGraph& graph) {
+    const auto held = hold_stream();
     if (auto r = make_current(); !r) return r;
     if (CUresult r = api().cuGraphLaunch(graph.exec_, stream_); r != CUDA_SUCCESS) {
         return fail_cuda(api(), "launching the forward pass", r);

@@ -2,6 +2,8 @@
 // the embedded fatbin, one stream, device memory, and graphs captured on that stream. The only
 // layer above the driver table (cuda_driver_api.h) that calls the driver; the context is made
 // current on whichever thread calls, since a sequence may run on another thread than the load.
+// Threads share the stream one at a time: each stream call takes it, and hold_stream() keeps it
+// across several (a sequence's step: copy in, replay, copy out, wait).
 #pragma once
 
 #include <cstddef>
@@ -9,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +72,10 @@ class CudaDevice {
     const std::string& name() const { return name_; }
     Result<std::uint64_t> free_memory();
 
+    [[nodiscard]] std::unique_lock<std::recursive_mutex> hold_stream() {
+        return std::unique_lock(stream_mutex_);
+    }
+
     Result<DeviceBuffer> allocate(std::uint64_t bytes);
     // Waits until the bytes are on the device.
     Result<void> upload(const DeviceBuffer& buffer, std::span<const std::byte> bytes);
@@ -104,6 +111,7 @@ class CudaDevice {
     CUcontext context_ = nullptr;
     CUmodule module_ = nullptr;
     CUstream stream_ = nullptr;
+    std::recursive_mutex stream_mutex_; // also guards functions_ and looking_up_only_
     std::map<std::string, CUfunction, std::less<>> functions_;
     bool looking_up_only_ = false; // capture(): launch() finds its kernel and returns
 };

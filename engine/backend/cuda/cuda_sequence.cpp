@@ -316,6 +316,7 @@ Result<void> CudaSequence::append(std::span<const std::int32_t> tokens, std::spa
 Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
                                std::span<float> logits) {
     const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
+    const auto held = device_.hold_stream(); // the step's calls as one
     std::memcpy(step_bytes_.data(), &header, sizeof header);
     std::memcpy(step_bytes_.data() + sizeof header, tokens.data(), tokens.size_bytes());
     Result<void> r = device_.upload_async(step_, step_bytes_);
