@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "model/weights.h"
 
@@ -14,12 +15,27 @@ enum class RowFormat { f32, f16, bf16, q8_0, mxfp4_gguf, mxfp4_checkpoint };
 
 RowFormat row_format(const model::WeightRef& w);
 
-// Where row `row` of stack entry `stack` of a weight lives.
 struct RowView {
     const std::byte* data;
     const std::byte* scales; // MXFP4 in the checkpoint layout only
 };
-RowView row_view(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row);
+
+// Where row `row` of stack entry `stack` of a weight lives; the strides are worked out once per
+// weight, not per row.
+class RowLocator {
+  public:
+    RowLocator() = default;
+    explicit RowLocator(const model::WeightRef& w);
+    RowView operator()(std::uint64_t stack, std::uint64_t row) const {
+        const std::uint64_t index = stack * rows_ + row;
+        return {data_ + index * row_bytes_, scales_ ? scales_ + index * scale_bytes_ : nullptr};
+    }
+
+  private:
+    const std::byte* data_ = nullptr;
+    const std::byte* scales_ = nullptr;
+    std::uint64_t rows_ = 0, row_bytes_ = 0, scale_bytes_ = 0;
+};
 
 struct RowKernels {
     float (*dot)(RowView row, const float* x, std::size_t n);

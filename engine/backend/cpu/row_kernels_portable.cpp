@@ -76,7 +76,8 @@ float dot_by_blocks(RowView row, const float* x, std::size_t n) {
 }
 
 void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
-    for (int r = 0; r < 4; ++r) out[r] = dot_f32(rows[r], x, n);
+    for (int r = 0; r < 4; ++r)
+        out[r] = dot_f32(rows[r], x, n);
 }
 
 float dot_row_f32(RowView row, const float* x, std::size_t n) {

@@ -44,7 +44,7 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
             expected += double{exact[i]} * x[i];
             magnitude += std::abs(double{exact[i]} * x[i]);
         }
-        const auto view = cpu::row_view(row.weight, 0, 0);
+        const auto view = cpu::RowLocator(row.weight)(0, 0);
         for (const auto* kernels :
              {&cpu::row_kernels(GetParam()), &cpu::portable_row_kernels(GetParam())}) {
             EXPECT_NEAR(kernels->dot(view, x.data(), n), expected, 1e-5 * magnitude + 1e-6) << n;
@@ -84,6 +84,20 @@ TEST(ThreadPool, EveryIndexRunsExactlyOnce) {
             EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), static_cast<long>(count));
         }
     }
+}
+
+TEST(ThreadPool, BackToBackLoopsEachSeeTheirOwnBody) {
+    // Decode runs loops back to back while workers may still be spinning on the last one.
+    cpu::ThreadPool pool(3);
+    std::vector<int> hits(5);
+    for (int round = 0; round < 2000; ++round) {
+        pool.parallel_for(hits.size(), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+                hits[i] += round % 3;
+        });
+    }
+    const int expected = 666 * (0 + 1 + 2) + 0 + 1; // 666 full cycles, then rounds 1998, 1999
+    EXPECT_EQ(hits, std::vector<int>(5, expected));
 }
 
 } // namespace
