@@ -34,8 +34,8 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
         apply_together({&product, 1}, pool);
         return;
     }
-    // Batched: decode four rows at a time and run them against every token, so each token's
-    // activations are loaded once per four rows and each row is decoded once per batch.
+    // Batched: decode four rows at a time and run them against every token, three tokens at a
+    // time, so each row is decoded once per batch and each load feeds several sums.
     const RowKernels& kernels = row_kernels(format_);
     const float* b = bias(stack);
     const std::size_t cols = cols_;
@@ -52,11 +52,18 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
                 kernels.decode(row(stack, j), decoded.data() + r * cols, cols);
                 rows[r] = decoded.data() + r * cols;
             }
-            for (std::size_t t = 0; t < count; ++t) {
-                float out[4];
-                dot4_f32(rows, x + t * cols, cols, out);
-                for (std::size_t r = 0; r < n_rows; ++r) {
-                    y[t * rows_ + first + r] = out[r] + (b ? b[first + r] : 0.0f);
+            for (std::size_t t = 0; t < count; t += 3) {
+                // A short last set repeats its last token; the extra results are not stored.
+                const std::size_t tokens = std::min<std::size_t>(3, count - t);
+                const float* xs[3];
+                for (std::size_t u = 0; u < 3; ++u)
+                    xs[u] = x + (t + std::min(u, tokens - 1)) * cols;
+                float out[3][4];
+                dot4x3_f32(rows, xs, cols, out);
+                for (std::size_t u = 0; u < tokens; ++u) {
+                    for (std::size_t r = 0; r < n_rows; ++r) {
+                        y[(t + u) * rows_ + first + r] = out[u][r] + (b ? b[first + r] : 0.0f);
+                    }
                 }
             }
         }

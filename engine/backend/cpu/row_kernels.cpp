@@ -70,8 +70,9 @@ float dot_f32(const float* a, const float* b, std::size_t n) {
     return use_avx2() ? avx2::dot_f32(a, b, n) : portable::dot_f32(a, b, n);
 }
 
-void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
-    use_avx2() ? avx2::dot4_f32(rows, x, n, out) : portable::dot4_f32(rows, x, n, out);
+void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                float out[3][4]) {
+    use_avx2() ? avx2::dot4x3_f32(rows, x, n, out) : portable::dot4x3_f32(rows, x, n, out);
 }
 
 } // namespace hearth::cpu

@@ -49,7 +49,9 @@ const RowKernels& portable_row_kernels(RowFormat format);
 
 // n-element f32 dot product, SIMD when available.
 float dot_f32(const float* a, const float* b, std::size_t n);
-// Four rows against one vector at once, so x is loaded once for all four (batched prefill).
-void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]);
+// Four rows against three vectors at once (batched prefill): out[t][r] = rows[r] . x[t]. Twelve
+// independent sums keep both FMA pipes busy, and each load feeds three or four of them.
+void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                float out[3][4]);
 
 } // namespace hearth::cpu

@@ -191,19 +191,30 @@ HEARTH_AVX2 void decode_q8_0(RowView row, float* out, std::size_t n) {
     }
 }
 
-HEARTH_AVX2 void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
-                     _mm256_setzero_ps()};
+HEARTH_AVX2 void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                            float out[3][4]) {
+    __m256 acc[3][4];
+    for (auto& token : acc) {
+        for (auto& sum : token)
+            sum = _mm256_setzero_ps();
+    }
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        const __m256 v = _mm256_loadu_ps(x + i);
-        for (int r = 0; r < 4; ++r)
-            acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(rows[r] + i), v, acc[r]);
+        const __m256 x0 = _mm256_loadu_ps(x[0] + i), x1 = _mm256_loadu_ps(x[1] + i),
+                     x2 = _mm256_loadu_ps(x[2] + i);
+        for (int r = 0; r < 4; ++r) {
+            const __m256 w = _mm256_loadu_ps(rows[r] + i);
+            acc[0][r] = _mm256_fmadd_ps(w, x0, acc[0][r]);
+            acc[1][r] = _mm256_fmadd_ps(w, x1, acc[1][r]);
+            acc[2][r] = _mm256_fmadd_ps(w, x2, acc[2][r]);
+        }
     }
-    for (int r = 0; r < 4; ++r) {
-        out[r] = horizontal_sum(acc[r]);
-        for (std::size_t j = i; j < n; ++j)
-            out[r] += rows[r][j] * x[j];
+    for (int t = 0; t < 3; ++t) {
+        for (int r = 0; r < 4; ++r) {
+            out[t][r] = horizontal_sum(acc[t][r]);
+            for (std::size_t j = i; j < n; ++j)
+                out[t][r] += rows[r][j] * x[t][j];
+        }
     }
 }
 
