@@ -74,6 +74,17 @@ Result<std::vector<KernelProfile>> Sequence::profile_step(std::int32_t) {
     return fail("This backend does not time its kernels");
 }
 
+bool Sequence::samples_on_device(const SamplingSettings&) const { return false; }
+
+Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {
+    return fail("This backend samples on the host");
+}
+
+Result<std::int32_t> Sequence::append_and_sample(std::span<const std::int32_t>,
+                                                 const SamplingSettings&, float) {
+    return fail("This backend samples on the host");
+}
+
 Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {
     if (name == "f16") return KvCachePrecision::f16;
     if (name == "f32") return KvCachePrecision::f32;

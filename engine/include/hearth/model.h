@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hearth/error.h"
+#include "hearth/sampling.h"
 #include "hearth/tokenizer.h"
 
 namespace hearth {
@@ -70,6 +71,17 @@ class Sequence {
     virtual std::uint32_t truncate(std::uint32_t keep) = 0;
     // Runs one more token like append() (logits included), timing each kernel on the device.
     virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
+
+    // Sampling where the logits are, for backends on a device: only the drawn id comes back.
+    // Whether append_and_sample() can apply `settings` (the others are the host's to apply).
+    virtual bool samples_on_device(const SamplingSettings& settings) const;
+    // Ids append_and_sample() never draws, one flag per vocabulary id; none until this is called.
+    virtual Result<void> exclude_from_sampling(const std::vector<bool>& excluded);
+    // Runs `tokens` like append(), then draws the next token from the last position's logits
+    // as Sampler would (temperature, and the most likely token when it is 0), with `random` in
+    // [0, 1) as the draw.
+    virtual Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
+                                                   const SamplingSettings& settings, float random);
 };
 
 class Model {
