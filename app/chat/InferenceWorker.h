@@ -58,6 +58,9 @@ class InferenceWorker : public QObject {
     // The load stopped because `cancel` was set (ChatController::cancelLoad).
     void loadCancelled();
     void textArrived(bool reasoning, const QString& text);
+    // The answer being written called `tool` (its recipient, "functions.get_weather") with
+    // `arguments`; `result` answered it and the model goes on in a new answer after it.
+    void toolCallAnswered(const QString& tool, const QString& arguments, const QString& result);
     // {timeToFirstTokenMs: from the request reaching this thread to the first generated token
     // (recording in the history, prompt, prefill); tokensPerSecond: generated tokens over
     // generation time; contextUsed: prompt and answer tokens; generatedTokens}
