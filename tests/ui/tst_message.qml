@@ -179,6 +179,18 @@ TestCase {
             verify(!findChild(message, name).visible, name)
     }
 
+    function test_a_failed_answer_shows_why_in_its_own_block() {
+        const message = makeMessage({ answer: "Partial", status: "failed", last: true,
+                                      error: "The conversation is too long for the context" })
+        const block = findChild(message, "errorBlock")
+        verify(block.visible)
+        compare(findChild(block, "errorText").text,
+                "The answer failed: The conversation is too long for the context")
+        verify(findChild(message, "answerView").visible, "the text written before stays")
+        verify(!findChild(message, "statusNote").visible, "said once, in the block")
+        verify(!findChild(makeMessage({ answer: "Fine" }), "errorBlock").visible)
+    }
+
     function test_a_reply_stopped_for_calling_tools_again_says_so() {
         const message = makeMessage({ status: "toolLimit", last: true,
                                       toolName: "functions.f", toolArguments: "{}" })

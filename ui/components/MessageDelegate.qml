@@ -157,6 +157,13 @@ Item {
             result: delegate.fromTool ? delegate.answer : ""
         }
 
+        ErrorBlock {
+            objectName: "errorBlock"
+            visible: delegate.fromModel && delegate.status === "failed"
+            Layout.fillWidth: true
+            message: delegate.error
+        }
+
         RowLayout {
             visible: !delegate.fromTool
             Layout.fillWidth: true
@@ -184,10 +191,9 @@ Item {
             Label {
                 objectName: "statusNote"
                 visible: !delegate.fromUser && delegate.status !== "complete"
-                         && delegate.status !== "streaming"
+                         && delegate.status !== "streaming" && delegate.status !== "failed"
                 text: delegate.status === "cancelled" ? qsTr("Stopped")
                     : delegate.status === "length" ? qsTr("Cut off at the length limit")
-                    : delegate.status === "failed" ? qsTr("Failed: %1").arg(delegate.error)
                     : delegate.status === "interrupted" ? qsTr("Interrupted when Hearth closed")
                     : delegate.status === "toolLimit" ? qsTr("Stopped: the model kept calling tools")
                     : delegate.status

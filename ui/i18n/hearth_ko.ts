@@ -201,6 +201,13 @@
     </message>
 </context>
 <context>
+    <name>ErrorBlock</name>
+    <message>
+        <source>The answer failed: %1</source>
+        <translation>답변을 만들지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunPage</name>
     <message>
         <source>Open a gpt-oss model</source>
@@ -369,10 +376,6 @@
     <message>
         <source>Cut off at the length limit</source>
         <translation>길이 제한에서 잘림</translation>
-    </message>
-    <message>
-        <source>Failed: %1</source>
-        <translation>실패: %1</translation>
     </message>
     <message>
         <source>Previous version</source>
