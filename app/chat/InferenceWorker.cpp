@@ -3,6 +3,7 @@
 #include <QFileInfo>
 
 #include "automatic_context.h"
+#include "backend_choices.h"
 #include "branch_rows.h"
 #include "hearth/model_inspection.h"
 #include "kv_cache_size.h"
@@ -31,12 +32,10 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
     session_.reset();
     model_.reset();
     hearth::ModelOptions options;
-    auto choice = hearth::parse_backend_choice(backend.toStdString());
-    if (!choice) {
-        emit loadFailed(QString::fromStdString(choice.error().message));
+    if (auto chosen = apply_backend_choice(backend, options); !chosen) {
+        emit loadFailed(QString::fromStdString(chosen.error().message));
         return;
     }
-    options.backend = *choice;
     options.progress = [this](double fraction) {
         emit loadProgress(fraction);
         return !cancel_;

@@ -39,8 +39,9 @@ class InferenceWorker : public QObject {
     explicit InferenceWorker(std::atomic<bool>& cancel) : cancel_(cancel) {}
 
     // All run on the worker thread (invoked through queued calls).
-    // `backend` is "auto", "vulkan" or "cpu"; `context_tokens` is capped at the model's own, and
-    // 0 picks the largest the fit check says fits the device (automatic_context.h).
+    // `backend` is a stored choice (backend_choices.h: "auto", "vulkan:1", ...); `context_tokens`
+    // is capped at the model's own, and 0 picks the largest the fit check says fits the device
+    // (automatic_context.h).
     void load(const QString& path, const QString& backend, int context_tokens);
     // Opens the conversation history to record chats in; without it chats still work but are
     // not saved. The sidebar reads and edits the history through HistoryWorker.
