@@ -55,7 +55,13 @@ Result<GenerationStats> ChatSession::generate(const harmony::Conversation& conve
     const auto start = Clock::now();
     auto prompt = harmony::render_prompt(conversation, model_->tokenizer());
     if (!prompt) return std::unexpected(prompt.error());
-    auto parser = harmony::HarmonyStreamParser::create(model_->tokenizer());
+    auto parser =
+        conversation.continue_last_message
+            ? harmony::HarmonyStreamParser::create_continuing(
+                  model_->tokenizer(), harmony::continued_answer_is_reasoning(conversation)
+                                           ? harmony::Channel::analysis
+                                           : harmony::Channel::final)
+            : harmony::HarmonyStreamParser::create(model_->tokenizer());
     if (!parser) return std::unexpected(parser.error());
     const std::vector<TokenId>& ids = prompt->ids;
     if (ids.size() >= sequence_->capacity()) {

@@ -30,6 +30,7 @@ class LoadedModel final : public Model {
     Result<MemoryBandwidth> measure_device_bandwidth() const override {
         return backend_->measure_bandwidth();
     }
+    std::uint64_t device_memory_bytes() const override { return backend_->device_memory_bytes(); }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
         return model::bytes_read_per_token(*files_, context);
     }
@@ -47,15 +48,16 @@ struct ChosenBackend {
 };
 
 // Vulkan when asked for, or automatically when the machine has a GPU (not a CPU driver such as
-// lavapipe); the CPU otherwise, and when the automatic choice could not use the GPU.
+// lavapipe) or a Vulkan device was named; the CPU otherwise, and when the automatic choice could
+// not use the GPU.
 Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFiles>& files,
                                      const ModelOptions& options) {
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
     if (options.backend == BackendChoice::vulkan ||
-        (automatic && vk::preferred_vulkan_gpu().has_value())) {
+        (automatic && (options.vulkan_device || vk::preferred_vulkan_gpu().has_value()))) {
         auto vulkan = vk::create_vulkan_backend(
-            files, {.device_index = {},
+            files, {.device_index = options.vulkan_device,
                     .kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
                     .progress = options.progress});
         if (vulkan) return ChosenBackend{std::move(*vulkan), {}};

@@ -47,6 +47,9 @@ class VulkanBackend final : public Backend {
         return measure_memory_bandwidth(model_->device);
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
+    std::uint64_t device_memory_bytes() const override {
+        return model_->device.device_local_bytes();
+    }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         const auto limit = model_->files->config.context_length;
         if (max_positions == 0 || max_positions > limit) {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,9 @@ struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
     KvCachePrecision kv_cache = KvCachePrecision::f16;
+    // Which Vulkan device runs the model (VulkanDeviceInfo::index) when the Vulkan backend is
+    // chosen; none: the best GPU. Automatic selection with a device set tries that device.
+    std::optional<std::uint32_t> vulkan_device = std::nullopt;
     // Called while the weights go to the GPU with the fraction done (0..1), from the loading
     // thread; returning false cancels the load (Model::load then fails with "cancelled").
     std::function<bool(double)> progress = {};
@@ -108,6 +112,10 @@ class Model {
     // The memory bandwidth of the device the model runs on, when the backend can measure it (a
     // GPU backend); the caller measures host memory otherwise.
     virtual Result<MemoryBandwidth> measure_device_bandwidth() const = 0;
+    // Bytes of GPU memory the model holds now: its weights and the KV caches of its live
+    // sequences (allocations the backend made, not the driver's own); 0 on the CPU backend.
+    // Safe to call from any thread.
+    virtual std::uint64_t device_memory_bytes() const = 0;
 };
 
 } // namespace hearth
