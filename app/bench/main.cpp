@@ -13,7 +13,7 @@
 #include "cli_options.h"
 #include "hearth/build_info.h"
 #include "hearth/model.h"
-#include "hearth/sampling.h"
+#include "hearth/token_picker.h"
 #include "memory_bandwidth.h"
 
 namespace {
@@ -50,28 +50,28 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
                               std::uint32_t generate) {
     auto sequence = model.new_sequence(depth + prompt + generate);
     if (!sequence) return std::unexpected(sequence.error());
-    std::vector<float> logits(model.vocab_size());
     if (depth > 0) {
         if (auto r = (*sequence)->append(synthetic_tokens(depth, 0), {}); !r)
             return std::unexpected(r.error());
     }
     DepthResult result{};
     result.depth = depth;
+    // Each token is drawn as the app draws it with its default settings (temperature 1, top-p 1,
+    // the spec's): on the device where the backend can, so the sampler's time counts as it
+    // does for users.
+    const std::vector<bool> no_exclusions;
+    hearth::TokenPicker picker(**sequence, model.vocab_size(), {.seed = 1}, no_exclusions);
     auto start = Clock::now();
-    if (auto r = (*sequence)->append(synthetic_tokens(prompt, depth), logits); !r) {
-        return std::unexpected(r.error());
-    }
+    auto next = picker.run(synthetic_tokens(prompt, depth));
+    if (!next) return std::unexpected(next.error());
     result.time_to_first_token = seconds_since(start);
     result.prompt_tokens_per_second = prompt / result.time_to_first_token;
 
-    // Each token is drawn as the app draws it with its default settings (temperature 1, top-p 1,
-    // the spec's), so the sampler's time over the whole vocabulary counts, as it does for users.
-    hearth::Sampler sampler(hearth::SamplingSettings{.seed = 1});
     start = Clock::now();
     for (std::uint32_t i = 0; i < generate; ++i) {
-        const auto next = sampler.sample(logits);
-        if (auto r = (*sequence)->append(std::span(&next, 1), logits); !r)
-            return std::unexpected(r.error());
+        const std::int32_t token = *next;
+        next = picker.run(std::span(&token, 1));
+        if (!next) return std::unexpected(next.error());
     }
     result.generation_tokens_per_second = generate / seconds_since(start);
     // The middle of the generated span stands for its average context length.

@@ -9,16 +9,23 @@
 #include "AppSettings.h"
 #include "InferenceWorker.h"
 #include "kv_cache_size.h"
+#include "tool_calls.h"
+#include "tool_rounds.h"
 
 namespace {
 
 hearth::harmony::Message to_harmony(const MessageListModel::Message& m) {
+    using hearth::harmony::Role;
     hearth::harmony::Message message;
-    message.role = m.author == QLatin1String("user") ? hearth::harmony::Role::user
-                                                     : hearth::harmony::Role::assistant;
+    message.role = m.author == QLatin1String("user")   ? Role::user
+                   : m.author == QLatin1String("tool") ? Role::tool
+                                                       : Role::assistant;
     message.content = m.answer.toStdString();
     message.thinking = m.reasoning.toStdString();
-    return message;
+    if (message.role != Role::assistant || m.tool_name.isEmpty()) return message;
+    return hearth::app::with_tool_call(
+        std::move(message), hearth::store::tool_call_to(m.tool_name.toStdString(),
+                                                        m.tool_arguments.toStdString(), "json"));
 }
 
 } // namespace
@@ -48,6 +55,10 @@ ChatController::ChatController(QObject* parent)
     connect(
         worker_, &InferenceWorker::textArrived, this,
         [this](bool reasoning, const QString& text) { messages_.append_text(reasoning, text); });
+    connect(worker_, &InferenceWorker::toolCallAnswered, this,
+            [this](const QString& tool, const QString& arguments, const QString& result) {
+                messages_.answer_tool_call(tool, arguments, result);
+            });
     connect(worker_, &InferenceWorker::generationFinished, this,
             [this](const QString& reason, const QVariantMap& stats) {
                 messages_.finish_assistant(reason);
@@ -85,6 +96,8 @@ ChatController::ChatController(QObject* parent)
                     message.reasoning = m.value(QStringLiteral("reasoning")).toString();
                     message.status = m.value(QStringLiteral("status")).toString();
                     message.effort = m.value(QStringLiteral("effort")).toString();
+                    message.tool_name = m.value(QStringLiteral("toolName")).toString();
+                    message.tool_arguments = m.value(QStringLiteral("toolArguments")).toString();
                     message.id = m.value(QStringLiteral("id")).toLongLong();
                     message.sibling_index = m.value(QStringLiteral("siblingIndex")).toInt();
                     message.sibling_count = m.value(QStringLiteral("siblingCount")).toInt();
@@ -224,7 +237,10 @@ bool ChatController::regenerate(const QString& effort) {
     if (!can_generate() || rows.size() < 2 || rows.back().author != QLatin1String("assistant") ||
         !hearth::harmony::reasoning_effort_from_name(effort.toStdString()))
         return false;
-    const int question = messages_.rowCount() - 2;
+    // The question is the last user row: a reply may be several rows (tool calls and results).
+    int question = messages_.rowCount() - 2;
+    while (question > 0 && rows[std::size_t(question)].author != QLatin1String("user"))
+        --question;
     const qint64 question_id = rows[std::size_t(question)].id;
     messages_.truncate(question + 1);
     GenerationRequest request = request_for(question + 1, effort);
@@ -254,12 +270,15 @@ bool ChatController::editMessage(int row, const QString& text, const QString& ef
 
 bool ChatController::continueAnswer() {
     const auto& rows = messages_.messages();
-    if (!can_generate() || rows.empty() || rows.back().status != QLatin1String("length"))
+    if (!can_generate() || rows.empty() || rows.back().author != QLatin1String("assistant") ||
+        !MessageListModel::can_continue(rows.back().status))
         return false;
     const QString effort = rows.back().effort;
     GenerationRequest request = request_for(messages_.rowCount(), effort);
     request.kind = GenerationRequest::Kind::resume;
     request.message_id = rows.back().id;
+    // The model goes on inside the same message; its new text is added to it.
+    request.conversation.continue_last_message = true;
     messages_.resume_assistant();
     start(std::move(request));
     return true;

@@ -3,9 +3,11 @@
 #include <QFileInfo>
 
 #include "automatic_context.h"
+#include "backend_choices.h"
 #include "branch_rows.h"
 #include "hearth/model_inspection.h"
 #include "kv_cache_size.h"
+#include "tool_rounds.h"
 
 namespace {
 
@@ -14,7 +16,8 @@ QString end_reason_name(hearth::harmony::EndReason reason) {
     switch (reason) {
     case EndReason::length: return QStringLiteral("length");
     case EndReason::cancelled: return QStringLiteral("cancelled");
-    case EndReason::call: return QStringLiteral("tool call");
+    // Tool calls are answered, but not forever (tool_rounds.h).
+    case EndReason::call: return QStringLiteral("toolLimit");
     default: return QStringLiteral("complete");
     }
 }
@@ -29,12 +32,10 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
     session_.reset();
     model_.reset();
     hearth::ModelOptions options;
-    auto choice = hearth::parse_backend_choice(backend.toStdString());
-    if (!choice) {
-        emit loadFailed(QString::fromStdString(choice.error().message));
+    if (auto chosen = apply_backend_choice(backend, options); !chosen) {
+        emit loadFailed(QString::fromStdString(chosen.error().message));
         return;
     }
-    options.backend = *choice;
     options.progress = [this](double fraction) {
         emit loadProgress(fraction);
         return !cancel_;
@@ -103,31 +104,68 @@ void InferenceWorker::generate(const GenerationRequest& request) {
     // the writer's memory and is retried with the next event.
     auto recorded = record(request);
     std::optional<hearth::store::MessageStreamWriter> writer;
+    const auto emit_branches = [&] {
+        if (auto rows = branch_rows(*history_, recorded->first))
+            emit branchesRecorded(recorded->first, *rows);
+    };
     if (recorded) {
         writer.emplace(std::move(recorded->second));
         emit conversationRecorded(recorded->first);
-        if (auto rows = branch_rows(*history_, recorded->first))
-            emit branchesRecorded(recorded->first, *rows);
+        emit_branches();
     }
     // Recording the question and opening the answer in the history come before the engine.
     const qint64 before_engine_ms = clock.elapsed();
-    auto stats = session_->generate(
-        request.conversation, request.options,
-        [this, &writer](const hearth::harmony::ParserEvent& event) {
+    bool in_call = false; // a tool call's text is its arguments, shown with the call
+    // Tokens of the rounds that ended in an answered call: the last round's prompt holds them.
+    std::uint32_t answered_rounds_tokens = 0;
+    auto stats = hearth::app::generate_reply(
+        request.conversation,
+        [this, &request](const hearth::harmony::Conversation& conversation,
+                         const hearth::EventHandler& on_event) {
+            return session_->generate(conversation, request.options, on_event, &cancel_);
+        },
+        [this, &writer, &in_call](const hearth::harmony::ParserEvent& event) {
             if (writer) (void)writer->on_event(event);
-            if (const auto* delta = std::get_if<hearth::harmony::TextDelta>(&event)) {
-                emit textArrived(delta->channel != hearth::harmony::Channel::final,
+            if (const auto* started = std::get_if<hearth::harmony::MessageStarted>(&event)) {
+                in_call = !started->header.recipient.empty();
+            } else if (const auto* delta = std::get_if<hearth::harmony::TextDelta>(&event);
+                       delta && !in_call) {
+                // As the history keeps it: the analysis channel is reasoning, the rest answer.
+                emit textArrived(delta->channel == hearth::harmony::Channel::analysis,
                                  QString::fromStdString(delta->text));
             }
         },
-        &cancel_);
+        [this, &writer, &answered_rounds_tokens](const hearth::harmony::Message& call,
+                                                 const hearth::harmony::Message& result,
+                                                 const hearth::GenerationStats& round) {
+            answered_rounds_tokens += round.generated_tokens;
+            if (writer) {
+                auto next =
+                    writer->answer_tool_call(result.content, hearth::store::message_stats(round));
+                if (next) {
+                    writer.emplace(std::move(*next));
+                } else {
+                    emit historyFailed(QString::fromStdString(next.error().message));
+                    writer.reset();
+                }
+            }
+            emit toolCallAnswered(
+                QString::fromStdString(hearth::harmony::tool_recipient(*call.tool_call)),
+                QString::fromStdString(call.tool_call->arguments),
+                QString::fromStdString(result.content));
+        });
     if (writer) {
+        // The last answer's own numbers: the rounds before it are saved with their calls.
+        auto last_round =
+            stats ? hearth::store::message_stats(*stats) : hearth::store::MessageStats{};
+        last_round.generated_tokens -= answered_rounds_tokens;
         auto finished =
-            stats ? writer->finish(hearth::store::final_status(stats->end_reason),
-                                   hearth::store::message_stats(*stats))
+            stats ? writer->finish(hearth::store::final_status(stats->end_reason), last_round)
                   : writer->finish(hearth::store::MessageStatus::failed, {}, stats.error().message);
         if (!finished) emit historyFailed(QString::fromStdString(finished.error().message));
     }
+    // The reply's tool rounds added messages: their ids and versions.
+    if (recorded) emit_branches();
     if (!stats) {
         emit generationFailed(QString::fromStdString(stats.error().message));
         return;
@@ -139,7 +177,8 @@ void InferenceWorker::generate(const GenerationRequest& request) {
         QVariantMap{{QStringLiteral("timeToFirstTokenMs"),
                      double(before_engine_ms) + stats->time_to_first_token_seconds * 1000.0},
                     {QStringLiteral("tokensPerSecond"), speed},
-                    {QStringLiteral("contextUsed"), stats->prompt_tokens + stats->generated_tokens},
+                    {QStringLiteral("contextUsed"),
+                     stats->prompt_tokens + stats->generated_tokens - answered_rounds_tokens},
                     {QStringLiteral("generatedTokens"), stats->generated_tokens}});
 }
 

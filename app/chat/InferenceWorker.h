@@ -39,8 +39,9 @@ class InferenceWorker : public QObject {
     explicit InferenceWorker(std::atomic<bool>& cancel) : cancel_(cancel) {}
 
     // All run on the worker thread (invoked through queued calls).
-    // `backend` is "auto", "vulkan" or "cpu"; `context_tokens` is capped at the model's own, and
-    // 0 picks the largest the fit check says fits the device (automatic_context.h).
+    // `backend` is a stored choice (backend_choices.h: "auto", "vulkan:1", ...); `context_tokens`
+    // is capped at the model's own, and 0 picks the largest the fit check says fits the device
+    // (automatic_context.h).
     void load(const QString& path, const QString& backend, int context_tokens);
     // Opens the conversation history to record chats in; without it chats still work but are
     // not saved. The sidebar reads and edits the history through HistoryWorker.
@@ -58,6 +59,9 @@ class InferenceWorker : public QObject {
     // The load stopped because `cancel` was set (ChatController::cancelLoad).
     void loadCancelled();
     void textArrived(bool reasoning, const QString& text);
+    // The answer being written called `tool` (its recipient, "functions.get_weather") with
+    // `arguments`; `result` answered it and the model goes on in a new answer after it.
+    void toolCallAnswered(const QString& tool, const QString& arguments, const QString& result);
     // {timeToFirstTokenMs: from the request reaching this thread to the first generated token
     // (recording in the history, prompt, prefill); tokensPerSecond: generated tokens over
     // generation time; contextUsed: prompt and answer tokens; generatedTokens}

@@ -19,6 +19,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case IdRole: return m.id;
     case SiblingIndexRole: return m.sibling_index;
     case SiblingCountRole: return m.sibling_count;
+    case ToolNameRole: return m.tool_name;
+    case ToolArgumentsRole: return m.tool_arguments;
     default: return {};
     }
 }
@@ -34,31 +36,31 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {ErrorRole, "error"},
             {IdRole, "messageId"},
             {SiblingIndexRole, "siblingIndex"},
-            {SiblingCountRole, "siblingCount"}};
+            {SiblingCountRole, "siblingCount"},
+            {ToolNameRole, "toolName"},
+            {ToolArgumentsRole, "toolArguments"}};
+}
+
+void MessageListModel::append_row(const QString& author, const QString& text, const QString& status,
+                                  const QString& effort, const QString& tool_name) {
+    const int row = rowCount();
+    beginInsertRows({}, row, row);
+    Message m;
+    m.author = author;
+    m.answer = text;
+    m.status = status;
+    m.effort = effort;
+    m.tool_name = tool_name;
+    messages_.push_back(std::move(m));
+    endInsertRows();
 }
 
 void MessageListModel::append_user(const QString& text) {
-    const int row = rowCount();
-    beginInsertRows({}, row, row);
-    messages_.push_back({.author = QStringLiteral("user"),
-                         .answer = text,
-                         .reasoning = {},
-                         .status = QStringLiteral("complete"),
-                         .effort = {},
-                         .error = {}});
-    endInsertRows();
+    append_row(QStringLiteral("user"), text, QStringLiteral("complete"), {}, {});
 }
 
 void MessageListModel::begin_assistant(const QString& effort) {
-    const int row = rowCount();
-    beginInsertRows({}, row, row);
-    messages_.push_back({.author = QStringLiteral("assistant"),
-                         .answer = {},
-                         .reasoning = {},
-                         .status = QStringLiteral("streaming"),
-                         .effort = effort,
-                         .error = {}});
-    endInsertRows();
+    append_row(QStringLiteral("assistant"), {}, QStringLiteral("streaming"), effort, {});
     reasoning_clock_.start();
 }
 
@@ -81,6 +83,19 @@ void MessageListModel::finish_assistant(const QString& status, const QString& er
     messages_.back().status = status;
     messages_.back().error = error;
     changed_last({StatusRole, ErrorRole});
+}
+
+void MessageListModel::answer_tool_call(const QString& tool, const QString& arguments,
+                                        const QString& result) {
+    if (messages_.empty() || messages_.back().author != QLatin1String("assistant")) return;
+    Message& call = messages_.back();
+    call.tool_name = tool;
+    call.tool_arguments = arguments;
+    call.status = QStringLiteral("complete");
+    changed_last({ToolNameRole, ToolArgumentsRole, StatusRole});
+    const QString effort = call.effort;
+    append_row(QStringLiteral("tool"), result, QStringLiteral("complete"), {}, tool);
+    begin_assistant(effort);
 }
 
 void MessageListModel::truncate(int row) {
@@ -126,6 +141,11 @@ void MessageListModel::set_messages(std::vector<Message> messages) {
     beginResetModel();
     messages_ = std::move(messages);
     endResetModel();
+}
+
+bool MessageListModel::can_continue(const QString& status) {
+    return status == QLatin1String("length") || status == QLatin1String("cancelled") ||
+           status == QLatin1String("interrupted");
 }
 
 QString MessageListModel::lastAnswer() const {

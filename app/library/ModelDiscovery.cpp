@@ -1,5 +1,6 @@
 #include "ModelDiscovery.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -103,11 +104,13 @@ qint64 sizeOnDisk(const QFileInfo& info) {
 QString fitLine(const hearth::FitReport& fit) {
     const QString need = fromStd(hearth::format_memory(fit.need.total()));
     const QString have = fromStd(hearth::format_memory(fit.device_memory));
-    return fit.fits
-               ? QStringLiteral("Fits: needs %1 of %2, %3-token context")
-                     .arg(need, have)
-                     .arg(fit.context)
-               : QStringLiteral("Does not fit: needs %1, this computer has %2").arg(need, have);
+    return fit.fits ? QCoreApplication::translate("ModelDiscovery",
+                                                  "Fits: needs %1 of %2, %3-token context")
+                          .arg(need, have)
+                          .arg(fit.context)
+                    : QCoreApplication::translate("ModelDiscovery",
+                                                  "Does not fit: needs %1, this computer has %2")
+                          .arg(need, have);
 }
 
 QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& extraFolders) {
@@ -117,11 +120,12 @@ QList<SearchRoot> standardSearchRoots(const QString& home, const QStringList& ex
         {h.filePath(QStringLiteral(".cache/lm-studio/models")), QStringLiteral("LM Studio"), 3},
         {h.filePath(QStringLiteral(".local/share/nomic.ai/GPT4All")), QStringLiteral("GPT4All"), 1},
         // models--ORG--NAME/snapshots/REVISION/
-        {huggingFaceHub(h), QStringLiteral("Hugging Face cache"), 3},
-        {h.filePath(QStringLiteral("Downloads")), QStringLiteral("Downloads"), 2},
+        {huggingFaceHub(h), QCoreApplication::translate("ModelDiscovery", "Hugging Face cache"), 3},
+        {h.filePath(QCoreApplication::translate("ModelDiscovery", "Downloads")),
+         QCoreApplication::translate("ModelDiscovery", "Downloads"), 2},
     };
     for (const QString& folder : extraFolders)
-        roots.append({folder, QStringLiteral("Added folder"), 3});
+        roots.append({folder, QCoreApplication::translate("ModelDiscovery", "Added folder"), 3});
     QList<SearchRoot> existing;
     for (const auto& root : roots) {
         if (QFileInfo(root.folder).isDir()) existing.append(root);
@@ -142,7 +146,9 @@ DiscoveredModel describeModel(const QString& path, const QString& source,
     const QFileInfo info(path);
     model.path = info.absoluteFilePath();
     model.source = source;
-    model.format = info.isDir() ? QStringLiteral("Hugging Face folder") : QStringLiteral("GGUF");
+    model.format = info.isDir()
+                       ? QCoreApplication::translate("ModelDiscovery", "Hugging Face folder")
+                       : QStringLiteral("GGUF");
     model.name = modelDisplayName(info);
     model.fileBytes = sizeOnDisk(info);
     // Opening the headers validates the format, hyperparameters and every tensor's shape (the
@@ -154,7 +160,8 @@ DiscoveredModel describeModel(const QString& path, const QString& source,
     }
     if (info.isDir() &&
         !QFileInfo::exists(QDir(model.path).filePath(QStringLiteral("tokenizer.json")))) {
-        model.problem = QStringLiteral("%1 has no tokenizer.json").arg(model.path);
+        model.problem = QCoreApplication::translate("ModelDiscovery", "%1 has no tokenizer.json")
+                            .arg(model.path);
         return model;
     }
     model.valid = true;

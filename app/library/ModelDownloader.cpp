@@ -1,5 +1,6 @@
 #include "ModelDownloader.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
@@ -23,9 +24,12 @@ QString bytesText(qint64 bytes) {
 
 QString durationText(double seconds) {
     const auto s = static_cast<qint64>(seconds + 0.5);
-    if (s < 60) return QStringLiteral("%1 s").arg(s);
-    if (s < 3600) return QStringLiteral("%1 min").arg((s + 30) / 60);
-    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    if (s < 60) return QCoreApplication::translate("ModelDownloader", "%1 s").arg(s);
+    if (s < 3600)
+        return QCoreApplication::translate("ModelDownloader", "%1 min").arg((s + 30) / 60);
+    return QCoreApplication::translate("ModelDownloader", "%1 h %2 min")
+        .arg(s / 3600)
+        .arg((s % 3600) / 60);
 }
 
 // A SHA-256 in an ETag ("\"abc...\"" or W/"..."), or empty.
@@ -70,13 +74,11 @@ double ModelDownloader::secondsLeft() const {
 }
 
 QString ModelDownloader::progressText() const {
-    QString text = total_ > 0
-                       ? QStringLiteral("%1 of %2").arg(bytesText(received_), bytesText(total_))
-                       : bytesText(received_);
+    QString text = total_ > 0 ? tr("%1 of %2").arg(bytesText(received_), bytesText(total_))
+                              : bytesText(received_);
     if (state_ == QLatin1String("downloading") && speed_ > 0) {
-        text += QStringLiteral(", %1/s").arg(bytesText(static_cast<qint64>(speed_)));
-        if (secondsLeft() >= 0)
-            text += QStringLiteral(", %1 left").arg(durationText(secondsLeft()));
+        text += tr(", %1/s").arg(bytesText(static_cast<qint64>(speed_)));
+        if (secondsLeft() >= 0) text += tr(", %1 left").arg(durationText(secondsLeft()));
     }
     return text;
 }
@@ -129,8 +131,8 @@ bool ModelDownloader::enough_disk_space(qint64 still_needed) {
     const QStorageInfo storage(folder_);
     const qint64 free = storage.bytesAvailable();
     if (!storage.isValid() || free < 0 || free >= still_needed + disk_margin) return true;
-    fail(QStringLiteral("Not enough disk space: %1 more is needed in %2, which has %3 free. Free "
-                        "some space or choose another folder, then try again.")
+    fail(tr("Not enough disk space: %1 more is needed in %2, which has %3 free. Free "
+            "some space or choose another folder, then try again.")
              .arg(bytesText(still_needed + disk_margin), folder_, bytesText(free)));
     return false;
 }
@@ -143,12 +145,12 @@ void ModelDownloader::start() {
         return;
     }
     if (!QDir().mkpath(folder_)) {
-        fail(QStringLiteral("Cannot create the folder %1").arg(folder_));
+        fail(tr("Cannot create the folder %1").arg(folder_));
         return;
     }
     part_.setFileName(partPath());
     if (!part_.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        fail(QStringLiteral("Cannot write %1: %2").arg(partPath(), part_.errorString()));
+        fail(tr("Cannot write %1: %2").arg(partPath(), part_.errorString()));
         return;
     }
     received_ = part_.size();
@@ -206,8 +208,8 @@ void ModelDownloader::on_meta_data(QNetworkReply* reply) {
         static const QRegularExpression range(QStringLiteral("^bytes (\\d+)-\\d+/(\\d+)$"));
         const auto match = range.match(QString::fromLatin1(reply->rawHeader("Content-Range")));
         if (!match.hasMatch() || match.captured(1).toLongLong() != received_) {
-            fail(QStringLiteral("The server resumed at the wrong place; press Cancel, then "
-                                "Download to start over."));
+            fail(tr("The server resumed at the wrong place; press Cancel, then "
+                    "Download to start over."));
             return;
         }
         total_ = match.captured(2).toLongLong();
@@ -224,8 +226,8 @@ void ModelDownloader::on_ready_read() {
     if (!accepted_ || data.isEmpty()) return;
     if (part_.write(data) != data.size()) {
         const qint64 free = QStorageInfo(folder_).bytesAvailable();
-        fail(QStringLiteral("Could not write %1 (%2, %3 free). Free some space, then press "
-                            "Resume.")
+        fail(tr("Could not write %1 (%2, %3 free). Free some space, then press "
+                "Resume.")
                  .arg(partPath(), part_.errorString(), bytesText(free)));
         return;
     }
@@ -255,7 +257,7 @@ void ModelDownloader::on_finished(QNetworkReply* reply, int redirects_left) {
     const QString host = reply->url().host();
     if (isRedirect(status)) {
         if (redirects_left == 0) {
-            fail(QStringLiteral("%1 redirects too often; try again later.").arg(host));
+            fail(tr("%1 redirects too often; try again later.").arg(host));
             return;
         }
         const QUrl next = reply->url().resolved(
@@ -264,8 +266,8 @@ void ModelDownloader::on_finished(QNetworkReply* reply, int redirects_left) {
         return;
     }
     if (status == 404) {
-        fail(QStringLiteral("%1 was not found in %2 on %3 (HTTP 404). Check the repository and "
-                            "file name.")
+        fail(tr("%1 was not found in %2 on %3 (HTTP 404). Check the repository and "
+                "file name.")
                  .arg(file_name_, repo_, host));
         return;
     }
@@ -275,7 +277,7 @@ void ModelDownloader::on_finished(QNetworkReply* reply, int redirects_left) {
         return;
     }
     if (status >= 400) {
-        fail(QStringLiteral("%1 answered HTTP %2 (%3). Try again later.")
+        fail(tr("%1 answered HTTP %2 (%3). Try again later.")
                  .arg(host)
                  .arg(status)
                  .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString()));
@@ -284,12 +286,12 @@ void ModelDownloader::on_finished(QNetworkReply* reply, int redirects_left) {
     part_.flush();
     if (reply->error() != QNetworkReply::NoError || (total_ > 0 && received_ < total_)) {
         if (received_ == 0 || !accepted_) {
-            fail(QStringLiteral("Cannot reach %1 (%2). Check the internet connection, then try "
-                                "again.")
+            fail(tr("Cannot reach %1 (%2). Check the internet connection, then try "
+                    "again.")
                      .arg(host, reply->errorString()));
         } else {
-            fail(QStringLiteral("The connection was lost after %1. Press Resume to continue "
-                                "from there.")
+            fail(tr("The connection was lost after %1. Press Resume to continue "
+                    "from there.")
                      .arg(progressText()));
         }
         return;
@@ -323,14 +325,14 @@ void ModelDownloader::finish_verified(const QString& actual) {
         QFile::remove(partPath());
         received_ = 0;
         emit progressChanged();
-        fail(QStringLiteral("The downloaded file is damaged: its SHA-256 is %1, not %2. It was "
-                            "deleted; press Download to try again.")
-                 .arg(actual.isEmpty() ? QStringLiteral("unreadable") : actual, expected));
+        fail(tr("The downloaded file is damaged: its SHA-256 is %1, not %2. It was "
+                "deleted; press Download to try again.")
+                 .arg(actual.isEmpty() ? tr("unreadable") : actual, expected));
         return;
     }
     QFile::remove(destination());
     if (!QFile::rename(partPath(), destination())) {
-        fail(QStringLiteral("Cannot rename %1 to %2").arg(partPath(), destination()));
+        fail(tr("Cannot rename %1 to %2").arg(partPath(), destination()));
         return;
     }
     speed_ = 0;

@@ -48,7 +48,7 @@ void ModelLibrary::rescan() {
     const int generation = ++generation_;
     auto roots = standardSearchRoots(home_, folders_);
     if (QFileInfo(downloader_.folder()).isDir())
-        roots.prepend({downloader_.folder(), QStringLiteral("Downloaded by Hearth"), 0});
+        roots.prepend({downloader_.folder(), tr("Downloaded by Hearth"), 0});
     const std::uint64_t memory = memory_;
     jobs_.run(
         [roots, memory] { return discoverModels(roots, memory); },

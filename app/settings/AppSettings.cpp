@@ -5,6 +5,8 @@
 
 #include <type_traits>
 
+#include "backend_choices.h"
+
 namespace {
 
 const QString effort_key = QStringLiteral("chat/reasoningEffort");
@@ -22,8 +24,6 @@ const QString language_key = QStringLiteral("appearance/language");
 
 const QStringList efforts = {QStringLiteral("low"), QStringLiteral("medium"),
                              QStringLiteral("high")};
-const QStringList backends = {QStringLiteral("auto"), QStringLiteral("vulkan"),
-                              QStringLiteral("cpu")};
 const QStringList themes = {QStringLiteral("system"), QStringLiteral("light"),
                             QStringLiteral("dark")};
 const QStringList languages = {QStringLiteral("system"), QStringLiteral("en"),
@@ -127,11 +127,12 @@ void AppSettings::setContextLength(int positions) {
 }
 
 QString AppSettings::backend() const {
-    return stored_name(backend_key, backends, QStringLiteral("auto"));
+    const QString stored = QSettings().value(backend_key).toString();
+    return is_backend_choice(stored) ? stored : QStringLiteral("auto");
 }
 
 void AppSettings::setBackend(const QString& name) {
-    if (backends.contains(name) && store(backend_key, name, backend())) emit backendChanged();
+    if (is_backend_choice(name) && store(backend_key, name, backend())) emit backendChanged();
 }
 
 QString AppSettings::theme() const {

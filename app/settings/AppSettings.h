@@ -33,7 +33,8 @@ class AppSettings : public QObject {
     // 0 (automatic, until the user chooses): the largest the fit check says fits the device.
     Q_PROPERTY(
         int contextLength READ contextLength WRITE setContextLength NOTIFY contextLengthChanged)
-    // "auto", "vulkan" or "cpu"; applies when a model is loaded.
+    // "auto", "cuda", "vulkan:N" (Vulkan device N), "vulkan" (the best Vulkan device) or "cpu"
+    // (backend_choices.h); applies when a model is loaded.
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY backendChanged)
     // "system", "light" or "dark".
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)

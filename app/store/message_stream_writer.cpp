@@ -1,6 +1,6 @@
 #include "message_stream_writer.h"
 
-#include <nlohmann/json.hpp>
+#include "tool_calls.h"
 
 namespace hearth::store {
 
@@ -74,13 +74,8 @@ Result<void> MessageStreamWriter::add_tool_call(std::string_view recipient,
                                                 std::string_view content_type,
                                                 std::string_view arguments) {
     if (finished_) return fail("Message " + std::to_string(id_) + " is already finished");
-    constexpr std::string_view prefix = "functions.";
-    if (recipient.starts_with(prefix)) recipient.remove_prefix(prefix.size());
-    auto calls = tool_calls_.empty() ? nlohmann::json::array() : nlohmann::json::parse(tool_calls_);
-    nlohmann::json function = {{"name", recipient}, {"arguments", arguments}};
-    if (!content_type.empty()) function["content_type"] = content_type;
-    calls.push_back({{"type", "function"}, {"function", std::move(function)}});
-    tool_calls_ = calls.dump();
+    tool_calls_ = with_tool_call(
+        tool_calls_, tool_call_to(recipient, std::string(arguments), std::string(content_type)));
     return changed();
 }
 
@@ -118,6 +113,21 @@ Result<void> MessageStreamWriter::finish(MessageStatus status, const MessageStat
         pending_deltas_ = 0;
     }
     return ok;
+}
+
+Result<MessageStreamWriter> MessageStreamWriter::answer_tool_call(std::string_view result,
+                                                                  const MessageStats& stats) {
+    auto self = store_->message(id_);
+    if (!self) return std::unexpected(self.error());
+    if (auto finished = finish(MessageStatus::complete, stats); !finished) {
+        return std::unexpected(finished.error());
+    }
+    MessageContent tool;
+    tool.role = harmony::Role::tool;
+    tool.content = std::string(result);
+    auto tool_id = store_->add_message(self->conversation_id, id_, tool);
+    if (!tool_id) return std::unexpected(tool_id.error());
+    return begin(*store_, self->conversation_id, *tool_id, effort_, policy_, clock_);
 }
 
 MessageStats message_stats(const GenerationStats& stats) {

@@ -56,6 +56,13 @@ class MessageStreamWriter {
     // On failure the message stays streaming and finish() may be called again.
     Result<void> finish(MessageStatus status, const MessageStats& stats, std::string error = {});
 
+    // The answer ended with a tool call and `result` answers it: finishes this message (complete,
+    // with `stats`), adds the tool's message under it and returns the writer of the answer that
+    // follows, under the tool's message. When the store fails, this message may already be
+    // finished and no tool message follows it.
+    Result<MessageStreamWriter> answer_tool_call(std::string_view result,
+                                                 const MessageStats& stats);
+
     const std::string& content() const { return content_; }
     const std::string& thinking() const { return thinking_; }
     const std::string& tool_calls() const { return tool_calls_; } // JSON array text, or ""

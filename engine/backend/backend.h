@@ -28,6 +28,8 @@ class Backend {
     virtual Result<MemoryBandwidth> measure_bandwidth() {
         return fail("This backend runs on host memory; measure it on the host");
     }
+    // Bytes of device memory its buffers hold now (weights, KV caches); 0 on host memory.
+    virtual std::uint64_t device_memory_bytes() const { return 0; }
 };
 
 } // namespace hearth

@@ -29,6 +29,7 @@ class PromptParts {
     // <|start|>{author}[<|channel|>{channel}]<|message|>{content}{terminator}, where the author
     // part may name a recipient (" to=...") and the channel part a content type.
     // `constrain` is the content type of a tool call ("json"), written after <|constrain|>.
+    // Without a terminator the message stays open: the model writes the rest of it.
     void message(std::string_view author, std::string_view channel, std::string_view content,
                  std::string_view terminator, std::string_view constrain = {}) {
         special("<|start|>");
@@ -44,7 +45,7 @@ class PromptParts {
         }
         special("<|message|>");
         text(content);
-        special(terminator);
+        if (!terminator.empty()) special(terminator);
     }
     std::vector<PromptPart> take() { return std::move(parts_); }
 
@@ -98,6 +99,8 @@ std::string rendered_arguments(const std::string& arguments) {
     return parsed.is_discarded() ? arguments : python_json(parsed);
 }
 
+std::string tool_channel(const ToolCall& call) { return call.built_in ? "analysis" : "commentary"; }
+
 bool contains_channel_markup(const std::string& text) {
     return text.find("<|channel|>analysis<|message|>") != std::string::npos ||
            text.find("<|channel|>final<|message|>") != std::string::npos;
@@ -123,7 +126,17 @@ Result<std::vector<PromptPart>> render_parts(const Conversation& conversation) {
         return std::unexpected(developer.error());
     }
 
-    std::optional<std::string> last_tool_call;
+    std::optional<Message> continued;
+    if (conversation.continue_last_message) {
+        if (messages.empty() || messages.back().role != Role::assistant ||
+            messages.back().tool_call) {
+            return invalid("only an assistant answer without a tool call can be continued");
+        }
+        continued = messages.back();
+        messages = messages.subspan(0, messages.size() - 1);
+    }
+
+    std::optional<ToolCall> last_tool_call;
     for (std::size_t i = 0; i < messages.size(); ++i) {
         const Message& message = messages[i];
         switch (message.role) {
@@ -134,8 +147,9 @@ Result<std::vector<PromptPart>> render_parts(const Conversation& conversation) {
             if (!last_tool_call) {
                 return invalid("a tool message has no assistant tool call before it");
             }
-            parts.message("functions." + *last_tool_call + " to=assistant", "commentary",
-                          python_json(OrderedJson(message.content)), "<|end|>");
+            parts.message(tool_recipient(*last_tool_call) + " to=assistant",
+                          tool_channel(*last_tool_call), python_json(OrderedJson(message.content)),
+                          "<|end|>");
             break;
         case Role::assistant: {
             if (contains_channel_markup(message.content) ||
@@ -163,13 +177,28 @@ Result<std::vector<PromptPart>> render_parts(const Conversation& conversation) {
             }
             const ToolCall& call = *message.tool_call;
             // "<|constrain|>json" as the Harmony renderer and the model's training write it; the
-            // chat template's plain " json" is the one deliberate difference (spec 8.7).
-            parts.message("assistant to=functions." + call.name, "commentary",
-                          rendered_arguments(call.arguments), "<|call|>", call.content_type);
-            last_tool_call = call.name;
+            // chat template's plain " json" is the one deliberate difference (spec 8.7). A
+            // built-in tool's other content types ("code") stand as a plain word.
+            const bool constrained = !call.built_in || call.content_type == "json";
+            std::string channel = tool_channel(call);
+            if (!constrained && !call.content_type.empty()) channel += " " + call.content_type;
+            parts.message("assistant to=" + tool_recipient(call), channel,
+                          rendered_arguments(call.arguments), "<|call|>",
+                          constrained ? call.content_type : std::string());
+            last_tool_call = call;
             break;
         }
         }
+    }
+    if (continued) {
+        // The reasoning of the answer being continued belongs to the turn still running.
+        const bool reasoning_only = continued->content.empty();
+        if (!reasoning_only && !continued->thinking.empty()) {
+            parts.message("assistant", "analysis", continued->thinking, "<|end|>");
+        }
+        parts.message("assistant", reasoning_only ? "analysis" : "final",
+                      reasoning_only ? continued->thinking : continued->content, {});
+        return parts.take();
     }
     parts.special("<|start|>");
     parts.text("assistant");
@@ -204,6 +233,15 @@ Result<RenderedPrompt> render_prompt(const Conversation& conversation, const Tok
         }
     }
     return prompt;
+}
+
+std::string tool_recipient(const ToolCall& call) {
+    return call.built_in ? call.name : "functions." + call.name;
+}
+
+bool continued_answer_is_reasoning(const Conversation& conversation) {
+    return conversation.continue_last_message && !conversation.messages.empty() &&
+           conversation.messages.back().content.empty();
 }
 
 std::optional<ReasoningEffort> reasoning_effort_from_name(std::string_view name) {

@@ -28,6 +28,17 @@ Result<HarmonyStreamParser> HarmonyStreamParser::create(const Tokenizer& tokeniz
                                            *return_token, *call, *end_of_text});
 }
 
+Result<HarmonyStreamParser> HarmonyStreamParser::create_continuing(const Tokenizer& tokenizer,
+                                                                   Channel channel) {
+    auto parser = create(tokenizer);
+    if (!parser) return parser;
+    parser->header_.role = "assistant";
+    parser->header_.channel = channel;
+    parser->header_.channel_name = channel == Channel::analysis ? "analysis" : "final";
+    parser->state_ = State::content;
+    return parser;
+}
+
 HarmonyStreamParser::HarmonyStreamParser(Tokenizer tokenizer, SpecialIds ids)
     : tokenizer_(std::move(tokenizer)), ids_(ids) {}
 

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <limits>
 
+#include "hearth/token_picker.h"
+
 namespace hearth {
 namespace {
 
@@ -26,7 +28,7 @@ Result<ChatSession> ChatSession::create(std::shared_ptr<Model> model,
 }
 
 ChatSession::ChatSession(std::shared_ptr<Model> model, std::unique_ptr<Sequence> sequence)
-    : model_(std::move(model)), sequence_(std::move(sequence)), logits_(model_->vocab_size()),
+    : model_(std::move(model)), sequence_(std::move(sequence)),
       never_sample_(model_->vocab_size(), false) {
     const auto& tokenizer = model_->tokenizer();
     for (std::uint32_t id = 0; id < never_sample_.size(); ++id) {
@@ -53,7 +55,13 @@ Result<GenerationStats> ChatSession::generate(const harmony::Conversation& conve
     const auto start = Clock::now();
     auto prompt = harmony::render_prompt(conversation, model_->tokenizer());
     if (!prompt) return std::unexpected(prompt.error());
-    auto parser = harmony::HarmonyStreamParser::create(model_->tokenizer());
+    auto parser =
+        conversation.continue_last_message
+            ? harmony::HarmonyStreamParser::create_continuing(
+                  model_->tokenizer(), harmony::continued_answer_is_reasoning(conversation)
+                                           ? harmony::Channel::analysis
+                                           : harmony::Channel::final)
+            : harmony::HarmonyStreamParser::create(model_->tokenizer());
     if (!parser) return std::unexpected(parser.error());
     const std::vector<TokenId>& ids = prompt->ids;
     if (ids.size() >= sequence_->capacity()) {
@@ -73,22 +81,24 @@ Result<GenerationStats> ChatSession::generate(const harmony::Conversation& conve
 
     stats.prompt_tokens = static_cast<std::uint32_t>(ids.size());
     stats.reused_prompt_tokens = reuse_prefix(ids);
+    TokenPicker picker(*sequence_, model_->vocab_size(), options.sampling, never_sample_);
+    TokenId next = 0; // the token after the prompt, then after each token generated
     for (std::size_t at = history_.size(); at < ids.size(); at += prefill_piece) {
         if (cancelled()) {
             dispatch(parser->finish(harmony::EndReason::cancelled));
             return stats;
         }
         const auto piece = std::span(ids).subspan(at, std::min(prefill_piece, ids.size() - at));
-        const bool last = at + piece.size() == ids.size();
-        if (auto ran =
-                sequence_->append(piece, last ? std::span<float>(logits_) : std::span<float>());
-            !ran) {
+        if (at + piece.size() == ids.size()) {
+            auto picked = picker.run(piece);
+            if (!picked) return std::unexpected(picked.error());
+            next = *picked;
+        } else if (auto ran = sequence_->append(piece, {}); !ran) {
             return std::unexpected(ran.error());
         }
         history_.insert(history_.end(), piece.begin(), piece.end());
     }
 
-    Sampler sampler(options.sampling);
     const auto generation_start = Clock::now();
     const std::uint32_t room = sequence_->capacity() - static_cast<std::uint32_t>(history_.size());
     const std::uint32_t limit = std::min(options.max_tokens, room);
@@ -101,17 +111,14 @@ Result<GenerationStats> ChatSession::generate(const harmony::Conversation& conve
             dispatch(parser->finish(harmony::EndReason::length));
             break;
         }
-        for (std::size_t id = 0; id < logits_.size(); ++id) {
-            if (never_sample_[id]) logits_[id] = -std::numeric_limits<float>::infinity();
-        }
-        const TokenId token = sampler.sample(logits_);
+        const TokenId token = next;
         if (stats.generated_tokens++ == 0) stats.time_to_first_token_seconds = seconds_since(start);
         dispatch(parser->push(token));
         // A stop token is not run: the next turn renders this message with its own terminator.
         if (parser->ended()) break;
-        if (auto ran = sequence_->append(std::span(&token, 1), logits_); !ran) {
-            return std::unexpected(ran.error());
-        }
+        auto picked = picker.run(std::span(&token, 1));
+        if (!picked) return std::unexpected(picked.error());
+        next = *picked;
         history_.push_back(token);
     }
     stats.generation_seconds = seconds_since(generation_start);

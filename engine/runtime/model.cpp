@@ -32,6 +32,7 @@ class LoadedModel final : public Model {
     Result<MemoryBandwidth> measure_device_bandwidth() const override {
         return backend_->measure_bandwidth();
     }
+    std::uint64_t device_memory_bytes() const override { return backend_->device_memory_bytes(); }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
         return model::bytes_read_per_token(*files_, context);
     }
@@ -57,8 +58,8 @@ bool cuda_preferred() {
 
 // CUDA when asked for (or automatically, once cuda_chosen_automatically is on, on an NVIDIA GPU
 // it can use); Vulkan when asked for, or automatically when the machine has a GPU (not a CPU
-// driver such as lavapipe); the CPU otherwise, and when the automatic choice could not use the
-// GPU.
+// driver such as lavapipe) or a Vulkan device was named; the CPU otherwise, and when the automatic
+// choice could not use the GPU.
 Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFiles>& files,
                                      const ModelOptions& options) {
     std::string fallback_reason;
@@ -71,9 +72,9 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
         if (!automatic || is_cancelled(made.error())) return std::unexpected(made.error());
     }
     if (options.backend == BackendChoice::vulkan ||
-        (automatic && vk::preferred_vulkan_gpu().has_value())) {
+        (automatic && (options.vulkan_device || vk::preferred_vulkan_gpu().has_value()))) {
         auto vulkan = vk::create_vulkan_backend(
-            files, {.device_index = {},
+            files, {.device_index = options.vulkan_device,
                     .kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
                     .progress = options.progress});
         if (vulkan) return ChosenBackend{std::move(*vulkan), {}};
@@ -90,6 +91,17 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
 
 Result<std::vector<KernelProfile>> Sequence::profile_step(std::int32_t) {
     return fail("This backend does not time its kernels");
+}
+
+bool Sequence::samples_on_device(const SamplingSettings&) const { return false; }
+
+Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {
+    return fail("This backend samples on the host");
+}
+
+Result<std::int32_t> Sequence::append_and_sample(std::span<const std::int32_t>,
+                                                 const SamplingSettings&, float) {
+    return fail("This backend samples on the host");
 }
 
 Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {

@@ -114,6 +114,24 @@ struct ExpertCombineArgs {
     uint slots;
 };
 
+// sample_partials, then sample_pick: the next token drawn from the logits on the device, so only
+// its id goes back to the host. sample_partials' workgroup g covers ids [g * chunk, + chunk) and
+// writes 4 words: the largest usable logit, the sum of exp((logit - largest) / temperature) over
+// its usable ids, and the best id (the lower id on ties) with its logit. sample_pick (one
+// workgroup) merges them and draws in id order, as the host sampler does with top-p 1.
+const uint sample_group_size = 128u;
+struct SampleArgs {
+    uint vocab;
+    uint chunk;  // ids per sample_partials workgroup
+    uint groups; // sample_partials workgroups
+};
+// The draw of one step, in a host-written buffer: it changes every token while the recorded
+// push constants cannot.
+struct SampleDraw {
+    float temperature; // 0: the most likely token
+    float random;      // the caller's random number in [0, 1)
+};
+
 // bandwidth_read: reads `count` 16-byte words.
 struct BandwidthReadArgs {
     uint count;

@@ -84,7 +84,7 @@ TEST_F(AppSettingsTest, ChoicesPersistAcrossInstances) {
         settings.setTopK(40);
         settings.setMaxAnswerTokens(1000);
         settings.setContextLength(32768);
-        settings.setBackend("vulkan");
+        settings.setBackend("vulkan:1");
         settings.setTheme("dark");
         settings.setFontSize(18);
         settings.setLanguage("ko");
@@ -96,7 +96,7 @@ TEST_F(AppSettingsTest, ChoicesPersistAcrossInstances) {
     EXPECT_EQ(later.topK(), 40);
     EXPECT_EQ(later.maxAnswerTokens(), 1000);
     EXPECT_EQ(later.contextLength(), 32768);
-    EXPECT_EQ(later.backend(), "vulkan");
+    EXPECT_EQ(later.backend(), "vulkan:1");
     EXPECT_EQ(later.theme(), "dark");
     EXPECT_EQ(later.fontSize(), 18);
     EXPECT_EQ(later.language(), "ko");
@@ -112,6 +112,7 @@ TEST_F(AppSettingsTest, ValuesOutOfRangeAreIgnored) {
     settings.setContextLength(100);
     settings.setFontSize(80);
     settings.setBackend("cuda-please");
+    settings.setBackend("vulkan:gpu");
     settings.setTheme("sepia");
     settings.setLanguage("fr");
     EXPECT_EQ(settings.contextLength(), AppSettings::automatic_context_length);

@@ -147,6 +147,30 @@ TEST(HarmonyParser, AcceptsTheRecipientBeforeTheChannel) {
                      "done call"}));
 }
 
+TEST(HarmonyParser, AContinuedAnswerGoesOnInItsOwnChannelWithoutANewHeader) {
+    auto parser =
+        HarmonyStreamParser::create_continuing(hearth::test::gpt_oss_tokenizer(), Channel::final);
+    ASSERT_TRUE(parser.has_value());
+    Transcript transcript;
+    for (const TokenId id : tokens("ld, and more.<|return|>"))
+        transcript.add(parser->push(id));
+    EXPECT_EQ(transcript.lines(),
+              (Lines{"text final: ld, and more.", "end return", "done return"}));
+}
+
+TEST(HarmonyParser, ContinuedReasoningThenAnAnswerAreTwoChannels) {
+    auto parser = HarmonyStreamParser::create_continuing(hearth::test::gpt_oss_tokenizer(),
+                                                         Channel::analysis);
+    ASSERT_TRUE(parser.has_value());
+    Transcript transcript;
+    for (const TokenId id :
+         tokens(" more thought.<|end|><|start|>assistant<|channel|>final<|message|>Hi<|return|>"))
+        transcript.add(parser->push(id));
+    EXPECT_EQ(transcript.lines(), (Lines{"text analysis:  more thought.", "end end",
+                                         "start assistant final(final) to= type=", "text final: Hi",
+                                         "end return", "done return"}));
+}
+
 TEST(HarmonyParser, TextWithoutAHeaderIsStillText) {
     EXPECT_EQ(parse("Hello there!<|return|>"),
               (Lines{"start assistant unknown() to= type=", "text unknown: Hello there!",

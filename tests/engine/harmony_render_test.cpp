@@ -81,6 +81,69 @@ TEST(HarmonyRender, DropsToolLoopReasoningOnceAFinalAnswerFollows) {
     EXPECT_EQ(render(conversation).find("Look it up."), std::string::npos);
 }
 
+TEST(HarmonyRender, RendersABuiltInToolCallAndItsResultOnTheAnalysisChannel) {
+    Conversation conversation;
+    Message search = call("browser.search", R"({"query":"Oslo"})");
+    search.tool_call->built_in = true;
+    Message run = call("python", "print(1)");
+    run.tool_call->built_in = true;
+    run.tool_call->content_type = "code";
+    conversation.messages = {user("Weather?"), search, tool_result("not available"), run,
+                             tool_result("not available")};
+    EXPECT_TRUE(render(conversation)
+                    .ends_with("<|start|>assistant to=browser.search<|channel|>analysis "
+                               "<|constrain|>json<|message|>{\"query\": \"Oslo\"}<|call|>"
+                               "<|start|>browser.search to=assistant<|channel|>analysis"
+                               "<|message|>\"not available\"<|end|>"
+                               "<|start|>assistant to=python<|channel|>analysis code"
+                               "<|message|>print(1)<|call|>"
+                               "<|start|>python to=assistant<|channel|>analysis"
+                               "<|message|>\"not available\"<|end|><|start|>assistant"));
+}
+
+TEST(HarmonyRender, LeavesAContinuedAnswerOpenAfterItsReasoning) {
+    Conversation conversation;
+    conversation.messages = {user("Hi"), answer("Hello wor", "Greet back.")};
+    conversation.continue_last_message = true;
+    EXPECT_TRUE(render(conversation)
+                    .ends_with("<|start|>user<|message|>Hi<|end|>"
+                               "<|start|>assistant<|channel|>analysis<|message|>Greet back.<|end|>"
+                               "<|start|>assistant<|channel|>final<|message|>Hello wor"));
+    EXPECT_FALSE(continued_answer_is_reasoning(conversation));
+}
+
+TEST(HarmonyRender, ContinuesReasoningCutOffBeforeAnyAnswer) {
+    Conversation conversation;
+    conversation.messages = {user("Hi"), answer("", "Greet")};
+    conversation.continue_last_message = true;
+    EXPECT_TRUE(render(conversation)
+                    .ends_with("<|start|>user<|message|>Hi<|end|>"
+                               "<|start|>assistant<|channel|>analysis<|message|>Greet"));
+    EXPECT_TRUE(continued_answer_is_reasoning(conversation));
+}
+
+TEST(HarmonyRender, KeepsToolLoopReasoningWhenItsAnswerIsContinued) {
+    Conversation conversation;
+    conversation.messages = {user("Weather?"), call("get_weather", "{}", "Look it up."),
+                             tool_result("not available"), answer("I cannot")};
+    conversation.continue_last_message = true;
+    const std::string text = render(conversation);
+    EXPECT_NE(text.find("<|channel|>analysis<|message|>Look it up.<|end|>"), std::string::npos);
+    EXPECT_TRUE(text.ends_with("<|start|>assistant<|channel|>final<|message|>I cannot"));
+}
+
+TEST(HarmonyRender, ContinuesOnlyAnAnswer) {
+    Conversation question;
+    question.messages = {user("Hi")};
+    question.continue_last_message = true;
+    EXPECT_FALSE(render_prompt_text(question).has_value());
+
+    Conversation tool_call;
+    tool_call.messages = {user("Hi"), call("f", "{}")};
+    tool_call.continue_last_message = true;
+    EXPECT_FALSE(render_prompt_text(tool_call).has_value());
+}
+
 TEST(HarmonyRender, KeepsUserTextThatLooksLikeSpecialTokensOrdinary) {
     const auto& tokenizer = hearth::test::gpt_oss_tokenizer();
     Conversation conversation;

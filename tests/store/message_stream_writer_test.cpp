@@ -3,6 +3,7 @@
 #include "message_stream_writer.h"
 #include "search.h"
 #include "store_test_support.h"
+#include "tool_calls.h"
 
 namespace {
 
@@ -140,6 +141,50 @@ TEST_F(StoreStreamWriterTest, ParserEventsFillThinkingAnswerAndToolCalls) {
                                  R"("content_type":"json","name":"get_weather"},)"
                                  R"("type":"function"}])");
     EXPECT_EQ(final_status(harmony::EndReason::cancelled), MessageStatus::cancelled);
+}
+
+TEST_F(StoreStreamWriterTest, AnsweringAToolCallKeepsCallResultAndNextAnswerInOneBranch) {
+    auto store = open_store();
+    const auto c = store.create_conversation({}).value();
+    const auto q = store.add_message(c, std::nullopt, text_message(Role::user, "q")).value();
+    auto call = MessageStreamWriter::begin(store, c, q, ReasoningEffort::high).value();
+    ASSERT_TRUE(call.append(Channel::analysis, "Look it up."));
+    ASSERT_TRUE(call.add_tool_call("functions.get_weather", "json", "{}"));
+    MessageStats round;
+    round.generated_tokens = 7;
+    auto answer = call.answer_tool_call("not available", round).value();
+    ASSERT_TRUE(answer.append(Channel::final, "I cannot look it up."));
+    ASSERT_TRUE(answer.finish(MessageStatus::complete, {}));
+
+    const auto path = store.current_path(c).value();
+    ASSERT_EQ(path.size(), 4u);
+    EXPECT_EQ(path[0].id, q);
+    EXPECT_EQ(path[1].id, call.id());
+    EXPECT_EQ(path[1].body.status, MessageStatus::complete);
+    EXPECT_EQ(path[1].body.thinking, "Look it up.");
+    EXPECT_EQ(path[1].body.stats.generated_tokens, 7);
+    EXPECT_EQ(path[1].body.tool_calls, R"([{"function":{"arguments":"{}","content_type":"json",)"
+                                       R"("name":"get_weather"},"type":"function"}])");
+    EXPECT_EQ(path[2].body.role, Role::tool);
+    EXPECT_EQ(path[2].body.content, "not available");
+    EXPECT_EQ(path[3].id, answer.id());
+    EXPECT_EQ(path[3].body.role, Role::assistant);
+    EXPECT_EQ(path[3].body.content, "I cannot look it up.");
+    EXPECT_EQ(path[3].body.reasoning_effort, ReasoningEffort::high);
+    EXPECT_FALSE(call.answer_tool_call("again", round)) << "the call is answered once";
+}
+
+TEST_F(StoreStreamWriterTest, ABuiltInToolCallKeepsItsWholeName) {
+    auto store = open_store();
+    const auto c = store.create_conversation({}).value();
+    auto writer = MessageStreamWriter::begin(store, c, std::nullopt, ReasoningEffort::low).value();
+    ASSERT_TRUE(writer.add_tool_call("browser.search", "json", R"({"query":"x"})"));
+    EXPECT_EQ(writer.tool_calls(), R"([{"function":{"arguments":"{\"query\":\"x\"}",)"
+                                   R"("content_type":"json","name":"browser.search"},)"
+                                   R"("type":"builtin"}])");
+    const auto call = first_tool_call(writer.tool_calls()).value();
+    EXPECT_EQ(call.name, "browser.search");
+    EXPECT_TRUE(call.built_in);
 }
 
 TEST_F(StoreStreamWriterTest, AMessageLeftStreamingIsMarkedInterruptedAtTheNextOpen) {

@@ -29,6 +29,8 @@ TestCase {
             thinkingSeconds: 2
             reasoningTokens: 5
             error: ""
+            toolName: "functions.get_weather"
+            toolArguments: "{}"
             // A second version, the newest answer, cut off: every action button shows.
             index: 1
             siblingIndex: 1
@@ -48,6 +50,8 @@ TestCase {
             thinkingSeconds: 0
             reasoningTokens: 0
             error: ""
+            toolName: ""
+            toolArguments: ""
             index: 0
             siblingIndex: 0
             siblingCount: 2

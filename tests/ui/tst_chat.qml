@@ -149,22 +149,48 @@ TestCase {
         answerOnce("Explain everything")
         compare(field(1, statusRole), "length")
         tryVerify(() => field(1, Qt.UserRole + 9) > 0, 5000, "the answer has its id")
+        const id = field(1, Qt.UserRole + 9)
+        const answer = field(1, answerRole)
+        const reasoning = field(1, Qt.UserRole + 3)
         verify(ChatController.continueAnswer())
         compare(field(1, statusRole), "streaming")
         tryCompare(ChatController, "busy", false, 60000)
         compare(rows(), 2)
         compare(ChatController.lastStats.generatedTokens, 3)
         compare(field(1, siblingCountRole), 1, "no new version: the same answer grew")
+        compare(field(1, Qt.UserRole + 9), id)
+        verify(field(1, answerRole).startsWith(answer), "the new text follows the old")
+        verify(field(1, Qt.UserRole + 3).startsWith(reasoning))
+        verify(field(1, answerRole).length + field(1, Qt.UserRole + 3).length
+               >= answer.length + reasoning.length)
         verify(!ChatController.regenerate("extreme"))
+
+        // The history holds the one message with all its text.
+        const grown = field(1, answerRole)
+        const grownReasoning = field(1, Qt.UserRole + 3)
+        const saved = ChatController.conversationId
+        ChatController.newConversation()
+        ChatController.openConversation(saved)
+        tryCompare(ChatController, "conversationId", saved)
+        compare(rows(), 2)
+        compare(field(1, Qt.UserRole + 9), id)
+        compare(field(1, answerRole), grown)
+        compare(field(1, Qt.UserRole + 3), grownReasoning)
     }
 
-    function test_only_a_cut_off_answer_can_be_continued() {
-        verify(!ChatController.continueAnswer())
+    function test_a_stopped_answer_can_be_continued() {
+        verify(!ChatController.continueAnswer(), "nothing to continue")
         AppSettings.maxAnswerTokens = 50
         verify(ChatController.send("Stop me", "low"))
+        verify(!ChatController.continueAnswer(), "not while it is being written")
         ChatController.stop()
         tryCompare(ChatController, "busy", false, 60000)
-        verify(!ChatController.continueAnswer())
+        compare(field(1, statusRole), "cancelled")
+        AppSettings.maxAnswerTokens = 2
+        verify(ChatController.continueAnswer())
+        tryCompare(ChatController, "busy", false, 60000)
+        compare(rows(), 2)
+        compare(field(1, statusRole), "length")
     }
 
     function test_the_status_line_shows_backend_context_and_speed() {

@@ -4,7 +4,7 @@ import Hearth
 import Hearth.Desktop
 
 // One message on screen: the reasoning block while the model thinks and after it answers, the
-// effort badge, and the Copy button.
+// effort badge, the Copy button, and the blocks of a tool call and its result.
 TestCase {
     id: testCase
     name: "Message"
@@ -23,7 +23,8 @@ TestCase {
     function makeMessage(properties) {
         const defaults = { author: "assistant", answer: "", reasoning: "", status: "complete",
                            effort: "medium", thinkingSeconds: 0, reasoningTokens: 0, error: "",
-                           index: 0, siblingIndex: 0, siblingCount: 1 }
+                           index: 0, siblingIndex: 0, siblingCount: 1, toolName: "",
+                           toolArguments: "" }
         const message = createTemporaryObject(messageComponent, testCase,
                                               Object.assign(defaults, properties))
         verify(message !== null)
@@ -112,6 +113,92 @@ TestCase {
         verify(!findChild(writing, "regenerateButton").visible)
         const question = makeMessage({ author: "user", answer: "Q", last: true })
         verify(!findChild(question, "regenerateButton").visible)
+    }
+
+    function test_a_stopped_answer_can_be_continued_and_a_finished_one_cannot() {
+        for (const status of ["length", "cancelled", "interrupted"]) {
+            const message = makeMessage({ answer: "Cut", last: true, status: status })
+            verify(findChild(message, "continueButton").visible, status)
+        }
+        for (const status of ["complete", "failed", "toolLimit", "streaming"]) {
+            const message = makeMessage({ answer: "Done", last: true, status: status })
+            verify(!findChild(message, "continueButton").visible, status)
+        }
+        const older = makeMessage({ answer: "Cut", last: false, status: "length" })
+        verify(!findChild(older, "continueButton").visible, "only the newest answer")
+    }
+
+    function test_continue_asks_for_the_answer_to_go_on() {
+        const message = makeMessage({ answer: "Cut", last: true, status: "cancelled" })
+        spy.target = message
+        spy.signalName = "continueRequested"
+        spy.clear()
+        mouseClick(findChild(message, "continueButton"))
+        compare(spy.count, 1)
+    }
+
+    function test_a_tool_call_shows_the_tool_and_folds_out_its_arguments() {
+        const message = makeMessage({ reasoning: "Need the weather.",
+                                      toolName: "functions.get_weather",
+                                      toolArguments: '{"city":"Oslo"}' })
+        const call = findChild(message, "toolCallBlock")
+        verify(call.visible)
+        verify(!findChild(message, "toolResultBlock").visible)
+        verify(findChild(message, "reasoningBlock").visible, "the reasoning before the call stays")
+        const summary = findChild(call, "toolBlockSummary")
+        compare(summary.text, "▸ Tool call: functions.get_weather")
+        const text = findChild(call, "toolBlockText")
+        verify(!text.visible, "folded at first")
+        mouseClick(call.handle)
+        verify(text.visible)
+        compare(text.text, '{"city":"Oslo"}')
+        compare(text.font.family, Theme.monoFontFamily)
+        compare(summary.text, "▾ Tool call: functions.get_weather")
+    }
+
+    function test_an_answer_without_a_call_has_no_tool_blocks() {
+        const message = makeMessage({ answer: "Hi" })
+        verify(!findChild(message, "toolCallBlock").visible)
+        verify(!findChild(message, "toolResultBlock").visible)
+    }
+
+    function test_a_tool_result_is_its_own_block_without_the_answer_actions() {
+        const result = "Error: the tool browser.search is not available."
+        const message = makeMessage({ author: "tool", answer: result, effort: "", last: true,
+                                      toolName: "browser.search" })
+        const block = findChild(message, "toolResultBlock")
+        verify(block.visible)
+        compare(findChild(block, "toolBlockSummary").text,
+                "▸ Tool result: browser.search is not available in Hearth")
+        mouseClick(block.handle)
+        compare(findChild(block, "toolBlockText").text, result)
+        verify(!findChild(message, "toolCallBlock").visible)
+        verify(!findChild(message, "answerView").visible, "the result is not drawn as an answer")
+        verify(!findChild(message, "reasoningBlock").visible)
+        for (const name of ["regenerateButton", "copyMessageButton", "effortBadge", "continueButton"])
+            verify(!findChild(message, name).visible, name)
+    }
+
+    function test_a_failed_answer_shows_why_in_its_own_block() {
+        const message = makeMessage({ answer: "Partial", status: "failed", last: true,
+                                      error: "The conversation is too long for the context" })
+        const block = findChild(message, "errorBlock")
+        verify(block.visible)
+        compare(findChild(block, "errorText").text,
+                "The answer failed: The conversation is too long for the context")
+        verify(findChild(message, "answerView").visible, "the text written before stays")
+        verify(!findChild(message, "statusNote").visible, "said once, in the block")
+        verify(!findChild(makeMessage({ answer: "Fine" }), "errorBlock").visible)
+    }
+
+    function test_a_reply_stopped_for_calling_tools_again_says_so() {
+        const message = makeMessage({ status: "toolLimit", last: true,
+                                      toolName: "functions.f", toolArguments: "{}" })
+        verify(findChild(message, "toolCallBlock").visible)
+        verify(findChild(message, "regenerateButton").visible)
+        const label = findChild(message, "statusNote")
+        verify(label.visible)
+        compare(label.text, "Stopped: the model kept calling tools")
     }
 
     function test_editing_a_question_sends_the_new_text_for_its_row() {

@@ -67,11 +67,63 @@ TestCase {
         const context = dialog.contextSelector
         context.activated(context.sizes.indexOf(16384))
         compare(storedSettings.contextLength, 16384)
+        const options = dialog.backendOptions
+        tryVerify(() => options.surveyed, 20000)
         const backend = dialog.backendSelector
-        backend.activated(2)
+        backend.activated(options.indexOf("cpu"))
         compare(storedSettings.backend, "cpu")
+        compare(backend.displayText, "CPU")
         backend.activated(0)
         compare(storedSettings.backend, "auto")
+        compare(backend.displayText, "Automatic")
+    }
+
+    function test_backends_are_listed_by_device_and_the_unusable_ones_say_why() {
+        const dialog = openDialog().settingsDialog
+        const options = dialog.backendOptions
+        tryVerify(() => options.surveyed, 20000)
+        compare(options.get(0, "value"), "auto")
+        // This build's CUDA layer cannot run models yet: listed, disabled, with the reason.
+        const cuda = options.indexOf("cuda")
+        compare(cuda, 1)
+        compare(options.get(cuda, "usable"), false)
+        verify(options.get(cuda, "detail").length > 0)
+        const cpu = options.indexOf("cpu")
+        compare(cpu, options.rowCount() - 1)
+        verify(cpu - cuda >= 2, "Vulkan is listed between CUDA and the CPU")
+        // Each Vulkan device by name, or (no loader, no device) one disabled "Vulkan" with why.
+        for (let row = cuda + 1; row < cpu; ++row) {
+            compare(options.get(row, "kind"), "vulkan")
+            if (options.get(row, "value") === "vulkan") {
+                compare(options.get(row, "usable"), false)
+                verify(options.get(row, "detail").length > 0)
+            } else {
+                verify(/^vulkan:[0-9]+$/.test(options.get(row, "value")), options.get(row, "value"))
+                verify(options.get(row, "device").length > 0)
+                compare(options.get(row, "usable"), true)
+            }
+        }
+
+        const backend = dialog.backendSelector
+        backend.activated(cpu)
+        verify(!dialog.backendUnusable.visible)
+        backend.activated(cuda) // disabled: not taken
+        compare(storedSettings.backend, "cpu")
+
+        // Choices stored earlier that this machine cannot run say so.
+        AppSettings.backend = "cuda"
+        compare(backend.currentIndex, cuda)
+        compare(backend.displayText, "CUDA (NVIDIA)")
+        verify(dialog.backendUnusable.visible)
+        compare(dialog.backendUnusable.text,
+                "This cannot run the model here: " + options.get(cuda, "detail"))
+        AppSettings.backend = "vulkan:999"
+        compare(backend.currentIndex, -1)
+        compare(backend.displayText, "vulkan:999")
+        compare(dialog.backendUnusable.text,
+                "This device is not on this computer now; choose another.")
+        AppSettings.backend = "auto"
+        verify(!dialog.backendUnusable.visible)
     }
 
     function test_dark_theme_applies_at_once_and_is_stored() {

@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Hearth
 import Hearth.Desktop
 
-// One message: the user's words in a bubble on the right, or the model's reasoning and answer.
+// One message: the user's words in a bubble on the right; the model's reasoning, answer and the
+// tool it called; or what a tool call was answered with.
 Item {
     id: delegate
 
@@ -19,6 +20,9 @@ Item {
     required property int index
     required property int siblingIndex
     required property int siblingCount
+    // The tool an answer called, or the one a tool message answers for; empty for none.
+    required property string toolName
+    required property string toolArguments
     // The newest message of the conversation (only it can be regenerated or continued).
     property bool last: false
     // An answer is being written: nothing can be edited, regenerated or switched.
@@ -26,6 +30,11 @@ Item {
     property bool editing: false
 
     readonly property bool fromUser: author === "user"
+    readonly property bool fromTool: author === "tool"
+    readonly property bool fromModel: author === "assistant"
+    // Stopped before its end: the model can go on writing it.
+    readonly property bool cutOff: status === "length" || status === "cancelled"
+                                   || status === "interrupted"
 
     // A link in the answer was clicked; the page asks before anything opens it.
     signal linkActivated(string link)
@@ -118,7 +127,7 @@ Item {
 
         ReasoningBlock {
             objectName: "reasoningBlock"
-            visible: !delegate.fromUser && delegate.reasoning.length > 0
+            visible: delegate.fromModel && delegate.reasoning.length > 0
             Layout.fillWidth: true
             text: delegate.reasoning
             thinking: delegate.status === "streaming" && delegate.answer.length === 0
@@ -128,13 +137,35 @@ Item {
 
         MarkdownView {
             objectName: "answerView"
-            visible: !delegate.fromUser
+            visible: delegate.fromModel
             Layout.fillWidth: true
-            markdown: delegate.fromUser ? "" : delegate.answer
+            markdown: delegate.fromModel ? delegate.answer : ""
             onLinkActivated: link => delegate.linkActivated(link)
         }
 
+        ToolCallBlock {
+            visible: delegate.fromModel && delegate.toolName.length > 0
+            Layout.fillWidth: true
+            tool: delegate.toolName
+            callArguments: delegate.toolArguments
+        }
+
+        ToolResultBlock {
+            visible: delegate.fromTool
+            Layout.fillWidth: true
+            tool: delegate.toolName
+            result: delegate.fromTool ? delegate.answer : ""
+        }
+
+        ErrorBlock {
+            objectName: "errorBlock"
+            visible: delegate.fromModel && delegate.status === "failed"
+            Layout.fillWidth: true
+            message: delegate.error
+        }
+
         RowLayout {
+            visible: !delegate.fromTool
             Layout.fillWidth: true
             spacing: Theme.spacing
 
@@ -158,12 +189,13 @@ Item {
                 }
             }
             Label {
+                objectName: "statusNote"
                 visible: !delegate.fromUser && delegate.status !== "complete"
-                         && delegate.status !== "streaming"
+                         && delegate.status !== "streaming" && delegate.status !== "failed"
                 text: delegate.status === "cancelled" ? qsTr("Stopped")
                     : delegate.status === "length" ? qsTr("Cut off at the length limit")
-                    : delegate.status === "failed" ? qsTr("Failed: %1").arg(delegate.error)
                     : delegate.status === "interrupted" ? qsTr("Interrupted when Hearth closed")
+                    : delegate.status === "toolLimit" ? qsTr("Stopped: the model kept calling tools")
                     : delegate.status
                 color: Theme.accent
                 font.pixelSize: Theme.fontSizeSmall
@@ -210,7 +242,7 @@ Item {
             }
             ToolButton {
                 objectName: "continueButton"
-                visible: !delegate.fromUser && delegate.last && delegate.status === "length"
+                visible: delegate.fromModel && delegate.last && delegate.cutOff
                 enabled: !delegate.busy
                 text: qsTr("Continue")
                 font.pixelSize: Theme.fontSizeSmall

@@ -23,6 +23,9 @@ Dialog {
     property alias contextMemory: contextMemory
     property alias backendSelector: backendSelector
     property alias backendInUse: backendInUse
+    property alias backendUnusable: backendUnusable
+    // What this machine can run models on; surveyed off the GUI thread when the dialog is made.
+    property BackendOptions backendOptions: BackendOptions {}
     property alias reloadModelButton: reloadModelButton
     property alias themeSelector: themeSelector
     property alias fontSizeField: fontSizeField
@@ -38,6 +41,16 @@ Dialog {
             ++unit
         }
         return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit]
+    }
+
+    // A backend choice for people: "Automatic", "Vulkan: AMD Radeon RX 7800 XT", ...
+    function backendLabel(kind, device) {
+        switch (kind) {
+        case "auto": return qsTr("Automatic")
+        case "cuda": return qsTr("CUDA (NVIDIA)")
+        case "vulkan": return device ? qsTr("Vulkan: %1").arg(device) : qsTr("Vulkan")
+        default: return qsTr("CPU")
+        }
     }
 
     onAboutToShow: instructionsField.text = AppSettings.instructions
@@ -273,15 +286,50 @@ Dialog {
                     id: backendSelector
                     objectName: "backendSelector"
                     Accessible.name: qsTr("Backend")
-                    textRole: "label"
-                    readonly property var options: [
-                        { value: "auto", label: qsTr("Automatic") },
-                        { value: "vulkan", label: qsTr("Vulkan (GPU)") },
-                        { value: "cpu", label: qsTr("CPU") }
-                    ]
-                    model: options
-                    currentIndex: Math.max(0, options.findIndex(o => o.value === AppSettings.backend))
-                    onActivated: index => AppSettings.backend = options[index].value
+                    Layout.fillWidth: true
+                    model: dialog.backendOptions
+                    textRole: "value"
+                    // A stored choice this machine no longer has (-1) shows as stored.
+                    displayText: currentIndex < 0 ? AppSettings.backend : dialog.backendLabel(
+                        dialog.backendOptions.get(currentIndex, "kind"),
+                        dialog.backendOptions.get(currentIndex, "device"))
+                    // The list fills in when the survey is done; until then only "auto" is there.
+                    currentIndex: dialog.backendOptions.surveyed
+                        ? dialog.backendOptions.indexOf(AppSettings.backend)
+                        : 0
+                    // A backend this machine cannot use is listed with the reason, disabled.
+                    delegate: ItemDelegate {
+                        required property int index
+                        required property string kind
+                        required property string device
+                        required property bool usable
+                        required property string detail
+                        width: backendSelector.width
+                        enabled: usable
+                        text: dialog.backendLabel(kind, device) + (detail ? " — " + detail : "")
+                        highlighted: backendSelector.highlightedIndex === index
+                    }
+                    onActivated: index => {
+                        if (dialog.backendOptions.get(index, "usable"))
+                            AppSettings.backend = dialog.backendOptions.get(index, "value")
+                    }
+                }
+                Item { Layout.preferredWidth: 1 }
+                Label {
+                    id: backendUnusable
+                    objectName: "backendUnusable"
+                    // A choice stored before this machine lost it (a GPU removed, a driver gone)
+                    // fails to load until another is chosen.
+                    readonly property int row: backendSelector.currentIndex
+                    visible: dialog.backendOptions.surveyed
+                             && (row < 0 || !dialog.backendOptions.get(row, "usable"))
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    color: Theme.textMuted
+                    text: !visible ? ""
+                        : row < 0 ? qsTr("This device is not on this computer now; choose another.")
+                        : qsTr("This cannot run the model here: %1")
+                              .arg(dialog.backendOptions.get(row, "detail"))
                 }
                 Item { Layout.preferredWidth: 1 }
                 Label {

@@ -201,6 +201,13 @@
     </message>
 </context>
 <context>
+    <name>ErrorBlock</name>
+    <message>
+        <source>The answer failed: %1</source>
+        <translation>답변을 만들지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunPage</name>
     <message>
         <source>Open a gpt-oss model</source>
@@ -371,10 +378,6 @@
         <translation>길이 제한에서 잘림</translation>
     </message>
     <message>
-        <source>Failed: %1</source>
-        <translation>실패: %1</translation>
-    </message>
-    <message>
         <source>Previous version</source>
         <translation>이전 버전</translation>
     </message>
@@ -437,6 +440,10 @@
     <message>
         <source>Interrupted when Hearth closed</source>
         <translation>Hearth가 닫히면서 중단됨</translation>
+    </message>
+    <message>
+        <source>Stopped: the model kept calling tools</source>
+        <translation>중지됨: 모델이 도구를 계속 호출함</translation>
     </message>
 </context>
 <context>
@@ -532,6 +539,123 @@
     <message>
         <source>Close</source>
         <translation>닫기</translation>
+    </message>
+</context>
+<context>
+    <name>ModelDiscovery</name>
+    <message>
+        <source>Fits: needs %1 of %2, %3-token context</source>
+        <translation>실행 가능: %2 중 %1 필요, 컨텍스트 %3 토큰</translation>
+    </message>
+    <message>
+        <source>Does not fit: needs %1, this computer has %2</source>
+        <translation>실행 불가: %1 필요, 이 컴퓨터에는 %2</translation>
+    </message>
+    <message>
+        <source>Hugging Face cache</source>
+        <translation>Hugging Face 캐시</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>다운로드 폴더</translation>
+    </message>
+    <message>
+        <source>Added folder</source>
+        <translation>추가한 폴더</translation>
+    </message>
+    <message>
+        <source>Hugging Face folder</source>
+        <translation>Hugging Face 폴더</translation>
+    </message>
+    <message>
+        <source>%1 has no tokenizer.json</source>
+        <translation>%1에 tokenizer.json이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ModelDownloader</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1시간 %2분</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%2 중 %1</translation>
+    </message>
+    <message>
+        <source>, %1/s</source>
+        <translation>, 초당 %1</translation>
+    </message>
+    <message>
+        <source>, %1 left</source>
+        <translation>, %1 남음</translation>
+    </message>
+    <message>
+        <source>Not enough disk space: %1 more is needed in %2, which has %3 free. Free some space or choose another folder, then try again.</source>
+        <translation>디스크 공간이 부족합니다: %2에 %1이 더 필요하지만 남은 공간은 %3입니다. 공간을 비우거나 다른 폴더를 고른 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1</source>
+        <translation>%1 폴더를 만들 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1에 쓸 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>The server resumed at the wrong place; press Cancel, then Download to start over.</source>
+        <translation>서버가 잘못된 위치에서 이어 보냈습니다. 취소를 누른 뒤 내려받기를 눌러 처음부터 다시 받으세요.</translation>
+    </message>
+    <message>
+        <source>Could not write %1 (%2, %3 free). Free some space, then press Resume.</source>
+        <translation>%1에 쓰지 못했습니다 (%2, 남은 공간 %3). 공간을 비운 뒤 이어 받기를 누르세요.</translation>
+    </message>
+    <message>
+        <source>%1 redirects too often; try again later.</source>
+        <translation>%1이(가) 너무 자주 리디렉션합니다. 나중에 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>%1 was not found in %2 on %3 (HTTP 404). Check the repository and file name.</source>
+        <translation>%3의 %2에서 %1을(를) 찾을 수 없습니다 (HTTP 404). 저장소와 파일 이름을 확인하세요.</translation>
+    </message>
+    <message>
+        <source>%1 answered HTTP %2 (%3). Try again later.</source>
+        <translation>%1이(가) HTTP %2 (%3)로 응답했습니다. 나중에 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1 (%2). Check the internet connection, then try again.</source>
+        <translation>%1에 연결할 수 없습니다 (%2). 인터넷 연결을 확인한 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>The connection was lost after %1. Press Resume to continue from there.</source>
+        <translation>%1을(를) 받은 뒤 연결이 끊겼습니다. 이어 받기를 눌러 그 지점부터 계속하세요.</translation>
+    </message>
+    <message>
+        <source>The downloaded file is damaged: its SHA-256 is %1, not %2. It was deleted; press Download to try again.</source>
+        <translation>내려받은 파일이 손상되었습니다: SHA-256이 %2가 아니라 %1입니다. 파일을 삭제했습니다. 내려받기를 눌러 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>Cannot rename %1 to %2</source>
+        <translation>%1의 이름을 %2(으)로 바꿀 수 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLibrary</name>
+    <message>
+        <source>Downloaded by Hearth</source>
+        <translation>Hearth가 내려받은 모델</translation>
     </message>
 </context>
 <context>
@@ -868,6 +992,31 @@ Your chats will be listed here.</source>
     <message>
         <source>first token after %1 s</source>
         <translation>첫 토큰까지 %1초</translation>
+    </message>
+</context>
+<context>
+    <name>ToolBlock</name>
+    <message>
+        <source>Hide the details: </source>
+        <translation>자세히 숨기기: </translation>
+    </message>
+    <message>
+        <source>Show the details: </source>
+        <translation>자세히 보기: </translation>
+    </message>
+</context>
+<context>
+    <name>ToolCallBlock</name>
+    <message>
+        <source>Tool call: %1</source>
+        <translation>도구 호출: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ToolResultBlock</name>
+    <message>
+        <source>Tool result: %1 is not available in Hearth</source>
+        <translation>도구 결과: Hearth에서는 %1을(를) 사용할 수 없음</translation>
     </message>
 </context>
 <context>

@@ -31,13 +31,15 @@ class CpuContext final : public Sequence {
     void forward_chunk(std::span<const std::int32_t> tokens, std::span<float> logits);
     void attention(std::uint32_t layer, std::size_t count);
     void mixture_of_experts(std::uint32_t layer, std::size_t count);
+    void token_experts(std::uint32_t layer, std::span<ExpertChoice> choices);
 
     CpuBackend& backend_;
     std::uint32_t max_positions_;
     std::uint32_t length_ = 0;
     std::vector<LayerCache> caches_;
     // Activations of the current chunk, [tokens][width].
-    std::vector<float> x_, h_, q_, k_, v_, attn_, router_, scratch_;
+    std::vector<float> x_, h_, q_, k_, v_, attn_, router_;
+    std::vector<float> gate_, up_, down_; // one token's experts, [k][size]
 };
 
 class CpuBackend final : public Backend {
@@ -136,9 +138,16 @@ void CpuContext::attention(std::uint32_t layer, std::size_t n) {
     q_.resize(n * Q);
     k_.resize(n * KV);
     v_.resize(n * KV);
-    l.q.apply(0, h_.data(), n, q_.data(), pool);
-    l.k.apply(0, h_.data(), n, k_.data(), pool);
-    l.v.apply(0, h_.data(), n, v_.data(), pool);
+    if (n == 1) {
+        const MatVec products[] = {{&l.q, 0, h_.data(), q_.data()},
+                                   {&l.k, 0, h_.data(), k_.data()},
+                                   {&l.v, 0, h_.data(), v_.data()}};
+        apply_together(products, pool);
+    } else {
+        l.q.apply(0, h_.data(), n, q_.data(), pool);
+        l.k.apply(0, h_.data(), n, k_.data(), pool);
+        l.v.apply(0, h_.data(), n, v_.data(), pool);
+    }
 
     auto& cache = caches_[layer];
     for (std::size_t t = 0; t < n; ++t) {
@@ -199,6 +208,10 @@ void CpuContext::mixture_of_experts(std::uint32_t layer, std::size_t n) {
     for (std::size_t t = 0; t < n; ++t) {
         route(router_.data() + t * E, static_cast<std::uint32_t>(E), K, choices.data() + t * K);
     }
+    if (n == 1) {
+        token_experts(layer, choices);
+        return;
+    }
 
     // Each expert runs once on all the tokens that chose it.
     std::vector<std::size_t> tokens;
@@ -233,6 +246,37 @@ void CpuContext::mixture_of_experts(std::uint32_t layer, std::size_t n) {
             for (std::size_t j = 0; j < H; ++j)
                 x[j] += weights[i] * down[i * H + j];
         }
+    }
+}
+
+// One token's experts, their gate/up rows in one parallel loop and their down rows in another;
+// the outputs are added in expert order, as the batched path adds them.
+void CpuContext::token_experts(std::uint32_t layer, std::span<ExpertChoice> choices) {
+    const auto& c = backend_.config();
+    const auto& l = backend_.weights().layers[layer];
+    const std::size_t H = c.hidden_size, I = c.expert_hidden_size, K = choices.size();
+    std::sort(choices.begin(), choices.end(),
+              [](const ExpertChoice& a, const ExpertChoice& b) { return a.expert < b.expert; });
+    gate_.resize(K * I);
+    up_.resize(K * I);
+    down_.resize(K * H);
+    std::vector<MatVec> products;
+    for (std::size_t k = 0; k < K; ++k) {
+        products.push_back({&l.gate, choices[k].expert, h_.data(), gate_.data() + k * I});
+        products.push_back({&l.up, choices[k].expert, h_.data(), up_.data() + k * I});
+    }
+    apply_together(products, backend_.pool());
+    for (std::size_t i = 0; i < K * I; ++i)
+        gate_[i] = swiglu(gate_[i], up_[i], c.swiglu_limit);
+    products.clear();
+    for (std::size_t k = 0; k < K; ++k) {
+        products.push_back(
+            {&l.down, choices[k].expert, gate_.data() + k * I, down_.data() + k * H});
+    }
+    apply_together(products, backend_.pool());
+    for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t j = 0; j < H; ++j)
+            x_[j] += choices[k].weight * down_[k * H + j];
     }
 }
 

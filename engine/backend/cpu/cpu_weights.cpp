@@ -5,7 +5,8 @@
 namespace hearth::cpu {
 
 CpuProjection::CpuProjection(const model::Projection& p, std::uint64_t rows)
-    : matrix_(p.matrix), map_(p.rows), rows_(rows), format_(row_format(p.matrix)) {
+    : locate_(p.matrix), map_(p.rows), rows_(rows), cols_(p.matrix.cols),
+      format_(row_format(p.matrix)) {
     bias_.resize(p.matrix.stack * rows);
     std::vector<float> stored(p.bias.cols);
     for (std::uint64_t s = 0; s < p.matrix.stack; ++s) {
@@ -16,24 +17,28 @@ CpuProjection::CpuProjection(const model::Projection& p, std::uint64_t rows)
 }
 
 CpuProjection::CpuProjection(const model::WeightRef& matrix)
-    : matrix_(matrix), rows_(matrix.rows), format_(row_format(matrix)) {}
+    : locate_(matrix), rows_(matrix.rows), cols_(matrix.cols), format_(row_format(matrix)) {}
+
+void CpuProjection::apply_rows(std::uint64_t stack, const float* x, float* y, std::size_t begin,
+                               std::size_t end) const {
+    const RowKernels& kernels = row_kernels(format_);
+    const float* b = bias(stack);
+    for (std::size_t j = begin; j < end; ++j)
+        y[j] = kernels.dot(row(stack, j), x, cols_) + (b ? b[j] : 0.0f);
+}
 
 void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count, float* y,
                           ThreadPool& pool) const {
-    const RowKernels& kernels = row_kernels(format_);
-    const std::size_t cols = matrix_.cols;
-    const float* bias = bias_.empty() ? nullptr : bias_.data() + stack * rows_;
-    auto row = [&](std::size_t j) { return row_view(matrix_, stack, map_.physical(j)); };
     if (count == 1) {
-        pool.parallel_for(rows_, [&](std::size_t begin, std::size_t end) {
-            for (std::size_t j = begin; j < end; ++j) {
-                y[j] = kernels.dot(row(j), x, cols) + (bias ? bias[j] : 0.0f);
-            }
-        });
+        const MatVec product{this, stack, x, y};
+        apply_together({&product, 1}, pool);
         return;
     }
-    // Batched: decode four rows at a time and run them against every token, so each token's
-    // activations are loaded once per four rows and each row is decoded once per batch.
+    // Batched: decode four rows at a time and run them against every token, three tokens at a
+    // time, so each row is decoded once per batch and each load feeds several sums.
+    const RowKernels& kernels = row_kernels(format_);
+    const float* b = bias(stack);
+    const std::size_t cols = cols_;
     const std::size_t groups = (rows_ + 3) / 4;
     pool.parallel_for(groups, [&](std::size_t begin, std::size_t end) {
         thread_local std::vector<float> decoded;
@@ -44,16 +49,39 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
             for (std::size_t r = 0; r < 4; ++r) {
                 // A short last group repeats its last row; the extra results are not stored.
                 const std::size_t j = first + std::min(r, n_rows - 1);
-                kernels.decode(row(j), decoded.data() + r * cols, cols);
+                kernels.decode(row(stack, j), decoded.data() + r * cols, cols);
                 rows[r] = decoded.data() + r * cols;
             }
-            for (std::size_t t = 0; t < count; ++t) {
-                float out[4];
-                dot4_f32(rows, x + t * cols, cols, out);
-                for (std::size_t r = 0; r < n_rows; ++r) {
-                    y[t * rows_ + first + r] = out[r] + (bias ? bias[first + r] : 0.0f);
+            for (std::size_t t = 0; t < count; t += 3) {
+                // A short last set repeats its last token; the extra results are not stored.
+                const std::size_t tokens = std::min<std::size_t>(3, count - t);
+                const float* xs[3];
+                for (std::size_t u = 0; u < 3; ++u)
+                    xs[u] = x + (t + std::min(u, tokens - 1)) * cols;
+                float out[3][4];
+                dot4x3_f32(rows, xs, cols, out);
+                for (std::size_t u = 0; u < tokens; ++u) {
+                    for (std::size_t r = 0; r < n_rows; ++r) {
+                        y[(t + u) * rows_ + first + r] = out[u][r] + (b ? b[first + r] : 0.0f);
+                    }
                 }
             }
+        }
+    });
+}
+
+void apply_together(std::span<const MatVec> products, ThreadPool& pool) {
+    std::size_t total = 0;
+    for (const auto& p : products)
+        total += p.projection->rows();
+    pool.parallel_for(total, [&](std::size_t begin, std::size_t end) {
+        // [begin, end) counts rows across the products in order; run each one's share.
+        std::size_t first = 0;
+        for (const auto& p : products) {
+            const std::size_t rows = p.projection->rows();
+            const std::size_t from = std::max(begin, first), to = std::min(end, first + rows);
+            if (from < to) p.projection->apply_rows(p.stack, p.x, p.y, from - first, to - first);
+            first += rows;
         }
     });
 }

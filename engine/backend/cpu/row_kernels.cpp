@@ -48,13 +48,14 @@ RowFormat row_format(const model::WeightRef& w) {
     return RowFormat::f32;
 }
 
-RowView row_view(const model::WeightRef& w, std::uint64_t stack, std::uint64_t row) {
-    const std::uint64_t index = stack * w.rows + row;
+RowLocator::RowLocator(const model::WeightRef& w) : data_(w.data.data()), rows_(w.rows) {
     if (w.is_checkpoint_mxfp4()) {
-        const std::uint64_t blocks = w.cols / 32;
-        return {w.data.data() + index * blocks * 16, w.scales.data() + index * blocks};
+        scales_ = w.scales.data();
+        scale_bytes_ = w.cols / 32;
+        row_bytes_ = scale_bytes_ * 16;
+    } else {
+        row_bytes_ = *format::storage_bytes(w.type, w.cols);
     }
-    return {w.data.data() + index * *format::storage_bytes(w.type, w.cols), nullptr};
 }
 
 const RowKernels& row_kernels(RowFormat format) {
@@ -69,8 +70,9 @@ float dot_f32(const float* a, const float* b, std::size_t n) {
     return use_avx2() ? avx2::dot_f32(a, b, n) : portable::dot_f32(a, b, n);
 }
 
-void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
-    use_avx2() ? avx2::dot4_f32(rows, x, n, out) : portable::dot4_f32(rows, x, n, out);
+void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                float out[3][4]) {
+    use_avx2() ? avx2::dot4x3_f32(rows, x, n, out) : portable::dot4x3_f32(rows, x, n, out);
 }
 
 } // namespace hearth::cpu

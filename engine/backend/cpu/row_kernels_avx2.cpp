@@ -72,7 +72,8 @@ HEARTH_AVX2 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
 // Writes 32 int8 values times d as floats.
 HEARTH_AVX2 void store32_i8(__m128i first16, __m128i last16, float d, float* out) {
     const __m256 scale = _mm256_set1_ps(d);
-    const __m128i parts[4] = {first16, _mm_srli_si128(first16, 8), last16, _mm_srli_si128(last16, 8)};
+    const __m128i parts[4] = {first16, _mm_srli_si128(first16, 8), last16,
+                              _mm_srli_si128(last16, 8)};
     for (int i = 0; i < 4; ++i) {
         _mm256_storeu_ps(out + 8 * i,
                          _mm256_mul_ps(scale, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(parts[i]))));
@@ -80,8 +81,9 @@ HEARTH_AVX2 void store32_i8(__m128i first16, __m128i last16, float d, float* out
 }
 
 template <typename Unpack>
-HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride, const std::byte* scales,
-                              std::size_t scale_stride, float* out, std::size_t n, Unpack unpack) {
+HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride,
+                              const std::byte* scales, std::size_t scale_stride, float* out,
+                              std::size_t n, Unpack unpack) {
     const auto& scale = half_scales();
     const __m128i table = e2m1_times_two();
     const __m128i low_mask = _mm_set1_epi8(0x0F);
@@ -93,7 +95,8 @@ HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride, c
             _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask));
         __m128i first, last;
         unpack(low, high, first, last);
-        store32_i8(first, last, scale[static_cast<std::uint8_t>(scales[b * scale_stride])], out + b * 32);
+        store32_i8(first, last, scale[static_cast<std::uint8_t>(scales[b * scale_stride])],
+                   out + b * 32);
     }
 }
 
@@ -188,17 +191,30 @@ HEARTH_AVX2 void decode_q8_0(RowView row, float* out, std::size_t n) {
     }
 }
 
-HEARTH_AVX2 void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
-                     _mm256_setzero_ps()};
+HEARTH_AVX2 void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                            float out[3][4]) {
+    __m256 acc[3][4];
+    for (auto& token : acc) {
+        for (auto& sum : token)
+            sum = _mm256_setzero_ps();
+    }
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        const __m256 v = _mm256_loadu_ps(x + i);
-        for (int r = 0; r < 4; ++r) acc[r] = _mm256_fmadd_ps(_mm256_loadu_ps(rows[r] + i), v, acc[r]);
+        const __m256 x0 = _mm256_loadu_ps(x[0] + i), x1 = _mm256_loadu_ps(x[1] + i),
+                     x2 = _mm256_loadu_ps(x[2] + i);
+        for (int r = 0; r < 4; ++r) {
+            const __m256 w = _mm256_loadu_ps(rows[r] + i);
+            acc[0][r] = _mm256_fmadd_ps(w, x0, acc[0][r]);
+            acc[1][r] = _mm256_fmadd_ps(w, x1, acc[1][r]);
+            acc[2][r] = _mm256_fmadd_ps(w, x2, acc[2][r]);
+        }
     }
-    for (int r = 0; r < 4; ++r) {
-        out[r] = horizontal_sum(acc[r]);
-        for (std::size_t j = i; j < n; ++j) out[r] += rows[r][j] * x[j];
+    for (int t = 0; t < 3; ++t) {
+        for (int r = 0; r < 4; ++r) {
+            out[t][r] = horizontal_sum(acc[t][r]);
+            for (std::size_t j = i; j < n; ++j)
+                out[t][r] += rows[r][j] * x[t][j];
+        }
     }
 }
 

@@ -17,7 +17,8 @@ float dot_bf16(RowView row, const float* x, std::size_t n);
 float dot_q8_0(RowView row, const float* x, std::size_t n);
 float dot_mxfp4_gguf(RowView row, const float* x, std::size_t n);
 float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n);
-void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]);
+void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                float out[3][4]);
 } // namespace hearth::cpu::portable
 
 namespace hearth::cpu::avx2 {
@@ -31,5 +32,6 @@ float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n);
 void decode_q8_0(RowView row, float* out, std::size_t n);
 void decode_mxfp4_gguf(RowView row, float* out, std::size_t n);
 void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n);
-void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]);
+void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                float out[3][4]);
 } // namespace hearth::cpu::avx2

@@ -75,8 +75,12 @@ float dot_by_blocks(RowView row, const float* x, std::size_t n) {
     return sum;
 }
 
-void dot4_f32(const float* const rows[4], const float* x, std::size_t n, float out[4]) {
-    for (int r = 0; r < 4; ++r) out[r] = dot_f32(rows[r], x, n);
+void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
+                float out[3][4]) {
+    for (int t = 0; t < 3; ++t) {
+        for (int r = 0; r < 4; ++r)
+            out[t][r] = dot_f32(rows[r], x[t], n);
+    }
 }
 
 float dot_row_f32(RowView row, const float* x, std::size_t n) {

@@ -1,5 +1,7 @@
 #include "thread_pool.h"
 
+#include <chrono>
+
 namespace hearth::cpu {
 namespace {
 
@@ -8,6 +10,27 @@ std::pair<std::size_t, std::size_t> chunk(std::size_t count, unsigned threads, u
     const std::size_t base = count / threads, extra = count % threads;
     const std::size_t begin = index * base + std::min<std::size_t>(index, extra);
     return {begin, begin + base + (index < extra ? 1 : 0)};
+}
+
+// Longer than the gaps between a token's loops, far shorter than the gap between tokens.
+constexpr auto spin_limit = std::chrono::microseconds(50);
+
+void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// Spins until ready() or spin_limit passes; true when ready.
+template <typename Ready>
+bool spin_until(Ready ready) {
+    const auto deadline = std::chrono::steady_clock::now() + spin_limit;
+    while (!ready()) {
+        for (int i = 0; i < 64; ++i)
+            relax();
+        if (std::chrono::steady_clock::now() > deadline) return ready();
+    }
+    return true;
 }
 
 } // namespace
@@ -34,34 +57,45 @@ void ThreadPool::parallel_for(std::size_t count,
         if (count > 0) body(0, count);
         return;
     }
+    body_ = &body;
+    count_ = count;
+    pending_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
     {
+        // Under the lock, so a worker that has just found no new generation and is about to
+        // sleep cannot miss this one.
         std::lock_guard lock(mutex_);
-        body_ = &body;
-        count_ = count;
-        pending_ = static_cast<unsigned>(workers_.size());
-        ++generation_;
+        generation_.fetch_add(1, std::memory_order_release);
     }
     start_.notify_all();
     const auto [begin, end] = chunk(count, size(), 0);
     if (begin < end) body(begin, end);
-    std::unique_lock lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    auto all_done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+    if (!spin_until(all_done)) {
+        std::unique_lock lock(mutex_);
+        done_.wait(lock, all_done);
+    }
     body_ = nullptr;
 }
 
 void ThreadPool::work(unsigned index) {
-    std::size_t seen = 0;
+    std::uint64_t seen = 0;
     while (true) {
-        std::unique_lock lock(mutex_);
-        start_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-        if (stopping_) return;
-        seen = generation_;
-        const auto* body = body_;
+        auto started = [&] {
+            return stopping_.load(std::memory_order_acquire) ||
+                   generation_.load(std::memory_order_acquire) != seen;
+        };
+        if (!spin_until(started)) {
+            std::unique_lock lock(mutex_);
+            start_.wait(lock, started);
+        }
+        if (stopping_.load(std::memory_order_acquire)) return;
+        seen = generation_.load(std::memory_order_acquire);
         const auto [begin, end] = chunk(count_, size(), index);
-        lock.unlock();
-        if (begin < end) (*body)(begin, end);
-        lock.lock();
-        if (--pending_ == 0) done_.notify_one();
+        if (begin < end) (*body_)(begin, end);
+        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            std::lock_guard lock(mutex_);
+            done_.notify_one();
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 // A fixed set of worker threads for data-parallel loops. The caller's thread takes a share of
-// every loop, so a pool of one thread runs everything inline.
+// every loop, so a pool of one thread runs everything inline. Decode runs hundreds of short loops
+// a token, so a waiting thread spins briefly before it sleeps: waking a sleeping thread costs
+// more than most of those loops.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -32,11 +36,12 @@ class ThreadPool {
     std::mutex mutex_;
     std::condition_variable start_;
     std::condition_variable done_;
+    // Written by parallel_for before it publishes a new generation, read by workers after.
     const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
     std::size_t count_ = 0;
-    std::size_t generation_ = 0;
-    unsigned pending_ = 0;
-    bool stopping_ = false;
+    std::atomic<std::uint64_t> generation_ = 0;
+    std::atomic<unsigned> pending_ = 0;
+    std::atomic<bool> stopping_ = false;
 };
 
 } // namespace hearth::cpu

@@ -26,6 +26,7 @@ class CudaBackend final : public Backend {
     Result<MemoryBandwidth> measure_bandwidth() override {
         return measure_memory_bandwidth(*model_->device);
     }
+    std::uint64_t device_memory_bytes() const override { return model_->device->allocated_bytes(); }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {

@@ -18,6 +18,7 @@ DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
 
 DeviceBuffer::~DeviceBuffer() {
     if (!address_) return;
+    device_->allocated_bytes_ -= bytes_;
     // A failure here leaves nothing to do but lose the memory with the context.
     if (device_->make_current()) device_->api().cuMemFree(address_);
 }
@@ -103,6 +104,7 @@ Result<DeviceBuffer> CudaDevice::allocate(std::uint64_t bytes) {
     }
     buffer.device_ = this;
     buffer.bytes_ = bytes;
+    allocated_bytes_ += bytes;
     return buffer;
 }
 

@@ -6,6 +6,7 @@
 // across several (a sequence's step: copy in, replay, copy out, wait).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -71,6 +72,8 @@ class CudaDevice {
 
     const std::string& name() const { return name_; }
     Result<std::uint64_t> free_memory();
+    // Bytes its live buffers hold (what Model::device_memory_bytes says).
+    std::uint64_t allocated_bytes() const { return allocated_bytes_; }
 
     [[nodiscard]] std::unique_lock<std::recursive_mutex> hold_stream() {
         return std::unique_lock(stream_mutex_);
@@ -111,6 +114,7 @@ class CudaDevice {
     CUcontext context_ = nullptr;
     CUmodule module_ = nullptr;
     CUstream stream_ = nullptr;
+    std::atomic<std::uint64_t> allocated_bytes_ = 0;
     std::recursive_mutex stream_mutex_; // also guards functions_ and looking_up_only_
     std::map<std::string, CUfunction, std::less<>> functions_;
     bool looking_up_only_ = false; // capture(): launch() finds its kernel and returns

@@ -61,6 +61,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         {&p.route_experts, spirv::route_experts, layout<ka::RouteArgs>(2), {}},
         {&p.group_experts, spirv::group_experts, layout<ka::GroupExpertsArgs>(3), {}},
         {&p.expert_combine, spirv::expert_combine, layout<ka::ExpertCombineArgs>(4), {}},
+        {&p.sample_partials, spirv::sample_partials, layout<ka::SampleArgs>(4), {}},
+        {&p.sample_pick, spirv::sample_pick, layout<ka::SampleArgs>(5), {}},
     };
     for (const auto& single : singles) {
         auto pipeline = device.create_pipeline(single.spirv, single.desc, single.specialization);

@@ -49,6 +49,9 @@ class VulkanBackend final : public Backend {
         return measure_memory_bandwidth(model_->device);
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
+    std::uint64_t device_memory_bytes() const override {
+        return model_->device.device_local_bytes();
+    }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {
             return std::unexpected(ok.error());

@@ -130,7 +130,7 @@ Result<Buffer> VulkanDevice::create_buffer(std::size_t size_bytes, MemoryKind ki
         vkFreeMemory(core_->device, memory, nullptr);
         return fail_vk("binding and mapping buffer memory", r);
     }
-    return Buffer(core_, buffer, memory, pointer, size_bytes, kind);
+    return Buffer(core_, buffer, memory, pointer, size_bytes, kind, requirements.size);
 }
 
 Result<ComputePipeline>

@@ -26,6 +26,8 @@ class VulkanDevice {
 
     VkPhysicalDevice physical_device() const { return core_->physical_device; }
     const VkPhysicalDeviceLimits& limits() const { return properties_.limits; }
+    // Bytes of device-local memory the buffers made here and still alive hold. Thread-safe.
+    std::uint64_t device_local_bytes() const { return core_->device_local_bytes; }
 
     Result<Buffer> create_buffer(std::size_t size_bytes, MemoryKind kind);
     Result<ComputePipeline> create_pipeline(std::span<const std::uint32_t> spirv,

@@ -9,15 +9,17 @@ DeviceCore::~DeviceCore() {
 }
 
 Buffer::Buffer(std::shared_ptr<DeviceCore> core, VkBuffer buffer, VkDeviceMemory memory,
-               void* mapped, std::size_t size, MemoryKind kind)
+               void* mapped, std::size_t size, MemoryKind kind, std::uint64_t allocated)
     : core_(std::move(core)), buffer_(buffer), memory_(memory), mapped_(mapped), size_(size),
-      kind_(kind) {}
+      kind_(kind), counted_bytes_(kind == MemoryKind::device_local ? allocated : 0) {
+    core_->device_local_bytes += counted_bytes_;
+}
 
 Buffer::Buffer(Buffer&& other) noexcept
     : core_(std::move(other.core_)), buffer_(std::exchange(other.buffer_, VK_NULL_HANDLE)),
       memory_(std::exchange(other.memory_, VK_NULL_HANDLE)),
       mapped_(std::exchange(other.mapped_, nullptr)), size_(std::exchange(other.size_, 0)),
-      kind_(other.kind_) {}
+      kind_(other.kind_), counted_bytes_(std::exchange(other.counted_bytes_, 0)) {}
 
 Buffer& Buffer::operator=(Buffer&& other) noexcept {
     if (this != &other) {
@@ -28,6 +30,7 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
         mapped_ = std::exchange(other.mapped_, nullptr);
         size_ = std::exchange(other.size_, 0);
         kind_ = other.kind_;
+        counted_bytes_ = std::exchange(other.counted_bytes_, 0);
     }
     return *this;
 }
@@ -38,6 +41,7 @@ void Buffer::release() {
     if (!core_) return;
     vkDestroyBuffer(core_->device, buffer_, nullptr);
     vkFreeMemory(core_->device, memory_, nullptr); // also unmaps
+    core_->device_local_bytes -= std::exchange(counted_bytes_, 0);
     core_.reset();
 }
 

@@ -2,6 +2,7 @@
 // device alive, so destruction order never matters; every one is made by VulkanDevice.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,8 @@ struct DeviceCore {
     std::shared_ptr<VulkanInstance> instance;
     VkPhysicalDevice physical_device = VK_NULL_HANDLE;
     VkDevice device = VK_NULL_HANDLE;
+    // Bytes of device-local memory its live buffers hold (what Model::device_memory_bytes says).
+    std::atomic<std::uint64_t> device_local_bytes{0};
     ~DeviceCore();
 };
 
@@ -44,8 +47,9 @@ class Buffer {
 
   private:
     friend class VulkanDevice;
+    // A device_local buffer adds its memory's `allocated` bytes to the core's count until released.
     Buffer(std::shared_ptr<DeviceCore> core, VkBuffer buffer, VkDeviceMemory memory, void* mapped,
-           std::size_t size, MemoryKind kind);
+           std::size_t size, MemoryKind kind, std::uint64_t allocated);
     void release();
     std::shared_ptr<DeviceCore> core_;
     VkBuffer buffer_ = VK_NULL_HANDLE;
@@ -53,6 +57,7 @@ class Buffer {
     void* mapped_ = nullptr;
     std::size_t size_ = 0;
     MemoryKind kind_ = MemoryKind::device_local;
+    std::uint64_t counted_bytes_ = 0; // what it added to core_->device_local_bytes
 };
 
 struct PipelineLayoutDesc {

@@ -27,10 +27,22 @@ constexpr std::uint32_t batch_tokens = 32;
 static_assert(batch_tokens % matvec_batch_tokens_per_group == 0);
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
-// and the unembedding; the batch recording has two more per layer (the experts grouped, then
-// combined) and neither norm nor unembedding.
+// and the unembedding (and the two of sampling in the step that samples); the batch recording
+// has two more per layer (the experts grouped, then combined) and neither norm nor unembedding.
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
     return 11 * c.layer_count + 3;
+}
+constexpr std::uint32_t sampling_dispatches = 2;
+
+// What a one-token step leaves for the host: nothing (a prompt token whose logits nobody
+// wants), the logits, or the next token drawn on the device.
+enum class StepOutput { none, logits, sampled };
+
+// sample_partials' workgroups for a vocabulary: up to 256 chunks of at least a workgroup's ids.
+ka::SampleArgs sample_args(std::uint32_t vocab) {
+    const std::uint32_t groups =
+        std::clamp((vocab + ka::sample_group_size - 1) / ka::sample_group_size, 1u, 256u);
+    return {vocab, (vocab + groups - 1) / groups, groups};
 }
 std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
 
@@ -72,10 +84,18 @@ class VulkanSequence final : public Sequence {
         return model_.device.create_buffer(floats * sizeof(float), kind);
     }
     Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
+    bool samples_on_device(const SamplingSettings& settings) const override;
+    Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
+    Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
+                                           const SamplingSettings& settings, float random) override;
 
   private:
-    // One token per step (with the logits or without), or a batch of up to batch_tokens.
-    Result<void> record(CommandList& list, bool with_logits);
+    Result<void> allocate_sampling();
+    // One token per step, or a batch of up to batch_tokens.
+    Result<void> record(CommandList& list, StepOutput output);
+    Result<void> record_sampling(CommandList& list);
+    // Runs every token but the last in batches, then the last with `last_step`.
+    Result<void> run_tokens(std::span<const std::int32_t> tokens, const CommandList& last_step);
     Result<void> record_batch(CommandList& list);
     Result<void> run(const CommandList& list, std::span<const std::int32_t> tokens);
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
@@ -98,9 +118,13 @@ class VulkanSequence final : public Sequence {
     Buffer step_, rope_table_;
     Buffer attention_partials_;     // [token][head][split][head_dim + 2], reused by every layer
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
+    // Sampling on the device: excluded ids (a bit each), the step's draw (host-written), the
+    // chunks' partial results, the id drawn, and its copy the host reads.
+    Buffer excluded_, draw_, sample_partials_, picked_, picked_readback_;
     std::vector<LayerCache> caches_;
     std::optional<DescriptorArena> arena_;
-    std::optional<CommandList> step_commands_, step_with_logits_commands_, batch_commands_;
+    std::optional<CommandList> step_commands_, step_with_logits_commands_, step_sampling_commands_,
+        batch_commands_;
     // The profiled recording (made on first use): a timestamp after every dispatch.
     std::optional<CommandList> profile_commands_;
     std::optional<TimestampPool> timestamps_;
@@ -110,19 +134,22 @@ class VulkanSequence final : public Sequence {
 
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
-    // Every dispatch of the four recordings (one-token steps with and without logits, the
-    // profiled one, the batch) has its own descriptor set; matvec binds the most buffers.
+    if (auto r = allocate_sampling(); !r) return r;
+    // Every dispatch of the five recordings (one-token steps with nothing, the logits or the
+    // token drawn; the profiled one; the batch) has its own descriptor set; matvec binds the
+    // most buffers.
     const std::uint32_t sets =
-        3 * dispatches_per_recording(config_) + dispatches_per_batch(config_);
+        4 * dispatches_per_recording(config_) + sampling_dispatches + dispatches_per_batch(config_);
     auto arena = model_.device.create_descriptor_arena(sets, matvec_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
-    for (auto [target, with_logits] :
-         {std::pair{&step_commands_, false}, std::pair{&step_with_logits_commands_, true}}) {
+    for (auto [target, output] : {std::pair{&step_commands_, StepOutput::none},
+                                  std::pair{&step_with_logits_commands_, StepOutput::logits},
+                                  std::pair{&step_sampling_commands_, StepOutput::sampled}}) {
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());
         target->emplace(std::move(*list));
-        if (auto r = record(**target, with_logits); !r) return r;
+        if (auto r = record(**target, output); !r) return r;
     }
     auto list = model_.device.create_command_list();
     if (!list) return std::unexpected(list.error());
@@ -185,6 +212,25 @@ Result<void> VulkanSequence::allocate() {
     return {};
 }
 
+Result<void> VulkanSequence::allocate_sampling() {
+    const auto args = sample_args(config_.vocab_size);
+    const std::size_t exclusion_words = (config_.vocab_size + 31) / 32;
+    const std::pair<Buffer*, std::size_t> device_buffers[] = {
+        {&excluded_, exclusion_words}, {&sample_partials_, 4 * args.groups}, {&picked_, 1}};
+    for (auto [target, words] : device_buffers) {
+        auto made = buffer(words);
+        if (!made) return std::unexpected(made.error());
+        *target = std::move(*made);
+    }
+    auto draw = model_.device.create_buffer(sizeof(ka::SampleDraw), MemoryKind::host_visible);
+    if (!draw) return std::unexpected(draw.error());
+    draw_ = std::move(*draw);
+    auto readback = buffer(1, MemoryKind::host_readback);
+    if (!readback) return std::unexpected(readback.error());
+    picked_readback_ = std::move(*readback);
+    return exclude_from_sampling(std::vector<bool>(config_.vocab_size, false));
+}
+
 Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& pipeline,
                                       std::initializer_list<const Buffer*> buffers,
                                       std::span<const std::byte> args, Grid grid,
@@ -232,7 +278,7 @@ Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& p
         bytes_of(args), grid, {kernel, bytes});
 }
 
-Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
+Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
     const auto& c = config_;
     const auto& w = model_.weights;
     const auto& p = model_.pipelines;
@@ -250,7 +296,7 @@ Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         if (auto r = record_layer(list, layer, false); !r) return r;
     }
-    if (with_logits) {
+    if (output != StepOutput::none) {
         const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
         if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), {1},
                               {"rms_norm"});
@@ -263,11 +309,34 @@ Result<void> VulkanSequence::record(CommandList& list, bool with_logits) {
             return r;
         }
     }
-    if (with_logits) {
+    if (output == StepOutput::logits) {
         list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
         list.barrier();
     }
+    if (output == StepOutput::sampled) {
+        if (auto r = record_sampling(list); !r) return r;
+    }
     return list.end();
+}
+
+Result<void> VulkanSequence::record_sampling(CommandList& list) {
+    const auto& p = model_.pipelines;
+    const auto args = sample_args(config_.vocab_size);
+    if (auto r = dispatch(list, p.sample_partials,
+                          {&device_logits_, &excluded_, &draw_, &sample_partials_}, bytes_of(args),
+                          {args.groups}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r = dispatch(list, p.sample_pick,
+                          {&device_logits_, &excluded_, &draw_, &sample_partials_, &picked_},
+                          bytes_of(args), {1}, {"sample"});
+        !r) {
+        return r;
+    }
+    list.copy(picked_, 0, picked_readback_, 0, picked_readback_.size_bytes());
+    list.barrier();
+    return {};
 }
 
 // The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
@@ -390,21 +459,59 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
     if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
     if (tokens.empty()) return {};
-    // Every token but the last in batches; the last with the logits when they are wanted.
+    const bool want_logits = !logits.empty();
+    if (auto ran = run_tokens(tokens, want_logits ? *step_with_logits_commands_ : *step_commands_);
+        !ran) {
+        return ran;
+    }
+    if (want_logits) std::memcpy(logits.data(), logits_.bytes().data(), logits.size_bytes());
+    return {};
+}
+
+Result<void> VulkanSequence::run_tokens(std::span<const std::int32_t> tokens,
+                                        const CommandList& last_step) {
     std::size_t done = 0;
     while (tokens.size() - done > 1) {
         const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - 1 - done);
         if (auto ran = run(*batch_commands_, tokens.subspan(done, count)); !ran) return ran;
         done += count;
     }
-    const bool want_logits = !logits.empty();
-    if (auto ran =
-            run(want_logits ? *step_with_logits_commands_ : *step_commands_, tokens.subspan(done));
-        !ran) {
-        return ran;
+    return run(last_step, tokens.subspan(done));
+}
+
+// What sample_pick applies: the most likely token, or a draw at a temperature over every token.
+bool VulkanSequence::samples_on_device(const SamplingSettings& settings) const {
+    const bool greedy = settings.temperature <= 0.0f || settings.top_k == 1;
+    return greedy || (settings.top_k == 0 && settings.top_p >= 1.0f && settings.min_p <= 0.0f);
+}
+
+Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
+    std::vector<std::uint32_t> bits((config_.vocab_size + 31) / 32, 0);
+    for (std::size_t id = 0; id < std::min<std::size_t>(excluded.size(), config_.vocab_size);
+         ++id) {
+        if (excluded[id]) bits[id / 32] |= 1u << (id % 32);
     }
-    if (want_logits) std::memcpy(logits.data(), logits_.bytes().data(), logits.size_bytes());
-    return {};
+    return model_.device.upload(excluded_, 0, std::as_bytes(std::span(bits)));
+}
+
+Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int32_t> tokens,
+                                                       const SamplingSettings& settings,
+                                                       float random) {
+    if (auto ok = check_append(config_, tokens, {}, length_, max_positions_); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (tokens.empty()) return fail("Sampling needs at least one token to run");
+    if (!samples_on_device(settings)) return fail("These sampling settings run on the host");
+    const bool greedy = settings.temperature <= 0.0f || settings.top_k == 1;
+    const ka::SampleDraw draw{greedy ? 0.0f : settings.temperature, std::clamp(random, 0.0f, 1.0f)};
+    std::memcpy(draw_.bytes().data(), &draw, sizeof draw);
+    if (auto ran = run_tokens(tokens, *step_sampling_commands_); !ran) {
+        return std::unexpected(ran.error());
+    }
+    std::uint32_t picked;
+    std::memcpy(&picked, picked_readback_.bytes().data(), sizeof picked);
+    if (picked >= config_.vocab_size) return fail("Every token is excluded from sampling");
+    return static_cast<std::int32_t>(picked);
 }
 
 // Runs a recording over `tokens` (as many as it was recorded for, or fewer) at the next
@@ -433,7 +540,7 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         timestamps_.emplace(std::move(*pool));
         profiled_.clear();
         recording_profile_ = true;
-        auto recorded = record(*list, true);
+        auto recorded = record(*list, StepOutput::logits);
         recording_profile_ = false;
         if (!recorded) return std::unexpected(recorded.error());
         profile_commands_.emplace(std::move(*list));

@@ -50,8 +50,7 @@ class ChatSession {
 
     std::shared_ptr<Model> model_;
     std::unique_ptr<Sequence> sequence_;
-    std::vector<TokenId> history_; // the tokens whose keys and values the sequence holds
-    std::vector<float> logits_;
+    std::vector<TokenId> history_;   // the tokens whose keys and values the sequence holds
     std::vector<bool> never_sample_; // ids without a token (padding, unused)
 };
 

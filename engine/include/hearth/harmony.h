@@ -21,9 +21,13 @@ enum class Role { system, developer, user, assistant, tool };
 enum class ReasoningEffort { low, medium, high };
 
 struct ToolCall {
-    std::string name;      // without the "functions." namespace
+    std::string name;      // without the "functions." namespace; a built-in tool's whole name
     std::string arguments; // JSON text
     std::string content_type = "json";
+    // A built-in tool ("browser.search", "python") is addressed by its name alone and called on
+    // the analysis channel; a function tool as "functions." + name on the commentary channel.
+    // The tool's result comes back on the channel of its call.
+    bool built_in = false;
 };
 
 struct Message {
@@ -50,7 +54,19 @@ struct Conversation {
     std::string model_identity = "You are ChatGPT, a large language model trained by OpenAI.";
     // "YYYY-MM-DD"; without it the system message has no "Current date:" line.
     std::optional<std::string> current_date;
+    // The last message is an assistant answer cut short (no tool call): the prompt ends inside
+    // it, with no terminator, so that the model goes on writing it. Its text continues on the
+    // final channel, or on the analysis channel while it has no content yet (see
+    // continued_answer_is_reasoning).
+    bool continue_last_message = false;
 };
+
+// The recipient a call is addressed to, as the model writes it: "functions.get_weather",
+// "browser.search".
+std::string tool_recipient(const ToolCall& call);
+
+// Whether a continued last message is still in its reasoning (it has thinking but no content).
+bool continued_answer_is_reasoning(const Conversation& conversation);
 
 struct RenderedPrompt {
     std::string text;

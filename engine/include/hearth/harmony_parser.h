@@ -72,6 +72,11 @@ class HarmonyStreamParser {
     // For output that follows a prompt ending in "<|start|>assistant". Fails when the tokenizer
     // lacks Harmony's special tokens.
     static Result<HarmonyStreamParser> create(const Tokenizer& tokenizer);
+    // For output that follows a prompt ending inside an assistant message on `channel`
+    // (Conversation::continue_last_message): the first tokens are more of that message's text.
+    // No MessageStarted is reported for it.
+    static Result<HarmonyStreamParser> create_continuing(const Tokenizer& tokenizer,
+                                                         Channel channel);
 
     // Events caused by one generated token. After GenerationEnded, tokens are ignored.
     std::vector<ParserEvent> push(TokenId id);

@@ -11,12 +11,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "hearth/error.h"
+#include "hearth/sampling.h"
 #include "hearth/tokenizer.h"
 
 namespace hearth {
@@ -44,6 +46,9 @@ struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
     KvCachePrecision kv_cache = KvCachePrecision::f16;
+    // Which Vulkan device runs the model (VulkanDeviceInfo::index) when the Vulkan backend is
+    // chosen; none: the best GPU. Automatic selection with a device set tries that device.
+    std::optional<std::uint32_t> vulkan_device = std::nullopt;
     // Called while the weights go to the GPU with the fraction done (0..1), from the loading
     // thread; returning false cancels the load (Model::load then fails with "cancelled").
     std::function<bool(double)> progress = {};
@@ -70,6 +75,17 @@ class Sequence {
     virtual std::uint32_t truncate(std::uint32_t keep) = 0;
     // Runs one more token like append() (logits included), timing each kernel on the device.
     virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
+
+    // Sampling where the logits are, for backends on a device: only the drawn id comes back.
+    // Whether append_and_sample() can apply `settings` (the others are the host's to apply).
+    virtual bool samples_on_device(const SamplingSettings& settings) const;
+    // Ids append_and_sample() never draws, one flag per vocabulary id; none until this is called.
+    virtual Result<void> exclude_from_sampling(const std::vector<bool>& excluded);
+    // Runs `tokens` like append(), then draws the next token from the last position's logits
+    // as Sampler would (temperature, and the most likely token when it is 0), with `random` in
+    // [0, 1) as the draw.
+    virtual Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
+                                                   const SamplingSettings& settings, float random);
 };
 
 class Model {
@@ -96,6 +112,10 @@ class Model {
     // The memory bandwidth of the device the model runs on, when the backend can measure it (a
     // GPU backend); the caller measures host memory otherwise.
     virtual Result<MemoryBandwidth> measure_device_bandwidth() const = 0;
+    // Bytes of GPU memory the model holds now: its weights and the KV caches of its live
+    // sequences (allocations the backend made, not the driver's own); 0 on the CPU backend.
+    // Safe to call from any thread.
+    virtual std::uint64_t device_memory_bytes() const = 0;
 };
 
 } // namespace hearth

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "backend/cpu/row_kernels.h"
+#include "backend/cpu/row_kernels_impl.h"
 #include "backend/cpu/thread_pool.h"
 #include "model/decode.h"
 #include "random_weights.h"
@@ -44,7 +45,7 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
             expected += double{exact[i]} * x[i];
             magnitude += std::abs(double{exact[i]} * x[i]);
         }
-        const auto view = cpu::row_view(row.weight, 0, 0);
+        const auto view = cpu::RowLocator(row.weight)(0, 0);
         for (const auto* kernels :
              {&cpu::row_kernels(GetParam()), &cpu::portable_row_kernels(GetParam())}) {
             EXPECT_NEAR(kernels->dot(view, x.data(), n), expected, 1e-5 * magnitude + 1e-6) << n;
@@ -72,6 +73,40 @@ TEST(RowKernels, F32DotHandlesLengthsThatAreNotAMultipleOfTheVectorWidth) {
     }
 }
 
+TEST(RowKernels, FourRowsTimesThreeTokensMatchPlainDotsAtEveryLength) {
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal;
+    for (std::size_t n = 0; n < 40; ++n) {
+        std::vector<float> rows[4], x[3];
+        for (auto& v : rows)
+            v.resize(n);
+        for (auto& v : x)
+            v.resize(n);
+        for (auto* v : {&rows[0], &rows[1], &rows[2], &rows[3], &x[0], &x[1], &x[2]}) {
+            for (float& e : *v)
+                e = normal(rng);
+        }
+        const float* row_pointers[4] = {rows[0].data(), rows[1].data(), rows[2].data(),
+                                        rows[3].data()};
+        const float* x_pointers[3] = {x[0].data(), x[1].data(), x[2].data()};
+        float fast[3][4], portable[3][4];
+        cpu::dot4x3_f32(row_pointers, x_pointers, n, fast);
+        cpu::portable::dot4x3_f32(row_pointers, x_pointers, n, portable);
+        for (std::size_t t = 0; t < 3; ++t) {
+            for (std::size_t r = 0; r < 4; ++r) {
+                double expected = 0, magnitude = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    expected += double{rows[r][i]} * x[t][i];
+                    magnitude += std::abs(double{rows[r][i]} * x[t][i]);
+                }
+                const double tolerance = 1e-6 * magnitude + 1e-6;
+                EXPECT_NEAR(fast[t][r], expected, tolerance) << n << " " << t << " " << r;
+                EXPECT_NEAR(portable[t][r], expected, tolerance) << n << " " << t << " " << r;
+            }
+        }
+    }
+}
+
 TEST(ThreadPool, EveryIndexRunsExactlyOnce) {
     for (unsigned threads : {1u, 2u, 3u, 5u}) {
         cpu::ThreadPool pool(threads);
@@ -84,6 +119,20 @@ TEST(ThreadPool, EveryIndexRunsExactlyOnce) {
             EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), static_cast<long>(count));
         }
     }
+}
+
+TEST(ThreadPool, BackToBackLoopsEachSeeTheirOwnBody) {
+    // Decode runs loops back to back while workers may still be spinning on the last one.
+    cpu::ThreadPool pool(3);
+    std::vector<int> hits(5);
+    for (int round = 0; round < 2000; ++round) {
+        pool.parallel_for(hits.size(), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i)
+                hits[i] += round % 3;
+        });
+    }
+    const int expected = 666 * (0 + 1 + 2) + 0 + 1; // 666 full cycles, then rounds 1998, 1999
+    EXPECT_EQ(hits, std::vector<int>(5, expected));
 }
 
 } // namespace

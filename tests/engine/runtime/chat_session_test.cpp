@@ -93,6 +93,32 @@ TEST(ChatSession, CancellingStopsWithinOneToken) {
     EXPECT_LE(t.stats.generated_tokens, 4u); // the token that triggered it, and no more
 }
 
+TEST(ChatSession, AContinuedAnswerResumesInsideItsMessage) {
+    auto session = ChatSession::create(tiny_model(), 512);
+    ASSERT_TRUE(session.has_value());
+    harmony::Conversation c = conversation("Hello");
+    harmony::Message partial;
+    partial.role = harmony::Role::assistant;
+    partial.content = "The answer is";
+    c.messages.push_back(partial);
+    c.continue_last_message = true;
+
+    std::vector<harmony::ParserEvent> events;
+    const auto t = run(*session, c, 6, nullptr,
+                       [&](const harmony::ParserEvent& event) { events.push_back(event); });
+    const auto prompt = harmony::render_prompt(c, tiny_model()->tokenizer());
+    ASSERT_TRUE(prompt.has_value());
+    EXPECT_TRUE(prompt->text.ends_with("<|channel|>final<|message|>The answer is"));
+    EXPECT_EQ(t.stats.prompt_tokens, prompt->ids.size());
+    // Until the model starts a message of its own, its text belongs to the open answer.
+    for (const auto& event : events) {
+        if (std::holds_alternative<harmony::MessageStarted>(event)) break;
+        if (const auto* delta = std::get_if<harmony::TextDelta>(&event)) {
+            EXPECT_EQ(delta->channel, harmony::Channel::final) << delta->text;
+        }
+    }
+}
+
 TEST(ChatSession, AConversationLongerThanTheContextIsAnError) {
     auto session = ChatSession::create(tiny_model(), 64);
     ASSERT_TRUE(session.has_value());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "backend/packed_weights.h"
 #include "backend/vulkan/vulkan_backend.h"
 #include "forward/forward_goldens.h"
 
@@ -109,6 +110,52 @@ TEST(VulkanForwardSequence, AMissingDeviceIsAClearError) {
                                                      {.device_index = 99, .progress = {}});
     ASSERT_FALSE(backend.has_value());
     EXPECT_NE(backend.error().message.find("No Vulkan device"), std::string::npos);
+}
+
+TEST(VulkanForwardSequence, AModelRunsOnTheVulkanDeviceItNames) {
+    auto devices = hearth::enumerate_vulkan_devices();
+    ASSERT_TRUE(devices.has_value() && !devices->empty());
+    const auto& last = devices->back();
+    hearth::ModelOptions options;
+    options.backend = hearth::BackendChoice::vulkan;
+    options.vulkan_device = last.index;
+    auto model = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"), options);
+    ASSERT_TRUE(model.has_value()) << model.error().message;
+    EXPECT_EQ((*model)->backend_description(), "Vulkan on " + last.name);
+
+    options.vulkan_device = 99;
+    auto missing = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"), options);
+    ASSERT_FALSE(missing.has_value());
+    EXPECT_NE(missing.error().message.find("No Vulkan device"), std::string::npos);
+}
+
+TEST(VulkanForwardSequence, DeviceMemoryCountsTheWeightsAndEachLiveCache) {
+    const auto files = tiny_model_files("tiny-gpt-oss.gguf");
+    auto model = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"),
+                                     {.backend = hearth::BackendChoice::vulkan,
+                                      .kv_cache = hearth::KvCachePrecision::f32,
+                                      .progress = {}});
+    ASSERT_TRUE(model.has_value()) << model.error().message;
+    // packed_weight_bytes() is the fit check's estimate (it counts a bias for every matrix).
+    const std::uint64_t loaded = (*model)->device_memory_bytes();
+    const auto estimate = static_cast<double>(hearth::gpu::packed_weight_bytes(*files));
+    EXPECT_NEAR(static_cast<double>(loaded), estimate, 0.05 * estimate);
+
+    // Keys and values, f32, of every layer at every position.
+    const auto& c = files->config;
+    const std::uint32_t positions = 64;
+    const std::uint64_t cache_bytes = 2ull * 4 * c.layer_count * c.kv_size() * positions;
+    {
+        auto sequence = (*model)->new_sequence(positions);
+        ASSERT_TRUE(sequence.has_value()) << sequence.error().message;
+        EXPECT_GE((*model)->device_memory_bytes(), loaded + cache_bytes);
+    }
+    EXPECT_EQ((*model)->device_memory_bytes(), loaded);
+
+    auto on_cpu = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"),
+                                      {.backend = hearth::BackendChoice::cpu, .progress = {}});
+    ASSERT_TRUE(on_cpu.has_value()) << on_cpu.error().message;
+    EXPECT_EQ((*on_cpu)->device_memory_bytes(), 0u);
 }
 
 } // namespace

@@ -1,0 +1,109 @@
+#version 450
+// Second half of sampling on the device (see SampleArgs in kernel_args.h), one workgroup: merges
+// sample_partials' chunks and picks the token. Greedy: the best id. Otherwise the draw walks the
+// ids in order until their weights pass random * total, as the host sampler does: first over
+// the chunks' sums, then over parts of the chunk the draw falls in, then over that part's ids.
+// When rounding leaves the draw past the last weight, the last id with weight is taken.
+#extension GL_GOOGLE_include_directive : require
+#include "kernel_args.h"
+
+layout(local_size_x = 128) in; // sample_group_size
+
+layout(std430, binding = 0) readonly buffer Logits { float logits[]; };
+layout(std430, binding = 1) readonly buffer Excluded { uint excluded[]; };
+layout(std430, binding = 2) readonly buffer Draw { SampleDraw draw; };
+layout(std430, binding = 3) readonly buffer Partials { vec4 partials[]; };
+layout(std430, binding = 4) writeonly buffer Picked { uint picked; };
+
+layout(push_constant) uniform PushConstants { SampleArgs args; };
+
+const float negative_infinity = -1.0 / 0.0;
+
+shared float top;          // the largest logit of all
+shared uint chunk_drawn;   // the chunk the draw falls in
+shared float mass_before;  // the weight of every id before that chunk
+shared float target;       // random * total weight
+shared float share_of[sample_group_size]; // each invocation's part of the drawn chunk
+
+bool usable(uint id, float logit) {
+    return (excluded[id >> 5u] & (1u << (id & 31u))) == 0u && logit > negative_infinity;
+}
+
+float weight(float logit) { return exp((logit - top) / draw.temperature); }
+
+void main() {
+    uint t = gl_LocalInvocationID.x;
+    if (draw.temperature <= 0.0) {
+        if (t != 0u) return;
+        float best = negative_infinity;
+        uint best_id = 0u;
+        for (uint g = 0u; g < args.groups; ++g) {
+            uint id = floatBitsToUint(partials[g].w);
+            if (partials[g].z > best) { // chunks ascend: ties keep the lower id
+                best = partials[g].z;
+                best_id = id;
+            }
+        }
+        picked = best_id;
+        return;
+    }
+    if (t == 0u) {
+        float largest = negative_infinity;
+        for (uint g = 0u; g < args.groups; ++g) largest = max(largest, partials[g].x);
+        top = largest;
+        float total = 0.0;
+        for (uint g = 0u; g < args.groups; ++g) {
+            if (partials[g].x > negative_infinity) total += partials[g].y * weight(partials[g].x);
+        }
+        target = draw.random * total;
+        float mass = 0.0;
+        uint drawn = 0u;
+        for (uint g = 0u; g < args.groups; ++g) {
+            if (!(partials[g].x > negative_infinity)) continue;
+            float chunk_mass = partials[g].y * weight(partials[g].x);
+            if (!(chunk_mass > 0.0)) continue;
+            drawn = g;
+            if (mass + chunk_mass > target) break;
+            mass += chunk_mass;
+        }
+        chunk_drawn = drawn;
+        mass_before = mass;
+    }
+    barrier();
+    // Each invocation sums its contiguous part of the drawn chunk.
+    uint begin = chunk_drawn * args.chunk;
+    uint end = min(begin + args.chunk, args.vocab);
+    uint part = (args.chunk + sample_group_size - 1u) / sample_group_size;
+    uint first = min(begin + t * part, end), last = min(first + part, end);
+    float share = 0.0;
+    for (uint id = first; id < last; ++id) {
+        float logit = logits[id];
+        if (usable(id, logit)) share += weight(logit);
+    }
+    share_of[t] = share;
+    barrier();
+    if (t != 0u) return;
+    // The part the draw falls in: the first whose weight takes the mass past the target, or
+    // after rounding, the last part with any weight.
+    float mass = mass_before, before_chosen = mass_before;
+    uint chosen = sample_group_size;
+    for (uint i = 0u; i < sample_group_size; ++i) {
+        if (!(share_of[i] > 0.0)) continue;
+        chosen = i;
+        before_chosen = mass;
+        if (mass + share_of[i] > target) break;
+        mass += share_of[i];
+    }
+    uint id_picked = floatBitsToUint(partials[chunk_drawn].w); // if no weight is left at all
+    uint from = min(begin + chosen * part, end), to = min(from + part, end);
+    mass = before_chosen;
+    for (uint id = from; id < to; ++id) {
+        float logit = logits[id];
+        float w = usable(id, logit) ? weight(logit) : 0.0;
+        if (!(w > 0.0)) continue;
+        id_picked = id;
+        mass += w;
+        if (mass > target) break;
+    }
+    picked = id_picked;
+}
