@@ -36,7 +36,7 @@ void main() {
     if (draw.temperature <= 0.0) {
         if (t != 0u) return;
         float best = negative_infinity;
-        uint best_id = 0u;
+        uint best_id = 0xFFFFFFFFu; // past the vocabulary: nothing usable
         for (uint g = 0u; g < args.groups; ++g) {
             uint id = floatBitsToUint(partials[g].w);
             if (partials[g].z > best) { // chunks ascend: ties keep the lower id
