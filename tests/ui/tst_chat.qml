@@ -193,11 +193,24 @@ TestCase {
         compare(field(1, statusRole), "length")
     }
 
+    SignalSpy {
+        id: memorySpy
+        target: ChatController
+        signalName: "memoryUseChanged"
+    }
+
     function test_the_status_line_shows_backend_context_and_speed() {
         const window = createTemporaryObject(mainComponent, testCase)
         const line = window.chatPage.statusLine
         verify(line.text.indexOf("CPU, ") === 0, line.text)
+        // The app's resident memory, measured after the load; the CPU holds no GPU memory.
+        tryVerify(() => ChatController.memoryUse.ramBytes > 0)
+        compare(ChatController.memoryUse.gpuBytes, 0)
+        verify(/ {2}RAM \d+(\.\d)? (MiB|GiB) {2}/.test(line.text), line.text)
+        verify(line.text.indexOf("VRAM") < 0, line.text)
+        memorySpy.clear()
         answerOnce("How fast?")
+        compare(memorySpy.count, 1, "measured again after the answer")
         verify(line.text.indexOf("tokens/s") > 0, line.text)
         verify(line.text.indexOf("first token after") > 0, line.text)
         verify(/context \d+ \/ 4096 tokens/.test(line.text), line.text)
