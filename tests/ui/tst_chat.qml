@@ -176,6 +176,13 @@ TestCase {
         compare(field(1, Qt.UserRole + 9), id)
         compare(field(1, answerRole), grown)
         compare(field(1, Qt.UserRole + 3), grownReasoning)
+        // Cut off at the limit again, and saved so: Continue is still offered after reopening.
+        compare(field(1, statusRole), "length")
+        verify(ChatController.continueAnswer())
+        tryCompare(ChatController, "busy", false, 60000)
+        compare(rows(), 2)
+        compare(field(1, Qt.UserRole + 9), id)
+        verify(field(1, answerRole).startsWith(grown))
     }
 
     function test_a_stopped_answer_can_be_continued() {
