@@ -9,6 +9,10 @@ BackendOptions::BackendOptions(QObject* parent) : QAbstractListModel(parent) {
                         .usable = true,
                         .detail = {},
                         .best = false});
+}
+
+void BackendOptions::survey() {
+    if (survey_) return;
     survey_ = QThread::create([this] {
         auto choices =
             backend_choices(hearth::survey_backends(), hearth::enumerate_vulkan_devices());
@@ -22,6 +26,7 @@ BackendOptions::BackendOptions(QObject* parent) : QAbstractListModel(parent) {
 
 BackendOptions::~BackendOptions() {
     // The queued result dies with this object; the thread must not outlive it.
+    if (!survey_) return;
     survey_->wait();
     delete survey_;
 }

@@ -24,7 +24,7 @@ Dialog {
     property alias backendSelector: backendSelector
     property alias backendInUse: backendInUse
     property alias backendUnusable: backendUnusable
-    // What this machine can run models on; surveyed off the GUI thread when the dialog is made.
+    // What this machine can run models on; surveyed off the GUI thread when the dialog first opens.
     property BackendOptions backendOptions: BackendOptions {}
     property alias reloadModelButton: reloadModelButton
     property alias themeSelector: themeSelector
@@ -41,7 +41,10 @@ Dialog {
         }
     }
 
-    onAboutToShow: instructionsField.text = AppSettings.instructions
+    onAboutToShow: {
+        instructionsField.text = AppSettings.instructions
+        backendOptions.survey()
+    }
 
     title: qsTr("Settings")
     modal: true
