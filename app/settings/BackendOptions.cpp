@@ -65,10 +65,14 @@ QHash<int, QByteArray> BackendOptions::roleNames() const {
 }
 
 int BackendOptions::indexOf(const QString& value) const {
+    const bool any_vulkan = value == QStringLiteral("vulkan");
     for (std::size_t row = 0; row < choices_.size(); ++row) {
-        if (choices_[row].value == value ||
-            (value == QStringLiteral("vulkan") && choices_[row].best))
+        if (choices_[row].value == value || (any_vulkan && choices_[row].best))
             return static_cast<int>(row);
+    }
+    // Plain "vulkan" when the survey prefers no GPU (only CPU drivers): the first device listed.
+    for (std::size_t row = 0; any_vulkan && row < choices_.size(); ++row) {
+        if (choices_[row].kind == QStringLiteral("vulkan")) return static_cast<int>(row);
     }
     return -1;
 }

@@ -30,7 +30,8 @@ class BackendOptions : public QAbstractListModel {
     bool surveyed() const { return surveyed_; }
     // Starts the survey unless it ran or is running.
     Q_INVOKABLE void survey();
-    // The row of stored choice `value` ("vulkan": the best Vulkan device's); -1 when none is.
+    // The row of stored choice `value` ("vulkan": the Vulkan device the engine would take);
+    // -1 when none is.
     Q_INVOKABLE int indexOf(const QString& value) const;
     // The row's role by name ("value", "usable", "detail", ...), for QML outside a delegate.
     Q_INVOKABLE QVariant get(int row, const QString& role) const;
