@@ -44,6 +44,10 @@ ChatController::ChatController(QObject* parent)
         model_.clear();
         set_model_state(QStringLiteral("failed"), message);
     });
+    connect(worker_, &InferenceWorker::memoryMeasured, this, [this](const QVariantMap& use) {
+        memory_use_ = use;
+        emit memoryUseChanged();
+    });
     connect(worker_, &InferenceWorker::loadProgress, this, [this](double fraction) {
         load_progress_ = fraction;
         emit loadProgressChanged();
@@ -325,5 +329,10 @@ void ChatController::set_busy(bool busy) {
 void ChatController::set_model_state(const QString& state, const QString& error) {
     model_state_ = state;
     model_error_ = error;
+    // Measured again once a model is ready; until then there is none to speak of.
+    if (state != QStringLiteral("ready") && !memory_use_.isEmpty()) {
+        memory_use_.clear();
+        emit memoryUseChanged();
+    }
     emit modelChanged();
 }

@@ -53,6 +53,10 @@ class ChatController : public QObject {
     // The last answer's numbers: {timeToFirstTokenMs, tokensPerSecond, contextUsed,
     // generatedTokens}; empty before the first answer since the model was loaded.
     Q_PROPERTY(QVariantMap lastStats READ lastStats NOTIFY lastStatsChanged)
+    // {gpuBytes: GPU memory the loaded model holds, its weights and KV cache (0 on the CPU),
+    // ramBytes: the app's resident memory}, measured on the inference thread after the model
+    // loaded and after each answer; empty without a model.
+    Q_PROPERTY(QVariantMap memoryUse READ memoryUse NOTIFY memoryUseChanged)
 
   public:
     explicit ChatController(QObject* parent = nullptr);
@@ -79,6 +83,7 @@ class ChatController : public QObject {
     QString conversationEffort() const { return conversation_effort_; }
     ConversationHistory* history() { return &history_; }
     QVariantMap lastStats() const { return last_stats_; }
+    QVariantMap memoryUse() const { return memory_use_; }
 
     // A .gguf file or a Hugging Face folder, as a path or a file: URL, on the settings' backend
     // and with the settings' context length (automatic while none is chosen).
@@ -116,6 +121,7 @@ class ChatController : public QObject {
     void busyChanged();
     void conversationChanged();
     void lastStatsChanged();
+    void memoryUseChanged();
 
   private:
     bool can_generate() const;
@@ -140,4 +146,5 @@ class ChatController : public QObject {
     ConversationHistory history_;
     QString history_path_;
     QVariantMap last_stats_;
+    QVariantMap memory_use_;
 };

@@ -7,6 +7,7 @@
 #include "branch_rows.h"
 #include "hearth/model_inspection.h"
 #include "kv_cache_size.h"
+#include "process_memory.h"
 #include "tool_rounds.h"
 
 namespace {
@@ -91,6 +92,14 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         }
     }
     emit loaded(info);
+    measure_memory();
+}
+
+void InferenceWorker::measure_memory() {
+    emit memoryMeasured(QVariantMap{
+        {QStringLiteral("gpuBytes"),
+         static_cast<double>(model_ ? model_->device_memory_bytes() : 0)},
+        {QStringLiteral("ramBytes"), static_cast<double>(hearth::app::resident_memory_bytes())}});
 }
 
 void InferenceWorker::generate(const GenerationRequest& request) {
@@ -166,6 +175,7 @@ void InferenceWorker::generate(const GenerationRequest& request) {
     }
     // The reply's tool rounds added messages: their ids and versions.
     if (recorded) emit_branches();
+    measure_memory();
     if (!stats) {
         emit generationFailed(QString::fromStdString(stats.error().message));
         return;

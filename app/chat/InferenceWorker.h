@@ -58,6 +58,9 @@ class InferenceWorker : public QObject {
     void loadProgress(double fraction);
     // The load stopped because `cancel` was set (ChatController::cancelLoad).
     void loadCancelled();
+    // {gpuBytes: GPU memory the model holds (weights, KV cache; 0 on the CPU), ramBytes: the
+    // process's resident memory}; after a load and after each answer.
+    void memoryMeasured(const QVariantMap& use);
     void textArrived(bool reasoning, const QString& text);
     // The answer being written called `tool` (its recipient, "functions.get_weather") with
     // `arguments`; `result` answered it and the model goes on in a new answer after it.
@@ -74,6 +77,7 @@ class InferenceWorker : public QObject {
     void branchesRecorded(qint64 conversation, const QVariantList& rows);
 
   private:
+    void measure_memory();
     // Records what the request changes in the history; returns the conversation and the
     // answer's writer, or none when there is no history or it failed.
     std::optional<std::pair<hearth::store::ConversationId, hearth::store::MessageStreamWriter>>

@@ -9,6 +9,10 @@ BackendOptions::BackendOptions(QObject* parent) : QAbstractListModel(parent) {
                         .usable = true,
                         .detail = {},
                         .best = false});
+}
+
+void BackendOptions::survey() {
+    if (survey_) return;
     survey_ = QThread::create([this] {
         auto choices =
             backend_choices(hearth::survey_backends(), hearth::enumerate_vulkan_devices());
@@ -22,6 +26,7 @@ BackendOptions::BackendOptions(QObject* parent) : QAbstractListModel(parent) {
 
 BackendOptions::~BackendOptions() {
     // The queued result dies with this object; the thread must not outlive it.
+    if (!survey_) return;
     survey_->wait();
     delete survey_;
 }
@@ -60,10 +65,14 @@ QHash<int, QByteArray> BackendOptions::roleNames() const {
 }
 
 int BackendOptions::indexOf(const QString& value) const {
+    const bool any_vulkan = value == QStringLiteral("vulkan");
     for (std::size_t row = 0; row < choices_.size(); ++row) {
-        if (choices_[row].value == value ||
-            (value == QStringLiteral("vulkan") && choices_[row].best))
+        if (choices_[row].value == value || (any_vulkan && choices_[row].best))
             return static_cast<int>(row);
+    }
+    // Plain "vulkan" when the survey prefers no GPU (only CPU drivers): the first device listed.
+    for (std::size_t row = 0; any_vulkan && row < choices_.size(); ++row) {
+        if (choices_[row].kind == QStringLiteral("vulkan")) return static_cast<int>(row);
     }
     return -1;
 }

@@ -1,6 +1,6 @@
 // The backend choices of Settings as a list model (backend_choices.h). The engine's survey loads
-// GPU drivers, which can take a moment, so it runs on a thread of its own when the list is made;
-// until it is done the list holds only "auto".
+// GPU drivers, which can take a moment, so it runs on a thread of its own, once, when survey() is
+// first called (when Settings opens, not at startup); until it is done the list holds only "auto".
 #pragma once
 
 #include <QAbstractListModel>
@@ -28,7 +28,10 @@ class BackendOptions : public QAbstractListModel {
     QHash<int, QByteArray> roleNames() const override;
 
     bool surveyed() const { return surveyed_; }
-    // The row of stored choice `value` ("vulkan": the best Vulkan device's); -1 when none is.
+    // Starts the survey unless it ran or is running.
+    Q_INVOKABLE void survey();
+    // The row of stored choice `value` ("vulkan": the Vulkan device the engine would take);
+    // -1 when none is.
     Q_INVOKABLE int indexOf(const QString& value) const;
     // The row's role by name ("value", "usable", "detail", ...), for QML outside a delegate.
     Q_INVOKABLE QVariant get(int row, const QString& role) const;

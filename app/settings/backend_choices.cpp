@@ -19,6 +19,17 @@ const hearth::BackendStatus* find_status(const std::vector<hearth::BackendStatus
     return it == survey.end() ? nullptr : &*it;
 }
 
+// A backend with no devices to choose from (CUDA, the CPU), as the survey found it.
+BackendChoiceOption whole_backend(const hearth::BackendStatus& status) {
+    const QString name = to_qstring(status.name);
+    return {.value = name,
+            .kind = name,
+            .device = {},
+            .usable = status.usable,
+            .detail = QString::fromStdString(status.detail),
+            .best = false};
+}
+
 } // namespace
 
 std::vector<BackendChoiceOption>
@@ -37,14 +48,7 @@ backend_choices(const std::vector<hearth::BackendStatus>& survey,
                                      : to_qstring(first_usable->name) + QStringLiteral(": ") +
                                            QString::fromStdString(first_usable->detail),
                        .best = false});
-    if (const auto* cuda = find_status(survey, "cuda")) {
-        choices.push_back({.value = QStringLiteral("cuda"),
-                           .kind = QStringLiteral("cuda"),
-                           .device = {},
-                           .usable = cuda->usable,
-                           .detail = QString::fromStdString(cuda->detail),
-                           .best = false});
-    }
+    if (const auto* cuda = find_status(survey, "cuda")) choices.push_back(whole_backend(*cuda));
     const auto* vulkan = find_status(survey, "vulkan");
     if (!vulkan_devices || vulkan_devices->empty()) {
         choices.push_back({.value = QStringLiteral("vulkan"),
@@ -70,14 +74,7 @@ backend_choices(const std::vector<hearth::BackendStatus>& survey,
                                .best = best});
         }
     }
-    if (const auto* cpu = find_status(survey, "cpu")) {
-        choices.push_back({.value = QStringLiteral("cpu"),
-                           .kind = QStringLiteral("cpu"),
-                           .device = {},
-                           .usable = cpu->usable,
-                           .detail = QString::fromStdString(cpu->detail),
-                           .best = false});
-    }
+    if (const auto* cpu = find_status(survey, "cpu")) choices.push_back(whole_backend(*cpu));
     return choices;
 }
 

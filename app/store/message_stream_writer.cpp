@@ -142,8 +142,11 @@ MessageStats message_stats(const GenerationStats& stats) {
 }
 
 MessageStatus final_status(harmony::EndReason reason) {
-    return reason == harmony::EndReason::cancelled ? MessageStatus::cancelled
-                                                   : MessageStatus::complete;
+    switch (reason) {
+    case harmony::EndReason::cancelled: return MessageStatus::cancelled;
+    case harmony::EndReason::length: return MessageStatus::length;
+    default: return MessageStatus::complete;
+    }
 }
 
 } // namespace hearth::store

@@ -88,7 +88,7 @@ class MessageStreamWriter {
 
 // The store's view of the runtime's numbers.
 MessageStats message_stats(const GenerationStats& stats);
-// complete, or cancelled when the user stopped it.
+// complete; cancelled when the user stopped it; length when the token limit cut it off.
 MessageStatus final_status(harmony::EndReason reason);
 
 } // namespace hearth::store

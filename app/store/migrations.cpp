@@ -101,8 +101,71 @@ PRAGMA application_id = 1215460456;
 
 Result<void> migrate_to_v1(Database& db) { return db.execute(schema_v1); }
 
-constexpr std::array<Migration, 1> all_migrations{{
+// Version 2: a message may end 'length' (cut off at the token limit, so it can be continued after
+// the conversation is reopened). SQLite cannot alter a CHECK constraint, so the messages table is
+// rebuilt as SQLite's documentation describes (the runner turns foreign keys off around it):
+// copied into a new table with the new constraint, the old one dropped (with its indexes and
+// triggers), the new one renamed, and the indexes and search triggers made again. Ids are kept,
+// so the external-content search index still matches its rows.
+constexpr const char* schema_v2 = R"sql(
+CREATE TABLE messages_v2 (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    parent_id INTEGER REFERENCES messages(id),
+    role TEXT NOT NULL CHECK (role IN ('system', 'developer', 'user', 'assistant', 'tool')),
+    content TEXT NOT NULL DEFAULT '',
+    thinking TEXT NOT NULL DEFAULT '',
+    tool_calls TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'complete'
+        CHECK (status IN ('streaming', 'complete', 'length', 'cancelled', 'failed',
+                          'interrupted')),
+    error TEXT NOT NULL DEFAULT '',
+    reasoning_effort TEXT CHECK (reasoning_effort IN ('low', 'medium', 'high')),
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    reused_prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    generated_tokens INTEGER NOT NULL DEFAULT 0,
+    time_to_first_token_ms REAL NOT NULL DEFAULT 0,
+    tokens_per_second REAL NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+INSERT INTO messages_v2 (id, conversation_id, parent_id, role, content, thinking, tool_calls,
+    status, error, reasoning_effort, prompt_tokens, reused_prompt_tokens, generated_tokens,
+    time_to_first_token_ms, tokens_per_second, created_ms, updated_ms)
+SELECT id, conversation_id, parent_id, role, content, thinking, tool_calls, status, error,
+    reasoning_effort, prompt_tokens, reused_prompt_tokens, generated_tokens,
+    time_to_first_token_ms, tokens_per_second, created_ms, updated_ms
+FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v2 RENAME TO messages;
+
+CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+CREATE INDEX messages_by_parent ON messages (parent_id, id);
+CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming';
+
+CREATE TRIGGER messages_search_insert AFTER INSERT ON messages
+WHEN new.status <> 'streaming' BEGIN
+    INSERT INTO message_search (rowid, content, thinking)
+        VALUES (new.id, new.content, new.thinking);
+END;
+CREATE TRIGGER messages_search_delete AFTER DELETE ON messages
+WHEN old.status <> 'streaming' BEGIN
+    INSERT INTO message_search (message_search, rowid, content, thinking)
+        VALUES ('delete', old.id, old.content, old.thinking);
+END;
+CREATE TRIGGER messages_search_update AFTER UPDATE OF content, thinking, status ON messages BEGIN
+    INSERT INTO message_search (message_search, rowid, content, thinking)
+        SELECT 'delete', old.id, old.content, old.thinking WHERE old.status <> 'streaming';
+    INSERT INTO message_search (rowid, content, thinking)
+        SELECT new.id, new.content, new.thinking WHERE new.status <> 'streaming';
+END;
+)sql";
+
+Result<void> migrate_to_v2(Database& db) { return db.execute(schema_v2); }
+
+constexpr std::array<Migration, 2> all_migrations{{
     {1, migrate_to_v1},
+    {2, migrate_to_v2},
 }};
 
 static_assert(hearth_application_id == 1215460456, "schema_v1 spells the id out");

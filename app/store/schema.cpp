@@ -33,7 +33,43 @@ Result<void> check_identity(Database& db, std::int64_t newest_known) {
     return {};
 }
 
+namespace {
+
+// Foreign keys off while migrations run, as SQLite's way of rebuilding a table needs (dropping a
+// table that others refer to would otherwise act on them), and as they were afterwards. The
+// pragma does nothing inside a transaction, so it is set around them.
+class ForeignKeysOff {
+  public:
+    explicit ForeignKeysOff(Database& db) : db_(db) {
+        was_on_ = db.query_int64("PRAGMA foreign_keys").value_or(0) == 1;
+        if (was_on_) (void)db_.execute("PRAGMA foreign_keys = OFF");
+    }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+    ~ForeignKeysOff() {
+        if (was_on_) (void)db_.execute("PRAGMA foreign_keys = ON");
+    }
+
+  private:
+    Database& db_;
+    bool was_on_ = false;
+};
+
+// Fails when a migration left a row that refers to one that does not exist.
+Result<void> check_foreign_keys(Database& db) {
+    auto broken = db.query_int64("SELECT count(*) FROM pragma_foreign_key_check");
+    if (!broken) return std::unexpected(broken.error());
+    if (*broken > 0) {
+        return fail("the upgrade would leave rows referring to missing ones",
+                    std::to_string(*broken) + " foreign key violations");
+    }
+    return {};
+}
+
+} // namespace
+
 Result<void> migrate(Database& db, std::span<const Migration> steps) {
+    const ForeignKeysOff foreign_keys_off(db);
     for (const Migration& step : steps) {
         auto version = schema_version(db);
         if (!version) return std::unexpected(version.error());
@@ -45,6 +81,7 @@ Result<void> migrate(Database& db, std::span<const Migration> steps) {
         auto transaction = db.begin();
         if (!transaction) return std::unexpected(transaction.error());
         auto applied = step.apply(db);
+        if (applied) applied = check_foreign_keys(db);
         if (applied) {
             applied = db.execute("PRAGMA user_version = " + std::to_string(step.to_version));
         }

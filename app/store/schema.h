@@ -33,7 +33,8 @@ std::int64_t current_schema_version();
 // call it before anything writes to the file.
 Result<void> check_identity(Database& db, std::int64_t newest_known = current_schema_version());
 
-// Applies the migrations after the file's version, each in its own transaction.
+// Applies the migrations after the file's version, each in its own transaction, with foreign
+// keys off (a step may rebuild a table) and checked before each commit.
 Result<void> migrate(Database& db, std::span<const Migration> steps = migrations());
 
 Result<std::int64_t> schema_version(Database& db);

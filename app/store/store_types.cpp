@@ -41,9 +41,10 @@ constexpr std::array<std::pair<ReasoningEffort, std::string_view>, 3> effort_nam
     {ReasoningEffort::high, "high"},
 }};
 
-constexpr std::array<std::pair<MessageStatus, std::string_view>, 5> status_names{{
+constexpr std::array<std::pair<MessageStatus, std::string_view>, 6> status_names{{
     {MessageStatus::streaming, "streaming"},
     {MessageStatus::complete, "complete"},
+    {MessageStatus::length, "length"},
     {MessageStatus::cancelled, "cancelled"},
     {MessageStatus::failed, "failed"},
     {MessageStatus::interrupted, "interrupted"},

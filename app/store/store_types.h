@@ -57,6 +57,7 @@ struct Conversation {
 enum class MessageStatus {
     streaming,   // being generated; written in small transactions as it grows
     complete,    // finished normally
+    length,      // cut off at the token limit; it can be continued
     cancelled,   // the user stopped it; the text so far is kept
     failed,      // generation failed; `error` says why
     interrupted, // left streaming by a crash; marked at the next open, text kept

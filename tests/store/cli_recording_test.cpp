@@ -72,7 +72,8 @@ TEST_F(StoreCliTest, RunRecordsOneNewConversationPerCall) {
     EXPECT_EQ(path[0].body.role, Role::user);
     EXPECT_EQ(path[0].body.content, "Hi there");
     EXPECT_EQ(path[1].body.role, Role::assistant);
-    EXPECT_EQ(path[1].body.status, MessageStatus::complete);
+    // Three tokens, the limit: saved as cut off there, so it can be continued.
+    EXPECT_EQ(path[1].body.status, MessageStatus::length);
     EXPECT_EQ(path[1].body.stats.generated_tokens, 3);
     EXPECT_EQ(path[1].body.reasoning_effort, hearth::harmony::ReasoningEffort::high);
     EXPECT_EQ(store.conversation(ids[1])->title, "Second");
@@ -88,7 +89,7 @@ TEST_F(StoreCliTest, ChatRecordsEachTurnAndResetStartsANewConversation) {
     EXPECT_EQ(first[0].body.content, "Hello");
     EXPECT_EQ(first[1].body.role, Role::assistant);
     EXPECT_EQ(first[2].body.content, "How are you?");
-    EXPECT_EQ(first[3].body.status, MessageStatus::complete);
+    EXPECT_EQ(first[3].body.status, MessageStatus::length); // the 3-token limit
     const auto second = store.current_path(ids[1]).value();
     ASSERT_EQ(second.size(), 2u);
     EXPECT_EQ(store.conversation(ids[1])->title, "안녕");

@@ -132,6 +132,27 @@ TEST_F(StoreExportTest, TheJsonMessagesHaveTheConversationFileShape) {
     EXPECT_EQ(doc["conversations"][0]["sampling"]["seed"], 1234567890123);
 }
 
+TEST_F(StoreExportTest, AnAnswerCutOffAtTheLimitExportsAsLengthAndImportsBackSo) {
+    auto source = ConversationStore::open(dir_ / "source.db").value();
+    const auto c = source.create_conversation({.title = "cut off"}).value();
+    const auto q =
+        source.add_message(c, std::nullopt, text_message(Role::user, "Count to 1000")).value();
+    MessageContent cut = text_message(Role::assistant, "1, 2, 3,");
+    cut.status = MessageStatus::length;
+    source.add_message(c, q, cut).value();
+    const std::string exported = export_json(source, std::vector{c}).value();
+    EXPECT_EQ(nlohmann::json::parse(exported)["conversations"][0]["messages"][1]["status"],
+              "length");
+
+    auto target = ConversationStore::open(dir_ / "target.db").value();
+    auto imported = import_json(target, exported);
+    ASSERT_TRUE(imported) << imported.error().message;
+    const auto path = target.current_path(imported->at(0)).value();
+    ASSERT_EQ(path.size(), 2u);
+    EXPECT_EQ(path[1].body.status, MessageStatus::length);
+    EXPECT_EQ(path[1].body.content, "1, 2, 3,");
+}
+
 TEST_F(StoreExportTest, ABadImportIsRefusedWholeAndNamesTheField) {
     auto store = open_store();
     const auto before = store.all_conversation_ids().value();

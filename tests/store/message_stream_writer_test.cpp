@@ -141,6 +141,7 @@ TEST_F(StoreStreamWriterTest, ParserEventsFillThinkingAnswerAndToolCalls) {
                                  R"("content_type":"json","name":"get_weather"},)"
                                  R"("type":"function"}])");
     EXPECT_EQ(final_status(harmony::EndReason::cancelled), MessageStatus::cancelled);
+    EXPECT_EQ(final_status(harmony::EndReason::length), MessageStatus::length);
 }
 
 TEST_F(StoreStreamWriterTest, AnsweringAToolCallKeepsCallResultAndNextAnswerInOneBranch) {

@@ -105,6 +105,46 @@ TEST_F(StoreSchemaTest, TheVersion1FixturesConversationsReadBackThroughTheStore)
     EXPECT_EQ(hits[0].message_id, 6);
 }
 
+TEST_F(StoreSchemaTest, UpgradingToVersion2KeepsLeavesAndSearchAndLetsAnAnswerEndAtTheLimit) {
+    const fs::path path = dir_ / "v1.db";
+    {
+        auto raw = Database::open_connection(path, {}).value();
+        ASSERT_TRUE(raw.execute(read_bytes(fs::path(HEARTH_STORE_FIXTURES) / "schema-v1.sql")));
+        // Version 1 refuses the status outright.
+        EXPECT_FALSE(raw.execute("UPDATE messages SET status = 'length' WHERE id = 7"));
+    }
+    auto store = ConversationStore::open(path).value();
+    // Rebuilding the messages table must not act on the rows that refer to it.
+    EXPECT_EQ(store.conversation(1)->current_leaf, 4);
+    EXPECT_EQ(store.conversation(2)->current_leaf, 7);
+    EXPECT_EQ(store.message(7)->body.status, MessageStatus::cancelled);
+    EXPECT_EQ(store.message(4)->parent_id, 3);
+    EXPECT_EQ(search(store, {.text = "21 °C"}).value().size(), 1u);
+
+    MessageContent cut =
+        testing_support::text_message(hearth::harmony::Role::assistant, "Busan is warmer than");
+    cut.status = MessageStatus::length;
+    const auto id = store.add_message(2, 6, cut).value();
+    EXPECT_EQ(store.message(id)->body.status, MessageStatus::length);
+    // Indexed like any finished answer.
+    const auto hits = search(store, {.text = "warmer than"}).value();
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].message_id, id);
+}
+
+TEST_F(StoreSchemaTest, TheVersion2FixturesCutOffAnswerReadsBackAsLength) {
+    const fs::path path = dir_ / "v2.db";
+    {
+        auto raw = Database::open_connection(path, {}).value();
+        ASSERT_TRUE(raw.execute(read_bytes(fs::path(HEARTH_STORE_FIXTURES) / "schema-v2.sql")));
+    }
+    auto store = ConversationStore::open(path).value();
+    const auto cut = store.message(8).value();
+    EXPECT_EQ(cut.body.status, MessageStatus::length);
+    EXPECT_EQ(cut.body.content, "Busan is usually a little warmer than");
+    EXPECT_EQ(store.children(1, 5)->size(), 1u);
+}
+
 // Synthetic versions show the runner's rules without waiting for a real version 2.
 hearth::Result<void> create_notes(Database& db) {
     return db.execute("CREATE TABLE notes(body TEXT)");

@@ -176,6 +176,13 @@ TestCase {
         compare(field(1, Qt.UserRole + 9), id)
         compare(field(1, answerRole), grown)
         compare(field(1, Qt.UserRole + 3), grownReasoning)
+        // Cut off at the limit again, and saved so: Continue is still offered after reopening.
+        compare(field(1, statusRole), "length")
+        verify(ChatController.continueAnswer())
+        tryCompare(ChatController, "busy", false, 60000)
+        compare(rows(), 2)
+        compare(field(1, Qt.UserRole + 9), id)
+        verify(field(1, answerRole).startsWith(grown))
     }
 
     function test_a_stopped_answer_can_be_continued() {
@@ -193,11 +200,24 @@ TestCase {
         compare(field(1, statusRole), "length")
     }
 
+    SignalSpy {
+        id: memorySpy
+        target: ChatController
+        signalName: "memoryUseChanged"
+    }
+
     function test_the_status_line_shows_backend_context_and_speed() {
         const window = createTemporaryObject(mainComponent, testCase)
         const line = window.chatPage.statusLine
         verify(line.text.indexOf("CPU, ") === 0, line.text)
+        // The app's resident memory, measured after the load; the CPU holds no GPU memory.
+        tryVerify(() => ChatController.memoryUse.ramBytes > 0)
+        compare(ChatController.memoryUse.gpuBytes, 0)
+        verify(/ {2}RAM \d+(\.\d)? (MiB|GiB) {2}/.test(line.text), line.text)
+        verify(line.text.indexOf("VRAM") < 0, line.text)
+        memorySpy.clear()
         answerOnce("How fast?")
+        compare(memorySpy.count, 1, "measured again after the answer")
         verify(line.text.indexOf("tokens/s") > 0, line.text)
         verify(line.text.indexOf("first token after") > 0, line.text)
         verify(/context \d+ \/ 4096 tokens/.test(line.text), line.text)

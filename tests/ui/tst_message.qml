@@ -31,6 +31,48 @@ TestCase {
         return message
     }
 
+    ListModel { id: rows }
+
+    Component {
+        id: listComponent
+        ListView {
+            width: 600
+            height: 200
+            model: rows
+            delegate: MessageDelegate { width: ListView.view.width }
+        }
+    }
+
+    function test_an_open_reasoning_keeps_its_handle_at_the_top_while_scrolled_through() {
+        rows.clear()
+        rows.append({ author: "assistant", answer: "Done.", status: "complete", effort: "medium",
+                      reasoning: Array(80).fill("A line of thought.").join("\n"),
+                      thinkingSeconds: 3, reasoningTokens: 400, error: "", siblingIndex: 0,
+                      siblingCount: 1, toolName: "", toolArguments: "" })
+        const list = createTemporaryObject(listComponent, testCase)
+        tryVerify(() => list.itemAtIndex(0) !== null)
+        const message = list.itemAtIndex(0)
+        const block = findChild(message, "reasoningBlock")
+        const handle = findChild(message, "reasoningHandle")
+        const handleTop = () => handle.mapToItem(list, 0, 0).y
+        const blockTop = () => block.mapToItem(list.contentItem, 0, 0).y
+        mouseClick(handle)
+        verify(block.expanded)
+        tryVerify(() => block.height > 3 * list.height, 5000, "a reasoning longer than the view")
+
+        list.contentY = blockTop() + block.height / 2
+        fuzzyCompare(handleTop(), 0, 0.5)
+        list.contentY = blockTop() + block.height - 10 // the block's end: the handle stays in it
+        fuzzyCompare(handle.mapToItem(block, 0, 0).y + handle.height, block.height, 0.5)
+        list.contentY = blockTop() + block.height / 3
+        fuzzyCompare(handleTop(), 0, 0.5)
+
+        mouseClick(handle) // folded from the middle of the reasoning
+        verify(!block.expanded)
+        verify(handleTop() >= 0 && handleTop() < list.height, "the handle is still in sight")
+        compare(block.handleOffset, 0)
+    }
+
     function summary(message) { return findChild(message, "reasoningSummary").text }
 
     function test_thinking_counts_seconds_then_folds_when_the_answer_starts() {

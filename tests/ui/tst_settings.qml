@@ -117,6 +117,9 @@ TestCase {
         verify(dialog.backendUnusable.visible)
         compare(dialog.backendUnusable.text,
                 "This cannot run the model here: " + options.get(cuda, "detail"))
+        // What earlier versions stored: the Vulkan device the engine takes (or why there is none).
+        AppSettings.backend = "vulkan"
+        compare(options.get(backend.currentIndex, "kind"), "vulkan")
         AppSettings.backend = "vulkan:999"
         compare(backend.currentIndex, -1)
         compare(backend.displayText, "vulkan:999")

@@ -133,6 +133,7 @@ Item {
             thinking: delegate.status === "streaming" && delegate.answer.length === 0
             seconds: delegate.thinkingSeconds
             tokens: delegate.reasoningTokens
+            view: delegate.ListView.view
         }
 
         MarkdownView {

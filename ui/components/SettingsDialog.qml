@@ -24,24 +24,12 @@ Dialog {
     property alias backendSelector: backendSelector
     property alias backendInUse: backendInUse
     property alias backendUnusable: backendUnusable
-    // What this machine can run models on; surveyed off the GUI thread when the dialog is made.
+    // What this machine can run models on; surveyed off the GUI thread when the dialog first opens.
     property BackendOptions backendOptions: BackendOptions {}
     property alias reloadModelButton: reloadModelButton
     property alias themeSelector: themeSelector
     property alias fontSizeField: fontSizeField
     property alias languageSelector: languageSelector
-
-    // "1.5 GiB", "384 KiB": binary units, as memory is sold.
-    function formatBytes(bytes) {
-        const units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        let value = bytes
-        let unit = 0
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024
-            ++unit
-        }
-        return (unit === 0 ? value : value.toFixed(1)) + " " + units[unit]
-    }
 
     // A backend choice for people: "Automatic", "Vulkan: AMD Radeon RX 7800 XT", ...
     function backendLabel(kind, device) {
@@ -53,7 +41,10 @@ Dialog {
         }
     }
 
-    onAboutToShow: instructionsField.text = AppSettings.instructions
+    onAboutToShow: {
+        instructionsField.text = AppSettings.instructions
+        backendOptions.survey()
+    }
 
     title: qsTr("Settings")
     modal: true
@@ -277,8 +268,8 @@ Dialog {
                     text: bytes < 0 ? qsTr("Load a model to see the memory this needs.")
                         : positions < chosen
                           ? qsTr("Its memory (KV cache): %1, for the %2 tokens this model allows")
-                                .arg(dialog.formatBytes(bytes)).arg(positions)
-                          : qsTr("Its memory (KV cache): %1").arg(dialog.formatBytes(bytes))
+                                .arg(ByteSize.text(bytes)).arg(positions)
+                          : qsTr("Its memory (KV cache): %1").arg(ByteSize.text(bytes))
                 }
 
                 Label { text: qsTr("Backend") }

@@ -3,12 +3,13 @@ import QtQuick.Controls
 import Hearth
 import Hearth.Chat
 
-// The bottom line of the chat page: what runs the model, how much of the context the
-// conversation uses, and how fast the last answer came.
+// The bottom line of the chat page: what runs the model, the memory it takes, how much of the
+// context the conversation uses, and how fast the last answer came.
 Rectangle {
     id: statusLine
 
     readonly property var stats: ChatController.lastStats
+    readonly property var memory: ChatController.memoryUse
     property alias text: label.text
 
     function describe() {
@@ -17,6 +18,10 @@ Rectangle {
                                                            : qsTr("No model loaded")
         // The engine's own words: "Vulkan on <GPU>", "CPU, 8 threads (Vulkan was not used: …)".
         const parts = [ChatController.deviceName]
+        if (memory.gpuBytes > 0)
+            parts.push(qsTr("VRAM %1").arg(ByteSize.text(memory.gpuBytes)))
+        if (memory.ramBytes > 0)
+            parts.push(qsTr("RAM %1").arg(ByteSize.text(memory.ramBytes)))
         parts.push(qsTr("context %1 / %2 tokens")
                    .arg(stats.contextUsed !== undefined ? stats.contextUsed : 0)
                    .arg(ChatController.contextLength))

@@ -860,10 +860,6 @@
         <translation>자동</translation>
     </message>
     <message>
-        <source>Vulkan (GPU)</source>
-        <translation>Vulkan (GPU)</translation>
-    </message>
-    <message>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
@@ -937,6 +933,26 @@ Backends: %3</source>
         <source>Details…</source>
         <translation>정보…</translation>
     </message>
+    <message>
+        <source>CUDA (NVIDIA)</source>
+        <translation>CUDA (NVIDIA)</translation>
+    </message>
+    <message>
+        <source>Vulkan: %1</source>
+        <translation>Vulkan: %1</translation>
+    </message>
+    <message>
+        <source>Vulkan</source>
+        <translation>Vulkan</translation>
+    </message>
+    <message>
+        <source>This device is not on this computer now; choose another.</source>
+        <translation>이 장치는 지금 이 컴퓨터에 없습니다. 다른 것을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>This cannot run the model here: %1</source>
+        <translation>여기서는 이것으로 모델을 실행할 수 없습니다: %1</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -992,6 +1008,14 @@ Your chats will be listed here.</source>
     <message>
         <source>first token after %1 s</source>
         <translation>첫 토큰까지 %1초</translation>
+    </message>
+    <message>
+        <source>VRAM %1</source>
+        <translation>VRAM %1</translation>
+    </message>
+    <message>
+        <source>RAM %1</source>
+        <translation>RAM %1</translation>
     </message>
 </context>
 <context>
