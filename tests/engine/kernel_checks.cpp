@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "backend/cpu/ops.h"
+#include "backend/device_sampling.h"
 #include "model/decode.h"
 #include "model/float_formats.h"
 
@@ -418,6 +421,55 @@ void AttentionInputs::expect_attended(const AttentionCase& run,
         }
     }
     EXPECT_EQ(result[tokens * Q], poison);
+}
+
+std::vector<SamplingCase> sampling_cases() {
+    std::vector<SamplingCase> cases;
+    auto exclude = [](std::vector<std::uint32_t>& bits, std::size_t id) {
+        bits[id / 32] |= 1u << (id % 32);
+    };
+    constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+    constexpr float minus_infinity = -std::numeric_limits<float>::infinity();
+
+    std::mt19937 rng(21);
+    SamplingCase greedy{"greedy", normal_values(70001, rng), {}, 0.0f, 0.5f, 40000};
+    greedy.excluded.assign((greedy.logits.size() + 31) / 32, 0);
+    greedy.logits[123] = 50.0f; // the best, but excluded
+    exclude(greedy.excluded, 123);
+    greedy.logits[5000] = nan;
+    greedy.logits[6000] = minus_infinity;
+    greedy.logits[69999] = 9.0f; // tied with 40000 across chunks: the lower id wins
+    greedy.logits[40000] = 9.0f;
+    cases.push_back(greedy);
+    for (const float temperature : {0.0f, 1.0f}) {
+        SamplingCase none = greedy;
+        none.name = "everything excluded at temperature " + std::to_string(temperature);
+        std::fill(none.excluded.begin(), none.excluded.end(), 0xFFFFFFFFu);
+        none.temperature = temperature;
+        none.expected = gpu::nothing_to_draw;
+        cases.push_back(none);
+    }
+
+    // Four usable ids with weights 1, 2, 3, 4 (at temperature 2: logits 2 ln w); every other id
+    // is excluded, -infinity or NaN. A draw at random r takes the id where r * 10 falls.
+    SamplingCase drawn{"", std::vector<float>(1000, minus_infinity), {}, 2.0f, 0.0f, 0};
+    drawn.excluded.assign((drawn.logits.size() + 31) / 32, 0);
+    const std::uint32_t ids[] = {17, 400, 401, 999};
+    for (std::uint32_t i = 0; i < 4; ++i)
+        drawn.logits[ids[i]] = 2.0f * std::log(static_cast<float>(i + 1));
+    drawn.logits[500] = 80.0f;
+    exclude(drawn.excluded, 500);
+    drawn.logits[600] = nan;
+    const std::pair<float, std::uint32_t> draws[] = {{0.0f, 17},   {0.09f, 17},  {0.11f, 400},
+                                                     {0.29f, 400}, {0.31f, 401}, {0.59f, 401},
+                                                     {0.61f, 999}, {0.999f, 999}};
+    for (const auto& [random, expected] : draws) {
+        drawn.name = "a draw at " + std::to_string(random);
+        drawn.random = random;
+        drawn.expected = expected;
+        cases.push_back(drawn);
+    }
+    return cases;
 }
 
 } // namespace hearth::test

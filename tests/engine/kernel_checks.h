@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -183,5 +184,18 @@ struct AttentionInputs {
     // poisoned word.
     void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;
 };
+
+// A sampling run (sample_partials, then sample_pick) on crafted logits, and the id it must pick
+// (gpu::nothing_to_draw when every id is excluded).
+struct SamplingCase {
+    std::string name;
+    std::vector<float> logits;
+    std::vector<std::uint32_t> excluded; // a bit per id
+    float temperature = 0, random = 0;
+    std::uint32_t expected = 0;
+};
+// Greedy over a vocabulary that is no multiple of the chunks (an excluded best, NaN, -infinity,
+// a tie across chunks); everything excluded; draws in id order over weights 1:2:3:4.
+std::vector<SamplingCase> sampling_cases();
 
 } // namespace hearth::test

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/append_checks.h"
+#include "backend/device_sampling.h"
 #include "backend/gib_text.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
@@ -18,6 +19,7 @@ namespace hearth::cuda {
 namespace {
 
 namespace ka = kernel_args;
+using gpu::StepOutput;
 
 // Prefill runs the prompt through the batch graph this many tokens at a time (all but the last
 // token, which the step with logits takes): whole token groups of the batched matvecs.
@@ -47,21 +49,33 @@ class CudaSequence final : public Sequence {
     std::uint32_t capacity() const override { return max_positions_; }
     Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
     std::uint32_t truncate(std::uint32_t keep) override;
+    bool samples_on_device(const SamplingSettings& settings) const override {
+        return gpu::device_can_sample(settings);
+    }
+    Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
+    Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
+                                           const SamplingSettings& settings, float random) override;
 
   private:
     // Every buffer but the caches, with its size in bytes; and one layer's keys (or values).
     std::vector<std::pair<DeviceBuffer*, std::uint64_t>> planned_buffers();
     std::uint64_t cache_bytes(std::uint32_t layer) const;
     Result<void> allocate();
-    Result<void> record(bool with_logits);
+    Result<void> record(StepOutput output);
+    Result<void> record_sampling();
+    // Runs every token but the last in batches, then the last with `last_step`; `logits` and
+    // `picked` (when not empty) receive what that step leaves.
+    Result<void> run_tokens(std::span<const std::int32_t> tokens, const CapturedGraph& last_step,
+                            std::span<float> logits, std::span<std::uint32_t> picked);
     Result<void> record_batch();
     Result<void> record_layer(std::uint32_t layer, bool batched);
     Result<void> matvec(const CudaProjection& projection, std::uint32_t mode, bool batched,
                         const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
                         std::uint32_t cols);
-    // Runs a graph over `tokens` at the next positions, reading the logits back when asked.
+    // Runs a graph over `tokens` at the next positions, reading back the logits or the drawn
+    // token when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
-                     std::span<float> logits);
+                     std::span<float> logits, std::span<std::uint32_t> picked = {});
 
     CudaModel& model_;
     CudaDevice& device_;
@@ -74,10 +88,14 @@ class CudaSequence final : public Sequence {
     DeviceBuffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     DeviceBuffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     DeviceBuffer step_, rope_table_, logits_;
+    // Sampling on the device: excluded ids (a bit each), the step's draw, the chunks' partial
+    // results and the id drawn.
+    DeviceBuffer excluded_, draw_, sample_partials_, picked_;
     DeviceBuffer attention_partials_; // [token][head][split][head_dim + 2], reused by each layer
     std::vector<LayerCache> caches_;
     std::vector<std::byte> step_bytes_; // what run() copies into step_
-    std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, batch_graph_;
+    std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, step_sampling_graph_,
+        batch_graph_;
 };
 
 std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffers() {
@@ -98,6 +116,10 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
          B * c.head_count * gpu::max_attention_splits * (c.head_dim + std::uint64_t{2}) * f32},
         {&logits_, c.vocab_size * f32},
         {&step_, sizeof(ka::StepHeader) + B * 4},
+        {&excluded_, (c.vocab_size + 31) / 32 * 4},
+        {&draw_, sizeof(ka::SampleDraw)},
+        {&sample_partials_, gpu::sample_args(c.vocab_size).groups * 4 * f32},
+        {&picked_, 4},
     };
 }
 
@@ -114,6 +136,7 @@ Result<void> CudaSequence::allocate() {
         *target = std::move(*made);
     }
     step_bytes_.resize(step_.size_bytes());
+    if (auto r = exclude_from_sampling({}); !r) return r;
     const auto table = gpu::rope_table(config_, max_positions_);
     if (auto r = device_.upload(rope_table_, std::as_bytes(std::span(table))); !r) return r;
 
@@ -147,9 +170,10 @@ Result<void> CudaSequence::prepare() {
     }
     if (auto r = allocate(); !r) return r;
     // Decoding replays a graph captured once; the position and tokens come from step_.
-    for (auto [target, with_logits] :
-         {std::pair{&step_graph_, false}, std::pair{&step_with_logits_graph_, true}}) {
-        auto graph = device_.capture([&] { return record(with_logits); });
+    for (auto [target, output] : {std::pair{&step_graph_, StepOutput::none},
+                                  std::pair{&step_with_logits_graph_, StepOutput::logits},
+                                  std::pair{&step_sampling_graph_, StepOutput::sampled}}) {
+        auto graph = device_.capture([&] { return record(output); });
         if (!graph) return std::unexpected(graph.error());
         target->emplace(std::move(*graph));
     }
@@ -181,7 +205,7 @@ Result<void> CudaSequence::matvec(const CudaProjection& projection, std::uint32_
                           route.address(), args);
 }
 
-Result<void> CudaSequence::record(bool with_logits) {
+Result<void> CudaSequence::record(StepOutput output) {
     const auto& c = config_;
     const auto& w = model_.weights;
     const ka::EmbedArgs embed{c.hidden_size};
@@ -196,15 +220,32 @@ Result<void> CudaSequence::record(bool with_logits) {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         if (auto r = record_layer(layer, false); !r) return r;
     }
-    if (!with_logits) return {};
+    if (output == StepOutput::none) return {};
     const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
     if (auto r = device_.launch("f32_rms_norm", {1, 1, 1, shapes::rms_norm_block}, x_.address(),
                                 w.final_norm.address(), h_.address(), norm);
         !r) {
         return r;
     }
-    return matvec(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
-                  c.hidden_size);
+    if (auto r = matvec(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
+                        c.hidden_size);
+        !r) {
+        return r;
+    }
+    return output == StepOutput::sampled ? record_sampling() : Result<void>{};
+}
+
+Result<void> CudaSequence::record_sampling() {
+    const auto args = gpu::sample_args(config_.vocab_size);
+    if (auto r = device_.launch("sample_partials", {args.groups, 1, 1, ka::sample_group_size},
+                                logits_.address(), excluded_.address(), draw_.address(),
+                                sample_partials_.address(), args);
+        !r) {
+        return r;
+    }
+    return device_.launch("sample_pick", {1, 1, 1, ka::sample_group_size}, logits_.address(),
+                          excluded_.address(), draw_.address(), sample_partials_.address(),
+                          picked_.address(), args);
 }
 
 // The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
@@ -302,19 +343,52 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
 
 Result<void> CudaSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
     if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
-    // Every token but the last in batches; the last with the logits when they are wanted.
+    return run_tokens(tokens, logits.empty() ? *step_graph_ : *step_with_logits_graph_, logits, {});
+}
+
+Result<void> CudaSequence::run_tokens(std::span<const std::int32_t> tokens,
+                                      const CapturedGraph& last_step, std::span<float> logits,
+                                      std::span<std::uint32_t> picked) {
     std::size_t done = 0;
     while (tokens.size() - done > 1) {
         const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - 1 - done);
         if (auto ran = run(*batch_graph_, tokens.subspan(done, count), {}); !ran) return ran;
         done += count;
     }
-    const auto& last = logits.empty() ? *step_graph_ : *step_with_logits_graph_;
-    return run(last, tokens.subspan(done), logits);
+    return run(last_step, tokens.subspan(done), logits, picked);
+}
+
+Result<void> CudaSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
+    const auto bits = gpu::exclusion_bits(excluded, config_.vocab_size);
+    const auto held = device_.hold_stream();
+    Result<void> r = device_.upload_async(excluded_, std::as_bytes(std::span(bits)));
+    if (r) r = device_.synchronize();
+    return r;
+}
+
+Result<std::int32_t> CudaSequence::append_and_sample(std::span<const std::int32_t> tokens,
+                                                     const SamplingSettings& settings,
+                                                     float random) {
+    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
+        !ok) {
+        return std::unexpected(ok.error());
+    }
+    const ka::SampleDraw draw = gpu::sample_draw(settings, random);
+    {
+        const auto held = device_.hold_stream();
+        Result<void> r = device_.upload_async(draw_, std::as_bytes(std::span(&draw, 1)));
+        if (r) r = device_.synchronize();
+        if (!r) return std::unexpected(r.error());
+    }
+    std::uint32_t picked = gpu::nothing_to_draw;
+    if (auto ran = run_tokens(tokens, *step_sampling_graph_, {}, std::span(&picked, 1)); !ran) {
+        return std::unexpected(ran.error());
+    }
+    return gpu::drawn_token(picked, config_.vocab_size);
 }
 
 Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
-                               std::span<float> logits) {
+                               std::span<float> logits, std::span<std::uint32_t> picked) {
     const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
     const auto held = device_.hold_stream(); // the step's calls as one
     std::memcpy(step_bytes_.data(), &header, sizeof header);
@@ -322,6 +396,7 @@ Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::
     Result<void> r = device_.upload_async(step_, step_bytes_);
     if (r) r = device_.replay(graph);
     if (r && !logits.empty()) r = device_.download_async(std::as_writable_bytes(logits), logits_);
+    if (r && !picked.empty()) r = device_.download_async(std::as_writable_bytes(picked), picked_);
     if (r) r = device_.synchronize();
     if (!r) return r;
     length_ += header.count;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend/append_checks.h"
+#include "backend/device_sampling.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
@@ -34,16 +35,8 @@ std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
 }
 constexpr std::uint32_t sampling_dispatches = 2;
 
-// What a one-token step leaves for the host: nothing (a prompt token whose logits nobody
-// wants), the logits, or the next token drawn on the device.
-enum class StepOutput { none, logits, sampled };
+using gpu::StepOutput;
 
-// sample_partials' workgroups for a vocabulary: up to 256 chunks of at least a workgroup's ids.
-ka::SampleArgs sample_args(std::uint32_t vocab) {
-    const std::uint32_t groups =
-        std::clamp((vocab + ka::sample_group_size - 1) / ka::sample_group_size, 1u, 256u);
-    return {vocab, (vocab + groups - 1) / groups, groups};
-}
 std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
 
 // A dispatch's workgroup counts; an x wider than the device allows folds into y when y is 1.
@@ -213,7 +206,7 @@ Result<void> VulkanSequence::allocate() {
 }
 
 Result<void> VulkanSequence::allocate_sampling() {
-    const auto args = sample_args(config_.vocab_size);
+    const auto args = gpu::sample_args(config_.vocab_size);
     const std::size_t exclusion_words = (config_.vocab_size + 31) / 32;
     const std::pair<Buffer*, std::size_t> device_buffers[] = {
         {&excluded_, exclusion_words}, {&sample_partials_, 4 * args.groups}, {&picked_, 1}};
@@ -321,7 +314,7 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
 
 Result<void> VulkanSequence::record_sampling(CommandList& list) {
     const auto& p = model_.pipelines;
-    const auto args = sample_args(config_.vocab_size);
+    const auto args = gpu::sample_args(config_.vocab_size);
     if (auto r = dispatch(list, p.sample_partials,
                           {&device_logits_, &excluded_, &draw_, &sample_partials_}, bytes_of(args),
                           {args.groups}, {"sample"});
@@ -479,39 +472,30 @@ Result<void> VulkanSequence::run_tokens(std::span<const std::int32_t> tokens,
     return run(last_step, tokens.subspan(done));
 }
 
-// What sample_pick applies: the most likely token, or a draw at a temperature over every token.
 bool VulkanSequence::samples_on_device(const SamplingSettings& settings) const {
-    const bool greedy = settings.temperature <= 0.0f || settings.top_k == 1;
-    return greedy || (settings.top_k == 0 && settings.top_p >= 1.0f && settings.min_p <= 0.0f);
+    return gpu::device_can_sample(settings);
 }
 
 Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
-    std::vector<std::uint32_t> bits((config_.vocab_size + 31) / 32, 0);
-    for (std::size_t id = 0; id < std::min<std::size_t>(excluded.size(), config_.vocab_size);
-         ++id) {
-        if (excluded[id]) bits[id / 32] |= 1u << (id % 32);
-    }
+    const auto bits = gpu::exclusion_bits(excluded, config_.vocab_size);
     return model_.device.upload(excluded_, 0, std::as_bytes(std::span(bits)));
 }
 
 Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                        const SamplingSettings& settings,
                                                        float random) {
-    if (auto ok = check_append(config_, tokens, {}, length_, max_positions_); !ok) {
+    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
+        !ok) {
         return std::unexpected(ok.error());
     }
-    if (tokens.empty()) return fail("Sampling needs at least one token to run");
-    if (!samples_on_device(settings)) return fail("These sampling settings run on the host");
-    const bool greedy = settings.temperature <= 0.0f || settings.top_k == 1;
-    const ka::SampleDraw draw{greedy ? 0.0f : settings.temperature, std::clamp(random, 0.0f, 1.0f)};
+    const ka::SampleDraw draw = gpu::sample_draw(settings, random);
     std::memcpy(draw_.bytes().data(), &draw, sizeof draw);
     if (auto ran = run_tokens(tokens, *step_sampling_commands_); !ran) {
         return std::unexpected(ran.error());
     }
     std::uint32_t picked;
     std::memcpy(&picked, picked_readback_.bytes().data(), sizeof picked);
-    if (picked >= config_.vocab_size) return fail("Every token is excluded from sampling");
-    return static_cast<std::int32_t>(picked);
+    return gpu::drawn_token(picked, config_.vocab_size);
 }
 
 // Runs a recording over `tokens` (as many as it was recorded for, or fewer) at the next

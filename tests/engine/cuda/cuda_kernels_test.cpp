@@ -13,6 +13,7 @@
 #include "backend/cuda/cuda_device.h"
 #include "backend/cuda/kernel_names.h"
 #include "backend/cuda/kernels/launch_shapes.h"
+#include "backend/device_sampling.h"
 #include "backend/rope_table.h"
 #include "cuda/cuda_gpu.h"
 #include "kernel_checks.h"
@@ -237,6 +238,22 @@ TEST_F(CudaKernels, RmsNormMatchesTheCpuOnEveryRow) {
         rig.run("f32_rms_norm", {rows, 1, 1, shapes::rms_norm_block}, xs.address(), gains.address(),
                 out.address(), ka::RmsNormArgs{n, 1e-5f});
         expect_rms_normed(x, gain, rows, n, rig.download(out));
+    }
+}
+
+TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {
+    Rig rig;
+    for (const auto& c : sampling_cases()) {
+        const auto args = gpu::sample_args(static_cast<std::uint32_t>(c.logits.size()));
+        const DeviceBuffer input = rig.upload(c.logits), mask = rig.upload(c.excluded),
+                           draw = rig.upload(std::vector<float>{c.temperature, c.random}),
+                           partials = rig.upload(std::vector<float>(4 * args.groups, poison)),
+                           picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu});
+        rig.run("sample_partials", {args.groups, 1, 1, ka::sample_group_size}, input.address(),
+                mask.address(), draw.address(), partials.address(), args);
+        rig.run("sample_pick", {1, 1, 1, ka::sample_group_size}, input.address(), mask.address(),
+                draw.address(), partials.address(), picked.address(), args);
+        EXPECT_EQ(rig.download<std::uint32_t>(picked)[0], c.expected) << c.name;
     }
 }
 

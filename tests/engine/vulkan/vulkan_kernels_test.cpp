@@ -12,6 +12,7 @@
 #include <random>
 
 #include "backend/cpu/ops.h"
+#include "backend/device_sampling.h"
 #include "backend/rope_table.h"
 #include "backend/vulkan/vulkan_device.h"
 #include "backend/weight_packing.h"
@@ -396,56 +397,21 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
 std::uint32_t sample_on_device(Rig& rig, const std::vector<float>& logits,
                                const std::vector<std::uint32_t>& excluded, float temperature,
                                float random) {
-    const auto vocab = static_cast<std::uint32_t>(logits.size());
-    const std::uint32_t groups = std::min(256u, (vocab + 127) / 128);
-    const ka::SampleArgs args{vocab, (vocab + groups - 1) / groups, groups};
+    const auto args = gpu::sample_args(static_cast<std::uint32_t>(logits.size()));
     const Buffer input = rig.upload(logits), mask = rig.upload(excluded),
                  draw = rig.upload(std::vector<float>{temperature, random}),
-                 partials = rig.upload(std::vector<float>(4 * groups, poison)),
+                 partials = rig.upload(std::vector<float>(4 * args.groups, poison)),
                  picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu});
-    rig.run(spirv::sample_partials, {}, {&input, &mask, &draw, &partials}, args, groups);
+    rig.run(spirv::sample_partials, {}, {&input, &mask, &draw, &partials}, args, args.groups);
     rig.run(spirv::sample_pick, {}, {&input, &mask, &draw, &partials, &picked}, args, 1);
     return rig.download_words(picked)[0];
 }
 
-TEST(VulkanKernels, GreedySamplingSkipsExcludedNanAndInfiniteLogitsAndTakesTheLowerIdOnTies) {
+TEST(VulkanKernels, SamplingPicksWhatEachCraftedCaseMust) {
     Rig rig;
-    std::mt19937 rng(21);
-    // A vocabulary that is no multiple of the chunks or the workgroup.
-    auto logits = normal_values(70001, rng);
-    std::vector<std::uint32_t> excluded((logits.size() + 31) / 32, 0);
-    auto exclude = [&](std::size_t id) { excluded[id / 32] |= 1u << (id % 32); };
-    logits[123] = 50.0f; // the best, but excluded
-    exclude(123);
-    logits[5000] = std::nanf("");
-    logits[6000] = std::numeric_limits<float>::infinity() * -1.0f;
-    logits[69999] = 9.0f; // tied with 40000 across chunks: the lower id wins
-    logits[40000] = 9.0f;
-    EXPECT_EQ(sample_on_device(rig, logits, excluded, 0.0f, 0.5f), 40000u);
-    // Every id excluded: nothing can be drawn, and the pick says so with an id past the end.
-    std::fill(excluded.begin(), excluded.end(), 0xFFFFFFFFu);
-    EXPECT_GE(sample_on_device(rig, logits, excluded, 0.0f, 0.5f), logits.size());
-    EXPECT_GE(sample_on_device(rig, logits, excluded, 1.0f, 0.5f), logits.size());
-}
-
-TEST(VulkanKernels, TemperatureSamplingDrawsInIdOrderOverTheUsableIds) {
-    Rig rig;
-    // Four usable ids with weights 1, 2, 3, 4 (at temperature 2: logits 2 ln w); every other
-    // id is excluded, -infinity or NaN. A draw at random r takes the id where r * 10 falls.
-    std::vector<float> logits(1000, -std::numeric_limits<float>::infinity());
-    std::vector<std::uint32_t> excluded((logits.size() + 31) / 32, 0);
-    const std::uint32_t ids[] = {17, 400, 401, 999};
-    for (std::uint32_t i = 0; i < 4; ++i)
-        logits[ids[i]] = 2.0f * std::log(static_cast<float>(i + 1));
-    logits[500] = 80.0f; // excluded
-    excluded[500 / 32] |= 1u << (500 % 32);
-    logits[600] = std::nanf("");
-    const std::pair<float, std::uint32_t> draws[] = {{0.0f, 17},   {0.09f, 17},  {0.11f, 400},
-                                                     {0.29f, 400}, {0.31f, 401}, {0.59f, 401},
-                                                     {0.61f, 999}, {0.999f, 999}};
-    for (const auto& [random, expected] : draws) {
-        EXPECT_EQ(sample_on_device(rig, logits, excluded, 2.0f, random), expected)
-            << "random " << random;
+    for (const auto& c : sampling_cases()) {
+        EXPECT_EQ(sample_on_device(rig, c.logits, c.excluded, c.temperature, c.random), c.expected)
+            << c.name;
     }
 }
 

@@ -7,3 +7,4 @@
 #include "matvec.cuh"
 #include "rms_norm.cuh"
 #include "rope_kv_write.cuh"
+#include "sampling.cuh"

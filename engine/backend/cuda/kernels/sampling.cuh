@@ -1,0 +1,162 @@
+// Sampling on the device, as shaders/sample_partials.comp and sample_pick.comp do it (see
+// SampleArgs in kernel_args.h):
+//   sample_partials: per block a chunk of the vocabulary: its largest usable logit, the sum of
+//     exp((logit - largest) / temperature) over its usable ids, and its best id (the lower id on
+//     ties) with that logit. Excluded ids (a bit each), NaN and -infinity are never drawn.
+//   sample_pick (one block): the best id when greedy; otherwise the draw walks the ids in order
+//     until their weights pass random * total: over the chunks' sums, then over parts of the
+//     chunk the draw falls in, then over that part's ids. When rounding leaves the draw past the
+//     last weight, the last id with weight is taken.
+#pragma once
+
+#include "common.cuh"
+
+__device__ __forceinline__ bool sample_usable(const unsigned* excluded, unsigned id, float logit) {
+    return (excluded[id >> 5] & (1u << (id & 31u))) == 0u && logit > -INFINITY; // NaN: false
+}
+
+// Two (largest, sum relative to largest) pairs as one.
+__device__ __forceinline__ void sample_merge(float& largest, float& sum, float other_largest,
+                                             float other_sum, float temperature) {
+    const float merged = fmaxf(largest, other_largest);
+    if (merged == -INFINITY) return;
+    sum = sum * expf((largest - merged) / temperature) +
+          other_sum * expf((other_largest - merged) / temperature);
+    largest = merged;
+}
+
+extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
+    sample_partials(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
+                    float4* partials, ka::SampleArgs args) {
+    __shared__ float largest_of[ka::sample_group_size], sum_of[ka::sample_group_size],
+        best_of[ka::sample_group_size];
+    __shared__ unsigned best_id_of[ka::sample_group_size];
+    const unsigned t = threadIdx.x;
+    const unsigned begin = blockIdx.x * args.chunk;
+    const unsigned end = min(begin + args.chunk, args.vocab);
+    const float temperature = draw->temperature;
+    const bool drawing = temperature > 0.0f;
+    float largest = -INFINITY, sum = 0.0f, best = -INFINITY;
+    unsigned best_id = 0xFFFFFFFFu;
+    // Each thread's ids ascend, so a strictly larger logit keeps the lower id on ties.
+    for (unsigned id = begin + t; id < end; id += ka::sample_group_size) {
+        const float logit = logits[id];
+        if (!sample_usable(excluded, id, logit)) continue;
+        if (logit > best) {
+            best = logit;
+            best_id = id;
+        }
+        if (drawing) sample_merge(largest, sum, logit, 1.0f, temperature);
+    }
+    largest_of[t] = largest;
+    sum_of[t] = sum;
+    best_of[t] = best;
+    best_id_of[t] = best_id;
+    __syncthreads();
+    for (unsigned half = ka::sample_group_size / 2; half > 0; half /= 2) {
+        if (t < half) {
+            const unsigned o = t + half;
+            if (best_of[o] > best_of[t] ||
+                (best_of[o] == best_of[t] && best_id_of[o] < best_id_of[t])) {
+                best_of[t] = best_of[o];
+                best_id_of[t] = best_id_of[o];
+            }
+            if (drawing) {
+                float l = largest_of[t], s = sum_of[t];
+                sample_merge(l, s, largest_of[o], sum_of[o], temperature);
+                largest_of[t] = l;
+                sum_of[t] = s;
+            }
+        }
+        __syncthreads();
+    }
+    if (t == 0) {
+        partials[blockIdx.x] =
+            make_float4(largest_of[0], sum_of[0], best_of[0], __uint_as_float(best_id_of[0]));
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
+    sample_pick(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
+                const float4* partials, unsigned* picked, ka::SampleArgs args) {
+    __shared__ float top, mass_before, target;
+    __shared__ unsigned chunk_drawn;
+    __shared__ float share_of[ka::sample_group_size];
+    const unsigned t = threadIdx.x;
+    const float temperature = draw->temperature;
+    if (temperature <= 0.0f) {
+        if (t != 0) return;
+        float best = -INFINITY;
+        unsigned best_id = 0xFFFFFFFFu; // past the vocabulary: nothing usable
+        for (unsigned g = 0; g < args.groups; ++g) {
+            if (partials[g].z > best) { // chunks ascend: ties keep the lower id
+                best = partials[g].z;
+                best_id = __float_as_uint(partials[g].w);
+            }
+        }
+        *picked = best_id;
+        return;
+    }
+    if (t == 0) {
+        float largest = -INFINITY;
+        for (unsigned g = 0; g < args.groups; ++g)
+            largest = fmaxf(largest, partials[g].x);
+        top = largest;
+        float total = 0.0f;
+        for (unsigned g = 0; g < args.groups; ++g) {
+            if (partials[g].x > -INFINITY)
+                total += partials[g].y * expf((partials[g].x - largest) / temperature);
+        }
+        target = draw->random * total;
+        float mass = 0.0f;
+        unsigned drawn = 0;
+        for (unsigned g = 0; g < args.groups; ++g) {
+            if (!(partials[g].x > -INFINITY)) continue;
+            const float chunk_mass = partials[g].y * expf((partials[g].x - largest) / temperature);
+            if (!(chunk_mass > 0.0f)) continue;
+            drawn = g;
+            if (mass + chunk_mass > target) break;
+            mass += chunk_mass;
+        }
+        chunk_drawn = drawn;
+        mass_before = mass;
+    }
+    __syncthreads();
+    // Each thread sums its contiguous part of the drawn chunk.
+    const unsigned begin = chunk_drawn * args.chunk;
+    const unsigned end = min(begin + args.chunk, args.vocab);
+    const unsigned part = (args.chunk + ka::sample_group_size - 1) / ka::sample_group_size;
+    auto weight = [&](unsigned id) {
+        const float logit = logits[id];
+        return sample_usable(excluded, id, logit) ? expf((logit - top) / temperature) : 0.0f;
+    };
+    const unsigned first = min(begin + t * part, end), last = min(first + part, end);
+    float share = 0.0f;
+    for (unsigned id = first; id < last; ++id)
+        share += weight(id);
+    share_of[t] = share;
+    __syncthreads();
+    if (t != 0) return;
+    // The part the draw falls in: the first whose weight takes the mass past the target, or
+    // after rounding, the last part with any weight.
+    float mass = mass_before, before_chosen = mass_before;
+    unsigned chosen = ka::sample_group_size;
+    for (unsigned i = 0; i < ka::sample_group_size; ++i) {
+        if (!(share_of[i] > 0.0f)) continue;
+        chosen = i;
+        before_chosen = mass;
+        if (mass + share_of[i] > target) break;
+        mass += share_of[i];
+    }
+    unsigned id_picked = __float_as_uint(partials[chunk_drawn].w); // if no weight is left at all
+    const unsigned from = min(begin + chosen * part, end), to = min(from + part, end);
+    mass = before_chosen;
+    for (unsigned id = from; id < to; ++id) {
+        const float w = weight(id);
+        if (!(w > 0.0f)) continue;
+        id_picked = id;
+        mass += w;
+        if (mass > target) break;
+    }
+    *picked = id_picked;
+}

@@ -1,0 +1,45 @@
+// Sampling on a GPU, the host side shared by the Vulkan and CUDA backends: which settings the
+// sample_partials/sample_pick kernels apply, their arguments, and the excluded ids as bits.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "hearth/error.h"
+#include "hearth/sampling.h"
+#include "kernel_args.h"
+#include "model/model_config.h"
+
+namespace hearth::gpu {
+
+// What a GPU sequence's one-token step leaves for the host: nothing (a prompt token whose logits
+// nobody wants), the logits, or the next token drawn on the device.
+enum class StepOutput { none, logits, sampled };
+
+// Greedy, or a draw at a temperature over every token (the spec's defaults); top-p below 1,
+// top-k above 1 and min-p are the host sampler's.
+bool device_can_sample(const SamplingSettings& settings);
+
+// The step's draw: temperature 0 for the most likely token; `random` kept in [0, 1].
+kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float random);
+
+// sample_partials' workgroups for a vocabulary: up to 256 chunks of at least a workgroup's ids.
+kernel_args::SampleArgs sample_args(std::uint32_t vocab);
+
+// A bit per id (set: never drawn), in 32-bit words; ids past `excluded` are allowed.
+std::vector<std::uint32_t> exclusion_bits(const std::vector<bool>& excluded, std::uint32_t vocab);
+
+// What sample_pick writes when no id can be drawn (every id excluded): an id past any vocabulary.
+inline constexpr std::uint32_t nothing_to_draw = 0xFFFFFFFFu;
+
+// What Sequence::append_and_sample refuses before running anything, in the same words on every
+// GPU: what append() refuses, and settings the device does not apply.
+Result<void> check_sampled_append(const model::ModelConfig& config,
+                                  std::span<const std::int32_t> tokens, std::uint32_t length,
+                                  std::uint32_t max_positions, const SamplingSettings& settings);
+
+// The id sample_pick wrote, or the error when nothing could be drawn.
+Result<std::int32_t> drawn_token(std::uint32_t picked, std::uint32_t vocab);
+
+} // namespace hearth::gpu
