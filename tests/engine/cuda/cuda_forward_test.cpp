@@ -8,6 +8,7 @@
 #include "backend/cuda/cuda_backend.h"
 #include "cuda/cuda_gpu.h"
 #include "forward/forward_goldens.h"
+#include "forward/sampling_checks.h"
 
 namespace {
 
@@ -72,6 +73,22 @@ class CudaForwardSequence : public testing::Test {
 // Each step replays the captured decode graph.
 TEST_F(CudaForwardSequence, SixtyFourGreedyTokensMatchTheReference) {
     expect_greedy_tokens_match_reference(*backend_);
+}
+
+TEST_F(CudaForwardSequence, GreedyDrawsOnTheDeviceMatchTheLogitsArgmax) {
+    expect_greedy_draws_match_the_argmax(*backend_);
+}
+
+TEST_F(CudaForwardSequence, ExcludedIdsAreNeverDrawn) {
+    expect_excluded_ids_never_drawn(*backend_);
+}
+
+TEST_F(CudaForwardSequence, TemperatureDrawsOnTheDeviceMatchTheHostsDrawInIdOrder) {
+    expect_temperature_draws_match_the_host(*backend_);
+}
+
+TEST_F(CudaForwardSequence, OnlyTheSettingsTheDeviceAppliesRunThere) {
+    expect_only_device_settings_run_there(*backend_);
 }
 
 TEST_F(CudaForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {

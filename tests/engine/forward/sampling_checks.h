@@ -1,0 +1,19 @@
+// The checks every GPU backend's sampling on the device must pass on the tiny fixture model: the
+// token drawn there against the same draw made on the host from the logits of a twin sequence.
+#pragma once
+
+#include "backend/backend.h"
+
+namespace hearth::test {
+
+// Greedy draws equal the logits' argmax step after step.
+void expect_greedy_draws_match_the_argmax(Backend& backend);
+// Excluded ids (here the 50 best and the last) are never drawn, greedy or hot.
+void expect_excluded_ids_never_drawn(Backend& backend);
+// Temperature draws equal the host's draw in id order (a neighbouring id where the draw lands
+// within 1e-5 of the total from an edge, as float sums on the device may).
+void expect_temperature_draws_match_the_host(Backend& backend);
+// Only greedy or temperature-alone settings run on the device; others are refused untouched.
+void expect_only_device_settings_run_there(Backend& backend);
+
+} // namespace hearth::test
