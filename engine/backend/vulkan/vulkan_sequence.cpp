@@ -451,7 +451,6 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
     if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
-    if (tokens.empty()) return {};
     const bool want_logits = !logits.empty();
     if (auto ran = run_tokens(tokens, want_logits ? *step_with_logits_commands_ : *step_commands_);
         !ran) {
