@@ -94,6 +94,7 @@ class CudaSequence final : public Sequence {
     DeviceBuffer attention_partials_; // [token][head][split][head_dim + 2], reused by each layer
     std::vector<LayerCache> caches_;
     std::vector<std::byte> step_bytes_; // what run() copies into step_
+    ka::SampleDraw draw_bytes_{};       // what append_and_sample() copies into draw_
     std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, step_sampling_graph_,
         batch_graph_;
 };
@@ -373,12 +374,14 @@ Result<std::int32_t> CudaSequence::append_and_sample(std::span<const std::int32_
         !ok) {
         return std::unexpected(ok.error());
     }
-    const ka::SampleDraw draw = gpu::sample_draw(settings, random);
+    // Ordered on the stream before the step's graphs, whose run waits for the stream: no wait of
+    // its own. The source is a member, so it outlives the copy.
+    draw_bytes_ = gpu::sample_draw(settings, random);
     {
         const auto held = device_.hold_stream();
-        Result<void> r = device_.upload_async(draw_, std::as_bytes(std::span(&draw, 1)));
-        if (r) r = device_.synchronize();
-        if (!r) return std::unexpected(r.error());
+        if (auto r = device_.upload_async(draw_, std::as_bytes(std::span(&draw_bytes_, 1))); !r) {
+            return std::unexpected(r.error());
+        }
     }
     std::uint32_t picked = gpu::nothing_to_draw;
     if (auto ran = run_tokens(tokens, *step_sampling_graph_, {}, std::span(&picked, 1)); !ran) {

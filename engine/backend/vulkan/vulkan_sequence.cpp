@@ -221,7 +221,7 @@ Result<void> VulkanSequence::allocate_sampling() {
     auto readback = buffer(1, MemoryKind::host_readback);
     if (!readback) return std::unexpected(readback.error());
     picked_readback_ = std::move(*readback);
-    return exclude_from_sampling(std::vector<bool>(config_.vocab_size, false));
+    return exclude_from_sampling({}); // nothing excluded until the caller says
 }
 
 Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& pipeline,
