@@ -30,12 +30,7 @@ shared float partial_out[64 * (HEAD_DIM + 1u)];
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
 
-float cached_key(uint i) {
-    return KV_F16 ? unpackHalf2x16(key_cache[i / 2u])[i & 1u] : uintBitsToFloat(key_cache[i]);
-}
-float cached_value(uint i) {
-    return KV_F16 ? unpackHalf2x16(value_cache[i / 2u])[i & 1u] : uintBitsToFloat(value_cache[i]);
-}
+#include "kv_cache.glsl"
 
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, split = gl_WorkGroupID.z;

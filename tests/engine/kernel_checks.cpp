@@ -384,7 +384,12 @@ std::vector<AttentionCase> attention_cases() {
     return {{0, 140, 1}, {0, 140, 3}, {0, 2, 5}, {7, 190, 1}, {128, 190, 4}};
 }
 
-AttentionInputs::AttentionInputs(bool f16, std::mt19937& rng) {
+std::vector<AttentionCase> prefill_attention_cases() {
+    return {{0, 0, 1}, {0, 100, 1}, {7, 190, 1}, {128, 160, 1}};
+}
+
+AttentionInputs::AttentionInputs(bool f16, std::mt19937& rng, std::uint32_t token_count)
+    : tokens(token_count) {
     const std::size_t KV = config.kv_size(), row = config.q_size() + 2 * KV;
     qkv = normal_values(tokens * row, rng);
     sinks = normal_values(config.head_count, rng);

@@ -167,21 +167,26 @@ struct AttentionCase {
 // windows over a ring that has wrapped (position 190 > capacity 150).
 std::vector<AttentionCase> attention_cases();
 
-// Attention's inputs: two tokens' rows of the fused projection (the queries first), sinks, and a
-// random cache of 150 positions; the CPU reads what the cache really holds (f16-rounded values
-// when the cache is f16).
+// The batch (prefill) attention runs: 41 tokens, so workgroups of 64 (token, head) rows start
+// and end inside a token; from position 0, over a full layer, and sliding windows of 7 and 128
+// over a wrapped ring.
+inline constexpr std::uint32_t prefill_attention_tokens = 41;
+std::vector<AttentionCase> prefill_attention_cases();
+
+// Attention's inputs: `tokens` tokens' rows of the fused projection (the queries first), sinks,
+// and a random cache of 150 positions; the CPU reads what the cache really holds (f16-rounded
+// values when the cache is f16).
 struct AttentionInputs {
     model::ModelConfig config = attention_config();
-    std::uint32_t capacity = 150, tokens = 2;
+    std::uint32_t capacity = 150, tokens;
     float scale = 0.25f;
     std::vector<float> qkv, sinks;
     std::vector<std::uint32_t> key_words, value_words;
     std::vector<float> keys, values;
 
-    AttentionInputs(bool f16, std::mt19937& rng);
+    AttentionInputs(bool f16, std::mt19937& rng, std::uint32_t token_count = 2);
     kernel_args::AttentionArgs args(const AttentionCase& run) const;
-    // attention + combine for the tokens at run.position, +1 against cpu::attend, then a
-    // poisoned word.
+    // The tokens at run.position, +1, ... against cpu::attend, then a poisoned word.
     void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;
 };
 

@@ -41,6 +41,12 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                   ka::matvec_max_pairs >= 16 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_cache_f16 ? 1u : 0u};
     const std::uint32_t head_dim[] = {config.head_dim};
+    // attention_prefill's key and value tiles (f32) within the device's shared memory.
+    const std::uint32_t position_bytes = 2 * config.head_dim * std::uint32_t{sizeof(float)};
+    const std::uint32_t prefill_layout[] = {
+        config.head_dim, kv_cache_f16 ? 1u : 0u,
+        std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
+                   attention_prefill_max_key_tile)};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
     const std::uint32_t norm_group_size[] = {
         info.kind == DeviceKind::cpu ? 64u
@@ -58,6 +64,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), head_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
+        {&p.attention_prefill, spirv::attention_prefill, layout<ka::AttentionArgs>(6),
+         prefill_layout},
         {&p.route_experts, spirv::route_experts, layout<ka::RouteArgs>(2), {}},
         {&p.group_experts, spirv::group_experts, layout<ka::GroupExpertsArgs>(3), {}},
         {&p.expert_combine, spirv::expert_combine, layout<ka::ExpertCombineArgs>(4), {}},

@@ -16,6 +16,9 @@ namespace hearth::vk {
 
 // Binding counts, the same for every pipeline of a kind (the shaders' layout(binding = ...)).
 inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y, route
+// Rows (token, query head) an attention_prefill workgroup takes, and the most positions per tile.
+inline constexpr std::uint32_t attention_prefill_rows = 64;
+inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
 // Tokens a batched matvec workgroup computes together.
 inline constexpr std::uint32_t matvec_batch_tokens_per_group = 8;
 
@@ -36,8 +39,9 @@ struct MatVecKey {
 };
 
 struct ForwardPipelines {
-    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, route_experts,
-        group_experts, expert_combine, sample_partials, sample_pick;
+    // attention and attention_combine: decoding; attention_prefill: a batch.
+    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, attention_prefill,
+        route_experts, group_experts, expert_combine, sample_partials, sample_pick;
     // Shapes: decoding, 2 rows x 128 invocations on a GPU, so even small matrices spread over
     // every compute unit and each invocation keeps several loads in flight; a CPU driver gets 8
     // rows x one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows

@@ -392,6 +392,37 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     }
 }
 
+TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
+    Rig rig;
+    std::mt19937 rng(12);
+    const AttentionInputs in(GetParam(), rng, prefill_attention_tokens);
+    const auto& c = in.config;
+    const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
+                 value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
+    // The grid covers 7 tokens more than the step counts; their rows must stay untouched. Tiles
+    // of 5 positions end inside every range; 32 is what a GPU gets.
+    const std::uint32_t grid_tokens = in.tokens + 7;
+    const std::uint32_t rows = grid_tokens * (c.head_count / c.kv_head_count);
+    for (const std::uint32_t key_tile : {5u, 32u}) {
+        const std::uint32_t specialization[] = {c.head_dim, GetParam() ? 1u : 0u, key_tile};
+        for (const auto& run : prefill_attention_cases()) {
+            SCOPED_TRACE(std::to_string(key_tile) + " " + std::to_string(run.window) + " " +
+                         std::to_string(run.position));
+            const Buffer out = rig.upload(std::vector<float>(grid_tokens * c.q_size() + 1, poison));
+            const Buffer step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
+            rig.run(spirv::attention_prefill, specialization,
+                    {&queries, &key_cache, &value_cache, &sinks, &out, &step}, in.args(run),
+                    c.kv_head_count, (rows + 63) / 64);
+            auto result = rig.download(out);
+            for (std::size_t i = in.tokens * c.q_size(); i < result.size(); ++i) {
+                ASSERT_EQ(result[i], poison) << i;
+            }
+            result.resize(in.tokens * c.q_size() + 1);
+            in.expect_attended(run, result);
+        }
+    }
+}
+
 // sample_partials then sample_pick over `logits` with ids excluded by `excluded` (a bit each):
 // the id picked.
 std::uint32_t sample_on_device(Rig& rig, const std::vector<float>& logits,

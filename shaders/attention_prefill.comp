@@ -1,0 +1,101 @@
+#version 450
+// Attention for a batch of tokens (prefill), tiled. A workgroup (x: the KV head, y: the tile)
+// takes 64 rows, each a (token, query head) pair of the query heads that share that KV head, in
+// the order token * group + head. It walks the positions those rows attend to once, KEY_TILE at a
+// time through shared memory, so a cached key or value is read once per 64 rows instead of once
+// per row. Each invocation owns a row: its query, a running (online) softmax and its output. The
+// head's sink joins the softmax at the end and the row is written normalised: no split-K and no
+// combine pass, which decode (attention_decode.comp) needs to spread one token over the GPU.
+#extension GL_GOOGLE_include_directive : require
+#include "kernel_args.h"
+
+layout(constant_id = 0) const uint HEAD_DIM = 64u;
+layout(constant_id = 1) const bool KV_F16 = false; // the cache layout of rope_kv_write.comp
+layout(constant_id = 2) const uint KEY_TILE = 32u; // positions per shared-memory tile
+layout(local_size_x = 64) in;
+const uint ROWS = 64u;
+
+// Per token, the query heads come first in the fused q/k/v projection's output.
+layout(std430, binding = 0) readonly buffer Queries { float q[]; };
+layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
+layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
+layout(std430, binding = 3) readonly buffer Sinks { float sinks[]; };
+layout(std430, binding = 4) writeonly buffer Output { float result[]; };
+layout(std430, binding = 5) readonly buffer Step { StepHeader step; };
+
+// Every field but `splits`, which only decode uses.
+layout(push_constant) uniform PushConstants { AttentionArgs args; };
+
+shared float tile_keys[KEY_TILE * HEAD_DIM];
+shared float tile_values[KEY_TILE * HEAD_DIM];
+
+const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
+
+#include "kv_cache.glsl"
+
+// The first position token `token` of the step attends to.
+uint first_attended(uint token) {
+    uint position = step.first_position + token;
+    return args.window != 0u && position >= args.window ? position - args.window + 1u : 0u;
+}
+
+void main() {
+    uint kv_head = gl_WorkGroupID.x, t = gl_LocalInvocationID.x;
+    uint group = args.head_count / args.kv_head_count;
+    uint row = gl_WorkGroupID.y * ROWS + t;
+    uint first_token = gl_WorkGroupID.y * ROWS / group;
+    if (first_token >= step.count) return; // the whole workgroup: the grid covers a full batch
+    uint last_token = min((gl_WorkGroupID.y * ROWS + ROWS - 1u) / group, step.count - 1u);
+    uint token = row / group, head = kv_head * group + row % group;
+    bool live = token < step.count;
+    uint position = step.first_position + token, first = first_attended(token);
+    uint kv_size = args.kv_head_count * HEAD_DIM;
+
+    float query[HEAD_DIM], acc[HEAD_DIM];
+    uint queries = token * (args.head_count + 2u * args.kv_head_count) * HEAD_DIM;
+    for (uint d = 0u; d < HEAD_DIM; ++d) {
+        query[d] = live ? q[queries + head * HEAD_DIM + d] * args.scale : 0.0;
+        acc[d] = 0.0;
+    }
+    float running_max = lowest, running_sum = 0.0;
+
+    uint begin = first_attended(first_token), end = step.first_position + last_token;
+    for (uint start = begin; start <= end; start += KEY_TILE) {
+        barrier(); // every row is done with the previous tile
+        for (uint i = t; i < KEY_TILE * HEAD_DIM; i += ROWS) {
+            uint u = start + i / HEAD_DIM;
+            if (u > end) break;
+            uint at = (u % args.cache_capacity) * kv_size + kv_head * HEAD_DIM + i % HEAD_DIM;
+            tile_keys[i] = cached_key(at);
+            tile_values[i] = cached_value(at);
+        }
+        barrier();
+        if (!live) continue;
+
+        // The row's own positions within the tile: a runtime range, so no masked position costs
+        // work and the compiler keeps the loop rather than unrolling a whole tile.
+        uint from = max(first, start), to = min(position, start + KEY_TILE - 1u);
+        for (uint u = from; u <= to; ++u) {
+            uint j = (u - start) * HEAD_DIM;
+            float score = 0.0;
+            for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * tile_keys[j + d];
+            if (score > running_max) { // rescale only when the maximum moves
+                float rescale = exp(running_max - score);
+                running_sum *= rescale;
+                for (uint d = 0u; d < HEAD_DIM; ++d) acc[d] *= rescale;
+                running_max = score;
+            }
+            float p = exp(score - running_max);
+            running_sum += p;
+            for (uint d = 0u; d < HEAD_DIM; ++d) acc[d] += p * tile_values[j + d];
+        }
+    }
+    if (!live) return;
+
+    float sink = sinks[head];
+    float m = max(running_max, sink);
+    float kept = exp(running_max - m);
+    float denominator = running_sum * kept + exp(sink - m);
+    uint out_row = (token * args.head_count + head) * HEAD_DIM;
+    for (uint d = 0u; d < HEAD_DIM; ++d) result[out_row + d] = acc[d] * kept / denominator;
+}
