@@ -1,8 +1,8 @@
 #version 450
 // For a batch of tokens: per expert, the entries token * slots + slot of the tokens that chose
 // it (route_experts.comp's rows), which the grouped matvec modes read so that each expert's
-// weights are read once for all of them: groups[expert] = the count, then from
-// groups[experts + expert * capacity] the entries, in token order.
+// weights are read once for all of them, in token order, and the list of the grouped matvecs'
+// workgroups (the layout in kernel_args.h).
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -14,8 +14,11 @@ layout(std430, binding = 2) readonly buffer Step { StepHeader step; };
 
 layout(push_constant) uniform PushConstants { GroupExpertsArgs args; };
 
+shared uint counts[256]; // per expert; route_experts.comp allows no more experts
+
 void main() {
-    for (uint e = gl_LocalInvocationID.x; e < args.experts; e += 64u) {
+    uint t = gl_LocalInvocationID.x;
+    for (uint e = t; e < args.experts; e += 64u) {
         uint count = 0u;
         for (uint token = 0u; token < step.count; ++token) {
             for (uint slot = 0u; slot < args.slots; ++slot) {
@@ -25,5 +28,17 @@ void main() {
             }
         }
         groups[e] = count;
+        counts[e] = count;
+    }
+    barrier();
+
+    // The work list, in expert order: each expert's items start after all earlier experts'.
+    uint work = args.experts * (1u + args.capacity), T = args.tokens_per_group;
+    for (uint e = t; e < args.experts; e += 64u) {
+        uint at = 0u;
+        for (uint i = 0u; i < e; ++i) at += (counts[i] + T - 1u) / T;
+        uint items = (counts[e] + T - 1u) / T;
+        for (uint g = 0u; g < items; ++g) groups[work + 1u + at + g] = (e << 16) | g;
+        if (e == args.experts - 1u) groups[work] = at + items;
     }
 }

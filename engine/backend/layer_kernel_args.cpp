@@ -34,7 +34,8 @@ std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
 }
 
 LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t layer,
-                                  std::uint32_t cache_capacity, std::uint32_t batch_tokens) {
+                                  std::uint32_t cache_capacity, std::uint32_t batch_tokens,
+                                  std::uint32_t tokens_per_group) {
     const bool sliding = c.is_sliding_layer(layer);
     // A sliding layer attends to a window only: one block per head is enough.
     const std::uint32_t splits = sliding ? 1u : attention_splits(cache_capacity);
@@ -46,7 +47,7 @@ LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t lay
                       1.0f / std::sqrt(static_cast<float>(c.head_dim)), splits},
         .combine = {splits},
         .route = {c.expert_count, c.experts_per_token},
-        .groups = {c.expert_count, c.experts_per_token, batch_tokens},
+        .groups = {c.expert_count, c.experts_per_token, batch_tokens, tokens_per_group},
         .combine_experts = {c.hidden_size, c.experts_per_token},
     };
 }

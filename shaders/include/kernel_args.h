@@ -101,11 +101,16 @@ struct RouteArgs {
     uint chosen; // experts per token
 };
 
-// group_experts: a batch's route rows (2 * slots words per token) turned into per-expert lists.
+// group_experts: a batch's route rows (2 * slots words per token) turned into per-expert lists:
+// groups[expert] = its entry count, then from groups[experts + expert * capacity] its entries.
+// Vulkan's also lists the grouped matvecs' work after them, one word per tokens_per_group
+// entries of an expert: at groups[experts * (1 + capacity)] the count, then expert << 16 | the
+// group's index within the expert's list.
 struct GroupExpertsArgs {
     uint experts;
     uint slots;
-    uint capacity; // entries per expert list (the batch's tokens)
+    uint capacity;         // entries per expert list (the batch's tokens)
+    uint tokens_per_group; // entries a grouped matvec workgroup takes
 };
 
 // expert_combine: x[token] += the weighted rows of the grouped down projection.

@@ -39,8 +39,10 @@ layout(std430, binding = 3) readonly buffer Input4 { vec4 x4[]; };
 layout(std430, binding = 4) buffer Output { float y[]; };
 // One-token expert modes: route[slot] = expert, route[slots + slot] = its weight (f32 bits); see
 // route_experts.comp. Grouped modes: per expert the number of entries, then per expert
-// `group_capacity` entries token * slots + slot (group_experts.comp).
+// `group_capacity` entries token * slots + slot (group_experts.comp). The project modes bind the
+// step's header instead: workgroups past its token count have nothing to do.
 layout(std430, binding = 5) readonly buffer Route { uint route[]; };
+layout(std430, binding = 5) readonly buffer Step { StepHeader step; };
 
 layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
@@ -187,7 +189,7 @@ void main() {
     }
     bool grouped = MODE == matvec_expert_gate_up_grouped || MODE == matvec_expert_down_grouped;
     // Grids wider than 65535 workgroups fold into y (the unembedding has ~200k rows); the
-    // grouped modes take the expert from y.
+    // grouped modes take their work item from y.
     uint group = gl_WorkGroupID.x + (grouped ? 0u : gl_WorkGroupID.y * gl_NumWorkGroups.x);
     uint first = group * ROWS_PER_GROUP;
     if (first >= args.rows) return; // the whole workgroup, so no barrier below is left waiting
@@ -197,8 +199,11 @@ void main() {
     uint x_rows[MAX_TOKENS], y_rows[MAX_TOKENS];
     uint entries = TOKENS_PER_GROUP, expert = 0u;
     if (MODE == matvec_project || MODE == matvec_project_add) {
+        uint from = gl_WorkGroupID.z * TOKENS_PER_GROUP;
+        if (from >= step.count) return; // the whole workgroup again
+        entries = min(TOKENS_PER_GROUP, step.count - from);
         for (uint e = 0u; e < MAX_TOKENS; ++e) {
-            x_rows[e] = gl_WorkGroupID.z * TOKENS_PER_GROUP + e;
+            x_rows[e] = from + min(e, entries - 1u);
             y_rows[e] = x_rows[e];
         }
     } else if (MODE == matvec_expert_gate_up) {
@@ -206,9 +211,12 @@ void main() {
         y_rows[0] = gl_WorkGroupID.z; // the slot
         expert = route[gl_WorkGroupID.z];
     } else if (grouped) {
-        expert = gl_WorkGroupID.y;
-        uint listed = route[expert], from = gl_WorkGroupID.z * TOKENS_PER_GROUP;
-        if (from >= listed) return; // the whole workgroup again
+        // y: an item of group_experts.comp's work list, sized for the most a batch can need.
+        uint work = args.experts * (1u + args.group_capacity);
+        if (gl_WorkGroupID.y >= route[work]) return; // the whole workgroup again
+        uint item = route[work + 1u + gl_WorkGroupID.y];
+        expert = item >> 16;
+        uint listed = route[expert], from = (item & 0xFFFFu) * TOKENS_PER_GROUP;
         entries = min(TOKENS_PER_GROUP, listed - from);
         for (uint e = 0u; e < MAX_TOKENS; ++e) {
             uint entry = route[args.experts + expert * args.group_capacity + from +

@@ -198,6 +198,24 @@ std::vector<std::uint32_t> BatchRoutes::groups() const {
     return out;
 }
 
+std::vector<std::uint32_t> BatchRoutes::groups_with_work(std::uint32_t tokens_per_group) const {
+    auto out = groups();
+    const std::size_t count_at = out.size();
+    out.push_back(0);
+    for (std::uint32_t e = 0; e < experts; ++e) {
+        for (std::uint32_t from = 0; from < out[e]; from += tokens_per_group) {
+            out.push_back(e << 16 | from / tokens_per_group);
+        }
+    }
+    out[count_at] = static_cast<std::uint32_t>(out.size() - count_at - 1);
+    out.resize(count_at + 1 + work_capacity(tokens_per_group), 0xFFFFFFFFu);
+    return out;
+}
+
+std::uint32_t BatchRoutes::work_capacity(std::uint32_t tokens_per_group) const {
+    return (tokens * slots + experts * (tokens_per_group - 1)) / tokens_per_group;
+}
+
 ka::MatVecArgs BatchRoutes::matvec_args(std::uint64_t cols, std::uint64_t rows) const {
     return {static_cast<std::uint32_t>(cols),
             static_cast<std::uint32_t>(rows),

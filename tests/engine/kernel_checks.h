@@ -92,6 +92,10 @@ struct BatchRoutes {
     std::vector<float> weights = {0.7f, 0.3f, 0.6f, 0.4f, 0.9f, 0.1f, 0.5f, 0.5f};
 
     std::vector<std::uint32_t> groups() const;
+    // groups() followed by Vulkan's work list (kernel_args.h) for `tokens_per_group`.
+    std::vector<std::uint32_t> groups_with_work(std::uint32_t tokens_per_group) const;
+    // The most work items the list can hold for `tokens_per_group`.
+    std::uint32_t work_capacity(std::uint32_t tokens_per_group) const;
     // A grouped matvec over this batch.
     kernel_args::MatVecArgs matvec_args(std::uint64_t cols, std::uint64_t rows) const;
     // Per token: its expert ids, then its weights (f32 bits): route_experts' rows.

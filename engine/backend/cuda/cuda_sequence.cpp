@@ -276,7 +276,8 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     const std::string cache_type = model_.kv_cache_f16 ? "f16" : "f32";
-    const auto args = gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens);
+    const auto args =
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, shapes::matvec_batch_tokens);
     const std::uint32_t splits = args.combine.splits;
     const unsigned head_dim = c.head_dim;
 

@@ -23,8 +23,11 @@ namespace ka = kernel_args;
 constexpr std::uint32_t max_groups_x = 65535;
 
 // Prefill runs the prompt through the batch recording this many tokens at a time (all but the
-// last token, which the step with logits takes): whole token groups of the batched matvecs.
-constexpr std::uint32_t batch_tokens = 32;
+// last token, which the step with logits takes): whole token groups of the batched matvecs. Each
+// batch reads nearly every expert's weights, so longer batches read them fewer times per prompt;
+// a short batch costs little, as the kernels skip what lies past the step's count. Within the
+// fit check's scratch for a chunk (fit_check.h).
+constexpr std::uint32_t batch_tokens = 128;
 static_assert(batch_tokens % matvec_batch_tokens_per_group == 0);
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
@@ -39,6 +42,13 @@ constexpr std::uint32_t sampling_dispatches = 2;
 using gpu::StepOutput;
 
 std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 12 * c.layer_count + 1; }
+
+// The most work items (an expert's next matvec_batch_tokens_per_group entries) a batch's grouped
+// expert matvecs can have: every entry, each expert's last group partly filled.
+std::uint32_t grouped_work_items(const model::ModelConfig& c) {
+    constexpr std::uint32_t T = matvec_batch_tokens_per_group;
+    return (batch_tokens * c.experts_per_token + c.expert_count * (T - 1)) / T;
+}
 
 // A dispatch's workgroup counts; an x wider than the device allows folds into y when y is 1.
 struct Grid {
@@ -162,7 +172,7 @@ Result<void> VulkanSequence::allocate() {
         {&router_logits_, B * c.expert_count},
         {&route_, B * 2 * K},
         {&expert_activations_, B * K * c.expert_hidden_size},
-        {&expert_groups_, c.expert_count * (1 + B)},
+        {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c)},
         {&expert_down_, B * K * c.hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_,
@@ -263,13 +273,12 @@ Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& p
                                 (experts ? c.experts_per_token : 1) /
                                 (experts ? c.expert_count : 1);
     Grid grid{(rows + shape.rows_per_group - 1) / shape.rows_per_group};
-    if (batched) grid.z = batch_tokens / shape.tokens_per_group;
-    if (grouped) grid.y = c.expert_count; // the expert, then its tokens
+    if (batched && !grouped) grid.z = batch_tokens / shape.tokens_per_group;
+    if (grouped) grid.y = grouped_work_items(c);                         // an expert's next entries
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // one token's slots
-    return dispatch(
-        list, shape.pipeline,
-        {&m.codes, &m.scales, &projection.bias, &x, &y, grouped ? &expert_groups_ : &route_},
-        bytes_of(args), grid, {kernel, bytes});
+    const Buffer* entries = grouped ? &expert_groups_ : experts ? &route_ : &step_;
+    return dispatch(list, shape.pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
+                    bytes_of(args), grid, {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
@@ -358,7 +367,8 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const auto& p = model_.pipelines;
     auto& cache = caches_[layer];
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
-    const auto args = gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens);
+    const auto args = gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens,
+                                             matvec_batch_tokens_per_group);
     const std::uint32_t splits = args.combine.splits;
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     using ka::matvec_project;

@@ -284,7 +284,9 @@ TEST_F(CudaKernels, GroupExpertsListsEachExpertsEntriesInTokenOrder) {
                            batch.experts * (1 + batch.tokens), 0xFFFFFFFFu)),
                        step = rig.upload(std::vector<std::uint32_t>{9, batch.tokens});
     rig.run("group_experts", {1, 1, 1, shapes::route_block}, route.address(), groups.address(),
-            step.address(), ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens});
+            step.address(),
+            ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens,
+                                 shapes::matvec_batch_tokens});
     expect_groups_listed(batch, rig.download<std::uint32_t>(groups));
 }
 

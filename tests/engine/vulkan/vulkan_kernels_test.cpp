@@ -178,7 +178,7 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
     const auto bias = normal_values(rows, rng_);
     const Buffer codes = rig_.upload(w.packed.codes), scales = rig_.upload_scales(w.packed),
                  bias_buffer = rig_.upload(bias),
-                 route = rig_.upload(std::vector<std::uint32_t>{0, 0});
+                 step = rig_.upload(std::vector<std::uint32_t>{0, tokens});
     const ka::MatVecArgs args{
         static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1, 7.0f, 0, 0};
     for (const auto& variant : matvec_variants())
@@ -192,10 +192,13 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
             rig_.run(variant.spirv, variant.specialization(w.packed.format, mode),
-                     {&codes, &scales, &bias_buffer, &x_buffer, &y, &route}, args,
+                     {&codes, &scales, &bias_buffer, &x_buffer, &y, &step}, args,
                      variant.groups_for(rows), 1, token_groups);
-            expect_projected(w, bias, x, start, rig_.download(y), tokens,
-                             mode == ka::matvec_project_add);
+            const auto result = rig_.download(y);
+            expect_projected(w, bias, x, start, result, tokens, mode == ka::matvec_project_add);
+            for (std::size_t i = tokens * rows; i < result.size(); ++i) {
+                ASSERT_EQ(result[i], start[i]) << "a token past the step's count, word " << i;
+            }
         }
 }
 
@@ -231,8 +234,8 @@ TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     for (const auto& variant : matvec_variants()) {
         SCOPED_TRACE(variant.describe());
         const GroupedExperts in(GetParam(), cols(), rng_);
-        const Buffer groups = rig_.upload(in.batch.groups());
-        const std::uint32_t token_groups = variant.token_groups_for(in.batch.tokens);
+        const Buffer groups = rig_.upload(in.batch.groups_with_work(variant.tokens_per_group));
+        const std::uint32_t work_items = in.batch.work_capacity(variant.tokens_per_group);
         const Buffer codes = rig_.upload(in.gate_up.packed.codes),
                      scales = rig_.upload_scales(in.gate_up.packed),
                      bias = rig_.upload(in.gate_up_bias), h = rig_.upload(in.h),
@@ -242,8 +245,7 @@ TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
             variant.spirv,
             variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
             {&codes, &scales, &bias, &h, &activations, &groups},
-            in.batch.matvec_args(in.cols, in.size), variant.groups_for(in.size), in.batch.experts,
-            token_groups);
+            in.batch.matvec_args(in.cols, in.size), variant.groups_for(in.size), work_items);
         in.expect_gate_up(rig_.download(activations));
         const Buffer down_codes = rig_.upload(in.down.packed.codes),
                      down_scales = rig_.upload_scales(in.down.packed),
@@ -253,7 +255,7 @@ TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
                  variant.specialization(in.down.packed.format, ka::matvec_expert_down_grouped),
                  {&down_codes, &down_scales, &down_bias, &inputs, &out, &groups},
                  in.batch.matvec_args(in.down_cols, in.rows), variant.groups_for(in.rows),
-                 in.batch.experts, token_groups);
+                 work_items);
         in.expect_down(rig_.download(out));
     }
 }
@@ -325,12 +327,23 @@ TEST(VulkanKernels, GroupExpertsListsEachExpertsEntriesInTokenOrder) {
     auto rows = batch.route_rows();
     rows.insert(rows.end(), {0, 0, 0, 0});
     const Buffer route = rig.upload(rows),
-                 groups = rig.upload(
-                     std::vector<std::uint32_t>(batch.experts * (1 + batch.tokens), 0xFFFFFFFFu)),
                  step = rig.upload(std::vector<std::uint32_t>{9, batch.tokens});
-    rig.run(spirv::group_experts, {}, {&route, &groups, &step},
-            ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens}, 1);
-    expect_groups_listed(batch, rig.download_words(groups));
+    // Work items of one entry each, and of two: expert 0's two entries make one item.
+    for (const std::uint32_t tokens_per_group : {1u, 2u}) {
+        SCOPED_TRACE(std::to_string(tokens_per_group) + " entries per work item");
+        const auto expected = batch.groups_with_work(tokens_per_group);
+        const Buffer groups = rig.upload(std::vector<std::uint32_t>(expected.size(), 0xFFFFFFFFu));
+        rig.run(spirv::group_experts, {}, {&route, &groups, &step},
+                ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens, tokens_per_group},
+                1);
+        const auto listed = rig.download_words(groups);
+        expect_groups_listed(batch, listed);
+        const std::size_t work = batch.experts * (1 + batch.tokens);
+        ASSERT_EQ(listed[work], expected[work]) << "work items";
+        for (std::size_t i = work + 1; i <= work + expected[work]; ++i) {
+            EXPECT_EQ(listed[i], expected[i]) << "work item " << i - work - 1;
+        }
+    }
 }
 
 TEST(VulkanKernels, ExpertCombineAddsEachTokensWeightedRows) {
