@@ -167,13 +167,16 @@ void ChatController::cancelLoad() {
 double ChatController::kvCacheBytes(int positions) const {
     const QVariantMap shape = model_.value(QStringLiteral("kvShape")).toMap();
     if (shape.isEmpty() || positions < 0) return -1;
-    const hearth::app::KvCacheShape kv{
-        .layers = shape.value(QStringLiteral("layers")).toUInt(),
-        .kv_heads = shape.value(QStringLiteral("kvHeads")).toUInt(),
-        .head_dim = shape.value(QStringLiteral("headDim")).toUInt(),
-        .sliding_window = shape.value(QStringLiteral("slidingWindow")).toUInt(),
-        .bytes_per_value = shape.value(QStringLiteral("bytesPerValue")).toUInt()};
-    return static_cast<double>(hearth::app::kv_cache_bytes(kv, std::uint64_t(positions)));
+    const hearth::KvCacheShape kv{.layers = shape.value(QStringLiteral("layers")).toUInt(),
+                                  .kv_heads = shape.value(QStringLiteral("kvHeads")).toUInt(),
+                                  .head_dim = shape.value(QStringLiteral("headDim")).toUInt(),
+                                  .sliding_window =
+                                      shape.value(QStringLiteral("slidingWindow")).toUInt()};
+    hearth::FitOptions kept;
+    kept.kv_element_bytes = shape.value(QStringLiteral("bytesPerValue")).toUInt();
+    kept.sliding_extra_positions = shape.value(QStringLiteral("slidingExtra")).toUInt();
+    return static_cast<double>(
+        hearth::kv_cache_bytes(kv, static_cast<std::uint32_t>(positions), kept));
 }
 
 bool ChatController::can_generate() const {

@@ -50,9 +50,8 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         emit loadFailed(QString::fromStdString(model.error().message));
         return;
     }
-    const auto automatic = hearth::app::automatic_context(
-        path.toStdString(),
-        hearth::app::fit_device((*model)->backend_name(), (*model)->backend_description()));
+    const auto device = hearth::app::fit_device((*model)->device_memory_free());
+    const auto automatic = hearth::app::automatic_context(path.toStdString(), device);
     if (!automatic) {
         emit loadFailed(QString::fromStdString(automatic.error().message));
         return;
@@ -81,14 +80,16 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
     // Headers only: cheap next to the load that just read them.
     if (auto inspection = hearth::inspect_model(path.toStdString())) {
         if (auto shape = hearth::app::kv_cache_shape(*inspection)) {
-            info.insert(QStringLiteral("kvShape"),
-                        QVariantMap{{QStringLiteral("layers"), shape->layers},
-                                    {QStringLiteral("kvHeads"), shape->kv_heads},
-                                    {QStringLiteral("headDim"), shape->head_dim},
-                                    {QStringLiteral("slidingWindow"), shape->sliding_window},
-                                    // The CPU keeps f32; the GPU backends f16 (their default).
-                                    {QStringLiteral("bytesPerValue"),
-                                     model_->backend_name() == "cpu" ? 4 : 2}});
+            info.insert(
+                QStringLiteral("kvShape"),
+                QVariantMap{
+                    {QStringLiteral("layers"), shape->layers},
+                    {QStringLiteral("kvHeads"), shape->kv_heads},
+                    {QStringLiteral("headDim"), shape->head_dim},
+                    {QStringLiteral("slidingWindow"), shape->sliding_window},
+                    // How the backend keeps it, as the fit check counts.
+                    {QStringLiteral("bytesPerValue"), device.options.kv_element_bytes},
+                    {QStringLiteral("slidingExtra"), device.options.sliding_extra_positions}});
         }
     }
     emit loaded(info);

@@ -1,30 +1,9 @@
 #include "automatic_context.h"
 
-#include <string>
-
-#include "hearth/gpu_devices.h"
-
 namespace hearth::app {
-namespace {
 
-// The GPU the description names, with what its driver says this process may still allocate
-// (VK_EXT_memory_budget) or else its whole memory; no memory when not listed.
-FitDevice vulkan_fit_device(std::string_view description) {
-    FitDevice device{0, gpu_fit_options()};
-    auto devices = enumerate_vulkan_devices();
-    if (!devices) return device;
-    for (const auto& gpu : *devices) {
-        if (description != "Vulkan on " + gpu.name) continue;
-        device.memory_bytes = gpu.device_local_budget_bytes.value_or(gpu.device_local_bytes);
-        device.weights_already_allocated = gpu.device_local_budget_bytes.has_value();
-    }
-    return device;
-}
-
-} // namespace
-
-FitDevice fit_device(std::string_view backend, std::string_view description) {
-    if (backend == "vulkan") return vulkan_fit_device(description);
+FitDevice fit_device(std::optional<std::uint64_t> device_free) {
+    if (device_free) return {*device_free, gpu_fit_options(), true};
     return {system_memory_bytes(), cpu_fit_options()};
 }
 

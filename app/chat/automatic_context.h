@@ -5,7 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <string_view>
+#include <optional>
 
 #include "hearth/error.h"
 #include "hearth/fit_check.h"
@@ -27,10 +27,10 @@ struct FitDevice {
     std::uint32_t longest = longest_automatic_context;
 };
 
-// For a model loaded on `backend` ("cpu" or "vulkan") and described as `description`
-// (hearth::Model::backend_description, "Vulkan on NAME"): this computer's RAM for the CPU, the
-// named GPU's memory budget for Vulkan.
-FitDevice fit_device(std::string_view backend, std::string_view description);
+// For a loaded model whose GPU has `device_free` bytes left (hearth::Model::device_memory_free):
+// that much beside the weights it holds, with the GPU backends' cache; this computer's RAM when
+// the model runs on the CPU (no figure).
+FitDevice fit_device(std::optional<std::uint64_t> device_free);
 
 // The largest power-of-two context (or the model's own length) that fits `device`, at most
 // device.longest; the smallest step when none does, as the model loaded regardless. Reads the

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ class Backend {
     }
     // Bytes of device memory its buffers hold now (weights, KV caches); 0 on host memory.
     virtual std::uint64_t device_memory_bytes() const { return 0; }
+    // Bytes of device memory the process may still allocate, as the driver says now; none on
+    // host memory or when the driver cannot say.
+    virtual std::optional<std::uint64_t> device_memory_free() const { return std::nullopt; }
 };
 
 } // namespace hearth

@@ -91,6 +91,20 @@ std::uint64_t kv_cache_bytes(const ModelConfig& c, std::uint32_t context,
     return positions * 2 /* K and V */ * c.kv_size() * options.kv_element_bytes;
 }
 
+} // namespace model
+
+std::uint64_t kv_cache_bytes(const KvCacheShape& shape, std::uint32_t context,
+                             const FitOptions& options) {
+    model::ModelConfig config;
+    config.layer_count = shape.layers;
+    config.kv_head_count = shape.kv_heads;
+    config.head_dim = shape.head_dim;
+    config.sliding_window = shape.sliding_window;
+    return model::kv_cache_bytes(config, context, options);
+}
+
+namespace model {
+
 std::uint64_t scratch_bytes(const ModelConfig& c, const FitOptions& options) {
     const std::uint64_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size(), E = c.expert_count,
                         I = c.expert_hidden_size;

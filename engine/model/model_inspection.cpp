@@ -6,6 +6,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "fit_check.h"
 #include "model_files.h"
 #include "tokenizer_summary.h"
 
@@ -22,14 +23,6 @@ std::uint64_t parameter_count(const ModelConfig& c) {
     const std::uint64_t experts = E * (2 * I * H + 2 * I + I * H + H);
     const std::uint64_t per_layer = 2 * H + attention + router + experts;
     return 2 * std::uint64_t{c.vocab_size} * H + c.layer_count * per_layer + H;
-}
-
-std::uint64_t kv_cache_bytes(const ModelConfig& c, std::uint32_t context) {
-    std::uint64_t positions = 0;
-    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
-        positions += c.is_sliding_layer(layer) ? std::min(context, c.sliding_window) : context;
-    }
-    return positions * 2 /* K and V */ * c.kv_size() * 2 /* bytes per value */;
 }
 
 std::vector<std::pair<std::string, double>> hyperparameters(const ModelConfig& c) {
@@ -169,9 +162,12 @@ Result<ModelInspection> inspect_model(const std::filesystem::path& path) {
         info.weight_bytes += total.bytes;
         info.by_type.push_back(std::move(total));
     }
+    // An f16 cache, sliding layers at their window.
+    FitOptions f16;
+    f16.kv_element_bytes = 2;
     for (std::uint32_t context : {4096u, 32768u, 131072u}) {
         if (context <= c.context_length)
-            info.kv_cache.push_back({context, kv_cache_bytes(c, context)});
+            info.kv_cache.push_back({context, model::kv_cache_bytes(c, context, f16)});
     }
     return info;
 }

@@ -33,6 +33,9 @@ class LoadedModel final : public Model {
         return backend_->measure_bandwidth();
     }
     std::uint64_t device_memory_bytes() const override { return backend_->device_memory_bytes(); }
+    std::optional<std::uint64_t> device_memory_free() const override {
+        return backend_->device_memory_free();
+    }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
         return model::bytes_read_per_token(*files_, context);
     }

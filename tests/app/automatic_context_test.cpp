@@ -22,15 +22,17 @@ std::uint64_t cpu_need(std::uint32_t context) {
 }
 
 TEST(AutomaticContext, TheCpuBackendIsCheckedAgainstThisComputersMemory) {
-    const FitDevice device = fit_device("cpu", "CPU, 8 threads");
+    const FitDevice device = fit_device(std::nullopt);
     EXPECT_EQ(device.memory_bytes, hearth::system_memory_bytes());
     EXPECT_EQ(device.options.kv_element_bytes, 4u); // the CPU keeps an f32 cache
+    EXPECT_FALSE(device.weights_already_allocated);
 }
 
-TEST(AutomaticContext, AGpuTheDriverDoesNotListHasNoKnownMemory) {
-    const FitDevice device = fit_device("vulkan", "Vulkan on a GPU that is not there");
-    EXPECT_EQ(device.memory_bytes, 0u);
+TEST(AutomaticContext, AGpuIsCheckedAgainstWhatItHasLeftBesideTheWeights) {
+    const FitDevice device = fit_device(3 * hearth::gibibyte);
+    EXPECT_EQ(device.memory_bytes, 3 * hearth::gibibyte);
     EXPECT_EQ(device.options.kv_element_bytes, 2u); // f16 on the GPU
+    EXPECT_TRUE(device.weights_already_allocated);
 }
 
 TEST(AutomaticContext, TheModelsWholeContextWhenItFits) {

@@ -176,7 +176,7 @@ TestCase {
         compare(ChatController.automaticContextLength, 4096)
         compare(ChatController.contextLength, 4096)
         compare(dialog.contextSelector.displayText, "Automatic (4096 tokens)")
-        compare(dialog.contextMemory.text, "Its memory (KV cache): 1.0 MiB")
+        compare(dialog.contextMemory.text, "Its memory (KV cache): 1.3 MiB")
 
         // A choice is kept: the next load uses it.
         dialog.contextSelector.activated(dialog.contextSelector.sizes.indexOf(2048))
@@ -211,13 +211,14 @@ TestCase {
         const dialog = openDialog().settingsDialog
         if (ChatController.modelState !== "ready") loadTinyModel()
         AppSettings.contextLength = 4096
-        // The tiny model: 2 layers (layer 0 sliding, window 16), 2 KV heads of 16 values.
-        // Full layer: 2 x 2 x 16 x 4 bytes x 4096 = 1 MiB; sliding: 2 x 2 x 16 x 4 x 16 = 4 KiB.
-        compare(ChatController.kvCacheBytes(4096), 1048576 + 4096)
-        compare(dialog.contextMemory.text, "Its memory (KV cache): 1.0 MiB")
+        // The tiny model: 2 layers (layer 0 sliding, window 16), 2 KV heads of 16 values, on
+        // the CPU (f32). Full layer: 2 x 2 x 16 x 4 bytes x 4096 = 1 MiB; the sliding layer keeps
+        // its window and the CPU's 1280 more positions: 2 x 2 x 16 x 4 x 1296 = 324 KiB.
+        compare(ChatController.kvCacheBytes(4096), 1048576 + 331776)
+        compare(dialog.contextMemory.text, "Its memory (KV cache): 1.3 MiB")
         AppSettings.contextLength = 8192 // more than the tiny model's 4096
         compare(dialog.contextMemory.text,
-                "Its memory (KV cache): 1.0 MiB, for the 4096 tokens this model allows")
+                "Its memory (KV cache): 1.3 MiB, for the 4096 tokens this model allows")
         verify(dialog.backendInUse.text.indexOf("In use: CPU, ") === 0, dialog.backendInUse.text)
     }
 }

@@ -27,6 +27,11 @@ class CudaBackend final : public Backend {
         return measure_memory_bandwidth(*model_->device);
     }
     std::uint64_t device_memory_bytes() const override { return model_->device->allocated_bytes(); }
+    std::optional<std::uint64_t> device_memory_free() const override {
+        auto free_bytes = model_->device->free_memory();
+        if (!free_bytes) return std::nullopt;
+        return *free_bytes;
+    }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {

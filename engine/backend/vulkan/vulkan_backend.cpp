@@ -52,6 +52,13 @@ class VulkanBackend final : public Backend {
     std::uint64_t device_memory_bytes() const override {
         return model_->device.device_local_bytes();
     }
+    // VK_EXT_memory_budget's figure, else the device-local heaps less what this model holds.
+    std::optional<std::uint64_t> device_memory_free() const override {
+        const auto info = describe_device(model_->device.physical_device(), 0);
+        if (info.device_local_budget_bytes) return info.device_local_budget_bytes;
+        const std::uint64_t held = device_memory_bytes();
+        return info.device_local_bytes > held ? info.device_local_bytes - held : 0;
+    }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {
             return std::unexpected(ok.error());

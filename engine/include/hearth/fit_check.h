@@ -38,6 +38,19 @@ FitOptions cpu_fit_options();
 // positions (rewinds); 512 MiB kept for the display and other programs.
 FitOptions gpu_fit_options();
 
+// The part of a model's shape its KV cache depends on (hearth-cli inspect's hyperparameters).
+struct KvCacheShape {
+    std::uint32_t layers = 0;
+    std::uint32_t kv_heads = 0;
+    std::uint32_t head_dim = 0;
+    std::uint32_t sliding_window = 0;
+};
+
+// Bytes of keys and values for `context` positions as a backend with `options` keeps them: full
+// layers hold every position, sliding layers their window and options.sliding_extra_positions.
+std::uint64_t kv_cache_bytes(const KvCacheShape& shape, std::uint32_t context,
+                             const FitOptions& options);
+
 struct MemoryNeed {
     std::uint64_t weights = 0;
     std::uint64_t kv_cache = 0;

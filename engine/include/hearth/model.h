@@ -116,6 +116,10 @@ class Model {
     // sequences (allocations the backend made, not the driver's own); 0 on the CPU backend.
     // Safe to call from any thread.
     virtual std::uint64_t device_memory_bytes() const = 0;
+    // Bytes of GPU memory still free for this process (after what the model holds), as the
+    // driver says when asked; none on the CPU backend or when the driver cannot say. For sizing
+    // a context to the device.
+    virtual std::optional<std::uint64_t> device_memory_free() const = 0;
 };
 
 } // namespace hearth

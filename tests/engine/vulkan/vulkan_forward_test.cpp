@@ -7,6 +7,7 @@
 #include "backend/packed_weights.h"
 #include "backend/vulkan/vulkan_backend.h"
 #include "forward/forward_goldens.h"
+#include "hearth/gpu_devices.h"
 
 namespace {
 
@@ -156,6 +157,20 @@ TEST(VulkanForwardSequence, DeviceMemoryCountsTheWeightsAndEachLiveCache) {
                                       {.backend = hearth::BackendChoice::cpu, .progress = {}});
     ASSERT_TRUE(on_cpu.has_value()) << on_cpu.error().message;
     EXPECT_EQ((*on_cpu)->device_memory_bytes(), 0u);
+    EXPECT_FALSE((*on_cpu)->device_memory_free().has_value());
+}
+
+TEST(VulkanForwardSequence, FreeDeviceMemoryLeavesOutWhatTheModelHolds) {
+    auto model = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"),
+                                     {.backend = hearth::BackendChoice::vulkan, .progress = {}});
+    ASSERT_TRUE(model.has_value()) << model.error().message;
+    const auto free_bytes = (*model)->device_memory_free();
+    ASSERT_TRUE(free_bytes.has_value());
+    const auto devices = hearth::enumerate_vulkan_devices();
+    ASSERT_TRUE(devices.has_value() && !devices->empty());
+    // Device 0 is the one the tests' driver list makes the only choice.
+    EXPECT_GT(*free_bytes, 0u);
+    EXPECT_LE(*free_bytes + (*model)->device_memory_bytes(), devices->front().device_local_bytes);
 }
 
 } // namespace
