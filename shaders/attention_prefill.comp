@@ -10,7 +10,7 @@
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
-layout(constant_id = 1) const bool KV_F16 = false; // the cache layout of rope_kv_write.comp
+layout(constant_id = 1) const uint KV_FORMAT = kv_cache_f32; // rope_kv_write.comp's layout
 layout(constant_id = 2) const uint KEY_TILE = 32u; // positions per shared-memory tile
 layout(local_size_x = 64) in;
 const uint ROWS = 64u;

@@ -1,6 +1,6 @@
 // hearth-bench: how fast a model runs here, and how close that is to the machine's limit.
-//   hearth-bench --model MODEL [--backend B] [--threads N] [--prompt-tokens 512]
-//                [--gen-tokens 128] [--depth 0,4096] [--json]
+//   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
+//                [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -93,14 +93,17 @@ std::vector<hearth::KernelProfile> profile_kernels(hearth::Model& model, std::ui
 
 Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
-    auto options = Options::parse(
-        args, {"--model", "--backend", "--threads", "--prompt-tokens", "--gen-tokens", "--depth"},
-        {"--json"});
+    auto options = Options::parse(args,
+                                  {"--model", "--backend", "--threads", "--kv-cache",
+                                   "--prompt-tokens", "--gen-tokens", "--depth"},
+                                  {"--json"});
     if (!options) return std::unexpected(options.error());
     auto path = options->required("--model");
     if (!path) return std::unexpected(path.error());
     auto backend = hearth::parse_backend_choice(options->value("--backend").value_or("auto"));
     if (!backend) return std::unexpected(backend.error());
+    auto kv_cache = hearth::parse_kv_cache_precision(options->value("--kv-cache").value_or("f16"));
+    if (!kv_cache) return std::unexpected(kv_cache.error());
     auto threads =
         options->unsigned_value("--threads", std::max(1u, std::thread::hardware_concurrency()));
     auto prompt = options->unsigned_value("--prompt-tokens", 512);
@@ -112,8 +115,10 @@ Result<int> run(std::span<const std::string_view> args) {
     if (!depths) return hearth::fail("--depth: " + depths.error().message);
 
     auto start = Clock::now();
-    auto model = hearth::Model::load(
-        *path, {.backend = *backend, .threads = static_cast<unsigned>(*threads), .progress = {}});
+    auto model = hearth::Model::load(*path, {.backend = *backend,
+                                             .threads = static_cast<unsigned>(*threads),
+                                             .kv_cache = *kv_cache,
+                                             .progress = {}});
     if (!model) return std::unexpected(model.error());
     const double load_seconds = seconds_since(start);
 
@@ -223,8 +228,8 @@ int main(int argc, char* argv[]) {
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
         std::puts(
             "Usage: hearth-bench --model MODEL [--backend auto|cpu|vulkan|cuda] [--threads N]\n"
-            "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
-            "[--json]");
+            "                    [--kv-cache f16|f32|q8] [--prompt-tokens 512] [--gen-tokens 128]\n"
+            "                    [--depth 0,4096] [--json]");
         return 0;
     }
     auto result = run(args);

@@ -22,6 +22,8 @@ class Backend {
     // Where it runs, for people: "Vulkan on AMD Radeon RX 7800 XT", "CPU, 8 threads".
     virtual std::string description() const = 0;
     virtual std::uint32_t vocab_size() const = 0;
+    // Bytes its KV cache takes for one position of one KV head, keys or values alone.
+    virtual std::uint64_t kv_cache_row_bytes() const = 0;
     // A sequence (its KV cache) on this backend; hearth::Sequence is the interface backends
     // implement for it.
     virtual Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) = 0;

@@ -37,7 +37,7 @@ class LoadedModel final : public Model {
         return backend_->device_memory_free();
     }
     std::uint64_t bytes_read_per_token(std::uint32_t context) const override {
-        return model::bytes_read_per_token(*files_, context);
+        return model::bytes_read_per_token(*files_, context, backend_->kv_cache_row_bytes());
     }
 
   private:
@@ -67,7 +67,13 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
                                      const ModelOptions& options) {
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
-    if (options.backend == BackendChoice::cuda || (automatic && cuda_preferred())) {
+    const bool cuda_asked = options.backend == BackendChoice::cuda;
+    if (cuda_asked && options.kv_cache == KvCachePrecision::q8) {
+        return fail("The CUDA backend keeps its KV cache in f16 or f32",
+                    "an 8-bit cache (q8) is a Vulkan option for now");
+    }
+    // Automatic selection leaves an 8-bit cache to the Vulkan backend.
+    if (cuda_asked || (automatic && options.kv_cache != KvCachePrecision::q8 && cuda_preferred())) {
         auto made = cuda::create_cuda_backend(
             files, {.kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
                     .progress = options.progress});
@@ -76,10 +82,9 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
     }
     if (options.backend == BackendChoice::vulkan ||
         (automatic && (options.vulkan_device || vk::preferred_vulkan_gpu().has_value()))) {
-        auto vulkan = vk::create_vulkan_backend(
-            files, {.device_index = options.vulkan_device,
-                    .kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
-                    .progress = options.progress});
+        auto vulkan = vk::create_vulkan_backend(files, {.device_index = options.vulkan_device,
+                                                        .kv_cache = options.kv_cache,
+                                                        .progress = options.progress});
         if (vulkan) return ChosenBackend{std::move(*vulkan), {}};
         if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
         fallback_reason = vulkan.error().message;
@@ -110,7 +115,8 @@ Result<std::int32_t> Sequence::append_and_sample(std::span<const std::int32_t>,
 Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {
     if (name == "f16") return KvCachePrecision::f16;
     if (name == "f32") return KvCachePrecision::f32;
-    return fail("Unknown KV cache precision '" + std::string(name) + "' (use f16 or f32)");
+    if (name == "q8") return KvCachePrecision::q8;
+    return fail("Unknown KV cache precision '" + std::string(name) + "' (use f16, f32 or q8)");
 }
 
 Result<BackendChoice> parse_backend_choice(std::string_view name) {

@@ -12,7 +12,8 @@ std::uint64_t bytes_per_stack(const WeightRef& w) {
 
 } // namespace
 
-std::uint64_t bytes_read_per_token(const ModelFiles& files, std::uint32_t context) {
+std::uint64_t bytes_read_per_token(const ModelFiles& files, std::uint32_t context,
+                                   std::uint64_t kv_row_bytes) {
     const auto& c = files.config;
     const auto& w = files.weights;
     std::uint64_t bytes = w.embedding.data.size() / c.vocab_size; // one embedding row
@@ -30,10 +31,10 @@ std::uint64_t bytes_read_per_token(const ModelFiles& files, std::uint32_t contex
                                          bytes_per_stack(l.experts.gate.bias) * (fused ? 1 : 2) +
                                          bytes_per_stack(l.experts.down.bias);
         bytes += per_expert * c.experts_per_token;
-        // Keys and values of every position attended (fp32 cache on the CPU).
+        // Keys and values of every position attended, as the backend keeps them.
         const std::uint32_t attended =
             c.is_sliding_layer(layer) ? std::min(context, c.sliding_window) : context;
-        bytes += std::uint64_t{attended} * 2 * c.kv_size() * sizeof(float);
+        bytes += std::uint64_t{attended} * 2 * c.kv_head_count * kv_row_bytes;
     }
     return bytes;
 }

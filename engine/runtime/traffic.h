@@ -7,6 +7,8 @@
 
 namespace hearth::model {
 
-std::uint64_t bytes_read_per_token(const ModelFiles& files, std::uint32_t context);
+// `kv_row_bytes`: what the backend's cache takes for one position of one KV head (keys or values).
+std::uint64_t bytes_read_per_token(const ModelFiles& files, std::uint32_t context,
+                                   std::uint64_t kv_row_bytes);
 
 } // namespace hearth::model

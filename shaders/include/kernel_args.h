@@ -76,6 +76,15 @@ struct StepHeader {
     uint count;
 };
 
+// How a layer's KV cache holds a (position, KV head) row of head_dim values (the KV_FORMAT
+// specialization constant of rope_kv_write and attention):
+//   f32: one word per value.  f16: two values per word, the first in the low half.
+//   q8: head_dim / 4 words of int8 codes (the first in the low byte), then one f32 scale word:
+//   value = code * scale, the scale the row's largest magnitude / 127.
+const uint kv_cache_f32 = 0u;
+const uint kv_cache_f16 = 1u;
+const uint kv_cache_q8 = 2u;
+
 struct RopeKvArgs {
     uint head_count;
     uint kv_head_count;

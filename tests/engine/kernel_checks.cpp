@@ -321,37 +321,76 @@ model::ModelConfig attention_config() {
     return c;
 }
 
-std::vector<std::uint32_t> cache_words(const std::vector<float>& values, bool f16) {
+std::string layout_name(CacheLayout layout) {
+    switch (layout) {
+    case CacheLayout::f32: return "f32";
+    case CacheLayout::f16: return "f16";
+    case CacheLayout::q8: return "q8";
+    }
+    return "?";
+}
+
+std::vector<std::uint32_t> cache_words(const std::vector<float>& values, CacheLayout layout,
+                                       std::uint32_t head_dim) {
     std::vector<std::uint32_t> words;
-    if (!f16) {
+    if (layout == CacheLayout::f32) {
         for (float v : values)
             words.push_back(std::bit_cast<std::uint32_t>(v));
-        return words;
-    }
-    for (std::size_t i = 0; i < values.size(); i += 2) {
-        const auto low = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i]));
-        const auto high = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i + 1]));
-        words.push_back(low | (std::uint32_t{high} << 16));
+    } else if (layout == CacheLayout::f16) {
+        for (std::size_t i = 0; i < values.size(); i += 2) {
+            const auto low = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i]));
+            const auto high = std::bit_cast<std::uint16_t>(static_cast<_Float16>(values[i + 1]));
+            words.push_back(low | (std::uint32_t{high} << 16));
+        }
+    } else {
+        for (std::size_t row = 0; row < values.size(); row += head_dim) {
+            float largest = 0;
+            for (std::size_t d = 0; d < head_dim; ++d)
+                largest = std::max(largest, std::abs(values[row + d]));
+            const float inverse = largest > 0 ? 127.0f / largest : 0.0f;
+            for (std::size_t d = 0; d < head_dim; d += 4) {
+                std::uint32_t word = 0;
+                for (std::size_t k = 0; k < 4; ++k) {
+                    const auto code = static_cast<std::int32_t>(
+                        std::clamp(std::nearbyint(values[row + d + k] * inverse), -127.0f, 127.0f));
+                    word |= (static_cast<std::uint32_t>(code) & 0xFFu) << (8 * k);
+                }
+                words.push_back(word);
+            }
+            words.push_back(std::bit_cast<std::uint32_t>(largest / 127.0f));
+        }
     }
     return words;
 }
 
-std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f16) {
+std::vector<float> cache_values(const std::vector<std::uint32_t>& words, CacheLayout layout,
+                                std::uint32_t head_dim) {
     std::vector<float> values;
-    for (std::uint32_t w : words) {
-        if (!f16) {
+    if (layout == CacheLayout::f32) {
+        for (std::uint32_t w : words)
             values.push_back(std::bit_cast<float>(w));
-            continue;
+    } else if (layout == CacheLayout::f16) {
+        for (std::uint32_t w : words) {
+            values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w & 0xFFFF)));
+            values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w >> 16)));
         }
-        values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w & 0xFFFF)));
-        values.push_back(model::f16_to_float(static_cast<std::uint16_t>(w >> 16)));
+    } else {
+        const std::size_t row_words = head_dim / 4 + 1;
+        for (std::size_t row = 0; row + row_words <= words.size(); row += row_words) {
+            const float scale = std::bit_cast<float>(words[row + head_dim / 4]);
+            for (std::size_t d = 0; d < head_dim; ++d) {
+                const auto code = static_cast<std::int8_t>(words[row + d / 4] >> (8 * (d % 4)));
+                values.push_back(static_cast<float>(code) * scale);
+            }
+        }
     }
     return values;
 }
 
-RopeInputs::RopeInputs(bool f16_cache, std::mt19937& rng) : f16(f16_cache) {
+RopeInputs::RopeInputs(CacheLayout cache_layout, std::mt19937& rng) : layout(cache_layout) {
     qkv = normal_values(grid_tokens * (config.q_size() + 2 * std::size_t{config.kv_size()}), rng);
-    poisoned = cache_words(std::vector<float>(capacity * config.kv_size(), poison), f16);
+    poisoned = cache_words(std::vector<float>(capacity * config.kv_size(), poison), layout,
+                           config.head_dim);
 }
 
 void RopeInputs::expect_written(const std::vector<float>& rotated,
@@ -360,10 +399,19 @@ void RopeInputs::expect_written(const std::vector<float>& rotated,
     const auto& c = config;
     const cpu::YarnRope rope(c);
     const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
-    const auto cached_keys = cache_values(key_words, f16);
-    const auto cached_values = cache_values(value_words, f16);
-    // f16 keeps 11 significant bits: a relative error of at most 2^-11.
-    const float relative = f16 ? 1.0f / 2048 : 0.0f;
+    const auto cached_keys = cache_values(key_words, layout, c.head_dim);
+    const auto cached_values = cache_values(value_words, layout, c.head_dim);
+    // f16 keeps 11 significant bits: a relative error of at most 2^-11. q8 rounds to the nearest
+    // of 255 steps across the row's largest magnitude: at most half a step, of largest / 127.
+    const float relative = layout == CacheLayout::f16 ? 1.0f / 2048 : 0.0f;
+    auto tolerance = [&](const float* heads, std::size_t i) {
+        if (layout != CacheLayout::q8) return relative * std::abs(heads[i]) + 1e-6f;
+        const std::size_t first = i / c.head_dim * c.head_dim;
+        float largest = 0;
+        for (std::size_t d = 0; d < c.head_dim; ++d)
+            largest = std::max(largest, std::abs(heads[first + d]));
+        return largest / 254 * 1.001f + 1e-6f;
+    };
     for (std::uint32_t t = 0; t < tokens; ++t) {
         SCOPED_TRACE("token " + std::to_string(t));
         const std::uint32_t position = first_position + t;
@@ -379,17 +427,15 @@ void RopeInputs::expect_written(const std::vector<float>& rotated,
             EXPECT_EQ(rotated[t * row + i], qkv[t * row + i]) << "keys and values are only read";
         const std::size_t slot = position % capacity;
         for (std::size_t i = 0; i < KV; ++i) {
-            EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i],
-                        relative * std::abs(expected_k[i]) + 1e-6f)
+            EXPECT_NEAR(cached_keys[slot * KV + i], expected_k[i], tolerance(expected_k.data(), i))
                 << i;
-            const float v = q[Q + KV + i];
-            EXPECT_NEAR(cached_values[slot * KV + i], v, relative * std::abs(v)) << i;
+            EXPECT_NEAR(cached_values[slot * KV + i], q[Q + KV + i], tolerance(q + Q + KV, i)) << i;
         }
     }
     EXPECT_EQ(std::vector<float>(rotated.begin() + tokens * row, rotated.end()),
               std::vector<float>(qkv.begin() + tokens * row, qkv.end()))
         << "the token past the count is left alone";
-    const auto untouched = cache_values(poisoned, f16);
+    const auto untouched = cache_values(poisoned, layout, c.head_dim);
     for (std::uint32_t slot = 0; slot < capacity; ++slot) {
         const std::uint32_t from_first = (slot + capacity - first_position % capacity) % capacity;
         if (from_first < tokens) continue; // a slot the tokens wrote
@@ -406,15 +452,16 @@ std::vector<AttentionCase> prefill_attention_cases() {
     return {{0, 0, 1}, {0, 100, 1}, {7, 190, 1}, {128, 160, 1}};
 }
 
-AttentionInputs::AttentionInputs(bool f16, std::mt19937& rng, std::uint32_t token_count)
+AttentionInputs::AttentionInputs(CacheLayout layout, std::mt19937& rng, std::uint32_t token_count)
     : tokens(token_count) {
     const std::size_t KV = config.kv_size(), row = config.q_size() + 2 * KV;
     qkv = normal_values(tokens * row, rng);
     sinks = normal_values(config.head_count, rng);
-    key_words = cache_words(normal_values(capacity * KV, rng), f16);
-    value_words = cache_words(normal_values(capacity * KV, rng), f16);
-    keys = cache_values(key_words, f16);
-    values = cache_values(value_words, f16);
+    const std::uint32_t D = config.head_dim;
+    key_words = cache_words(normal_values(capacity * KV, rng), layout, D);
+    value_words = cache_words(normal_values(capacity * KV, rng), layout, D);
+    keys = cache_values(key_words, layout, D);
+    values = cache_values(value_words, layout, D);
 }
 
 ka::AttentionArgs AttentionInputs::args(const AttentionCase& run) const {

@@ -141,9 +141,22 @@ void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& ga
 // Heads of the attention checks: six query heads over two KV heads of 16, YaRN as in gpt-oss.
 model::ModelConfig attention_config();
 
-// The KV cache as the kernels lay it out: f32 bits, or f16 pairs (rounded to nearest).
-std::vector<std::uint32_t> cache_words(const std::vector<float>& values, bool f16);
-std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f16);
+// How the kernels lay out a KV cache (kernel_args.h).
+enum class CacheLayout : std::uint32_t {
+    f32 = kernel_args::kv_cache_f32,
+    f16 = kernel_args::kv_cache_f16,
+    q8 = kernel_args::kv_cache_q8,
+};
+std::string layout_name(CacheLayout layout);
+
+// Rows of `head_dim` values as a cache of `layout` holds them: f32 bits, f16 pairs (rounded to
+// nearest), or per row int8 codes (to nearest, ties to even) of value * 127 / the row's largest
+// magnitude, then that magnitude / 127.
+std::vector<std::uint32_t> cache_words(const std::vector<float>& values, CacheLayout layout,
+                                       std::uint32_t head_dim);
+// The values a cache's words stand for, in the same order.
+std::vector<float> cache_values(const std::vector<std::uint32_t>& words, CacheLayout layout,
+                                std::uint32_t head_dim);
 
 // rope_kv_write's inputs: two tokens at positions 13 and 14 (ring slots 3 and 4 of 5) on a grid
 // of three tokens: the third (position 15, slot 0) is past the step's count and must write
@@ -151,11 +164,11 @@ std::vector<float> cache_values(const std::vector<std::uint32_t>& words, bool f1
 struct RopeInputs {
     model::ModelConfig config = attention_config();
     std::uint32_t capacity = 5, first_position = 13, tokens = 2, grid_tokens = 3, positions = 20;
-    bool f16 = false;
+    CacheLayout layout = CacheLayout::f32;
     std::vector<float> qkv;
     std::vector<std::uint32_t> poisoned; // both caches' words beforehand
 
-    RopeInputs(bool f16_cache, std::mt19937& rng);
+    RopeInputs(CacheLayout cache_layout, std::mt19937& rng);
     // The queries rotated in place, the rotated keys and the values in their slots, nothing else
     // touched.
     void expect_written(const std::vector<float>& rotated,
@@ -178,8 +191,8 @@ inline constexpr std::uint32_t prefill_attention_tokens = 41;
 std::vector<AttentionCase> prefill_attention_cases();
 
 // Attention's inputs: `tokens` tokens' rows of the fused projection (the queries first), sinks,
-// and a random cache of 150 positions; the CPU reads what the cache really holds (f16-rounded
-// values when the cache is f16).
+// and a random cache of 150 positions; the CPU reads what the cache really holds (rounded to f16,
+// or to 8 bits).
 struct AttentionInputs {
     model::ModelConfig config = attention_config();
     std::uint32_t capacity = 150, tokens;
@@ -188,7 +201,7 @@ struct AttentionInputs {
     std::vector<std::uint32_t> key_words, value_words;
     std::vector<float> keys, values;
 
-    AttentionInputs(bool f16, std::mt19937& rng, std::uint32_t token_count = 2);
+    AttentionInputs(CacheLayout layout, std::mt19937& rng, std::uint32_t token_count = 2);
     kernel_args::AttentionArgs args(const AttentionCase& run) const;
     // The tokens at run.position, +1, ... against cpu::attend, then a poisoned word.
     void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;

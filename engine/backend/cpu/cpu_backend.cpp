@@ -53,6 +53,9 @@ class CpuBackend final : public Backend {
         return "CPU, " + std::to_string(pool_.size()) + " threads";
     }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
+    std::uint64_t kv_cache_row_bytes() const override {
+        return std::uint64_t{files_->config.head_dim} * sizeof(float);
+    }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(files_->config, max_positions); !ok) {
             return std::unexpected(ok.error());

@@ -33,6 +33,9 @@ class CudaBackend final : public Backend {
         return *free_bytes;
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
+    std::uint64_t kv_cache_row_bytes() const override {
+        return std::uint64_t{model_->files->config.head_dim} * (model_->kv_cache_f16 ? 2 : 4);
+    }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {
             return std::unexpected(ok.error());

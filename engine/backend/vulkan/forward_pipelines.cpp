@@ -18,12 +18,28 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 
 } // namespace
 
+std::uint32_t kv_cache_format(KvCachePrecision precision) {
+    switch (precision) {
+    case KvCachePrecision::f32: return ka::kv_cache_f32;
+    case KvCachePrecision::f16: return ka::kv_cache_f16;
+    case KvCachePrecision::q8: return ka::kv_cache_q8;
+    }
+    return ka::kv_cache_f16;
+}
+
+std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim) {
+    if (kv_format == ka::kv_cache_q8) return head_dim / 4 + 1; // the codes, then the scale
+    if (kv_format == ka::kv_cache_f16) return head_dim / 2;
+    return head_dim;
+}
+
 Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const model::ModelConfig& config,
                                                   const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info, bool kv_cache_f16) {
+                                                  const VulkanDeviceInfo& info,
+                                                  std::uint32_t kv_format) {
     ForwardPipelines p;
-    p.kv_cache_f16 = kv_cache_f16;
+    p.kv_format = kv_format;
     // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
     // device runs 128 invocations.
     const std::uint32_t most_invocations =
@@ -39,12 +55,12 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     if (!subgroup_sums) group_size = std::min(group_size, ka::matvec_portable_max_group_size);
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_tokens >= 8 &&
                   ka::matvec_max_pairs >= 16 && ka::matvec_max_group_size >= 128);
-    const std::uint32_t head_layout[] = {config.head_dim, kv_cache_f16 ? 1u : 0u};
+    const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};
     // attention_prefill's key and value tiles (f32) within the device's shared memory.
     const std::uint32_t position_bytes = 2 * config.head_dim * std::uint32_t{sizeof(float)};
     const std::uint32_t prefill_layout[] = {
-        config.head_dim, kv_cache_f16 ? 1u : 0u,
+        config.head_dim, kv_format,
         std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
                    attention_prefill_max_key_tile)};
     const std::uint32_t embedding_format[] = {weights.embedding.format};

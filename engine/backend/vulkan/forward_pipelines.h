@@ -9,6 +9,7 @@
 #include "device_weights.h"
 #include "hearth/error.h"
 #include "hearth/gpu_devices.h"
+#include "hearth/model.h"
 #include "model/model_config.h"
 #include "vulkan_device.h"
 
@@ -47,7 +48,8 @@ struct ForwardPipelines {
     // rows x one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows
     // x 8 tokens, each block of weights read once for the 8.
     std::map<MatVecKey, MatVec> matvec;
-    bool kv_cache_f16 = false; // the cache layout rope_kv_write and attention were made for
+    // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
+    std::uint32_t kv_format = 0;
 
     const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, bool batched) const {
         return matvec.at({format, mode, batched});
@@ -58,6 +60,12 @@ struct ForwardPipelines {
 Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
                                                   const model::ModelConfig& config,
                                                   const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info, bool kv_cache_f16);
+                                                  const VulkanDeviceInfo& info,
+                                                  std::uint32_t kv_format);
+
+// The kernel_args.h cache layout of `precision`.
+std::uint32_t kv_cache_format(KvCachePrecision precision);
+// 32-bit words a (position, KV head) row of `head_dim` values takes in a `kv_format` cache.
+std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim);
 
 } // namespace hearth::vk

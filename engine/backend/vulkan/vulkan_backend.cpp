@@ -49,6 +49,10 @@ class VulkanBackend final : public Backend {
         return measure_memory_bandwidth(model_->device);
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
+    std::uint64_t kv_cache_row_bytes() const override {
+        return std::uint64_t{sizeof(std::uint32_t)} *
+               kv_cache_row_words(model_->pipelines.kv_format, model_->files->config.head_dim);
+    }
     std::uint64_t device_memory_bytes() const override {
         return model_->device.device_local_bytes();
     }
@@ -92,6 +96,10 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
             "The Vulkan backend cannot run this model's shape",
             "up to 256 experts, 8 of them per token, and an even head size <= 256 are supported");
     }
+    if (options.kv_cache == KvCachePrecision::q8 && c.head_dim % 4 != 0) {
+        return fail("An 8-bit KV cache needs a head size that is a multiple of 4",
+                    "this model's is " + std::to_string(c.head_dim) + "; use --kv-cache f16");
+    }
     auto instance = VulkanInstance::create();
     if (!instance) return std::unexpected(instance.error());
     const auto devices = (*instance)->describe_devices();
@@ -124,7 +132,8 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
     if (!device) return std::unexpected(device.error());
     auto weights = upload_weights(*device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen, options.kv_cache_f16);
+    auto pipelines =
+        create_forward_pipelines(*device, c, *weights, *chosen, kv_cache_format(options.kv_cache));
     if (!pipelines) return std::unexpected(pipelines.error());
     auto model = std::unique_ptr<VulkanModel>(
         new VulkanModel{std::move(files), chosen->name, std::move(*device), std::move(*weights),

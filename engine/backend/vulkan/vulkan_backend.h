@@ -16,8 +16,8 @@ struct VulkanOptions {
     // Which device of enumerate_vulkan_devices(); none: the best GPU (discrete first, then the
     // most memory), a CPU driver such as lavapipe only when it is all there is.
     std::optional<std::uint32_t> device_index = std::nullopt;
-    // Cached keys and values as f16 (half the memory) rather than f32.
-    bool kv_cache_f16 = true;
+    // How cached keys and values are kept (hearth/model.h).
+    KvCachePrecision kv_cache = KvCachePrecision::f16;
     // Upload progress (fraction done); returning false cancels loading.
     std::function<bool(double)> progress = {};
 };

@@ -69,7 +69,7 @@ struct DispatchLabel {
 
 struct LayerCache {
     std::uint32_t capacity = 0; // positions; a ring for sliding layers
-    Buffer keys, values;        // [capacity][kv_size] f32
+    Buffer keys, values;        // [capacity][kv_heads] rows, as kv_format lays them out
 };
 
 class VulkanSequence final : public Sequence {
@@ -202,9 +202,8 @@ Result<void> VulkanSequence::allocate() {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         LayerCache cache;
         cache.capacity = gpu::layer_cache_capacity(c, layer, max_positions_);
-        // f16 pairs take half the room of f32 values (buffer() counts 4-byte words).
-        const std::size_t words =
-            std::size_t{cache.capacity} * c.kv_size() / (model_.pipelines.kv_cache_f16 ? 2 : 1);
+        const std::size_t words = std::size_t{cache.capacity} * c.kv_head_count *
+                                  kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
         auto keys = buffer(words);
         if (!keys) return std::unexpected(keys.error());
         auto values = buffer(words);
@@ -565,7 +564,8 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
                 c.is_sliding_layer(static_cast<std::uint32_t>(label.attention_layer));
             const std::uint64_t attended =
                 sliding ? std::min(position + 1, c.sliding_window) : position + 1;
-            bytes = attended * c.kv_size() * 2 * (model_.pipelines.kv_cache_f16 ? 2 : 4);
+            bytes = attended * c.kv_head_count * 2 * sizeof(std::uint32_t) *
+                    kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
         }
         auto it = std::find_if(kernels.begin(), kernels.end(),
                                [&](const KernelProfile& k) { return k.kernel == label.kernel; });

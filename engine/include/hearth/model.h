@@ -36,10 +36,12 @@ enum class BackendChoice { automatic, cpu, vulkan, cuda };
 Result<BackendChoice> parse_backend_choice(std::string_view name);
 
 // How a GPU backend stores cached keys and values: f16 halves the memory (and the bytes attention
-// reads) for a rounding error of about 1e-3; the CPU backend always keeps f32.
-enum class KvCachePrecision { f16, f32 };
+// reads) for a rounding error of about 1e-3; q8 (Vulkan) halves it again, 8-bit codes with a
+// scale per head and position, for an error of about 1/254 of each row's largest value, so longer
+// contexts fit. The CPU backend always keeps f32.
+enum class KvCachePrecision { f16, f32, q8 };
 
-// "f16" or "f32".
+// "f16", "f32" or "q8".
 Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name);
 
 struct ModelOptions {

@@ -313,12 +313,13 @@ class CudaKvCache : public testing::TestWithParam<bool> { // f16 cache?
   protected:
     void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
     std::string cache_type() const { return GetParam() ? "f16" : "f32"; }
+    CacheLayout layout() const { return GetParam() ? CacheLayout::f16 : CacheLayout::f32; }
 };
 
 TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
     Rig rig;
     std::mt19937 rng(6);
-    const RopeInputs in(GetParam(), rng);
+    const RopeInputs in(layout(), rng);
     const auto& c = in.config;
     const DeviceBuffer heads = rig.upload(in.qkv),
                        table = rig.upload(gpu::rope_table(c, in.positions)),
@@ -336,7 +337,7 @@ TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) 
 TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     Rig rig;
     std::mt19937 rng(8);
-    const AttentionInputs in(GetParam(), rng);
+    const AttentionInputs in(layout(), rng);
     const auto& c = in.config;
     const DeviceBuffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                        value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);

@@ -361,7 +361,7 @@ TEST(VulkanKernels, ExpertCombineAddsEachTokensWeightedRows) {
     expect_experts_combined(batch, down, start, counted, cols, rig.download(x));
 }
 
-class VulkanKvCache : public testing::TestWithParam<bool> {}; // f16 cache?
+class VulkanKvCache : public testing::TestWithParam<CacheLayout> {};
 
 TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
     Rig rig;
@@ -372,7 +372,7 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
                  key_cache = rig.upload(in.poisoned), value_cache = rig.upload(in.poisoned),
                  step =
                      rig.upload(std::vector<std::uint32_t>{in.first_position, in.tokens, 0, 0, 0});
-    const std::uint32_t specialization[] = {c.head_dim, in.f16 ? 1u : 0u};
+    const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(in.layout)};
     rig.run(spirv::rope_kv_write, specialization, {&heads, &table, &key_cache, &value_cache, &step},
             ka::RopeKvArgs{c.head_count, c.kv_head_count, in.capacity},
             c.head_count + c.kv_head_count, in.grid_tokens);
@@ -387,7 +387,7 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     const auto& c = in.config;
     const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                  value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
-    const std::uint32_t specialization[] = {c.head_dim, GetParam() ? 1u : 0u};
+    const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam())};
     const std::uint32_t head_dim[] = {c.head_dim};
     for (const auto& run : attention_cases()) {
         SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
@@ -417,7 +417,8 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
     const std::uint32_t grid_tokens = in.tokens + 7;
     const std::uint32_t rows = grid_tokens * (c.head_count / c.kv_head_count);
     for (const std::uint32_t key_tile : {5u, 32u}) {
-        const std::uint32_t specialization[] = {c.head_dim, GetParam() ? 1u : 0u, key_tile};
+        const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam()),
+                                                key_tile};
         for (const auto& run : prefill_attention_cases()) {
             SCOPED_TRACE(std::to_string(key_tile) + " " + std::to_string(run.window) + " " +
                          std::to_string(run.position));
@@ -459,7 +460,8 @@ TEST(VulkanKernels, SamplingPicksWhatEachCraftedCaseMust) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precisions, VulkanKvCache, testing::Values(false, true),
-                         [](const auto& param) { return param.param ? "f16" : "f32"; });
+INSTANTIATE_TEST_SUITE_P(Precisions, VulkanKvCache,
+                         testing::Values(CacheLayout::f32, CacheLayout::f16, CacheLayout::q8),
+                         [](const auto& param) { return layout_name(param.param); });
 
 } // namespace

@@ -15,7 +15,7 @@ class VulkanSampling : public testing::Test {
   protected:
     void SetUp() override {
         backend_ = made_backend(hearth::vk::create_vulkan_backend(
-            tiny_model_files("tiny-gpt-oss.gguf"), {.kv_cache_f16 = false}));
+            tiny_model_files("tiny-gpt-oss.gguf"), {.kv_cache = hearth::KvCachePrecision::f32}));
         ASSERT_TRUE(backend_);
     }
     std::unique_ptr<hearth::Backend> backend_;
