@@ -140,15 +140,15 @@ void ChatController::loadModel(const QString& location) {
     const AppSettings settings;
     loaded_path_ = path;
     loaded_backend_ = settings.backend();
+    loaded_kv_cache_ = settings.kvCache();
     cancel_ = false;
     load_progress_ = 0;
     emit loadProgressChanged();
     set_model_state(QStringLiteral("loading"));
     QMetaObject::invokeMethod(
         worker_,
-        [worker = worker_, path, backend = loaded_backend_, context = settings.contextLength()] {
-            worker->load(path, backend, context);
-        },
+        [worker = worker_, path, backend = loaded_backend_, kv_cache = loaded_kv_cache_,
+         context = settings.contextLength()] { worker->load(path, backend, kv_cache, context); },
         Qt::QueuedConnection);
 }
 
@@ -164,7 +164,7 @@ void ChatController::cancelLoad() {
     if (model_state_ == QLatin1String("loading")) cancel_ = true;
 }
 
-double ChatController::kvCacheBytes(int positions) const {
+double ChatController::kvCacheBytes(int positions, const QString& kv_cache) const {
     const QVariantMap shape = model_.value(QStringLiteral("kvShape")).toMap();
     if (shape.isEmpty() || positions < 0) return -1;
     const hearth::KvCacheShape kv{.layers = shape.value(QStringLiteral("layers")).toUInt(),
@@ -172,9 +172,12 @@ double ChatController::kvCacheBytes(int positions) const {
                                   .head_dim = shape.value(QStringLiteral("headDim")).toUInt(),
                                   .sliding_window =
                                       shape.value(QStringLiteral("slidingWindow")).toUInt()};
+    const QVariantMap as = shape.value(QStringLiteral("kept")).toMap().value(kv_cache).toMap();
+    if (as.isEmpty()) return -1;
     hearth::FitOptions kept;
-    kept.kv_element_bytes = shape.value(QStringLiteral("bytesPerValue")).toUInt();
-    kept.sliding_extra_positions = shape.value(QStringLiteral("slidingExtra")).toUInt();
+    kept.kv_element_bytes = as.value(QStringLiteral("bytesPerValue")).toUInt();
+    kept.kv_row_extra_bytes = as.value(QStringLiteral("rowExtraBytes")).toUInt();
+    kept.sliding_extra_positions = as.value(QStringLiteral("slidingExtra")).toUInt();
     return static_cast<double>(
         hearth::kv_cache_bytes(kv, static_cast<std::uint32_t>(positions), kept));
 }

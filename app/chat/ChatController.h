@@ -31,8 +31,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY modelChanged)
     // The model file or Hugging Face folder loaded or loading; empty when none is.
     Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
-    // The backend choice and context length the loaded model was opened with.
+    // The backend choice, KV cache precision and context length the loaded model was opened with.
     Q_PROPERTY(QString loadedBackendChoice READ loadedBackendChoice NOTIFY modelChanged)
+    Q_PROPERTY(QString loadedKvCache READ loadedKvCache NOTIFY modelChanged)
     Q_PROPERTY(int contextLength READ contextLength NOTIFY modelChanged)
     // The context an automatic context length (AppSettings.contextLength 0) gives the loaded
     // model: the largest the fit check says fits its device; 0 without a model.
@@ -68,6 +69,7 @@ class ChatController : public QObject {
     QString backendName() const { return model_.value(QStringLiteral("backend")).toString(); }
     QString deviceName() const { return model_.value(QStringLiteral("device")).toString(); }
     QString loadedBackendChoice() const { return loaded_backend_; }
+    QString loadedKvCache() const { return loaded_kv_cache_; }
     QString modelPath() const;
     int contextLength() const { return model_.value(QStringLiteral("contextLength")).toInt(); }
     int automaticContextLength() const {
@@ -88,12 +90,13 @@ class ChatController : public QObject {
     // A .gguf file or a Hugging Face folder, as a path or a file: URL, on the settings' backend
     // and with the settings' context length (automatic while none is chosen).
     Q_INVOKABLE void loadModel(const QString& location);
-    // Loads the same model again (after the backend or context length changed).
+    // Loads the same model again (after the backend, KV cache or context length changed).
     Q_INVOKABLE void reloadModel();
     // Stops a load in progress; the model state goes back to "none".
     Q_INVOKABLE void cancelLoad();
-    // Bytes of KV cache `positions` take on the loaded model; -1 when no model says its shape.
-    Q_INVOKABLE double kvCacheBytes(int positions) const;
+    // Bytes of KV cache `positions` take on the loaded model's backend when it keeps the cache
+    // at `kv_cache` (AppSettings.kvCache); -1 when no model says its shape.
+    Q_INVOKABLE double kvCacheBytes(int positions, const QString& kv_cache) const;
     // Sends `text` with reasoning effort "low", "medium" or "high". False (and nothing happens)
     // when no model is ready, an answer is being written, or the text is blank.
     Q_INVOKABLE bool send(const QString& text, const QString& effort);
@@ -139,7 +142,7 @@ class ChatController : public QObject {
     QString model_state_ = QStringLiteral("none");
     QString model_error_;
     QVariantMap model_; // what InferenceWorker::loaded says
-    QString loaded_path_, loaded_backend_;
+    QString loaded_path_, loaded_backend_, loaded_kv_cache_;
     bool busy_ = false;
     qint64 conversation_id_ = 0;
     QString conversation_effort_;

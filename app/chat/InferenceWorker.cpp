@@ -27,9 +27,20 @@ QString to_qstring(std::string_view text) {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
+using Precision = hearth::KvCachePrecision;
+
+// How a loaded model's backend keeps its KV cache at `precision` (the fit check's options).
+QVariantMap kept_as(std::optional<std::uint64_t> device_free, Precision precision) {
+    const auto options = hearth::app::fit_device(device_free, precision).options;
+    return {{QStringLiteral("bytesPerValue"), options.kv_element_bytes},
+            {QStringLiteral("rowExtraBytes"), options.kv_row_extra_bytes},
+            {QStringLiteral("slidingExtra"), options.sliding_extra_positions}};
+}
+
 } // namespace
 
-void InferenceWorker::load(const QString& path, const QString& backend, int context_tokens) {
+void InferenceWorker::load(const QString& path, const QString& backend, const QString& kv_cache,
+                           int context_tokens) {
     session_.reset();
     model_.reset();
     hearth::ModelOptions options;
@@ -37,6 +48,12 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         emit loadFailed(QString::fromStdString(chosen.error().message));
         return;
     }
+    auto precision = hearth::parse_kv_cache_precision(kv_cache.toStdString());
+    if (!precision) {
+        emit loadFailed(QString::fromStdString(precision.error().message));
+        return;
+    }
+    options.kv_cache = *precision;
     options.progress = [this](double fraction) {
         emit loadProgress(fraction);
         return !cancel_;
@@ -50,7 +67,8 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
         emit loadFailed(QString::fromStdString(model.error().message));
         return;
     }
-    const auto device = hearth::app::fit_device((*model)->device_memory_free());
+    const auto device_free = (*model)->device_memory_free();
+    const auto device = hearth::app::fit_device(device_free, *precision);
     const auto automatic = hearth::app::automatic_context(path.toStdString(), device);
     if (!automatic) {
         emit loadFailed(QString::fromStdString(automatic.error().message));
@@ -87,9 +105,11 @@ void InferenceWorker::load(const QString& path, const QString& backend, int cont
                     {QStringLiteral("kvHeads"), shape->kv_heads},
                     {QStringLiteral("headDim"), shape->head_dim},
                     {QStringLiteral("slidingWindow"), shape->sliding_window},
-                    // How the backend keeps it, as the fit check counts.
-                    {QStringLiteral("bytesPerValue"), device.options.kv_element_bytes},
-                    {QStringLiteral("slidingExtra"), device.options.sliding_extra_positions}});
+                    // How this backend would keep it at each Settings choice, as the fit check
+                    // counts.
+                    {QStringLiteral("kept"),
+                     QVariantMap{{QStringLiteral("f16"), kept_as(device_free, Precision::f16)},
+                                 {QStringLiteral("q8"), kept_as(device_free, Precision::q8)}}}});
         }
     }
     emit loaded(info);

@@ -39,10 +39,11 @@ class InferenceWorker : public QObject {
     explicit InferenceWorker(std::atomic<bool>& cancel) : cancel_(cancel) {}
 
     // All run on the worker thread (invoked through queued calls).
-    // `backend` is a stored choice (backend_choices.h: "auto", "vulkan:1", ...); `context_tokens`
-    // is capped at the model's own, and 0 picks the largest the fit check says fits the device
-    // (automatic_context.h).
-    void load(const QString& path, const QString& backend, int context_tokens);
+    // `backend` is a stored choice (backend_choices.h: "auto", "vulkan:1", ...), `kv_cache` a GPU
+    // cache precision ("f16", "q8"); `context_tokens` is capped at the model's own, and 0 picks
+    // the largest the fit check says fits the device (automatic_context.h).
+    void load(const QString& path, const QString& backend, const QString& kv_cache,
+              int context_tokens);
     // Opens the conversation history to record chats in; without it chats still work but are
     // not saved. The sidebar reads and edits the history through HistoryWorker.
     void openHistory(const QString& path);

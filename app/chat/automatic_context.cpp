@@ -2,8 +2,8 @@
 
 namespace hearth::app {
 
-FitDevice fit_device(std::optional<std::uint64_t> device_free) {
-    if (device_free) return {*device_free, gpu_fit_options(), true};
+FitDevice fit_device(std::optional<std::uint64_t> device_free, KvCachePrecision kv_cache) {
+    if (device_free) return {*device_free, gpu_fit_options(kv_cache), true};
     return {system_memory_bytes(), cpu_fit_options()};
 }
 

@@ -28,9 +28,10 @@ struct FitDevice {
 };
 
 // For a loaded model whose GPU has `device_free` bytes left (hearth::Model::device_memory_free):
-// that much beside the weights it holds, with the GPU backends' cache; this computer's RAM when
-// the model runs on the CPU (no figure).
-FitDevice fit_device(std::optional<std::uint64_t> device_free);
+// that much beside the weights it holds, with the GPU cache kept at `kv_cache`; this computer's
+// RAM when the model runs on the CPU (no figure), whose cache is f32.
+FitDevice fit_device(std::optional<std::uint64_t> device_free,
+                     KvCachePrecision kv_cache = KvCachePrecision::f16);
 
 // The largest power-of-two context (or the model's own length) that fits `device`, at most
 // device.longest; the smallest step when none does, as the model loaded regardless. Reads the

@@ -18,12 +18,14 @@ const QString top_k_key = QStringLiteral("sampling/topK");
 const QString max_tokens_key = QStringLiteral("chat/maxAnswerTokens");
 const QString context_key = QStringLiteral("model/contextLength");
 const QString backend_key = QStringLiteral("model/backend");
+const QString kv_cache_key = QStringLiteral("model/kvCache");
 const QString theme_key = QStringLiteral("appearance/theme");
 const QString font_size_key = QStringLiteral("appearance/fontSize");
 const QString language_key = QStringLiteral("appearance/language");
 
 const QStringList efforts = {QStringLiteral("low"), QStringLiteral("medium"),
                              QStringLiteral("high")};
+const QStringList kv_caches = {QStringLiteral("f16"), QStringLiteral("q8")};
 const QStringList themes = {QStringLiteral("system"), QStringLiteral("light"),
                             QStringLiteral("dark")};
 const QStringList languages = {QStringLiteral("system"), QStringLiteral("en"),
@@ -133,6 +135,14 @@ QString AppSettings::backend() const {
 
 void AppSettings::setBackend(const QString& name) {
     if (is_backend_choice(name) && store(backend_key, name, backend())) emit backendChanged();
+}
+
+QString AppSettings::kvCache() const {
+    return stored_name(kv_cache_key, kv_caches, QStringLiteral("f16"));
+}
+
+void AppSettings::setKvCache(const QString& name) {
+    if (kv_caches.contains(name) && store(kv_cache_key, name, kvCache())) emit kvCacheChanged();
 }
 
 QString AppSettings::theme() const {

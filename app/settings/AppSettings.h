@@ -36,6 +36,9 @@ class AppSettings : public QObject {
     // "auto", "cuda", "vulkan:N" (Vulkan device N), "vulkan" (the best Vulkan device) or "cpu"
     // (backend_choices.h); applies when a model is loaded.
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY backendChanged)
+    // How a GPU keeps the KV cache: "f16", or "q8" (8-bit, half the memory, so longer contexts
+    // fit; the Vulkan backend); applies when a model is loaded. The CPU always keeps f32.
+    Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY kvCacheChanged)
     // "system", "light" or "dark".
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)
     // Text size of the conversation, the sidebar and the labels (Theme.fontSize), in pixels.
@@ -70,6 +73,8 @@ class AppSettings : public QObject {
     void setContextLength(int positions);
     QString backend() const;
     void setBackend(const QString& name);
+    QString kvCache() const;
+    void setKvCache(const QString& name);
     QString theme() const;
     void setTheme(const QString& name);
     int fontSize() const;
@@ -85,6 +90,7 @@ class AppSettings : public QObject {
     void maxAnswerTokensChanged();
     void contextLengthChanged();
     void backendChanged();
+    void kvCacheChanged();
     void themeChanged();
     void fontSizeChanged();
     void languageChanged();

@@ -88,7 +88,13 @@ std::uint64_t kv_cache_bytes(const ModelConfig& c, std::uint32_t context,
                          ? std::min(context, c.sliding_window + options.sliding_extra_positions)
                          : context;
     }
-    return positions * 2 /* K and V */ * c.kv_size() * options.kv_element_bytes;
+    return positions * kv_position_bytes(c, options);
+}
+
+std::uint64_t kv_position_bytes(const ModelConfig& c, const FitOptions& options) {
+    const std::uint64_t row =
+        std::uint64_t{c.head_dim} * options.kv_element_bytes + options.kv_row_extra_bytes;
+    return 2 /* K and V */ * c.kv_head_count * row;
 }
 
 } // namespace model
@@ -128,7 +134,7 @@ FitReport check_fit(const ModelConfig& c, std::uint64_t weight_bytes, std::uint6
     std::uint64_t full_layers = 0;
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer)
         full_layers += c.is_sliding_layer(layer) ? 0 : 1;
-    r.kv_bytes_per_token = full_layers * 2 * c.kv_size() * options.kv_element_bytes;
+    r.kv_bytes_per_token = full_layers * kv_position_bytes(c, options);
     const auto steps = context_steps(c.context_length, options.min_context);
     for (std::uint32_t step : steps) {
         if (need_at(c, weight_bytes, step, options).total() <= device_memory)
@@ -155,9 +161,16 @@ FitOptions cpu_fit_options() {
     return options;
 }
 
-FitOptions gpu_fit_options() {
+FitOptions gpu_fit_options(KvCachePrecision kv_cache) {
     FitOptions options;
-    options.kv_element_bytes = 2;
+    switch (kv_cache) {
+    case KvCachePrecision::f32: options.kv_element_bytes = 4; break;
+    case KvCachePrecision::f16: options.kv_element_bytes = 2; break;
+    case KvCachePrecision::q8:
+        options.kv_element_bytes = 1;
+        options.kv_row_extra_bytes = sizeof(float);
+        break;
+    }
     options.sliding_extra_positions = sliding_rewind_slack;
     options.headroom_bytes = 512 * mebibyte;
     return options;

@@ -14,6 +14,9 @@ namespace hearth::model {
 std::uint64_t kv_cache_bytes(const ModelConfig& config, std::uint32_t context,
                              const FitOptions& options);
 
+// K and V of one position in one layer: every KV head's row.
+std::uint64_t kv_position_bytes(const ModelConfig& config, const FitOptions& options);
+
 // Activation buffers of one chunk, the logits, and the norms, sinks and biases a backend decodes
 // to fp32 once.
 std::uint64_t scratch_bytes(const ModelConfig& config, const FitOptions& options);

@@ -58,6 +58,7 @@ TEST_F(AppSettingsTest, EveryPreferenceHasItsDefaultBeforeTheFirstChoice) {
     EXPECT_EQ(settings.maxAnswerTokens(), 4096);
     EXPECT_EQ(settings.contextLength(), AppSettings::automatic_context_length);
     EXPECT_EQ(settings.backend(), "auto");
+    EXPECT_EQ(settings.kvCache(), "f16");
     EXPECT_EQ(settings.theme(), "system");
     EXPECT_EQ(settings.fontSize(), 14);
     EXPECT_EQ(settings.language(), "system");
@@ -85,6 +86,7 @@ TEST_F(AppSettingsTest, ChoicesPersistAcrossInstances) {
         settings.setMaxAnswerTokens(1000);
         settings.setContextLength(32768);
         settings.setBackend("vulkan:1");
+        settings.setKvCache("q8");
         settings.setTheme("dark");
         settings.setFontSize(18);
         settings.setLanguage("ko");
@@ -97,6 +99,7 @@ TEST_F(AppSettingsTest, ChoicesPersistAcrossInstances) {
     EXPECT_EQ(later.maxAnswerTokens(), 1000);
     EXPECT_EQ(later.contextLength(), 32768);
     EXPECT_EQ(later.backend(), "vulkan:1");
+    EXPECT_EQ(later.kvCache(), "q8");
     EXPECT_EQ(later.theme(), "dark");
     EXPECT_EQ(later.fontSize(), 18);
     EXPECT_EQ(later.language(), "ko");
@@ -113,11 +116,13 @@ TEST_F(AppSettingsTest, ValuesOutOfRangeAreIgnored) {
     settings.setFontSize(80);
     settings.setBackend("cuda-please");
     settings.setBackend("vulkan:gpu");
+    settings.setKvCache("q4");
     settings.setTheme("sepia");
     settings.setLanguage("fr");
     EXPECT_EQ(settings.contextLength(), AppSettings::automatic_context_length);
     EXPECT_EQ(settings.fontSize(), 14);
     EXPECT_EQ(settings.backend(), "auto");
+    EXPECT_EQ(settings.kvCache(), "f16");
     EXPECT_EQ(settings.theme(), "system");
     EXPECT_EQ(settings.language(), "system");
 }

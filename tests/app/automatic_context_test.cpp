@@ -35,6 +35,22 @@ TEST(AutomaticContext, AGpuIsCheckedAgainstWhatItHasLeftBesideTheWeights) {
     EXPECT_TRUE(device.weights_already_allocated);
 }
 
+TEST(AutomaticContext, An8BitGpuCacheFitsALongerContextThanF16) {
+    // Memory for the tiny model's whole 4096 tokens with an 8-bit cache, whose rows of 16 values
+    // take 20 bytes rather than f16's 32: f16 gets half of that context.
+    auto need = [](hearth::KvCachePrecision kv_cache, std::uint32_t context) {
+        auto fit = hearth::check_model_fit(tiny, 0, hearth::gpu_fit_options(kv_cache), context);
+        EXPECT_TRUE(fit.has_value());
+        return fit ? fit->need.total() : 0;
+    };
+    const std::uint64_t memory = need(hearth::KvCachePrecision::q8, 4096);
+    ASSERT_GT(need(hearth::KvCachePrecision::f16, 4096), memory);
+    EXPECT_EQ(automatic_context(tiny, {memory, hearth::gpu_fit_options()}), 2048u);
+    EXPECT_EQ(
+        automatic_context(tiny, {memory, fit_device(1, hearth::KvCachePrecision::q8).options}),
+        4096u);
+}
+
 TEST(AutomaticContext, TheModelsWholeContextWhenItFits) {
     EXPECT_EQ(automatic_context(tiny, {16 * hearth::gibibyte, hearth::cpu_fit_options()}), 4096u);
 }

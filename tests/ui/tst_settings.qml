@@ -214,8 +214,17 @@ TestCase {
         // The tiny model: 2 layers (layer 0 sliding, window 16), 2 KV heads of 16 values, on
         // the CPU (f32). Full layer: 2 x 2 x 16 x 4 bytes x 4096 = 1 MiB; the sliding layer keeps
         // its window and the CPU's 1280 more positions: 2 x 2 x 16 x 4 x 1296 = 324 KiB.
-        compare(ChatController.kvCacheBytes(4096), 1048576 + 331776)
+        compare(ChatController.kvCacheBytes(4096, "f16"), 1048576 + 331776)
         compare(dialog.contextMemory.text, "Its memory (KV cache): 1.3 MiB")
+        // The CPU keeps f32 whatever a GPU would: 8-bit changes nothing here but asks for a
+        // reload, as every choice the loaded model was not opened with does.
+        compare(ChatController.kvCacheBytes(4096, "q8"), 1048576 + 331776)
+        dialog.kvCacheSelector.activated(1)
+        compare(storedSettings.kvCache, "q8")
+        compare(ChatController.loadedKvCache, "f16")
+        verify(dialog.reloadModelButton.visible)
+        dialog.kvCacheSelector.activated(0)
+        compare(storedSettings.kvCache, "f16")
         AppSettings.contextLength = 8192 // more than the tiny model's 4096
         compare(dialog.contextMemory.text,
                 "Its memory (KV cache): 1.3 MiB, for the 4096 tokens this model allows")

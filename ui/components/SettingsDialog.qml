@@ -21,6 +21,7 @@ Dialog {
     property alias modelDetailsDialog: modelDetailsDialog
     property alias contextSelector: contextSelector
     property alias contextMemory: contextMemory
+    property alias kvCacheSelector: kvCacheSelector
     property alias backendSelector: backendSelector
     property alias backendInUse: backendInUse
     property alias backendUnusable: backendUnusable
@@ -264,12 +265,31 @@ Dialog {
                         ? Math.min(chosen, ChatController.modelContextLength)
                         : chosen
                     readonly property real bytes: ChatController.modelState === "ready"
-                        ? ChatController.kvCacheBytes(positions) : -1
+                        ? ChatController.kvCacheBytes(positions, AppSettings.kvCache) : -1
                     text: bytes < 0 ? qsTr("Load a model to see the memory this needs.")
                         : positions < chosen
                           ? qsTr("Its memory (KV cache): %1, for the %2 tokens this model allows")
                                 .arg(ByteSize.text(bytes)).arg(positions)
                           : qsTr("Its memory (KV cache): %1").arg(ByteSize.text(bytes))
+                }
+
+                Label { text: qsTr("KV cache") }
+                ComboBox {
+                    id: kvCacheSelector
+                    objectName: "kvCacheSelector"
+                    Accessible.name: qsTr("KV cache")
+                    Layout.fillWidth: true
+                    readonly property var values: ["f16", "q8"]
+                    model: [qsTr("16-bit"), qsTr("8-bit: half the memory, slightly less exact")]
+                    currentIndex: Math.max(0, values.indexOf(AppSettings.kvCache))
+                    onActivated: index => AppSettings.kvCache = values[index]
+                }
+                Item { Layout.preferredWidth: 1 }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    color: Theme.textMuted
+                    text: qsTr("8-bit fits longer contexts on a GPU. The CPU keeps 32-bit values.")
                 }
 
                 Label { text: qsTr("Backend") }
@@ -341,6 +361,7 @@ Dialog {
                 // The model runs with what it was loaded with until it is loaded again.
                 visible: ChatController.modelState === "ready"
                          && (ChatController.loadedBackendChoice !== AppSettings.backend
+                             || ChatController.loadedKvCache !== AppSettings.kvCache
                              || ChatController.contextLength !== contextMemory.positions)
                 enabled: !ChatController.busy
                 text: qsTr("Reload the model to apply")

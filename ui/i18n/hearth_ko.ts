@@ -953,6 +953,22 @@ Backends: %3</source>
         <source>This cannot run the model here: %1</source>
         <translation>여기서는 이것으로 모델을 실행할 수 없습니다: %1</translation>
     </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 캐시</translation>
+    </message>
+    <message>
+        <source>16-bit</source>
+        <translation>16비트</translation>
+    </message>
+    <message>
+        <source>8-bit: half the memory, slightly less exact</source>
+        <translation>8비트: 메모리 절반, 정확도는 약간 낮음</translation>
+    </message>
+    <message>
+        <source>8-bit fits longer contexts on a GPU. The CPU keeps 32-bit values.</source>
+        <translation>8비트를 쓰면 GPU에서 더 긴 컨텍스트가 들어갑니다. CPU는 32비트 값을 유지합니다.</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hearth/error.h"
+#include "hearth/model.h"
 
 namespace hearth {
 
@@ -17,8 +18,11 @@ inline constexpr std::uint64_t mebibyte = 1ull << 20;
 
 // What the backend allocates beside the weights. The presets below describe today's backends.
 struct FitOptions {
-    // Bytes of one cached key or value element: 4 (fp32, the CPU backend), 2 (fp16).
+    // Bytes of one cached key or value element: 4 (fp32, the CPU backend), 2 (fp16), 1 (8-bit).
     std::uint32_t kv_element_bytes = 4;
+    // Bytes a cached row (one position of one KV head, keys or values) takes beyond its elements:
+    // the scale of an 8-bit cache.
+    std::uint32_t kv_row_extra_bytes = 0;
     // Positions a sliding-window layer keeps beyond its window (prefill chunks, rewinds).
     std::uint32_t sliding_extra_positions = 0;
     // Tokens one forward step runs at once: sizes the activation buffers.
@@ -34,9 +38,9 @@ struct FitOptions {
 // The CPU backend as it is: fp32 cache, sliding caches keep 1280 extra positions, 2 GiB for the
 // desktop.
 FitOptions cpu_fit_options();
-// The Vulkan backend as it is by default: an fp16 cache, sliding caches keep 1024 extra
-// positions (rewinds); 512 MiB kept for the display and other programs.
-FitOptions gpu_fit_options();
+// The GPU backends as they are: an fp16 cache by default (or as `kv_cache` says), sliding caches
+// keep 1024 extra positions (rewinds); 512 MiB kept for the display and other programs.
+FitOptions gpu_fit_options(KvCachePrecision kv_cache = KvCachePrecision::f16);
 
 // The part of a model's shape its KV cache depends on (hearth-cli inspect's hyperparameters).
 struct KvCacheShape {
