@@ -1,5 +1,5 @@
 #version 450
-// First half of sampling on the device (see SampleArgs in kernel_args.h): per workgroup, the
+// Sampling's first step (see SampleArgs in kernel_args.h): per workgroup, the
 // largest logit, the sum of the softmax weights relative to it, and the best id, over a chunk of
 // the vocabulary. Excluded ids (a bit each) and -infinity or NaN logits are never drawn.
 #extension GL_GOOGLE_include_directive : require
@@ -14,7 +14,7 @@ layout(std430, binding = 3) writeonly buffer Partials { vec4 partials[]; };
 
 layout(push_constant) uniform PushConstants { SampleArgs args; };
 
-const float negative_infinity = -1.0 / 0.0;
+#include "sampling.glsl"
 
 shared float largest_of[sample_group_size];
 shared float sum_of[sample_group_size];
@@ -40,9 +40,7 @@ void main() {
     // Each invocation's ids ascend, so a strictly larger logit keeps the lower id on ties.
     for (uint id = begin + t; id < end; id += sample_group_size) {
         float logit = logits[id];
-        bool usable = (excluded[id >> 5u] & (1u << (id & 31u))) == 0u &&
-                      logit > negative_infinity; // false for NaN too
-        if (!usable) continue;
+        if (!usable(id, logit)) continue;
         if (logit > best) {
             best = logit;
             best_id = id;

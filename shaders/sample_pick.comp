@@ -1,9 +1,9 @@
 #version 450
-// Second half of sampling on the device (see SampleArgs in kernel_args.h), one workgroup: merges
-// sample_partials' chunks and picks the token. Greedy: the best id. Otherwise the draw walks the
-// ids in order until their weights pass random * total, as the host sampler does: first over
-// the chunks' sums, then over parts of the chunk the draw falls in, then over that part's ids.
-// When rounding leaves the draw past the last weight, the last id with weight is taken.
+// Sampling's last step (see SampleArgs in kernel_args.h), one workgroup: picks the token. Greedy:
+// the best of the chunks' best ids. Otherwise the draw walks the kept ids in order until their
+// weights pass random * their total, as the host sampler does: first over the chunks' kept
+// weights (sample_kept), then over parts of the chunk the draw falls in, then over that part's
+// ids. When rounding leaves the draw past the last weight, the last id with weight is taken.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -17,19 +17,18 @@ layout(std430, binding = 4) writeonly buffer Picked { uint picked; };
 
 layout(push_constant) uniform PushConstants { SampleArgs args; };
 
-const float negative_infinity = -1.0 / 0.0;
+#include "sampling.glsl"
 
 shared float top;          // the largest logit of all
+shared float cut;          // the lowest logit kept (sample_cut)
 shared uint chunk_drawn;   // the chunk the draw falls in
 shared float mass_before;  // the weight of every id before that chunk
 shared float target;       // random * total weight
 shared float share_of[sample_group_size]; // each invocation's part of the drawn chunk
 
-bool usable(uint id, float logit) {
-    return (excluded[id >> 5u] & (1u << (id & 31u))) == 0u && logit > negative_infinity;
+float kept_weight(uint id, float logit) {
+    return kept(id, logit, top, cut) ? weight_of(logit, top) : 0.0;
 }
-
-float weight(float logit) { return exp((logit - top) / draw.temperature); }
 
 void main() {
     uint t = gl_LocalInvocationID.x;
@@ -48,19 +47,15 @@ void main() {
         return;
     }
     if (t == 0u) {
-        float largest = negative_infinity;
-        for (uint g = 0u; g < args.groups; ++g) largest = max(largest, partials[g].x);
-        top = largest;
+        top = partials[args.groups].x;
+        cut = partials[args.groups].z;
         float total = 0.0;
-        for (uint g = 0u; g < args.groups; ++g) {
-            if (partials[g].x > negative_infinity) total += partials[g].y * weight(partials[g].x);
-        }
+        for (uint g = 0u; g < args.groups; ++g) total += partials[g].y;
         target = draw.random * total;
         float mass = 0.0;
         uint drawn = 0u;
         for (uint g = 0u; g < args.groups; ++g) {
-            if (!(partials[g].x > negative_infinity)) continue;
-            float chunk_mass = partials[g].y * weight(partials[g].x);
+            float chunk_mass = partials[g].y;
             if (!(chunk_mass > 0.0)) continue;
             drawn = g;
             if (mass + chunk_mass > target) break;
@@ -76,10 +71,7 @@ void main() {
     uint part = (args.chunk + sample_group_size - 1u) / sample_group_size;
     uint first = min(begin + t * part, end), last = min(first + part, end);
     float share = 0.0;
-    for (uint id = first; id < last; ++id) {
-        float logit = logits[id];
-        if (usable(id, logit)) share += weight(logit);
-    }
+    for (uint id = first; id < last; ++id) share += kept_weight(id, logits[id]);
     share_of[t] = share;
     barrier();
     if (t != 0u) return;
@@ -98,8 +90,7 @@ void main() {
     uint from = min(begin + chosen * part, end), to = min(from + part, end);
     mass = before_chosen;
     for (uint id = from; id < to; ++id) {
-        float logit = logits[id];
-        float w = usable(id, logit) ? weight(logit) : 0.0;
+        float w = kept_weight(id, logits[id]);
         if (!(w > 0.0)) continue;
         id_picked = id;
         mass += w;

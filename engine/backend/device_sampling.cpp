@@ -13,13 +13,16 @@ bool greedy(const SamplingSettings& settings) {
 
 } // namespace
 
-bool device_can_sample(const SamplingSettings& settings) {
-    return greedy(settings) ||
-           (settings.top_k == 0 && settings.top_p >= 1.0f && settings.min_p <= 0.0f);
+bool device_can_sample(const SamplingSettings& settings, DeviceSampling kernels) {
+    if (greedy(settings)) return true;
+    if (settings.top_k != 0) return false;
+    return kernels == DeviceSampling::temperature_top_p_min_p ||
+           (settings.top_p >= 1.0f && settings.min_p <= 0.0f);
 }
 
 kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float random) {
-    return {greedy(settings) ? 0.0f : settings.temperature, std::clamp(random, 0.0f, 1.0f)};
+    return {greedy(settings) ? 0.0f : settings.temperature, std::clamp(random, 0.0f, 1.0f),
+            std::min(settings.top_p, 1.0f), settings.min_p};
 }
 
 kernel_args::SampleArgs sample_args(std::uint32_t vocab) {
@@ -38,9 +41,12 @@ std::vector<std::uint32_t> exclusion_bits(const std::vector<bool>& excluded, std
 
 Result<void> check_sampled_append(const model::ModelConfig& config,
                                   std::span<const std::int32_t> tokens, std::uint32_t length,
-                                  std::uint32_t max_positions, const SamplingSettings& settings) {
+                                  std::uint32_t max_positions, const SamplingSettings& settings,
+                                  DeviceSampling kernels) {
     if (auto ok = check_append(config, tokens, {}, length, max_positions); !ok) return ok;
-    if (!device_can_sample(settings)) return fail("These sampling settings run on the host");
+    if (!device_can_sample(settings, kernels)) {
+        return fail("These sampling settings run on the host");
+    }
     return {};
 }
 

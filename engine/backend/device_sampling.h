@@ -1,5 +1,5 @@
 // Sampling on a GPU, the host side shared by the Vulkan and CUDA backends: which settings the
-// sample_partials/sample_pick kernels apply, their arguments, and the excluded ids as bits.
+// sampling kernels apply, their arguments, and the excluded ids as bits.
 #pragma once
 
 #include <cstdint>
@@ -17,9 +17,10 @@ namespace hearth::gpu {
 // nobody wants), the logits, or the next token drawn on the device.
 enum class StepOutput { none, logits, sampled };
 
-// Greedy, or a draw at a temperature over every token (the spec's defaults); top-p below 1,
-// top-k above 1 and min-p are the host sampler's.
-bool device_can_sample(const SamplingSettings& settings);
+// What a backend's sampling kernels apply: greedy and a draw at a temperature over every token
+// (the spec's defaults), and on Vulkan top-p and min-p too. Top-k above 1 is the host sampler's.
+enum class DeviceSampling { temperature, temperature_top_p_min_p };
+bool device_can_sample(const SamplingSettings& settings, DeviceSampling kernels);
 
 // The step's draw: temperature 0 for the most likely token; `random` kept in [0, 1].
 kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float random);
@@ -37,7 +38,8 @@ inline constexpr std::uint32_t nothing_to_draw = 0xFFFFFFFFu;
 // GPU: what append() refuses, and settings the device does not apply.
 Result<void> check_sampled_append(const model::ModelConfig& config,
                                   std::span<const std::int32_t> tokens, std::uint32_t length,
-                                  std::uint32_t max_positions, const SamplingSettings& settings);
+                                  std::uint32_t max_positions, const SamplingSettings& settings,
+                                  DeviceSampling kernels);
 
 // The id sample_pick wrote, or the error when nothing could be drawn.
 Result<std::int32_t> drawn_token(std::uint32_t picked, std::uint32_t vocab);

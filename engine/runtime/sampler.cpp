@@ -79,20 +79,27 @@ std::int32_t Sampler::sample(std::span<const float> logits) {
         std::sort(candidates_.begin(), candidates_.end(), more_likely);
     }
 
-    // candidates_: sorted, most likely first. min-p, then top-p, then a draw in that order.
+    // candidates_: sorted, most likely first. min-p, then top-p (every token tied with the last
+    // one it keeps kept too, so no id is favoured), then a draw in id order, as the GPUs draw.
     std::size_t count = 0;
     double kept_mass = 0;
-    for (auto& [value, id] : candidates_) {
-        value = weight_of(value);
-        if (value < settings_.min_p) break;
-        kept_mass += value;
-        ++count;
-        if (kept_mass >= settings_.top_p * total) break;
+    bool reached = false;
+    for (; count < candidates_.size(); ++count) {
+        const float logit = candidates_[count].first;
+        if (reached && logit < candidates_[count - 1].first) break;
+        const float weight = weight_of(logit);
+        if (weight < settings_.min_p) break;
+        kept_mass += weight;
+        reached = kept_mass >= settings_.top_p * total;
     }
+    if (count == 0) return argmax(logits);
+    const auto kept_end = candidates_.begin() + static_cast<std::ptrdiff_t>(count);
+    std::sort(candidates_.begin(), kept_end,
+              [](const auto& a, const auto& b) { return a.second < b.second; });
     std::uniform_real_distribution<double> uniform(0.0, kept_mass);
     double pick = uniform(rng_);
     for (std::size_t i = 0; i < count; ++i) {
-        pick -= candidates_[i].first;
+        pick -= weight_of(candidates_[i].first);
         if (pick <= 0) return candidates_[i].second;
     }
     return candidates_[count - 1].second;

@@ -128,12 +128,18 @@ struct ExpertCombineArgs {
     uint slots;
 };
 
-// sample_partials, then sample_pick: the next token drawn from the logits on the device, so only
-// its id goes back to the host. sample_partials' workgroup g covers ids [g * chunk, + chunk) and
-// writes 4 words: the largest usable logit, the sum of exp((logit - largest) / temperature) over
-// its usable ids, and the best id (the lower id on ties) with its logit. sample_pick (one
-// workgroup) merges them and draws in id order, as the host sampler does with top-p 1.
+// sample_partials, sample_cut, sample_kept, then sample_pick: the next token drawn from the
+// logits on the device, so only its id goes back to the host. sample_partials' workgroup g
+// covers ids [g * chunk, + chunk) and writes partials[g], 4 words: the largest usable logit, the
+// sum of exp((logit - largest) / temperature) over its usable ids, and the best id (the lower id
+// on ties) with its logit. sample_cut (one workgroup) writes partials[groups]: the largest logit
+// of all, the total weight relative to it, and the cut: with top-p below 1, the lowest logit
+// kept (the most likely tokens whose weights reach top_p of the total, every tie at the last
+// one with them), else -infinity. sample_kept turns each partials[g].y into the weight of the
+// chunk's kept ids (logit >= cut, weight >= min_p) relative to the largest logit of all.
+// sample_pick (one workgroup) draws among the kept ids in id order, as the host sampler does.
 const uint sample_group_size = 128u;
+const uint sample_cut_max_group_size = 1024u; // sample_cut's CUT_GROUP_SIZE
 struct SampleArgs {
     uint vocab;
     uint chunk;  // ids per sample_partials workgroup
@@ -144,6 +150,8 @@ struct SampleArgs {
 struct SampleDraw {
     float temperature; // 0: the most likely token
     float random;      // the caller's random number in [0, 1)
+    float top_p;       // 1: no cut
+    float min_p;       // 0: none; else ids whose weight relative to the best is below it are left
 };
 
 // bandwidth_read: reads `count` 16-byte words.

@@ -56,7 +56,9 @@ class TemplateGolden : public testing::TestWithParam<std::string> {
         loaded->current_date = "2025-06-28";
         return *loaded;
     }
-    std::string expected_text() const { return as_harmony_renders_it(read_file(base().concat(".txt"))); }
+    std::string expected_text() const {
+        return as_harmony_renders_it(read_file(base().concat(".txt")));
+    }
 };
 
 TEST_P(TemplateGolden, RenderedTextEqualsTheChatTemplateUpToTheTwoDocumentedDifferences) {

@@ -502,7 +502,7 @@ std::vector<SamplingCase> sampling_cases() {
     constexpr float minus_infinity = -std::numeric_limits<float>::infinity();
 
     std::mt19937 rng(21);
-    SamplingCase greedy{"greedy", normal_values(70001, rng), {}, 0.0f, 0.5f, 40000};
+    SamplingCase greedy{"greedy", normal_values(70001, rng), {}, 0.0f, 0.5f, 40000, 1.0f, 0.0f};
     greedy.excluded.assign((greedy.logits.size() + 31) / 32, 0);
     greedy.logits[123] = 50.0f; // the best, but excluded
     exclude(greedy.excluded, 123);
@@ -522,7 +522,7 @@ std::vector<SamplingCase> sampling_cases() {
 
     // Four usable ids with weights 1, 2, 3, 4 (at temperature 2: logits 2 ln w); every other id
     // is excluded, -infinity or NaN. A draw at random r takes the id where r * 10 falls.
-    SamplingCase drawn{"", std::vector<float>(1000, minus_infinity), {}, 2.0f, 0.0f, 0};
+    SamplingCase drawn{"", std::vector<float>(1000, minus_infinity), {}, 2.0f, 0.0f, 0, 1.0f, 0.0f};
     drawn.excluded.assign((drawn.logits.size() + 31) / 32, 0);
     const std::uint32_t ids[] = {17, 400, 401, 999};
     for (std::uint32_t i = 0; i < 4; ++i)
@@ -539,6 +539,32 @@ std::vector<SamplingCase> sampling_cases() {
         drawn.expected = expected;
         cases.push_back(drawn);
     }
+
+    // Top-p 0.5 keeps 999 and 401 (7 of 10); 0.35 keeps 999 alone. Min-p 0.3 drops 17 (a
+    // quarter of 999's weight).
+    struct Cut {
+        float top_p, min_p, random;
+        std::uint32_t expected;
+    };
+    for (const Cut cut : {Cut{0.5f, 0, 0.4f, 401}, Cut{0.5f, 0, 0.5f, 999},
+                          Cut{0.35f, 0, 0.0f, 999}, Cut{1.0f, 0.3f, 0.05f, 400}}) {
+        drawn.name = "top-p " + std::to_string(cut.top_p) + ", min-p " + std::to_string(cut.min_p) +
+                     ", a draw at " + std::to_string(cut.random);
+        drawn.top_p = cut.top_p;
+        drawn.min_p = cut.min_p;
+        drawn.random = cut.random;
+        drawn.expected = cut.expected;
+        cases.push_back(drawn);
+    }
+    // 400 tied with 401 (weights 1, 3, 3, 4): top-p 0.5 reaches its mass at 400 and keeps 401
+    // with it, so a draw at 0.55 (5.5 of the kept 10) takes 401.
+    drawn.logits[400] = drawn.logits[401];
+    drawn.name = "top-p with a tie at the cut";
+    drawn.top_p = 0.5f;
+    drawn.min_p = 0;
+    drawn.random = 0.55f;
+    drawn.expected = 401;
+    cases.push_back(drawn);
     return cases;
 }
 

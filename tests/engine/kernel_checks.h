@@ -207,7 +207,7 @@ struct AttentionInputs {
     void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;
 };
 
-// A sampling run (sample_partials, then sample_pick) on crafted logits, and the id it must pick
+// A sampling run (the sampling kernels in turn) on crafted logits, and the id it must pick
 // (gpu::nothing_to_draw when every id is excluded).
 struct SamplingCase {
     std::string name;
@@ -215,9 +215,12 @@ struct SamplingCase {
     std::vector<std::uint32_t> excluded; // a bit per id
     float temperature = 0, random = 0;
     std::uint32_t expected = 0;
+    float top_p = 1, min_p = 0;
+    bool cuts() const { return top_p < 1 || min_p > 0; } // kernels that apply top-p or min-p
 };
 // Greedy over a vocabulary that is no multiple of the chunks (an excluded best, NaN, -infinity,
-// a tie across chunks); everything excluded; draws in id order over weights 1:2:3:4.
+// a tie across chunks); everything excluded; draws in id order over weights 1:2:3:4, and over
+// what top-p (ties at the cut kept) and min-p keep of them.
 std::vector<SamplingCase> sampling_cases();
 
 } // namespace hearth::test

@@ -50,7 +50,7 @@ class CudaSequence final : public Sequence {
     Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
     std::uint32_t truncate(std::uint32_t keep) override;
     bool samples_on_device(const SamplingSettings& settings) const override {
-        return gpu::device_can_sample(settings);
+        return gpu::device_can_sample(settings, gpu::DeviceSampling::temperature);
     }
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
@@ -371,7 +371,8 @@ Result<void> CudaSequence::exclude_from_sampling(const std::vector<bool>& exclud
 Result<std::int32_t> CudaSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                      const SamplingSettings& settings,
                                                      float random) {
-    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
+    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings,
+                                            gpu::DeviceSampling::temperature);
         !ok) {
         return std::unexpected(ok.error());
     }

@@ -64,6 +64,9 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
                    attention_prefill_max_key_tile)};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
+    // sample_cut weighs the whole vocabulary at every step of its search: the widest workgroup.
+    const std::uint32_t cut_group_size[] = {
+        std::min(ka::sample_cut_max_group_size, most_invocations)};
     const std::uint32_t norm_group_size[] = {
         info.kind == DeviceKind::cpu ? 64u
                                      : std::min(ka::rms_norm_max_group_size, most_invocations)};
@@ -86,6 +89,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         {&p.group_experts, spirv::group_experts, layout<ka::GroupExpertsArgs>(3), {}},
         {&p.expert_combine, spirv::expert_combine, layout<ka::ExpertCombineArgs>(4), {}},
         {&p.sample_partials, spirv::sample_partials, layout<ka::SampleArgs>(4), {}},
+        {&p.sample_cut, spirv::sample_cut, layout<ka::SampleArgs>(4), cut_group_size},
+        {&p.sample_kept, spirv::sample_kept, layout<ka::SampleArgs>(4), {}},
         {&p.sample_pick, spirv::sample_pick, layout<ka::SampleArgs>(5), {}},
     };
     for (const auto& single : singles) {

@@ -42,7 +42,8 @@ struct MatVecKey {
 struct ForwardPipelines {
     // attention and attention_combine: decoding; attention_prefill: a batch.
     ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, attention_prefill,
-        route_experts, group_experts, expert_combine, sample_partials, sample_pick;
+        route_experts, group_experts, expert_combine, sample_partials, sample_cut, sample_kept,
+        sample_pick;
     // Shapes: decoding, 2 rows x 128 invocations on a GPU, so even small matrices spread over
     // every compute unit and each invocation keeps several loads in flight; a CPU driver gets 8
     // rows x one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows

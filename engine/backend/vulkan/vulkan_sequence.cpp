@@ -37,7 +37,7 @@ static_assert(batch_tokens % matvec_batch_tokens_per_group == 0);
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
     return 11 * c.layer_count + 3;
 }
-constexpr std::uint32_t sampling_dispatches = 2;
+constexpr std::uint32_t sampling_dispatches = 4;
 
 using gpu::StepOutput;
 
@@ -219,7 +219,9 @@ Result<void> VulkanSequence::allocate_sampling() {
     const auto args = gpu::sample_args(config_.vocab_size);
     const std::size_t exclusion_words = (config_.vocab_size + 31) / 32;
     const std::pair<Buffer*, std::size_t> device_buffers[] = {
-        {&excluded_, exclusion_words}, {&sample_partials_, 4 * args.groups}, {&picked_, 1}};
+        {&excluded_, exclusion_words},
+        {&sample_partials_, 4 * (args.groups + 1)}, // the chunks, then sample_cut's header
+        {&picked_, 1}};
     for (auto [target, words] : device_buffers) {
         auto made = buffer(words);
         if (!made) return std::unexpected(made.error());
@@ -327,6 +329,18 @@ Result<void> VulkanSequence::record_sampling(CommandList& list) {
     if (auto r = dispatch(list, p.sample_partials,
                           {&device_logits_, &excluded_, &draw_, &sample_partials_}, bytes_of(args),
                           {args.groups}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r =
+            dispatch(list, p.sample_cut, {&device_logits_, &excluded_, &draw_, &sample_partials_},
+                     bytes_of(args), {1}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r =
+            dispatch(list, p.sample_kept, {&device_logits_, &excluded_, &draw_, &sample_partials_},
+                     bytes_of(args), {args.groups}, {"sample"});
         !r) {
         return r;
     }
@@ -492,7 +506,7 @@ Result<void> VulkanSequence::run_tokens(std::span<const std::int32_t> tokens,
 }
 
 bool VulkanSequence::samples_on_device(const SamplingSettings& settings) const {
-    return gpu::device_can_sample(settings);
+    return gpu::device_can_sample(settings, gpu::DeviceSampling::temperature_top_p_min_p);
 }
 
 Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
@@ -503,7 +517,8 @@ Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excl
 Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                        const SamplingSettings& settings,
                                                        float random) {
-    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
+    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings,
+                                            gpu::DeviceSampling::temperature_top_p_min_p);
         !ok) {
         return std::unexpected(ok.error());
     }

@@ -88,7 +88,7 @@ TEST_F(CudaForwardSequence, TemperatureDrawsOnTheDeviceMatchTheHostsDrawInIdOrde
 }
 
 TEST_F(CudaForwardSequence, OnlyTheSettingsTheDeviceAppliesRunThere) {
-    expect_only_device_settings_run_there(*backend_);
+    expect_only_device_settings_run_there(*backend_, hearth::gpu::DeviceSampling::temperature);
 }
 
 TEST_F(CudaForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {

@@ -244,6 +244,7 @@ TEST_F(CudaKernels, RmsNormMatchesTheCpuOnEveryRow) {
 TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {
     Rig rig;
     for (const auto& c : sampling_cases()) {
+        if (c.cuts()) continue; // CUDA's kernels apply neither top-p nor min-p (the host does)
         const auto args = gpu::sample_args(static_cast<std::uint32_t>(c.logits.size()));
         const DeviceBuffer input = rig.upload(c.logits), mask = rig.upload(c.excluded),
                            draw = rig.upload(std::vector<float>{c.temperature, c.random}),

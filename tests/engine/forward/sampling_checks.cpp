@@ -62,18 +62,35 @@ std::int32_t argmax(const std::vector<float>& logits) {
 }
 
 // The draw in id order over exp((logit - top) / temperature), in double: the first id whose
-// cumulative weight passes random * total. `margin`: how close the draw came to the id's edges,
-// relative to the total (a float sum on the device may land on a neighbour when it is tiny).
+// cumulative weight passes random * total, over the ids top-p and min-p keep (the most likely
+// ones, all ties at the last, until their weight reaches top_p of all). `margin`: how close the
+// draw came to the id's edges, relative to the total (a float sum on the device may land on a
+// neighbour when it is tiny).
 struct ExpectedDraw {
     std::int32_t id = -1;
     double margin = 0;
 };
-ExpectedDraw draw_in_id_order(const std::vector<float>& logits, float temperature, float random) {
+ExpectedDraw draw_in_id_order(const std::vector<float>& logits, float temperature, float random,
+                              float top_p = 1.0f, float min_p = 0.0f) {
     const float top = *std::max_element(logits.begin(), logits.end());
     std::vector<double> weights(logits.size());
-    double total = 0;
+    double all = 0;
     for (std::size_t i = 0; i < logits.size(); ++i) {
         weights[i] = std::exp((double{logits[i]} - top) / temperature);
+        all += weights[i];
+    }
+    std::vector<float> sorted(logits);
+    std::sort(sorted.begin(), sorted.end(), std::greater<>());
+    float cut = sorted.back();
+    double reached = 0;
+    for (const float logit : sorted) {
+        reached += std::exp((double{logit} - top) / temperature);
+        cut = logit;
+        if (reached >= top_p * all) break;
+    }
+    double total = 0;
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+        if (logits[i] < cut || weights[i] < min_p) weights[i] = 0;
         total += weights[i];
     }
     const double target = random * total;
@@ -153,18 +170,44 @@ void expect_temperature_draws_match_the_host(Backend& backend) {
     }
 }
 
-void expect_only_device_settings_run_there(Backend& backend) {
+void expect_top_p_and_min_p_draws_match_the_host(Backend& backend) {
+    SamplingRig rig(backend);
+    ASSERT_TRUE(rig.ready());
+    rig.run_prompt_head();
+    struct Cut {
+        float top_p, min_p;
+    };
+    // A few ids kept, most of the mass, min-p alone, and both; hot, so many ids have weight.
+    for (const Cut cut : {Cut{0.2f, 0.0f}, Cut{0.9f, 0.0f}, Cut{1.0f, 0.3f}, Cut{0.8f, 0.05f}}) {
+        for (const float random : {0.0f, 0.3f, 0.77f, 0.9999f}) {
+            SCOPED_TRACE("top-p " + std::to_string(cut.top_p) + ", min-p " +
+                         std::to_string(cut.min_p) + ", random " + std::to_string(random));
+            const SamplingSettings settings{
+                .temperature = 4.0f, .top_p = cut.top_p, .min_p = cut.min_p};
+            const std::int32_t drawn = rig.draw_after(rig.prompt_.back(), settings, random);
+            const auto expected = draw_in_id_order(rig.logits_, 4.0f, random, cut.top_p, cut.min_p);
+            if (expected.margin > 1e-5) {
+                EXPECT_EQ(drawn, expected.id);
+            } else {
+                EXPECT_NEAR(drawn, expected.id, 16); // on an edge: a neighbouring id
+            }
+        }
+    }
+}
+
+void expect_only_device_settings_run_there(Backend& backend, gpu::DeviceSampling kernels) {
     SamplingRig rig(backend);
     ASSERT_TRUE(rig.ready());
     auto& sequence = *rig.sampled_;
+    const bool cuts = kernels == gpu::DeviceSampling::temperature_top_p_min_p;
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 0.0f, .top_p = 0.5f}));
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 0.7f, .top_k = 1}));
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 1.0f}));
-    EXPECT_FALSE(sequence.samples_on_device({.temperature = 1.0f, .top_p = 0.9f}));
+    EXPECT_EQ(sequence.samples_on_device({.temperature = 1.0f, .top_p = 0.9f}), cuts);
+    EXPECT_EQ(sequence.samples_on_device({.temperature = 1.0f, .min_p = 0.05f}), cuts);
     EXPECT_FALSE(sequence.samples_on_device({.temperature = 1.0f, .top_k = 40}));
-    EXPECT_FALSE(sequence.samples_on_device({.temperature = 1.0f, .min_p = 0.05f}));
     const std::int32_t token = rig.prompt_.front();
-    EXPECT_FALSE(sequence.append_and_sample(std::span(&token, 1), {.top_p = 0.9f}, 0.5f));
+    EXPECT_FALSE(sequence.append_and_sample(std::span(&token, 1), {.top_k = 40}, 0.5f));
     EXPECT_EQ(sequence.length(), 0u);
 }
 

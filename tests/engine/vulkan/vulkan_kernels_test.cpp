@@ -437,26 +437,29 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
     }
 }
 
-// sample_partials then sample_pick over `logits` with ids excluded by `excluded` (a bit each):
-// the id picked.
-std::uint32_t sample_on_device(Rig& rig, const std::vector<float>& logits,
-                               const std::vector<std::uint32_t>& excluded, float temperature,
-                               float random) {
-    const auto args = gpu::sample_args(static_cast<std::uint32_t>(logits.size()));
-    const Buffer input = rig.upload(logits), mask = rig.upload(excluded),
-                 draw = rig.upload(std::vector<float>{temperature, random}),
-                 partials = rig.upload(std::vector<float>(4 * args.groups, poison)),
+// The sampling kernels in turn over a crafted case: the id picked. sample_cut runs with 64
+// invocations (fewer than a GPU gets) and with 1024, the most it takes.
+std::uint32_t sample_on_device(Rig& rig, const SamplingCase& c, std::uint32_t cut_group_size) {
+    const auto args = gpu::sample_args(static_cast<std::uint32_t>(c.logits.size()));
+    const Buffer input = rig.upload(c.logits), mask = rig.upload(c.excluded),
+                 draw = rig.upload(std::vector<float>{c.temperature, c.random, c.top_p, c.min_p}),
+                 partials = rig.upload(std::vector<float>(4 * (args.groups + 1), poison)),
                  picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu});
+    const std::uint32_t cut_shape[] = {cut_group_size};
     rig.run(spirv::sample_partials, {}, {&input, &mask, &draw, &partials}, args, args.groups);
+    rig.run(spirv::sample_cut, cut_shape, {&input, &mask, &draw, &partials}, args, 1);
+    rig.run(spirv::sample_kept, {}, {&input, &mask, &draw, &partials}, args, args.groups);
     rig.run(spirv::sample_pick, {}, {&input, &mask, &draw, &partials, &picked}, args, 1);
     return rig.download_words(picked)[0];
 }
 
 TEST(VulkanKernels, SamplingPicksWhatEachCraftedCaseMust) {
     Rig rig;
-    for (const auto& c : sampling_cases()) {
-        EXPECT_EQ(sample_on_device(rig, c.logits, c.excluded, c.temperature, c.random), c.expected)
-            << c.name;
+    for (const std::uint32_t cut_group_size : {64u, ka::sample_cut_max_group_size}) {
+        for (const auto& c : sampling_cases()) {
+            EXPECT_EQ(sample_on_device(rig, c, cut_group_size), c.expected)
+                << c.name << ", " << cut_group_size << " invocations cutting";
+        }
     }
 }
 

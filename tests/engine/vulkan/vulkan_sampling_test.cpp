@@ -31,8 +31,13 @@ TEST_F(VulkanSampling, TemperatureDrawsMatchTheHostsDrawInIdOrder) {
     expect_temperature_draws_match_the_host(*backend_);
 }
 
+TEST_F(VulkanSampling, TopPAndMinPDrawsMatchTheHostsDrawAmongTheKeptIds) {
+    expect_top_p_and_min_p_draws_match_the_host(*backend_);
+}
+
 TEST_F(VulkanSampling, OnlyTheSettingsTheDeviceAppliesRunThere) {
-    expect_only_device_settings_run_there(*backend_);
+    expect_only_device_settings_run_there(*backend_,
+                                          hearth::gpu::DeviceSampling::temperature_top_p_min_p);
 }
 
 // What a greedy chat turn says, on one backend.
