@@ -42,7 +42,6 @@ void main() {
     uint begin = first + split * share;
     uint end = min(position, begin + share - 1u); // empty when begin > position
     uint kv_head = head / (args.head_count / args.kv_head_count);
-    uint kv_size = args.kv_head_count * HEAD_DIM;
 
     uint queries = token * (args.head_count + 2u * args.kv_head_count) * HEAD_DIM;
     for (uint d = t; d < HEAD_DIM; d += 64u) query[d] = q[queries + head * HEAD_DIM + d];
@@ -52,15 +51,15 @@ void main() {
     float acc[HEAD_DIM];
     for (uint d = 0u; d < HEAD_DIM; ++d) acc[d] = 0.0;
     for (uint u = begin + t; u <= end; u += 64u) {
-        uint base = (u % args.cache_capacity) * kv_size + kv_head * HEAD_DIM;
+        uint row = (u % args.cache_capacity) * args.kv_head_count + kv_head;
         float score = 0.0;
-        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * cached_key(base + d);
+        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * cached_key(row, d);
         score *= args.scale;
         float new_max = max(running_max, score);
         float rescale = exp(running_max - new_max), p = exp(score - new_max);
         running_sum = running_sum * rescale + p;
         for (uint d = 0u; d < HEAD_DIM; ++d) {
-            acc[d] = acc[d] * rescale + p * cached_value(base + d);
+            acc[d] = acc[d] * rescale + p * cached_value(row, d);
         }
         running_max = new_max;
     }

@@ -49,7 +49,6 @@ void main() {
     uint token = row / group, head = kv_head * group + row % group;
     bool live = token < step.count;
     uint position = step.first_position + token, first = first_attended(token);
-    uint kv_size = args.kv_head_count * HEAD_DIM;
 
     float query[HEAD_DIM], acc[HEAD_DIM];
     uint queries = token * (args.head_count + 2u * args.kv_head_count) * HEAD_DIM;
@@ -65,9 +64,9 @@ void main() {
         for (uint i = t; i < KEY_TILE * HEAD_DIM; i += ROWS) {
             uint u = start + i / HEAD_DIM;
             if (u > end) break;
-            uint at = (u % args.cache_capacity) * kv_size + kv_head * HEAD_DIM + i % HEAD_DIM;
-            tile_keys[i] = cached_key(at);
-            tile_values[i] = cached_value(at);
+            uint row = (u % args.cache_capacity) * args.kv_head_count + kv_head;
+            tile_keys[i] = cached_key(row, i % HEAD_DIM);
+            tile_values[i] = cached_value(row, i % HEAD_DIM);
         }
         barrier();
         if (!live) continue;
