@@ -13,11 +13,8 @@ bool greedy(const SamplingSettings& settings) {
 
 } // namespace
 
-bool device_can_sample(const SamplingSettings& settings, DeviceSampling kernels) {
-    if (greedy(settings)) return true;
-    if (settings.top_k != 0) return false;
-    return kernels == DeviceSampling::temperature_top_p_min_p ||
-           (settings.top_p >= 1.0f && settings.min_p <= 0.0f);
+bool device_can_sample(const SamplingSettings& settings) {
+    return greedy(settings) || settings.top_k == 0;
 }
 
 kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float random) {
@@ -41,12 +38,9 @@ std::vector<std::uint32_t> exclusion_bits(const std::vector<bool>& excluded, std
 
 Result<void> check_sampled_append(const model::ModelConfig& config,
                                   std::span<const std::int32_t> tokens, std::uint32_t length,
-                                  std::uint32_t max_positions, const SamplingSettings& settings,
-                                  DeviceSampling kernels) {
+                                  std::uint32_t max_positions, const SamplingSettings& settings) {
     if (auto ok = check_append(config, tokens, {}, length, max_positions); !ok) return ok;
-    if (!device_can_sample(settings, kernels)) {
-        return fail("These sampling settings run on the host");
-    }
+    if (!device_can_sample(settings)) return fail("These sampling settings run on the host");
     return {};
 }
 

@@ -17,10 +17,9 @@ namespace hearth::gpu {
 // nobody wants), the logits, or the next token drawn on the device.
 enum class StepOutput { none, logits, sampled };
 
-// What a backend's sampling kernels apply: greedy and a draw at a temperature over every token
-// (the spec's defaults), and on Vulkan top-p and min-p too. Top-k above 1 is the host sampler's.
-enum class DeviceSampling { temperature, temperature_top_p_min_p };
-bool device_can_sample(const SamplingSettings& settings, DeviceSampling kernels);
+// What the sampling kernels apply: greedy, or a draw at a temperature with top-p and min-p.
+// Top-k above 1 is the host sampler's.
+bool device_can_sample(const SamplingSettings& settings);
 
 // The step's draw: temperature 0 for the most likely token; `random` kept in [0, 1].
 kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float random);
@@ -38,8 +37,7 @@ inline constexpr std::uint32_t nothing_to_draw = 0xFFFFFFFFu;
 // GPU: what append() refuses, and settings the device does not apply.
 Result<void> check_sampled_append(const model::ModelConfig& config,
                                   std::span<const std::int32_t> tokens, std::uint32_t length,
-                                  std::uint32_t max_positions, const SamplingSettings& settings,
-                                  DeviceSampling kernels);
+                                  std::uint32_t max_positions, const SamplingSettings& settings);
 
 // The id sample_pick wrote, or the error when nothing could be drawn.
 Result<std::int32_t> drawn_token(std::uint32_t picked, std::uint32_t vocab);

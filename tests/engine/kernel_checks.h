@@ -216,7 +216,6 @@ struct SamplingCase {
     float temperature = 0, random = 0;
     std::uint32_t expected = 0;
     float top_p = 1, min_p = 0;
-    bool cuts() const { return top_p < 1 || min_p > 0; } // kernels that apply top-p or min-p
 };
 // Greedy over a vocabulary that is no multiple of the chunks (an excluded best, NaN, -infinity,
 // a tie across chunks); everything excluded; draws in id order over weights 1:2:3:4, and over

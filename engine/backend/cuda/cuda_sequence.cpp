@@ -50,7 +50,7 @@ class CudaSequence final : public Sequence {
     Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
     std::uint32_t truncate(std::uint32_t keep) override;
     bool samples_on_device(const SamplingSettings& settings) const override {
-        return gpu::device_can_sample(settings, gpu::DeviceSampling::temperature);
+        return gpu::device_can_sample(settings);
     }
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
@@ -119,7 +119,8 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
         {&step_, sizeof(ka::StepHeader) + B * 4},
         {&excluded_, (c.vocab_size + 31) / 32 * 4},
         {&draw_, sizeof(ka::SampleDraw)},
-        {&sample_partials_, gpu::sample_args(c.vocab_size).groups * 4 * f32},
+        // The chunks, then sample_cut's header.
+        {&sample_partials_, (gpu::sample_args(c.vocab_size).groups + 1) * 4 * f32},
         {&picked_, 4},
     };
 }
@@ -238,11 +239,15 @@ Result<void> CudaSequence::record(StepOutput output) {
 
 Result<void> CudaSequence::record_sampling() {
     const auto args = gpu::sample_args(config_.vocab_size);
-    if (auto r = device_.launch("sample_partials", {args.groups, 1, 1, ka::sample_group_size},
-                                logits_.address(), excluded_.address(), draw_.address(),
-                                sample_partials_.address(), args);
-        !r) {
-        return r;
+    for (const auto& [kernel, shape] :
+         {std::pair{"sample_partials", LaunchShape{args.groups, 1, 1, ka::sample_group_size}},
+          std::pair{"sample_cut", LaunchShape{1, 1, 1, ka::sample_cut_max_group_size}},
+          std::pair{"sample_kept", LaunchShape{args.groups, 1, 1, ka::sample_group_size}}}) {
+        if (auto r = device_.launch(kernel, shape, logits_.address(), excluded_.address(),
+                                    draw_.address(), sample_partials_.address(), args);
+            !r) {
+            return r;
+        }
     }
     return device_.launch("sample_pick", {1, 1, 1, ka::sample_group_size}, logits_.address(),
                           excluded_.address(), draw_.address(), sample_partials_.address(),
@@ -371,8 +376,7 @@ Result<void> CudaSequence::exclude_from_sampling(const std::vector<bool>& exclud
 Result<std::int32_t> CudaSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                      const SamplingSettings& settings,
                                                      float random) {
-    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings,
-                                            gpu::DeviceSampling::temperature);
+    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
         !ok) {
         return std::unexpected(ok.error());
     }

@@ -506,7 +506,7 @@ Result<void> VulkanSequence::run_tokens(std::span<const std::int32_t> tokens,
 }
 
 bool VulkanSequence::samples_on_device(const SamplingSettings& settings) const {
-    return gpu::device_can_sample(settings, gpu::DeviceSampling::temperature_top_p_min_p);
+    return gpu::device_can_sample(settings);
 }
 
 Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
@@ -517,8 +517,7 @@ Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excl
 Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                        const SamplingSettings& settings,
                                                        float random) {
-    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings,
-                                            gpu::DeviceSampling::temperature_top_p_min_p);
+    if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
         !ok) {
         return std::unexpected(ok.error());
     }

@@ -87,8 +87,12 @@ TEST_F(CudaForwardSequence, TemperatureDrawsOnTheDeviceMatchTheHostsDrawInIdOrde
     expect_temperature_draws_match_the_host(*backend_);
 }
 
+TEST_F(CudaForwardSequence, TopPAndMinPDrawsOnTheDeviceMatchTheHostsDrawAmongTheKeptIds) {
+    expect_top_p_and_min_p_draws_match_the_host(*backend_);
+}
+
 TEST_F(CudaForwardSequence, OnlyTheSettingsTheDeviceAppliesRunThere) {
-    expect_only_device_settings_run_there(*backend_, hearth::gpu::DeviceSampling::temperature);
+    expect_only_device_settings_run_there(*backend_);
 }
 
 TEST_F(CudaForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {

@@ -244,13 +244,17 @@ TEST_F(CudaKernels, RmsNormMatchesTheCpuOnEveryRow) {
 TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {
     Rig rig;
     for (const auto& c : sampling_cases()) {
-        if (c.cuts()) continue; // CUDA's kernels apply neither top-p nor min-p (the host does)
         const auto args = gpu::sample_args(static_cast<std::uint32_t>(c.logits.size()));
         const DeviceBuffer input = rig.upload(c.logits), mask = rig.upload(c.excluded),
-                           draw = rig.upload(std::vector<float>{c.temperature, c.random}),
-                           partials = rig.upload(std::vector<float>(4 * args.groups, poison)),
+                           draw = rig.upload(
+                               std::vector<float>{c.temperature, c.random, c.top_p, c.min_p}),
+                           partials = rig.upload(std::vector<float>(4 * (args.groups + 1), poison)),
                            picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu});
         rig.run("sample_partials", {args.groups, 1, 1, ka::sample_group_size}, input.address(),
+                mask.address(), draw.address(), partials.address(), args);
+        rig.run("sample_cut", {1, 1, 1, ka::sample_cut_max_group_size}, input.address(),
+                mask.address(), draw.address(), partials.address(), args);
+        rig.run("sample_kept", {args.groups, 1, 1, ka::sample_group_size}, input.address(),
                 mask.address(), draw.address(), partials.address(), args);
         rig.run("sample_pick", {1, 1, 1, ka::sample_group_size}, input.address(), mask.address(),
                 draw.address(), partials.address(), picked.address(), args);

@@ -195,16 +195,15 @@ void expect_top_p_and_min_p_draws_match_the_host(Backend& backend) {
     }
 }
 
-void expect_only_device_settings_run_there(Backend& backend, gpu::DeviceSampling kernels) {
+void expect_only_device_settings_run_there(Backend& backend) {
     SamplingRig rig(backend);
     ASSERT_TRUE(rig.ready());
     auto& sequence = *rig.sampled_;
-    const bool cuts = kernels == gpu::DeviceSampling::temperature_top_p_min_p;
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 0.0f, .top_p = 0.5f}));
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 0.7f, .top_k = 1}));
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 1.0f}));
-    EXPECT_EQ(sequence.samples_on_device({.temperature = 1.0f, .top_p = 0.9f}), cuts);
-    EXPECT_EQ(sequence.samples_on_device({.temperature = 1.0f, .min_p = 0.05f}), cuts);
+    EXPECT_TRUE(sequence.samples_on_device({.temperature = 1.0f, .top_p = 0.9f}));
+    EXPECT_TRUE(sequence.samples_on_device({.temperature = 1.0f, .min_p = 0.05f}));
     EXPECT_FALSE(sequence.samples_on_device({.temperature = 1.0f, .top_k = 40}));
     const std::int32_t token = rig.prompt_.front();
     EXPECT_FALSE(sequence.append_and_sample(std::span(&token, 1), {.top_k = 40}, 0.5f));

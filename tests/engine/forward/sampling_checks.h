@@ -3,7 +3,6 @@
 #pragma once
 
 #include "backend/backend.h"
-#include "backend/device_sampling.h"
 
 namespace hearth::test {
 
@@ -14,10 +13,9 @@ void expect_excluded_ids_never_drawn(Backend& backend);
 // Temperature draws equal the host's draw in id order (a neighbouring id where the draw lands
 // within 1e-5 of the total from an edge, as float sums on the device may).
 void expect_temperature_draws_match_the_host(Backend& backend);
-// Top-p and min-p draws (kernels that apply them) equal the host's draw in id order among the ids
-// the host sampler keeps.
+// Top-p and min-p draws equal the host's draw in id order among the ids the host sampler keeps.
 void expect_top_p_and_min_p_draws_match_the_host(Backend& backend);
-// Only the settings `kernels` apply run on the device; others are refused untouched.
-void expect_only_device_settings_run_there(Backend& backend, gpu::DeviceSampling kernels);
+// Only top-k above 1 leaves the draw to the host; it is refused untouched.
+void expect_only_device_settings_run_there(Backend& backend);
 
 } // namespace hearth::test

@@ -36,8 +36,7 @@ TEST_F(VulkanSampling, TopPAndMinPDrawsMatchTheHostsDrawAmongTheKeptIds) {
 }
 
 TEST_F(VulkanSampling, OnlyTheSettingsTheDeviceAppliesRunThere) {
-    expect_only_device_settings_run_there(*backend_,
-                                          hearth::gpu::DeviceSampling::temperature_top_p_min_p);
+    expect_only_device_settings_run_there(*backend_);
 }
 
 // What a greedy chat turn says, on one backend.

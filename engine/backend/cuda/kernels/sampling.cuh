@@ -1,12 +1,15 @@
-// Sampling on the device, as shaders/sample_partials.comp and sample_pick.comp do it (see
-// SampleArgs in kernel_args.h):
+// Sampling on the device, as shaders/sample_*.comp do it (see SampleArgs in kernel_args.h):
 //   sample_partials: per block a chunk of the vocabulary: its largest usable logit, the sum of
 //     exp((logit - largest) / temperature) over its usable ids, and its best id (the lower id on
 //     ties) with that logit. Excluded ids (a bit each), NaN and -infinity are never drawn.
-//   sample_pick (one block): the best id when greedy; otherwise the draw walks the ids in order
-//     until their weights pass random * total: over the chunks' sums, then over parts of the
-//     chunk the draw falls in, then over that part's ids. When rounding leaves the draw past the
-//     last weight, the last id with weight is taken.
+//   sample_cut (one block): the largest logit, the total weight and, with top-p below 1, the cut
+//     (the lowest logit kept), by bisection over the floats in their order: partials[groups].
+//   sample_kept: per chunk, the weight of its kept ids (logit >= cut, weight >= min_p) relative
+//     to the largest logit of all, into partials[g].y.
+//   sample_pick (one block): the best id when greedy; otherwise the draw walks the kept ids in
+//     order until their weights pass random * their total: over the chunks' kept weights, then
+//     over parts of the chunk the draw falls in, then over that part's ids. When rounding leaves
+//     the draw past the last weight, the last id with weight is taken.
 #pragma once
 
 #include "common.cuh"
@@ -76,10 +79,111 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     }
 }
 
+__device__ __forceinline__ float sample_weight(float logit, float top, float temperature) {
+    return expf((logit - top) / temperature);
+}
+
+// Usable, at or above the cut, and at least min_p as likely as the best id.
+__device__ __forceinline__ bool sample_kept_id(const unsigned* excluded, const ka::SampleDraw& draw,
+                                               unsigned id, float logit, float top, float cut) {
+    return sample_usable(excluded, id, logit) && logit >= cut &&
+           (draw.min_p <= 0.0f || sample_weight(logit, top, draw.temperature) >= draw.min_p);
+}
+
+// Floats in their order as unsigned integers, and back.
+__device__ __forceinline__ unsigned sample_order_key(float v) {
+    const unsigned bits = __float_as_uint(v);
+    return (bits & 0x80000000u) != 0u ? ~bits : bits | 0x80000000u;
+}
+__device__ __forceinline__ float sample_from_order_key(unsigned key) {
+    return __uint_as_float((key & 0x80000000u) != 0u ? key & 0x7FFFFFFFu : ~key);
+}
+
+extern "C" __global__ void __launch_bounds__(ka::sample_cut_max_group_size)
+    sample_cut(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
+               float4* partials, ka::SampleArgs args) {
+    __shared__ float top, total;
+    __shared__ float sums[ka::sample_cut_max_group_size];
+    const unsigned t = threadIdx.x, threads = blockDim.x; // a power of two
+    const ka::SampleDraw d = *draw;
+    if (d.temperature <= 0.0f) return; // greedy reads only the chunks' best ids
+    if (t == 0) {
+        float largest = -INFINITY;
+        for (unsigned g = 0; g < args.groups; ++g)
+            largest = fmaxf(largest, partials[g].x);
+        float sum = 0.0f;
+        for (unsigned g = 0; g < args.groups; ++g) {
+            const float4 chunk = partials[g];
+            if (chunk.x > -INFINITY) sum += chunk.y * sample_weight(chunk.x, largest, d.temperature);
+        }
+        top = largest;
+        total = sum;
+    }
+    __syncthreads();
+    // The weight of the usable logits at or above v, summed by the whole block.
+    auto weight_from = [&](float v) {
+        float mass = 0.0f;
+        for (unsigned id = t; id < args.vocab; id += threads) {
+            const float logit = logits[id];
+            if (sample_usable(excluded, id, logit) && logit >= v)
+                mass += sample_weight(logit, top, d.temperature);
+        }
+        sums[t] = mass;
+        __syncthreads();
+        for (unsigned half = threads / 2; half > 0; half /= 2) {
+            if (t < half) sums[t] += sums[t + half];
+            __syncthreads();
+        }
+        const float result = sums[0];
+        __syncthreads(); // everyone has read it before the next call writes
+        return result;
+    };
+    float cut = -INFINITY;
+    if (d.top_p < 1.0f && top > -INFINITY) {
+        // Invariant: the weight from the value of `low` reaches the target.
+        const float target = d.top_p * total;
+        unsigned low = sample_order_key(-INFINITY), high = sample_order_key(top);
+        while (low < high) { // the same in every thread: they read the same sums
+            const unsigned middle = low + (high - low + 1u) / 2u;
+            if (weight_from(sample_from_order_key(middle)) >= target) {
+                low = middle;
+            } else {
+                high = middle - 1u;
+            }
+        }
+        cut = sample_from_order_key(low);
+    }
+    if (t == 0) partials[args.groups] = make_float4(top, total, cut, 0.0f);
+}
+
+extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
+    sample_kept(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
+                float4* partials, ka::SampleArgs args) {
+    __shared__ float sums[ka::sample_group_size];
+    const ka::SampleDraw d = *draw;
+    if (d.temperature <= 0.0f) return; // greedy reads only the chunks' best ids
+    const unsigned t = threadIdx.x, g = blockIdx.x;
+    const float4 header = partials[args.groups];
+    const unsigned begin = g * args.chunk, end = min(begin + args.chunk, args.vocab);
+    float mass = 0.0f;
+    for (unsigned id = begin + t; id < end; id += ka::sample_group_size) {
+        const float logit = logits[id];
+        if (sample_kept_id(excluded, d, id, logit, header.x, header.z))
+            mass += sample_weight(logit, header.x, d.temperature);
+    }
+    sums[t] = mass;
+    __syncthreads();
+    for (unsigned half = ka::sample_group_size / 2; half > 0; half /= 2) {
+        if (t < half) sums[t] += sums[t + half];
+        __syncthreads();
+    }
+    if (t == 0) partials[g].y = sums[0];
+}
+
 extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     sample_pick(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
                 const float4* partials, unsigned* picked, ka::SampleArgs args) {
-    __shared__ float top, mass_before, target;
+    __shared__ float top, cut, mass_before, target;
     __shared__ unsigned chunk_drawn;
     __shared__ float share_of[ka::sample_group_size];
     const unsigned t = threadIdx.x;
@@ -98,21 +202,16 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
         return;
     }
     if (t == 0) {
-        float largest = -INFINITY;
-        for (unsigned g = 0; g < args.groups; ++g)
-            largest = fmaxf(largest, partials[g].x);
-        top = largest;
+        top = partials[args.groups].x;
+        cut = partials[args.groups].z;
         float total = 0.0f;
-        for (unsigned g = 0; g < args.groups; ++g) {
-            if (partials[g].x > -INFINITY)
-                total += partials[g].y * expf((partials[g].x - largest) / temperature);
-        }
+        for (unsigned g = 0; g < args.groups; ++g)
+            total += partials[g].y; // sample_kept's weights of the kept ids
         target = draw->random * total;
         float mass = 0.0f;
         unsigned drawn = 0;
         for (unsigned g = 0; g < args.groups; ++g) {
-            if (!(partials[g].x > -INFINITY)) continue;
-            const float chunk_mass = partials[g].y * expf((partials[g].x - largest) / temperature);
+            const float chunk_mass = partials[g].y;
             if (!(chunk_mass > 0.0f)) continue;
             drawn = g;
             if (mass + chunk_mass > target) break;
@@ -126,9 +225,12 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     const unsigned begin = chunk_drawn * args.chunk;
     const unsigned end = min(begin + args.chunk, args.vocab);
     const unsigned part = (args.chunk + ka::sample_group_size - 1) / ka::sample_group_size;
+    const ka::SampleDraw d = *draw;
     auto weight = [&](unsigned id) {
         const float logit = logits[id];
-        return sample_usable(excluded, id, logit) ? expf((logit - top) / temperature) : 0.0f;
+        return sample_kept_id(excluded, d, id, logit, top, cut)
+                   ? sample_weight(logit, top, temperature)
+                   : 0.0f;
     };
     const unsigned first = min(begin + t * part, end), last = min(first + part, end);
     float share = 0.0f;
