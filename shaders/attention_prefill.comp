@@ -1,11 +1,12 @@
 #version 450
-// Attention for a batch of tokens (prefill), tiled. A workgroup (x: the KV head, y: the tile)
-// takes 64 rows, each a (token, query head) pair of the query heads that share that KV head, in
-// the order token * group + head. It walks the positions those rows attend to once, KEY_TILE at a
-// time through shared memory, so a cached key or value is read once per 64 rows instead of once
-// per row. Each invocation owns a row: its query, a running (online) softmax and its output. The
-// head's sink joins the softmax at the end and the row is written normalised: no split-K and no
-// combine pass, which decode (attention_decode.comp) needs to spread one token over the GPU.
+// Attention for a batch of tokens (prefill), tiled. A workgroup (x: the KV head, y: the tile, z:
+// the split) takes 64 rows, each a (token, query head) pair of the query heads that share that KV
+// head, in the order token * group + head. It walks its split's share of the positions those rows
+// attend to once, KEY_TILE at a time through shared memory, so a cached key or value is read once
+// per 64 rows instead of once per row. Each invocation owns a row: its query, a running (online)
+// softmax and its output, written unnormalised with the running maximum and sum in the layout of
+// attention_decode.comp, whose attention_combine.comp pass then merges the splits and the sink.
+// Splitting the positions keeps a long context's batch spread over the GPU.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -19,11 +20,10 @@ const uint ROWS = 64u;
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
 layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
-layout(std430, binding = 3) readonly buffer Sinks { float sinks[]; };
-layout(std430, binding = 4) writeonly buffer Output { float result[]; };
-layout(std430, binding = 5) readonly buffer Step { StepHeader step; };
+// Per (token, head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum.
+layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
+layout(std430, binding = 4) readonly buffer Step { StepHeader step; };
 
-// Every field but `splits`, which only decode uses.
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
 shared float tile_keys[KEY_TILE * HEAD_DIM];
@@ -40,7 +40,7 @@ uint first_attended(uint token) {
 }
 
 void main() {
-    uint kv_head = gl_WorkGroupID.x, t = gl_LocalInvocationID.x;
+    uint kv_head = gl_WorkGroupID.x, split = gl_WorkGroupID.z, t = gl_LocalInvocationID.x;
     uint group = args.head_count / args.kv_head_count;
     uint row = gl_WorkGroupID.y * ROWS + t;
     uint first_token = gl_WorkGroupID.y * ROWS / group;
@@ -58,7 +58,11 @@ void main() {
     }
     float running_max = lowest, running_sum = 0.0;
 
-    uint begin = first_attended(first_token), end = step.first_position + last_token;
+    // The split's share of the positions any of the rows attends to (empty past the end).
+    uint lowest_first = first_attended(first_token), highest = step.first_position + last_token;
+    uint share = (highest - lowest_first + args.splits) / args.splits; // ceil(count / splits)
+    uint begin = lowest_first + split * share;
+    uint end = min(highest, begin + share - 1u);
     for (uint start = begin; start <= end; start += KEY_TILE) {
         barrier(); // every row is done with the previous tile
         for (uint i = t; i < KEY_TILE * HEAD_DIM; i += ROWS) {
@@ -71,9 +75,9 @@ void main() {
         barrier();
         if (!live) continue;
 
-        // The row's own positions within the tile: a runtime range, so no masked position costs
-        // work and the compiler keeps the loop rather than unrolling a whole tile.
-        uint from = max(first, start), to = min(position, start + KEY_TILE - 1u);
+        // The row's own positions within the tile and the split: a runtime range, so no masked
+        // position costs work and the compiler keeps the loop rather than unrolling a whole tile.
+        uint from = max(first, start), to = min(min(position, end), start + KEY_TILE - 1u);
         for (uint u = from; u <= to; ++u) {
             uint j = (u - start) * HEAD_DIM;
             float score = 0.0;
@@ -91,10 +95,9 @@ void main() {
     }
     if (!live) return;
 
-    float sink = sinks[head];
-    float m = max(running_max, sink);
-    float kept = exp(running_max - m);
-    float denominator = running_sum * kept + exp(sink - m);
-    uint out_row = (token * args.head_count + head) * HEAD_DIM;
-    for (uint d = 0u; d < HEAD_DIM; ++d) result[out_row + d] = acc[d] * kept / denominator;
+    // A row with none of its positions in this split writes an empty result (sum 0).
+    uint slot = ((token * args.head_count + head) * args.splits + split) * (HEAD_DIM + 2u);
+    for (uint d = 0u; d < HEAD_DIM; ++d) partials[slot + d] = acc[d];
+    partials[slot + HEAD_DIM] = running_max;
+    partials[slot + HEAD_DIM + 1u] = running_sum;
 }

@@ -52,17 +52,20 @@ void main() {
         float total = 0.0;
         for (uint g = 0u; g < args.groups; ++g) total += partials[g].y;
         target = draw.random * total;
-        float mass = 0.0;
+        // The first chunk whose weight takes the mass past the target, or after rounding, the
+        // last chunk with any weight (and the mass before it).
+        float mass = 0.0, before_drawn = 0.0;
         uint drawn = 0u;
         for (uint g = 0u; g < args.groups; ++g) {
             float chunk_mass = partials[g].y;
             if (!(chunk_mass > 0.0)) continue;
             drawn = g;
+            before_drawn = mass;
             if (mass + chunk_mass > target) break;
             mass += chunk_mass;
         }
         chunk_drawn = drawn;
-        mass_before = mass;
+        mass_before = before_drawn;
     }
     barrier();
     // Each invocation sums its contiguous part of the drawn chunk.

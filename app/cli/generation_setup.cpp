@@ -50,6 +50,8 @@ Result<GenerationSetup> setup_generation(const Options& options) {
     for (const auto* r : {&temperature, &top_p, &min_p}) {
         if (!*r) return std::unexpected(r->error());
     }
+    if (*top_p <= 0.0 || *top_p > 1.0) return fail("--top-p must be above 0 and at most 1");
+    if (*min_p < 0.0 || *min_p > 1.0) return fail("--min-p must be between 0 and 1");
     setup.options.max_tokens = static_cast<std::uint32_t>(*max_tokens);
     setup.options.sampling = {.temperature = static_cast<float>(*temperature),
                               .top_p = static_cast<float>(*top_p),

@@ -19,7 +19,7 @@ bool device_can_sample(const SamplingSettings& settings) {
 
 kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float random) {
     return {greedy(settings) ? 0.0f : settings.temperature, std::clamp(random, 0.0f, 1.0f),
-            std::min(settings.top_p, 1.0f), settings.min_p};
+            std::min(settings.top_p, 1.0f), std::clamp(settings.min_p, 0.0f, 1.0f)};
 }
 
 kernel_args::SampleArgs sample_args(std::uint32_t vocab) {

@@ -39,13 +39,22 @@ LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t lay
     const bool sliding = c.is_sliding_layer(layer);
     // A sliding layer attends to a window only: one block per head is enough.
     const std::uint32_t splits = sliding ? 1u : attention_splits(cache_capacity);
+    const std::uint32_t prefill_splits = std::min(splits, max_prefill_attention_splits);
+    const kernel_args::AttentionArgs attention{c.head_count,
+                                               c.kv_head_count,
+                                               cache_capacity,
+                                               sliding ? c.sliding_window : 0u,
+                                               1.0f / std::sqrt(static_cast<float>(c.head_dim)),
+                                               splits};
+    kernel_args::AttentionArgs prefill_attention = attention;
+    prefill_attention.splits = prefill_splits;
     return {
         .norm = {c.hidden_size, c.rms_norm_eps},
         .rope = {c.head_count, c.kv_head_count, cache_capacity},
-        .attention = {c.head_count, c.kv_head_count, cache_capacity,
-                      sliding ? c.sliding_window : 0u,
-                      1.0f / std::sqrt(static_cast<float>(c.head_dim)), splits},
+        .attention = attention,
         .combine = {splits},
+        .prefill_attention = prefill_attention,
+        .prefill_combine = {prefill_splits},
         .route = {c.expert_count, c.experts_per_token},
         .groups = {c.expert_count, c.experts_per_token, batch_tokens, tokens_per_group},
         .combine_experts = {c.hidden_size, c.experts_per_token},

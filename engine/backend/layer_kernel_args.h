@@ -10,8 +10,10 @@
 
 namespace hearth::gpu {
 
-// The most blocks (workgroups) one head's attention is split over.
+// The most blocks (workgroups) one head's attention is split over: decoding one token, and a
+// batch (whose partial results take room per token).
 inline constexpr std::uint32_t max_attention_splits = 32;
+inline constexpr std::uint32_t max_prefill_attention_splits = 8;
 
 // Positions layer `layer`'s cache holds: every one for a full layer, a ring of the window and
 // some slack (cache_window.h) for a sliding one.
@@ -28,6 +30,8 @@ struct LayerKernelArgs {
     kernel_args::RopeKvArgs rope;
     kernel_args::AttentionArgs attention;
     kernel_args::AttentionCombineArgs combine;
+    kernel_args::AttentionArgs prefill_attention;      // batches only (Vulkan)
+    kernel_args::AttentionCombineArgs prefill_combine; // batches only (Vulkan)
     kernel_args::RouteArgs route;
     kernel_args::GroupExpertsArgs groups;           // batches only
     kernel_args::ExpertCombineArgs combine_experts; // batches only

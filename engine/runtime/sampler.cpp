@@ -20,7 +20,10 @@ bool more_likely(const std::pair<float, std::int32_t>& a, const std::pair<float,
 
 } // namespace
 
-Sampler::Sampler(const SamplingSettings& settings) : settings_(settings), rng_(settings.seed) {}
+// A min-p above 1 would keep nothing: 1 keeps the most likely token (and its ties), as on a GPU.
+Sampler::Sampler(const SamplingSettings& settings) : settings_(settings), rng_(settings.seed) {
+    settings_.min_p = std::clamp(settings_.min_p, 0.0f, 1.0f);
+}
 
 // The kept tokens are always the most likely ones: those at or above min_p (weights are relative
 // to the best token, whose weight is exp(0) = 1) until their mass reaches top_p of the total.

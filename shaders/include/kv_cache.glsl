@@ -1,7 +1,7 @@
 // Reading one value of a layer's KV cache, laid out as rope_kv_write.comp writes it (KV_FORMAT,
 // kernel_args.h): value d of row `row`, a row being one position of one KV head (slot * kv_heads
-// + kv_head). A q8 row's scale depends on the row alone, so loops over d load it once. The
-// includer declares HEAD_DIM and KV_FORMAT (specialization constants) and the buffers `key_cache`
+// + kv_head). A q8 row's scale depends on the row alone, so a compiler can load it once for a
+// loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants) and the buffers `key_cache`
 // and `value_cache`.
 
 // Words per row of a q8 cache: the codes, then the scale.

@@ -141,6 +141,7 @@ VulkanDeviceInfo describe_device(VkPhysicalDevice device, std::uint32_t index) {
     info.kind = device_kind(properties.deviceType);
     info.api_version = api_version_string(properties.apiVersion);
     info.max_workgroup_invocations = properties.limits.maxComputeWorkGroupInvocations;
+    info.max_workgroup_size_x = properties.limits.maxComputeWorkGroupSize[0];
     info.max_shared_memory_bytes = properties.limits.maxComputeSharedMemorySize;
     info.max_storage_buffer_range = properties.limits.maxStorageBufferRange;
     read_features(device, info);

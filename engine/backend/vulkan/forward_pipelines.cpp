@@ -42,8 +42,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     p.kv_format = kv_format;
     // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
     // device runs 128 invocations.
-    const std::uint32_t most_invocations =
-        std::bit_floor(std::max(info.max_workgroup_invocations, 128u));
+    const std::uint32_t most_invocations = std::bit_floor(
+        std::max(std::min(info.max_workgroup_invocations, info.max_workgroup_size_x), 128u));
     const bool cpu = info.kind == DeviceKind::cpu;
     std::uint32_t group_size =
         cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;
@@ -83,7 +83,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), head_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
-        {&p.attention_prefill, spirv::attention_prefill, layout<ka::AttentionArgs>(6),
+        {&p.attention_prefill, spirv::attention_prefill, layout<ka::AttentionArgs>(5),
          prefill_layout},
         {&p.route_experts, spirv::route_experts, layout<ka::RouteArgs>(2), {}},
         {&p.group_experts, spirv::group_experts, layout<ka::GroupExpertsArgs>(3), {}},

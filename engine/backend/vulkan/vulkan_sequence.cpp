@@ -31,9 +31,8 @@ constexpr std::uint32_t batch_tokens = 128;
 static_assert(batch_tokens % matvec_batch_tokens_per_group == 0);
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
-// and the unembedding (and the two of sampling in the step that samples); the batch recording
-// has one more per layer (two for the experts grouped, then combined, and one attention pass
-// rather than two) and neither norm nor unembedding.
+// and the unembedding (and the four of sampling in the step that samples); the batch recording
+// has two more per layer (the experts grouped, then combined) and neither norm nor unembedding.
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
     return 11 * c.layer_count + 3;
 }
@@ -41,7 +40,7 @@ constexpr std::uint32_t sampling_dispatches = 4;
 
 using gpu::StepOutput;
 
-std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 12 * c.layer_count + 1; }
+std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
 
 // The most work items (an expert's next matvec_batch_tokens_per_group entries) a batch's grouped
 // expert matvecs can have: every entry, each expert's last group partly filled.
@@ -120,7 +119,7 @@ class VulkanSequence final : public Sequence {
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     Buffer step_, rope_table_;
-    Buffer attention_partials_;     // decoding: [head][split][head_dim + 2], reused by every layer
+    Buffer attention_partials_;     // [token][head][split][head_dim + 2], reused by every layer
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     // Sampling on the device: excluded ids (a bit each), the step's draw (host-written), the
     // chunks' partial results, the id drawn, and its copy the host reads.
@@ -175,8 +174,9 @@ Result<void> VulkanSequence::allocate() {
         {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c)},
         {&expert_down_, B * K * c.hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
-        {&attention_partials_,
-         c.head_count * gpu::max_attention_splits * (c.head_dim + std::size_t{2})},
+        {&attention_partials_, c.head_count * (c.head_dim + std::size_t{2}) *
+                                   std::max(B * gpu::max_prefill_attention_splits,
+                                            std::size_t{gpu::max_attention_splits})},
     };
     for (auto [target, floats] : activations) {
         auto made = buffer(floats);
@@ -402,12 +402,21 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         [&]() -> Result<void> {
             if (batched) {
                 const std::uint32_t rows = batch_tokens * (c.head_count / c.kv_head_count);
-                return dispatch(
-                    list, p.attention_prefill,
-                    {&qkv_, &cache.keys, &cache.values, &l.sinks, &attention_, &step_},
-                    bytes_of(args.attention),
-                    {c.kv_head_count, (rows + attention_prefill_rows - 1) / attention_prefill_rows},
-                    {"attention prefill"});
+                if (auto r =
+                        dispatch(list, p.attention_prefill,
+                                 {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
+                                 bytes_of(args.prefill_attention),
+                                 {c.kv_head_count,
+                                  (rows + attention_prefill_rows - 1) / attention_prefill_rows,
+                                  args.prefill_combine.splits},
+                                 {"attention prefill"});
+                    !r) {
+                    return r;
+                }
+                return dispatch(list, p.attention_combine,
+                                {&attention_partials_, &l.sinks, &attention_},
+                                bytes_of(args.prefill_combine), {c.head_count, batch_tokens},
+                                {"attention combine"});
             }
             if (auto r = dispatch(list, p.attention,
                                   {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},

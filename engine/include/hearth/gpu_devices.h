@@ -41,6 +41,7 @@ struct VulkanDeviceInfo {
     std::optional<std::uint64_t> device_local_budget_bytes;
     std::uint32_t subgroup_size = 0;
     std::uint32_t max_workgroup_invocations = 0;
+    std::uint32_t max_workgroup_size_x = 0; // the widest a workgroup's x may be
     std::uint32_t max_shared_memory_bytes = 0;
     std::uint64_t max_storage_buffer_range = 0;
     VulkanFeatures features;

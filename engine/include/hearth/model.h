@@ -84,8 +84,8 @@ class Sequence {
     // Ids append_and_sample() never draws, one flag per vocabulary id; none until this is called.
     virtual Result<void> exclude_from_sampling(const std::vector<bool>& excluded);
     // Runs `tokens` like append(), then draws the next token from the last position's logits
-    // as Sampler would (temperature, and the most likely token when it is 0), with `random` in
-    // [0, 1) as the draw.
+    // as Sampler would (temperature, top-p and min-p, the draw in id order; the most likely token
+    // when the temperature is 0), with `random` in [0, 1) as the draw.
     virtual Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
                                                    const SamplingSettings& settings, float random);
 };

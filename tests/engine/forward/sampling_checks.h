@@ -10,8 +10,8 @@ namespace hearth::test {
 void expect_greedy_draws_match_the_argmax(Backend& backend);
 // Excluded ids (here the 50 best and the last) are never drawn, greedy or hot.
 void expect_excluded_ids_never_drawn(Backend& backend);
-// Temperature draws equal the host's draw in id order (a neighbouring id where the draw lands
-// within 1e-5 of the total from an edge, as float sums on the device may).
+// Temperature draws equal the host's draw in id order (or a kept id next to it where the draw
+// lands within 1e-5 of the total from an edge, as float sums on the device may).
 void expect_temperature_draws_match_the_host(Backend& backend);
 // Top-p and min-p draws equal the host's draw in id order among the ids the host sampler keeps.
 void expect_top_p_and_min_p_draws_match_the_host(Backend& backend);

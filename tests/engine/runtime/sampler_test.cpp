@@ -63,6 +63,25 @@ TEST(Sampler, MinPDropsTokensFarLessLikelyThanTheBest) {
     EXPECT_TRUE(counts.contains(1));
 }
 
+// The mass is reached at id 1 (0.4 + 0.2 of 1): ids 2 and 3, tied with it, are kept too, as the
+// GPU samplers keep every logit at or above the cut.
+TEST(Sampler, TopPKeepsEveryTokenTiedWithTheLastOneKept) {
+    const std::vector<float> logits = {std::log(0.4f), std::log(0.2f), std::log(0.2f),
+                                       std::log(0.2f)};
+    const int draws = 8000;
+    const auto counts = histogram({.temperature = 1, .top_p = 0.5f, .seed = 9}, logits, draws);
+    for (std::int32_t id = 1; id < 4; ++id) {
+        ASSERT_TRUE(counts.contains(id)) << id;
+        EXPECT_NEAR(counts.at(id) / double{draws}, 0.2, 0.02) << id;
+    }
+}
+
+TEST(Sampler, AMinPAboveOneKeepsOnlyTheMostLikelyToken) {
+    Sampler sampler({.temperature = 1, .min_p = 1.5f, .seed = 10});
+    for (int i = 0; i < 50; ++i)
+        EXPECT_EQ(sampler.sample(std::vector<float>{0.0f, 1.0f, 0.5f}), 1);
+}
+
 TEST(Sampler, NegativeInfinityIsNeverSampled) {
     const std::vector<float> logits = {minus_infinity, 0.0f, minus_infinity, 0.0f};
     const auto counts = histogram({.temperature = 1, .seed = 5}, logits, 2000);

@@ -184,8 +184,9 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
     for (const auto& variant : matvec_variants())
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
             SCOPED_TRACE(variant.describe() + " mode " + std::to_string(mode));
-            // The grid covers whole token groups: rows of x and y for all of them.
-            const std::uint32_t token_groups = variant.token_groups_for(tokens),
+            // The grid covers whole token groups, and one more than the step's count needs
+            // (a short batch): rows of x and y for all of them.
+            const std::uint32_t token_groups = variant.token_groups_for(tokens) + 1,
                                 covered = token_groups * variant.tokens_per_group;
             const auto x = normal_values(covered * cols, rng_);
             auto start = normal_values(covered * rows + 1, rng_);
@@ -412,27 +413,36 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
     const auto& c = in.config;
     const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                  value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
-    // The grid covers 7 tokens more than the step counts; their rows must stay untouched. Tiles
-    // of 5 positions end inside every range; 32 is what a GPU gets.
+    const std::uint32_t head_dim[] = {c.head_dim};
+    // The grid covers 7 tokens more than the step counts: their partial results stay poisoned.
+    // Tiles of 5 positions end inside every range; 32 is what a GPU gets.
     const std::uint32_t grid_tokens = in.tokens + 7;
     const std::uint32_t rows = grid_tokens * (c.head_count / c.kv_head_count);
     for (const std::uint32_t key_tile : {5u, 32u}) {
         const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam()),
                                                 key_tile};
-        for (const auto& run : prefill_attention_cases()) {
-            SCOPED_TRACE(std::to_string(key_tile) + " " + std::to_string(run.window) + " " +
-                         std::to_string(run.position));
-            const Buffer out = rig.upload(std::vector<float>(grid_tokens * c.q_size() + 1, poison));
-            const Buffer step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
-            rig.run(spirv::attention_prefill, specialization,
-                    {&queries, &key_cache, &value_cache, &sinks, &out, &step}, in.args(run),
-                    c.kv_head_count, (rows + 63) / 64);
-            auto result = rig.download(out);
-            for (std::size_t i = in.tokens * c.q_size(); i < result.size(); ++i) {
-                ASSERT_EQ(result[i], poison) << i;
+        for (auto run : prefill_attention_cases()) {
+            for (const std::uint32_t splits : {1u, 3u}) {
+                run.splits = splits;
+                SCOPED_TRACE(std::to_string(key_tile) + " " + std::to_string(run.window) + " " +
+                             std::to_string(run.position) + " " + std::to_string(splits));
+                const std::size_t per_token = c.head_count * splits * (c.head_dim + 2);
+                const Buffer partials =
+                                 rig.upload(std::vector<float>(grid_tokens * per_token, poison)),
+                             out =
+                                 rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
+                             step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
+                rig.run(spirv::attention_prefill, specialization,
+                        {&queries, &key_cache, &value_cache, &partials, &step}, in.args(run),
+                        c.kv_head_count, (rows + 63) / 64, splits);
+                const auto written = rig.download(partials);
+                for (std::size_t i = in.tokens * per_token; i < written.size(); ++i) {
+                    ASSERT_EQ(written[i], poison) << "a token past the step's count, " << i;
+                }
+                rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out},
+                        ka::AttentionCombineArgs{splits}, c.head_count, in.tokens);
+                in.expect_attended(run, rig.download(out));
             }
-            result.resize(in.tokens * c.q_size() + 1);
-            in.expect_attended(run, result);
         }
     }
 }

@@ -208,17 +208,20 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
         for (unsigned g = 0; g < args.groups; ++g)
             total += partials[g].y; // sample_kept's weights of the kept ids
         target = draw->random * total;
-        float mass = 0.0f;
+        // The first chunk whose weight takes the mass past the target, or after rounding, the
+        // last chunk with any weight (and the mass before it).
+        float mass = 0.0f, before_drawn = 0.0f;
         unsigned drawn = 0;
         for (unsigned g = 0; g < args.groups; ++g) {
             const float chunk_mass = partials[g].y;
             if (!(chunk_mass > 0.0f)) continue;
             drawn = g;
+            before_drawn = mass;
             if (mass + chunk_mass > target) break;
             mass += chunk_mass;
         }
         chunk_drawn = drawn;
-        mass_before = mass;
+        mass_before = before_drawn;
     }
     __syncthreads();
     // Each thread sums its contiguous part of the drawn chunk.
