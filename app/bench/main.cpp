@@ -91,6 +91,56 @@ std::vector<hearth::KernelProfile> profile_kernels(hearth::Model& model, std::ui
     return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
 }
 
+// The tokens of the prompt batch profiled: the Vulkan backend's batch.
+constexpr std::uint32_t profiled_batch_tokens = 128;
+
+// The last batch of a `prompt`-token prompt after `depth` positions, with per-kernel device
+// timings; empty where the backend does not time its kernels.
+std::vector<hearth::KernelProfile> profile_prompt_batch(hearth::Model& model, std::uint32_t depth,
+                                                        std::uint32_t prompt) {
+    const std::uint32_t tokens = std::min(prompt, profiled_batch_tokens);
+    const std::uint32_t before = depth + prompt - tokens;
+    auto sequence = model.new_sequence(before + tokens);
+    if (!sequence) return {};
+    if (before > 0 && !(*sequence)->append(synthetic_tokens(before, 0), {})) return {};
+    auto kernels = (*sequence)->profile_batch(synthetic_tokens(tokens, before));
+    return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
+}
+
+struct KernelTotals {
+    double seconds = 0;
+    std::uint32_t dispatches = 0;
+};
+KernelTotals totals(const std::vector<hearth::KernelProfile>& kernels) {
+    KernelTotals t;
+    for (const auto& k : kernels) {
+        t.seconds += k.seconds;
+        t.dispatches += k.dispatches;
+    }
+    return t;
+}
+
+void print_kernels(const std::vector<hearth::KernelProfile>& kernels) {
+    const double seconds = totals(kernels).seconds;
+    std::printf("%-26s %10s %10s %8s %10s\n", "kernel", "dispatches", "ms", "share", "GB/s");
+    for (const auto& k : kernels) {
+        std::printf("%-26s %10u %10.3f %7.1f%% %10.1f\n", k.kernel.c_str(), k.dispatches,
+                    k.seconds * 1e3, 100 * k.seconds / seconds,
+                    k.seconds > 0 ? static_cast<double>(k.bytes) / k.seconds / 1e9 : 0.0);
+    }
+}
+
+nlohmann::json kernels_json(const std::vector<hearth::KernelProfile>& kernels) {
+    auto out = nlohmann::json::array();
+    for (const auto& k : kernels) {
+        out.push_back({{"kernel", k.kernel},
+                       {"dispatches", k.dispatches},
+                       {"seconds", k.seconds},
+                       {"bytes", k.bytes}});
+    }
+    return out;
+}
+
 Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
     auto options = Options::parse(args,
@@ -136,6 +186,9 @@ Result<int> run(std::span<const std::string_view> args) {
     // Depths were checked above: none is negative.
     const auto profiled_depth = static_cast<std::uint32_t>(*prompt + (*depths).back());
     const auto kernels = profile_kernels(**model, profiled_depth);
+    const auto batch_depth = static_cast<std::uint32_t>((*depths).back());
+    const auto batch_kernels =
+        profile_prompt_batch(**model, batch_depth, static_cast<std::uint32_t>(*prompt));
     // The limit is the faster of two streams over the same memory: a read (what decoding does:
     // it reads weights and writes next to nothing) and a copy (reads + writes, the figure other
     // tools quote). A GPU backend times its own device; otherwise host memory is measured here.
@@ -150,12 +203,6 @@ Result<int> run(std::span<const std::string_view> args) {
     const double bandwidth = std::max(read_bandwidth, copy_bandwidth);
     const std::string limit_source = std::string(device_bandwidth ? "device " : "host ") +
                                      (read_bandwidth >= copy_bandwidth ? "read" : "copy");
-    double kernel_seconds = 0;
-    std::uint32_t dispatches = 0;
-    for (const auto& k : kernels) {
-        kernel_seconds += k.seconds;
-        dispatches += k.dispatches;
-    }
     for (auto& r : results) {
         r.fraction_of_limit = r.generation_tokens_per_second * r.bytes_per_token / bandwidth;
     }
@@ -170,8 +217,9 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"bandwidth_limit_bytes_per_second", bandwidth},
                               {"bandwidth_limit_source", limit_source},
                               {"backend_description", (*model)->backend_description()},
-                              {"dispatches_per_token", dispatches},
-                              {"kernels", nlohmann::json::array()},
+                              {"dispatches_per_token", totals(kernels).dispatches},
+                              {"kernels", kernels_json(kernels)},
+                              {"batch_kernels", kernels_json(batch_kernels)},
                               {"load_seconds", load_seconds},
                               {"peak_resident_bytes", peak_resident},
                               {"results", nlohmann::json::array()}};
@@ -185,12 +233,6 @@ Result<int> run(std::span<const std::string_view> args) {
                  {"generation_tokens_per_second", r.generation_tokens_per_second},
                  {"bytes_read_per_token", r.bytes_per_token},
                  {"fraction_of_bandwidth_limit", r.fraction_of_limit}});
-        }
-        for (const auto& k : kernels) {
-            out["kernels"].push_back({{"kernel", k.kernel},
-                                      {"dispatches", k.dispatches},
-                                      {"seconds", k.seconds},
-                                      {"bytes", k.bytes}});
         }
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
@@ -209,14 +251,19 @@ Result<int> run(std::span<const std::string_view> args) {
                     100 * r.fraction_of_limit);
     }
     if (!kernels.empty()) {
+        const auto t = totals(kernels);
         std::printf("\none decode step at depth %u, timed on the device: %u dispatches, %.3f ms\n",
-                    profiled_depth, dispatches, kernel_seconds * 1e3);
-        std::printf("%-26s %10s %10s %8s %10s\n", "kernel", "dispatches", "ms", "share", "GB/s");
-        for (const auto& k : kernels) {
-            std::printf("%-26s %10u %10.3f %7.1f%% %10.1f\n", k.kernel.c_str(), k.dispatches,
-                        k.seconds * 1e3, 100 * k.seconds / kernel_seconds,
-                        k.seconds > 0 ? static_cast<double>(k.bytes) / k.seconds / 1e9 : 0.0);
-        }
+                    profiled_depth, t.dispatches, t.seconds * 1e3);
+        print_kernels(kernels);
+    }
+    if (!batch_kernels.empty()) {
+        const auto t = totals(batch_kernels);
+        const std::uint32_t tokens =
+            std::min(static_cast<std::uint32_t>(*prompt), profiled_batch_tokens);
+        std::printf("\nthe prompt's last batch, %u tokens, timed on the device: %u dispatches, "
+                    "%.3f ms (%.0f tokens/s)\n",
+                    tokens, t.dispatches, t.seconds * 1e3, tokens / t.seconds);
+        print_kernels(batch_kernels);
     }
     return 0;
 }

@@ -101,6 +101,10 @@ Result<std::vector<KernelProfile>> Sequence::profile_step(std::int32_t) {
     return fail("This backend does not time its kernels");
 }
 
+Result<std::vector<KernelProfile>> Sequence::profile_batch(std::span<const std::int32_t>) {
+    return fail("This backend does not time its kernels");
+}
+
 bool Sequence::samples_on_device(const SamplingSettings&) const { return false; }
 
 Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {

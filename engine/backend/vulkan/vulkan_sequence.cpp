@@ -87,6 +87,7 @@ class VulkanSequence final : public Sequence {
         return model_.device.create_buffer(floats * sizeof(float), kind);
     }
     Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
+    Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens) override;
     bool samples_on_device(const SamplingSettings& settings) const override;
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
@@ -129,20 +130,30 @@ class VulkanSequence final : public Sequence {
     std::optional<CommandList> step_commands_, step_with_logits_commands_, step_sampling_commands_,
         batch_commands_;
     // The profiled recording (made on first use): a timestamp after every dispatch.
-    std::optional<CommandList> profile_commands_;
-    std::optional<TimestampPool> timestamps_;
-    std::vector<DispatchLabel> profiled_; // while recording it: one per dispatch so far
-    bool recording_profile_ = false;
+    struct ProfiledRecording {
+        std::optional<CommandList> commands;
+        std::optional<TimestampPool> timestamps;
+        std::vector<DispatchLabel> labels; // one per dispatch
+    };
+    // A one-token step and a batch, each with a timestamp after every dispatch (made on first
+    // use), and the one being recorded.
+    ProfiledRecording profiled_step_, profiled_batch_;
+    ProfiledRecording* recording_profile_ = nullptr;
+    void begin_profile(CommandList& list);
+    Result<std::vector<KernelProfile>>
+    run_profiled(ProfiledRecording& profiled, std::uint32_t dispatches,
+                 const std::function<Result<void>(CommandList&)>& recorder,
+                 std::span<const std::int32_t> tokens);
 };
 
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     if (auto r = allocate_sampling(); !r) return r;
-    // Every dispatch of the five recordings (one-token steps with nothing, the logits or the
-    // token drawn; the profiled one; the batch) has its own descriptor set; matvec binds the
-    // most buffers.
-    const std::uint32_t sets =
-        4 * dispatches_per_recording(config_) + sampling_dispatches + dispatches_per_batch(config_);
+    // Every dispatch of the six recordings (one-token steps with nothing, the logits or the
+    // token drawn; the batch; the profiled step and batch) has its own descriptor set; matvec
+    // binds the most buffers.
+    const std::uint32_t sets = 4 * dispatches_per_recording(config_) + sampling_dispatches +
+                               2 * dispatches_per_batch(config_);
     auto arena = model_.device.create_descriptor_arena(sets, matvec_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -250,8 +261,10 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
     list.dispatch(pipeline, *set, args, grid.x, grid.y, grid.z);
     list.barrier();
     if (recording_profile_) {
-        profiled_.push_back(label);
-        list.write_timestamp(*timestamps_, static_cast<std::uint32_t>(profiled_.size()));
+        auto& labels = recording_profile_->labels;
+        labels.push_back(label);
+        list.write_timestamp(*recording_profile_->timestamps,
+                             static_cast<std::uint32_t>(labels.size()));
     }
     return {};
 }
@@ -269,10 +282,11 @@ Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& p
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
     const bool experts =
         grouped || mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
-    // An expert matrix is read only for the experts the token chose.
+    // One token reads an expert matrix only for the experts it chose; a batch reads about all.
+    const bool chosen_only = experts && !batched;
     const std::uint64_t bytes = (m.codes.size_bytes() + m.scales.size_bytes()) *
-                                (experts ? c.experts_per_token : 1) /
-                                (experts ? c.expert_count : 1);
+                                (chosen_only ? c.experts_per_token : 1) /
+                                (chosen_only ? c.expert_count : 1);
     Grid grid{(rows + shape.rows_per_group - 1) / shape.rows_per_group};
     if (batched && !grouped) grid.z = batch_tokens / shape.tokens_per_group;
     if (grouped) grid.y = grouped_work_items(c);                         // an expert's next entries
@@ -287,10 +301,7 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
     const auto& w = model_.weights;
     const auto& p = model_.pipelines;
     if (auto r = list.begin(); !r) return r;
-    if (recording_profile_) {
-        list.reset_timestamps(*timestamps_, timestamps_->capacity());
-        list.write_timestamp(*timestamps_, 0);
-    }
+    begin_profile(list);
     const ka::EmbedArgs embed{c.hidden_size};
     if (auto r = dispatch(list, p.embed, {&w.embedding.codes, &w.embedding.scales, &step_, &x_},
                           bytes_of(embed), {(c.hidden_size + 63) / 64}, {"embed"});
@@ -361,6 +372,7 @@ Result<void> VulkanSequence::record_batch(CommandList& list) {
     const auto& c = config_;
     const auto& w = model_.weights;
     if (auto r = list.begin(); !r) return r;
+    begin_profile(list);
     const ka::EmbedArgs embed{c.hidden_size};
     if (auto r = dispatch(list, model_.pipelines.embed,
                           {&w.embedding.codes, &w.embedding.scales, &step_, &x_}, bytes_of(embed),
@@ -552,34 +564,45 @@ Result<void> VulkanSequence::run(const CommandList& list, std::span<const std::i
     return {};
 }
 
-Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
+void VulkanSequence::begin_profile(CommandList& list) {
+    if (!recording_profile_) return;
+    auto& timestamps = *recording_profile_->timestamps;
+    list.reset_timestamps(timestamps, timestamps.capacity());
+    list.write_timestamp(timestamps, 0);
+}
+
+// Records `profiled` with `recorder` on first use (a timestamp after each of its `dispatches`),
+// runs `tokens` through it at the next positions, and sums the device time per kernel.
+Result<std::vector<KernelProfile>>
+VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatches,
+                             const std::function<Result<void>(CommandList&)>& recorder,
+                             std::span<const std::int32_t> tokens) {
     const auto& c = config_;
-    if (length_ >= max_positions_) return fail("The context is full");
-    if (token < 0 || static_cast<std::uint32_t>(token) >= c.vocab_size) {
-        return fail("Token id " + std::to_string(token) + " is outside the vocabulary");
+    if (auto ok = check_append(c, tokens, {}, length_, max_positions_); !ok) {
+        return std::unexpected(ok.error());
     }
-    if (!profile_commands_) {
-        auto pool = model_.device.create_timestamp_pool(dispatches_per_recording(c) + 1);
+    if (!profiled.commands) {
+        auto pool = model_.device.create_timestamp_pool(dispatches + 1);
         if (!pool) return std::unexpected(pool.error());
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());
-        timestamps_.emplace(std::move(*pool));
-        profiled_.clear();
-        recording_profile_ = true;
-        auto recorded = record(*list, StepOutput::logits);
-        recording_profile_ = false;
+        profiled.timestamps.emplace(std::move(*pool));
+        profiled.labels.clear();
+        recording_profile_ = &profiled;
+        auto recorded = recorder(*list);
+        recording_profile_ = nullptr;
         if (!recorded) return std::unexpected(recorded.error());
-        profile_commands_.emplace(std::move(*list));
+        profiled.commands.emplace(std::move(*list));
     }
     const std::uint32_t position = length_;
-    if (auto ran = run(*profile_commands_, std::span(&token, 1)); !ran)
-        return std::unexpected(ran.error());
-    auto times = timestamps_->read_seconds(static_cast<std::uint32_t>(profiled_.size()) + 1);
+    if (auto ran = run(*profiled.commands, tokens); !ran) return std::unexpected(ran.error());
+    const auto& labels = profiled.labels;
+    auto times = profiled.timestamps->read_seconds(static_cast<std::uint32_t>(labels.size()) + 1);
     if (!times) return std::unexpected(times.error());
 
     std::vector<KernelProfile> kernels;
-    for (std::size_t i = 0; i < profiled_.size(); ++i) {
-        const auto& label = profiled_[i];
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const auto& label = labels[i];
         std::uint64_t bytes = label.bytes;
         if (label.attention_layer >= 0) {
             // Keys and values of every position the query attends to.
@@ -598,6 +621,22 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
         it->bytes += bytes;
     }
     return kernels;
+}
+
+Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
+    return run_profiled(
+        profiled_step_, dispatches_per_recording(config_),
+        [&](CommandList& list) { return record(list, StepOutput::logits); }, std::span(&token, 1));
+}
+
+Result<std::vector<KernelProfile>>
+VulkanSequence::profile_batch(std::span<const std::int32_t> tokens) {
+    if (tokens.size() > batch_tokens) {
+        return fail("A profiled batch takes at most " + std::to_string(batch_tokens) + " tokens");
+    }
+    return run_profiled(
+        profiled_batch_, dispatches_per_batch(config_),
+        [&](CommandList& list) { return record_batch(list); }, tokens);
 }
 
 std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {

@@ -56,7 +56,8 @@ struct ModelOptions {
     std::function<bool(double)> progress = {};
 };
 
-// GPU time of one kernel over a profiled decode step (hearth-bench --backend vulkan).
+// GPU time of one kernel over a profiled decode step or prompt batch (hearth-bench --backend
+// vulkan).
 struct KernelProfile {
     std::string kernel; // "matvec expert down", "attention", ...
     std::uint32_t dispatches = 0;
@@ -77,6 +78,9 @@ class Sequence {
     virtual std::uint32_t truncate(std::uint32_t keep) = 0;
     // Runs one more token like append() (logits included), timing each kernel on the device.
     virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
+    // Runs `tokens` as one prompt batch (no logits) at the next positions, timing each kernel on
+    // the device; a backend takes a limited batch (Vulkan: 128 tokens) and refuses more.
+    virtual Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens);
 
     // Sampling where the logits are, for backends on a device: only the drawn id comes back.
     // Whether append_and_sample() can apply `settings` (the others are the host's to apply).

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "backend/packed_weights.h"
 #include "backend/vulkan/vulkan_backend.h"
@@ -173,6 +175,30 @@ TEST(VulkanForwardSequence, DeviceMemoryCountsTheWeightsAndEachLiveCache) {
     ASSERT_TRUE(on_cpu.has_value()) << on_cpu.error().message;
     EXPECT_EQ((*on_cpu)->device_memory_bytes(), 0u);
     EXPECT_FALSE((*on_cpu)->device_memory_free().has_value());
+}
+
+TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    const auto layers = tiny_model_files("tiny-gpt-oss.gguf")->config.layer_count;
+    auto sequence = backend->create_context(300);
+    ASSERT_TRUE(sequence.has_value());
+    ASSERT_TRUE((*sequence)->append(std::vector<std::int32_t>(20, 5), {}).has_value());
+    const auto kernels = (*sequence)->profile_batch(std::vector<std::int32_t>(100, 7));
+    ASSERT_TRUE(kernels.has_value()) << kernels.error().message;
+    EXPECT_EQ((*sequence)->length(), 120u);
+    std::map<std::string, std::uint32_t> dispatches;
+    for (const auto& k : *kernels) {
+        dispatches[k.kernel] = k.dispatches;
+        EXPECT_GE(k.seconds, 0.0) << k.kernel;
+    }
+    EXPECT_EQ(dispatches["embed"], 1u);
+    for (const char* kernel : {"attention prefill", "attention combine", "group experts",
+                               "matvec experts gate/up", "combine experts"}) {
+        EXPECT_EQ(dispatches[kernel], layers) << kernel;
+    }
+    EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(129, 7)).has_value())
+        << "a batch holds 128 tokens";
 }
 
 TEST(VulkanForwardSequence, TheBytesATokenReadsCountTheCacheAsItIsKept) {
