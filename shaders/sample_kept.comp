@@ -1,6 +1,7 @@
 #version 450
 // Sampling's third step (see SampleArgs in kernel_args.h): per chunk (x), the weight of the ids
 // the draw keeps, relative to the largest logit of all, into partials[g].y for sample_pick.
+// Without top-p or min-p every usable id is kept, and the chunk's sum only changes reference.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -22,6 +23,13 @@ void main() {
     uint t = gl_LocalInvocationID.x, g = gl_WorkGroupID.x;
     vec4 header = partials[args.groups];
     float top = header.x, cut = header.z;
+    if (cut == negative_infinity && draw.min_p <= 0.0) { // the whole workgroup
+        vec4 chunk = partials[g];
+        if (t == 0u) {
+            partials[g].y = chunk.x > negative_infinity ? chunk.y * weight_of(chunk.x, top) : 0.0;
+        }
+        return;
+    }
     uint begin = g * args.chunk, end = min(begin + args.chunk, args.vocab);
     float mass = 0.0;
     for (uint id = begin + t; id < end; id += sample_group_size) {

@@ -1,30 +1,34 @@
 // Reading one value of a layer's KV cache, laid out as rope_kv_write.comp writes it (KV_FORMAT,
 // kernel_args.h): value d of row `row`, a row being one position of one KV head (slot * kv_heads
 // + kv_head). A q8 row's scale depends on the row alone, so a compiler can load it once for a
-// loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants) and the buffers `key_cache`
-// and `value_cache`.
+// loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants) and the
+// buffers `key_cache` and `value_cache`.
 
 // Words per row of a q8 cache: the codes, then the scale.
 const uint q8_row_words = HEAD_DIM / 4u + 1u;
 
-float f16_value(uint word, uint d) { return unpackHalf2x16(word)[d & 1u]; }
-float q8_value(uint codes, uint scale, uint d) {
-    return float(bitfieldExtract(int(codes), int(d % 4u) * 8, 8)) * uintBitsToFloat(scale);
+// The word that holds value d of row `row`, and (q8) the row's scale word.
+uint kv_word_at(uint row, uint d) {
+    if (KV_FORMAT == kv_cache_f16) return (row * HEAD_DIM + d) / 2u;
+    if (KV_FORMAT == kv_cache_q8) return row * q8_row_words + d / 4u;
+    return row * HEAD_DIM + d;
+}
+uint kv_scale_at(uint row) { return row * q8_row_words + HEAD_DIM / 4u; }
+
+// Value d from its word (and, for q8, the row's scale word; unused otherwise).
+float kv_value(uint word, uint scale, uint d) {
+    if (KV_FORMAT == kv_cache_f16) return unpackHalf2x16(word)[d & 1u];
+    if (KV_FORMAT == kv_cache_q8) {
+        return float(bitfieldExtract(int(word), int(d % 4u) * 8, 8)) * uintBitsToFloat(scale);
+    }
+    return uintBitsToFloat(word);
 }
 
 float cached_key(uint row, uint d) {
-    if (KV_FORMAT == kv_cache_f16) return f16_value(key_cache[(row * HEAD_DIM + d) / 2u], d);
-    if (KV_FORMAT == kv_cache_q8) {
-        uint at = row * q8_row_words;
-        return q8_value(key_cache[at + d / 4u], key_cache[at + HEAD_DIM / 4u], d);
-    }
-    return uintBitsToFloat(key_cache[row * HEAD_DIM + d]);
+    uint scale = KV_FORMAT == kv_cache_q8 ? key_cache[kv_scale_at(row)] : 0u;
+    return kv_value(key_cache[kv_word_at(row, d)], scale, d);
 }
 float cached_value(uint row, uint d) {
-    if (KV_FORMAT == kv_cache_f16) return f16_value(value_cache[(row * HEAD_DIM + d) / 2u], d);
-    if (KV_FORMAT == kv_cache_q8) {
-        uint at = row * q8_row_words;
-        return q8_value(value_cache[at + d / 4u], value_cache[at + HEAD_DIM / 4u], d);
-    }
-    return uintBitsToFloat(value_cache[row * HEAD_DIM + d]);
+    uint scale = KV_FORMAT == kv_cache_q8 ? value_cache[kv_scale_at(row)] : 0u;
+    return kv_value(value_cache[kv_word_at(row, d)], scale, d);
 }

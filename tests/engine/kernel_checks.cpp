@@ -139,23 +139,18 @@ OneTokenExperts::OneTokenExperts(StoredLayout layout, std::uint64_t width, std::
     start[rows] = poison;
 }
 
-ka::MatVecArgs OneTokenExperts::gate_up_args() const {
-    return {static_cast<std::uint32_t>(cols),
-            static_cast<std::uint32_t>(size),
+ka::MatVecArgs OneTokenExperts::args_for(std::uint64_t in, std::uint64_t out) const {
+    return {static_cast<std::uint32_t>(in),
+            static_cast<std::uint32_t>(out),
             2,
             test_swiglu_limit,
             static_cast<std::uint32_t>(experts),
             0};
 }
 
-ka::MatVecArgs OneTokenExperts::down_args() const {
-    return {static_cast<std::uint32_t>(down_cols),
-            static_cast<std::uint32_t>(rows),
-            2,
-            test_swiglu_limit,
-            static_cast<std::uint32_t>(experts),
-            0};
-}
+ka::MatVecArgs OneTokenExperts::gate_up_args() const { return args_for(cols, size); }
+
+ka::MatVecArgs OneTokenExperts::down_args() const { return args_for(down_cols, rows); }
 
 void OneTokenExperts::expect_gate_up(const std::vector<float>& act) const {
     expect_swiglu_rows(gate_up, gate_up_bias, size, {{route[0], x.data()}, {route[1], x.data()}},

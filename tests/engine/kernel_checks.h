@@ -77,6 +77,7 @@ struct OneTokenExperts {
     std::vector<float> inputs, down_bias, start; // down's two input rows, biases, y beforehand
 
     OneTokenExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng);
+    kernel_args::MatVecArgs args_for(std::uint64_t in, std::uint64_t out) const; // cols, rows
     kernel_args::MatVecArgs gate_up_args() const;
     kernel_args::MatVecArgs down_args() const;
     void expect_gate_up(const std::vector<float>& act) const; // act: 2 * size + 1, poisoned

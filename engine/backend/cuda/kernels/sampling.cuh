@@ -164,6 +164,16 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     if (d.temperature <= 0.0f) return; // greedy reads only the chunks' best ids
     const unsigned t = threadIdx.x, g = blockIdx.x;
     const float4 header = partials[args.groups];
+    // Without top-p or min-p every usable id is kept: the chunk's sum only changes reference.
+    if (header.z == -INFINITY && d.min_p <= 0.0f) {
+        const float4 chunk = partials[g];
+        if (t == 0) {
+            partials[g].y =
+                chunk.x > -INFINITY ? chunk.y * sample_weight(chunk.x, header.x, d.temperature)
+                                    : 0.0f;
+        }
+        return;
+    }
     const unsigned begin = g * args.chunk, end = min(begin + args.chunk, args.vocab);
     float mass = 0.0f;
     for (unsigned id = begin + t; id < end; id += ka::sample_group_size) {
