@@ -1,6 +1,7 @@
 // hearth-bench: how fast a model runs here, and how close that is to the machine's limit.
 //   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
-//                [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] [--json]
+//                [--cpu-kernels K] [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096]
+//                [--json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,7 @@
 
 #include "cli_options.h"
 #include "hearth/build_info.h"
+#include "hearth/cpu_kernels.h"
 #include "hearth/model.h"
 #include "hearth/token_picker.h"
 #include "memory_bandwidth.h"
@@ -145,7 +147,7 @@ Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
     auto options = Options::parse(args,
                                   {"--model", "--backend", "--threads", "--kv-cache",
-                                   "--prompt-tokens", "--gen-tokens", "--depth"},
+                                   "--cpu-kernels", "--prompt-tokens", "--gen-tokens", "--depth"},
                                   {"--json"});
     if (!options) return std::unexpected(options.error());
     auto path = options->required("--model");
@@ -163,6 +165,11 @@ Result<int> run(std::span<const std::string_view> args) {
         if (!*r) return std::unexpected(r->error());
     }
     if (!depths) return hearth::fail("--depth: " + depths.error().message);
+    if (auto kernels = options->value("--cpu-kernels")) {
+        if (auto used = hearth::use_cpu_kernels(*kernels); !used) {
+            return hearth::fail("--cpu-kernels: " + used.error().message);
+        }
+    }
 
     auto start = Clock::now();
     auto model = hearth::Model::load(*path, {.backend = *backend,
@@ -207,6 +214,11 @@ Result<int> run(std::span<const std::string_view> args) {
         r.fraction_of_limit = r.generation_tokens_per_second * r.bytes_per_token / bandwidth;
     }
 
+    // The CPU's kernel set, for comparing them (--cpu-kernels); a GPU backend does not use it.
+    const std::string where = (*model)->backend_description() +
+                              ((*model)->backend_name() == "cpu"
+                                   ? ", " + std::string(hearth::cpu_kernels_in_use()) + " kernels"
+                                   : std::string());
     if (options->flag("--json")) {
         nlohmann::json out = {{"model", *path},
                               {"backend", (*model)->backend_name()},
@@ -216,7 +228,7 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"copy_bandwidth_bytes_per_second", copy_bandwidth},
                               {"bandwidth_limit_bytes_per_second", bandwidth},
                               {"bandwidth_limit_source", limit_source},
-                              {"backend_description", (*model)->backend_description()},
+                              {"backend_description", where},
                               {"dispatches_per_token", totals(kernels).dispatches},
                               {"kernels", kernels_json(kernels)},
                               {"batch_kernels", kernels_json(batch_kernels)},
@@ -238,8 +250,8 @@ Result<int> run(std::span<const std::string_view> args) {
         return 0;
     }
     std::printf("%s\non %s, memory bandwidth: read %.1f GB/s, copy %.1f GB/s (the limit: %s)\n",
-                path->c_str(), (*model)->backend_description().c_str(), read_bandwidth / 1e9,
-                copy_bandwidth / 1e9, limit_source.c_str());
+                path->c_str(), where.c_str(), read_bandwidth / 1e9, copy_bandwidth / 1e9,
+                limit_source.c_str());
     std::printf("load %.2f s, peak resident memory %.0f MiB\n", load_seconds,
                 peak_resident / (1 << 20));
     std::printf("%8s %12s %10s %12s %14s %10s\n", "depth", "prompt t/s", "TTFT s", "gen t/s",
@@ -275,8 +287,10 @@ int main(int argc, char* argv[]) {
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
         std::puts(
             "Usage: hearth-bench --model MODEL [--backend auto|cpu|vulkan|cuda] [--threads N]\n"
-            "                    [--kv-cache f16|f32|q8] [--prompt-tokens 512] [--gen-tokens 128]\n"
-            "                    [--depth 0,4096] [--json]");
+            "                    [--kv-cache f16|f32|q8] [--cpu-kernels "
+            "portable|avx2|avx512-bf16]\n"
+            "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
+            "[--json]");
         return 0;
     }
     auto result = run(args);

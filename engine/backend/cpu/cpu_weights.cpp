@@ -1,5 +1,7 @@
 #include "cpu_weights.h"
 
+#include <algorithm>
+
 #include "model/decode.h"
 
 namespace hearth::cpu {
@@ -19,7 +21,7 @@ CpuProjection::CpuProjection(const model::Projection& p, std::uint64_t rows)
 CpuProjection::CpuProjection(const model::WeightRef& matrix)
     : locate_(matrix), rows_(matrix.rows), cols_(matrix.cols), format_(row_format(matrix)) {}
 
-void CpuProjection::apply_rows(std::uint64_t stack, const float* x, float* y, std::size_t begin,
+void CpuProjection::apply_rows(std::uint64_t stack, DotInput x, float* y, std::size_t begin,
                                std::size_t end) const {
     const RowKernels& kernels = row_kernels(format_);
     const float* b = bias(stack);
@@ -70,17 +72,68 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
     });
 }
 
+namespace {
+
+// The products' inputs, each prepared once for kernels that read it rearranged. Products with
+// the same input and preparation share one copy (a decode step's experts all read one vector).
+std::vector<DotInput> prepare_inputs(std::span<const MatVec> products) {
+    using Prepare = decltype(RowKernels::prepare);
+    struct Prepared {
+        const float* x;
+        std::size_t n;
+        Prepare prepare;
+        std::size_t offset;
+    };
+    thread_local std::vector<std::uint16_t> storage;
+    std::vector<Prepared> unique;
+    std::vector<const Prepared*> prepared_for(products.size(), nullptr);
+    unique.reserve(products.size()); // so the pointers above stay valid
+    std::size_t words = 0;
+    for (std::size_t i = 0; i < products.size(); ++i) {
+        const auto& p = products[i];
+        const Prepare prepare = row_kernels(p.projection->format()).prepare;
+        if (!prepare) continue;
+        const std::size_t n = p.projection->cols();
+        auto it = std::find_if(unique.begin(), unique.end(), [&](const Prepared& u) {
+            return u.x == p.x && u.n == n && u.prepare == prepare;
+        });
+        if (it == unique.end()) {
+            it = unique.insert(it, {p.x, n, prepare, words});
+            words += prepared_words(n);
+        }
+        prepared_for[i] = &*it;
+    }
+    // 32 words of slack, so the prepared words can start on a cache line.
+    storage.resize(words + 32);
+    const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 64;
+    std::uint16_t* base = storage.data() + (misalignment ? (64 - misalignment) / 2 : 0);
+    for (const auto& u : unique)
+        u.prepare(u.x, u.n, base + u.offset);
+    std::vector<DotInput> inputs;
+    inputs.reserve(products.size());
+    for (std::size_t i = 0; i < products.size(); ++i) {
+        const Prepared* u = prepared_for[i];
+        inputs.push_back({products[i].x, u ? base + u->offset : nullptr});
+    }
+    return inputs;
+}
+
+} // namespace
+
 void apply_together(std::span<const MatVec> products, ThreadPool& pool) {
+    const std::vector<DotInput> inputs = prepare_inputs(products);
     std::size_t total = 0;
     for (const auto& p : products)
         total += p.projection->rows();
     pool.parallel_for(total, [&](std::size_t begin, std::size_t end) {
         // [begin, end) counts rows across the products in order; run each one's share.
         std::size_t first = 0;
-        for (const auto& p : products) {
+        for (std::size_t i = 0; i < products.size(); ++i) {
+            const auto& p = products[i];
             const std::size_t rows = p.projection->rows();
             const std::size_t from = std::max(begin, first), to = std::min(end, first + rows);
-            if (from < to) p.projection->apply_rows(p.stack, p.x, p.y, from - first, to - first);
+            if (from < to)
+                p.projection->apply_rows(p.stack, inputs[i], p.y, from - first, to - first);
             first += rows;
         }
     });

@@ -1,5 +1,9 @@
 #include "row_kernels.h"
 
+#include <array>
+#include <atomic>
+#include <cmath>
+
 #include "format/tensor_type.h"
 #include "row_kernels_impl.h"
 
@@ -10,30 +14,76 @@ using format::TensorType;
 
 std::size_t format_index(RowFormat f) { return static_cast<std::size_t>(f); }
 
+// Adapts a kernel that reads the plain floats to the RowKernels signature.
+template <float (*Dot)(RowView, const float*, std::size_t)>
+float reads_floats(RowView row, DotInput x, std::size_t n) {
+    return Dot(row, x.x, n);
+}
+
 const RowKernels portable_kernels[] = {
-    {portable::dot_row_f32, portable::decode_f32},
-    {portable::dot_f16, portable::decode_f16},
-    {portable::dot_bf16, portable::decode_bf16},
-    {portable::dot_q8_0, portable::decode_q8_0},
-    {portable::dot_mxfp4_gguf, portable::decode_mxfp4_gguf},
-    {portable::dot_mxfp4_checkpoint, portable::decode_mxfp4_checkpoint},
+    {reads_floats<portable::dot_row_f32>, portable::decode_f32, nullptr},
+    {reads_floats<portable::dot_f16>, portable::decode_f16, nullptr},
+    {reads_floats<portable::dot_bf16>, portable::decode_bf16, nullptr},
+    {reads_floats<portable::dot_q8_0>, portable::decode_q8_0, nullptr},
+    {reads_floats<portable::dot_mxfp4_gguf>, portable::decode_mxfp4_gguf, nullptr},
+    {reads_floats<portable::dot_mxfp4_checkpoint>, portable::decode_mxfp4_checkpoint, nullptr},
 };
 
 const RowKernels avx2_kernels[] = {
-    {avx2::dot_row_f32, portable::decode_f32},
-    {portable::dot_f16, portable::decode_f16},
-    {avx2::dot_bf16, portable::decode_bf16},
-    {avx2::dot_q8_0, avx2::decode_q8_0},
-    {avx2::dot_mxfp4_gguf, avx2::decode_mxfp4_gguf},
-    {avx2::dot_mxfp4_checkpoint, avx2::decode_mxfp4_checkpoint},
+    {reads_floats<avx2::dot_row_f32>, portable::decode_f32, nullptr},
+    {reads_floats<portable::dot_f16>, portable::decode_f16, nullptr},
+    {reads_floats<avx2::dot_bf16>, portable::decode_bf16, nullptr},
+    {reads_floats<avx2::dot_q8_0>, avx2::decode_q8_0, nullptr},
+    {reads_floats<avx2::dot_mxfp4_gguf>, avx2::decode_mxfp4_gguf, nullptr},
+    {reads_floats<avx2::dot_mxfp4_checkpoint>, avx2::decode_mxfp4_checkpoint, nullptr},
 };
 
-bool use_avx2() {
-    static const bool supported = avx2::supported();
-    return supported;
+// Only the MXFP4 dots change: they are compute-bound in decode, and exact bf16 products with the
+// input split in three (see row_kernels_avx512bf16.cpp) beat widening each code to a float.
+const RowKernels avx512_bf16_kernels[] = {
+    avx2_kernels[0],
+    avx2_kernels[1],
+    avx2_kernels[2],
+    avx2_kernels[3],
+    {avx512_bf16::dot_mxfp4_gguf, avx2::decode_mxfp4_gguf, avx512_bf16::prepare_split_halves},
+    {avx512_bf16::dot_mxfp4_checkpoint, avx2::decode_mxfp4_checkpoint,
+     avx512_bf16::prepare_linear_pairs},
+};
+
+const RowKernels* tier_table(KernelTier tier) {
+    switch (tier) {
+    case KernelTier::portable: return portable_kernels;
+    case KernelTier::avx2: return avx2_kernels;
+    case KernelTier::avx512_bf16: return avx512_bf16_kernels;
+    }
+    return portable_kernels;
 }
 
+KernelTier best_supported_tier() {
+    for (KernelTier tier : {KernelTier::avx512_bf16, KernelTier::avx2}) {
+        if (cpu_supports(tier)) return tier;
+    }
+    return KernelTier::portable;
+}
+
+std::atomic<KernelTier>& active_tier() {
+    static std::atomic<KernelTier> tier{best_supported_tier()};
+    return tier;
+}
+
+bool use_avx2() { return active_kernel_tier() >= KernelTier::avx2; }
+
 } // namespace
+
+const std::array<float, 256>& mxfp4_half_scales() {
+    static const std::array<float, 256> table = [] {
+        std::array<float, 256> t{};
+        for (int e = 0; e < 256; ++e)
+            t[static_cast<std::size_t>(e)] = std::ldexp(1.0f, e - 128);
+        return t;
+    }();
+    return table;
+}
 
 RowFormat row_format(const model::WeightRef& w) {
     switch (w.type) {
@@ -58,12 +108,38 @@ RowLocator::RowLocator(const model::WeightRef& w) : data_(w.data.data()), rows_(
     }
 }
 
-const RowKernels& row_kernels(RowFormat format) {
-    return use_avx2() ? avx2_kernels[format_index(format)] : portable_kernels[format_index(format)];
+const char* kernel_tier_name(KernelTier tier) {
+    switch (tier) {
+    case KernelTier::portable: return "portable";
+    case KernelTier::avx2: return "avx2";
+    case KernelTier::avx512_bf16: return "avx512-bf16";
+    }
+    return "portable";
 }
 
-const RowKernels& portable_row_kernels(RowFormat format) {
-    return portable_kernels[format_index(format)];
+bool cpu_supports(KernelTier tier) {
+    switch (tier) {
+    case KernelTier::portable: return true;
+    case KernelTier::avx2: return avx2::supported();
+    case KernelTier::avx512_bf16: return avx2::supported() && avx512_bf16::supported();
+    }
+    return false;
+}
+
+KernelTier active_kernel_tier() { return active_tier().load(std::memory_order_relaxed); }
+
+bool use_kernel_tier(KernelTier tier) {
+    if (!cpu_supports(tier)) return false;
+    active_tier().store(tier, std::memory_order_relaxed);
+    return true;
+}
+
+const RowKernels& row_kernels(RowFormat format) {
+    return row_kernels(format, active_kernel_tier());
+}
+
+const RowKernels& row_kernels(RowFormat format, KernelTier tier) {
+    return tier_table(tier)[format_index(format)];
 }
 
 float dot_f32(const float* a, const float* b, std::size_t n) {

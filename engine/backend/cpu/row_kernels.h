@@ -1,7 +1,7 @@
 // Kernels over one stored weight row, read in place from the mapped file: the dot product with a
 // float vector (decode: one token), and decoding into floats (prefill: one decoded row is reused
-// for every token of the batch while it sits in L1). AVX2/FMA versions are chosen at run time
-// when the CPU has them; the portable versions are the reference for them.
+// for every token of the batch while it sits in L1). SIMD tiers (AVX2/FMA; AVX-512 BF16) are
+// chosen at run time when the CPU has them; the portable kernels are the reference for them.
 #pragma once
 
 #include <cstddef>
@@ -37,15 +37,37 @@ class RowLocator {
     std::uint64_t rows_ = 0, row_bytes_ = 0, scale_bytes_ = 0;
 };
 
-struct RowKernels {
-    float (*dot)(RowView row, const float* x, std::size_t n);
-    void (*decode)(RowView row, float* out, std::size_t n);
+// The input of one matrix-vector product: the floats and, for kernels that read them rearranged,
+// the same values prepared once per product by RowKernels::prepare (null otherwise).
+struct DotInput {
+    const float* x;
+    const std::uint16_t* prepared;
 };
 
-// The fastest kernels this CPU supports for `format`.
+struct RowKernels {
+    float (*dot)(RowView row, DotInput x, std::size_t n);
+    void (*decode)(RowView row, float* out, std::size_t n);
+    // Set when dot reads DotInput::prepared: writes prepared_words(n) words from x[0..n).
+    void (*prepare)(const float* x, std::size_t n, std::uint16_t* out);
+};
+
+// Words of prepared input for an n-element row.
+constexpr std::size_t prepared_words(std::size_t n) { return 3 * n; }
+
+// Instruction-set tiers, slowest first.
+enum class KernelTier { portable, avx2, avx512_bf16 };
+const char* kernel_tier_name(KernelTier tier);
+bool cpu_supports(KernelTier tier);
+// The tier row_kernels() uses: the best this CPU supports, or a lower one chosen with
+// use_kernel_tier (to compare tiers in one benchmark run).
+KernelTier active_kernel_tier();
+// Returns false, and changes nothing, when this CPU lacks `tier`.
+bool use_kernel_tier(KernelTier tier);
+
+// The active tier's kernels for `format`.
 const RowKernels& row_kernels(RowFormat format);
-// The portable kernels, whatever the CPU (for tests of the SIMD ones).
-const RowKernels& portable_row_kernels(RowFormat format);
+// One tier's kernels (the tier must be supported; for tests of each tier).
+const RowKernels& row_kernels(RowFormat format, KernelTier tier);
 
 // n-element f32 dot product, SIMD when available.
 float dot_f32(const float* a, const float* b, std::size_t n);

@@ -1,7 +1,5 @@
 // AVX2/FMA row kernels, compiled for those instructions per function (target attribute) so the
 // rest of the binary still runs on any x86-64; row_kernels() only picks them when the CPU has them.
-#include <array>
-#include <cmath>
 #include <cstring>
 #include <immintrin.h>
 
@@ -24,16 +22,6 @@ HEARTH_AVX2 __m128i e2m1_times_two() {
     return _mm_setr_epi8(0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12);
 }
 
-const std::array<float, 256>& half_scales() {
-    static const std::array<float, 256> table = [] {
-        std::array<float, 256> t{};
-        for (int e = 0; e < 256; ++e)
-            t[static_cast<std::size_t>(e)] = std::ldexp(1.0f, e - 128);
-        return t;
-    }();
-    return table;
-}
-
 // Dot product of 32 int8 values (in element order) with x[0..31], as a vector of partial sums.
 HEARTH_AVX2 __m256 dot32_i8(__m128i first16, __m128i last16, const float* x) {
     const __m256 a = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(first16));
@@ -51,7 +39,7 @@ template <typename Unpack>
 HEARTH_AVX2 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
                             const std::byte* scales, std::size_t scale_stride, const float* x,
                             std::size_t n, Unpack unpack) {
-    const auto& scale = half_scales();
+    const auto& scale = mxfp4_half_scales();
     const __m128i table = e2m1_times_two();
     const __m128i low_mask = _mm_set1_epi8(0x0F);
     __m256 acc = _mm256_setzero_ps();
@@ -84,7 +72,7 @@ template <typename Unpack>
 HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride,
                               const std::byte* scales, std::size_t scale_stride, float* out,
                               std::size_t n, Unpack unpack) {
-    const auto& scale = half_scales();
+    const auto& scale = mxfp4_half_scales();
     const __m128i table = e2m1_times_two();
     const __m128i low_mask = _mm_set1_epi8(0x0F);
     for (std::size_t b = 0; b < n / 32; ++b) {

@@ -1,7 +1,15 @@
 // The kernel sets behind row_kernels(); internal to the CPU backend.
 #pragma once
 
+#include <array>
+
 #include "row_kernels.h"
+
+namespace hearth::cpu {
+// 2^(e-128) by MXFP4 scale byte e: the SIMD kernels multiply doubled E2M1 codes (integers, exact
+// in int8 and bf16) by half the block scale.
+const std::array<float, 256>& mxfp4_half_scales();
+} // namespace hearth::cpu
 
 namespace hearth::cpu::portable {
 float dot_f32(const float* a, const float* b, std::size_t n);
@@ -35,3 +43,13 @@ void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n);
 void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
                 float out[3][4]);
 } // namespace hearth::cpu::avx2
+
+namespace hearth::cpu::avx512_bf16 {
+bool supported();
+// x in the order the MXFP4 codes unpack to: GGUF blocks hold elements 0-15 in the low nibbles and
+// 16-31 in the high ones; checkpoint bytes hold elements 2j and 2j+1.
+void prepare_split_halves(const float* x, std::size_t n, std::uint16_t* out);
+void prepare_linear_pairs(const float* x, std::size_t n, std::uint16_t* out);
+float dot_mxfp4_gguf(RowView row, DotInput x, std::size_t n);
+float dot_mxfp4_checkpoint(RowView row, DotInput x, std::size_t n);
+} // namespace hearth::cpu::avx512_bf16

@@ -2,11 +2,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <random>
+#include <string>
 
 #include "backend/cpu/row_kernels.h"
 #include "backend/cpu/row_kernels_impl.h"
 #include "backend/cpu/thread_pool.h"
+#include "hearth/cpu_kernels.h"
 #include "model/decode.h"
 #include "random_weights.h"
 
@@ -28,6 +32,16 @@ test::StoredLayout layout_of(RowFormat format) {
     return test::StoredLayout::f32;
 }
 
+// Every tier this CPU runs, so a machine with AVX-512 BF16 still tests the AVX2 kernels.
+std::vector<cpu::KernelTier> supported_tiers() {
+    std::vector<cpu::KernelTier> tiers;
+    for (auto tier :
+         {cpu::KernelTier::portable, cpu::KernelTier::avx2, cpu::KernelTier::avx512_bf16}) {
+        if (cpu::cpu_supports(tier)) tiers.push_back(tier);
+    }
+    return tiers;
+}
+
 class RowKernels : public testing::TestWithParam<RowFormat> {};
 
 TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
@@ -46,11 +60,18 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
             magnitude += std::abs(double{exact[i]} * x[i]);
         }
         const auto view = cpu::RowLocator(row.weight)(0, 0);
-        for (const auto* kernels :
-             {&cpu::row_kernels(GetParam()), &cpu::portable_row_kernels(GetParam())}) {
-            EXPECT_NEAR(kernels->dot(view, x.data(), n), expected, 1e-5 * magnitude + 1e-6) << n;
-            kernels->decode(view, decoded.data(), n);
-            EXPECT_EQ(decoded, exact);
+        for (const cpu::KernelTier tier : supported_tiers()) {
+            const auto& kernels = cpu::row_kernels(GetParam(), tier);
+            std::vector<std::uint16_t> prepared;
+            if (kernels.prepare) {
+                prepared.resize(cpu::prepared_words(n));
+                kernels.prepare(x.data(), n, prepared.data());
+            }
+            const cpu::DotInput input{x.data(), kernels.prepare ? prepared.data() : nullptr};
+            EXPECT_NEAR(kernels.dot(view, input, n), expected, 1e-5 * magnitude + 1e-6)
+                << n << " " << cpu::kernel_tier_name(tier);
+            kernels.decode(view, decoded.data(), n);
+            EXPECT_EQ(decoded, exact) << cpu::kernel_tier_name(tier);
         }
     }
 }
@@ -59,6 +80,65 @@ INSTANTIATE_TEST_SUITE_P(Formats, RowKernels,
                          testing::Values(RowFormat::f32, RowFormat::f16, RowFormat::bf16,
                                          RowFormat::q8_0, RowFormat::mxfp4_gguf,
                                          RowFormat::mxfp4_checkpoint));
+
+float bf16_word_to_float(std::uint16_t word) {
+    const std::uint32_t bits = std::uint32_t{word} << 16;
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+// The prepared input is each float split in three bf16 parts that sum back to it exactly (so the
+// kernels that read it stay fp32-exact), in the order the format's codes unpack to.
+TEST(RowKernels, PreparedInputSplitsEveryFloatExactlyInTheCodeOrder) {
+    std::mt19937 rng(5);
+    std::normal_distribution<float> normal;
+    std::uniform_int_distribution<int> exponent(-30, 30);
+    const std::size_t n = 96;
+    std::vector<float> x(n);
+    for (float& v : x)
+        v = std::ldexp(normal(rng), exponent(rng));
+    // Element of block lane `lane`: GGUF blocks unpack in order; checkpoint bytes hold pairs, so
+    // their low nibbles are the even elements and the high nibbles the odd ones.
+    const auto gguf_element = [](std::size_t lane) { return lane; };
+    const auto checkpoint_element = [](std::size_t lane) {
+        return lane < 16 ? 2 * lane : 2 * (lane - 16) + 1;
+    };
+    for (const cpu::KernelTier tier : supported_tiers()) {
+        for (const auto& [format, element_of] :
+             {std::pair{RowFormat::mxfp4_gguf,
+                        std::function<std::size_t(std::size_t)>(gguf_element)},
+              std::pair{RowFormat::mxfp4_checkpoint,
+                        std::function<std::size_t(std::size_t)>(checkpoint_element)}}) {
+            const auto& kernels = cpu::row_kernels(format, tier);
+            if (!kernels.prepare) continue;
+            std::vector<std::uint16_t> words(cpu::prepared_words(n));
+            kernels.prepare(x.data(), n, words.data());
+            for (std::size_t b = 0; b < n / 32; ++b) {
+                const std::uint16_t* block = words.data() + b * 96;
+                for (std::size_t lane = 0; lane < 32; ++lane) {
+                    const float sum = bf16_word_to_float(block[lane]) +
+                                      bf16_word_to_float(block[32 + lane]) +
+                                      bf16_word_to_float(block[64 + lane]);
+                    EXPECT_EQ(sum, x[b * 32 + element_of(lane)])
+                        << cpu::kernel_tier_name(tier) << " block " << b << " lane " << lane;
+                }
+            }
+        }
+    }
+}
+
+TEST(RowKernels, ABenchmarkCanPickAnySupportedSetByNameAndNothingElse) {
+    const std::string best(cpu_kernels_in_use());
+    EXPECT_FALSE(use_cpu_kernels("avx9000"));
+    EXPECT_EQ(cpu_kernels_in_use(), best);
+    for (const cpu::KernelTier tier : supported_tiers()) {
+        ASSERT_TRUE(use_cpu_kernels(cpu::kernel_tier_name(tier)));
+        EXPECT_EQ(cpu_kernels_in_use(), cpu::kernel_tier_name(tier));
+    }
+    ASSERT_TRUE(use_cpu_kernels(best));
+    EXPECT_EQ(best, cpu::kernel_tier_name(supported_tiers().back())); // the best is the default
+}
 
 TEST(RowKernels, F32DotHandlesLengthsThatAreNotAMultipleOfTheVectorWidth) {
     for (std::size_t n = 0; n < 40; ++n) {
