@@ -215,10 +215,10 @@ Result<int> run(std::span<const std::string_view> args) {
     }
 
     // The CPU's kernel set, for comparing them (--cpu-kernels); a GPU backend does not use it.
+    const bool on_cpu = (*model)->backend_name() == "cpu";
+    const std::string cpu_kernels(on_cpu ? hearth::cpu_kernels_in_use() : "");
     const std::string where = (*model)->backend_description() +
-                              ((*model)->backend_name() == "cpu"
-                                   ? ", " + std::string(hearth::cpu_kernels_in_use()) + " kernels"
-                                   : std::string());
+                              (on_cpu ? ", " + cpu_kernels + " kernels" : std::string());
     if (options->flag("--json")) {
         nlohmann::json out = {{"model", *path},
                               {"backend", (*model)->backend_name()},
@@ -228,7 +228,8 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"copy_bandwidth_bytes_per_second", copy_bandwidth},
                               {"bandwidth_limit_bytes_per_second", bandwidth},
                               {"bandwidth_limit_source", limit_source},
-                              {"backend_description", where},
+                              {"backend_description", (*model)->backend_description()},
+                              {"cpu_kernels", cpu_kernels},
                               {"dispatches_per_token", totals(kernels).dispatches},
                               {"kernels", kernels_json(kernels)},
                               {"batch_kernels", kernels_json(batch_kernels)},

@@ -21,9 +21,8 @@ CpuProjection::CpuProjection(const model::Projection& p, std::uint64_t rows)
 CpuProjection::CpuProjection(const model::WeightRef& matrix)
     : locate_(matrix), rows_(matrix.rows), cols_(matrix.cols), format_(row_format(matrix)) {}
 
-void CpuProjection::apply_rows(std::uint64_t stack, DotInput x, float* y, std::size_t begin,
-                               std::size_t end) const {
-    const RowKernels& kernels = row_kernels(format_);
+void CpuProjection::apply_rows(const RowKernels& kernels, std::uint64_t stack, DotInput x, float* y,
+                               std::size_t begin, std::size_t end) const {
     const float* b = bias(stack);
     for (std::size_t j = begin; j < end; ++j)
         y[j] = kernels.dot(row(stack, j), x, cols_) + (b ? b[j] : 0.0f);
@@ -76,7 +75,8 @@ namespace {
 
 // The products' inputs, each prepared once for kernels that read it rearranged. Products with
 // the same input and preparation share one copy (a decode step's experts all read one vector).
-std::vector<DotInput> prepare_inputs(std::span<const MatVec> products) {
+std::vector<DotInput> prepare_inputs(std::span<const MatVec> products,
+                                     std::span<const RowKernels* const> kernels) {
     using Prepare = decltype(RowKernels::prepare);
     struct Prepared {
         const float* x;
@@ -91,7 +91,7 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products) {
     std::size_t words = 0;
     for (std::size_t i = 0; i < products.size(); ++i) {
         const auto& p = products[i];
-        const Prepare prepare = row_kernels(p.projection->format()).prepare;
+        const Prepare prepare = kernels[i]->prepare;
         if (!prepare) continue;
         const std::size_t n = p.projection->cols();
         auto it = std::find_if(unique.begin(), unique.end(), [&](const Prepared& u) {
@@ -121,7 +121,12 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products) {
 } // namespace
 
 void apply_together(std::span<const MatVec> products, ThreadPool& pool) {
-    const std::vector<DotInput> inputs = prepare_inputs(products);
+    // Looked up once, so the inputs and the dots agree even if the kernel set changes meanwhile.
+    std::vector<const RowKernels*> kernels;
+    kernels.reserve(products.size());
+    for (const auto& p : products)
+        kernels.push_back(&row_kernels(p.projection->format()));
+    const std::vector<DotInput> inputs = prepare_inputs(products, kernels);
     std::size_t total = 0;
     for (const auto& p : products)
         total += p.projection->rows();
@@ -133,7 +138,8 @@ void apply_together(std::span<const MatVec> products, ThreadPool& pool) {
             const std::size_t rows = p.projection->rows();
             const std::size_t from = std::max(begin, first), to = std::min(end, first + rows);
             if (from < to)
-                p.projection->apply_rows(p.stack, inputs[i], p.y, from - first, to - first);
+                p.projection->apply_rows(*kernels[i], p.stack, inputs[i], p.y, from - first,
+                                         to - first);
             first += rows;
         }
     });

@@ -24,9 +24,10 @@ class CpuProjection {
     // y[t * rows + j] = row j . x[t * cols ..] + bias[j] for t < count, rows split over threads.
     void apply(std::uint64_t stack, const float* x, std::size_t count, float* y,
                ThreadPool& pool) const;
-    // y[j] for j in [begin, end) and one token; x prepared as row_kernels(format()) asks.
-    void apply_rows(std::uint64_t stack, DotInput x, float* y, std::size_t begin,
-                    std::size_t end) const;
+    // y[j] for j in [begin, end) and one token, with `kernels` (row_kernels(format()) looked up
+    // once by the caller, who prepared x for them).
+    void apply_rows(const RowKernels& kernels, std::uint64_t stack, DotInput x, float* y,
+                    std::size_t begin, std::size_t end) const;
     RowFormat format() const { return format_; }
 
   private:

@@ -5,8 +5,11 @@
 // The sums stay exact to fp32: every E2M1 code (doubled, as in the AVX2 kernels) is exact in bf16,
 // and prepare splits each input float x into three bf16 parts with x = hi + mid + lo exactly (8
 // significant bits each covers fp32's 24). Each bf16 product is exact in fp32 and is summed in
-// fp32, so the only rounding is the fp32 accumulation, as in the AVX2 kernels. It is faster than
-// widening each code to a float because one instruction does 32 products and sums.
+// fp32, so the only rounding is the fp32 accumulation, as in the AVX2 kernels. (That holds for
+// finite x above about 2^-100 in magnitude: vdpbf16ps reads denormal parts as zero, and an infinite
+// x gives NaN; activations are nowhere near either.) It is faster than widening each code to a
+// float because one instruction does 32 products and sums.
+#include <cstdint>
 #include <immintrin.h>
 
 #include "row_kernels_impl.h"
@@ -101,8 +104,10 @@ HEARTH_AVX512_BF16 float dot_mxfp4(const std::byte* codes, std::size_t code_stri
     for (; b + 2 <= blocks; b += 2) {
         // About 1 KB ahead, into the next row near a row's end. In the model this kernel gained
         // nothing over AVX2 without it (the AVX2 kernel gains nothing from it).
-        _mm_prefetch(reinterpret_cast<const char*>(codes + (b + prefetch_blocks) * code_stride),
-                     _MM_HINT_T0);
+        // (An address, not a pointer: past a weight's end it need not point into anything.)
+        const std::uintptr_t ahead =
+            reinterpret_cast<std::uintptr_t>(codes) + (b + prefetch_blocks) * code_stride;
+        _mm_prefetch(reinterpret_cast<const char*>(ahead), _MM_HINT_T0);
         even = _mm512_add_ps(even, block_dot(codes + b * code_stride, scale_of(b),
                                              words + b * words_per_block, table));
         odd = _mm512_add_ps(odd, block_dot(codes + (b + 1) * code_stride, scale_of(b + 1),
