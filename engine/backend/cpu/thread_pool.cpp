@@ -5,12 +5,18 @@
 namespace hearth::cpu {
 namespace {
 
-// Thread `index` of `threads` takes this share of [0, count).
-std::pair<std::size_t, std::size_t> chunk(std::size_t count, unsigned threads, unsigned index) {
-    const std::size_t base = count / threads, extra = count % threads;
+// Chunk `index` of `chunks` covers this share of [0, count).
+std::pair<std::size_t, std::size_t> chunk(std::size_t count, std::size_t chunks,
+                                          std::size_t index) {
+    const std::size_t base = count / chunks, extra = count % chunks;
     const std::size_t begin = index * base + std::min<std::size_t>(index, extra);
     return {begin, begin + base + (index < extra ? 1 : 0)};
 }
+
+// Threads take chunks from a shared counter rather than one fixed share each, so a thread that
+// runs slower (its core shared with another program or virtual machine) takes fewer: a loop
+// then ends when the work is done, not when the slowest thread's share is.
+constexpr std::size_t chunks_per_thread = 8;
 
 // Longer than the gaps between a token's loops, far shorter than the gap between tokens.
 constexpr auto spin_limit = std::chrono::microseconds(50);
@@ -38,7 +44,7 @@ bool spin_until(Ready ready) {
 ThreadPool::ThreadPool(unsigned threads) {
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 1; i < threads; ++i)
-        workers_.emplace_back([this, i] { work(i); });
+        workers_.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -59,6 +65,8 @@ void ThreadPool::parallel_for(std::size_t count,
     }
     body_ = &body;
     count_ = count;
+    chunks_ = std::min<std::size_t>(count, size() * chunks_per_thread);
+    next_chunk_.store(0, std::memory_order_relaxed);
     pending_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
     {
         // Under the lock, so a worker that has just found no new generation and is about to
@@ -67,8 +75,7 @@ void ThreadPool::parallel_for(std::size_t count,
         generation_.fetch_add(1, std::memory_order_release);
     }
     start_.notify_all();
-    const auto [begin, end] = chunk(count, size(), 0);
-    if (begin < end) body(begin, end);
+    run_chunks();
     auto all_done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
     if (!spin_until(all_done)) {
         std::unique_lock lock(mutex_);
@@ -77,7 +84,16 @@ void ThreadPool::parallel_for(std::size_t count,
     body_ = nullptr;
 }
 
-void ThreadPool::work(unsigned index) {
+void ThreadPool::run_chunks() {
+    while (true) {
+        const std::size_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
+        if (c >= chunks_) return;
+        const auto [begin, end] = chunk(count_, chunks_, c);
+        (*body_)(begin, end);
+    }
+}
+
+void ThreadPool::work() {
     std::uint64_t seen = 0;
     while (true) {
         auto started = [&] {
@@ -90,8 +106,7 @@ void ThreadPool::work(unsigned index) {
         }
         if (stopping_.load(std::memory_order_acquire)) return;
         seen = generation_.load(std::memory_order_acquire);
-        const auto [begin, end] = chunk(count_, size(), index);
-        if (begin < end) (*body_)(begin, end);
+        run_chunks();
         if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
             std::lock_guard lock(mutex_);
             done_.notify_one();

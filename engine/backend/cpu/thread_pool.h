@@ -25,12 +25,15 @@ class ThreadPool {
 
     unsigned size() const { return static_cast<unsigned>(workers_.size()) + 1; }
 
-    // Calls body(begin, end) over [0, count) split into contiguous chunks, one per thread, and
-    // returns when all are done. Not reentrant: body must not call parallel_for.
+    // Calls body(begin, end) over [0, count) split into contiguous chunks, which the threads
+    // take in turn, and returns when all are done. Not reentrant: body must not call
+    // parallel_for.
     void parallel_for(std::size_t count, const std::function<void(std::size_t, std::size_t)>& body);
 
   private:
-    void work(unsigned index);
+    void work();
+    // Takes and runs chunks of the current loop until none are left.
+    void run_chunks();
 
     std::vector<std::thread> workers_;
     std::mutex mutex_;
@@ -38,7 +41,8 @@ class ThreadPool {
     std::condition_variable done_;
     // Written by parallel_for before it publishes a new generation, read by workers after.
     const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
-    std::size_t count_ = 0;
+    std::size_t count_ = 0, chunks_ = 0;
+    std::atomic<std::size_t> next_chunk_ = 0;
     std::atomic<std::uint64_t> generation_ = 0;
     std::atomic<unsigned> pending_ = 0;
     std::atomic<bool> stopping_ = false;

@@ -1,11 +1,14 @@
 // Every row kernel (the SIMD ones where this CPU has them) against the exact decoder.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "backend/cpu/row_kernels.h"
 #include "backend/cpu/row_kernels_impl.h"
@@ -199,6 +202,38 @@ TEST(ThreadPool, EveryIndexRunsExactlyOnce) {
             EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), static_cast<long>(count));
         }
     }
+}
+
+TEST(ThreadPool, AThreadThatStallsLeavesTheRestOfTheLoopToTheOthers) {
+    // The calling thread stalls in its first chunk until every other index is done. A pool that
+    // hands out chunks as threads free up gives the other thread more than its half; a fixed
+    // half each would leave the stalled thread's half to it.
+    cpu::ThreadPool pool(2);
+    const std::size_t count = 64;
+    std::vector<std::atomic<int>> hits(count);
+    std::atomic<std::size_t> done_elsewhere = 0;
+    std::atomic<int> caller_chunks = 0;
+    const auto caller = std::this_thread::get_id();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto wait_for = [&](auto ready) {
+        while (!ready() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::yield();
+    };
+    pool.parallel_for(count, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i)
+            ++hits[i];
+        if (std::this_thread::get_id() != caller) {
+            wait_for([&] { return caller_chunks > 0; }); // so the caller does take a chunk
+            done_elsewhere += end - begin;
+            return;
+        }
+        if (caller_chunks++ > 0) return;
+        wait_for([&] { return done_elsewhere == count - (end - begin); });
+    });
+    EXPECT_GT(done_elsewhere, count / 2);
+    EXPECT_EQ(caller_chunks, 1);
+    for (const auto& h : hits)
+        EXPECT_EQ(h, 1);
 }
 
 TEST(ThreadPool, BackToBackLoopsEachSeeTheirOwnBody) {
