@@ -1,11 +1,12 @@
 // hearth-bench: how fast a model runs here, and how close that is to the machine's limit.
 //   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
-//                [--cpu-kernels K] [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096]
-//                [--json]
+//                [--cpu-kernels K] [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]
+//                [--gen-tokens 128] [--depth 0,4096] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <ranges>
 #include <string_view>
 #include <sys/resource.h>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "hearth/cpu_kernels.h"
 #include "hearth/model.h"
 #include "hearth/token_picker.h"
+#include "kernel_set_comparison.h"
 #include "memory_bandwidth.h"
 
 namespace {
@@ -40,6 +42,17 @@ std::vector<std::int32_t> synthetic_tokens(std::size_t count, std::size_t offset
         ids[i] = static_cast<std::int32_t>(1000 + (offset + i) * 7919 % 190000);
     }
     return ids;
+}
+
+// --compare-cpu-kernels: the sets take turns of this many tokens, this many times each.
+constexpr unsigned comparison_rounds = 12;
+constexpr unsigned comparison_tokens_per_turn = 4;
+
+std::vector<std::string> comma_separated(std::string_view text) {
+    std::vector<std::string> parts;
+    for (const auto part : std::views::split(text, ','))
+        parts.emplace_back(part.begin(), part.end());
+    return parts;
 }
 
 struct DepthResult {
@@ -132,6 +145,16 @@ void print_kernels(const std::vector<hearth::KernelProfile>& kernels) {
     }
 }
 
+nlohmann::json comparison_json(const std::vector<hearth::bench::KernelSetSpeed>& comparison) {
+    auto out = nlohmann::json::array();
+    for (const auto& c : comparison) {
+        out.push_back({{"kernels", c.name},
+                       {"median_generation_tokens_per_second", c.median_tokens_per_second},
+                       {"turns_fastest", c.rounds_fastest}});
+    }
+    return out;
+}
+
 nlohmann::json kernels_json(const std::vector<hearth::KernelProfile>& kernels) {
     auto out = nlohmann::json::array();
     for (const auto& k : kernels) {
@@ -145,10 +168,11 @@ nlohmann::json kernels_json(const std::vector<hearth::KernelProfile>& kernels) {
 
 Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
-    auto options = Options::parse(args,
-                                  {"--model", "--backend", "--threads", "--kv-cache",
-                                   "--cpu-kernels", "--prompt-tokens", "--gen-tokens", "--depth"},
-                                  {"--json"});
+    auto options =
+        Options::parse(args,
+                       {"--model", "--backend", "--threads", "--kv-cache", "--cpu-kernels",
+                        "--compare-cpu-kernels", "--prompt-tokens", "--gen-tokens", "--depth"},
+                       {"--json"});
     if (!options) return std::unexpected(options.error());
     auto path = options->required("--model");
     if (!path) return std::unexpected(path.error());
@@ -187,6 +211,15 @@ Result<int> run(std::span<const std::string_view> args) {
                       static_cast<std::uint32_t>(*prompt), static_cast<std::uint32_t>(*generate));
         if (!r) return std::unexpected(r.error());
         results.push_back(*r);
+    }
+    std::vector<hearth::bench::KernelSetSpeed> comparison;
+    if (auto sets = options->value("--compare-cpu-kernels")) {
+        const auto names = comma_separated(*sets);
+        if (names.size() < 2) return hearth::fail("--compare-cpu-kernels needs two sets or more");
+        auto compared = hearth::bench::compare_cpu_kernel_sets(**model, names, comparison_rounds,
+                                                               comparison_tokens_per_turn);
+        if (!compared) return hearth::fail("--compare-cpu-kernels: " + compared.error().message);
+        comparison = std::move(*compared);
     }
     // Peak memory is read before the bandwidth test, whose own buffers would dominate it.
     const double peak_resident = peak_resident_bytes();
@@ -233,6 +266,7 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"dispatches_per_token", totals(kernels).dispatches},
                               {"kernels", kernels_json(kernels)},
                               {"batch_kernels", kernels_json(batch_kernels)},
+                              {"cpu_kernel_comparison", comparison_json(comparison)},
                               {"load_seconds", load_seconds},
                               {"peak_resident_bytes", peak_resident},
                               {"results", nlohmann::json::array()}};
@@ -268,6 +302,15 @@ Result<int> run(std::span<const std::string_view> args) {
         std::printf("\none decode step at depth %u, timed on the device: %u dispatches, %.3f ms\n",
                     profiled_depth, t.dispatches, t.seconds * 1e3);
         print_kernels(kernels);
+    }
+    if (!comparison.empty()) {
+        std::printf("\nCPU kernel sets taking turns of %u tokens, %u turns each:\n",
+                    comparison_tokens_per_turn, comparison_rounds);
+        std::printf("%-14s %12s %14s\n", "kernels", "median t/s", "turns fastest");
+        for (const auto& c : comparison) {
+            std::printf("%-14s %12.2f %14u\n", c.name.c_str(), c.median_tokens_per_second,
+                        c.rounds_fastest);
+        }
     }
     if (!batch_kernels.empty()) {
         const auto t = totals(batch_kernels);
