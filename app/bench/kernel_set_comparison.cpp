@@ -66,7 +66,7 @@ Result<std::vector<KernelSetSpeed>> compare_cpu_kernel_sets(Model& model,
         for (std::size_t s = 1; s < sets.size(); ++s) {
             if ((*speeds)[s][round] > (*speeds)[fastest][round]) fastest = s;
         }
-        ++result[fastest].rounds_fastest;
+        ++result[fastest].turns_fastest;
     }
     return result;
 }

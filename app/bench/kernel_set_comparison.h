@@ -15,7 +15,7 @@ namespace hearth::bench {
 struct KernelSetSpeed {
     std::string name;
     double median_tokens_per_second = 0;
-    unsigned rounds_fastest = 0; // rounds in which this set was the fastest of all
+    unsigned turns_fastest = 0; // turns in which this set was the fastest of all
 };
 
 // `rounds` turns of `tokens_per_turn` tokens per set, on a model loaded on the CPU backend; the

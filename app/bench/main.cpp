@@ -150,7 +150,7 @@ nlohmann::json comparison_json(const std::vector<hearth::bench::KernelSetSpeed>&
     for (const auto& c : comparison) {
         out.push_back({{"kernels", c.name},
                        {"median_generation_tokens_per_second", c.median_tokens_per_second},
-                       {"turns_fastest", c.rounds_fastest}});
+                       {"turns_fastest", c.turns_fastest}});
     }
     return out;
 }
@@ -309,7 +309,7 @@ Result<int> run(std::span<const std::string_view> args) {
         std::printf("%-14s %12s %14s\n", "kernels", "median t/s", "turns fastest");
         for (const auto& c : comparison) {
             std::printf("%-14s %12.2f %14u\n", c.name.c_str(), c.median_tokens_per_second,
-                        c.rounds_fastest);
+                        c.turns_fastest);
         }
     }
     if (!batch_kernels.empty()) {
@@ -333,8 +333,8 @@ int main(int argc, char* argv[]) {
             "Usage: hearth-bench --model MODEL [--backend auto|cpu|vulkan|cuda] [--threads N]\n"
             "                    [--kv-cache f16|f32|q8] [--cpu-kernels "
             "portable|avx2|avx512-bf16]\n"
-            "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
-            "[--json]");
+            "                    [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]\n"
+            "                    [--gen-tokens 128] [--depth 0,4096] [--json]");
         return 0;
     }
     auto result = run(args);

@@ -1,6 +1,7 @@
 #include "cpu_weights.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "model/decode.h"
 
@@ -84,10 +85,10 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products,
         Prepare prepare;
         std::size_t offset;
     };
+    constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
     thread_local std::vector<std::uint16_t> storage;
     std::vector<Prepared> unique;
-    std::vector<const Prepared*> prepared_for(products.size(), nullptr);
-    unique.reserve(products.size()); // so the pointers above stay valid
+    std::vector<std::size_t> prepared_for(products.size(), none); // index into unique
     std::size_t words = 0;
     for (std::size_t i = 0; i < products.size(); ++i) {
         const auto& p = products[i];
@@ -101,7 +102,7 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products,
             it = unique.insert(it, {p.x, n, prepare, words});
             words += prepared_words(n);
         }
-        prepared_for[i] = &*it;
+        prepared_for[i] = static_cast<std::size_t>(it - unique.begin());
     }
     // 32 words of slack, so the prepared words can start on a cache line.
     storage.resize(words + 32);
@@ -112,8 +113,8 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products,
     std::vector<DotInput> inputs;
     inputs.reserve(products.size());
     for (std::size_t i = 0; i < products.size(); ++i) {
-        const Prepared* u = prepared_for[i];
-        inputs.push_back({products[i].x, u ? base + u->offset : nullptr});
+        const std::size_t u = prepared_for[i];
+        inputs.push_back({products[i].x, u == none ? nullptr : base + unique[u].offset});
     }
     return inputs;
 }

@@ -60,10 +60,11 @@ const RowKernels* tier_table(KernelTier tier) {
 }
 
 KernelTier best_supported_tier() {
-    for (KernelTier tier : {KernelTier::avx512_bf16, KernelTier::avx2}) {
-        if (cpu_supports(tier)) return tier;
+    KernelTier best = KernelTier::portable;
+    for (KernelTier tier : all_kernel_tiers) { // slowest first
+        if (cpu_supports(tier)) best = tier;
     }
-    return KernelTier::portable;
+    return best;
 }
 
 std::atomic<KernelTier>& active_tier() {

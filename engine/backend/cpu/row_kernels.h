@@ -56,6 +56,8 @@ constexpr std::size_t prepared_words(std::size_t n) { return 3 * n; }
 
 // Instruction-set tiers, slowest first.
 enum class KernelTier { portable, avx2, avx512_bf16 };
+inline constexpr KernelTier all_kernel_tiers[] = {KernelTier::portable, KernelTier::avx2,
+                                                  KernelTier::avx512_bf16};
 const char* kernel_tier_name(KernelTier tier);
 bool cpu_supports(KernelTier tier);
 // The tier row_kernels() uses: the best this CPU supports, or a lower one chosen with

@@ -38,8 +38,7 @@ test::StoredLayout layout_of(RowFormat format) {
 // Every tier this CPU runs, so a machine with AVX-512 BF16 still tests the AVX2 kernels.
 std::vector<cpu::KernelTier> supported_tiers() {
     std::vector<cpu::KernelTier> tiers;
-    for (auto tier :
-         {cpu::KernelTier::portable, cpu::KernelTier::avx2, cpu::KernelTier::avx512_bf16}) {
+    for (auto tier : cpu::all_kernel_tiers) {
         if (cpu::cpu_supports(tier)) tiers.push_back(tier);
     }
     return tiers;
