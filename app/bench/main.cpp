@@ -332,7 +332,7 @@ int main(int argc, char* argv[]) {
         std::puts(
             "Usage: hearth-bench --model MODEL [--backend auto|cpu|vulkan|cuda] [--threads N]\n"
             "                    [--kv-cache f16|f32|q8] [--cpu-kernels "
-            "portable|avx2|avx512-bf16]\n"
+            "portable|avx2|avx512]\n"
             "                    [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]\n"
             "                    [--gen-tokens 128] [--depth 0,4096] [--json]");
         return 0;

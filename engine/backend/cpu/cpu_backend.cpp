@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "aligned_floats.h"
 #include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "cpu_weights.h"
@@ -38,8 +39,9 @@ class CpuContext final : public Sequence {
     std::uint32_t length_ = 0;
     std::vector<LayerCache> caches_;
     // Activations of the current chunk, [tokens][width].
-    std::vector<float> x_, h_, q_, k_, v_, attn_, router_;
-    std::vector<float> gate_, up_, down_; // one token's experts, [k][size]
+    AlignedFloats x_, h_, q_, k_, v_, attn_, router_;
+    AlignedFloats gate_, up_, down_; // one token's experts, [k][size]
+    AlignedFloats last_;             // the last token's final norm
 };
 
 class CpuBackend final : public Backend {
@@ -125,9 +127,9 @@ void CpuContext::forward_chunk(std::span<const std::int32_t> tokens, std::span<f
     }
     length_ += static_cast<std::uint32_t>(n);
     if (logits.empty()) return;
-    std::vector<float> last(H);
-    rms_norm(x_.data() + (n - 1) * H, w.final_norm.data(), c.rms_norm_eps, H, last.data());
-    w.unembedding.apply(0, last.data(), 1, logits.data(), backend_.pool());
+    last_.resize(H);
+    rms_norm(x_.data() + (n - 1) * H, w.final_norm.data(), c.rms_norm_eps, H, last_.data());
+    w.unembedding.apply(0, last_.data(), 1, logits.data(), backend_.pool());
 }
 
 void CpuContext::attention(std::uint32_t layer, std::size_t n) {

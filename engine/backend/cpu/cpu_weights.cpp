@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "aligned_floats.h"
 #include "model/decode.h"
 
 namespace hearth::cpu {
@@ -43,7 +44,7 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
     const std::size_t cols = cols_;
     const std::size_t groups = (rows_ + 3) / 4;
     pool.parallel_for(groups, [&](std::size_t begin, std::size_t end) {
-        thread_local std::vector<float> decoded;
+        thread_local AlignedFloats decoded;
         decoded.resize(4 * cols);
         for (std::size_t g = begin; g < end; ++g) {
             const std::size_t first = g * 4, n_rows = std::min<std::size_t>(4, rows_ - first);
@@ -86,10 +87,10 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products,
         std::size_t offset;
     };
     constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-    thread_local std::vector<std::uint16_t> storage;
+    thread_local AlignedFloats storage;
     std::vector<Prepared> unique;
     std::vector<std::size_t> prepared_for(products.size(), none); // index into unique
-    std::size_t words = 0;
+    std::size_t floats = 0;
     for (std::size_t i = 0; i < products.size(); ++i) {
         const auto& p = products[i];
         const Prepare prepare = kernels[i]->prepare;
@@ -99,15 +100,13 @@ std::vector<DotInput> prepare_inputs(std::span<const MatVec> products,
             return u.x == p.x && u.n == n && u.prepare == prepare;
         });
         if (it == unique.end()) {
-            it = unique.insert(it, {p.x, n, prepare, words});
-            words += prepared_words(n);
+            it = unique.insert(it, {p.x, n, prepare, floats});
+            floats += n;
         }
         prepared_for[i] = static_cast<std::size_t>(it - unique.begin());
     }
-    // 32 words of slack, so the prepared words can start on a cache line.
-    storage.resize(words + 32);
-    const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 64;
-    std::uint16_t* base = storage.data() + (misalignment ? (64 - misalignment) / 2 : 0);
+    storage.resize(floats);
+    float* base = storage.data();
     for (const auto& u : unique)
         u.prepare(u.x, u.n, base + u.offset);
     std::vector<DotInput> inputs;

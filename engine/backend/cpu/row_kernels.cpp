@@ -38,23 +38,22 @@ const RowKernels avx2_kernels[] = {
     {reads_floats<avx2::dot_mxfp4_checkpoint>, avx2::decode_mxfp4_checkpoint, nullptr},
 };
 
-// Only the MXFP4 dots change: they are compute-bound in decode, and exact bf16 products with the
-// input split in three (see row_kernels_avx512bf16.cpp) beat widening each code to a float.
-const RowKernels avx512_bf16_kernels[] = {
+// Only the decode dots of the block formats change: they are compute-bound there (prefill's
+// decodes are not; each decoded row serves the whole batch).
+const RowKernels avx512_kernels[] = {
     avx2_kernels[0],
     avx2_kernels[1],
     avx2_kernels[2],
-    avx2_kernels[3],
-    {avx512_bf16::dot_mxfp4_gguf, avx2::decode_mxfp4_gguf, avx512_bf16::prepare_split_halves},
-    {avx512_bf16::dot_mxfp4_checkpoint, avx2::decode_mxfp4_checkpoint,
-     avx512_bf16::prepare_linear_pairs},
+    {reads_floats<avx512::dot_q8_0>, avx2::decode_q8_0, nullptr},
+    {avx512::dot_mxfp4_gguf, avx2::decode_mxfp4_gguf, nullptr},
+    {avx512::dot_mxfp4_checkpoint, avx2::decode_mxfp4_checkpoint, avx512::prepare_evens_then_odds},
 };
 
 const RowKernels* tier_table(KernelTier tier) {
     switch (tier) {
     case KernelTier::portable: return portable_kernels;
     case KernelTier::avx2: return avx2_kernels;
-    case KernelTier::avx512_bf16: return avx512_bf16_kernels;
+    case KernelTier::avx512: return avx512_kernels;
     }
     return portable_kernels;
 }
@@ -113,7 +112,7 @@ const char* kernel_tier_name(KernelTier tier) {
     switch (tier) {
     case KernelTier::portable: return "portable";
     case KernelTier::avx2: return "avx2";
-    case KernelTier::avx512_bf16: return "avx512-bf16";
+    case KernelTier::avx512: return "avx512";
     }
     return "portable";
 }
@@ -122,7 +121,7 @@ bool cpu_supports(KernelTier tier) {
     switch (tier) {
     case KernelTier::portable: return true;
     case KernelTier::avx2: return avx2::supported();
-    case KernelTier::avx512_bf16: return avx2::supported() && avx512_bf16::supported();
+    case KernelTier::avx512: return avx2::supported() && avx512::supported();
     }
     return false;
 }

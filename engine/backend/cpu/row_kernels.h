@@ -1,6 +1,6 @@
 // Kernels over one stored weight row, read in place from the mapped file: the dot product with a
 // float vector (decode: one token), and decoding into floats (prefill: one decoded row is reused
-// for every token of the batch while it sits in L1). SIMD tiers (AVX2/FMA; AVX-512 BF16) are
+// for every token of the batch while it sits in L1). SIMD tiers (AVX2/FMA; AVX-512) are
 // chosen at run time when the CPU has them; the portable kernels are the reference for them.
 #pragma once
 
@@ -41,23 +41,20 @@ class RowLocator {
 // the same values prepared once per product by RowKernels::prepare (null otherwise).
 struct DotInput {
     const float* x;
-    const std::uint16_t* prepared;
+    const float* prepared;
 };
 
 struct RowKernels {
     float (*dot)(RowView row, DotInput x, std::size_t n);
     void (*decode)(RowView row, float* out, std::size_t n);
-    // Set when dot reads DotInput::prepared: writes prepared_words(n) words from x[0..n).
-    void (*prepare)(const float* x, std::size_t n, std::uint16_t* out);
+    // Set when dot reads DotInput::prepared: writes x[0..n) rearranged to out[0..n).
+    void (*prepare)(const float* x, std::size_t n, float* out);
 };
 
-// Words of prepared input for an n-element row.
-constexpr std::size_t prepared_words(std::size_t n) { return 3 * n; }
-
 // Instruction-set tiers, slowest first.
-enum class KernelTier { portable, avx2, avx512_bf16 };
+enum class KernelTier { portable, avx2, avx512 };
 inline constexpr KernelTier all_kernel_tiers[] = {KernelTier::portable, KernelTier::avx2,
-                                                  KernelTier::avx512_bf16};
+                                                  KernelTier::avx512};
 const char* kernel_tier_name(KernelTier tier);
 bool cpu_supports(KernelTier tier);
 // The tier row_kernels() uses: the best this CPU supports, or a lower one chosen with

@@ -7,7 +7,7 @@
 
 namespace hearth::cpu {
 // 2^(e-128) by MXFP4 scale byte e: the SIMD kernels multiply doubled E2M1 codes (integers, exact
-// in int8 and bf16) by half the block scale.
+// in int8) by half the block scale.
 const std::array<float, 256>& mxfp4_half_scales();
 } // namespace hearth::cpu
 
@@ -44,12 +44,12 @@ void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t
                 float out[3][4]);
 } // namespace hearth::cpu::avx2
 
-namespace hearth::cpu::avx512_bf16 {
+namespace hearth::cpu::avx512 {
 bool supported();
-// x in the order the MXFP4 codes unpack to: GGUF blocks hold elements 0-15 in the low nibbles and
-// 16-31 in the high ones; checkpoint bytes hold elements 2j and 2j+1.
-void prepare_split_halves(const float* x, std::size_t n, std::uint16_t* out);
-void prepare_linear_pairs(const float* x, std::size_t n, std::uint16_t* out);
+float dot_q8_0(RowView row, const float* x, std::size_t n);
+// Checkpoint MXFP4 bytes hold elements 2j and 2j+1; its dot reads each block's inputs rearranged
+// to its evens, then its odds (GGUF blocks already unpack in element order).
+void prepare_evens_then_odds(const float* x, std::size_t n, float* out);
 float dot_mxfp4_gguf(RowView row, DotInput x, std::size_t n);
 float dot_mxfp4_checkpoint(RowView row, DotInput x, std::size_t n);
-} // namespace hearth::cpu::avx512_bf16
+} // namespace hearth::cpu::avx512

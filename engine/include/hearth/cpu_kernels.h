@@ -1,4 +1,4 @@
-// The CPU backend's SIMD kernel sets, by name: "portable", "avx2" and "avx512-bf16". The backend
+// The CPU backend's SIMD kernel sets, by name: "portable", "avx2" and "avx512". The backend
 // uses the best one this CPU runs; a benchmark may pick a lower one to compare them in one run.
 #pragma once
 

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <random>
 #include <string>
@@ -35,7 +34,7 @@ test::StoredLayout layout_of(RowFormat format) {
     return test::StoredLayout::f32;
 }
 
-// Every tier this CPU runs, so a machine with AVX-512 BF16 still tests the AVX2 kernels.
+// Every tier this CPU runs, so a machine with AVX-512 still tests the AVX2 kernels.
 std::vector<cpu::KernelTier> supported_tiers() {
     std::vector<cpu::KernelTier> tiers;
     for (auto tier : cpu::all_kernel_tiers) {
@@ -49,7 +48,7 @@ class RowKernels : public testing::TestWithParam<RowFormat> {};
 TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
     std::mt19937 rng(static_cast<unsigned>(GetParam()) + 1);
     std::normal_distribution<float> normal;
-    for (std::size_t n : {32u, 64u, 2880u}) {
+    for (std::size_t n : {32u, 64u, 96u, 2880u}) {
         test::RandomWeight row;
         test::fill_random_weight(row, layout_of(GetParam()), 1, 1, n, rng);
         std::vector<float> x(n), exact(n), decoded(n);
@@ -64,9 +63,9 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
         const auto view = cpu::RowLocator(row.weight)(0, 0);
         for (const cpu::KernelTier tier : supported_tiers()) {
             const auto& kernels = cpu::row_kernels(GetParam(), tier);
-            std::vector<std::uint16_t> prepared;
+            std::vector<float> prepared;
             if (kernels.prepare) {
-                prepared.resize(cpu::prepared_words(n));
+                prepared.resize(n);
                 kernels.prepare(x.data(), n, prepared.data());
             }
             const cpu::DotInput input{x.data(), kernels.prepare ? prepared.data() : nullptr};
@@ -83,23 +82,14 @@ INSTANTIATE_TEST_SUITE_P(Formats, RowKernels,
                                          RowFormat::q8_0, RowFormat::mxfp4_gguf,
                                          RowFormat::mxfp4_checkpoint));
 
-float bf16_word_to_float(std::uint16_t word) {
-    const std::uint32_t bits = std::uint32_t{word} << 16;
-    float value;
-    std::memcpy(&value, &bits, sizeof value);
-    return value;
-}
-
-// The prepared input is each float split in three bf16 parts that sum back to it exactly (so the
-// kernels that read it stay fp32-exact), in the order the format's codes unpack to.
-TEST(RowKernels, PreparedInputSplitsEveryFloatExactlyInTheCodeOrder) {
+// Kernels that read their input rearranged get it in the order the format's codes unpack to.
+TEST(RowKernels, PreparedInputIsInTheOrderTheCodesUnpackTo) {
     std::mt19937 rng(5);
     std::normal_distribution<float> normal;
-    std::uniform_int_distribution<int> exponent(-30, 30);
     const std::size_t n = 96;
     std::vector<float> x(n);
     for (float& v : x)
-        v = std::ldexp(normal(rng), exponent(rng));
+        v = normal(rng);
     // Element of block lane `lane`: GGUF blocks unpack in order; checkpoint bytes hold pairs, so
     // their low nibbles are the even elements and the high nibbles the odd ones.
     const auto gguf_element = [](std::size_t lane) { return lane; };
@@ -114,15 +104,11 @@ TEST(RowKernels, PreparedInputSplitsEveryFloatExactlyInTheCodeOrder) {
                         std::function<std::size_t(std::size_t)>(checkpoint_element)}}) {
             const auto& kernels = cpu::row_kernels(format, tier);
             if (!kernels.prepare) continue;
-            std::vector<std::uint16_t> words(cpu::prepared_words(n));
-            kernels.prepare(x.data(), n, words.data());
+            std::vector<float> prepared(n);
+            kernels.prepare(x.data(), n, prepared.data());
             for (std::size_t b = 0; b < n / 32; ++b) {
-                const std::uint16_t* block = words.data() + b * 96;
                 for (std::size_t lane = 0; lane < 32; ++lane) {
-                    const float sum = bf16_word_to_float(block[lane]) +
-                                      bf16_word_to_float(block[32 + lane]) +
-                                      bf16_word_to_float(block[64 + lane]);
-                    EXPECT_EQ(sum, x[b * 32 + element_of(lane)])
+                    EXPECT_EQ(prepared[b * 32 + lane], x[b * 32 + element_of(lane)])
                         << cpu::kernel_tier_name(tier) << " block " << b << " lane " << lane;
                 }
             }
