@@ -1,5 +1,7 @@
 #include "automatic_context.h"
 
+#include <algorithm>
+
 namespace hearth::app {
 
 FitDevice fit_device(std::optional<std::uint64_t> device_free, KvCachePrecision kv_cache) {
@@ -18,8 +20,11 @@ Result<std::uint32_t> automatic_context(const std::filesystem::path& model,
     }
     auto fit = check_model_fit(model, memory, device.options);
     if (!fit) return std::unexpected(fit.error());
-    // The largest that fits (else the smallest step), within the longest offered.
-    return std::max(std::min(fit->context, device.longest), device.options.min_context);
+    // The largest that fits (else the smallest step), within the longest offered, and never past
+    // the model's own length (which may be shorter than the smallest step).
+    const std::uint32_t wanted =
+        std::max(std::min(fit->context, device.longest), device.options.min_context);
+    return std::min(wanted, fit->model_context);
 }
 
 } // namespace hearth::app

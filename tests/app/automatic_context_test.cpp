@@ -88,3 +88,12 @@ TEST(AutomaticContext, AFileThatIsNoModelIsAnError) {
 }
 
 } // namespace
+
+// A model shorter than the smallest step (a small test model) opens with its own length, which is
+// all a session on it accepts, not the step.
+TEST(AutomaticContext, NoLongerThanTheModelsOwnLength) {
+    hearth::FitOptions options = hearth::cpu_fit_options();
+    options.min_context = 8192; // the tiny model has 4096
+    EXPECT_EQ(automatic_context(tiny, {16 * hearth::gibibyte, options}), 4096u);
+    EXPECT_EQ(automatic_context(tiny, {1, options}), 4096u);
+}
