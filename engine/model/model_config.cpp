@@ -26,6 +26,45 @@ Result<void> require(bool ok, const std::string& source, const std::string& prob
     return {};
 }
 
+// Hugging Face's rope_scaling: only YaRN is computed, so another kind is refused rather than run
+// as YaRN; `truncate` defaults to true there when the object leaves it out.
+Result<void> read_rope_scaling_kind(const json& scaling, const std::string& source,
+                                    ModelConfig& c) {
+    if (scaling.empty()) return {};
+    for (const char* key : {"rope_type", "type"}) {
+        const auto it = scaling.find(key);
+        if (it == scaling.end()) continue;
+        if (!it->is_string() || it->get<std::string>() != "yarn") {
+            return fail(source + ": rope_scaling " + key + " " + it->dump() +
+                        " is not supported (gpt-oss uses yarn)");
+        }
+    }
+    const auto truncate = scaling.find("truncate");
+    if (truncate != scaling.end() && !truncate->is_boolean()) {
+        return fail(source + ": rope_scaling truncate is not true or false");
+    }
+    c.yarn_truncate = truncate == scaling.end() || truncate->get<bool>();
+    return {};
+}
+
+// A config's layer_types, where present, must be the pattern every backend computes
+// (ModelConfig::is_sliding_layer): a model that differs is refused, not run wrongly.
+Result<void> check_layer_types(const json& config, const std::string& source,
+                               const ModelConfig& c) {
+    const auto it = config.find("layer_types");
+    if (it == config.end()) return {};
+    bool matches = it->is_array() && it->size() == c.layer_count;
+    for (std::uint32_t layer = 0; matches && layer < c.layer_count; ++layer) {
+        const json& kind = (*it)[layer];
+        matches = kind.is_string() &&
+                  kind.get<std::string>() ==
+                      (c.is_sliding_layer(layer) ? "sliding_attention" : "full_attention");
+    }
+    if (matches) return {};
+    return fail(source + ": layer_types is not gpt-oss's pattern (sliding attention on even " +
+                "layers, full on odd ones), the only one Hearth runs");
+}
+
 } // namespace
 
 Result<void> validate(const ModelConfig& c, const std::string& source) {
@@ -99,6 +138,15 @@ Result<ModelConfig> config_from_gguf(const format::GgufFile& file) {
         auto value = get_float(key);
         if (!value) return std::unexpected(value.error());
         *field = static_cast<float>(*value);
+    }
+    // Only YaRN is computed: a file that names another scaling is refused, not run as YaRN.
+    if (file.find("gpt-oss.rope.scaling.type")) {
+        auto kind = file.get_string("gpt-oss.rope.scaling.type");
+        if (!kind) return std::unexpected(kind.error());
+        if (*kind != "yarn") {
+            return fail(file.name() + ": RoPE scaling '" + std::string(*kind) +
+                        "' is not supported (gpt-oss uses yarn)");
+        }
     }
     if (file.find("gpt-oss.swiglu_limit")) {
         auto limit = get_float("swiglu_limit");
@@ -175,6 +223,8 @@ Result<ModelConfig> config_from_hf_json(const std::filesystem::path& path) {
     c.yarn_factor = *values[3];
     c.yarn_beta_fast = *values[4];
     c.yarn_beta_slow = *values[5];
+    if (auto r = read_rope_scaling_kind(scaling, source, c); !r) return std::unexpected(r.error());
+    if (auto r = check_layer_types(config, source, c); !r) return std::unexpected(r.error());
     c.yarn_original_context = c.context_length; // no YaRN: the whole context is "original"
     if (const auto it = scaling.find("original_max_position_embeddings"); it != scaling.end()) {
         if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 0xFFFFFFFFull) {

@@ -30,9 +30,14 @@ struct ModelConfig {
     std::uint32_t yarn_original_context = 0;
     float yarn_beta_fast = 32;
     float yarn_beta_slow = 1;
+    // Round the correction range out to whole pairs (Hugging Face's rope_scaling.truncate).
+    // gpt-oss says false; the GGUF metadata has no such key.
+    bool yarn_truncate = false;
     float rms_norm_eps = 1e-5f;
     float swiglu_limit = 7;
 
+    // The gpt-oss pattern, which the GGUF metadata does not record (a Hugging Face config's
+    // layer_types is checked against it on load).
     bool is_sliding_layer(std::uint32_t layer) const { return layer % 2 == 0; }
     std::uint32_t q_size() const { return head_count * head_dim; }
     std::uint32_t kv_size() const { return kv_head_count * head_dim; }

@@ -43,6 +43,7 @@ std::vector<std::pair<std::string, double>> hyperparameters(const ModelConfig& c
         {"yarn_original_context", c.yarn_original_context},
         {"yarn_beta_fast", c.yarn_beta_fast},
         {"yarn_beta_slow", c.yarn_beta_slow},
+        {"yarn_truncate", c.yarn_truncate ? 1 : 0},
         {"rms_norm_eps", c.rms_norm_eps},
         {"swiglu_limit", c.swiglu_limit},
     };

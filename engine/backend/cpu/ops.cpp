@@ -1,5 +1,6 @@
 #include "ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -16,13 +17,19 @@ void rms_norm(const float* x, const float* gain, float eps, std::size_t n, float
 }
 
 YarnRope::YarnRope(const model::ModelConfig& c) {
-    // Section 3.2: the correction range [low, high] is not rounded (truncate = false).
+    // Section 3.2: gpt-oss does not round the correction range [low, high] (truncate = false);
+    // a config that asks for it gets Hugging Face's rounding out to whole pairs.
     const double d = c.head_dim, theta = c.rope_theta, s = c.yarn_factor;
     const double l0 = c.yarn_original_context;
     const auto correction = [&](double beta) {
         return (d / 2) * std::log(l0 / (beta * 2 * std::numbers::pi)) / std::log(theta);
     };
-    const double low = correction(c.yarn_beta_fast), high = correction(c.yarn_beta_slow);
+    double low = correction(c.yarn_beta_fast), high = correction(c.yarn_beta_slow);
+    if (c.yarn_truncate) {
+        low = std::max(std::floor(low), 0.0);
+        high = std::min(std::ceil(high), d - 1);
+    }
+    if (high == low) high += 0.001; // as Hugging Face: a ramp, not a division by zero
     const std::uint32_t pairs = c.head_dim / 2;
     inv_freq_.resize(pairs);
     for (std::uint32_t i = 0; i < pairs; ++i) {

@@ -92,6 +92,23 @@ TEST(Ops, YarnInverseFrequenciesMatchTheSpecTable) {
     EXPECT_NEAR(rope.concentration(), 1.3465735902799727, 1e-7);
 }
 
+// With truncate (a config that asks for Hugging Face's rounding), the range [8.09, 17.40] becomes
+// [8, 18]; values from the Hugging Face formula in numpy.
+TEST(Ops, YarnWithTruncateRoundsTheCorrectionRangeOutToWholePairs) {
+    auto config = gpt_oss_20b_rope();
+    config.yarn_truncate = true;
+    const YarnRope rope(config);
+    const std::pair<int, double> table[] = {{0, 1.0},
+                                            {8, 5.081327482e-02},
+                                            {9, 3.162075228e-02},
+                                            {12, 7.015713911e-03},
+                                            {17, 2.279477958e-04},
+                                            {18, 3.830881237e-05}};
+    for (const auto& [pair, value] : table) {
+        EXPECT_NEAR(rope.inverse_frequencies()[pair], value, value * 1e-6) << "pair " << pair;
+    }
+}
+
 TEST(Ops, RopeRotatesHalfSplitPairsWithTheConcentration) {
     const YarnRope rope(gpt_oss_20b_rope());
     // A unit vector in dim 0 (pair 0's first half) at position 1 becomes (c cos 1, c sin 1) in

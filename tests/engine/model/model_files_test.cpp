@@ -3,10 +3,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "format/gguf_file.h"
 #include "model/decode.h"
+#include "model/model_config.h"
 #include "model/model_files.h"
 #include "model/weight_table.h"
 #include "tiny_model_writers.h"
@@ -193,6 +196,69 @@ TEST(ModelFiles, AHuggingFaceConfigOfAnotherModelIsRefused) {
     EXPECT_EQ(files.error().message,
               (dir / "config.json").string() +
                   ": unsupported model type 'llama' (Hearth runs gpt-oss models)");
+}
+
+TEST_F(BrokenGguf, AnotherRopeScalingIsRefusedNotRunAsYarn) {
+    spec_.rope_scaling = "linear";
+    builder_ = test::tiny_gguf(spec_, test::make_master_weights(spec_), {}, GgufExperts::separate);
+    EXPECT_EQ(load_error(),
+              "broken.gguf: RoPE scaling 'linear' is not supported (gpt-oss uses yarn)");
+}
+
+// The tiny Hugging Face fixture's config.json with `edit` applied, read back.
+Result<model::ModelConfig> edited_hf_config(const std::function<void(nlohmann::json&)>& edit) {
+    std::ifstream in(fixtures / "tiny-gpt-oss-hf" / "config.json");
+    nlohmann::json config = nlohmann::json::parse(in);
+    edit(config);
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("hearth-config-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << config.dump();
+    auto result = model::config_from_hf_json(path);
+    std::filesystem::remove(path);
+    return result;
+}
+
+std::string error_of(const Result<model::ModelConfig>& config) {
+    return config ? "(read)" : config.error().message;
+}
+
+TEST(ModelFiles, AHuggingFaceConfigSaysWhetherToRoundTheYarnRange) {
+    auto as_written = edited_hf_config([](nlohmann::json&) {});
+    ASSERT_TRUE(as_written.has_value()) << as_written.error().message;
+    EXPECT_FALSE(as_written->yarn_truncate); // gpt-oss's own "truncate": false
+    // Left out, Hugging Face rounds.
+    auto left_out =
+        edited_hf_config([](nlohmann::json& c) { c["rope_scaling"].erase("truncate"); });
+    ASSERT_TRUE(left_out.has_value());
+    EXPECT_TRUE(left_out->yarn_truncate);
+    EXPECT_NE(error_of(edited_hf_config([](nlohmann::json& c) {
+                  c["rope_scaling"]["truncate"] = "no";
+              })).find("rope_scaling truncate is not true or false"),
+              std::string::npos);
+}
+
+TEST(ModelFiles, AHuggingFaceConfigWithAnotherRopeScalingIsRefused) {
+    const auto error = error_of(
+        edited_hf_config([](nlohmann::json& c) { c["rope_scaling"]["rope_type"] = "linear"; }));
+    EXPECT_NE(error.find("rope_scaling rope_type \"linear\" is not supported (gpt-oss uses yarn)"),
+              std::string::npos)
+        << error;
+}
+
+TEST(ModelFiles, AHuggingFaceConfigWhoseLayersSlideOtherwiseIsRefused) {
+    auto as_written = edited_hf_config([](nlohmann::json&) {});
+    ASSERT_TRUE(as_written.has_value());
+    ASSERT_EQ(as_written->layer_count, 2u);
+    const auto swapped = error_of(edited_hf_config([](nlohmann::json& c) {
+        c["layer_types"] = {"full_attention", "sliding_attention"};
+    }));
+    EXPECT_NE(swapped.find("layer_types is not gpt-oss's pattern"), std::string::npos) << swapped;
+    const auto short_list = error_of(
+        edited_hf_config([](nlohmann::json& c) { c["layer_types"] = {"sliding_attention"}; }));
+    EXPECT_NE(short_list.find("layer_types is not gpt-oss's pattern"), std::string::npos);
+    // Left out, the gpt-oss pattern is assumed.
+    EXPECT_EQ(error_of(edited_hf_config([](nlohmann::json& c) { c.erase("layer_types"); })),
+              "(read)");
 }
 
 TEST(ModelFiles, AMissingPathIsNamed) {
