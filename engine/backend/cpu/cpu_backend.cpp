@@ -220,7 +220,7 @@ void CpuContext::mixture_of_experts(std::uint32_t layer, std::size_t n) {
 
     // Each expert runs once on all the tokens that chose it.
     std::vector<std::size_t> tokens;
-    std::vector<float> gathered, gate, up, down;
+    AlignedFloats gathered, gate, up, down; // the inputs of the next products: on cache lines
     for (std::uint32_t expert = 0; expert < E; ++expert) {
         tokens.clear();
         std::vector<float> weights;

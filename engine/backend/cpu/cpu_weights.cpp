@@ -37,8 +37,8 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
         apply_together({&product, 1}, pool);
         return;
     }
-    // Batched: decode four rows at a time and run them against every token, three tokens at a
-    // time, so each row is decoded once per batch and each load feeds several sums.
+    // Batched: decode four rows at a time and run them against every token, a tile of tokens at
+    // a time, so each row is decoded once per batch and each load feeds several sums.
     const RowKernels& kernels = row_kernels(format_);
     const float* b = bias(stack);
     const std::size_t cols = cols_;
@@ -55,17 +55,16 @@ void CpuProjection::apply(std::uint64_t stack, const float* x, std::size_t count
                 kernels.decode(row(stack, j), decoded.data() + r * cols, cols);
                 rows[r] = decoded.data() + r * cols;
             }
-            for (std::size_t t = 0; t < count; t += 3) {
-                // A short last set repeats its last token; the extra results are not stored.
-                const std::size_t tokens = std::min<std::size_t>(3, count - t);
-                const float* xs[3];
-                for (std::size_t u = 0; u < 3; ++u)
-                    xs[u] = x + (t + std::min(u, tokens - 1)) * cols;
-                float out[3][4];
-                dot4x3_f32(rows, xs, cols, out);
+            for (std::size_t t = 0; t < count; t += max_tile_tokens) {
+                const std::size_t tokens = std::min(max_tile_tokens, count - t);
+                const float* xs[max_tile_tokens];
+                for (std::size_t u = 0; u < tokens; ++u)
+                    xs[u] = x + (t + u) * cols;
+                float out[max_tile_tokens * 4];
+                dot_rows_tile(rows, xs, tokens, cols, out);
                 for (std::size_t u = 0; u < tokens; ++u) {
                     for (std::size_t r = 0; r < n_rows; ++r) {
-                        y[(t + u) * rows_ + first + r] = out[u][r] + (b ? b[first + r] : 0.0f);
+                        y[(t + u) * rows_ + first + r] = out[u * 4 + r] + (b ? b[first + r] : 0.0f);
                     }
                 }
             }

@@ -146,9 +146,18 @@ float dot_f32(const float* a, const float* b, std::size_t n) {
     return use_avx2() ? avx2::dot_f32(a, b, n) : portable::dot_f32(a, b, n);
 }
 
-void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
-                float out[3][4]) {
-    use_avx2() ? avx2::dot4x3_f32(rows, x, n, out) : portable::dot4x3_f32(rows, x, n, out);
+void dot_rows_tile(const float* const rows[4], const float* const x[], std::size_t tokens,
+                   std::size_t n, float* out) {
+    dot_rows_tile(active_kernel_tier(), rows, x, tokens, n, out);
+}
+
+void dot_rows_tile(KernelTier tier, const float* const rows[4], const float* const x[],
+                   std::size_t tokens, std::size_t n, float* out) {
+    switch (tier) {
+    case KernelTier::portable: return portable::dot_rows_tile(rows, x, tokens, n, out);
+    case KernelTier::avx2: return avx2::dot_rows_tile(rows, x, tokens, n, out);
+    case KernelTier::avx512: return avx512::dot_rows_tile(rows, x, tokens, n, out);
+    }
 }
 
 } // namespace hearth::cpu

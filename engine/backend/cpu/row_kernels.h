@@ -70,9 +70,14 @@ const RowKernels& row_kernels(RowFormat format, KernelTier tier);
 
 // n-element f32 dot product, SIMD when available.
 float dot_f32(const float* a, const float* b, std::size_t n);
-// Four rows against three vectors at once (batched prefill): out[t][r] = rows[r] . x[t]. Twelve
-// independent sums keep both FMA pipes busy, and each load feeds three or four of them.
-void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
-                float out[3][4]);
+// Batched prefill: four decoded rows against up to max_tile_tokens token vectors at once,
+// out[t * 4 + r] = rows[r] . x[t] for t < tokens. The many independent sums keep the FMA pipes
+// busy, and each load feeds several of them. The active tier's kernel, as row_kernels().
+inline constexpr std::size_t max_tile_tokens = 6;
+void dot_rows_tile(const float* const rows[4], const float* const x[], std::size_t tokens,
+                   std::size_t n, float* out);
+// One tier's (for tests of each tier).
+void dot_rows_tile(KernelTier tier, const float* const rows[4], const float* const x[],
+                   std::size_t tokens, std::size_t n, float* out);
 
 } // namespace hearth::cpu

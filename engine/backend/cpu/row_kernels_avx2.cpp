@@ -1,5 +1,6 @@
 // AVX2/FMA row kernels, compiled for those instructions per function (target attribute) so the
 // rest of the binary still runs on any x86-64; row_kernels() only picks them when the CPU has them.
+#include <algorithm>
 #include <cstring>
 #include <immintrin.h>
 
@@ -179,29 +180,46 @@ HEARTH_AVX2 void decode_q8_0(RowView row, float* out, std::size_t n) {
     }
 }
 
-HEARTH_AVX2 void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
-                            float out[3][4]) {
-    __m256 acc[3][4];
+// Four rows against `Tokens` vectors: 4 * Tokens sums, each load feeding several.
+template <int Tokens>
+HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::size_t n,
+                      float* out) {
+    __m256 acc[Tokens][4];
     for (auto& token : acc) {
         for (auto& sum : token)
             sum = _mm256_setzero_ps();
     }
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        const __m256 x0 = _mm256_loadu_ps(x[0] + i), x1 = _mm256_loadu_ps(x[1] + i),
-                     x2 = _mm256_loadu_ps(x[2] + i);
+        __m256 xs[Tokens];
+#pragma GCC unroll 8
+        for (int t = 0; t < Tokens; ++t)
+            xs[t] = _mm256_loadu_ps(x[t] + i);
+#pragma GCC unroll 4
         for (int r = 0; r < 4; ++r) {
             const __m256 w = _mm256_loadu_ps(rows[r] + i);
-            acc[0][r] = _mm256_fmadd_ps(w, x0, acc[0][r]);
-            acc[1][r] = _mm256_fmadd_ps(w, x1, acc[1][r]);
-            acc[2][r] = _mm256_fmadd_ps(w, x2, acc[2][r]);
+#pragma GCC unroll 8
+            for (int t = 0; t < Tokens; ++t)
+                acc[t][r] = _mm256_fmadd_ps(w, xs[t], acc[t][r]);
         }
     }
-    for (int t = 0; t < 3; ++t) {
+    for (int t = 0; t < Tokens; ++t) {
         for (int r = 0; r < 4; ++r) {
-            out[t][r] = horizontal_sum(acc[t][r]);
+            out[t * 4 + r] = horizontal_sum(acc[t][r]);
             for (std::size_t j = i; j < n; ++j)
-                out[t][r] += rows[r][j] * x[t][j];
+                out[t * 4 + r] += rows[r][j] * x[t][j];
+        }
+    }
+}
+
+// Three tokens at a time: twelve sums, three inputs and a row fill the sixteen registers.
+HEARTH_AVX2 void dot_rows_tile(const float* const rows[4], const float* const x[],
+                               std::size_t tokens, std::size_t n, float* out) {
+    for (std::size_t t = 0; t < tokens; t += 3) {
+        switch (std::min<std::size_t>(3, tokens - t)) {
+        case 1: tile<1>(rows, x + t, n, out + 4 * t); break;
+        case 2: tile<2>(rows, x + t, n, out + 4 * t); break;
+        default: tile<3>(rows, x + t, n, out + 4 * t); break;
         }
     }
 }

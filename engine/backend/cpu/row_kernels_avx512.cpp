@@ -109,6 +109,52 @@ HEARTH_AVX512 float dot_q8_0(RowView row, const float* x, std::size_t n) {
     return _mm512_reduce_add_ps(_mm512_add_ps(even, odd));
 }
 
+// Four rows against `Tokens` vectors: 4 * Tokens sums, each load feeding several.
+template <int Tokens>
+HEARTH_AVX512 void tile(const float* const rows[4], const float* const x[], std::size_t n,
+                        float* out) {
+    __m512 acc[Tokens][4];
+    for (auto& token : acc) {
+        for (auto& sum : token)
+            sum = _mm512_setzero_ps();
+    }
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 xs[Tokens];
+#pragma GCC unroll 8
+        for (int t = 0; t < Tokens; ++t)
+            xs[t] = _mm512_loadu_ps(x[t] + i);
+#pragma GCC unroll 4
+        for (int r = 0; r < 4; ++r) {
+            const __m512 w = _mm512_loadu_ps(rows[r] + i);
+#pragma GCC unroll 8
+            for (int t = 0; t < Tokens; ++t)
+                acc[t][r] = _mm512_fmadd_ps(w, xs[t], acc[t][r]);
+        }
+    }
+    for (int t = 0; t < Tokens; ++t) {
+        for (int r = 0; r < 4; ++r) {
+            out[t * 4 + r] = _mm512_reduce_add_ps(acc[t][r]);
+            for (std::size_t j = i; j < n; ++j)
+                out[t * 4 + r] += rows[r][j] * x[t][j];
+        }
+    }
+}
+
+// Up to six tokens at once: 24 sums, six inputs and a row in the 32 registers (in a prefill
+// microbenchmark 1.15-1.4x the AVX2 tile's three).
+HEARTH_AVX512 void dot_rows_tile(const float* const rows[4], const float* const x[],
+                                 std::size_t tokens, std::size_t n, float* out) {
+    switch (tokens) {
+    case 1: tile<1>(rows, x, n, out); break;
+    case 2: tile<2>(rows, x, n, out); break;
+    case 3: tile<3>(rows, x, n, out); break;
+    case 4: tile<4>(rows, x, n, out); break;
+    case 5: tile<5>(rows, x, n, out); break;
+    default: tile<6>(rows, x, n, out); break;
+    }
+}
+
 // Checkpoint bytes hold elements 2j (low nibble) and 2j+1 (high nibble): each block's inputs are
 // rearranged once per product into its evens, then its odds.
 HEARTH_AVX512 void prepare_evens_then_odds(const float* x, std::size_t n, float* out) {

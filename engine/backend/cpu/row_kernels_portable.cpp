@@ -75,11 +75,11 @@ float dot_by_blocks(RowView row, const float* x, std::size_t n) {
     return sum;
 }
 
-void dot4x3_f32(const float* const rows[4], const float* const x[3], std::size_t n,
-                float out[3][4]) {
-    for (int t = 0; t < 3; ++t) {
-        for (int r = 0; r < 4; ++r)
-            out[t][r] = dot_f32(rows[r], x[t], n);
+void dot_rows_tile(const float* const rows[4], const float* const x[], std::size_t tokens,
+                   std::size_t n, float* out) {
+    for (std::size_t t = 0; t < tokens; ++t) {
+        for (std::size_t r = 0; r < 4; ++r)
+            out[t * 4 + r] = dot_f32(rows[r], x[t], n);
     }
 }
 

@@ -141,35 +141,51 @@ TEST(RowKernels, F32DotHandlesLengthsThatAreNotAMultipleOfTheVectorWidth) {
     }
 }
 
-TEST(RowKernels, FourRowsTimesThreeTokensMatchPlainDotsAtEveryLength) {
+// Every tier's prefill tile, for every count of tokens it takes and lengths around its vector
+// widths (8 and 16), against double sums; results past `tokens` are left alone.
+TEST(RowKernels, RowTilesMatchPlainDotsForEveryTokenCountAndLength) {
     std::mt19937 rng(11);
     std::normal_distribution<float> normal;
-    for (std::size_t n = 0; n < 40; ++n) {
-        std::vector<float> rows[4], x[3];
-        for (auto& v : rows)
-            v.resize(n);
-        for (auto& v : x)
-            v.resize(n);
-        for (auto* v : {&rows[0], &rows[1], &rows[2], &rows[3], &x[0], &x[1], &x[2]}) {
+    const std::size_t lengths[] = {0, 1, 7, 8, 9, 15, 16, 17, 33, 64, 100, 2880};
+    for (std::size_t n : lengths) {
+        std::vector<float> rows[4], x[cpu::max_tile_tokens];
+        for (auto* v : {&rows[0], &rows[1], &rows[2], &rows[3]}) {
+            v->resize(n);
             for (float& e : *v)
+                e = normal(rng);
+        }
+        for (auto& v : x) {
+            v.resize(n);
+            for (float& e : v)
                 e = normal(rng);
         }
         const float* row_pointers[4] = {rows[0].data(), rows[1].data(), rows[2].data(),
                                         rows[3].data()};
-        const float* x_pointers[3] = {x[0].data(), x[1].data(), x[2].data()};
-        float fast[3][4], portable[3][4];
-        cpu::dot4x3_f32(row_pointers, x_pointers, n, fast);
-        cpu::portable::dot4x3_f32(row_pointers, x_pointers, n, portable);
-        for (std::size_t t = 0; t < 3; ++t) {
-            for (std::size_t r = 0; r < 4; ++r) {
-                double expected = 0, magnitude = 0;
-                for (std::size_t i = 0; i < n; ++i) {
-                    expected += double{rows[r][i]} * x[t][i];
-                    magnitude += std::abs(double{rows[r][i]} * x[t][i]);
+        const float* x_pointers[cpu::max_tile_tokens];
+        for (std::size_t t = 0; t < cpu::max_tile_tokens; ++t)
+            x_pointers[t] = x[t].data();
+        for (const cpu::KernelTier tier : supported_tiers()) {
+            for (std::size_t tokens = 1; tokens <= cpu::max_tile_tokens; ++tokens) {
+                constexpr float untouched = 12345.0f;
+                std::vector<float> out(cpu::max_tile_tokens * 4, untouched);
+                cpu::dot_rows_tile(tier, row_pointers, x_pointers, tokens, n, out.data());
+                for (std::size_t t = 0; t < cpu::max_tile_tokens; ++t) {
+                    for (std::size_t r = 0; r < 4; ++r) {
+                        double expected = 0, magnitude = 0;
+                        for (std::size_t i = 0; i < n; ++i) {
+                            expected += double{rows[r][i]} * x[t][i];
+                            magnitude += std::abs(double{rows[r][i]} * x[t][i]);
+                        }
+                        const float got = out[t * 4 + r];
+                        if (t >= tokens) {
+                            EXPECT_EQ(got, untouched) << cpu::kernel_tier_name(tier);
+                            continue;
+                        }
+                        EXPECT_NEAR(got, expected, 1e-6 * magnitude + 1e-6)
+                            << cpu::kernel_tier_name(tier) << " n " << n << " tokens " << tokens
+                            << " token " << t << " row " << r;
+                    }
                 }
-                const double tolerance = 1e-6 * magnitude + 1e-6;
-                EXPECT_NEAR(fast[t][r], expected, tolerance) << n << " " << t << " " << r;
-                EXPECT_NEAR(portable[t][r], expected, tolerance) << n << " " << t << " " << r;
             }
         }
     }
