@@ -99,7 +99,7 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
 // empty where the backend does not time its kernels (the CPU).
 std::vector<hearth::KernelProfile> profile_kernels(hearth::Model& model, std::uint32_t context) {
     auto sequence = model.new_sequence(context + 2);
-    if (!sequence) return {};
+    if (!sequence || !(*sequence)->times_kernels()) return {};
     std::vector<float> logits(model.vocab_size());
     if (!(*sequence)->append(synthetic_tokens(context + 1, 0), logits)) return {};
     auto kernels = (*sequence)->profile_step(1);
@@ -116,7 +116,7 @@ std::vector<hearth::KernelProfile> profile_prompt_batch(hearth::Model& model, st
     const std::uint32_t tokens = std::min(prompt, profiled_batch_tokens);
     const std::uint32_t before = depth + prompt - tokens;
     auto sequence = model.new_sequence(before + tokens);
-    if (!sequence) return {};
+    if (!sequence || !(*sequence)->times_kernels()) return {};
     if (before > 0 && !(*sequence)->append(synthetic_tokens(before, 0), {})) return {};
     auto kernels = (*sequence)->profile_batch(synthetic_tokens(tokens, before));
     return kernels ? *kernels : std::vector<hearth::KernelProfile>{};

@@ -97,6 +97,8 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
 
 } // namespace
 
+bool Sequence::times_kernels() const { return false; }
+
 Result<std::vector<KernelProfile>> Sequence::profile_step(std::int32_t) {
     return fail("This backend does not time its kernels");
 }

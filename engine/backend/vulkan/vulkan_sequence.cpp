@@ -86,6 +86,7 @@ class VulkanSequence final : public Sequence {
     Result<Buffer> buffer(std::size_t floats, MemoryKind kind = MemoryKind::device_local) {
         return model_.device.create_buffer(floats * sizeof(float), kind);
     }
+    bool times_kernels() const override { return true; }
     Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
     Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens) override;
     bool samples_on_device(const SamplingSettings& settings) const override;

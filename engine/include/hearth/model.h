@@ -76,6 +76,9 @@ class Sequence {
     virtual Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) = 0;
     // Forgets positions >= keep; returns how many positions remain usable (possibly fewer).
     virtual std::uint32_t truncate(std::uint32_t keep) = 0;
+    // Whether profile_step and profile_batch time kernels (a GPU backend; the CPU's refuse), so a
+    // benchmark can skip filling a context it could not profile.
+    virtual bool times_kernels() const;
     // Runs one more token like append() (logits included), timing each kernel on the device.
     virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
     // Runs `tokens` as one prompt batch (no logits) at the next positions, timing each kernel on

@@ -57,6 +57,16 @@ TEST(CpuForward, TruncatingAndAppendingAgainReproducesTheLogits) {
     expect_truncate_and_append_reproduce_logits(*backend);
 }
 
+// The CPU does not time its kernels, and says so before anyone fills a context to profile it.
+TEST(CpuForward, SaysItDoesNotTimeKernelsAndRefusesToProfile) {
+    auto backend = cpu_backend_for("tiny-gpt-oss.gguf");
+    auto sequence = backend->create_context(8);
+    ASSERT_TRUE(sequence.has_value());
+    EXPECT_FALSE((*sequence)->times_kernels());
+    EXPECT_FALSE((*sequence)->profile_step(1).has_value());
+    EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(2, 1)).has_value());
+}
+
 TEST(CpuForward, OutOfVocabularyIdsAndOverflowAreErrors) {
     auto backend = cpu_backend_for("tiny-gpt-oss.gguf");
     expect_bad_tokens_and_overflow_are_errors(*backend);

@@ -183,6 +183,7 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
     const auto layers = tiny_model_files("tiny-gpt-oss.gguf")->config.layer_count;
     auto sequence = backend->create_context(300);
     ASSERT_TRUE(sequence.has_value());
+    EXPECT_TRUE((*sequence)->times_kernels());
     ASSERT_TRUE((*sequence)->append(std::vector<std::int32_t>(20, 5), {}).has_value());
     const auto kernels = (*sequence)->profile_batch(std::vector<std::int32_t>(100, 7));
     ASSERT_TRUE(kernels.has_value()) << kernels.error().message;
