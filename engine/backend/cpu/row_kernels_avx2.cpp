@@ -180,6 +180,8 @@ HEARTH_AVX2 void decode_q8_0(RowView row, float* out, std::size_t n) {
     }
 }
 
+namespace {
+
 // Four rows against `Tokens` vectors: 4 * Tokens sums, each load feeding several.
 template <int Tokens>
 HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::size_t n,
@@ -211,6 +213,8 @@ HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::s
         }
     }
 }
+
+} // namespace
 
 // Three tokens at a time: twelve sums, three inputs and a row fill the sixteen registers.
 HEARTH_AVX2 void dot_rows_tile(const float* const rows[4], const float* const x[],

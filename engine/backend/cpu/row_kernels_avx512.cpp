@@ -1,11 +1,12 @@
-// AVX-512 dot products for the two block formats that dominate decode (MXFP4 experts, Q8_0
-// attention and unembedding), compiled for those instructions per function so the rest of the
-// binary runs on any x86-64; row_kernels() only picks them when the CPU has them.
+// AVX-512 kernels, compiled for those instructions per function so the rest of the binary runs on
+// any x86-64; row_kernels() only picks them when the CPU has them: the dot products of the two
+// block formats that dominate decode (MXFP4 experts, Q8_0 attention and unembedding), and
+// prefill's tile of decoded rows against several tokens.
 //
-// Both widen each weight to a float and sum with fp32 FMAs, like the AVX2 kernels, but 16 lanes at
-// a time: decode reads every weight once per token, and on two cores these kernels, not memory,
-// set the speed. An MXFP4 block's sixteen values times its scale form a 16-float table (exact: the
-// scale is a power of two), and one permute per 16 codes looks them up.
+// The dot products widen each weight to a float and sum with fp32 FMAs, like the AVX2 kernels, but
+// 16 lanes at a time: decode reads every weight once per token, and on two cores these kernels, not
+// memory, set the speed. An MXFP4 block's sixteen values times its scale form a 16-float table
+// (exact: the scale is a power of two), and one permute per 16 codes looks them up.
 #include <cstdint>
 #include <cstring>
 #include <immintrin.h>
@@ -109,6 +110,8 @@ HEARTH_AVX512 float dot_q8_0(RowView row, const float* x, std::size_t n) {
     return _mm512_reduce_add_ps(_mm512_add_ps(even, odd));
 }
 
+namespace {
+
 // Four rows against `Tokens` vectors: 4 * Tokens sums, each load feeding several.
 template <int Tokens>
 HEARTH_AVX512 void tile(const float* const rows[4], const float* const x[], std::size_t n,
@@ -140,6 +143,8 @@ HEARTH_AVX512 void tile(const float* const rows[4], const float* const x[], std:
         }
     }
 }
+
+} // namespace
 
 // Up to six tokens at once: 24 sums, six inputs and a row in the 32 registers (in a prefill
 // microbenchmark 1.15-1.4x the AVX2 tile's three).
