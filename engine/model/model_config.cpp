@@ -27,7 +27,9 @@ Result<void> require(bool ok, const std::string& source, const std::string& prob
 }
 
 // Hugging Face's rope_scaling: only YaRN is computed, so another kind is refused rather than run
-// as YaRN; `truncate` defaults to true there when the object leaves it out.
+// as YaRN. Only an explicit `truncate: true` rounds the correction range: gpt-oss's reference never
+// rounds, and early copies of its config.json lack the key (Hugging Face's generic default, true,
+// was the bug vLLM and SGLang fixed for it).
 Result<void> read_rope_scaling_kind(const json& scaling, const std::string& source,
                                     ModelConfig& c) {
     if (scaling.empty()) return {};
@@ -43,7 +45,7 @@ Result<void> read_rope_scaling_kind(const json& scaling, const std::string& sour
     if (truncate != scaling.end() && !truncate->is_boolean()) {
         return fail(source + ": rope_scaling truncate is not true or false");
     }
-    c.yarn_truncate = truncate == scaling.end() || truncate->get<bool>();
+    c.yarn_truncate = truncate != scaling.end() && truncate->get<bool>();
     return {};
 }
 

@@ -30,8 +30,8 @@ struct ModelConfig {
     std::uint32_t yarn_original_context = 0;
     float yarn_beta_fast = 32;
     float yarn_beta_slow = 1;
-    // Round the correction range out to whole pairs (Hugging Face's rope_scaling.truncate).
-    // gpt-oss says false; the GGUF metadata has no such key.
+    // Round the correction range out to whole pairs (Hugging Face's rope_scaling.truncate, when a
+    // config sets it true). gpt-oss never rounds; the GGUF metadata has no such key.
     bool yarn_truncate = false;
     float rms_norm_eps = 1e-5f;
     float swiglu_limit = 7;

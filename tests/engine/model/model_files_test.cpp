@@ -226,11 +226,14 @@ TEST(ModelFiles, AHuggingFaceConfigSaysWhetherToRoundTheYarnRange) {
     auto as_written = edited_hf_config([](nlohmann::json&) {});
     ASSERT_TRUE(as_written.has_value()) << as_written.error().message;
     EXPECT_FALSE(as_written->yarn_truncate); // gpt-oss's own "truncate": false
-    // Left out, Hugging Face rounds.
+    // Early copies of gpt-oss's config.json leave it out: still not rounded.
     auto left_out =
         edited_hf_config([](nlohmann::json& c) { c["rope_scaling"].erase("truncate"); });
     ASSERT_TRUE(left_out.has_value());
-    EXPECT_TRUE(left_out->yarn_truncate);
+    EXPECT_FALSE(left_out->yarn_truncate);
+    auto asked = edited_hf_config([](nlohmann::json& c) { c["rope_scaling"]["truncate"] = true; });
+    ASSERT_TRUE(asked.has_value());
+    EXPECT_TRUE(asked->yarn_truncate);
     EXPECT_NE(error_of(edited_hf_config([](nlohmann::json& c) {
                   c["rope_scaling"]["truncate"] = "no";
               })).find("rope_scaling truncate is not true or false"),
