@@ -30,8 +30,7 @@ Result<void> require(bool ok, const std::string& source, const std::string& prob
 // as YaRN. Only an explicit `truncate: true` rounds the correction range: gpt-oss's reference never
 // rounds, and early copies of its config.json lack the key (Hugging Face's generic default, true,
 // was the bug vLLM and SGLang fixed for it).
-Result<void> read_rope_scaling_kind(const json& scaling, const std::string& source,
-                                    ModelConfig& c) {
+Result<void> read_rope_scaling(const json& scaling, const std::string& source, ModelConfig& c) {
     if (scaling.empty()) return {};
     for (const char* key : {"rope_type", "type"}) {
         const auto it = scaling.find(key);
@@ -225,7 +224,7 @@ Result<ModelConfig> config_from_hf_json(const std::filesystem::path& path) {
     c.yarn_factor = *values[3];
     c.yarn_beta_fast = *values[4];
     c.yarn_beta_slow = *values[5];
-    if (auto r = read_rope_scaling_kind(scaling, source, c); !r) return std::unexpected(r.error());
+    if (auto r = read_rope_scaling(scaling, source, c); !r) return std::unexpected(r.error());
     if (auto r = check_layer_types(config, source, c); !r) return std::unexpected(r.error());
     c.yarn_original_context = c.context_length; // no YaRN: the whole context is "original"
     if (const auto it = scaling.find("original_max_position_embeddings"); it != scaling.end()) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <random>
 
 #include "backend/cpu/ops.h"
@@ -75,20 +76,25 @@ hearth::model::ModelConfig gpt_oss_20b_rope() {
     return c;
 }
 
-TEST(Ops, YarnInverseFrequenciesMatchTheSpecTable) {
-    const YarnRope rope(gpt_oss_20b_rope());
-    const std::pair<int, double> table[] = {{0, 1.0},
-                                            {1, 6.890443059e-01},
-                                            {8, 5.081327482e-02},
-                                            {9, 3.170569618e-02},
-                                            {12, 6.794959490e-03},
-                                            {16, 4.564839192e-04},
-                                            {17, 1.293187012e-04},
-                                            {18, 3.830881237e-05},
-                                            {31, 3.023511428e-07}};
+// Each pair's inverse frequency to one part in a million.
+void expect_inverse_frequencies(const YarnRope& rope,
+                                std::initializer_list<std::pair<int, double>> table) {
     for (const auto& [pair, value] : table) {
         EXPECT_NEAR(rope.inverse_frequencies()[pair], value, value * 1e-6) << "pair " << pair;
     }
+}
+
+TEST(Ops, YarnInverseFrequenciesMatchTheSpecTable) {
+    const YarnRope rope(gpt_oss_20b_rope());
+    expect_inverse_frequencies(rope, {{0, 1.0},
+                                      {1, 6.890443059e-01},
+                                      {8, 5.081327482e-02},
+                                      {9, 3.170569618e-02},
+                                      {12, 6.794959490e-03},
+                                      {16, 4.564839192e-04},
+                                      {17, 1.293187012e-04},
+                                      {18, 3.830881237e-05},
+                                      {31, 3.023511428e-07}});
     EXPECT_NEAR(rope.concentration(), 1.3465735902799727, 1e-7);
 }
 
@@ -97,16 +103,12 @@ TEST(Ops, YarnInverseFrequenciesMatchTheSpecTable) {
 TEST(Ops, YarnWithTruncateRoundsTheCorrectionRangeOutToWholePairs) {
     auto config = gpt_oss_20b_rope();
     config.yarn_truncate = true;
-    const YarnRope rope(config);
-    const std::pair<int, double> table[] = {{0, 1.0},
-                                            {8, 5.081327482e-02},
-                                            {9, 3.162075228e-02},
-                                            {12, 7.015713911e-03},
-                                            {17, 2.279477958e-04},
-                                            {18, 3.830881237e-05}};
-    for (const auto& [pair, value] : table) {
-        EXPECT_NEAR(rope.inverse_frequencies()[pair], value, value * 1e-6) << "pair " << pair;
-    }
+    expect_inverse_frequencies(YarnRope(config), {{0, 1.0},
+                                                  {8, 5.081327482e-02},
+                                                  {9, 3.162075228e-02},
+                                                  {12, 7.015713911e-03},
+                                                  {17, 2.279477958e-04},
+                                                  {18, 3.830881237e-05}});
 }
 
 TEST(Ops, RopeRotatesHalfSplitPairsWithTheConcentration) {
