@@ -8,6 +8,7 @@
 #include <limits>
 #include <string>
 
+#include "backend/cpu/grouped_attention.h"
 #include "backend/cpu/ops.h"
 #include "backend/device_sampling.h"
 #include "model/decode.h"
@@ -467,21 +468,21 @@ void AttentionInputs::expect_attended(const AttentionCase& run,
                                       const std::vector<float>& result) const {
     const auto& c = config;
     const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim, row = Q + 2 * KV;
+    const std::uint32_t group = c.head_count / c.kv_head_count;
+    const cpu::GroupedAttention attention(group, c.head_dim, scale);
+    std::vector<float> expected(group * D);
     for (std::uint32_t t = 0; t < tokens; ++t) {
         const std::uint32_t at = run.position + t;
         const std::uint32_t first = run.window != 0 && at >= run.window ? at - run.window + 1 : 0;
-        std::vector<float> scores(at - first + 1), expected(D);
-        for (std::size_t h = 0; h < c.head_count; ++h) {
-            const std::size_t offset = (h / (c.head_count / c.kv_head_count)) * D;
-            auto key = [&](std::uint32_t u) { return keys.data() + (u % capacity) * KV + offset; };
-            auto value = [&](std::uint32_t u) {
-                return values.data() + (u % capacity) * KV + offset;
-            };
-            cpu::attend(qkv.data() + t * row + h * D, first, at, key, value, sinks[h], scale,
-                        c.head_dim, scores.data(), expected.data());
-            for (std::size_t d = 0; d < D; ++d) {
-                EXPECT_NEAR(result[t * Q + h * D + d], expected[d], 1e-5f)
-                    << "token " << t << " head " << h << " " << d;
+        for (std::size_t kv_head = 0; kv_head < c.kv_head_count; ++kv_head) {
+            const cpu::KeyValueRing ring{keys.data() + kv_head * D, values.data() + kv_head * D,
+                                         capacity, KV};
+            const std::size_t first_head = kv_head * group;
+            attention.attend(qkv.data() + t * row + first_head * D, ring, first, at,
+                             sinks.data() + first_head, expected.data());
+            for (std::size_t i = 0; i < group * D; ++i) {
+                EXPECT_NEAR(result[t * Q + first_head * D + i], expected[i], 1e-5f)
+                    << "token " << t << " head " << first_head + i / D << " " << i % D;
             }
         }
     }

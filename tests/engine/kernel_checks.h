@@ -204,7 +204,8 @@ struct AttentionInputs {
 
     AttentionInputs(CacheLayout layout, std::mt19937& rng, std::uint32_t token_count = 2);
     kernel_args::AttentionArgs args(const AttentionCase& run) const;
-    // The tokens at run.position, +1, ... against cpu::attend, then a poisoned word.
+    // The tokens at run.position, +1, ... against the CPU backend's attention, then a poisoned
+    // word.
     void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;
 };
 

@@ -7,6 +7,7 @@
 #include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "cpu_weights.h"
+#include "grouped_attention.h"
 #include "ops.h"
 #include "thread_pool.h"
 
@@ -15,7 +16,12 @@ namespace {
 
 struct LayerCache {
     std::uint32_t capacity = 0;      // positions; a ring for sliding layers
-    std::vector<float> keys, values; // [capacity][kv_size]
+    std::vector<float> keys, values; // [kv_head][capacity][head_dim]: each head's rows contiguous
+
+    KeyValueRing head(std::size_t kv_head, std::size_t head_dim) const {
+        const std::size_t offset = kv_head * capacity * head_dim;
+        return {keys.data() + offset, values.data() + offset, capacity, head_dim};
+    }
 };
 
 class CpuBackend;
@@ -42,6 +48,7 @@ class CpuContext final : public Sequence {
     AlignedFloats x_, h_, q_, k_, v_, attn_, router_;
     AlignedFloats gate_, up_, down_; // one token's experts, [k][size]
     AlignedFloats last_;             // the last token's final norm
+    AlignedFloats partials_;         // decode attention's spans (GroupedAttention)
 };
 
 class CpuBackend final : public Backend {
@@ -164,34 +171,50 @@ void CpuContext::attention(std::uint32_t layer, std::size_t n) {
             backend_.rope().apply(k_.data() + t * KV + head * D, position);
         }
         const std::size_t slot = position % cache.capacity;
-        std::copy_n(k_.data() + t * KV, KV, cache.keys.data() + slot * KV);
-        std::copy_n(v_.data() + t * KV, KV, cache.values.data() + slot * KV);
+        for (std::size_t head = 0; head < c.kv_head_count; ++head) {
+            const std::size_t row = (head * cache.capacity + slot) * D;
+            std::copy_n(k_.data() + t * KV + head * D, D, cache.keys.data() + row);
+            std::copy_n(v_.data() + t * KV + head * D, D, cache.values.data() + row);
+        }
     }
 
     attn_.resize(n * Q);
-    const bool sliding = c.is_sliding_layer(layer);
-    const float scale = 1.0f / std::sqrt(static_cast<float>(D));
-    const std::size_t group = c.head_count / c.kv_head_count;
-    pool.parallel_for(n * c.head_count, [&](std::size_t begin, std::size_t end) {
-        thread_local std::vector<float> scores;
-        for (std::size_t item = begin; item < end; ++item) {
-            const std::size_t t = item / c.head_count, head = item % c.head_count;
-            const auto position = static_cast<std::uint32_t>(length_ + t);
-            const std::uint32_t first =
-                sliding && position >= c.sliding_window ? position - c.sliding_window + 1 : 0;
-            const std::size_t kv_offset = (head / group) * D;
-            auto keys = [&](std::uint32_t u) {
-                return cache.keys.data() + (u % cache.capacity) * KV + kv_offset;
-            };
-            auto values = [&](std::uint32_t u) {
-                return cache.values.data() + (u % cache.capacity) * KV + kv_offset;
-            };
-            scores.resize(position - first + 1);
-            attend(q_.data() + t * Q + head * D, first, position, keys, values, l.sinks[head],
-                   scale, static_cast<std::uint32_t>(D), scores.data(),
-                   attn_.data() + t * Q + head * D);
+    const auto group = static_cast<std::uint32_t>(c.head_count / c.kv_head_count);
+    const GroupedAttention grouped(group, static_cast<std::uint32_t>(D),
+                                   1.0f / std::sqrt(static_cast<float>(D)));
+    const auto first_visible = [&](std::uint32_t position) {
+        const bool sliding = c.is_sliding_layer(layer);
+        return sliding && position >= c.sliding_window ? position - c.sliding_window + 1 : 0;
+    };
+    if (n == 1) {
+        // Decode: the spans of every KV head in parallel, then each head's partials merged.
+        const std::uint32_t first = first_visible(length_);
+        const std::uint32_t spans = GroupedAttention::span_count(first, length_);
+        partials_.resize(c.kv_head_count * spans * grouped.partial_size());
+        pool.parallel_for(c.kv_head_count * spans, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t item = begin; item < end; ++item) {
+                const std::size_t head = item / spans;
+                grouped.attend_span(q_.data() + head * group * D, cache.head(head, D), first,
+                                    length_, static_cast<std::uint32_t>(item % spans),
+                                    partials_.data() + item * grouped.partial_size());
+            }
+        });
+        for (std::size_t head = 0; head < c.kv_head_count; ++head) {
+            grouped.combine(l.sinks.data() + head * group,
+                            partials_.data() + head * spans * grouped.partial_size(), spans,
+                            attn_.data() + head * group * D);
         }
-    });
+    } else {
+        pool.parallel_for(n * c.kv_head_count, [&](std::size_t begin, std::size_t end) {
+            for (std::size_t item = begin; item < end; ++item) {
+                const std::size_t t = item / c.kv_head_count, head = item % c.kv_head_count;
+                const auto position = static_cast<std::uint32_t>(length_ + t);
+                const std::size_t offset = t * Q + head * group * D;
+                grouped.attend(q_.data() + offset, cache.head(head, D), first_visible(position),
+                               position, l.sinks.data() + head * group, attn_.data() + offset);
+            }
+        });
+    }
     // x += out_proj(attn): computed into h_ (free now) and added.
     l.out.apply(0, attn_.data(), n, h_.data(), pool);
     for (std::size_t i = 0; i < n * H; ++i)

@@ -39,13 +39,4 @@ struct ExpertChoice {
 // those k only.
 void route(const float* logits, std::uint32_t experts, std::uint32_t k, ExpertChoice* out);
 
-// One query head's attention over keys/values at slots of a cache, with a learned sink logit that
-// takes part in the softmax but has no value. keys(u)/values(u) give position u's vectors.
-// `scores` must hold last - first + 1 floats.
-template <typename Keys, typename Values>
-void attend(const float* q, std::uint32_t first, std::uint32_t last, Keys keys, Values values,
-            float sink, float scale, std::uint32_t head_dim, float* scores, float* out);
-
 } // namespace hearth::cpu
-
-#include "ops_attend.h"

@@ -160,4 +160,20 @@ void dot_rows_tile(KernelTier tier, const float* const rows[4], const float* con
     }
 }
 
+void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
+                       std::size_t count, std::size_t n, float* out) {
+    add_weighted_rows(active_kernel_tier(), weights, rows, stride, count, n, out);
+}
+
+void add_weighted_rows(KernelTier tier, const float* weights, const float* rows, std::size_t stride,
+                       std::size_t count, std::size_t n, float* out) {
+    switch (tier) {
+    case KernelTier::portable:
+        return portable::add_weighted_rows(weights, rows, stride, count, n, out);
+    // AVX-512 adds nothing here: the sums stream rows from cache, eight 8-float FMAs a row.
+    case KernelTier::avx2:
+    case KernelTier::avx512: return avx2::add_weighted_rows(weights, rows, stride, count, n, out);
+    }
+}
+
 } // namespace hearth::cpu

@@ -80,4 +80,12 @@ void dot_rows_tile(const float* const rows[4], const float* const x[], std::size
 void dot_rows_tile(KernelTier tier, const float* const rows[4], const float* const x[],
                    std::size_t tokens, std::size_t n, float* out);
 
+// out[0..n) += sum over u < count of weights[u] * rows[u * stride .. u * stride + n): attention's
+// weighted sum of values, the n sums held in registers while the rows stream past.
+void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
+                       std::size_t count, std::size_t n, float* out);
+// One tier's (for tests of each tier).
+void add_weighted_rows(KernelTier tier, const float* weights, const float* rows, std::size_t stride,
+                       std::size_t count, std::size_t n, float* out);
+
 } // namespace hearth::cpu

@@ -217,6 +217,44 @@ HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::s
 } // namespace
 
 // Three tokens at a time: twelve sums, three inputs and a row fill the sixteen registers.
+namespace {
+
+// out[c .. c + 8 * Vectors) += sum of weights[u] * rows[u][c ..], the sums held in registers.
+template <int Vectors>
+HEARTH_AVX2 void add_weighted_columns(const float* weights, const float* rows, std::size_t stride,
+                                      std::size_t count, std::size_t c, float* out) {
+    __m256 acc[Vectors];
+#pragma GCC unroll 8
+    for (int v = 0; v < Vectors; ++v)
+        acc[v] = _mm256_loadu_ps(out + c + 8 * v);
+    for (std::size_t u = 0; u < count; ++u) {
+        const __m256 w = _mm256_broadcast_ss(weights + u);
+        const float* row = rows + u * stride + c;
+#pragma GCC unroll 8
+        for (int v = 0; v < Vectors; ++v)
+            acc[v] = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8 * v), acc[v]);
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < Vectors; ++v)
+        _mm256_storeu_ps(out + c + 8 * v, acc[v]);
+}
+
+} // namespace
+
+// 64 columns (one gpt-oss head) at a time, then 8, then the rest one by one.
+HEARTH_AVX2 void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
+                                   std::size_t count, std::size_t n, float* out) {
+    std::size_t c = 0;
+    for (; c + 64 <= n; c += 64)
+        add_weighted_columns<8>(weights, rows, stride, count, c, out);
+    for (; c + 8 <= n; c += 8)
+        add_weighted_columns<1>(weights, rows, stride, count, c, out);
+    for (; c < n; ++c) {
+        for (std::size_t u = 0; u < count; ++u)
+            out[c] += weights[u] * rows[u * stride + c];
+    }
+}
+
 HEARTH_AVX2 void dot_rows_tile(const float* const rows[4], const float* const x[],
                                std::size_t tokens, std::size_t n, float* out) {
     for (std::size_t t = 0; t < tokens; t += 3) {

@@ -83,6 +83,14 @@ void dot_rows_tile(const float* const rows[4], const float* const x[], std::size
     }
 }
 
+void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
+                       std::size_t count, std::size_t n, float* out) {
+    for (std::size_t u = 0; u < count; ++u) {
+        for (std::size_t i = 0; i < n; ++i)
+            out[i] += weights[u] * rows[u * stride + i];
+    }
+}
+
 float dot_row_f32(RowView row, const float* x, std::size_t n) {
     return dot_f32(reinterpret_cast<const float*>(row.data), x, n);
 }

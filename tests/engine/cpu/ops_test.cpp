@@ -51,20 +51,6 @@ TEST(Ops, RouterTiesGoToTheLowerExpert) {
     EXPECT_EQ(choice[2].expert, 0u);
 }
 
-TEST(Ops, SinkTakesProbabilityMassButHasNoValue) {
-    // Spec: scaled logits [1, 0] and sink 0.5 give key weights [0.506480391, 0.186323724].
-    const float q[] = {1.0f}, keys[2][1] = {{1.0f}, {0.0f}}, values[2][2] = {{1, 0}, {0, 1}};
-    float scores[2], out[1];
-    // head_dim 1 with values of width 1 per call: check each value column separately.
-    for (int column = 0; column < 2; ++column) {
-        float column_values[2][1] = {{values[0][column]}, {values[1][column]}};
-        attend(
-            q, 0, 1, [&](std::uint32_t u) { return keys[u]; },
-            [&](std::uint32_t u) { return column_values[u]; }, 0.5f, 1.0f, 1, scores, out);
-        EXPECT_NEAR(out[0], column == 0 ? 0.506480391f : 0.186323724f, 1e-6f);
-    }
-}
-
 hearth::model::ModelConfig gpt_oss_20b_rope() {
     hearth::model::ModelConfig c;
     c.head_dim = 64;
@@ -126,42 +112,6 @@ TEST(Ops, RopeRotatesHalfSplitPairsWithTheConcentration) {
     rope.apply(head.data(), 1);
     EXPECT_NEAR(head[2], 1.197632283f, 1e-6f);
     EXPECT_NEAR(head[34], 0.615578872f, 1e-6f);
-}
-
-TEST(Ops, AttentionMatchesAPlainSoftmaxOnRandomInputs) {
-    std::mt19937 rng(11);
-    std::normal_distribution<float> normal;
-    constexpr std::uint32_t dim = 16, positions = 20;
-    std::vector<float> q(dim), keys(positions * dim), values(positions * dim);
-    for (auto* v : {&q, &keys, &values}) {
-        for (float& x : *v)
-            x = normal(rng);
-    }
-    const float sink = 0.3f, scale = 0.25f;
-    const std::uint32_t first = 5, last = 17;
-    std::vector<float> scores(last - first + 1), out(dim);
-    attend(
-        q.data(), first, last, [&](std::uint32_t u) { return &keys[u * dim]; },
-        [&](std::uint32_t u) { return &values[u * dim]; }, sink, scale, dim, scores.data(),
-        out.data());
-    // Straightforward double-precision version of section 3.3.
-    std::vector<double> z;
-    for (std::uint32_t u = first; u <= last; ++u) {
-        double dot = 0;
-        for (std::uint32_t i = 0; i < dim; ++i)
-            dot += double{q[i]} * keys[u * dim + i];
-        z.push_back(dot * scale);
-    }
-    double denominator = std::exp(double{sink});
-    for (double v : z)
-        denominator += std::exp(v);
-    for (std::uint32_t i = 0; i < dim; ++i) {
-        double expected = 0;
-        for (std::uint32_t u = first; u <= last; ++u) {
-            expected += std::exp(z[u - first]) / denominator * values[u * dim + i];
-        }
-        EXPECT_NEAR(out[i], expected, 1e-5) << i;
-    }
 }
 
 } // namespace

@@ -191,6 +191,39 @@ TEST(RowKernels, RowTilesMatchPlainDotsForEveryTokenCountAndLength) {
     }
 }
 
+// Every tier's weighted sum of rows, for widths around its vector widths (8, 16 and the 64 it
+// keeps in registers) and rows spaced apart, against double sums added to what out held.
+TEST(RowKernels, WeightedRowSumsMatchDoubleSumsForEveryWidth) {
+    std::mt19937 rng(12);
+    std::normal_distribution<float> normal;
+    const std::size_t widths[] = {1, 7, 8, 9, 16, 17, 63, 64, 65, 80, 130};
+    for (std::size_t n : widths) {
+        for (std::size_t count : {0u, 1u, 5u, 37u}) {
+            const std::size_t stride = n + 3;
+            std::vector<float> weights(count), rows(count * stride), initial(n);
+            for (auto* v : {&weights, &rows, &initial}) {
+                for (float& e : *v)
+                    e = normal(rng);
+            }
+            for (const cpu::KernelTier tier : supported_tiers()) {
+                std::vector<float> out = initial;
+                cpu::add_weighted_rows(tier, weights.data(), rows.data(), stride, count, n,
+                                       out.data());
+                for (std::size_t i = 0; i < n; ++i) {
+                    double expected = initial[i], magnitude = std::abs(initial[i]);
+                    for (std::size_t u = 0; u < count; ++u) {
+                        expected += double{weights[u]} * rows[u * stride + i];
+                        magnitude += std::abs(double{weights[u]} * rows[u * stride + i]);
+                    }
+                    EXPECT_NEAR(out[i], expected, 1e-6 * magnitude + 1e-6)
+                        << cpu::kernel_tier_name(tier) << " n " << n << " count " << count
+                        << " column " << i;
+                }
+            }
+        }
+    }
+}
+
 TEST(ThreadPool, EveryIndexRunsExactlyOnce) {
     for (unsigned threads : {1u, 2u, 3u, 5u}) {
         cpu::ThreadPool pool(threads);
