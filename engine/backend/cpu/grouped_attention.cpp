@@ -46,14 +46,8 @@ void GroupedAttention::attend_span(const float* q, const KeyValueRing& ring, std
     float* outs = partial + 2 * group_;
     for (std::uint32_t g = 0; g < group_; ++g) {
         float* s = scores.data() + g * attention_span;
-        const float max_score = *std::max_element(s, s + count);
-        float sum = 0;
-        for (std::uint32_t k = 0; k < count; ++k) {
-            s[k] = std::exp(s[k] - max_score);
-            sum += s[k];
-        }
-        maxima[g] = max_score;
-        sums[g] = sum;
+        maxima[g] = *std::max_element(s, s + count);
+        sums[g] = exponentiate_scores(s, count, maxima[g]);
     }
 
     // The span's values are contiguous but for at most one wrap of the ring.

@@ -160,6 +160,15 @@ void dot_rows_tile(KernelTier tier, const float* const rows[4], const float* con
     }
 }
 
+float exponentiate_scores(float* scores, std::size_t n, float max_score) {
+    return exponentiate_scores(active_kernel_tier(), scores, n, max_score);
+}
+
+float exponentiate_scores(KernelTier tier, float* scores, std::size_t n, float max_score) {
+    if (tier == KernelTier::portable) return portable::exponentiate_scores(scores, n, max_score);
+    return avx2::exponentiate_scores(scores, n, max_score); // AVX-512 too: a short loop
+}
+
 void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
                        std::size_t count, std::size_t n, float* out) {
     add_weighted_rows(active_kernel_tier(), weights, rows, stride, count, n, out);

@@ -80,6 +80,11 @@ void dot_rows_tile(const float* const rows[4], const float* const x[], std::size
 void dot_rows_tile(KernelTier tier, const float* const rows[4], const float* const x[],
                    std::size_t tokens, std::size_t n, float* out);
 
+// scores[i] = e^(scores[i] - max_score) for i < n, where no score exceeds max_score; returns their
+// sum (a softmax's numerators and denominator).
+float exponentiate_scores(float* scores, std::size_t n, float max_score);
+// One tier's (for tests of each tier).
+float exponentiate_scores(KernelTier tier, float* scores, std::size_t n, float max_score);
 // out[0..n) += sum over u < count of weights[u] * rows[u * stride .. u * stride + n): attention's
 // weighted sum of values, the n sums held in registers while the rows stream past.
 void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,

@@ -1,6 +1,7 @@
 // AVX2/FMA row kernels, compiled for those instructions per function (target attribute) so the
 // rest of the binary still runs on any x86-64; row_kernels() only picks them when the CPU has them.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <immintrin.h>
 
@@ -253,6 +254,50 @@ HEARTH_AVX2 void add_weighted_rows(const float* weights, const float* rows, std:
         for (std::size_t u = 0; u < count; ++u)
             out[c] += weights[u] * rows[u * stride + c];
     }
+}
+
+namespace {
+
+// e^x for x <= 0, to about a unit in the last place: e^x = 2^k e^r with k = round(x / ln 2) and
+// |r| <= ln(2) / 2 (ln 2 split in two so r is exact), e^r from its degree-7 Taylor-like
+// polynomial (Cephes' expf coefficients). Below -87.3, where 2^k would leave the normal floats,
+// the result is 0.
+HEARTH_AVX2 __m256 exp_of_non_positive(__m256 x) {
+    const __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ);
+    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
+    const __m256 k = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504089f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    const __m256i two_to_k =
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_andnot_ps(underflow, _mm256_mul_ps(p, _mm256_castsi256_ps(two_to_k)));
+}
+
+} // namespace
+
+HEARTH_AVX2 float exponentiate_scores(float* scores, std::size_t n, float max_score) {
+    const __m256 max = _mm256_set1_ps(max_score);
+    __m256 sums = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 e = exp_of_non_positive(_mm256_sub_ps(_mm256_loadu_ps(scores + i), max));
+        _mm256_storeu_ps(scores + i, e);
+        sums = _mm256_add_ps(sums, e);
+    }
+    float sum = horizontal_sum(sums);
+    for (; i < n; ++i) {
+        scores[i] = std::exp(scores[i] - max_score);
+        sum += scores[i];
+    }
+    return sum;
 }
 
 HEARTH_AVX2 void dot_rows_tile(const float* const rows[4], const float* const x[],

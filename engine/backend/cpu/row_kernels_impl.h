@@ -25,6 +25,7 @@ float dot_bf16(RowView row, const float* x, std::size_t n);
 float dot_q8_0(RowView row, const float* x, std::size_t n);
 float dot_mxfp4_gguf(RowView row, const float* x, std::size_t n);
 float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n);
+float exponentiate_scores(float* scores, std::size_t n, float max_score);
 void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
                        std::size_t count, std::size_t n, float* out);
 void dot_rows_tile(const float* const rows[4], const float* const x[], std::size_t tokens,
@@ -42,6 +43,7 @@ float dot_mxfp4_checkpoint(RowView row, const float* x, std::size_t n);
 void decode_q8_0(RowView row, float* out, std::size_t n);
 void decode_mxfp4_gguf(RowView row, float* out, std::size_t n);
 void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n);
+float exponentiate_scores(float* scores, std::size_t n, float max_score);
 void add_weighted_rows(const float* weights, const float* rows, std::size_t stride,
                        std::size_t count, std::size_t n, float* out);
 void dot_rows_tile(const float* const rows[4], const float* const x[], std::size_t tokens,

@@ -1,4 +1,5 @@
 // Portable row kernels: plain loops, the reference the SIMD kernels are tested against.
+#include <cmath>
 #include <cstring>
 
 #include "model/float_formats.h"
@@ -89,6 +90,15 @@ void add_weighted_rows(const float* weights, const float* rows, std::size_t stri
         for (std::size_t i = 0; i < n; ++i)
             out[i] += weights[u] * rows[u * stride + i];
     }
+}
+
+float exponentiate_scores(float* scores, std::size_t n, float max_score) {
+    float sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        scores[i] = std::exp(scores[i] - max_score);
+        sum += scores[i];
+    }
+    return sum;
 }
 
 float dot_row_f32(RowView row, const float* x, std::size_t n) {

@@ -224,6 +224,40 @@ TEST(RowKernels, WeightedRowSumsMatchDoubleSumsForEveryWidth) {
     }
 }
 
+// Every tier's softmax numerators to a few units in the last place of e^x (0 where e^x is below
+// the normal floats), for lengths around the vector width, with the maximum itself giving 1.
+TEST(RowKernels, ExponentiatedScoresMatchExpForEveryLength) {
+    std::mt19937 rng(13);
+    std::uniform_real_distribution<float> below(-100.0f, 3.0f);
+    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 33u, 300u}) {
+        std::vector<float> scores(n);
+        for (float& s : scores)
+            s = below(rng);
+        const float max_score = 3.0f;
+        if (n > 0) scores[n / 2] = max_score;
+        for (const cpu::KernelTier tier : supported_tiers()) {
+            std::vector<float> e = scores;
+            const float sum = cpu::exponentiate_scores(tier, e.data(), n, max_score);
+            double expected_sum = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const float shifted = scores[i] - max_score; // as the kernels round it
+                const double expected = std::exp(double{shifted});
+                expected_sum += expected;
+                if (expected < 1.2e-38) {
+                    EXPECT_LT(e[i], 1.2e-38f) << cpu::kernel_tier_name(tier) << " " << scores[i];
+                    continue;
+                }
+                EXPECT_NEAR(e[i], expected, 4e-7 * expected)
+                    << cpu::kernel_tier_name(tier) << " e^" << scores[i] - max_score;
+            }
+            if (n > 0) {
+                EXPECT_EQ(e[n / 2], 1.0f) << cpu::kernel_tier_name(tier);
+            }
+            EXPECT_NEAR(sum, expected_sum, 1e-6 * expected_sum) << cpu::kernel_tier_name(tier);
+        }
+    }
+}
+
 TEST(ThreadPool, EveryIndexRunsExactlyOnce) {
     for (unsigned threads : {1u, 2u, 3u, 5u}) {
         cpu::ThreadPool pool(threads);
