@@ -183,6 +183,16 @@ HEARTH_AVX2 void decode_q8_0(RowView row, float* out, std::size_t n) {
 
 namespace {
 
+// Lane k of the result is the sum of v[k]'s lanes, the vectors folded together in pairs (9
+// instructions, where reducing each vector alone takes 6 apiece).
+HEARTH_AVX2 __m256 lane_sums(const __m256 (&v)[8]) {
+    // Within each 128-bit half: [a, b, c, d] for that half of v[0..3], and of v[4..7].
+    const __m256 low = _mm256_hadd_ps(_mm256_hadd_ps(v[0], v[1]), _mm256_hadd_ps(v[2], v[3]));
+    const __m256 high = _mm256_hadd_ps(_mm256_hadd_ps(v[4], v[5]), _mm256_hadd_ps(v[6], v[7]));
+    return _mm256_add_ps(_mm256_permute2f128_ps(low, high, 0x20),
+                         _mm256_permute2f128_ps(low, high, 0x31));
+}
+
 // Four rows against `Tokens` vectors: 4 * Tokens sums, each load feeding several.
 template <int Tokens>
 HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::size_t n,
@@ -206,9 +216,21 @@ HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::s
                 acc[t][r] = _mm256_fmadd_ps(w, xs[t], acc[t][r]);
         }
     }
+    // Two tokens' sums (out[t * 4 + r] for t0 <= t < t0 + 2) reduced together.
+    for (int t0 = 0; t0 < Tokens; t0 += 2) {
+        __m256 group[8];
+#pragma GCC unroll 8
+        for (int k = 0; k < 8; ++k)
+            group[k] = t0 + k / 4 < Tokens ? acc[t0 + k / 4][k % 4] : _mm256_setzero_ps();
+        const __m256 sums = lane_sums(group);
+        if (t0 + 1 < Tokens) {
+            _mm256_storeu_ps(out + t0 * 4, sums);
+        } else {
+            _mm_storeu_ps(out + t0 * 4, _mm256_castps256_ps128(sums));
+        }
+    }
     for (int t = 0; t < Tokens; ++t) {
         for (int r = 0; r < 4; ++r) {
-            out[t * 4 + r] = horizontal_sum(acc[t][r]);
             for (std::size_t j = i; j < n; ++j)
                 out[t * 4 + r] += rows[r][j] * x[t][j];
         }
