@@ -239,7 +239,6 @@ HEARTH_AVX2 void tile(const float* const rows[4], const float* const x[], std::s
 
 } // namespace
 
-// Three tokens at a time: twelve sums, three inputs and a row fill the sixteen registers.
 namespace {
 
 // out[c .. c + 8 * Vectors) += sum of weights[u] * rows[u][c ..], the sums held in registers.
@@ -322,6 +321,7 @@ HEARTH_AVX2 float exponentiate_scores(float* scores, std::size_t n, float max_sc
     return sum;
 }
 
+// Three tokens at a time: twelve sums, three inputs and a row fill the sixteen registers.
 HEARTH_AVX2 void dot_rows_tile(const float* const rows[4], const float* const x[],
                                std::size_t tokens, std::size_t n, float* out) {
     for (std::size_t t = 0; t < tokens; t += 3) {

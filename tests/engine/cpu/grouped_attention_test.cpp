@@ -8,6 +8,7 @@
 
 #include "backend/cpu/grouped_attention.h"
 #include "backend/cpu/row_kernels.h"
+#include "kernel_tiers.h"
 
 namespace {
 
@@ -22,14 +23,6 @@ class TierInUse {
   private:
     KernelTier previous_;
 };
-
-std::vector<KernelTier> supported_tiers() {
-    std::vector<KernelTier> tiers;
-    for (auto tier : all_kernel_tiers) {
-        if (cpu_supports(tier)) tiers.push_back(tier);
-    }
-    return tiers;
-}
 
 TEST(GroupedAttention, SinkTakesProbabilityMassButHasNoValue) {
     // Spec: scaled logits [1, 0] and sink 0.5 give key weights [0.506480391, 0.186323724].
@@ -122,7 +115,7 @@ TEST(GroupedAttention, MatchesAPlainSoftmaxPerHeadOnEveryTier) {
         const KeyValueRing ring = cache.head(1, test.head_dim);
         const auto expected =
             plain_softmax_attention(q, ring, test.first, test.last, sinks, scale, test.head_dim);
-        for (const KernelTier tier : supported_tiers()) {
+        for (const KernelTier tier : hearth::test::supported_kernel_tiers()) {
             const TierInUse in_use(tier);
             const GroupedAttention attention(test.group, test.head_dim, scale);
             std::vector<float> out(q.size());

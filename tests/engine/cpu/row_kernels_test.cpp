@@ -13,6 +13,7 @@
 #include "backend/cpu/row_kernels_impl.h"
 #include "backend/cpu/thread_pool.h"
 #include "hearth/cpu_kernels.h"
+#include "kernel_tiers.h"
 #include "model/decode.h"
 #include "random_weights.h"
 
@@ -34,15 +35,6 @@ test::StoredLayout layout_of(RowFormat format) {
     return test::StoredLayout::f32;
 }
 
-// Every tier this CPU runs, so a machine with AVX-512 still tests the AVX2 kernels.
-std::vector<cpu::KernelTier> supported_tiers() {
-    std::vector<cpu::KernelTier> tiers;
-    for (auto tier : cpu::all_kernel_tiers) {
-        if (cpu::cpu_supports(tier)) tiers.push_back(tier);
-    }
-    return tiers;
-}
-
 class RowKernels : public testing::TestWithParam<RowFormat> {};
 
 TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
@@ -61,7 +53,7 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
             magnitude += std::abs(double{exact[i]} * x[i]);
         }
         const auto view = cpu::RowLocator(row.weight)(0, 0);
-        for (const cpu::KernelTier tier : supported_tiers()) {
+        for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
             const auto& kernels = cpu::row_kernels(GetParam(), tier);
             std::vector<float> prepared;
             if (kernels.prepare) {
@@ -96,7 +88,7 @@ TEST(RowKernels, PreparedInputIsInTheOrderTheCodesUnpackTo) {
     const auto checkpoint_element = [](std::size_t lane) {
         return lane < 16 ? 2 * lane : 2 * (lane - 16) + 1;
     };
-    for (const cpu::KernelTier tier : supported_tiers()) {
+    for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
         for (const auto& [format, element_of] :
              {std::pair{RowFormat::mxfp4_gguf,
                         std::function<std::size_t(std::size_t)>(gguf_element)},
@@ -120,12 +112,13 @@ TEST(RowKernels, ABenchmarkCanPickAnySupportedSetByNameAndNothingElse) {
     const std::string best(cpu_kernels_in_use());
     EXPECT_FALSE(use_cpu_kernels("avx9000"));
     EXPECT_EQ(cpu_kernels_in_use(), best);
-    for (const cpu::KernelTier tier : supported_tiers()) {
+    for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
         ASSERT_TRUE(use_cpu_kernels(cpu::kernel_tier_name(tier)));
         EXPECT_EQ(cpu_kernels_in_use(), cpu::kernel_tier_name(tier));
     }
     ASSERT_TRUE(use_cpu_kernels(best));
-    EXPECT_EQ(best, cpu::kernel_tier_name(supported_tiers().back())); // the best is the default
+    EXPECT_EQ(best, cpu::kernel_tier_name(
+                        test::supported_kernel_tiers().back())); // the best is the default
 }
 
 TEST(RowKernels, F32DotHandlesLengthsThatAreNotAMultipleOfTheVectorWidth) {
@@ -164,7 +157,7 @@ TEST(RowKernels, RowTilesMatchPlainDotsForEveryTokenCountAndLength) {
         const float* x_pointers[cpu::max_tile_tokens];
         for (std::size_t t = 0; t < cpu::max_tile_tokens; ++t)
             x_pointers[t] = x[t].data();
-        for (const cpu::KernelTier tier : supported_tiers()) {
+        for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
             for (std::size_t tokens = 1; tokens <= cpu::max_tile_tokens; ++tokens) {
                 constexpr float untouched = 12345.0f;
                 std::vector<float> out(cpu::max_tile_tokens * 4, untouched);
@@ -205,7 +198,7 @@ TEST(RowKernels, WeightedRowSumsMatchDoubleSumsForEveryWidth) {
                 for (float& e : *v)
                     e = normal(rng);
             }
-            for (const cpu::KernelTier tier : supported_tiers()) {
+            for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
                 std::vector<float> out = initial;
                 cpu::add_weighted_rows(tier, weights.data(), rows.data(), stride, count, n,
                                        out.data());
@@ -235,7 +228,7 @@ TEST(RowKernels, ExponentiatedScoresMatchExpForEveryLength) {
             s = below(rng);
         const float max_score = 3.0f;
         if (n > 0) scores[n / 2] = max_score;
-        for (const cpu::KernelTier tier : supported_tiers()) {
+        for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
             std::vector<float> e = scores;
             const float sum = cpu::exponentiate_scores(tier, e.data(), n, max_score);
             double expected_sum = 0;
