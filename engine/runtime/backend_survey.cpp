@@ -2,7 +2,6 @@
 
 #include <thread>
 
-#include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/cuda_selection.h"
 #include "backend/vulkan/vulkan_backend.h"
 
@@ -11,15 +10,7 @@ namespace hearth {
 std::vector<BackendStatus> survey_backends() {
     std::vector<BackendStatus> statuses;
     const auto cuda = cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels());
-    if (!cuda.usable) {
-        statuses.push_back({"cuda", false, cuda.reason});
-    } else if (cuda::cuda_chosen_automatically) {
-        statuses.push_back({"cuda", true, cuda.device});
-    } else {
-        statuses.push_back({"cuda", false,
-                            cuda.device + " runs models when asked for (--backend cuda); automatic "
-                                          "selection does not choose CUDA yet"});
-    }
+    statuses.push_back({"cuda", cuda.usable, cuda.usable ? cuda.device : cuda.reason});
     auto gpu = vk::preferred_vulkan_gpu();
     statuses.push_back({"vulkan", gpu.has_value(), gpu ? gpu->name : gpu.error().message});
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());

@@ -21,7 +21,7 @@ class LoadedModel final : public Model {
     std::string_view backend_name() const override { return backend_->name(); }
     std::string backend_description() const override {
         if (fallback_reason_.empty()) return backend_->description();
-        return backend_->description() + " (Vulkan was not used: " + fallback_reason_ + ")";
+        return backend_->description() + " (" + fallback_reason_ + ")";
     }
     const Tokenizer& tokenizer() const override { return tokenizer_; }
     std::uint32_t vocab_size() const override { return files_->config.vocab_size; }
@@ -49,20 +49,20 @@ class LoadedModel final : public Model {
 
 struct ChosenBackend {
     std::unique_ptr<Backend> backend;
-    std::string fallback_reason; // why automatic selection did not take the GPU
+    std::string fallback_reason; // which GPU backend automatic selection did not take, and why
 };
 
-// Whether automatic selection takes CUDA here (cuda_chosen_automatically decides whether it
-// tries at all).
-bool cuda_preferred() {
-    return cuda::cuda_chosen_automatically &&
-           cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels()).usable;
+std::string error_text(const Error& error) {
+    return error.detail.empty() ? error.message : error.message + ": " + error.detail;
 }
 
-// CUDA when asked for (or automatically, once cuda_chosen_automatically is on, on an NVIDIA GPU
-// it can use); Vulkan when asked for, or automatically when the machine has a GPU (not a CPU
-// driver such as lavapipe) or a Vulkan device was named; the CPU otherwise, and when the automatic
-// choice could not use the GPU.
+// Whether automatic selection takes CUDA here: an NVIDIA GPU, a driver new enough and kernels
+// for its architecture.
+bool cuda_preferred() { return cuda::judge_cuda(probe_cuda(), cuda::built_cuda_kernels()).usable; }
+
+// CUDA when asked for, or automatically on an NVIDIA GPU it can use; Vulkan when asked for, or
+// automatically when the machine has a GPU (not a CPU driver such as lavapipe) or a Vulkan device
+// was named; the CPU otherwise, and when the automatic choice could not use the GPU.
 Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFiles>& files,
                                      const ModelOptions& options) {
     std::string fallback_reason;
@@ -79,16 +79,17 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
                     .progress = options.progress});
         if (made) return ChosenBackend{std::move(*made), {}};
         if (!automatic || is_cancelled(made.error())) return std::unexpected(made.error());
+        fallback_reason = "CUDA was not used: " + error_text(made.error());
     }
     if (options.backend == BackendChoice::vulkan ||
         (automatic && (options.vulkan_device || vk::preferred_vulkan_gpu().has_value()))) {
         auto vulkan = vk::create_vulkan_backend(files, {.device_index = options.vulkan_device,
                                                         .kv_cache = options.kv_cache,
                                                         .progress = options.progress});
-        if (vulkan) return ChosenBackend{std::move(*vulkan), {}};
+        if (vulkan) return ChosenBackend{std::move(*vulkan), std::move(fallback_reason)};
         if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
-        fallback_reason = vulkan.error().message;
-        if (!vulkan.error().detail.empty()) fallback_reason += ": " + vulkan.error().detail;
+        if (!fallback_reason.empty()) fallback_reason += "; ";
+        fallback_reason += "Vulkan was not used: " + error_text(vulkan.error());
     }
     auto cpu = cpu::create_cpu_backend(files, {.threads = options.threads});
     if (!cpu) return std::unexpected(cpu.error());

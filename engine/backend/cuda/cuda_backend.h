@@ -11,11 +11,6 @@
 
 namespace hearth::cuda {
 
-// Whether automatic backend selection takes CUDA on an NVIDIA GPU. Off until the kernel and
-// full-model tests (hearth_cuda_tests) have passed on a real GPU: until then CUDA runs only
-// when asked for by name (--backend cuda), and automatic selection keeps choosing Vulkan.
-inline constexpr bool cuda_chosen_automatically = false;
-
 struct CudaOptions {
     // Cached keys and values as f16 (half the memory) rather than f32.
     bool kv_cache_f16 = true;

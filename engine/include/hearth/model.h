@@ -106,8 +106,9 @@ class Model {
     virtual ~Model() = default;
 
     virtual std::string_view backend_name() const = 0;
-    // Where the model runs, for people, and why it is not on the GPU when automatic selection
-    // fell back to the CPU: "CPU, 8 threads (Vulkan was not used: ...)".
+    // Where the model runs, for people, and which GPU backend automatic selection passed over
+    // and why: "CPU, 8 threads (Vulkan was not used: ...)", "Vulkan on ... (CUDA was not used:
+    // ...)".
     virtual std::string backend_description() const = 0;
     // The model's own tokenizer (from the GGUF metadata or the folder's tokenizer.json).
     virtual const Tokenizer& tokenizer() const = 0;

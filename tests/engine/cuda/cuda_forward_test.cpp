@@ -121,12 +121,13 @@ TEST(CudaForwardLoad, ExplicitChoiceLoadsOnCudaAndReportsProgress) {
     EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
 }
 
-// Automatic selection keeps Vulkan (or the CPU) until cuda_chosen_automatically is switched on.
-TEST(CudaForwardLoad, AutomaticSelectionDoesNotChooseCudaWhileTheSwitchIsOff) {
-    if (hearth::cuda::cuda_chosen_automatically) GTEST_SKIP() << "CUDA is chosen automatically";
+// On an NVIDIA GPU with a usable driver, automatic selection takes CUDA.
+TEST(CudaForwardLoad, AutomaticSelectionChoosesCudaOnAnNvidiaGpu) {
+    HEARTH_REQUIRE_CUDA_GPU();
     auto model = hearth::Model::load(tiny_model_path("tiny-gpt-oss.gguf"));
     ASSERT_TRUE(model.has_value()) << model.error().message;
-    EXPECT_NE((*model)->backend_name(), "cuda");
+    EXPECT_EQ((*model)->backend_name(), "cuda");
+    EXPECT_EQ((*model)->backend_description().find("was not used"), std::string::npos);
 }
 
 } // namespace
