@@ -5,8 +5,9 @@
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
-// The logits are gathered into shared memory by the whole workgroup first: one invocation
-// reading them from device memory one after another waits out each load's latency in turn.
+// Every invocation ranks its own experts against all the others at once: no invocation walks
+// the logits slot after slot, and no array is indexed by a loop counter (a GPU keeps such arrays
+// in slow per-thread memory).
 layout(local_size_x = 64) in;
 
 layout(std430, binding = 0) readonly buffer Logits { float logits[]; };
@@ -18,34 +19,34 @@ const uint max_chosen = 8u;    // the host refuses models that choose more
 const uint max_experts = 256u; // or that have more experts
 
 shared float gathered[max_experts];
+shared float chosen_logits[max_chosen];
 
 void main() {
-    uint token = gl_WorkGroupID.x;
-    for (uint e = gl_LocalInvocationID.x; e < args.experts; e += 64u) {
-        gathered[e] = logits[token * args.experts + e];
+    uint token = gl_WorkGroupID.x, t = gl_LocalInvocationID.x;
+    for (uint e = t; e < args.experts; e += 64u) {
+        float logit = logits[token * args.experts + e];
+        // A NaN ranks last, so every expert has a rank of its own.
+        gathered[e] = isnan(logit) ? uintBitsToFloat(0xFF800000u) : logit;
     }
     barrier();
-    if (gl_LocalInvocationID.x != 0u) return;
-    uint ids[max_chosen];
-    float values[max_chosen];
-    for (uint slot = 0u; slot < args.chosen; ++slot) {
-        uint best = args.experts;
-        for (uint e = 0u; e < args.experts; ++e) {
-            bool taken = false;
-            for (uint s = 0u; s < slot; ++s) taken = taken || ids[s] == e;
-            if (!taken && (best == args.experts || gathered[e] > gathered[best])) best = e;
-        }
-        ids[slot] = best;
-        values[slot] = gathered[best];
-    }
-    float largest = values[0], sum = 0.0;
-    for (uint slot = 0u; slot < args.chosen; ++slot) {
-        values[slot] = exp(values[slot] - largest);
-        sum += values[slot];
-    }
     uint row = token * 2u * args.chosen;
-    for (uint slot = 0u; slot < args.chosen; ++slot) {
-        route[row + slot] = ids[slot];
-        route[row + args.chosen + slot] = floatBitsToUint(values[slot] / sum);
+    // An expert's rank: how many experts have a larger logit, or an equal one and a lower index.
+    for (uint e = t; e < args.experts; e += 64u) {
+        float logit = gathered[e];
+        uint rank = 0u;
+        for (uint other = 0u; other < args.experts; ++other) {
+            float rival = gathered[other];
+            if (rival > logit || (rival == logit && other < e)) ++rank;
+        }
+        if (rank < args.chosen) {
+            route[row + rank] = e;
+            chosen_logits[rank] = logit;
+        }
     }
+    barrier();
+    if (t >= args.chosen) return;
+    // Each invocation sums the slots in slot order, so all of them divide by the same sum.
+    float largest = chosen_logits[0], sum = 0.0;
+    for (uint slot = 0u; slot < args.chosen; ++slot) sum += exp(chosen_logits[slot] - largest);
+    route[row + args.chosen + t] = floatBitsToUint(exp(chosen_logits[t] - largest) / sum);
 }

@@ -12,38 +12,40 @@
 
 extern "C" __global__ void __launch_bounds__(shapes::route_block)
     route_experts(const float* logits, unsigned* route, ka::RouteArgs args) {
-    // Gathered by the whole block first: one thread reading them from device memory one after
-    // another would wait out each load's latency in turn.
+    // Every thread ranks its own experts against all the others at once: no thread walks the
+    // logits slot after slot, and no array is indexed by a loop counter (such arrays live in
+    // slow local memory).
     __shared__ float gathered[shapes::max_experts];
-    const unsigned token = blockIdx.x;
-    for (unsigned e = threadIdx.x; e < args.experts; e += blockDim.x)
-        gathered[e] = logits[static_cast<unsigned long long>(token) * args.experts + e];
+    __shared__ float chosen_logits[shapes::max_experts_per_token];
+    const unsigned token = blockIdx.x, t = threadIdx.x;
+    for (unsigned e = t; e < args.experts; e += blockDim.x) {
+        const float logit = logits[static_cast<unsigned long long>(token) * args.experts + e];
+        // A NaN ranks last, so every expert has a rank of its own.
+        gathered[e] = isnan(logit) ? -INFINITY : logit;
+    }
     __syncthreads();
-    if (threadIdx.x != 0) return;
-    unsigned ids[shapes::max_experts_per_token];
-    float values[shapes::max_experts_per_token];
-    for (unsigned slot = 0; slot < args.chosen; ++slot) {
-        unsigned best = args.experts;
-        for (unsigned e = 0; e < args.experts; ++e) {
-            bool taken = false;
-            for (unsigned s = 0; s < slot; ++s)
-                taken = taken || ids[s] == e;
-            if (!taken && (best == args.experts || gathered[e] > gathered[best])) best = e;
-        }
-        ids[slot] = best;
-        values[slot] = gathered[best];
-    }
-    const float largest = values[0];
-    float sum = 0.0f;
-    for (unsigned slot = 0; slot < args.chosen; ++slot) {
-        values[slot] = expf(values[slot] - largest);
-        sum += values[slot];
-    }
     unsigned* row = route + static_cast<unsigned long long>(token) * 2 * args.chosen;
-    for (unsigned slot = 0; slot < args.chosen; ++slot) {
-        row[slot] = ids[slot];
-        row[args.chosen + slot] = __float_as_uint(values[slot] / sum);
+    // An expert's rank: how many experts have a larger logit, or an equal one and a lower index.
+    for (unsigned e = t; e < args.experts; e += blockDim.x) {
+        const float logit = gathered[e];
+        unsigned rank = 0;
+        for (unsigned other = 0; other < args.experts; ++other) {
+            const float rival = gathered[other];
+            rank += rival > logit || (rival == logit && other < e);
+        }
+        if (rank < args.chosen) {
+            row[rank] = e;
+            chosen_logits[rank] = logit;
+        }
     }
+    __syncthreads();
+    if (t >= args.chosen) return;
+    // Each thread sums the slots in slot order, so all of them divide by the same sum.
+    const float largest = chosen_logits[0];
+    float sum = 0.0f;
+    for (unsigned slot = 0; slot < args.chosen; ++slot)
+        sum += expf(chosen_logits[slot] - largest);
+    row[args.chosen + t] = __float_as_uint(expf(chosen_logits[t] - largest) / sum);
 }
 
 // One block; a thread per expert.
