@@ -11,6 +11,10 @@ namespace {
 
 namespace ka = kernel_args;
 
+// The shape of a one-token matvec on a GPU: output rows per workgroup, and invocations.
+constexpr std::uint32_t gpu_decode_rows = 2;
+constexpr std::uint32_t gpu_decode_invocations = 128;
+
 template <typename Args>
 PipelineLayoutDesc layout(std::uint32_t bindings) {
     return {.storage_buffer_count = bindings, .push_constant_bytes = sizeof(Args)};
@@ -115,10 +119,13 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     for (const auto& key : needed) {
         if (p.matvec.contains(key)) continue;
         MatVec made;
-        made.rows_per_group = key.batched || !cpu ? 2 : 8;
+        const bool gpu_decode = !key.batched && !cpu;
+        made.rows_per_group = key.batched ? 2 : gpu_decode ? gpu_decode_rows : 8;
         made.tokens_per_group = key.batched ? matvec_batch_tokens_per_group : 1;
+        const std::uint32_t invocations =
+            gpu_decode ? std::min(group_size, gpu_decode_invocations) : group_size;
         const std::uint32_t specialization[] = {key.format, key.mode, made.rows_per_group,
-                                                group_size, made.tokens_per_group};
+                                                invocations, made.tokens_per_group};
         auto pipeline =
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);

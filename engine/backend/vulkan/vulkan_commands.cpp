@@ -127,6 +127,16 @@ void CommandList::barrier() {
                          0, 1, &barrier, 0, nullptr, 0, nullptr);
 }
 
+void CommandList::compute_barrier() {
+    VkMemoryBarrier barrier{};
+    barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER;
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+    vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                         nullptr);
+}
+
 void CommandList::reset_timestamps(const TimestampPool& pool, std::uint32_t count) {
     vkCmdResetQueryPool(commands_, pool.handle(), 0, count);
 }

@@ -68,6 +68,9 @@ class CommandList {
                   std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
     // Makes every shader and transfer write so far visible to what follows, host reads included.
     void barrier();
+    // Makes the shader writes so far visible to the shaders that follow, and nothing else: the
+    // step between two dispatches, where waiting on transfers and the host would cost every one.
+    void compute_barrier();
     // Timestamps: reset the pool's first `count`, then write one once all earlier work is done.
     void reset_timestamps(const TimestampPool& pool, std::uint32_t count);
     void write_timestamp(const TimestampPool& pool, std::uint32_t index);

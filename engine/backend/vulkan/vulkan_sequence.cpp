@@ -260,7 +260,7 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
         grid.x = max_groups_x;
     }
     list.dispatch(pipeline, *set, args, grid.x, grid.y, grid.z);
-    list.barrier();
+    list.compute_barrier();
     if (recording_profile_) {
         auto& labels = recording_profile_->labels;
         labels.push_back(label);
@@ -326,12 +326,13 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
         }
     }
     if (output == StepOutput::logits) {
-        list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
         list.barrier();
+        list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
     }
     if (output == StepOutput::sampled) {
         if (auto r = record_sampling(list); !r) return r;
     }
+    list.barrier(); // what the host reads back, and the caches as the next recording sees them
     return list.end();
 }
 
@@ -362,8 +363,8 @@ Result<void> VulkanSequence::record_sampling(CommandList& list) {
         !r) {
         return r;
     }
-    list.copy(picked_, 0, picked_readback_, 0, picked_readback_.size_bytes());
     list.barrier();
+    list.copy(picked_, 0, picked_readback_, 0, picked_readback_.size_bytes());
     return {};
 }
 
@@ -384,6 +385,7 @@ Result<void> VulkanSequence::record_batch(CommandList& list) {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         if (auto r = record_layer(list, layer, true); !r) return r;
     }
+    list.barrier(); // the caches as the next recording and a truncating host see them
     return list.end();
 }
 
