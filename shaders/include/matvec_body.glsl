@@ -31,6 +31,8 @@ const uint MAX_DOTS = 2u * MAX_PAIRS;
 layout(std430, binding = 0) readonly buffer Codes { uint codes[]; };
 // The same buffer as 16-byte words: one MXFP4 block or half a Q8_0 block per load.
 layout(std430, binding = 0) readonly buffer Codes4 { uvec4 codes4[]; };
+// And as 8-byte words: eight values of a Q8_0 row.
+layout(std430, binding = 0) readonly buffer Codes2 { uvec2 codes2[]; };
 layout(std430, binding = 1) readonly buffer Scales { uint scales[]; };
 // Per output row (per expert: [expert][rows], gate/up: [expert][gate rows, up rows]).
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
@@ -62,37 +64,35 @@ bool dot_used(uint d) { return d % MAX_PAIRS < PAIRS && (d < MAX_PAIRS || gate_u
 void reduce_dots(float dots[MAX_DOTS]);
 float reduced_dot(uint d);
 
+// Eight values of a row: the nibbles of one word of MXFP4 codes (unscaled) . (lo, hi).
+float fp4_word_dot(uint q, vec4 lo, vec4 hi) {
+    float sum = 0.0;
+    for (uint k = 0u; k < 4u; ++k) sum += fp4_lut[(q >> (4u * k)) & 15u] * lo[k];
+    for (uint k = 0u; k < 4u; ++k) sum += fp4_lut[(q >> (4u * k + 16u)) & 15u] * hi[k];
+    return sum;
+}
+
 float fp4_block_dot(uvec4 q, vec4 xs[8]) {
     float sum = 0.0;
-    for (uint w = 0u; w < 4u; ++w) {
-        for (uint k = 0u; k < 8u; ++k) {
-            sum += fp4_lut[(q[w] >> (4u * k)) & 15u] * xs[2u * w + k / 4u][k % 4u];
-        }
-    }
+    for (uint w = 0u; w < 4u; ++w) sum += fp4_word_dot(q[w], xs[2u * w], xs[2u * w + 1u]);
+    return sum;
+}
+
+// Four values of a row: one word of Q8_0 codes (unscaled) . x.
+float q8_word_dot(uint q, vec4 x) {
+    float sum = 0.0;
+    for (uint k = 0u; k < 4u; ++k) sum += float(bitfieldExtract(int(q), int(8u * k), 8)) * x[k];
     return sum;
 }
 
 float q8_words_dot(uvec4 q, vec4 xs[8], uint first) {
     float sum = 0.0;
-    for (uint w = 0u; w < 4u; ++w) {
-        for (uint k = 0u; k < 4u; ++k) {
-            sum += float(bitfieldExtract(int(q[w]), int(8u * k), 8)) * xs[first + w][k];
-        }
-    }
+    for (uint w = 0u; w < 4u; ++w) sum += q8_word_dot(q[w], xs[first + w]);
     return sum;
 }
 
 float block_scale(uint block) {
     return FORMAT == weight_format_q8_0 ? uintBitsToFloat(scales[block]) : e8m0_scale(block);
-}
-
-// Block `block` of the weights (MXFP4 or Q8_0) . xs, unscaled.
-float block_dot(uint block, vec4 xs[8]) {
-    if (FORMAT == weight_format_q8_0) {
-        return q8_words_dot(codes4[2u * block], xs, 0u) +
-               q8_words_dot(codes4[2u * block + 1u], xs, 4u);
-    }
-    return fp4_block_dot(codes4[block], xs);
 }
 
 // This invocation's shares of stored rows first_row + r (r < rows) . the entries' rows of x
@@ -133,21 +133,31 @@ float[MAX_PAIRS] row_shares(uint first_row, uint rows, uint x_rows[MAX_TOKENS], 
                 }
             }
         }
+    } else if (TOKENS_PER_GROUP == 1u) {
+        // One entry, in runs of 8 values: invocation t takes runs t, t + GROUP_SIZE, ..., so a
+        // subgroup's loads of x and of each row's codes are contiguous. (An invocation per
+        // 32-value block spreads each of its loads of x over as many cache lines as the
+        // subgroup has invocations.) Rows of x start at multiples of 32 (cols is one).
+        uint runs = cols / 8u, x_first = (x_rows[0] * cols) / 4u;
+        for (uint i = t; i < runs; i += GROUP_SIZE) {
+            vec4 lo = x4[x_first + 2u * i], hi = x4[x_first + 2u * i + 1u];
+            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                if (r >= rows) break;
+                uint row = first_row + r;
+                float sum;
+                if (FORMAT == weight_format_q8_0) {
+                    uvec2 q = codes2[row * runs + i];
+                    sum = q8_word_dot(q.x, lo) + q8_word_dot(q.y, hi);
+                } else {
+                    sum = fp4_word_dot(codes[row * runs + i], lo, hi);
+                }
+                acc[r] += block_scale(row * (cols / 32u) + i / 4u) * sum;
+            }
+        }
     } else {
         // Blocks of 32 values; rows of x start at multiples of 32 (cols is one).
         uint blocks = cols / 32u;
         for (uint b = t; b < blocks; b += GROUP_SIZE) {
-            if (TOKENS_PER_GROUP == 1u) {
-                // One entry: its x block once, then each row's weights as they come.
-                vec4 xs[8];
-                for (uint k = 0u; k < 8u; ++k) xs[k] = x4[(x_rows[0] * cols) / 4u + b * 8u + k];
-                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                    if (r >= rows) break;
-                    uint block = (first_row + r) * blocks + b;
-                    acc[r] += block_scale(block) * block_dot(block, xs);
-                }
-                continue;
-            }
             // Several entries: each row's weights once (few rows: they stay in registers), then
             // each entry's x block against all of them.
             uvec4 low[MAX_ROWS], high[MAX_ROWS]; // MXFP4: a block in low; Q8_0: low, then high
