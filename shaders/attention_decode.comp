@@ -1,16 +1,22 @@
 #version 450
-// One query head of one of the step's tokens (y) against the cached keys and values of its KV
-// head up to the token's position, split over `splits` workgroups per head (z, split-K), each
-// over its share of the positions. Each
-// invocation keeps a running (online) softmax over every 64th position of the share; the
-// workgroup merges its 64 partial results into one (maximum, sum, unnormalised output), which
+// Attention of a step's tokens (y), one at a time, against the cached keys and values up to the
+// token's position: a workgroup takes the GROUP query heads that share KV head x, over split z's
+// share of the positions (split-K). It walks the share TILE positions at a time through shared
+// memory, so a cached key or value is read once for all the heads of the group. Invocation
+// (head g, slot p) scores position p of the tile for head g, then adds the tile's values to its
+// own dims p, p + TILE, ... of head g's output, keeping a running (online) softmax. Writes, per
+// (token, head, split), the unnormalised output, the running maximum and the sum, which
 // attention_combine.comp merges across the splits together with the head's sink.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
 layout(constant_id = 1) const uint KV_FORMAT = kv_cache_f32; // rope_kv_write.comp's layout
+layout(constant_id = 2) const uint GROUP = 8u;               // query heads per KV head
+layout(constant_id = 3) const uint TILE = 8u;                // GROUP * TILE <= INVOCATIONS
 layout(local_size_x = 64) in;
+const uint INVOCATIONS = 64u;
+const uint DIMS = (HEAD_DIM + TILE - 1u) / TILE; // output dims per invocation
 
 // Per token, the query heads come first in the fused q/k/v projection's output.
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
@@ -22,66 +28,81 @@ layout(std430, binding = 4) readonly buffer Step { StepHeader step; };
 
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
-shared float query[HEAD_DIM];
-shared float partial_max[64];
-shared float partial_sum[64];
-// Rows padded by one float so the 64 invocations' writes fall in different banks.
-shared float partial_out[64 * (HEAD_DIM + 1u)];
+shared float tile_keys[TILE * HEAD_DIM];
+shared float tile_values[TILE * HEAD_DIM];
+shared float scores[GROUP * TILE];
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
 
 #include "kv_cache.glsl"
 
 void main() {
-    uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, split = gl_WorkGroupID.z;
+    uint kv_head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, split = gl_WorkGroupID.z;
     if (token >= step.count) return;
-    uint t = gl_LocalInvocationID.x;
+    uint t = gl_LocalInvocationID.x, g = t / TILE, p = t % TILE;
+    bool live = g < GROUP;
+    uint head = kv_head * GROUP + g;
     uint position = step.first_position + token;
     uint first = args.window != 0u && position >= args.window ? position - args.window + 1u : 0u;
     uint share = (position - first + args.splits) / args.splits; // ceil(count / splits)
     uint begin = first + split * share;
     uint end = min(position, begin + share - 1u); // empty when begin > position
-    uint kv_head = head / (args.head_count / args.kv_head_count);
 
+    float query[HEAD_DIM], acc[DIMS];
     uint queries = token * (args.head_count + 2u * args.kv_head_count) * HEAD_DIM;
-    for (uint d = t; d < HEAD_DIM; d += 64u) query[d] = q[queries + head * HEAD_DIM + d];
-    barrier();
-
+    for (uint d = 0u; d < HEAD_DIM; ++d) {
+        query[d] = live ? q[queries + head * HEAD_DIM + d] * args.scale : 0.0;
+    }
+    for (uint k = 0u; k < DIMS; ++k) acc[k] = 0.0;
     float running_max = lowest, running_sum = 0.0;
-    float acc[HEAD_DIM];
-    for (uint d = 0u; d < HEAD_DIM; ++d) acc[d] = 0.0;
-    for (uint u = begin + t; u <= end; u += 64u) {
-        uint row = (u % args.cache_capacity) * args.kv_head_count + kv_head;
-        float score = 0.0;
-        for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * cached_key(row, d);
-        score *= args.scale;
-        float new_max = max(running_max, score);
-        float rescale = exp(running_max - new_max), p = exp(score - new_max);
-        running_sum = running_sum * rescale + p;
-        for (uint d = 0u; d < HEAD_DIM; ++d) {
-            acc[d] = acc[d] * rescale + p * cached_value(row, d);
+
+    for (uint start = begin; start <= end; start += TILE) {
+        uint count = min(TILE, end + 1u - start);
+        barrier(); // every invocation is done with the previous tile
+        for (uint i = t; i < count * HEAD_DIM; i += INVOCATIONS) {
+            uint row = ((start + i / HEAD_DIM) % args.cache_capacity) * args.kv_head_count + kv_head;
+            tile_keys[i] = cached_key(row, i % HEAD_DIM);
+            tile_values[i] = cached_value(row, i % HEAD_DIM);
+        }
+        barrier();
+        if (live) {
+            float score = lowest;
+            if (p < count) {
+                score = 0.0;
+                for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * tile_keys[p * HEAD_DIM + d];
+            }
+            scores[t] = score;
+        }
+        barrier();
+        if (!live) continue;
+        // Every invocation of head g folds the same scores in the same order, so they all keep
+        // the same maximum and sum.
+        float tile_max = lowest;
+        for (uint j = 0u; j < count; ++j) tile_max = max(tile_max, scores[g * TILE + j]);
+        float new_max = max(running_max, tile_max);
+        float rescale = exp(running_max - new_max);
+        running_sum *= rescale;
+        for (uint k = 0u; k < DIMS; ++k) acc[k] *= rescale;
+        for (uint j = 0u; j < count; ++j) {
+            float weight = exp(scores[g * TILE + j] - new_max);
+            running_sum += weight;
+            for (uint k = 0u; k < DIMS; ++k) {
+                uint d = p + k * TILE;
+                if (d < HEAD_DIM) acc[k] += weight * tile_values[j * HEAD_DIM + d];
+            }
         }
         running_max = new_max;
     }
-    partial_max[t] = running_max;
-    partial_sum[t] = running_sum;
-    for (uint d = 0u; d < HEAD_DIM; ++d) partial_out[t * (HEAD_DIM + 1u) + d] = acc[d];
-    barrier();
+    if (!live) return;
 
-    float m = lowest;
-    for (uint i = 0u; i < 64u; ++i) m = max(m, partial_max[i]);
+    // A head with none of its positions in this split writes an empty result (sum 0).
     uint slot = ((token * args.head_count + head) * args.splits + split) * (HEAD_DIM + 2u);
-    for (uint d = t; d < HEAD_DIM; d += 64u) {
-        float sum = 0.0;
-        for (uint i = 0u; i < 64u; ++i) {
-            sum += partial_out[i * (HEAD_DIM + 1u) + d] * exp(partial_max[i] - m);
-        }
-        partials[slot + d] = sum;
+    for (uint k = 0u; k < DIMS; ++k) {
+        uint d = p + k * TILE;
+        if (d < HEAD_DIM) partials[slot + d] = acc[k];
     }
-    if (t == 0u) {
-        float total = 0.0;
-        for (uint i = 0u; i < 64u; ++i) total += partial_sum[i] * exp(partial_max[i] - m);
-        partials[slot + HEAD_DIM] = m;
-        partials[slot + HEAD_DIM + 1u] = total;
+    if (p == 0u) {
+        partials[slot + HEAD_DIM] = running_max;
+        partials[slot + HEAD_DIM + 1u] = running_sum;
     }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <string>
 
 #include "hearth/spirv.h"
 #include "kernel_args.h"
@@ -67,6 +68,20 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         config.head_dim, kv_format,
         std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
                    attention_prefill_max_key_tile)};
+    // attention_decode: an invocation per (query head of a KV head, position of a tile), with
+    // the tile's keys and values (f32) and scores within the device's shared memory.
+    const std::uint32_t group = config.head_count / config.kv_head_count;
+    const std::uint32_t decode_tile =
+        group == 0 ? 0
+                   : std::min(attention_decode_invocations / group,
+                              info.max_shared_memory_bytes /
+                                  (std::uint32_t{sizeof(float)} * (2 * config.head_dim + group)));
+    if (decode_tile == 0) {
+        return fail("Vulkan: this model's attention does not fit the GPU's workgroups",
+                    std::to_string(group) + " query heads per KV head of " +
+                        std::to_string(config.head_dim) + " values");
+    }
+    const std::uint32_t decode_layout[] = {config.head_dim, kv_format, group, decode_tile};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
     // sample_cut weighs the whole vocabulary at every step of its search: the widest workgroup.
     const std::uint32_t cut_group_size[] = {
@@ -84,7 +99,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
         {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(5), head_layout},
-        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), head_layout},
+        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), decode_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
         {&p.attention_prefill, spirv::attention_prefill, layout<ka::AttentionArgs>(5),

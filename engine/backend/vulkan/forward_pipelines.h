@@ -20,6 +20,8 @@ inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y
 // Rows (token, query head) an attention_prefill workgroup takes, and the most positions per tile.
 inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
+// Invocations of an attention_decode workgroup: the query heads of a KV head share them.
+inline constexpr std::uint32_t attention_decode_invocations = 64;
 // Tokens a batched matvec workgroup computes together.
 inline constexpr std::uint32_t matvec_batch_tokens_per_group = 8;
 

@@ -435,7 +435,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             }
             if (auto r = dispatch(list, p.attention,
                                   {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
-                                  bytes_of(args.attention), {c.head_count, 1, splits},
+                                  bytes_of(args.attention), {c.kv_head_count, 1, splits},
                                   {"attention", 0, static_cast<int>(layer)});
                 !r) {
                 return r;

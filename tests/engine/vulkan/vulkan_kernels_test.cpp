@@ -388,21 +388,27 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     const auto& c = in.config;
     const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                  value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
-    const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam())};
+    const std::uint32_t group = c.head_count / c.kv_head_count;
     const std::uint32_t head_dim[] = {c.head_dim};
-    for (const auto& run : attention_cases()) {
-        SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
-                     std::to_string(run.splits));
-        const Buffer out = rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
-                     partials = rig.upload(std::vector<float>(
-                         in.tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
-                     step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens, 0, 0});
-        rig.run(spirv::attention_decode, specialization,
-                {&queries, &key_cache, &value_cache, &partials, &step}, in.args(run), c.head_count,
-                in.tokens, run.splits);
-        rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out},
-                ka::AttentionCombineArgs{run.splits}, c.head_count, in.tokens);
-        in.expect_attended(run, rig.download(out));
+    // Tiles of 5 positions end inside every range; 64 / group gives every invocation a head.
+    for (const std::uint32_t tile : {5u, 64u / group}) {
+        const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam()),
+                                                group, tile};
+        for (const auto& run : attention_cases()) {
+            SCOPED_TRACE(std::to_string(tile) + " " + std::to_string(run.window) + " " +
+                         std::to_string(run.position) + " " + std::to_string(run.splits));
+            const Buffer out = rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
+                         partials = rig.upload(std::vector<float>(
+                             in.tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
+                         step =
+                             rig.upload(std::vector<std::uint32_t>{run.position, in.tokens, 0, 0});
+            rig.run(spirv::attention_decode, specialization,
+                    {&queries, &key_cache, &value_cache, &partials, &step}, in.args(run),
+                    c.kv_head_count, in.tokens, run.splits);
+            rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out},
+                    ka::AttentionCombineArgs{run.splits}, c.head_count, in.tokens);
+            in.expect_attended(run, rig.download(out));
+        }
     }
 }
 
