@@ -29,9 +29,7 @@ const uint PAIRS = ROWS_PER_GROUP * TOKENS_PER_GROUP;
 const uint MAX_DOTS = 2u * MAX_PAIRS;
 
 layout(std430, binding = 0) readonly buffer Codes { uint codes[]; };
-// The same buffer as 16-byte words: one MXFP4 block or half a Q8_0 block per load.
-layout(std430, binding = 0) readonly buffer Codes4 { uvec4 codes4[]; };
-// And as 8-byte words: eight values of a Q8_0 row.
+// The same buffer as 8-byte words: eight values of a Q8_0 row.
 layout(std430, binding = 0) readonly buffer Codes2 { uvec2 codes2[]; };
 layout(std430, binding = 1) readonly buffer Scales { uint scales[]; };
 // Per output row (per expert: [expert][rows], gate/up: [expert][gate rows, up rows]).
@@ -72,22 +70,10 @@ float fp4_word_dot(uint q, vec4 lo, vec4 hi) {
     return sum;
 }
 
-float fp4_block_dot(uvec4 q, vec4 xs[8]) {
-    float sum = 0.0;
-    for (uint w = 0u; w < 4u; ++w) sum += fp4_word_dot(q[w], xs[2u * w], xs[2u * w + 1u]);
-    return sum;
-}
-
 // Four values of a row: one word of Q8_0 codes (unscaled) . x.
 float q8_word_dot(uint q, vec4 x) {
     float sum = 0.0;
     for (uint k = 0u; k < 4u; ++k) sum += float(bitfieldExtract(int(q), int(8u * k), 8)) * x[k];
-    return sum;
-}
-
-float q8_words_dot(uvec4 q, vec4 xs[8], uint first) {
-    float sum = 0.0;
-    for (uint w = 0u; w < 4u; ++w) sum += q8_word_dot(q[w], xs[first + w]);
     return sum;
 }
 
@@ -133,49 +119,29 @@ float[MAX_PAIRS] row_shares(uint first_row, uint rows, uint x_rows[MAX_TOKENS], 
                 }
             }
         }
-    } else if (TOKENS_PER_GROUP == 1u) {
-        // One entry, in runs of 8 values: invocation t takes runs t, t + GROUP_SIZE, ..., so a
-        // subgroup's loads of x and of each row's codes are contiguous. (An invocation per
-        // 32-value block spreads each of its loads of x over as many cache lines as the
-        // subgroup has invocations.) Rows of x start at multiples of 32 (cols is one).
-        uint runs = cols / 8u, x_first = (x_rows[0] * cols) / 4u;
-        for (uint i = t; i < runs; i += GROUP_SIZE) {
-            vec4 lo = x4[x_first + 2u * i], hi = x4[x_first + 2u * i + 1u];
-            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                if (r >= rows) break;
-                uint row = first_row + r;
-                float sum;
-                if (FORMAT == weight_format_q8_0) {
-                    uvec2 q = codes2[row * runs + i];
-                    sum = q8_word_dot(q.x, lo) + q8_word_dot(q.y, hi);
-                } else {
-                    sum = fp4_word_dot(codes[row * runs + i], lo, hi);
-                }
-                acc[r] += block_scale(row * (cols / 32u) + i / 4u) * sum;
-            }
-        }
     } else {
-        // Blocks of 32 values; rows of x start at multiples of 32 (cols is one).
-        uint blocks = cols / 32u;
-        for (uint b = t; b < blocks; b += GROUP_SIZE) {
-            // Several entries: each row's weights once (few rows: they stay in registers), then
-            // each entry's x block against all of them.
-            uvec4 low[MAX_ROWS], high[MAX_ROWS]; // MXFP4: a block in low; Q8_0: low, then high
+        // Blocks of 32 values, read in runs of 8: invocation t takes runs t, t + GROUP_SIZE, ...,
+        // so a subgroup's loads of x and of each row's codes are contiguous. (An invocation per
+        // block spread each of its loads of x over as many cache lines as the subgroup has
+        // invocations.) A run's codes are loaded once for all the entries, and an entry's x once
+        // for all the rows. Rows of x start at multiples of 32 (cols is one).
+        uint runs = cols / 8u;
+        for (uint i = t; i < runs; i += GROUP_SIZE) {
+            uvec2 q[MAX_ROWS]; // MXFP4: one word of codes, in x; Q8_0: two
             float scale[MAX_ROWS];
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                uint block = (first_row + min(r, rows - 1u)) * blocks + b;
-                low[r] = FORMAT == weight_format_q8_0 ? codes4[2u * block] : codes4[block];
-                high[r] = FORMAT == weight_format_q8_0 ? codes4[2u * block + 1u] : uvec4(0u);
-                scale[r] = r < rows ? block_scale(block) : 0.0;
+                uint row = first_row + min(r, rows - 1u), run = row * runs + i;
+                q[r] = FORMAT == weight_format_q8_0 ? codes2[run] : uvec2(codes[run], 0u);
+                scale[r] = r < rows ? block_scale(run / 4u) : 0.0;
             }
             for (uint e = 0u; e < TOKENS_PER_GROUP && e < MAX_TOKENS; ++e) {
                 if (e >= entries) break;
-                vec4 xs[8];
-                for (uint k = 0u; k < 8u; ++k) xs[k] = x4[(x_rows[e] * cols) / 4u + b * 8u + k];
+                uint at = (x_rows[e] * cols) / 4u + 2u * i;
+                vec4 lo = x4[at], hi = x4[at + 1u];
                 for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
                     float sum = FORMAT == weight_format_q8_0
-                                    ? q8_words_dot(low[r], xs, 0u) + q8_words_dot(high[r], xs, 4u)
-                                    : fp4_block_dot(low[r], xs);
+                                    ? q8_word_dot(q[r].x, lo) + q8_word_dot(q[r].y, hi)
+                                    : fp4_word_dot(q[r].x, lo, hi);
                     acc[r * TOKENS_PER_GROUP + e] += scale[r] * sum;
                 }
             }

@@ -33,11 +33,12 @@ struct MatVec {
     std::uint32_t tokens_per_group = 1;
 };
 
-// Which matvec: the weight format, the mode, and whether it serves a batch of tokens (prefill)
-// rather than one (decode).
+// Which matvec: the weight format, the mode, whether it serves a batch of tokens (prefill)
+// rather than one (decode), and the output rows a workgroup computes.
 struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
     bool batched = false;
+    std::uint32_t rows_per_group = 0;
     auto operator<=>(const MatVecKey&) const = default;
 };
 
@@ -46,16 +47,20 @@ struct ForwardPipelines {
     ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, attention_prefill,
         route_experts, group_experts, expert_combine, sample_partials, sample_cut, sample_kept,
         sample_pick;
-    // Shapes: decoding, 2 rows x 128 invocations on a GPU, so even small matrices spread over
-    // every compute unit and each invocation keeps several loads in flight; a CPU driver gets 8
-    // rows x one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows
-    // x 8 tokens, each block of weights read once for the 8.
+    // Shapes: decoding on a GPU, 128 invocations and 2 rows, or 4 or 8 for plain projections
+    // tall enough to keep many workgroups (matvec_rows_per_group); a CPU driver gets 8 rows x
+    // one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows x 8
+    // tokens, each run of weights read once for the 8.
     std::map<MatVecKey, MatVec> matvec;
+    bool cpu_driver = false;
     // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
     std::uint32_t kv_format = 0;
 
-    const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, bool batched) const {
-        return matvec.at({format, mode, batched});
+    std::uint32_t matvec_rows_per_group(std::uint32_t mode, bool batched, std::uint64_t rows) const;
+    // The matvec for a matrix of `rows` output rows.
+    const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, bool batched,
+                             std::uint64_t rows) const {
+        return matvec.at({format, mode, batched, matvec_rows_per_group(mode, batched, rows)});
     }
 };
 

@@ -278,7 +278,7 @@ Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& p
     const ka::MatVecArgs args{cols,           rows,           c.experts_per_token,
                               c.swiglu_limit, c.expert_count, batch_tokens};
     const auto& m = projection.matrix;
-    const MatVec& shape = model_.pipelines.matvec_for(m.format, mode, batched);
+    const MatVec& shape = model_.pipelines.matvec_for(m.format, mode, batched, m.rows);
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
     const bool experts =

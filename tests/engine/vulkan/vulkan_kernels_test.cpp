@@ -139,8 +139,8 @@ std::vector<MatVecVariant> matvec_variants() {
     for (const auto& [name, spirv] :
          {std::pair{"subgroup", spirv::matvec}, std::pair{"portable", spirv::matvec_portable}}) {
         for (const auto [rows, group, tokens] :
-             {Shape{8, 4, 1}, Shape{3, 8, 1}, Shape{8, 64, 1}, Shape{2, 128, 1}, Shape{2, 8, 8},
-              Shape{4, 32, 4}, Shape{2, 128, 8}}) {
+             {Shape{8, 4, 1}, Shape{3, 8, 1}, Shape{8, 64, 1}, Shape{2, 128, 1}, Shape{4, 128, 1},
+              Shape{8, 128, 1}, Shape{2, 8, 8}, Shape{4, 32, 4}, Shape{2, 128, 8}}) {
             if (spirv.data() == spirv::matvec_portable.data() &&
                 group > ka::matvec_portable_max_group_size) {
                 continue;
