@@ -9,10 +9,10 @@
 namespace hearth::gpu {
 namespace {
 
-// Blocks per head for attention over a cache of `capacity` positions: enough that long contexts
-// keep the GPU busy, few enough that each still covers 128 positions.
-std::uint32_t attention_splits(std::uint32_t capacity) {
-    return std::clamp(capacity / 128, 1u, max_attention_splits);
+// Blocks per head for attention over up to `positions` positions: enough that long contexts keep
+// the GPU busy, few enough that each still covers 32 positions (four of Vulkan's decode tiles).
+std::uint32_t attention_splits(std::uint32_t positions) {
+    return std::clamp(positions / 32, 1u, max_attention_splits);
 }
 
 } // namespace
@@ -37,8 +37,8 @@ LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t lay
                                   std::uint32_t cache_capacity, std::uint32_t batch_tokens,
                                   std::uint32_t tokens_per_group) {
     const bool sliding = c.is_sliding_layer(layer);
-    // A sliding layer attends to a window only: one block per head is enough.
-    const std::uint32_t splits = sliding ? 1u : attention_splits(cache_capacity);
+    // A sliding layer attends to its window only.
+    const std::uint32_t splits = attention_splits(sliding ? c.sliding_window : cache_capacity);
     const std::uint32_t prefill_splits = std::min(splits, max_prefill_attention_splits);
     const kernel_args::AttentionArgs attention{c.head_count,
                                                c.kv_head_count,
