@@ -18,29 +18,35 @@ layout(push_constant) uniform PushConstants { RouteArgs args; };
 const uint max_chosen = 8u;    // the host refuses models that choose more
 const uint max_experts = 256u; // or that have more experts
 
-shared float gathered[max_experts];
+shared uint ranked[max_experts]; // order-preserving keys of the logits
 shared float chosen_logits[max_chosen];
+
+// A key per logit whose unsigned order is the logits' order, -0 equal to +0, and a NaN below
+// every number: integers, so no compiler assumption about NaN can make two experts tie.
+uint rank_key(float logit) {
+    uint bits = floatBitsToUint(logit), magnitude = bits & 0x7FFFFFFFu;
+    if (magnitude > 0x7F800000u) return 0u; // NaN
+    if (magnitude == 0u) bits = 0u;
+    return (bits & 0x80000000u) != 0u ? ~bits : bits | 0x80000000u;
+}
 
 void main() {
     uint token = gl_WorkGroupID.x, t = gl_LocalInvocationID.x;
     for (uint e = t; e < args.experts; e += 64u) {
-        float logit = logits[token * args.experts + e];
-        // A NaN ranks last, so every expert has a rank of its own.
-        gathered[e] = isnan(logit) ? uintBitsToFloat(0xFF800000u) : logit;
+        ranked[e] = rank_key(logits[token * args.experts + e]);
     }
     barrier();
     uint row = token * 2u * args.chosen;
     // An expert's rank: how many experts have a larger logit, or an equal one and a lower index.
     for (uint e = t; e < args.experts; e += 64u) {
-        float logit = gathered[e];
-        uint rank = 0u;
+        uint key = ranked[e], rank = 0u;
         for (uint other = 0u; other < args.experts; ++other) {
-            float rival = gathered[other];
-            if (rival > logit || (rival == logit && other < e)) ++rank;
+            uint rival = ranked[other];
+            if (rival > key || (rival == key && other < e)) ++rank;
         }
         if (rank < args.chosen) {
             route[row + rank] = e;
-            chosen_logits[rank] = logit;
+            chosen_logits[rank] = logits[token * args.experts + e];
         }
     }
     barrier();

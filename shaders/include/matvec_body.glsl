@@ -1,9 +1,9 @@
 // The body of the matvec shaders (matvec.comp, matvec_portable.comp): matrix-vector products over
 // repacked weights (layouts in kernel_args.h), for one token or several. A workgroup computes
 // ROWS_PER_GROUP output rows for TOKENS_PER_GROUP tokens ("entries") together: every invocation
-// takes its share of the columns of all of them at once, so a GPU has many independent wide
-// loads in flight per invocation, a block of weights is read once for all the entries and a
-// block of x once for all the rows. The shares are then summed across the workgroup by the
+// takes its share of the columns of all of them at once (consecutive invocations take
+// consecutive columns, so a subgroup's loads are contiguous); a piece of a weight row is read
+// once for all the entries and a piece of x once for all the rows. The shares are then summed across the workgroup by the
 // includer's reduce_dots() and read back with reduced_dot(): subgroup arithmetic in matvec.comp,
 // a shared-memory tree in matvec_portable.comp. MODE picks the entries and what a row's result
 // feeds (plain, residual add, or the experts: one token's chosen experts when decoding, or per

@@ -12,8 +12,6 @@ namespace {
 
 namespace ka = kernel_args;
 
-// Invocations of a one-token matvec workgroup on a GPU.
-constexpr std::uint32_t gpu_decode_invocations = 128;
 // A plain projection takes 4 or 8 rows per one-token workgroup when that still leaves this many
 // workgroups to spread over the GPU.
 constexpr std::uint64_t gpu_decode_min_workgroups = 1024;
@@ -157,10 +155,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         MatVec made;
         made.rows_per_group = key.rows_per_group;
         made.tokens_per_group = key.batched ? matvec_batch_tokens_per_group : 1;
-        const std::uint32_t invocations =
-            !key.batched && !cpu ? std::min(group_size, gpu_decode_invocations) : group_size;
         const std::uint32_t specialization[] = {key.format, key.mode, made.rows_per_group,
-                                                invocations, made.tokens_per_group};
+                                                group_size, made.tokens_per_group};
         auto pipeline =
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);

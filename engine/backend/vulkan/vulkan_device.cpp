@@ -319,6 +319,8 @@ Result<void> VulkanDevice::upload(Buffer& target, std::size_t offset,
         std::memcpy((*stage)->bytes().data(), bytes.data() + done, n);
         if (auto r = transfer_commands_->begin(); !r) return r;
         transfer_commands_->copy(**stage, 0, target, offset + done, n);
+        // Visible to the shaders of later submissions (dispatches wait on compute writes only).
+        transfer_commands_->barrier();
         if (auto r = transfer_commands_->end(); !r) return r;
         if (auto r = submit_and_wait(*transfer_commands_); !r) return r;
     }

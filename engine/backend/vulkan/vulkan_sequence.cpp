@@ -332,7 +332,7 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
     if (output == StepOutput::sampled) {
         if (auto r = record_sampling(list); !r) return r;
     }
-    list.barrier(); // what the host reads back, and the caches as the next recording sees them
+    list.barrier(); // what the host reads back, and the caches for the next recording
     return list.end();
 }
 
@@ -385,7 +385,7 @@ Result<void> VulkanSequence::record_batch(CommandList& list) {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
         if (auto r = record_layer(list, layer, true); !r) return r;
     }
-    list.barrier(); // the caches as the next recording and a truncating host see them
+    list.barrier(); // the caches for the next recording
     return list.end();
 }
 

@@ -106,9 +106,9 @@ class Model {
     virtual ~Model() = default;
 
     virtual std::string_view backend_name() const = 0;
-    // Where the model runs, for people, and which GPU backend automatic selection passed over
-    // and why: "CPU, 8 threads (Vulkan was not used: ...)", "Vulkan on ... (CUDA was not used:
-    // ...)".
+    // Where the model runs, for people, and why when automatic selection tried a GPU backend
+    // that failed: "CPU, 8 threads (Vulkan was not used: ...)", "Vulkan on ... (CUDA was not
+    // used: ...)". (hearth-cli --version says why a backend was not tried.)
     virtual std::string backend_description() const = 0;
     // The model's own tokenizer (from the GGUF metadata or the folder's tokenizer.json).
     virtual const Tokenizer& tokenizer() const = 0;

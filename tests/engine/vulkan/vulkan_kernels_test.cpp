@@ -3,6 +3,7 @@
 // and outputs poisoned beforehand.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -319,6 +320,33 @@ TEST(VulkanKernels, RouteChoosesTheCpusExpertsAndWeights) {
         rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{experts, 4}, 2);
         expect_routes(logits, experts, rig.download(route));
     }
+}
+
+// A NaN logit is never chosen over a number (ranked on the logits' bits, so a driver that
+// assumes no NaNs cannot make two experts share a slot), and -0 ties +0.
+TEST(VulkanKernels, RouteRanksNaNLastAndNegativeZeroAsZero) {
+    Rig rig;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const std::vector<float> logits = {nan,   1.0f, 5.0f,  3.0f,  -0.0f, 0.0f, 5.0f, nan, // token 0
+                                       -0.0f, 0.0f, -1.0f, -2.0f, nan,   nan,  nan,  -3.0f};
+    const Buffer input = rig.upload(logits),
+                 route = rig.upload(std::vector<float>(2 * 8 + 1, poison));
+    rig.run(spirv::route_experts, {}, {&input, &route}, ka::RouteArgs{8, 4}, 2);
+    const auto result = rig.download(route);
+    const std::uint32_t expected[2][4] = {{2, 6, 3, 1}, {0, 1, 2, 3}};
+    const float chosen[2][4] = {{5, 5, 3, 1}, {0, 0, -1, -2}};
+    for (std::size_t token = 0; token < 2; ++token) {
+        double total = 0;
+        for (const float logit : chosen[token])
+            total += std::exp(double{logit} - chosen[token][0]);
+        for (std::size_t slot = 0; slot < 4; ++slot) {
+            EXPECT_EQ(std::bit_cast<std::uint32_t>(result[token * 8 + slot]), expected[token][slot])
+                << "token " << token << ", slot " << slot;
+            EXPECT_NEAR(result[token * 8 + 4 + slot],
+                        std::exp(double{chosen[token][slot]} - chosen[token][0]) / total, 1e-6);
+        }
+    }
+    EXPECT_EQ(result[16], poison);
 }
 
 TEST(VulkanKernels, GroupExpertsListsEachExpertsEntriesInTokenOrder) {
