@@ -59,11 +59,7 @@ void main() {
     for (uint start = begin; start <= end; start += TILE) {
         uint count = min(TILE, end + 1u - start);
         barrier(); // every invocation is done with the previous tile
-        for (uint i = t; i < count * HEAD_DIM; i += INVOCATIONS) {
-            uint row = ((start + i / HEAD_DIM) % args.cache_capacity) * args.kv_head_count + kv_head;
-            tile_keys[i] = cached_key(row, i % HEAD_DIM);
-            tile_values[i] = cached_value(row, i % HEAD_DIM);
-        }
+        load_kv_tile(start, count, kv_head, t, INVOCATIONS);
         barrier();
         if (live) {
             float score = lowest;

@@ -65,13 +65,7 @@ void main() {
     uint end = min(highest, begin + share - 1u);
     for (uint start = begin; start <= end; start += KEY_TILE) {
         barrier(); // every row is done with the previous tile
-        for (uint i = t; i < KEY_TILE * HEAD_DIM; i += ROWS) {
-            uint u = start + i / HEAD_DIM;
-            if (u > end) break;
-            uint row = (u % args.cache_capacity) * args.kv_head_count + kv_head;
-            tile_keys[i] = cached_key(row, i % HEAD_DIM);
-            tile_values[i] = cached_value(row, i % HEAD_DIM);
-        }
+        load_kv_tile(start, min(KEY_TILE, end + 1u - start), kv_head, t, ROWS);
         barrier();
         if (!live) continue;
 

@@ -1,8 +1,9 @@
 // Reading one value of a layer's KV cache, laid out as rope_kv_write.comp writes it (KV_FORMAT,
 // kernel_args.h): value d of row `row`, a row being one position of one KV head (slot * kv_heads
 // + kv_head). A q8 row's scale depends on the row alone, so a compiler can load it once for a
-// loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants) and the
-// buffers `key_cache` and `value_cache`.
+// loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants), the
+// buffers `key_cache` and `value_cache`, the push constants `args` (AttentionArgs) and the shared
+// arrays `tile_keys` and `tile_values` that load_kv_tile fills.
 
 // Words per row of a q8 cache: the codes, then the scale.
 const uint q8_row_words = HEAD_DIM / 4u + 1u;
@@ -31,4 +32,15 @@ float cached_key(uint row, uint d) {
 float cached_value(uint row, uint d) {
     uint scale = KV_FORMAT == kv_cache_q8 ? value_cache[kv_scale_at(row)] : 0u;
     return kv_value(value_cache[kv_word_at(row, d)], scale, d);
+}
+
+// Positions start .. start + count - 1 of KV head `kv_head` into tile_keys and tile_values as f32,
+// a position's HEAD_DIM values after another: invocation t of `invocations` takes every
+// invocations-th value, so neighbouring invocations read neighbouring words.
+void load_kv_tile(uint start, uint count, uint kv_head, uint t, uint invocations) {
+    for (uint i = t; i < count * HEAD_DIM; i += invocations) {
+        uint row = ((start + i / HEAD_DIM) % args.cache_capacity) * args.kv_head_count + kv_head;
+        tile_keys[i] = cached_key(row, i % HEAD_DIM);
+        tile_values[i] = cached_value(row, i % HEAD_DIM);
+    }
 }

@@ -1,6 +1,6 @@
 // Attention for the query heads that share one key/value head (grouped-query attention), with a
-// learned sink per query head: the same result as attend() (ops.h) for each head, but each cached
-// key and value is read once for the whole group instead of once per head.
+// learned sink per query head: each cached key and value is read once for the whole group
+// instead of once per head.
 //
 // Positions are taken in spans of attention_span. Each span gives a partial softmax (its largest
 // score, its sum of exponentials and its unnormalised weighted values), and the partials merge in

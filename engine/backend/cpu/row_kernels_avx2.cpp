@@ -1,7 +1,6 @@
 // AVX2/FMA row kernels, compiled for those instructions per function (target attribute) so the
 // rest of the binary still runs on any x86-64; row_kernels() only picks them when the CPU has them.
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <immintrin.h>
 
@@ -271,10 +270,7 @@ HEARTH_AVX2 void add_weighted_rows(const float* weights, const float* rows, std:
         add_weighted_columns<8>(weights, rows, stride, count, c, out);
     for (; c + 8 <= n; c += 8)
         add_weighted_columns<1>(weights, rows, stride, count, c, out);
-    for (; c < n; ++c) {
-        for (std::size_t u = 0; u < count; ++u)
-            out[c] += weights[u] * rows[u * stride + c];
-    }
+    portable::add_weighted_rows(weights, rows + c, stride, count, n - c, out + c);
 }
 
 namespace {
@@ -313,12 +309,7 @@ HEARTH_AVX2 float exponentiate_scores(float* scores, std::size_t n, float max_sc
         _mm256_storeu_ps(scores + i, e);
         sums = _mm256_add_ps(sums, e);
     }
-    float sum = horizontal_sum(sums);
-    for (; i < n; ++i) {
-        scores[i] = std::exp(scores[i] - max_score);
-        sum += scores[i];
-    }
-    return sum;
+    return horizontal_sum(sums) + portable::exponentiate_scores(scores + i, n - i, max_score);
 }
 
 // Three tokens at a time: twelve sums, three inputs and a row fill the sixteen registers.
