@@ -26,7 +26,8 @@ const uint weight_format_bf16 = 2u;
 const uint weight_format_q8_0 = 3u;
 const uint weight_format_mxfp4 = 4u;
 
-// What matvec does with row j's dot product (a specialization constant).
+// What a product does with row j's dot product (a specialization constant): the first four are
+// one token's (matvec.comp), project, project_add and the grouped ones a batch's (matmul.comp).
 const uint matvec_project = 0u;         // y[j] = W[j] . x + b[j]
 const uint matvec_project_add = 1u;     // y[j] += W[j] . x + b[j]  (residual connections)
 const uint matvec_expert_gate_up = 2u;  // y[slot][j] = swiglu(gate, up) of the slot's expert
@@ -40,11 +41,13 @@ const uint matvec_expert_down_grouped = 5u;
 // Limits of the matvec shaders' workgroup shape (their ROWS_PER_GROUP and GROUP_SIZE
 // specialization constants), which size their shared arrays; the host stays within them.
 const uint matvec_max_rows = 8u;
-const uint matvec_max_tokens = 8u; // TOKENS_PER_GROUP
-const uint matvec_max_pairs = 16u; // ROWS_PER_GROUP * TOKENS_PER_GROUP
 const uint matvec_max_group_size = 128u;
 const uint matvec_max_subgroups = 32u;           // per workgroup, in matvec.comp
 const uint matvec_portable_max_group_size = 64u; // matvec_portable.comp
+// matmul.comp's workgroup (a batch's products): its invocations, and the entries (tokens, or an
+// expert's entries) of a tile; group_experts.comp lists the grouped work in items of that many.
+const uint matmul_invocations = 256u;
+const uint matmul_tile_tokens = 32u;
 // rms_norm's largest GROUP_SIZE.
 const uint rms_norm_max_group_size = 256u;
 
@@ -112,14 +115,14 @@ struct RouteArgs {
 
 // group_experts: a batch's route rows (2 * slots words per token) turned into per-expert lists:
 // groups[expert] = its entry count, then from groups[experts + expert * capacity] its entries.
-// Vulkan's also lists the grouped matvecs' work after them, one word per tokens_per_group
+// Vulkan's also lists matmul.comp's grouped work after them, one word per tokens_per_group
 // entries of an expert: at groups[experts * (1 + capacity)] the count, then expert << 16 | the
 // group's index within the expert's list.
 struct GroupExpertsArgs {
     uint experts;
     uint slots;
     uint capacity;         // entries per expert list (the batch's tokens)
-    uint tokens_per_group; // entries a grouped matvec workgroup takes
+    uint tokens_per_group; // entries a matmul.comp workgroup takes
 };
 
 // expert_combine: x[token] += the weighted rows of the grouped down projection.

@@ -165,7 +165,13 @@ void OneTokenExperts::expect_down(const std::vector<float>& y) const {
 }
 
 GroupedExperts::GroupedExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng)
-    : cols(width), down_cols(down_width(layout, size)) {
+    : GroupedExperts(layout, width, rng, BatchRoutes{}, 37, 67) {}
+
+GroupedExperts::GroupedExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng,
+                               BatchRoutes routes, std::uint64_t gate_up_size,
+                               std::uint64_t down_rows)
+    : batch(std::move(routes)), size(gate_up_size), rows(down_rows), cols(width),
+      down_cols(down_width(layout, size)) {
     make_packed_weight(gate_up, layout, batch.experts, 2 * size, cols, rng);
     h = normal_values(batch.tokens * cols, rng);
     gate_up_bias = normal_values(batch.experts * 2 * size, rng);
@@ -230,6 +236,22 @@ std::vector<std::uint32_t> BatchRoutes::route_rows() const {
             out.push_back(std::bit_cast<std::uint32_t>(weights[t * slots + s]));
     }
     return out;
+}
+
+BatchRoutes BatchRoutes::crowded(std::uint32_t tokens, std::mt19937& rng) {
+    BatchRoutes batch;
+    batch.tokens = tokens;
+    batch.chosen.clear();
+    batch.weights.clear();
+    std::uniform_real_distribution<float> share(0.05f, 0.95f);
+    for (std::uint32_t t = 0; t < tokens; ++t) {
+        const std::uint32_t other = 1 + static_cast<std::uint32_t>(rng() % (batch.experts - 1));
+        const bool first = rng() % 2 == 0;
+        const float weight = share(rng);
+        batch.chosen.insert(batch.chosen.end(), {first ? 0u : other, first ? other : 0u});
+        batch.weights.insert(batch.weights.end(), {weight, 1 - weight});
+    }
+    return batch;
 }
 
 std::vector<ExpertEntry> BatchRoutes::entries(const std::vector<float>& x, std::uint64_t cols,

@@ -101,13 +101,16 @@ struct BatchRoutes {
     kernel_args::MatVecArgs matvec_args(std::uint64_t cols, std::uint64_t rows) const;
     // Per token: its expert ids, then its weights (f32 bits): route_experts' rows.
     std::vector<std::uint32_t> route_rows() const;
+    // `tokens` tokens that all choose expert 0 and one other at random, in a random slot order,
+    // so expert 0's list is longer than a work item when tokens exceed the item's entries.
+    static BatchRoutes crowded(std::uint32_t tokens, std::mt19937& rng);
     // Each entry's expert and its row of `x` (`cols` floats per token, or per entry).
     std::vector<ExpertEntry> entries(const std::vector<float>& x, std::uint64_t cols,
                                      bool per_entry) const;
 };
 
-// The grouped expert matvecs' inputs over a BatchRoutes batch: gate/up of each token's row of h,
-// down of each entry's own row (sizes as OneTokenExperts).
+// The grouped expert products' inputs over a BatchRoutes batch: gate/up of each token's row of h,
+// down of each entry's own row (sizes as OneTokenExperts, unless given).
 struct GroupedExperts {
     BatchRoutes batch;
     std::uint64_t size = 37, rows = 67, cols = 0, down_cols = 0;
@@ -115,6 +118,8 @@ struct GroupedExperts {
     std::vector<float> h, gate_up_bias, inputs, down_bias;
 
     GroupedExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng);
+    GroupedExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng, BatchRoutes routes,
+                   std::uint64_t gate_up_size, std::uint64_t down_rows);
     std::uint32_t entries() const { return batch.tokens * batch.slots; }
     void expect_gate_up(const std::vector<float>& act) const; // act: entries * size + 1
     void expect_down(const std::vector<float>& out) const;    // out: entries * rows + 1

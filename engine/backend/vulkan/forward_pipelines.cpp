@@ -27,9 +27,8 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 // On an H200 (20b shapes) 8 rows took the 201,088-row unembedding from 0.56 to 0.41 ms and 4 the
 // 5,120-row q/k/v from 0.58 to 0.50 ms, while the expert matvecs and the smaller projections were
 // fastest at 2.
-std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode, bool batched,
+std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
                                                       std::uint64_t rows) const {
-    if (batched) return 2;
     if (cpu_driver) return 8;
     if (mode != ka::matvec_project && mode != ka::matvec_project_add) return 2;
     for (const std::uint32_t wide : {8u, 4u}) {
@@ -73,8 +72,15 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         info.features.subgroup_arithmetic &&
         std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group_size;
     if (!subgroup_sums) group_size = std::min(group_size, ka::matvec_portable_max_group_size);
-    static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_tokens >= 8 &&
-                  ka::matvec_max_pairs >= 16 && ka::matvec_max_group_size >= 128);
+    static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
+    if (matmul_shared_bytes > info.max_shared_memory_bytes ||
+        ka::matmul_invocations > info.max_workgroup_invocations) {
+        return fail("Vulkan: the GPU's workgroups are too small for a batch's products",
+                    std::to_string(matmul_shared_bytes) + " bytes of shared memory and " +
+                        std::to_string(ka::matmul_invocations) + " invocations needed, " +
+                        std::to_string(info.max_shared_memory_bytes) + " and " +
+                        std::to_string(info.max_workgroup_invocations) + " available");
+    }
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};
     // attention_prefill's key and value tiles (f32) within the device's shared memory.
@@ -134,35 +140,41 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     }
 
     p.cpu_driver = cpu;
-    std::vector<MatVecKey> needed;
-    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool batched) {
-        needed.push_back({m.format, mode, batched, p.matvec_rows_per_group(mode, batched, m.rows)});
+    std::vector<MatVecKey> one_token;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> batched;
+    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode) {
+        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows)});
     };
-    need(weights.unembedding.matrix, ka::matvec_project, false);
+    need(weights.unembedding.matrix, ka::matvec_project);
     for (const auto& l : weights.layers) {
-        for (const bool batched : {false, true}) {
-            need(l.qkv.matrix, ka::matvec_project, batched);
-            need(l.router.matrix, ka::matvec_project, batched);
-            need(l.out.matrix, ka::matvec_project_add, batched);
-        }
-        need(l.gate_up.matrix, ka::matvec_expert_gate_up, false);
-        need(l.down.matrix, ka::matvec_expert_down_add, false);
-        need(l.gate_up.matrix, ka::matvec_expert_gate_up_grouped, true);
-        need(l.down.matrix, ka::matvec_expert_down_grouped, true);
+        need(l.qkv.matrix, ka::matvec_project);
+        need(l.router.matrix, ka::matvec_project);
+        need(l.out.matrix, ka::matvec_project_add);
+        need(l.gate_up.matrix, ka::matvec_expert_gate_up);
+        need(l.down.matrix, ka::matvec_expert_down_add);
+        batched.insert(batched.end(), {{l.qkv.matrix.format, ka::matvec_project},
+                                       {l.router.matrix.format, ka::matvec_project},
+                                       {l.out.matrix.format, ka::matvec_project_add},
+                                       {l.gate_up.matrix.format, ka::matvec_expert_gate_up_grouped},
+                                       {l.down.matrix.format, ka::matvec_expert_down_grouped}});
     }
-    for (const auto& key : needed) {
+    for (const auto& key : one_token) {
         if (p.matvec.contains(key)) continue;
-        MatVec made;
-        made.rows_per_group = key.rows_per_group;
-        made.tokens_per_group = key.batched ? matvec_batch_tokens_per_group : 1;
-        const std::uint32_t specialization[] = {key.format, key.mode, made.rows_per_group,
-                                                group_size, made.tokens_per_group};
+        const std::uint32_t specialization[] = {key.format, key.mode, key.rows_per_group,
+                                                group_size};
         auto pipeline =
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
-        made.pipeline = std::move(*pipeline);
-        p.matvec.emplace(key, std::move(made));
+        p.matvec.emplace(key, MatVec{std::move(*pipeline), key.rows_per_group});
+    }
+    for (const auto& key : batched) {
+        if (p.matmul.contains(key)) continue;
+        const std::uint32_t specialization[] = {key.first, key.second};
+        auto pipeline = device.create_pipeline(
+            spirv::matmul, layout<ka::MatVecArgs>(matvec_bindings), specialization);
+        if (!pipeline) return std::unexpected(pipeline.error());
+        p.matmul.emplace(key, std::move(*pipeline));
     }
     return p;
 }

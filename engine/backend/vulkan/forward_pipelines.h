@@ -10,6 +10,7 @@
 #include "hearth/error.h"
 #include "hearth/gpu_devices.h"
 #include "hearth/model.h"
+#include "kernel_args.h"
 #include "model/model_config.h"
 #include "vulkan_device.h"
 
@@ -22,22 +23,22 @@ inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
 // Invocations of an attention_decode workgroup: the query heads of a KV head share them.
 inline constexpr std::uint32_t attention_decode_invocations = 64;
-// Tokens a batched matvec workgroup computes together.
-inline constexpr std::uint32_t matvec_batch_tokens_per_group = 8;
+// Stored rows of a matmul.comp tile (4 per invocation, its tokens in lanes of 4), and the
+// shared memory its weight and x tiles of 32 columns and its MXFP4 table take.
+inline constexpr std::uint32_t matmul_tile_rows =
+    4 * kernel_args::matmul_invocations / (kernel_args::matmul_tile_tokens / 4);
+inline constexpr std::uint32_t matmul_shared_bytes =
+    32 * (matmul_tile_rows + kernel_args::matmul_tile_tokens) * 4 + 16 * 4;
 
-// A matvec pipeline and the workgroup shape it was made for (its ROWS_PER_GROUP and
-// TOKENS_PER_GROUP specialization constants).
+// A matvec pipeline and the rows a workgroup computes (its ROWS_PER_GROUP).
 struct MatVec {
     ComputePipeline pipeline;
     std::uint32_t rows_per_group = 1;
-    std::uint32_t tokens_per_group = 1;
 };
 
-// Which matvec: the weight format, the mode, whether it serves a batch of tokens (prefill)
-// rather than one (decode), and the output rows a workgroup computes.
+// Which matvec: the weight format, the mode and the output rows a workgroup computes.
 struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
-    bool batched = false;
     std::uint32_t rows_per_group = 0;
     auto operator<=>(const MatVecKey&) const = default;
 };
@@ -47,20 +48,20 @@ struct ForwardPipelines {
     ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, attention_prefill,
         route_experts, group_experts, expert_combine, sample_partials, sample_cut, sample_kept,
         sample_pick;
-    // Shapes: decoding on a GPU, 128 invocations and 2 rows, or 4 or 8 for plain projections
-    // tall enough to keep many workgroups (matvec_rows_per_group); a CPU driver gets 8 rows x
-    // one subgroup, as each workgroup and barrier has a fixed cost there. A batch: 2 rows x 8
-    // tokens, each run of weights read once for the 8.
+    // One token's products. Shapes: on a GPU, 128 invocations and 2 rows, or 4 or 8 for plain
+    // projections tall enough to keep many workgroups (matvec_rows_per_group); a CPU driver gets
+    // 8 rows x one subgroup, as each workgroup and barrier has a fixed cost there.
     std::map<MatVecKey, MatVec> matvec;
+    // A batch's products (matmul.comp), per (weight format, mode).
+    std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;
     bool cpu_driver = false;
     // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
     std::uint32_t kv_format = 0;
 
-    std::uint32_t matvec_rows_per_group(std::uint32_t mode, bool batched, std::uint64_t rows) const;
+    std::uint32_t matvec_rows_per_group(std::uint32_t mode, std::uint64_t rows) const;
     // The matvec for a matrix of `rows` output rows.
-    const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, bool batched,
-                             std::uint64_t rows) const {
-        return matvec.at({format, mode, batched, matvec_rows_per_group(mode, batched, rows)});
+    const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, std::uint64_t rows) const {
+        return matvec.at({format, mode, matvec_rows_per_group(mode, rows)});
     }
 };
 

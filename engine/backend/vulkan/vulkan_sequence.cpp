@@ -28,7 +28,7 @@ constexpr std::uint32_t max_groups_x = 65535;
 // a short batch costs little, as the kernels skip what lies past the step's count. Within the
 // fit check's scratch for a chunk (fit_check.h).
 constexpr std::uint32_t batch_tokens = 128;
-static_assert(batch_tokens % matvec_batch_tokens_per_group == 0);
+static_assert(batch_tokens % ka::matmul_tile_tokens == 0);
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
 // and the unembedding (and the four of sampling in the step that samples); the batch recording
@@ -42,10 +42,10 @@ using gpu::StepOutput;
 
 std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
 
-// The most work items (an expert's next matvec_batch_tokens_per_group entries) a batch's grouped
-// expert matvecs can have: every entry, each expert's last group partly filled.
+// The most work items (an expert's next matmul_tile_tokens entries) a batch's grouped expert
+// products can have: every entry, each expert's last tile partly filled.
 std::uint32_t grouped_work_items(const model::ModelConfig& c) {
-    constexpr std::uint32_t T = matvec_batch_tokens_per_group;
+    constexpr std::uint32_t T = ka::matmul_tile_tokens;
     return (batch_tokens * c.experts_per_token + c.expert_count * (T - 1)) / T;
 }
 
@@ -107,9 +107,10 @@ class VulkanSequence final : public Sequence {
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
-    Result<void> matvec(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
-                        bool batched, const Buffer& x, Buffer& y, std::uint32_t rows,
-                        std::uint32_t cols, std::string_view kernel);
+    // y from x through `projection`: one token's matvec, or a batch's matmul.
+    Result<void> product(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
+                         bool batched, const Buffer& x, Buffer& y, std::uint32_t rows,
+                         std::uint32_t cols, std::string_view kernel);
 
     VulkanModel& model_;
     const model::ModelConfig& config_;
@@ -270,15 +271,14 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
     return {};
 }
 
-Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& projection,
-                                    std::uint32_t mode, bool batched, const Buffer& x, Buffer& y,
-                                    std::uint32_t rows, std::uint32_t cols,
-                                    std::string_view kernel) {
+Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& projection,
+                                     std::uint32_t mode, bool batched, const Buffer& x, Buffer& y,
+                                     std::uint32_t rows, std::uint32_t cols,
+                                     std::string_view kernel) {
     const auto& c = config_;
     const ka::MatVecArgs args{cols,           rows,           c.experts_per_token,
                               c.swiglu_limit, c.expert_count, batch_tokens};
     const auto& m = projection.matrix;
-    const MatVec& shape = model_.pipelines.matvec_for(m.format, mode, batched, m.rows);
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
     const bool experts =
@@ -288,11 +288,25 @@ Result<void> VulkanSequence::matvec(CommandList& list, const DeviceProjection& p
     const std::uint64_t bytes = (m.codes.size_bytes() + m.scales.size_bytes()) *
                                 (chosen_only ? c.experts_per_token : 1) /
                                 (chosen_only ? c.expert_count : 1);
-    Grid grid{(rows + shape.rows_per_group - 1) / shape.rows_per_group};
-    if (batched && !grouped) grid.z = batch_tokens / shape.tokens_per_group;
-    if (grouped) grid.y = grouped_work_items(c);                         // an expert's next entries
-    if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // one token's slots
     const Buffer* entries = grouped ? &expert_groups_ : experts ? &route_ : &step_;
+    const auto& p = model_.pipelines;
+    if (batched) {
+        // A tile of stored rows: in the gate/up mode half of them are gate rows, half up rows.
+        const std::uint32_t tile_outputs =
+            mode == ka::matvec_expert_gate_up_grouped ? matmul_tile_rows / 2 : matmul_tile_rows;
+        Grid grid{(rows + tile_outputs - 1) / tile_outputs};
+        if (grouped) {
+            grid.y = grouped_work_items(c); // an expert's next entries
+        } else {
+            grid.z = batch_tokens / ka::matmul_tile_tokens;
+        }
+        return dispatch(list, p.matmul.at({m.format, mode}),
+                        {&m.codes, &m.scales, &projection.bias, &x, &y, entries}, bytes_of(args),
+                        grid, {kernel, bytes});
+    }
+    const MatVec& shape = p.matvec_for(m.format, mode, m.rows);
+    Grid grid{(rows + shape.rows_per_group - 1) / shape.rows_per_group};
+    if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
     return dispatch(list, shape.pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
                     bytes_of(args), grid, {kernel, bytes});
 }
@@ -319,8 +333,8 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
             !r) {
             return r;
         }
-        if (auto r = matvec(list, w.unembedding, ka::matvec_project, false, h_, device_logits_,
-                            c.vocab_size, c.hidden_size, "matvec unembedding");
+        if (auto r = product(list, w.unembedding, ka::matvec_project, false, h_, device_logits_,
+                             c.vocab_size, c.hidden_size, "matvec unembedding");
             !r) {
             return r;
         }
@@ -395,8 +409,8 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const auto& p = model_.pipelines;
     auto& cache = caches_[layer];
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
-    const auto args = gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens,
-                                             matvec_batch_tokens_per_group);
+    const auto args =
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
     const std::uint32_t splits = args.combine.splits;
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     using ka::matvec_project;
@@ -406,8 +420,8 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                             {tokens}, {"rms_norm"});
         },
         [&] {
-            return matvec(list, l.qkv, matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
-                          "matvec q/k/v");
+            return product(list, l.qkv, matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
+                           batched ? "matmul q/k/v" : "matvec q/k/v");
         },
         [&] {
             return dispatch(
@@ -445,16 +459,16 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                             {c.head_count, 1}, {"attention combine"});
         },
         [&] {
-            return matvec(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
-                          "matvec attention out");
+            return product(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
+                           batched ? "matmul attention out" : "matvec attention out");
         },
         [&] {
             return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(args.norm),
                             {tokens}, {"rms_norm"});
         },
         [&] {
-            return matvec(list, l.router, matvec_project, batched, h_, router_logits_,
-                          c.expert_count, H, "matvec router");
+            return product(list, l.router, matvec_project, batched, h_, router_logits_,
+                           c.expert_count, H, batched ? "matmul router" : "matvec router");
         },
         [&] {
             return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(args.route),
@@ -471,14 +485,14 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                                     bytes_of(args.groups), {1}, {"group experts"});
                 },
                 [&] {
-                    return matvec(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_,
-                                  expert_activations_, c.expert_hidden_size, H,
-                                  "matvec experts gate/up");
+                    return product(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_,
+                                   expert_activations_, c.expert_hidden_size, H,
+                                   "matmul experts gate/up");
                 },
                 [&] {
-                    return matvec(list, l.down, ka::matvec_expert_down_grouped, true,
-                                  expert_activations_, expert_down_, H, c.expert_hidden_size,
-                                  "matvec experts down");
+                    return product(list, l.down, ka::matvec_expert_down_grouped, true,
+                                   expert_activations_, expert_down_, H, c.expert_hidden_size,
+                                   "matmul experts down");
                 },
                 [&] {
                     return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
@@ -490,14 +504,14 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         steps.insert(steps.end(),
                      {
                          [&] {
-                             return matvec(list, l.gate_up, ka::matvec_expert_gate_up, false, h_,
-                                           expert_activations_, c.expert_hidden_size, H,
-                                           "matvec experts gate/up");
+                             return product(list, l.gate_up, ka::matvec_expert_gate_up, false, h_,
+                                            expert_activations_, c.expert_hidden_size, H,
+                                            "matvec experts gate/up");
                          },
                          [&] {
-                             return matvec(list, l.down, ka::matvec_expert_down_add, false,
-                                           expert_activations_, x_, H, c.expert_hidden_size,
-                                           "matvec experts down");
+                             return product(list, l.down, ka::matvec_expert_down_add, false,
+                                            expert_activations_, x_, H, c.expert_hidden_size,
+                                            "matvec experts down");
                          },
                      });
     }

@@ -195,7 +195,7 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
     }
     EXPECT_EQ(dispatches["embed"], 1u);
     for (const char* kernel : {"attention prefill", "attention combine", "group experts",
-                               "matvec experts gate/up", "combine experts"}) {
+                               "matmul experts gate/up", "combine experts"}) {
         EXPECT_EQ(dispatches[kernel], layers) << kernel;
     }
     EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(129, 7)).has_value())

@@ -15,6 +15,7 @@
 #include "backend/cpu/ops.h"
 #include "backend/device_sampling.h"
 #include "backend/rope_table.h"
+#include "backend/vulkan/forward_pipelines.h"
 #include "backend/vulkan/vulkan_device.h"
 #include "backend/weight_packing.h"
 #include "hearth/spirv.h"
@@ -107,26 +108,22 @@ class Rig {
 };
 
 // A matvec shader and its workgroup shape: rows per workgroup (fewer than the test sizes and not
-// dividing them), invocations (several subgroups, one, and fewer than the rows) and tokens.
+// dividing them) and invocations (several subgroups, one, and fewer than the rows).
 struct MatVecVariant {
     std::string name;
     std::span<const std::uint32_t> spirv;
     std::uint32_t rows_per_group;
     std::uint32_t group_size;
-    std::uint32_t tokens_per_group;
 
     std::uint32_t groups_for(std::uint64_t rows) const {
         return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
     }
-    std::uint32_t token_groups_for(std::uint32_t tokens) const {
-        return (tokens + tokens_per_group - 1) / tokens_per_group;
-    }
     std::vector<std::uint32_t> specialization(std::uint32_t format, std::uint32_t mode) const {
-        return {format, mode, rows_per_group, group_size, tokens_per_group};
+        return {format, mode, rows_per_group, group_size};
     }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
-               std::to_string(tokens_per_group) + " tokens x " + std::to_string(group_size);
+               std::to_string(group_size);
     }
 };
 
@@ -134,28 +131,25 @@ struct MatVecVariant {
 // 64 invocations); small groups first (they once caught a table left half-filled).
 std::vector<MatVecVariant> matvec_variants() {
     struct Shape {
-        std::uint32_t rows, group, tokens;
+        std::uint32_t rows, group;
     };
     std::vector<MatVecVariant> variants;
     for (const auto& [name, spirv] :
          {std::pair{"subgroup", spirv::matvec}, std::pair{"portable", spirv::matvec_portable}}) {
-        for (const auto [rows, group, tokens] :
-             {Shape{8, 4, 1}, Shape{3, 8, 1}, Shape{8, 64, 1}, Shape{2, 128, 1}, Shape{4, 128, 1},
-              Shape{8, 128, 1}, Shape{2, 8, 8}, Shape{4, 32, 4}, Shape{2, 128, 8}}) {
+        for (const auto [rows, group] : {Shape{8, 4}, Shape{3, 8}, Shape{8, 64}, Shape{4, 32},
+                                         Shape{2, 128}, Shape{4, 128}, Shape{8, 128}}) {
             if (spirv.data() == spirv::matvec_portable.data() &&
                 group > ka::matvec_portable_max_group_size) {
                 continue;
             }
-            variants.push_back({name, spirv, rows, group, tokens});
+            variants.push_back({name, spirv, rows, group});
         }
     }
     return variants;
 }
 
-std::vector<MatVecVariant> one_token_variants() {
-    auto variants = matvec_variants();
-    std::erase_if(variants, [](const MatVecVariant& v) { return v.tokens_per_group != 1; });
-    return variants;
+std::uint32_t matmul_tiles(std::uint64_t count, std::uint32_t per_tile) {
+    return static_cast<std::uint32_t>((count + per_tile - 1) / per_tile);
 }
 
 class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
@@ -171,41 +165,33 @@ class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
     std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
 };
 
-TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
+TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
     const std::uint64_t rows = 67, cols = this->cols();
-    const std::uint32_t tokens = 5; // fewer than some token groups hold
     PackedWeight w;
     make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
     const auto bias = normal_values(rows, rng_);
     const Buffer codes = rig_.upload(w.packed.codes), scales = rig_.upload_scales(w.packed),
                  bias_buffer = rig_.upload(bias),
-                 step = rig_.upload(std::vector<std::uint32_t>{0, tokens});
+                 step = rig_.upload(std::vector<std::uint32_t>{0, 1});
     const ka::MatVecArgs args{
         static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1, 7.0f, 0, 0};
     for (const auto& variant : matvec_variants())
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
             SCOPED_TRACE(variant.describe() + " mode " + std::to_string(mode));
-            // The grid covers whole token groups, and one more than the step's count needs
-            // (a short batch): rows of x and y for all of them.
-            const std::uint32_t token_groups = variant.token_groups_for(tokens) + 1,
-                                covered = token_groups * variant.tokens_per_group;
-            const auto x = normal_values(covered * cols, rng_);
-            auto start = normal_values(covered * rows + 1, rng_);
+            const auto x = normal_values(cols, rng_);
+            auto start = normal_values(rows + 1, rng_);
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
             rig_.run(variant.spirv, variant.specialization(w.packed.format, mode),
                      {&codes, &scales, &bias_buffer, &x_buffer, &y, &step}, args,
-                     variant.groups_for(rows), 1, token_groups);
-            const auto result = rig_.download(y);
-            expect_projected(w, bias, x, start, result, tokens, mode == ka::matvec_project_add);
-            for (std::size_t i = tokens * rows; i < result.size(); ++i) {
-                ASSERT_EQ(result[i], start[i]) << "a token past the step's count, word " << i;
-            }
+                     variant.groups_for(rows));
+            expect_projected(w, bias, x, start, rig_.download(y), 1,
+                             mode == ka::matvec_project_add);
         }
 }
 
 TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
-    for (const auto& variant : one_token_variants()) {
+    for (const auto& variant : matvec_variants()) {
         SCOPED_TRACE(variant.describe());
         const OneTokenExperts in(GetParam(), cols(), rng_);
         const Buffer route = rig_.upload(in.route);
@@ -232,32 +218,73 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
     }
 }
 
-TEST_P(VulkanMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
-    for (const auto& variant : matvec_variants()) {
-        SCOPED_TRACE(variant.describe());
-        const GroupedExperts in(GetParam(), cols(), rng_);
-        const Buffer groups = rig_.upload(in.batch.groups_with_work(variant.tokens_per_group));
-        const std::uint32_t work_items = in.batch.work_capacity(variant.tokens_per_group);
+// matmul.comp over more rows than a tile (and not a multiple of it), more tokens than a tile, and
+// several steps along the columns (the float formats ending inside one).
+TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
+    const std::uint64_t rows = vk::matmul_tile_rows + 3, cols = this->cols();
+    const std::uint32_t tokens = ka::matmul_tile_tokens + 5;
+    PackedWeight w;
+    make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
+    const auto bias = normal_values(rows, rng_);
+    const Buffer codes = rig_.upload(w.packed.codes), scales = rig_.upload_scales(w.packed),
+                 bias_buffer = rig_.upload(bias),
+                 step = rig_.upload(std::vector<std::uint32_t>{0, tokens});
+    const ka::MatVecArgs args{
+        static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1, 7.0f, 0, 0};
+    for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
+        SCOPED_TRACE("mode " + std::to_string(mode));
+        // One tile of tokens more than the step counts (a short batch), with rows of x and y.
+        const std::uint32_t token_tiles = matmul_tiles(tokens, ka::matmul_tile_tokens) + 1,
+                            covered = token_tiles * ka::matmul_tile_tokens;
+        const auto x = normal_values(covered * cols, rng_);
+        auto start = normal_values(covered * rows + 1, rng_);
+        start.back() = poison;
+        const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
+        const std::uint32_t specialization[] = {w.packed.format, mode};
+        rig_.run(spirv::matmul, specialization,
+                 {&codes, &scales, &bias_buffer, &x_buffer, &y, &step}, args,
+                 matmul_tiles(rows, vk::matmul_tile_rows), 1, token_tiles);
+        const auto result = rig_.download(y);
+        expect_projected(w, bias, x, start, result, tokens, mode == ka::matvec_project_add);
+        for (std::size_t i = tokens * rows; i < result.size(); ++i) {
+            ASSERT_EQ(result[i], start[i]) << "a token past the step's count, word " << i;
+        }
+    }
+}
+
+// The grouped expert products: the small batch, then one whose expert 0 has more entries than a
+// tile, with more gate/up and down rows than a tile.
+TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
+    constexpr std::uint32_t T = ka::matmul_tile_tokens;
+    const std::uint64_t gate_up_tile = vk::matmul_tile_rows / 2;
+    for (const bool crowded : {false, true}) {
+        SCOPED_TRACE(crowded ? "crowded batch" : "small batch");
+        const GroupedExperts in =
+            crowded ? GroupedExperts(GetParam(), cols(), rng_, BatchRoutes::crowded(T + 9, rng_),
+                                     gate_up_tile + 6, vk::matmul_tile_rows + 3)
+                    : GroupedExperts(GetParam(), cols(), rng_);
+        const Buffer groups = rig_.upload(in.batch.groups_with_work(T));
+        const std::uint32_t work_items = in.batch.work_capacity(T);
         const Buffer codes = rig_.upload(in.gate_up.packed.codes),
                      scales = rig_.upload_scales(in.gate_up.packed),
                      bias = rig_.upload(in.gate_up_bias), h = rig_.upload(in.h),
                      activations =
                          rig_.upload(std::vector<float>(in.entries() * in.size + 1, poison));
-        rig_.run(
-            variant.spirv,
-            variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
-            {&codes, &scales, &bias, &h, &activations, &groups},
-            in.batch.matvec_args(in.cols, in.size), variant.groups_for(in.size), work_items);
+        const std::uint32_t gate_up[] = {in.gate_up.packed.format,
+                                         ka::matvec_expert_gate_up_grouped};
+        rig_.run(spirv::matmul, gate_up, {&codes, &scales, &bias, &h, &activations, &groups},
+                 in.batch.matvec_args(in.cols, in.size), matmul_tiles(in.size, gate_up_tile),
+                 work_items);
         in.expect_gate_up(rig_.download(activations));
         const Buffer down_codes = rig_.upload(in.down.packed.codes),
                      down_scales = rig_.upload_scales(in.down.packed),
                      down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
                      out = rig_.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
-        rig_.run(variant.spirv,
-                 variant.specialization(in.down.packed.format, ka::matvec_expert_down_grouped),
+        const std::uint32_t down[] = {in.down.packed.format, ka::matvec_expert_down_grouped};
+        rig_.run(spirv::matmul, down,
                  {&down_codes, &down_scales, &down_bias, &inputs, &out, &groups},
-                 in.batch.matvec_args(in.down_cols, in.rows), variant.groups_for(in.rows),
-                 work_items);
+                 in.batch.matvec_args(in.down_cols, in.rows),
+                 matmul_tiles(in.rows, vk::matmul_tile_rows), work_items);
         in.expect_down(rig_.download(out));
     }
 }
