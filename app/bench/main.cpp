@@ -35,11 +35,15 @@ double peak_resident_bytes() {
     return static_cast<double>(usage.ru_maxrss) * 1024.0;
 }
 
-// Token ids spread over the ordinary vocabulary; the content does not change the work done.
-std::vector<std::int32_t> synthetic_tokens(std::size_t count, std::size_t offset) {
+// Token ids spread over the model's vocabulary past its first 1,000 (gpt-oss's ordinary tokens
+// end near 200,000); the content does not change the work done.
+std::vector<std::int32_t> synthetic_tokens(const hearth::Model& model, std::size_t count,
+                                           std::size_t offset) {
+    const std::size_t vocab = model.vocab_size(), first = vocab > 2000 ? 1000 : 0;
+    const std::size_t spread = std::min<std::size_t>(190000, vocab - first);
     std::vector<std::int32_t> ids(count);
     for (std::size_t i = 0; i < count; ++i) {
-        ids[i] = static_cast<std::int32_t>(1000 + (offset + i) * 7919 % 190000);
+        ids[i] = static_cast<std::int32_t>(first + (offset + i) * 7919 % spread);
     }
     return ids;
 }
@@ -66,7 +70,7 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
     auto sequence = model.new_sequence(depth + prompt + generate);
     if (!sequence) return std::unexpected(sequence.error());
     if (depth > 0) {
-        if (auto r = (*sequence)->append(synthetic_tokens(depth, 0), {}); !r)
+        if (auto r = (*sequence)->append(synthetic_tokens(model, depth, 0), {}); !r)
             return std::unexpected(r.error());
     }
     DepthResult result{};
@@ -77,7 +81,7 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
     const std::vector<bool> no_exclusions;
     hearth::TokenPicker picker(**sequence, model.vocab_size(), {.seed = 1}, no_exclusions);
     auto start = Clock::now();
-    auto next = picker.run(synthetic_tokens(prompt, depth));
+    auto next = picker.run(synthetic_tokens(model, prompt, depth));
     if (!next) return std::unexpected(next.error());
     result.time_to_first_token = seconds_since(start);
     result.prompt_tokens_per_second = prompt / result.time_to_first_token;
@@ -101,7 +105,7 @@ std::vector<hearth::KernelProfile> profile_kernels(hearth::Model& model, std::ui
     auto sequence = model.new_sequence(context + 2);
     if (!sequence || !(*sequence)->times_kernels()) return {};
     std::vector<float> logits(model.vocab_size());
-    if (!(*sequence)->append(synthetic_tokens(context + 1, 0), logits)) return {};
+    if (!(*sequence)->append(synthetic_tokens(model, context + 1, 0), logits)) return {};
     auto kernels = (*sequence)->profile_step(1);
     return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
 }
@@ -117,8 +121,8 @@ std::vector<hearth::KernelProfile> profile_prompt_batch(hearth::Model& model, st
     const std::uint32_t before = depth + prompt - tokens;
     auto sequence = model.new_sequence(before + tokens);
     if (!sequence || !(*sequence)->times_kernels()) return {};
-    if (before > 0 && !(*sequence)->append(synthetic_tokens(before, 0), {})) return {};
-    auto kernels = (*sequence)->profile_batch(synthetic_tokens(tokens, before));
+    if (before > 0 && !(*sequence)->append(synthetic_tokens(model, before, 0), {})) return {};
+    auto kernels = (*sequence)->profile_batch(synthetic_tokens(model, tokens, before));
     return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
 }
 
