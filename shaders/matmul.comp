@@ -19,7 +19,7 @@ layout(local_size_x = matmul_invocations) in;
 const uint TILE_TOKENS = matmul_tile_tokens, TOKEN_LANES = TILE_TOKENS / 4u;
 const uint ROW_LANES = matmul_invocations / TOKEN_LANES, TILE_ROWS = 4u * ROW_LANES;
 const uint TILE_K = 32u;
-const uint RUNS = TILE_ROWS * TILE_K / 8u; // runs of 8 weights in a tile
+const uint QUAD_RUNS = ROW_LANES * TILE_K / 8u; // (row lane, run of 8 columns) pairs of a step
 // In the gate/up mode a tile's rows are the gate and up rows of TILE_ROWS / 2 outputs: stored
 // rows 4l, 4l + 1 are gate rows 2l, 2l + 1 of the tile, and 4l + 2, 4l + 3 their up rows.
 bool gate_up_mode() { return MODE == matvec_expert_gate_up_grouped; }
@@ -103,31 +103,44 @@ void main() {
         if (from >= step.count) return; // the whole workgroup again
         entries = min(TILE_TOKENS, step.count - from);
     }
-    // Invocation t copies x for entry t % TILE_TOKENS (the last one for lanes past the count).
-    uint e_own = min(t % TILE_TOKENS, entries - 1u);
-    uint own_entry = grouped ? route[args.experts + expert * args.group_capacity + from + e_own]
-                             : from + e_own;
-    // gate/up reads the token's row of h; down its entry's own activations.
-    uint own_x_row = gate_up_mode() ? own_entry / args.slots : own_entry;
+    // Invocation t copies x for entries 4l .. 4l + 3, l = t % TOKEN_LANES, into the x tile (the
+    // last entry's row for those past the count). gate/up reads the token's row of h; down its
+    // entry's own activations. Tiles are written a whole vec4 at a time: a store into one
+    // component of a shared vec4 is lowered to a read-modify-write of all four on some drivers.
+    uint x_rows[4];
+    for (uint j = 0u; j < 4u; ++j) {
+        uint e = min(4u * (t % TOKEN_LANES) + j, entries - 1u);
+        uint entry = grouped ? route[args.experts + expert * args.group_capacity + from + e]
+                             : from + e;
+        x_rows[j] = gate_up_mode() ? entry / args.slots : entry;
+    }
 
-    // The stored row of tile row p, clamped into the matrix (rows past the end are not written).
     uint expert_first = expert * (gate_up_mode() ? 2u : 1u) * args.rows;
     uint row_lane = t % ROW_LANES, token_lane = t / ROW_LANES;
 
     vec4 acc[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
     for (uint col = 0u; col < args.cols; col += TILE_K) {
         barrier(); // the previous step's reads of the tiles are done
-        for (uint run = t; run < RUNS; run += matmul_invocations) {
-            uint p = run % TILE_ROWS, k = 8u * (run / TILE_ROWS);
-            uint output_row = gate_up_mode() ? first + 2u * (p / 4u) + p % 2u : first + p;
-            uint stored = expert_first + min(output_row, args.rows - 1u);
-            if (gate_up_mode() && p % 4u >= 2u) stored += args.rows; // the up rows
-            float v[8] = weight_run(stored, col + k);
-            for (uint i = 0u; i < 8u; ++i) weight_tile[k + i][p / 4u][p % 4u] = v[i];
+        // A run of 8 columns of the 4 rows of a lane: tile rows 4l + j, clamped into the matrix
+        // (rows past the end are not written).
+        for (uint item = t; item < QUAD_RUNS; item += matmul_invocations) {
+            uint l = item % ROW_LANES, k = 8u * (item / ROW_LANES);
+            float v[4][8];
+            for (uint j = 0u; j < 4u; ++j) {
+                uint output_row = gate_up_mode() ? first + 2u * l + j % 2u : first + 4u * l + j;
+                uint stored = expert_first + min(output_row, args.rows - 1u);
+                if (gate_up_mode() && j >= 2u) stored += args.rows; // the up rows
+                v[j] = weight_run(stored, col + k);
+            }
+            for (uint i = 0u; i < 8u; ++i) {
+                weight_tile[k + i][l] = vec4(v[0][i], v[1][i], v[2][i], v[3][i]);
+            }
         }
-        for (uint k = t / TILE_TOKENS; k < TILE_K; k += matmul_invocations / TILE_TOKENS) {
-            uint c = col + k, e = t % TILE_TOKENS;
-            x_tile[k][e / 4u][e % 4u] = c < args.cols ? x[own_x_row * args.cols + c] : 0.0;
+        for (uint k = t / TOKEN_LANES; k < TILE_K; k += matmul_invocations / TOKEN_LANES) {
+            uint c = col + k, at = c < args.cols ? c : 0u;
+            vec4 values = vec4(x[x_rows[0] * args.cols + at], x[x_rows[1] * args.cols + at],
+                               x[x_rows[2] * args.cols + at], x[x_rows[3] * args.cols + at]);
+            x_tile[k][t % TOKEN_LANES] = c < args.cols ? values : vec4(0.0);
         }
         barrier();
         for (uint k = 0u; k < TILE_K; ++k) {

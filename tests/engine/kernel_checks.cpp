@@ -240,15 +240,16 @@ std::vector<std::uint32_t> BatchRoutes::route_rows() const {
 
 BatchRoutes BatchRoutes::crowded(std::uint32_t tokens, std::mt19937& rng) {
     BatchRoutes batch;
+    batch.experts = 4;
     batch.tokens = tokens;
     batch.chosen.clear();
     batch.weights.clear();
     std::uniform_real_distribution<float> share(0.05f, 0.95f);
     for (std::uint32_t t = 0; t < tokens; ++t) {
-        const std::uint32_t other = 1 + static_cast<std::uint32_t>(rng() % (batch.experts - 1));
+        const std::uint32_t other = static_cast<std::uint32_t>(rng() % 2);
         const bool first = rng() % 2 == 0;
         const float weight = share(rng);
-        batch.chosen.insert(batch.chosen.end(), {first ? 0u : other, first ? other : 0u});
+        batch.chosen.insert(batch.chosen.end(), {first ? 2u : other, first ? other : 2u});
         batch.weights.insert(batch.weights.end(), {weight, 1 - weight});
     }
     return batch;

@@ -101,8 +101,9 @@ struct BatchRoutes {
     kernel_args::MatVecArgs matvec_args(std::uint64_t cols, std::uint64_t rows) const;
     // Per token: its expert ids, then its weights (f32 bits): route_experts' rows.
     std::vector<std::uint32_t> route_rows() const;
-    // `tokens` tokens that all choose expert 0 and one other at random, in a random slot order,
-    // so expert 0's list is longer than a work item when tokens exceed the item's entries.
+    // `tokens` tokens over four experts: each chooses expert 2 and one of 0 and 1 at random, in a
+    // random slot order, so expert 2's list is longer than a work item when tokens exceed the
+    // item's entries (and its second item lies past other experts' items), and expert 3 has none.
     static BatchRoutes crowded(std::uint32_t tokens, std::mt19937& rng);
     // Each entry's expert and its row of `x` (`cols` floats per token, or per entry).
     std::vector<ExpertEntry> entries(const std::vector<float>& x, std::uint64_t cols,

@@ -252,8 +252,8 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
     }
 }
 
-// The grouped expert products: the small batch, then one whose expert 0 has more entries than a
-// tile, with more gate/up and down rows than a tile.
+// The grouped expert products: the small batch, then a crowded one (expert 2 with more entries
+// than a tile, expert 3 with none), with more gate/up and down rows than a tile.
 TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
     const std::uint64_t gate_up_tile = vk::matmul_tile_rows / 2;
