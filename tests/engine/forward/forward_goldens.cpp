@@ -86,10 +86,14 @@ std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>
 
 LogitDistance distance_from_cpu(Backend& backend, const std::string& fixture,
                                 const std::string& prompt) {
-    auto cpu = cpu::create_cpu_backend(tiny_model_files(fixture), {.threads = 2});
+    return distance_from_cpu(backend, tiny_model_files(fixture), golden_prompt_ids(prompt));
+}
+
+LogitDistance distance_from_cpu(Backend& backend, std::shared_ptr<const model::ModelFiles> files,
+                                const std::vector<std::int32_t>& ids) {
+    auto cpu = cpu::create_cpu_backend(std::move(files), {.threads = 2});
     EXPECT_TRUE(cpu.has_value());
     if (!cpu) return {};
-    const auto ids = golden_prompt_ids(prompt);
     const auto expected = last_logits(**cpu, ids);
     const auto actual = last_logits(backend, ids);
     EXPECT_EQ(actual.size(), expected.size());

@@ -39,6 +39,9 @@ struct LogitDistance {
 };
 LogitDistance distance_from_cpu(Backend& backend, const std::string& fixture,
                                 const std::string& prompt);
+// The same for `ids` on any model's files (those `backend` was made from).
+LogitDistance distance_from_cpu(Backend& backend, std::shared_ptr<const model::ModelFiles> files,
+                                const std::vector<std::int32_t>& ids);
 
 void expect_logits_match_reference(Backend& backend);
 void expect_greedy_tokens_match_reference(Backend& backend);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "backend/vulkan/vulkan_backend.h"
 #include "forward/forward_goldens.h"
 #include "hearth/gpu_devices.h"
+#include "tiny_model_writers.h"
 
 namespace {
 
@@ -42,6 +44,31 @@ TEST_P(VulkanForward, LastPositionLogitsMatchTheReferenceToOneIn10000) {
 TEST_P(VulkanForward, EveryLogitMatchesTheCpuBackend) {
     const auto distance = distance_from_cpu(*backend_, GetParam(), "long_130");
     EXPECT_LE(distance.worst, 1e-4f * distance.largest);
+}
+
+// A model wider than matmul.comp's tiles (q/k/v of 192 rows, attention output and down of 160,
+// gate/up of 96 per half) whose tokens all choose all four experts, so a prompt of 100 tokens
+// makes batches of several token tiles and experts of several work items: the host's grids and
+// work lists for them, against the CPU backend.
+TEST(VulkanForwardWide, ABatchSpanningSeveralTilesMatchesTheCpuBackend) {
+    const TinyModelSpec spec{
+        .hidden = 160, .heads = 8, .experts = 4, .expert_hidden = 96, .vocab = 512};
+    const auto path = std::filesystem::path(testing::TempDir()) / "hearth-wide-tiny.gguf";
+    ASSERT_TRUE(
+        tiny_gguf(spec, make_master_weights(spec), {}, GgufExperts::separate).write(path.string()));
+    auto opened = hearth::model::open_model_files(path);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    const auto files = std::make_shared<const hearth::model::ModelFiles>(std::move(*opened));
+    auto backend = made_backend(
+        hearth::vk::create_vulkan_backend(files, {.kv_cache = hearth::KvCachePrecision::f32}));
+    ASSERT_TRUE(backend);
+    std::vector<std::int32_t> ids(100);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        ids[i] = static_cast<std::int32_t>(i * 37 % spec.vocab);
+    const auto distance = distance_from_cpu(*backend, files, ids);
+    EXPECT_GT(distance.largest, 0.0f);
+    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
+    std::filesystem::remove(path);
 }
 
 // A cache kept at `precision`, against the CPU's f32 one: on a short and a long prompt, every
