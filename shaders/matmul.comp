@@ -48,14 +48,15 @@ shared float fp4_lut[16];
 float[8] weight_run(uint row, uint col) {
     float v[8];
     uint cols = args.cols;
+    // Runs and words counted per row, so indices stay far below 2^32 in the largest experts.
+    uint run = row * (cols / 8u) + col / 8u; // block formats: 4 runs to a block
     if (FORMAT == weight_format_mxfp4) {
-        uint q = codes[(row * cols + col) / 8u];
-        float scale = e8m0_scale((row * cols + col) / 32u);
+        uint q = codes[run];
+        float scale = e8m0_scale(run / 4u);
         for (uint i = 0u; i < 8u; ++i) v[i] = scale * fp4_lut[(q >> (4u * i)) & 15u];
     } else if (FORMAT == weight_format_q8_0) {
-        uint at = (row * cols + col) / 4u;
-        uvec2 q = uvec2(codes[at], codes[at + 1u]);
-        float scale = uintBitsToFloat(scales[(row * cols + col) / 32u]);
+        uvec2 q = uvec2(codes[2u * run], codes[2u * run + 1u]);
+        float scale = uintBitsToFloat(scales[run / 4u]);
         for (uint i = 0u; i < 8u; ++i) {
             v[i] = scale * float(bitfieldExtract(int(q[i / 4u]), int(8u * (i % 4u)), 8));
         }
@@ -66,7 +67,7 @@ float[8] weight_run(uint row, uint col) {
     } else {
         // f16 and bf16: rows of cols / 2 words (cols is even).
         for (uint i = 0u; i < 8u; i += 2u) {
-            uint word = col + i < cols ? codes[(row * cols + col + i) / 2u] : 0u;
+            uint word = col + i < cols ? codes[row * (cols / 2u) + (col + i) / 2u] : 0u;
             vec2 pair = FORMAT == weight_format_f16 ? unpackHalf2x16(word)
                                                     : vec2(bf16_low(word), bf16_high(word));
             v[i] = pair.x;
