@@ -1,8 +1,8 @@
 #version 450
 // For a batch of tokens: per expert, the entries token * slots + slot of the tokens that chose
-// it (route_experts.comp's rows), which the grouped matvec modes read so that each expert's
-// weights are read once for all of them, in token order, and the list of the grouped matvecs'
-// workgroups (the layout in kernel_args.h).
+// it (route_experts.comp's rows), which matmul.comp's grouped modes read so that each expert's
+// weights are read once for all of them, in token order, and the list of matmul.comp's work
+// items (the layout in kernel_args.h).
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 

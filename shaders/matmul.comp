@@ -1,7 +1,7 @@
 #version 450
-// Matrix-matrix products for a batch of tokens (prefill), in the batched matvec modes of
-// kernel_args.h: the plain projections (a row of x per token) and the grouped experts (per expert
-// the entries that chose it, listed by group_experts.comp). A workgroup computes a tile of
+// Matrix-matrix products for a batch of tokens (prefill), in the batch modes of kernel_args.h:
+// the plain projections (a row of x per token) and the grouped experts (per expert the entries
+// that chose it, listed by group_experts.comp). A workgroup computes a tile of
 // TILE_ROWS stored rows by TILE_TOKENS entries. Each step along the columns decodes TILE_K
 // columns of the tile's rows into shared memory once, and copies the entries' x there once; every
 // invocation then multiplies a 4 x 4 block of them from shared memory with no further global
@@ -17,8 +17,8 @@ layout(local_size_x = matmul_invocations) in;
 // Invocation t takes stored rows 4 * (t % ROW_LANES) + i and entries 4 * (t / ROW_LANES) + j, so
 // a subgroup's lanes read consecutive vec4s of the weight tile and one vec4 of the x tile.
 const uint TILE_TOKENS = matmul_tile_tokens, TOKEN_LANES = TILE_TOKENS / 4u;
-const uint ROW_LANES = matmul_invocations / TOKEN_LANES, TILE_ROWS = 4u * ROW_LANES;
-const uint TILE_K = 32u;
+const uint TILE_ROWS = matmul_tile_rows, ROW_LANES = TILE_ROWS / 4u;
+const uint TILE_K = matmul_tile_k;
 const uint QUAD_RUNS = ROW_LANES * TILE_K / 8u; // (row lane, run of 8 columns) pairs of a step
 // In the gate/up mode a tile's rows are the gate and up rows of TILE_ROWS / 2 outputs: stored
 // rows 4l, 4l + 1 are gate rows 2l, 2l + 1 of the tile, and 4l + 2, 4l + 3 their up rows.
@@ -77,6 +77,11 @@ float[8] weight_run(uint row, uint col) {
     return v;
 }
 
+// The entry (token, or token * slots + slot) at index e of those the tile starts at `from`.
+uint entry_at(bool grouped, uint expert, uint from, uint e) {
+    return grouped ? route[args.experts + expert * args.group_capacity + from + e] : from + e;
+}
+
 void main() {
     uint t = gl_LocalInvocationID.x;
     if (FORMAT == weight_format_mxfp4) {
@@ -111,8 +116,7 @@ void main() {
     uint x_rows[4];
     for (uint j = 0u; j < 4u; ++j) {
         uint e = min(4u * (t % TOKEN_LANES) + j, entries - 1u);
-        uint entry = grouped ? route[args.experts + expert * args.group_capacity + from + e]
-                             : from + e;
+        uint entry = entry_at(grouped, expert, from, e);
         x_rows[j] = gate_up_mode() ? entry / args.slots : entry;
     }
 
@@ -153,8 +157,7 @@ void main() {
     for (uint j = 0u; j < 4u; ++j) {
         uint e = 4u * token_lane + j;
         if (e >= entries) break;
-        uint entry = grouped ? route[args.experts + expert * args.group_capacity + from + e]
-                             : from + e;
+        uint entry = entry_at(grouped, expert, from, e);
         if (gate_up_mode()) {
             for (uint i = 0u; i < 2u; ++i) {
                 uint o = first + 2u * row_lane + i;

@@ -35,8 +35,9 @@ double peak_resident_bytes() {
     return static_cast<double>(usage.ru_maxrss) * 1024.0;
 }
 
-// Token ids spread over the model's vocabulary past its first 1,000 (gpt-oss's ordinary tokens
-// end near 200,000); the content does not change the work done.
+// Token ids spread over the model's vocabulary past its first 1,000 (over all of a vocabulary of
+// 2,000 or fewer; gpt-oss's ordinary tokens end near 200,000); the content does not change the
+// work done.
 std::vector<std::int32_t> synthetic_tokens(const hearth::Model& model, std::size_t count,
                                            std::size_t offset) {
     const std::size_t vocab = model.vocab_size(), first = vocab > 2000 ? 1000 : 0;

@@ -38,7 +38,7 @@ struct LayerKernelArgs {
 };
 
 // For layer `layer` with a cache of `cache_capacity` positions, batches of `batch_tokens`, the
-// grouped expert matvecs taking `tokens_per_group` entries at a time.
+// grouped expert products taking `tokens_per_group` entries at a time.
 LayerKernelArgs layer_kernel_args(const model::ModelConfig& config, std::uint32_t layer,
                                   std::uint32_t cache_capacity, std::uint32_t batch_tokens,
                                   std::uint32_t tokens_per_group);

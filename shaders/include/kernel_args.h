@@ -26,8 +26,9 @@ const uint weight_format_bf16 = 2u;
 const uint weight_format_q8_0 = 3u;
 const uint weight_format_mxfp4 = 4u;
 
-// What a product does with row j's dot product (a specialization constant): the first four are
-// one token's (matvec.comp), project, project_add and the grouped ones a batch's (matmul.comp).
+// What a product does with row j's dot product (a specialization constant). On Vulkan the
+// matvec shaders take one token's products (the first four modes) and matmul.comp a batch's
+// (project, project_add and the grouped modes).
 const uint matvec_project = 0u;         // y[j] = W[j] . x + b[j]
 const uint matvec_project_add = 1u;     // y[j] += W[j] . x + b[j]  (residual connections)
 const uint matvec_expert_gate_up = 2u;  // y[slot][j] = swiglu(gate, up) of the slot's expert
@@ -44,10 +45,14 @@ const uint matvec_max_rows = 8u;
 const uint matvec_max_group_size = 128u;
 const uint matvec_max_subgroups = 32u;           // per workgroup, in matvec.comp
 const uint matvec_portable_max_group_size = 64u; // matvec_portable.comp
-// matmul.comp's workgroup (a batch's products): its invocations, and the entries (tokens, or an
-// expert's entries) of a tile; group_experts.comp lists the grouped work in items of that many.
+// matmul.comp's workgroup (a batch's products): its invocations; the entries (tokens, or an
+// expert's entries) and the stored rows of its tile, 4 x 4 of them per invocation; and the
+// columns each step decodes into shared memory. group_experts.comp lists the grouped work in
+// items of matmul_tile_tokens entries.
 const uint matmul_invocations = 256u;
 const uint matmul_tile_tokens = 32u;
+const uint matmul_tile_rows = 16u * matmul_invocations / matmul_tile_tokens;
+const uint matmul_tile_k = 32u;
 // rms_norm's largest GROUP_SIZE.
 const uint rms_norm_max_group_size = 256u;
 

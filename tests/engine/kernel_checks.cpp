@@ -165,7 +165,8 @@ void OneTokenExperts::expect_down(const std::vector<float>& y) const {
 }
 
 GroupedExperts::GroupedExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng)
-    : GroupedExperts(layout, width, rng, BatchRoutes{}, 37, 67) {}
+    : GroupedExperts(layout, width, rng, BatchRoutes{}, OneTokenExperts::default_size,
+                     OneTokenExperts::default_rows) {}
 
 GroupedExperts::GroupedExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng,
                                BatchRoutes routes, std::uint64_t gate_up_size,

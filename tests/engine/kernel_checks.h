@@ -70,7 +70,8 @@ void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
 // order) with weights 0.7 and 0.3; gate/up of `size` rows per half over `cols` columns, and down
 // of `rows` rows over `down_cols` (not a multiple of the warp where the format allows).
 struct OneTokenExperts {
-    std::uint64_t experts = 3, size = 37, rows = 67, cols = 0, down_cols = 0;
+    static constexpr std::uint64_t default_size = 37, default_rows = 67;
+    std::uint64_t experts = 3, size = default_size, rows = default_rows, cols = 0, down_cols = 0;
     std::vector<std::uint32_t> route; // route_experts' row for the token
     PackedWeight gate_up, down;
     std::vector<float> x, gate_up_bias;          // gate/up's input and biases
@@ -97,7 +98,7 @@ struct BatchRoutes {
     std::vector<std::uint32_t> groups_with_work(std::uint32_t tokens_per_group) const;
     // The most work items the list can hold for `tokens_per_group`.
     std::uint32_t work_capacity(std::uint32_t tokens_per_group) const;
-    // A grouped matvec over this batch.
+    // A grouped expert product over this batch (Vulkan's matmul, CUDA's grouped matvec).
     kernel_args::MatVecArgs matvec_args(std::uint64_t cols, std::uint64_t rows) const;
     // Per token: its expert ids, then its weights (f32 bits): route_experts' rows.
     std::vector<std::uint32_t> route_rows() const;
@@ -114,7 +115,7 @@ struct BatchRoutes {
 // down of each entry's own row (sizes as OneTokenExperts, unless given).
 struct GroupedExperts {
     BatchRoutes batch;
-    std::uint64_t size = 37, rows = 67, cols = 0, down_cols = 0;
+    std::uint64_t size = 0, rows = 0, cols = 0, down_cols = 0;
     PackedWeight gate_up, down;
     std::vector<float> h, gate_up_bias, inputs, down_bias;
 

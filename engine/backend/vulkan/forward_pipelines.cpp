@@ -61,9 +61,8 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     p.kv_format = kv_format;
     // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
     // device runs 128 invocations.
-    const std::uint32_t widest =
-        std::min(info.max_workgroup_invocations, info.max_workgroup_size_x);
-    const std::uint32_t most_invocations = std::bit_floor(std::max(widest, 128u));
+    const std::uint32_t most_invocations = std::bit_floor(
+        std::max(std::min(info.max_workgroup_invocations, info.max_workgroup_size_x), 128u));
     const bool cpu = info.kind == DeviceKind::cpu;
     std::uint32_t group_size =
         cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;
@@ -74,13 +73,6 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group_size;
     if (!subgroup_sums) group_size = std::min(group_size, ka::matvec_portable_max_group_size);
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
-    if (matmul_shared_bytes > info.max_shared_memory_bytes || ka::matmul_invocations > widest) {
-        return fail("Vulkan: the GPU's workgroups are too small for a batch's products",
-                    std::to_string(matmul_shared_bytes) + " bytes of shared memory and " +
-                        std::to_string(ka::matmul_invocations) + " invocations needed, " +
-                        std::to_string(info.max_shared_memory_bytes) + " and " +
-                        std::to_string(widest) + " available");
-    }
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};
     // attention_prefill's key and value tiles (f32) within the device's shared memory.

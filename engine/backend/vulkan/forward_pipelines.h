@@ -1,5 +1,5 @@
 // The compute pipelines of the forward pass, made once per loaded model: one per shader, and
-// one per (weight format, mode) of matvec that the model's weights need.
+// one per (weight format, mode) of matvec and of matmul that the model's weights need.
 #pragma once
 
 #include <cstdint>
@@ -23,12 +23,17 @@ inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
 // Invocations of an attention_decode workgroup: the query heads of a KV head share them.
 inline constexpr std::uint32_t attention_decode_invocations = 64;
-// Stored rows of a matmul.comp tile (4 per invocation, its tokens in lanes of 4), and the
-// shared memory its weight and x tiles of 32 columns and its MXFP4 table take.
-inline constexpr std::uint32_t matmul_tile_rows =
-    4 * kernel_args::matmul_invocations / (kernel_args::matmul_tile_tokens / 4);
+// The shared memory of matmul.comp: its weight and x tiles (f32) and its MXFP4 table.
 inline constexpr std::uint32_t matmul_shared_bytes =
-    32 * (matmul_tile_rows + kernel_args::matmul_tile_tokens) * 4 + 16 * 4;
+    4 * (kernel_args::matmul_tile_k *
+             (kernel_args::matmul_tile_rows + kernel_args::matmul_tile_tokens) +
+         16);
+// Output rows of a matmul.comp tile in `mode`: in the gate/up mode its stored rows are half gate
+// rows, half up rows.
+constexpr std::uint32_t matmul_tile_outputs(std::uint32_t mode) {
+    return mode == kernel_args::matvec_expert_gate_up_grouped ? kernel_args::matmul_tile_rows / 2
+                                                              : kernel_args::matmul_tile_rows;
+}
 
 // A matvec pipeline and the rows a workgroup computes (its ROWS_PER_GROUP).
 struct MatVec {

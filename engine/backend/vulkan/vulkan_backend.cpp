@@ -7,6 +7,8 @@
 #include "backend/packed_weights.h"
 #include "bandwidth_probe.h"
 #include "device_query.h"
+#include "forward_pipelines.h"
+#include "kernel_args.h"
 #include "vulkan_sequence.h"
 
 namespace hearth::vk {
@@ -117,6 +119,17 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
         return fail(chosen->name + " has too little shared memory for this model's attention",
                     std::to_string(attention_shared) + " bytes needed, " +
                         std::to_string(chosen->max_shared_memory_bytes) + " available");
+    }
+    // matmul.comp (a prompt's batches) takes a fixed workgroup and its tiles in shared memory.
+    const std::uint32_t widest =
+        std::min(chosen->max_workgroup_invocations, chosen->max_workgroup_size_x);
+    if (matmul_shared_bytes > chosen->max_shared_memory_bytes ||
+        kernel_args::matmul_invocations > widest) {
+        return fail(chosen->name + " has too small workgroups for a prompt's batches",
+                    std::to_string(matmul_shared_bytes) + " bytes of shared memory and " +
+                        std::to_string(kernel_args::matmul_invocations) + " invocations needed, " +
+                        std::to_string(chosen->max_shared_memory_bytes) + " and " +
+                        std::to_string(widest) + " available");
     }
 
     const std::uint64_t needed = gpu::packed_weight_bytes(*files);

@@ -23,7 +23,7 @@ namespace ka = kernel_args;
 constexpr std::uint32_t max_groups_x = 65535;
 
 // Prefill runs the prompt through the batch recording this many tokens at a time (all but the
-// last token, which the step with logits takes): whole token groups of the batched matvecs. Each
+// last token, which the step with logits takes): whole token tiles of matmul.comp. Each
 // batch reads nearly every expert's weights, so longer batches read them fewer times per prompt;
 // a short batch costs little, as the kernels skip what lies past the step's count. Within the
 // fit check's scratch for a chunk (fit_check.h).
@@ -291,9 +291,7 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     const Buffer* entries = grouped ? &expert_groups_ : experts ? &route_ : &step_;
     const auto& p = model_.pipelines;
     if (batched) {
-        // A tile of stored rows: in the gate/up mode half of them are gate rows, half up rows.
-        const std::uint32_t tile_outputs =
-            mode == ka::matvec_expert_gate_up_grouped ? matmul_tile_rows / 2 : matmul_tile_rows;
+        const std::uint32_t tile_outputs = matmul_tile_outputs(mode);
         Grid grid{(rows + tile_outputs - 1) / tile_outputs};
         if (grouped) {
             grid.y = grouped_work_items(c); // an expert's next entries

@@ -56,7 +56,8 @@ TEST(VulkanForwardWide, ABatchSpanningSeveralTilesMatchesTheCpuBackend) {
     const auto path = std::filesystem::path(testing::TempDir()) / "hearth-wide-tiny.gguf";
     ASSERT_TRUE(
         tiny_gguf(spec, make_master_weights(spec), {}, GgufExperts::separate).write(path.string()));
-    auto opened = hearth::model::open_model_files(path);
+    auto opened = hearth::model::open_model_files(path); // maps the file, which may go now
+    std::filesystem::remove(path);
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     const auto files = std::make_shared<const hearth::model::ModelFiles>(std::move(*opened));
     auto backend = made_backend(
@@ -68,7 +69,6 @@ TEST(VulkanForwardWide, ABatchSpanningSeveralTilesMatchesTheCpuBackend) {
     const auto distance = distance_from_cpu(*backend, files, ids);
     EXPECT_GT(distance.largest, 0.0f);
     EXPECT_LE(distance.worst, 1e-4f * distance.largest);
-    std::filesystem::remove(path);
 }
 
 // A cache kept at `precision`, against the CPU's f32 one: on a short and a long prompt, every
@@ -221,8 +221,10 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
         EXPECT_GE(k.seconds, 0.0) << k.kernel;
     }
     EXPECT_EQ(dispatches["embed"], 1u);
-    for (const char* kernel : {"attention prefill", "attention combine", "group experts",
-                               "matmul experts gate/up", "combine experts"}) {
+    for (const char* kernel :
+         {"attention prefill", "attention combine", "group experts", "matmul q/k/v",
+          "matmul attention out", "matmul router", "matmul experts gate/up", "matmul experts down",
+          "combine experts"}) {
         EXPECT_EQ(dispatches[kernel], layers) << kernel;
     }
     EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(129, 7)).has_value())

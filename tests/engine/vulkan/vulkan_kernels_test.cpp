@@ -165,16 +165,34 @@ class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
     std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
 };
 
+// A random projection of `rows` x `cols` and its biases on the device, with a step header
+// counting `tokens`: what the project modes read.
+struct ProjectionInputs {
+    PackedWeight w;
+    std::vector<float> bias;
+    Buffer codes, scales, bias_buffer, step;
+    ka::MatVecArgs args;
+
+    ProjectionInputs(Rig& rig, StoredLayout layout, std::uint64_t rows, std::uint64_t cols,
+                     std::uint32_t tokens, std::mt19937& rng) {
+        make_packed_weight(w, layout, 1, rows, cols, rng);
+        bias = normal_values(rows, rng);
+        codes = rig.upload(w.packed.codes);
+        scales = rig.upload_scales(w.packed);
+        bias_buffer = rig.upload(bias);
+        step = rig.upload(std::vector<std::uint32_t>{0, tokens});
+        args = {static_cast<std::uint32_t>(cols),
+                static_cast<std::uint32_t>(rows),
+                1,
+                test_swiglu_limit,
+                0,
+                0};
+    }
+};
+
 TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
     const std::uint64_t rows = 67, cols = this->cols();
-    PackedWeight w;
-    make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
-    const auto bias = normal_values(rows, rng_);
-    const Buffer codes = rig_.upload(w.packed.codes), scales = rig_.upload_scales(w.packed),
-                 bias_buffer = rig_.upload(bias),
-                 step = rig_.upload(std::vector<std::uint32_t>{0, 1});
-    const ka::MatVecArgs args{
-        static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1, 7.0f, 0, 0};
+    ProjectionInputs p(rig_, GetParam(), rows, cols, 1, rng_);
     for (const auto& variant : matvec_variants())
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
             SCOPED_TRACE(variant.describe() + " mode " + std::to_string(mode));
@@ -182,10 +200,10 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
             auto start = normal_values(rows + 1, rng_);
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
-            rig_.run(variant.spirv, variant.specialization(w.packed.format, mode),
-                     {&codes, &scales, &bias_buffer, &x_buffer, &y, &step}, args,
+            rig_.run(variant.spirv, variant.specialization(p.w.packed.format, mode),
+                     {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step}, p.args,
                      variant.groups_for(rows));
-            expect_projected(w, bias, x, start, rig_.download(y), 1,
+            expect_projected(p.w, p.bias, x, start, rig_.download(y), 1,
                              mode == ka::matvec_project_add);
         }
 }
@@ -221,16 +239,9 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
 // matmul.comp over more rows than a tile (and not a multiple of it), more tokens than a tile, and
 // several steps along the columns (the float formats ending inside one).
 TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
-    const std::uint64_t rows = vk::matmul_tile_rows + 3, cols = this->cols();
+    const std::uint64_t rows = ka::matmul_tile_rows + 3, cols = this->cols();
     const std::uint32_t tokens = ka::matmul_tile_tokens + 5;
-    PackedWeight w;
-    make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
-    const auto bias = normal_values(rows, rng_);
-    const Buffer codes = rig_.upload(w.packed.codes), scales = rig_.upload_scales(w.packed),
-                 bias_buffer = rig_.upload(bias),
-                 step = rig_.upload(std::vector<std::uint32_t>{0, tokens});
-    const ka::MatVecArgs args{
-        static_cast<std::uint32_t>(cols), static_cast<std::uint32_t>(rows), 1, 7.0f, 0, 0};
+    ProjectionInputs p(rig_, GetParam(), rows, cols, tokens, rng_);
     for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
         SCOPED_TRACE("mode " + std::to_string(mode));
         // One tile of tokens more than the step counts (a short batch), with rows of x and y.
@@ -240,12 +251,12 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
         auto start = normal_values(covered * rows + 1, rng_);
         start.back() = poison;
         const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
-        const std::uint32_t specialization[] = {w.packed.format, mode};
+        const std::uint32_t specialization[] = {p.w.packed.format, mode};
         rig_.run(spirv::matmul, specialization,
-                 {&codes, &scales, &bias_buffer, &x_buffer, &y, &step}, args,
-                 matmul_tiles(rows, vk::matmul_tile_rows), 1, token_tiles);
+                 {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step}, p.args,
+                 matmul_tiles(rows, vk::matmul_tile_outputs(mode)), 1, token_tiles);
         const auto result = rig_.download(y);
-        expect_projected(w, bias, x, start, result, tokens, mode == ka::matvec_project_add);
+        expect_projected(p.w, p.bias, x, start, result, tokens, mode == ka::matvec_project_add);
         for (std::size_t i = tokens * rows; i < result.size(); ++i) {
             ASSERT_EQ(result[i], start[i]) << "a token past the step's count, word " << i;
         }
@@ -256,12 +267,13 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
 // than a tile, expert 3 with none), with more gate/up and down rows than a tile.
 TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
-    const std::uint64_t gate_up_tile = vk::matmul_tile_rows / 2;
+    const std::uint64_t gate_up_tile = vk::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
+                        down_tile = vk::matmul_tile_outputs(ka::matvec_expert_down_grouped);
     for (const bool crowded : {false, true}) {
         SCOPED_TRACE(crowded ? "crowded batch" : "small batch");
         const GroupedExperts in =
             crowded ? GroupedExperts(GetParam(), cols(), rng_, BatchRoutes::crowded(T + 9, rng_),
-                                     gate_up_tile + 6, vk::matmul_tile_rows + 3)
+                                     gate_up_tile + 6, down_tile + 3)
                     : GroupedExperts(GetParam(), cols(), rng_);
         const Buffer groups = rig_.upload(in.batch.groups_with_work(T));
         const std::uint32_t work_items = in.batch.work_capacity(T);
@@ -283,8 +295,8 @@ TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
         const std::uint32_t down[] = {in.down.packed.format, ka::matvec_expert_down_grouped};
         rig_.run(spirv::matmul, down,
                  {&down_codes, &down_scales, &down_bias, &inputs, &out, &groups},
-                 in.batch.matvec_args(in.down_cols, in.rows),
-                 matmul_tiles(in.rows, vk::matmul_tile_rows), work_items);
+                 in.batch.matvec_args(in.down_cols, in.rows), matmul_tiles(in.rows, down_tile),
+                 work_items);
         in.expect_down(rig_.download(out));
     }
 }
