@@ -158,7 +158,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
-        p.matvec.emplace(key, MatVec{std::move(*pipeline), key.rows_per_group});
+        p.matvec.emplace(key, std::move(*pipeline));
     }
     for (const auto& key : batched) {
         if (p.matmul.contains(key)) continue;

@@ -35,13 +35,8 @@ constexpr std::uint32_t matmul_tile_outputs(std::uint32_t mode) {
                                                               : kernel_args::matmul_tile_rows;
 }
 
-// A matvec pipeline and the rows a workgroup computes (its ROWS_PER_GROUP).
-struct MatVec {
-    ComputePipeline pipeline;
-    std::uint32_t rows_per_group = 1;
-};
-
-// Which matvec: the weight format, the mode and the output rows a workgroup computes.
+// Which matvec: the weight format, the mode and the output rows a workgroup computes (its
+// ROWS_PER_GROUP).
 struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
     std::uint32_t rows_per_group = 0;
@@ -56,7 +51,7 @@ struct ForwardPipelines {
     // One token's products. Shapes: on a GPU, 128 invocations and 2 rows, or 4 or 8 for plain
     // projections tall enough to keep many workgroups (matvec_rows_per_group); a CPU driver gets
     // 8 rows x one subgroup, as each workgroup and barrier has a fixed cost there.
-    std::map<MatVecKey, MatVec> matvec;
+    std::map<MatVecKey, ComputePipeline> matvec;
     // A batch's products (matmul.comp), per (weight format, mode).
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;
     bool cpu_driver = false;
@@ -64,10 +59,6 @@ struct ForwardPipelines {
     std::uint32_t kv_format = 0;
 
     std::uint32_t matvec_rows_per_group(std::uint32_t mode, std::uint64_t rows) const;
-    // The matvec for a matrix of `rows` output rows.
-    const MatVec& matvec_for(std::uint32_t format, std::uint32_t mode, std::uint64_t rows) const {
-        return matvec.at({format, mode, matvec_rows_per_group(mode, rows)});
-    }
 };
 
 // Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere.

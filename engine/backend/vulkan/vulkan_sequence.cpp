@@ -302,11 +302,12 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
                         {&m.codes, &m.scales, &projection.bias, &x, &y, entries}, bytes_of(args),
                         grid, {kernel, bytes});
     }
-    const MatVec& shape = p.matvec_for(m.format, mode, m.rows);
-    Grid grid{(rows + shape.rows_per_group - 1) / shape.rows_per_group};
+    const std::uint32_t rows_per_group = p.matvec_rows_per_group(mode, m.rows);
+    Grid grid{(rows + rows_per_group - 1) / rows_per_group};
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
-    return dispatch(list, shape.pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
-                    bytes_of(args), grid, {kernel, bytes});
+    return dispatch(list, p.matvec.at({m.format, mode, rows_per_group}),
+                    {&m.codes, &m.scales, &projection.bias, &x, &y, entries}, bytes_of(args), grid,
+                    {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
