@@ -7,6 +7,7 @@
 #include "backend/append_checks.h"
 #include "backend/cache_window.h"
 #include "cpu_weights.h"
+#include "float_mode.h"
 #include "grouped_attention.h"
 #include "ops.h"
 #include "thread_pool.h"
@@ -103,6 +104,7 @@ Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<
     if (auto ok = check_append(backend_.config(), tokens, logits, length_, max_positions_); !ok) {
         return ok;
     }
+    const DenormalsFlushed flushed; // see float_mode.h
     for (std::size_t start = 0; start < tokens.size(); start += max_prefill_chunk) {
         const std::size_t count = std::min<std::size_t>(max_prefill_chunk, tokens.size() - start);
         const bool last = start + count == tokens.size();

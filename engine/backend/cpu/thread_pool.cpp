@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "float_mode.h"
+
 namespace hearth::cpu {
 namespace {
 
@@ -65,6 +67,7 @@ void ThreadPool::parallel_for(std::size_t count,
     }
     body_ = &body;
     count_ = count;
+    floating_point_mode_ = floating_point_mode();
     chunks_ = std::min<std::size_t>(count, size() * chunks_per_thread);
     next_chunk_.store(0, std::memory_order_relaxed);
     pending_.store(static_cast<unsigned>(workers_.size()), std::memory_order_relaxed);
@@ -106,6 +109,9 @@ void ThreadPool::work() {
         }
         if (stopping_.load(std::memory_order_acquire)) return;
         seen = generation_.load(std::memory_order_acquire);
+        if (floating_point_mode() != floating_point_mode_) {
+            set_floating_point_mode(floating_point_mode_);
+        }
         run_chunks();
         if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
             std::lock_guard lock(mutex_);

@@ -1,7 +1,8 @@
 // A fixed set of worker threads for data-parallel loops. The caller's thread takes a share of
 // every loop, so a pool of one thread runs everything inline. Decode runs hundreds of short loops
 // a token, so a waiting thread spins briefly before it sleeps: waking a sleeping thread costs
-// more than most of those loops.
+// more than most of those loops. Workers run each loop under the caller's floating-point mode (so
+// a caller that flushes denormals has them flushed on every thread).
 #pragma once
 
 #include <atomic>
@@ -42,6 +43,7 @@ class ThreadPool {
     // Written by parallel_for before it publishes a new generation, read by workers after.
     const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
     std::size_t count_ = 0, chunks_ = 0;
+    std::uint64_t floating_point_mode_ = 0;
     std::atomic<std::size_t> next_chunk_ = 0;
     std::atomic<std::uint64_t> generation_ = 0;
     std::atomic<unsigned> pending_ = 0;

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "backend/cpu/float_mode.h"
 #include "backend/cpu/row_kernels.h"
 #include "backend/cpu/row_kernels_impl.h"
 #include "backend/cpu/thread_pool.h"
@@ -309,6 +310,43 @@ TEST(ThreadPool, BackToBackLoopsEachSeeTheirOwnBody) {
     }
     const int expected = 666 * (0 + 1 + 2) + 0 + 1; // 666 full cycles, then rounds 1998, 1999
     EXPECT_EQ(hits, std::vector<int>(5, expected));
+}
+
+TEST(ThreadPool, EveryThreadComputesUnderTheCallersFloatingPointMode) {
+    if (!cpu::can_flush_denormals) GTEST_SKIP() << "no denormal control on this architecture";
+    cpu::ThreadPool pool(3);
+    const std::size_t count = 48;
+    const auto caller = std::this_thread::get_id();
+    // The product of two tiny floats, 1e-40, is a denormal: zero when flushed.
+    const auto products = [&] {
+        std::vector<float> out(count, -1.0f);
+        std::atomic<std::size_t> done_elsewhere = 0;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        pool.parallel_for(count, [&](std::size_t begin, std::size_t end) {
+            volatile float tiny = 1e-20f;
+            for (std::size_t i = begin; i < end; ++i)
+                out[i] = tiny * tiny;
+            if (std::this_thread::get_id() != caller) {
+                done_elsewhere += end - begin;
+                return;
+            }
+            // The caller leaves some chunks to the workers, whose mode is the one under test.
+            while (done_elsewhere == 0 && std::chrono::steady_clock::now() < deadline)
+                std::this_thread::yield();
+        });
+        EXPECT_GT(done_elsewhere, 0u);
+        return out;
+    };
+    std::vector<float> flushed_products;
+    {
+        const cpu::DenormalsFlushed flushed;
+        flushed_products = products();
+    }
+    // Compared outside the scope: inside it a denormal compares equal to zero.
+    EXPECT_EQ(flushed_products, std::vector<float>(count, 0.0f));
+    // Restored on the caller, and so on the workers, which take the caller's mode every loop.
+    for (float p : products())
+        EXPECT_GT(p, 0.0f);
 }
 
 } // namespace
