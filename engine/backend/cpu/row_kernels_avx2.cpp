@@ -35,27 +35,61 @@ HEARTH_AVX2 __m256 dot32_i8(__m128i first16, __m128i last16, const float* x) {
     return _mm256_fmadd_ps(d, _mm256_loadu_ps(x + 24), sum);
 }
 
-// Shared by both MXFP4 packings; Unpack turns 16 code bytes into elements 0-15 and 16-31.
+// `sum` plus one Q8_0 block (an f16 scale, then 32 int8 values) dotted with x[0..31].
+HEARTH_AVX2 __m256 add_q8_0_block(const std::byte* block, const float* x, __m256 sum) {
+    std::uint16_t d_bits;
+    std::memcpy(&d_bits, block, 2);
+    const __m128i first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 2));
+    const __m128i last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 18));
+    return _mm256_fmadd_ps(_mm256_set1_ps(model::f16_to_float(d_bits)), dot32_i8(first, last, x),
+                           sum);
+}
+
+// One MXFP4 block's 32 doubled values as int8, elements 0-15 in `first` and 16-31 in `last`;
+// Unpack puts the looked-up low and high nibbles in element order for the block's packing.
+template <typename Unpack>
+HEARTH_AVX2 void mxfp4_block_values(const std::byte* codes, Unpack unpack, __m128i& first,
+                                    __m128i& last) {
+    const __m128i table = e2m1_times_two();
+    const __m128i low_mask = _mm_set1_epi8(0x0F);
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes));
+    const __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(bytes, low_mask));
+    const __m128i high = _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask));
+    unpack(low, high, first, last);
+}
+
+// `sum` plus one MXFP4 block (its codes and half its scale) dotted with x[0..31].
+template <typename Unpack>
+HEARTH_AVX2 __m256 add_mxfp4_block(const std::byte* codes, float half_scale, const float* x,
+                                   Unpack unpack, __m256 sum) {
+    __m128i first, last;
+    mxfp4_block_values(codes, unpack, first, last);
+    return _mm256_fmadd_ps(_mm256_set1_ps(half_scale), dot32_i8(first, last, x), sum);
+}
+
+// Shared by both MXFP4 packings.
 template <typename Unpack>
 HEARTH_AVX2 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
                             const std::byte* scales, std::size_t scale_stride, const float* x,
                             std::size_t n, Unpack unpack) {
-    const auto& scale = mxfp4_half_scales();
-    const __m128i table = e2m1_times_two();
-    const __m128i low_mask = _mm_set1_epi8(0x0F);
-    __m256 acc = _mm256_setzero_ps();
-    for (std::size_t b = 0; b < n / 32; ++b) {
-        const __m128i bytes =
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + b * code_stride));
-        const __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(bytes, low_mask));
-        const __m128i high =
-            _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask));
-        __m128i first, last;
-        unpack(low, high, first, last);
-        const float d = scale[static_cast<std::uint8_t>(scales[b * scale_stride])];
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), dot32_i8(first, last, x + b * 32), acc);
+    const auto& half_scales = mxfp4_half_scales();
+    const auto half_scale = [&](std::size_t b) {
+        return half_scales[static_cast<std::uint8_t>(scales[b * scale_stride])];
+    };
+    // Even and odd blocks add into their own sums, so a block need not wait on the last one's add.
+    __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
+    const std::size_t blocks = n / 32;
+    std::size_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+        prefetch_ahead(codes + b * code_stride);
+        even = add_mxfp4_block(codes + b * code_stride, half_scale(b), x + b * 32, unpack, even);
+        odd = add_mxfp4_block(codes + (b + 1) * code_stride, half_scale(b + 1), x + (b + 1) * 32,
+                              unpack, odd);
     }
-    return horizontal_sum(acc);
+    if (b < blocks) {
+        even = add_mxfp4_block(codes + b * code_stride, half_scale(b), x + b * 32, unpack, even);
+    }
+    return horizontal_sum(_mm256_add_ps(even, odd));
 }
 
 // Writes 32 int8 values times d as floats.
@@ -73,18 +107,11 @@ template <typename Unpack>
 HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride,
                               const std::byte* scales, std::size_t scale_stride, float* out,
                               std::size_t n, Unpack unpack) {
-    const auto& scale = mxfp4_half_scales();
-    const __m128i table = e2m1_times_two();
-    const __m128i low_mask = _mm_set1_epi8(0x0F);
+    const auto& half_scales = mxfp4_half_scales();
     for (std::size_t b = 0; b < n / 32; ++b) {
-        const __m128i bytes =
-            _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + b * code_stride));
-        const __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(bytes, low_mask));
-        const __m128i high =
-            _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), low_mask));
         __m128i first, last;
-        unpack(low, high, first, last);
-        store32_i8(first, last, scale[static_cast<std::uint8_t>(scales[b * scale_stride])],
+        mxfp4_block_values(codes + b * code_stride, unpack, first, last);
+        store32_i8(first, last, half_scales[static_cast<std::uint8_t>(scales[b * scale_stride])],
                    out + b * 32);
     }
 }
@@ -138,17 +165,17 @@ HEARTH_AVX2 float dot_bf16(RowView row, const float* x, std::size_t n) {
 }
 
 HEARTH_AVX2 float dot_q8_0(RowView row, const float* x, std::size_t n) {
-    __m256 acc = _mm256_setzero_ps();
-    for (std::size_t b = 0; b < n / 32; ++b) {
-        const std::byte* block = row.data + b * 34;
-        std::uint16_t d_bits;
-        std::memcpy(&d_bits, block, 2);
-        const __m128i first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 2));
-        const __m128i last = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 18));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(model::f16_to_float(d_bits)),
-                              dot32_i8(first, last, x + b * 32), acc);
+    // Even and odd blocks add into their own sums, so a block need not wait on the last one's add.
+    __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
+    const std::size_t blocks = n / 32;
+    std::size_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+        prefetch_ahead(row.data + b * 34);
+        even = add_q8_0_block(row.data + b * 34, x + b * 32, even);
+        odd = add_q8_0_block(row.data + (b + 1) * 34, x + (b + 1) * 32, odd);
     }
-    return horizontal_sum(acc);
+    if (b < blocks) even = add_q8_0_block(row.data + b * 34, x + b * 32, even);
+    return horizontal_sum(_mm256_add_ps(even, odd));
 }
 
 // GGUF: low nibbles are elements 0-15, high nibbles 16-31; the scale byte precedes the codes.

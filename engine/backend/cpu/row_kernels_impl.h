@@ -2,10 +2,22 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 
 #include "row_kernels.h"
 
 namespace hearth::cpu {
+// Decode's dot products read each weight row from memory once. The hardware prefetchers stop at
+// 4 KB page boundaries and run too few lines ahead for two cores to keep memory busy, so the SIMD
+// kernels also ask for the line this far ahead of the one they read (past a row's end, the next
+// row, which the next call reads). On a Xeon it took Q8_0 on two threads from 14 to 24 GB/s.
+inline constexpr std::size_t prefetch_distance = 4096;
+inline void prefetch_ahead(const std::byte* reading) {
+    // An address, not a pointer: past a weight's end it need not point into anything.
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(reading) +
+                                                     prefetch_distance));
+}
+
 // 2^(e-128) by MXFP4 scale byte e: the SIMD kernels multiply doubled E2M1 codes (integers, exact
 // in int8) by half the block scale.
 const std::array<float, 256>& mxfp4_half_scales();
