@@ -38,15 +38,17 @@ const RowKernels avx2_kernels[] = {
     {reads_floats<avx2::dot_mxfp4_checkpoint>, avx2::decode_mxfp4_checkpoint, nullptr},
 };
 
-// Only the decode dots of the block formats change: they are compute-bound there (prefill's
-// decodes are not; each decoded row serves the whole batch).
+// Only the block formats change: their decode dots are compute-bound, and so is prefill's MXFP4
+// decode when routing spreads a batch over many experts (a 64-token batch gives each of 32 experts
+// about 8 tokens to share a decoded row). Q8_0 rows serve the whole batch.
 const RowKernels avx512_kernels[] = {
     avx2_kernels[0],
     avx2_kernels[1],
     avx2_kernels[2],
     {reads_floats<avx512::dot_q8_0>, avx2::decode_q8_0, nullptr},
-    {avx512::dot_mxfp4_gguf, avx2::decode_mxfp4_gguf, nullptr},
-    {avx512::dot_mxfp4_checkpoint, avx2::decode_mxfp4_checkpoint, avx512::prepare_evens_then_odds},
+    {avx512::dot_mxfp4_gguf, avx512::decode_mxfp4_gguf, nullptr},
+    {avx512::dot_mxfp4_checkpoint, avx512::decode_mxfp4_checkpoint,
+     avx512::prepare_evens_then_odds},
 };
 
 const RowKernels* tier_table(KernelTier tier) {

@@ -51,17 +51,26 @@ const std::array<ScaledValues, 256>& mxfp4_scaled_values() {
     return tables;
 }
 
-// Sums of one MXFP4 block's products, lanes 0-15 (low nibbles) and 16-31 (high nibbles) of `x`
-// added into `low` and `high`.
-HEARTH_AVX512 void mxfp4_block(const std::byte* codes, const ScaledValues& values, const float* x,
-                               __m512& low, __m512& high) {
+// One MXFP4 block's values: its 16 code bytes' low nibbles looked up into `low`, high nibbles
+// into `high`.
+HEARTH_AVX512 void mxfp4_block_values(const std::byte* codes, const ScaledValues& values,
+                                      __m512& low, __m512& high) {
     const __m512 table = _mm512_load_ps(values.by_code);
     // permutexvar reads only each lane's low four bits: the low nibble, then the high one.
     const __m512i lanes =
         _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes)));
-    low = _mm512_fmadd_ps(_mm512_permutexvar_ps(lanes, table), _mm512_loadu_ps(x), low);
-    high = _mm512_fmadd_ps(_mm512_permutexvar_ps(_mm512_srli_epi32(lanes, 4), table),
-                           _mm512_loadu_ps(x + 16), high);
+    low = _mm512_permutexvar_ps(lanes, table);
+    high = _mm512_permutexvar_ps(_mm512_srli_epi32(lanes, 4), table);
+}
+
+// Sums of one MXFP4 block's products, lanes 0-15 (low nibbles) and 16-31 (high nibbles) of `x`
+// added into `low` and `high`.
+HEARTH_AVX512 void mxfp4_block(const std::byte* codes, const ScaledValues& values, const float* x,
+                               __m512& low, __m512& high) {
+    __m512 low_values, high_values;
+    mxfp4_block_values(codes, values, low_values, high_values);
+    low = _mm512_fmadd_ps(low_values, _mm512_loadu_ps(x), low);
+    high = _mm512_fmadd_ps(high_values, _mm512_loadu_ps(x + 16), high);
 }
 
 // `x` holds each block's 32 inputs in the order its codes unpack to (low nibbles first).
@@ -88,6 +97,31 @@ HEARTH_AVX512 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
         mxfp4_block(codes + b * code_stride, values_of(b), x + b * block, sums[0], sums[1]);
     return _mm512_reduce_add_ps(
         _mm512_add_ps(_mm512_add_ps(sums[0], sums[1]), _mm512_add_ps(sums[2], sums[3])));
+}
+
+// Writes a row's values. A GGUF block's low nibbles are elements 0-15 and its high nibbles
+// 16-31; a checkpoint byte holds a pair, elements 2j (low) and 2j+1 (high).
+HEARTH_AVX512 void decode_mxfp4(const std::byte* codes, std::size_t code_stride,
+                                const std::byte* scales, std::size_t scale_stride, bool pairs,
+                                float* out, std::size_t n) {
+    const auto& scaled_values = mxfp4_scaled_values();
+    const __m512i first_pairs =
+        _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i second_pairs = _mm512_add_epi32(first_pairs, _mm512_set1_epi32(8));
+    for (std::size_t b = 0; b < n / block; ++b) {
+        __m512 low, high;
+        mxfp4_block_values(codes + b * code_stride,
+                           scaled_values[static_cast<std::uint8_t>(scales[b * scale_stride])], low,
+                           high);
+        float* values = out + b * block;
+        if (pairs) {
+            _mm512_storeu_ps(values, _mm512_permutex2var_ps(low, first_pairs, high));
+            _mm512_storeu_ps(values + 16, _mm512_permutex2var_ps(low, second_pairs, high));
+        } else {
+            _mm512_storeu_ps(values, low);
+            _mm512_storeu_ps(values + 16, high);
+        }
+    }
 }
 
 HEARTH_AVX512 __m512 widen_i8(const std::byte* sixteen) {
@@ -231,6 +265,14 @@ HEARTH_AVX512 float dot_mxfp4_gguf(RowView row, DotInput x, std::size_t n) {
 // Checkpoint: 16 code bytes per block, the scales in their own array.
 HEARTH_AVX512 float dot_mxfp4_checkpoint(RowView row, DotInput x, std::size_t n) {
     return dot_mxfp4(row.data, 16, row.scales, 1, x.prepared, n);
+}
+
+HEARTH_AVX512 void decode_mxfp4_gguf(RowView row, float* out, std::size_t n) {
+    decode_mxfp4(row.data + 1, 17, row.data, 17, false, out, n);
+}
+
+HEARTH_AVX512 void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n) {
+    decode_mxfp4(row.data, 16, row.scales, 1, true, out, n);
 }
 
 } // namespace hearth::cpu::avx512

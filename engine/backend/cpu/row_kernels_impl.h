@@ -70,6 +70,8 @@ float dot_q8_0(RowView row, const float* x, std::size_t n);
 void prepare_evens_then_odds(const float* x, std::size_t n, float* out);
 float dot_mxfp4_gguf(RowView row, DotInput x, std::size_t n);
 float dot_mxfp4_checkpoint(RowView row, DotInput x, std::size_t n);
+void decode_mxfp4_gguf(RowView row, float* out, std::size_t n);
+void decode_mxfp4_checkpoint(RowView row, float* out, std::size_t n);
 void dot_rows_tile(const float* const rows[4], const float* const x[], std::size_t tokens,
                    std::size_t n, float* out);
 } // namespace hearth::cpu::avx512
