@@ -104,7 +104,7 @@ Result<void> CpuContext::append(std::span<const std::int32_t> tokens, std::span<
     if (auto ok = check_append(backend_.config(), tokens, logits, length_, max_positions_); !ok) {
         return ok;
     }
-    const DenormalsFlushed flushed; // see float_mode.h
+    const ScopedDenormals flushed(Denormals::flushed); // see float_mode.h
     for (std::size_t start = 0; start < tokens.size(); start += max_prefill_chunk) {
         const std::size_t count = std::min<std::size_t>(max_prefill_chunk, tokens.size() - start);
         const bool last = start + count == tokens.size();

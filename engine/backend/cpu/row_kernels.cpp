@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 
+#include "float_mode.h"
 #include "format/tensor_type.h"
 #include "row_kernels_impl.h"
 
@@ -38,7 +39,8 @@ const RowKernels avx2_kernels[] = {
     {reads_floats<avx2::dot_mxfp4_checkpoint>, avx2::decode_mxfp4_checkpoint, nullptr},
 };
 
-// Only the block formats change: their decode dots are compute-bound, and so is prefill's MXFP4
+// Only the MXFP4 and Q8_0 dots and the MXFP4 decode change: those dots are compute-bound, and so is
+// prefill's MXFP4
 // decode when routing spreads a batch over many experts (a 64-token batch gives each of 32 experts
 // about 8 tokens to share a decoded row). Q8_0 rows serve the whole batch.
 const RowKernels avx512_kernels[] = {
@@ -79,6 +81,8 @@ bool use_avx2() { return active_kernel_tier() >= KernelTier::avx2; }
 
 const std::array<float, 256>& mxfp4_half_scales() {
     static const std::array<float, 256> table = [] {
+        // The first caller may flush denormals; scale bytes 0 and 1 give denormals all the same.
+        const ScopedDenormals kept(Denormals::kept);
         std::array<float, 256> t{};
         for (int e = 0; e < 256; ++e)
             t[static_cast<std::size_t>(e)] = std::ldexp(1.0f, e - 128);

@@ -48,8 +48,8 @@ HEARTH_AVX2 __m256 add_q8_0_block(const std::byte* block, const float* x, __m256
 // One MXFP4 block's 32 doubled values as int8, elements 0-15 in `first` and 16-31 in `last`;
 // Unpack puts the looked-up low and high nibbles in element order for the block's packing.
 template <typename Unpack>
-HEARTH_AVX2 void mxfp4_block_values(const std::byte* codes, Unpack unpack, __m128i& first,
-                                    __m128i& last) {
+HEARTH_AVX2 void mxfp4_doubled_values(const std::byte* codes, Unpack unpack, __m128i& first,
+                                      __m128i& last) {
     const __m128i table = e2m1_times_two();
     const __m128i low_mask = _mm_set1_epi8(0x0F);
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes));
@@ -63,7 +63,7 @@ template <typename Unpack>
 HEARTH_AVX2 __m256 add_mxfp4_block(const std::byte* codes, float half_scale, const float* x,
                                    Unpack unpack, __m256 sum) {
     __m128i first, last;
-    mxfp4_block_values(codes, unpack, first, last);
+    mxfp4_doubled_values(codes, unpack, first, last);
     return _mm256_fmadd_ps(_mm256_set1_ps(half_scale), dot32_i8(first, last, x), sum);
 }
 
@@ -110,7 +110,7 @@ HEARTH_AVX2 void decode_mxfp4(const std::byte* codes, std::size_t code_stride,
     const auto& half_scales = mxfp4_half_scales();
     for (std::size_t b = 0; b < n / 32; ++b) {
         __m128i first, last;
-        mxfp4_block_values(codes + b * code_stride, unpack, first, last);
+        mxfp4_doubled_values(codes + b * code_stride, unpack, first, last);
         store32_i8(first, last, half_scales[static_cast<std::uint8_t>(scales[b * scale_stride])],
                    out + b * 32);
     }
@@ -165,7 +165,7 @@ HEARTH_AVX2 float dot_bf16(RowView row, const float* x, std::size_t n) {
 }
 
 HEARTH_AVX2 float dot_q8_0(RowView row, const float* x, std::size_t n) {
-    // Even and odd blocks add into their own sums, so a block need not wait on the last one's add.
+    // Even and odd blocks' sums apart, as in dot_mxfp4.
     __m256 even = _mm256_setzero_ps(), odd = _mm256_setzero_ps();
     const std::size_t blocks = n / 32;
     std::size_t b = 0;

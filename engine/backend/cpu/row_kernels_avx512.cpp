@@ -13,6 +13,7 @@
 #include <cstring>
 #include <immintrin.h>
 
+#include "float_mode.h"
 #include "row_kernels_impl.h"
 
 // GCC 12's AVX-512 intrinsics fill unused lanes from deliberately undefined vectors, and its
@@ -39,6 +40,8 @@ struct alignas(64) ScaledValues {
 
 const std::array<ScaledValues, 256>& mxfp4_scaled_values() {
     static const auto tables = [] {
+        // The first caller may flush denormals; scale bytes 0 and 1 give denormals all the same.
+        const ScopedDenormals kept(Denormals::kept);
         constexpr float doubled[16] = {0, 1, 2, 3, 4, 6, 8, 12, -0.0f, -1, -2, -3, -4, -6, -8, -12};
         const auto& half_scales = mxfp4_half_scales();
         std::array<ScaledValues, 256> t{};
@@ -53,8 +56,8 @@ const std::array<ScaledValues, 256>& mxfp4_scaled_values() {
 
 // One MXFP4 block's values: its 16 code bytes' low nibbles looked up into `low`, high nibbles
 // into `high`.
-HEARTH_AVX512 void mxfp4_block_values(const std::byte* codes, const ScaledValues& values,
-                                      __m512& low, __m512& high) {
+HEARTH_AVX512 void look_up_mxfp4_block(const std::byte* codes, const ScaledValues& values,
+                                       __m512& low, __m512& high) {
     const __m512 table = _mm512_load_ps(values.by_code);
     // permutexvar reads only each lane's low four bits: the low nibble, then the high one.
     const __m512i lanes =
@@ -68,7 +71,7 @@ HEARTH_AVX512 void mxfp4_block_values(const std::byte* codes, const ScaledValues
 HEARTH_AVX512 void mxfp4_block(const std::byte* codes, const ScaledValues& values, const float* x,
                                __m512& low, __m512& high) {
     __m512 low_values, high_values;
-    mxfp4_block_values(codes, values, low_values, high_values);
+    look_up_mxfp4_block(codes, values, low_values, high_values);
     low = _mm512_fmadd_ps(low_values, _mm512_loadu_ps(x), low);
     high = _mm512_fmadd_ps(high_values, _mm512_loadu_ps(x + 16), high);
 }
@@ -110,9 +113,9 @@ HEARTH_AVX512 void decode_mxfp4(const std::byte* codes, std::size_t code_stride,
     const __m512i second_pairs = _mm512_add_epi32(first_pairs, _mm512_set1_epi32(8));
     for (std::size_t b = 0; b < n / block; ++b) {
         __m512 low, high;
-        mxfp4_block_values(codes + b * code_stride,
-                           scaled_values[static_cast<std::uint8_t>(scales[b * scale_stride])], low,
-                           high);
+        look_up_mxfp4_block(codes + b * code_stride,
+                            scaled_values[static_cast<std::uint8_t>(scales[b * scale_stride])], low,
+                            high);
         float* values = out + b * block;
         if (pairs) {
             _mm512_storeu_ps(values, _mm512_permutex2var_ps(low, first_pairs, high));

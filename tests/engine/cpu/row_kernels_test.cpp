@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -65,6 +67,36 @@ TEST_P(RowKernels, DotAndDecodeAgreeWithTheExactDecoder) {
             EXPECT_NEAR(kernels.dot(view, input, n), expected, 1e-5 * magnitude + 1e-6)
                 << n << " " << cpu::kernel_tier_name(tier);
             kernels.decode(view, decoded.data(), n);
+            EXPECT_EQ(decoded, exact) << cpu::kernel_tier_name(tier);
+        }
+    }
+}
+
+// Scale bytes 0 and 1 make denormal values (2^-127 and below), 254 infinities. Each tier's decode
+// gives the exact decoder's values, even when its tables were first built under a flushing caller.
+TEST(RowKernels, ExtremeMxfp4ScalesDecodeExactlyWhateverTheFirstCallersMode) {
+    std::mt19937 rng(11);
+    for (const auto layout :
+         {test::StoredLayout::mxfp4_gguf, test::StoredLayout::mxfp4_checkpoint}) {
+        test::RandomWeight row;
+        const std::size_t n = 128;
+        test::fill_random_weight(row, layout, 1, 1, n, rng);
+        const bool gguf = layout == test::StoredLayout::mxfp4_gguf;
+        const std::uint8_t extremes[] = {0, 1, 2, 254};
+        for (std::size_t b = 0; b < n / 32; ++b) {
+            std::byte& scale = gguf ? row.data[b * 17] : row.scales[b];
+            scale = std::byte{extremes[b]};
+        }
+        const RowFormat format = gguf ? RowFormat::mxfp4_gguf : RowFormat::mxfp4_checkpoint;
+        const auto view = cpu::RowLocator(row.weight)(0, 0);
+        std::vector<float> exact(n), decoded(n);
+        model::decode_row(row.weight, 0, 0, exact);
+        for (const cpu::KernelTier tier : test::supported_kernel_tiers()) {
+            {
+                const cpu::ScopedDenormals flush(cpu::Denormals::flushed);
+                cpu::row_kernels(format, tier).decode(view, decoded.data(), n);
+            }
+            cpu::row_kernels(format, tier).decode(view, decoded.data(), n);
             EXPECT_EQ(decoded, exact) << cpu::kernel_tier_name(tier);
         }
     }
@@ -316,37 +348,48 @@ TEST(ThreadPool, EveryThreadComputesUnderTheCallersFloatingPointMode) {
     if (!cpu::can_flush_denormals) GTEST_SKIP() << "no denormal control on this architecture";
     cpu::ThreadPool pool(3);
     const std::size_t count = 48;
-    const auto caller = std::this_thread::get_id();
-    // The product of two tiny floats, 1e-40, is a denormal: zero when flushed.
-    const auto products = [&] {
-        std::vector<float> out(count, -1.0f);
-        std::atomic<std::size_t> done_elsewhere = 0;
+    // Per index: a product whose result is a denormal (1e-40: zero when results are flushed), and
+    // one whose input is (1e-40 * 2^100: zero when inputs are flushed).
+    struct Products {
+        std::vector<float> tiny_result, tiny_input;
+    };
+    const auto compute = [&] {
+        Products out{std::vector<float>(count, -1.0f), std::vector<float>(count, -1.0f)};
+        std::mutex mutex;
+        std::set<std::thread::id> threads;
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         pool.parallel_for(count, [&](std::size_t begin, std::size_t end) {
-            volatile float tiny = 1e-20f;
-            for (std::size_t i = begin; i < end; ++i)
-                out[i] = tiny * tiny;
-            if (std::this_thread::get_id() != caller) {
-                done_elsewhere += end - begin;
-                return;
+            volatile float tiny = 1e-20f, denormal = 1e-40f;
+            for (std::size_t i = begin; i < end; ++i) {
+                out.tiny_result[i] = tiny * tiny;
+                out.tiny_input[i] = denormal * 0x1p100f;
             }
-            // The caller leaves some chunks to the workers, whose mode is the one under test.
-            while (done_elsewhere == 0 && std::chrono::steady_clock::now() < deadline)
+            // Every thread holds its first chunk until all have one, so all of them compute.
+            std::unique_lock lock(mutex);
+            threads.insert(std::this_thread::get_id());
+            while (threads.size() < pool.size() && std::chrono::steady_clock::now() < deadline) {
+                lock.unlock();
                 std::this_thread::yield();
+                lock.lock();
+            }
         });
-        EXPECT_GT(done_elsewhere, 0u);
+        EXPECT_EQ(threads.size(), pool.size());
         return out;
     };
-    std::vector<float> flushed_products;
+    Products flushed;
     {
-        const cpu::DenormalsFlushed flushed;
-        flushed_products = products();
+        const cpu::ScopedDenormals flush(cpu::Denormals::flushed);
+        flushed = compute();
     }
     // Compared outside the scope: inside it a denormal compares equal to zero.
-    EXPECT_EQ(flushed_products, std::vector<float>(count, 0.0f));
+    EXPECT_EQ(flushed.tiny_result, std::vector<float>(count, 0.0f));
+    EXPECT_EQ(flushed.tiny_input, std::vector<float>(count, 0.0f));
     // Restored on the caller, and so on the workers, which take the caller's mode every loop.
-    for (float p : products())
-        EXPECT_GT(p, 0.0f);
+    const Products kept = compute();
+    for (std::size_t i = 0; i < count; ++i) {
+        EXPECT_GT(kept.tiny_result[i], 0.0f);
+        EXPECT_GT(kept.tiny_input[i], 0.0f);
+    }
 }
 
 } // namespace
