@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# On a lent GPU machine, with the kit from scripts/gpu-kit.sh carried in .dev (and, where the
+# machine lacks them, the Vulkan loader packages in .gl): the Vulkan and CUDA kernel and
+# full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
+# (every token routed to the same experts, and, with --routed, a second model routing each token
+# its own way). Reports go to $OUT (or .dev/out); extra arguments after --routed go to hearth-bench.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+kit=.dev
+out=${OUT:-$kit/out}
+mkdir -p "$out"
+routed=0
+if [ "${1:-}" = --routed ]; then
+    routed=1
+    shift
+fi
+
+if ! ldconfig -p | grep -q libvulkan; then
+    for package in .gl/*.deb; do dpkg -x "$package" /; done
+    ldconfig
+fi
+nvidia_icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+[ -f "$nvidia_icd" ] && export VK_DRIVER_FILES=$nvidia_icd
+# The test binaries open the reference goldens in the source tree, and the fixture models in the
+# build tree, where the kit was built: that path leads here, and the fixtures are written there.
+source_dir=$(cat "$kit/SOURCE_DIR") fixtures=$(cat "$kit/FIXTURE_DIR")
+if [ ! "$source_dir" -ef "$PWD" ]; then
+    mkdir -p "$(dirname "$source_dir")"
+    ln -sfn "$PWD" "$source_dir"
+fi
+mkdir -p "$fixtures"
+gzip -dc tests/fixtures/tokenizer/gpt-oss-tokenizer.json.gz >"$fixtures/tokenizer.json"
+"$kit/bin/make_tiny_model" --tokenizer "$fixtures/tokenizer.json" --out "$fixtures/tiny"
+
+echo "kit built at $(cat "$kit/COMMIT"); $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)" |
+    tee "$out/summary.txt"
+for tests in hearth_vulkan_tests hearth_cuda_tests; do
+    "$kit/bin/$tests" --gtest_brief=1 >"$out/$tests.txt" 2>&1
+    status=$?
+    echo "$tests: exit $status, $(grep -E '^\[  (PASSED|FAILED)' "$out/$tests.txt" | tr '\n' ' ')" |
+        tee -a "$out/summary.txt"
+done
+
+models=(/tmp/20b-uniform.gguf)
+"$kit/bin/make_tiny_model" --tokenizer "$fixtures/tokenizer.json" --sparse 20b \
+    --out /tmp/20b-uniform.gguf
+if [ "$routed" = 1 ]; then
+    models+=(/tmp/20b-routed.gguf)
+    "$kit/bin/make_tiny_model" --tokenizer "$fixtures/tokenizer.json" --sparse 20b \
+        --routing per-token --out /tmp/20b-routed.gguf
+fi
+for model in "${models[@]}"; do
+    for backend in vulkan cuda; do
+        report="$out/bench-$backend-$(basename "$model" .gguf).txt"
+        "$kit/bin/hearth-bench" --model "$model" --backend "$backend" --prompt-tokens 2048 \
+            --gen-tokens 128 --depth 0 "$@" >"$report" 2>&1
+        status=$?
+        echo "== $backend $(basename "$model"): exit $status" | tee -a "$out/summary.txt"
+        grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
+    done
+done

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds, on this machine, everything a lent GPU machine needs for the GPU checks, into .dev/
+# (ignored by git): optimised Vulkan and CUDA test binaries and hearth-bench with the CUDA kernels
+# (SASS for the data-centre GPUs that machine has as well as the consumer ones) and the fixture
+# tool, 17 MB stripped. The GPU machine then spends its minutes testing and timing, not compiling;
+# it writes the fixture models itself (carried, they would be 180 MB). Needs scripts/setup-deps.sh's packages and nvcc (/usr/local/cuda/bin).
+#
+# Then, on the GPU machine (the device tool's run; .gl holds the Vulkan loader packages that its
+# README says how to download):
+#   command: bash scripts/gpu-kit-run.sh      carry: [".dev", ".gl"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/cuda/bin:$PATH"
+
+build=build/gpu
+kit=.dev
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHEARTH_BUILD_TESTS=ON \
+    -DHEARTH_BUILD_GUI=OFF -DHEARTH_CUDA=ON -DHEARTH_CUDA_ARCHS="75;86;89;90;120" \
+    -DHEARTH_TEST_VULKAN_ICD="" # the Vulkan tests run on the machine's own GPU, not lavapipe
+cmake --build "$build" -j"$(nproc)" --target hearth_vulkan_tests hearth_cuda_tests hearth-bench \
+    make_tiny_model
+
+rm -rf "$kit/bin"
+mkdir -p "$kit/bin"
+for binary in hearth_vulkan_tests hearth_cuda_tests hearth-bench make_tiny_model; do
+    strip -o "$kit/bin/$binary" "$build/bin/$binary"
+done
+# The test binaries open the fixtures and the reference goldens where they were built:
+# gpu-kit-run.sh makes those paths on the GPU machine.
+sed -n 's/^HEARTH_FIXTURE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt" >"$kit/FIXTURE_DIR"
+echo "$PWD" >"$kit/SOURCE_DIR"
+git rev-parse --short HEAD >"$kit/COMMIT"
+du -sh "$kit"
