@@ -39,10 +39,9 @@ const RowKernels avx2_kernels[] = {
     {reads_floats<avx2::dot_mxfp4_checkpoint>, avx2::decode_mxfp4_checkpoint, nullptr},
 };
 
-// Only the MXFP4 and Q8_0 dots and the MXFP4 decode change: those dots are compute-bound, and so is
-// prefill's MXFP4
-// decode when routing spreads a batch over many experts (a 64-token batch gives each of 32 experts
-// about 8 tokens to share a decoded row). Q8_0 rows serve the whole batch.
+// Only the MXFP4 and Q8_0 dots and the MXFP4 decode change. Those dots are compute-bound, and so
+// is prefill's MXFP4 decode when routing spreads a batch over many experts (a 64-token batch gives
+// each of 32 experts about 8 tokens to share a decoded row). Q8_0 rows serve the whole batch.
 const RowKernels avx512_kernels[] = {
     avx2_kernels[0],
     avx2_kernels[1],

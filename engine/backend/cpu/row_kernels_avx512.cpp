@@ -82,7 +82,7 @@ HEARTH_AVX512 float dot_mxfp4(const std::byte* codes, std::size_t code_stride,
                               std::size_t n) {
     // Looked up once: a call inside the loop would spill every vector register around it.
     const auto& scaled_values = mxfp4_scaled_values();
-    const auto values_of = [&scaled_values, scales, scale_stride ](std::size_t b) -> const auto& {
+    const auto values_of = [&](std::size_t b) -> const ScaledValues& {
         return scaled_values[static_cast<std::uint8_t>(scales[b * scale_stride])];
     };
     // Four sums, so consecutive blocks do not wait on one add chain.
