@@ -2,7 +2,10 @@
 // spec says (rms_norm, router, top-k) from the file's own weights.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <numeric>
 #include <set>
 #include <string>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "backend/cpu/ops.h"
+#include "gguf_builder.h"
 #include "model/decode.h"
 #include "model/model_files.h"
 #include "tiny_model_writers.h"
@@ -54,6 +58,56 @@ TEST(SparseModel, PerTokenRoutingSpreadsTokensOverEveryExpert) {
     }
     EXPECT_GT(expert_sets.size(), 32u); // of 70 possible sets, over 128 routings
     EXPECT_EQ(chosen.size(), c.expert_count);
+}
+
+// With a scale byte, every MXFP4 block of the experts carries it and its codes stay zero.
+TEST(SparseModel, AnMxfp4ScaleIsWrittenIntoEveryBlock) {
+    hearth::test::TinyModelSpec spec;
+    spec.vocab = 512;
+    const auto path = fs::temp_directory_path() /
+                      ("hearth-scaled-sparse-" + std::to_string(::getpid()) + ".gguf");
+    hearth::test::write_sparse_gguf(path, spec, {}, hearth::test::SparseRouting::uniform, 118);
+    auto files = hearth::model::open_model_files(path);
+    fs::remove(path); // the mapping stays readable
+    ASSERT_TRUE(files.has_value()) << files.error().message;
+    ASSERT_FALSE(files->weights.layers.empty());
+    for (const auto& layer : files->weights.layers) {
+        for (const auto* p : {&layer.experts.gate, &layer.experts.up, &layer.experts.down}) {
+            const auto& data = p->matrix.data;
+            ASSERT_EQ(data.size() % 17, 0u) << p->matrix.name;
+            std::size_t wrong = 0;
+            for (std::size_t i = 0; i < data.size(); ++i) {
+                const auto expected = std::byte{static_cast<unsigned char>(i % 17 == 0 ? 118 : 0)};
+                wrong += data[i] != expected;
+            }
+            EXPECT_EQ(wrong, 0u) << p->matrix.name;
+        }
+    }
+}
+
+// A repeated tensor is written a megabyte at a time; build() gives the same bytes in one piece.
+TEST(SparseModel, ARepeatedTensorWritesTheSameBytesAsBuild) {
+    hearth::test::GgufBuilder g;
+    std::vector<std::byte> unit(17);
+    for (std::size_t i = 0; i < unit.size(); ++i)
+        unit[i] = std::byte{static_cast<unsigned char>(i + 1)};
+    const std::uint64_t size = 17 * 100'000; // more than one piece, and a part of one
+    g.add_repeated_tensor("t", 39, {3'200'000}, unit, size);
+    const auto built = g.build();
+    const auto path =
+        fs::temp_directory_path() / ("hearth-repeated-" + std::to_string(::getpid()) + ".gguf");
+    ASSERT_TRUE(g.write(path.string()));
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    fs::remove(path);
+    ASSERT_EQ(bytes.size(), built.size());
+    EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), built.begin(),
+                           [](char a, std::byte b) { return std::byte(a) == b; }));
+    const std::size_t data = built.size() - size;
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < size; ++i)
+        wrong += built[data + i] != unit[i % 17];
+    EXPECT_EQ(wrong, 0u);
 }
 
 } // namespace
