@@ -61,8 +61,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     p.kv_format = kv_format;
     // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
     // device runs 128 invocations.
-    const std::uint32_t most_invocations = std::bit_floor(
-        std::max(std::min(info.max_workgroup_invocations, info.max_workgroup_size_x), 128u));
+    const std::uint32_t most_invocations = std::bit_floor(std::max(widest_workgroup(info), 128u));
     const bool cpu = info.kind == DeviceKind::cpu;
     std::uint32_t group_size =
         cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;

@@ -2,6 +2,7 @@
 // one per (weight format, mode) of matvec and of matmul that the model's weights need.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <utility>
@@ -23,6 +24,10 @@ inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
 // Invocations of an attention_decode workgroup: the query heads of a KV head share them.
 inline constexpr std::uint32_t attention_decode_invocations = 64;
+// The most invocations a workgroup laid out along x may have on the device.
+inline std::uint32_t widest_workgroup(const VulkanDeviceInfo& info) {
+    return std::min(info.max_workgroup_invocations, info.max_workgroup_size_x);
+}
 // The shared memory of matmul.comp: its weight and x tiles (f32) and its MXFP4 table.
 inline constexpr std::uint32_t matmul_shared_bytes =
     4 * (kernel_args::matmul_tile_k *

@@ -121,8 +121,7 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
                         std::to_string(chosen->max_shared_memory_bytes) + " available");
     }
     // matmul.comp (a prompt's batches) takes a fixed workgroup and its tiles in shared memory.
-    const std::uint32_t widest =
-        std::min(chosen->max_workgroup_invocations, chosen->max_workgroup_size_x);
+    const std::uint32_t widest = widest_workgroup(*chosen);
     if (matmul_shared_bytes > chosen->max_shared_memory_bytes ||
         kernel_args::matmul_invocations > widest) {
         return fail(chosen->name + " has too small workgroups for a prompt's batches",
