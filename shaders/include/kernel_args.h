@@ -63,6 +63,7 @@ struct MatVecArgs {
     float swiglu_limit;
     uint experts;        // grouped modes: the model's experts
     uint group_capacity; // grouped modes: room for entries per expert
+    float norm_eps;      // one token's products with NORMALIZE_INPUT: the RMSNorm's epsilon
 };
 
 struct EmbedArgs {
@@ -170,7 +171,7 @@ struct BandwidthReadArgs {
 
 #ifdef __cplusplus
 static_assert(sizeof(VectorAddArgs) == 4);
-static_assert(sizeof(MatVecArgs) == 24);
+static_assert(sizeof(MatVecArgs) == 28);
 static_assert(sizeof(AttentionArgs) == 24);
 } // namespace hearth::kernel_args
 #endif

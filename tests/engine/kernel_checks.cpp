@@ -146,7 +146,8 @@ ka::MatVecArgs OneTokenExperts::args_for(std::uint64_t in, std::uint64_t out) co
             2,
             test_swiglu_limit,
             static_cast<std::uint32_t>(experts),
-            0};
+            0,
+            0.0f};
 }
 
 ka::MatVecArgs OneTokenExperts::gate_up_args() const { return args_for(cols, size); }
@@ -225,7 +226,8 @@ ka::MatVecArgs BatchRoutes::matvec_args(std::uint64_t cols, std::uint64_t rows) 
             slots,
             test_swiglu_limit,
             experts,
-            tokens};
+            tokens,
+            0.0f};
 }
 
 std::vector<std::uint32_t> BatchRoutes::route_rows() const {

@@ -189,8 +189,9 @@ Result<void> CudaSequence::matvec(const CudaProjection& projection, std::uint32_
                                   bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
                                   std::uint32_t rows, std::uint32_t cols) {
     const auto& c = config_;
-    const ka::MatVecArgs args{cols,           rows,           c.experts_per_token,
-                              c.swiglu_limit, c.expert_count, batch_tokens};
+    // CUDA's matvecs take their input normalized already: no norm epsilon.
+    const ka::MatVecArgs args{
+        cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
     const auto& m = projection.matrix;
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;

@@ -133,16 +133,18 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     p.cpu_driver = cpu;
     std::vector<MatVecKey> one_token;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> batched;
-    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode) {
-        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows)});
+    // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp).
+    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool normalize_input) {
+        one_token.push_back(
+            {m.format, mode, p.matvec_rows_per_group(mode, m.rows), normalize_input});
     };
-    need(weights.unembedding.matrix, ka::matvec_project);
+    need(weights.unembedding.matrix, ka::matvec_project, true);
     for (const auto& l : weights.layers) {
-        need(l.qkv.matrix, ka::matvec_project);
-        need(l.router.matrix, ka::matvec_project);
-        need(l.out.matrix, ka::matvec_project_add);
-        need(l.gate_up.matrix, ka::matvec_expert_gate_up);
-        need(l.down.matrix, ka::matvec_expert_down_add);
+        need(l.qkv.matrix, ka::matvec_project, true);
+        need(l.router.matrix, ka::matvec_project, true);
+        need(l.out.matrix, ka::matvec_project_add, false);
+        need(l.gate_up.matrix, ka::matvec_expert_gate_up, true);
+        need(l.down.matrix, ka::matvec_expert_down_add, false);
         batched.insert(batched.end(), {{l.qkv.matrix.format, ka::matvec_project},
                                        {l.router.matrix.format, ka::matvec_project},
                                        {l.out.matrix.format, ka::matvec_project_add},
@@ -152,7 +154,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
     for (const auto& key : one_token) {
         if (p.matvec.contains(key)) continue;
         const std::uint32_t specialization[] = {key.format, key.mode, key.rows_per_group,
-                                                group_size};
+                                                group_size, key.normalize_input ? 1u : 0u};
         auto pipeline =
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);
@@ -163,7 +165,7 @@ Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
         if (p.matmul.contains(key)) continue;
         const std::uint32_t specialization[] = {key.first, key.second};
         auto pipeline = device.create_pipeline(
-            spirv::matmul, layout<ka::MatVecArgs>(matvec_bindings), specialization);
+            spirv::matmul, layout<ka::MatVecArgs>(matmul_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
         p.matmul.emplace(key, std::move(*pipeline));
     }

@@ -18,7 +18,8 @@
 namespace hearth::vk {
 
 // Binding counts, the same for every pipeline of a kind (the shaders' layout(binding = ...)).
-inline constexpr std::uint32_t matvec_bindings = 6; // codes, scales, bias, x, y, route
+inline constexpr std::uint32_t matmul_bindings = 6; // codes, scales, bias, x, y, route
+inline constexpr std::uint32_t matvec_bindings = 7; // matmul's, then the input norm's gain
 // Rows (token, query head) an attention_prefill workgroup takes, and the most positions per tile.
 inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
@@ -40,11 +41,12 @@ constexpr std::uint32_t matmul_tile_outputs(std::uint32_t mode) {
                                                               : kernel_args::matmul_tile_rows;
 }
 
-// Which matvec: the weight format, the mode and the output rows a workgroup computes (its
-// ROWS_PER_GROUP).
+// Which matvec: the weight format, the mode, the output rows a workgroup computes (its
+// ROWS_PER_GROUP) and whether it takes its input through an RMSNorm (NORMALIZE_INPUT).
 struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
     std::uint32_t rows_per_group = 0;
+    bool normalize_input = false;
     auto operator<=>(const MatVecKey&) const = default;
 };
 

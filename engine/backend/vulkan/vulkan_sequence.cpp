@@ -30,11 +30,11 @@ constexpr std::uint32_t max_groups_x = 65535;
 constexpr std::uint32_t batch_tokens = 128;
 static_assert(batch_tokens % ka::matmul_tile_tokens == 0);
 
-// Dispatches in a recorded step: record_layer()'s per layer, then the embedding, the final norm
-// and the unembedding (and the four of sampling in the step that samples); the batch recording
-// has two more per layer (the experts grouped, then combined) and neither norm nor unembedding.
+// Dispatches in a recorded step: record_layer()'s per layer, then the embedding and the
+// unembedding (and the four of sampling in the step that samples). The batch recording has four
+// more per layer (two norms of its own, the experts grouped, then combined) and no unembedding.
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
-    return 11 * c.layer_count + 3;
+    return 9 * c.layer_count + 2;
 }
 constexpr std::uint32_t sampling_dispatches = 4;
 
@@ -107,10 +107,12 @@ class VulkanSequence final : public Sequence {
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
-    // y from x through `projection`: one token's matvec, or a batch's matmul.
+    // y from x through `projection`: one token's matvec, or a batch's matmul. A matvec given
+    // `input_gain` takes x through the RMSNorm with that gain first.
     Result<void> product(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
                          bool batched, const Buffer& x, Buffer& y, std::uint32_t rows,
-                         std::uint32_t cols, std::string_view kernel);
+                         std::uint32_t cols, std::string_view kernel,
+                         const Buffer* input_gain = nullptr);
 
     VulkanModel& model_;
     const model::ModelConfig& config_;
@@ -274,10 +276,10 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
 Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& projection,
                                      std::uint32_t mode, bool batched, const Buffer& x, Buffer& y,
                                      std::uint32_t rows, std::uint32_t cols,
-                                     std::string_view kernel) {
+                                     std::string_view kernel, const Buffer* input_gain) {
     const auto& c = config_;
-    const ka::MatVecArgs args{cols,           rows,           c.experts_per_token,
-                              c.swiglu_limit, c.expert_count, batch_tokens};
+    const ka::MatVecArgs args{cols,           rows,         c.experts_per_token, c.swiglu_limit,
+                              c.expert_count, batch_tokens, c.rms_norm_eps};
     const auto& m = projection.matrix;
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
@@ -291,6 +293,7 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     const Buffer* entries = grouped ? &expert_groups_ : experts ? &route_ : &step_;
     const auto& p = model_.pipelines;
     if (batched) {
+        if (input_gain) return fail("Vulkan: a batch's products take their input normalized");
         const std::uint32_t tile_outputs = matmul_tile_outputs(mode);
         Grid grid{(rows + tile_outputs - 1) / tile_outputs};
         if (grouped) {
@@ -305,9 +308,11 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     const std::uint32_t rows_per_group = p.matvec_rows_per_group(mode, m.rows);
     Grid grid{(rows + rows_per_group - 1) / rows_per_group};
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
-    return dispatch(list, p.matvec.at({m.format, mode, rows_per_group}),
-                    {&m.codes, &m.scales, &projection.bias, &x, &y, entries}, bytes_of(args), grid,
-                    {kernel, bytes});
+    // Without a norm the gain's binding is left unread; x stands in for it.
+    return dispatch(
+        list, p.matvec.at({m.format, mode, rows_per_group, input_gain != nullptr}),
+        {&m.codes, &m.scales, &projection.bias, &x, &y, entries, input_gain ? input_gain : &x},
+        bytes_of(args), grid, {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
@@ -326,14 +331,8 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
         if (auto r = record_layer(list, layer, false); !r) return r;
     }
     if (output != StepOutput::none) {
-        const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
-        if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), {1},
-                              {"rms_norm"});
-            !r) {
-            return r;
-        }
-        if (auto r = product(list, w.unembedding, ka::matvec_project, false, h_, device_logits_,
-                             c.vocab_size, c.hidden_size, "matvec unembedding");
+        if (auto r = product(list, w.unembedding, ka::matvec_project, false, x_, device_logits_,
+                             c.vocab_size, c.hidden_size, "matvec unembedding", &w.final_norm);
             !r) {
             return r;
         }
@@ -413,14 +412,20 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const std::uint32_t splits = args.combine.splits;
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     using ka::matvec_project;
+    // A batch normalizes the residual rows into h_ in a dispatch of its own. One token's products
+    // read x_ and take the norm in, which saves a dispatch and a barrier (matvec_body.glsl).
+    const auto normalize = [&](const Buffer& gain) -> Result<void> {
+        if (!batched) return {};
+        return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
+                        {"rms_norm"});
+    };
+    const Buffer& normalized = batched ? h_ : x_;
+    const auto gain_taken_in = [&](const Buffer& gain) { return batched ? nullptr : &gain; };
     std::vector<std::function<Result<void>()>> steps = {
+        [&] { return normalize(l.attn_norm); },
         [&] {
-            return dispatch(list, p.rms_norm, {&x_, &l.attn_norm, &h_}, bytes_of(args.norm),
-                            {tokens}, {"rms_norm"});
-        },
-        [&] {
-            return product(list, l.qkv, matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
-                           batched ? "matmul q/k/v" : "matvec q/k/v");
+            return product(list, l.qkv, matvec_project, batched, normalized, qkv_, Q + 2 * KV, H,
+                           batched ? "matmul q/k/v" : "matvec q/k/v", gain_taken_in(l.attn_norm));
         },
         [&] {
             return dispatch(
@@ -461,13 +466,11 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             return product(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
                            batched ? "matmul attention out" : "matvec attention out");
         },
+        [&] { return normalize(l.mlp_norm); },
         [&] {
-            return dispatch(list, p.rms_norm, {&x_, &l.mlp_norm, &h_}, bytes_of(args.norm),
-                            {tokens}, {"rms_norm"});
-        },
-        [&] {
-            return product(list, l.router, matvec_project, batched, h_, router_logits_,
-                           c.expert_count, H, batched ? "matmul router" : "matvec router");
+            return product(list, l.router, matvec_project, batched, normalized, router_logits_,
+                           c.expert_count, H, batched ? "matmul router" : "matvec router",
+                           gain_taken_in(l.mlp_norm));
         },
         [&] {
             return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(args.route),
@@ -503,9 +506,9 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         steps.insert(steps.end(),
                      {
                          [&] {
-                             return product(list, l.gate_up, ka::matvec_expert_gate_up, false, h_,
+                             return product(list, l.gate_up, ka::matvec_expert_gate_up, false, x_,
                                             expert_activations_, c.expert_hidden_size, H,
-                                            "matvec experts gate/up");
+                                            "matvec experts gate/up", &l.mlp_norm);
                          },
                          [&] {
                              return product(list, l.down, ka::matvec_expert_down_add, false,

@@ -116,7 +116,8 @@ TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
                               1,
                               test_swiglu_limit,
                               0,
-                              0};
+                              0,
+                              0.0f};
     for (const bool batched : {false, true})
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
             const std::string kernel = cuda::matvec_kernel_name(w.packed.format, mode, batched);

@@ -118,8 +118,9 @@ struct MatVecVariant {
     std::uint32_t groups_for(std::uint64_t rows) const {
         return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
     }
-    std::vector<std::uint32_t> specialization(std::uint32_t format, std::uint32_t mode) const {
-        return {format, mode, rows_per_group, group_size};
+    std::vector<std::uint32_t> specialization(std::uint32_t format, std::uint32_t mode,
+                                              bool normalize_input = false) const {
+        return {format, mode, rows_per_group, group_size, normalize_input ? 1u : 0u};
     }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
@@ -186,7 +187,8 @@ struct ProjectionInputs {
                 1,
                 test_swiglu_limit,
                 0,
-                0};
+                0,
+                0.0f};
     }
 };
 
@@ -201,8 +203,8 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
             rig_.run(variant.spirv, variant.specialization(p.w.packed.format, mode),
-                     {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step}, p.args,
-                     variant.groups_for(rows));
+                     {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &x_buffer},
+                     p.args, variant.groups_for(rows));
             expect_projected(p.w, p.bias, x, start, rig_.download(y), 1,
                              mode == ka::matvec_project_add);
         }
@@ -220,7 +222,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                      activations = rig_.upload(std::vector<float>(2 * in.size + 1, poison));
         rig_.run(variant.spirv,
                  variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up),
-                 {&codes, &scales, &bias, &x, &activations, &route}, in.gate_up_args(),
+                 {&codes, &scales, &bias, &x, &activations, &route, &x}, in.gate_up_args(),
                  variant.groups_for(in.size), 1, 2);
         in.expect_gate_up(rig_.download(activations));
         // down: per expert `rows` rows, summed with the route weights into y.
@@ -230,9 +232,51 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                      y = rig_.upload(in.start);
         rig_.run(variant.spirv,
                  variant.specialization(in.down.packed.format, ka::matvec_expert_down_add),
-                 {&down_codes, &down_scales, &down_bias, &inputs, &y, &route}, in.down_args(),
-                 variant.groups_for(in.rows));
+                 {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs},
+                 in.down_args(), variant.groups_for(in.rows));
         in.expect_down(rig_.download(y));
+    }
+}
+
+// One token's products that take their input through an RMSNorm: the plain projection and the
+// experts' gate/up, against the CPU's norm followed by the product. x is far from unit scale, so
+// a missing 1 / rms(x) cannot pass.
+TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
+    const std::uint64_t rows = 67, cols = this->cols();
+    constexpr float eps = 1e-5f;
+    ProjectionInputs p(rig_, GetParam(), rows, cols, 1, rng_);
+    p.args.norm_eps = eps;
+    const auto normalized = [&](const std::vector<float>& x, const std::vector<float>& gain) {
+        std::vector<float> out(x.size());
+        cpu::rms_norm(x.data(), gain.data(), eps, x.size(), out.data());
+        return out;
+    };
+    for (const auto& variant : matvec_variants()) {
+        SCOPED_TRACE(variant.describe());
+        const auto x = normal_values(cols, rng_, 6.0f), gain = normal_values(cols, rng_);
+        const std::vector<float> start(rows + 1, poison);
+        const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
+                     y = rig_.upload(start);
+        rig_.run(variant.spirv, variant.specialization(p.w.packed.format, ka::matvec_project, true),
+                 {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &gain_buffer},
+                 p.args, variant.groups_for(rows));
+        expect_projected(p.w, p.bias, normalized(x, gain), start, rig_.download(y), 1, false);
+
+        OneTokenExperts in(GetParam(), cols, rng_);
+        for (float& value : in.x)
+            value *= 6.0f;
+        const Buffer route = rig_.upload(in.route), codes = rig_.upload(in.gate_up.packed.codes),
+                     scales = rig_.upload_scales(in.gate_up.packed),
+                     bias = rig_.upload(in.gate_up_bias), expert_x = rig_.upload(in.x),
+                     activations = rig_.upload(std::vector<float>(2 * in.size + 1, poison));
+        auto args = in.gate_up_args();
+        args.norm_eps = eps;
+        rig_.run(variant.spirv,
+                 variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up, true),
+                 {&codes, &scales, &bias, &expert_x, &activations, &route, &gain_buffer}, args,
+                 variant.groups_for(in.size), 1, 2);
+        in.x = normalized(in.x, gain);
+        in.expect_gate_up(rig_.download(activations));
     }
 }
 
