@@ -3,7 +3,8 @@
 # machine lacks them, the Vulkan loader packages in .gl): the Vulkan and CUDA kernel and
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
-# its own way). Reports go to $OUT (or .dev/out); extra arguments after --routed go to hearth-bench.
+# its own way), beside the baselines' benches where the kit has them. Reports go to $OUT (or
+# .dev/out); extra arguments after --routed go to hearth-bench.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kit=.dev
@@ -49,13 +50,27 @@ if [ "$routed" = 1 ]; then
     "$kit/bin/make_tiny_model" --tokenizer "$fixtures/tokenizer.json" --sparse 20b \
         --routing per-token --out /tmp/20b-routed.gguf
 fi
+# The kit's bench, and each baseline's (gpu-kit.sh REVISION...) in turns on the same machine:
+# the kit's runs first and again last, so drift in the machine shows between its two runs.
+benches=("$kit/bin/hearth-bench") labels=("$(cat "$kit/COMMIT")")
+for base in "$kit"/base/*/hearth-bench; do
+    [ -x "$base" ] || continue
+    benches+=("$base")
+    labels+=("$(basename "$(dirname "$base")")")
+done
+order=("${!benches[@]}")
+[ "${#benches[@]}" -gt 1 ] && order+=(0)
 for model in "${models[@]}"; do
     for backend in vulkan cuda; do
-        report="$out/bench-$backend-$(basename "$model" .gguf).txt"
-        "$kit/bin/hearth-bench" --model "$model" --backend "$backend" --prompt-tokens 2048 \
-            --gen-tokens 128 --depth 0 "$@" >"$report" 2>&1
-        status=$?
-        echo "== $backend $(basename "$model"): exit $status" | tee -a "$out/summary.txt"
-        grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
+        for turn in "${!order[@]}"; do
+            i=${order[$turn]}
+            name=$(basename "$model" .gguf)
+            report="$out/bench-$backend-$name-$turn-${labels[$i]}.txt"
+            "${benches[$i]}" --model "$model" --backend "$backend" --prompt-tokens 2048 \
+                --gen-tokens 128 --depth 0 "$@" >"$report" 2>&1
+            status=$?
+            echo "== $backend $name, bench of ${labels[$i]}: exit $status" | tee -a "$out/summary.txt"
+            grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
+        done
     done
 done

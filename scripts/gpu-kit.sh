@@ -5,9 +5,15 @@
 # tool, 17 MB stripped. The GPU machine then spends its minutes testing and timing, not compiling;
 # it writes the fixture models itself (carried, they would be 180 MB). Needs scripts/setup-deps.sh's packages and nvcc (/usr/local/cuda/bin).
 #
+# Each REVISION given (a commit to compare against) adds its own hearth-bench, built in a
+# worktree with SASS for sm_90 only (the lent GPUs), to .dev/base/<commit>/: gpu-kit-run.sh
+# then times it beside the kit's, in turns, on the same machine. About 10 minutes each.
+#
 # Then, on the GPU machine (the device tool's run; .gl holds the Vulkan loader packages that its
 # README says how to download):
 #   command: bash scripts/gpu-kit-run.sh      carry: [".dev", ".gl"]
+#
+# Usage: scripts/gpu-kit.sh [REVISION...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/cuda/bin:$PATH"
@@ -30,4 +36,23 @@ done
 sed -n 's/^HEARTH_FIXTURE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt" >"$kit/FIXTURE_DIR"
 echo "$PWD" >"$kit/SOURCE_DIR"
 git rev-parse --short HEAD >"$kit/COMMIT"
+
+# One worktree and build tree for every revision: checking the next one out touches only the
+# files that differ, so its build is incremental.
+rm -rf "$kit/base"
+tree=build/gpu-base-worktree
+for revision in "$@"; do
+    commit=$(git rev-parse --short "$revision^{commit}")
+    if [ -d "$tree" ]; then
+        git -C "$tree" checkout --quiet --detach "$commit"
+    else
+        git worktree prune
+        git worktree add --detach "$tree" "$commit"
+    fi
+    cmake -S "$tree" -B build/gpu-base -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DHEARTH_BUILD_TESTS=OFF -DHEARTH_BUILD_GUI=OFF -DHEARTH_CUDA=ON -DHEARTH_CUDA_ARCHS=90
+    cmake --build build/gpu-base -j"$(nproc)" --target hearth-bench
+    mkdir -p "$kit/base/$commit"
+    strip -o "$kit/base/$commit/hearth-bench" build/gpu-base/bin/hearth-bench
+done
 du -sh "$kit"
