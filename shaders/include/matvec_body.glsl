@@ -3,6 +3,7 @@
 // matmul.comp. A workgroup computes ROWS_PER_GROUP output rows together: every invocation takes
 // its share of the columns of all of them at once (consecutive invocations take consecutive
 // columns, so a subgroup's loads are contiguous), so a piece of x is read once for all the rows.
+// Rows of several sets (gate and up; down's slots) are read in the same pass (row_shares).
 // The shares are then summed across the workgroup by the includer's reduce_dots() and read back
 // with reduced_dot(): subgroup arithmetic in matvec.comp, a shared-memory tree in
 // matvec_portable.comp. MODE picks what a row's result feeds: plain, residual add, or the
@@ -77,79 +78,105 @@ float q8_word_dot(uint q, vec4 x) {
     return sum;
 }
 
-float block_scale(uint block) {
-    return FORMAT == weight_format_q8_0 ? uintBitsToFloat(scales[block]) : e8m0_scale(block);
+// A row is read in units: one value (f32), one word of two (f16, bf16) or a run of eight values
+// of a 32-value block (q8_0: two words, mxfp4: one). Invocation t takes units t, t + GROUP_SIZE,
+// ..., so a subgroup's loads of x and of each row's codes are contiguous. (An invocation per
+// block spread each of its loads of x over as many cache lines as the subgroup has invocations.)
+const uint UNIT_VALUES = FORMAT == weight_format_f32                                      ? 1u
+                         : (FORMAT == weight_format_f16 || FORMAT == weight_format_bf16) ? 2u
+                                                                                           : 8u;
+
+// Unit `unit` of the stored rows: its codes, and what they are scaled by.
+uvec2 unit_codes(uint unit) {
+    return FORMAT == weight_format_q8_0 ? codes2[unit] : uvec2(codes[unit], 0u);
+}
+float unit_scale(uint unit) {
+    if (FORMAT == weight_format_q8_0) return uintBitsToFloat(scales[unit / 4u]);
+    if (FORMAT == weight_format_mxfp4) return e8m0_scale(unit / 4u);
+    return 1.0;
 }
 
-// Values of x as the products take them: times the gains when normalizing, the squares of the
-// plain values added to `squares`. `col` is the first value's column.
-float input_value(float value, uint col, inout float squares) {
-    if (NORMALIZE_INPUT == 0u) return value;
-    squares += value * value;
-    return value * gain[col];
-}
-vec4 input_values(vec4 values, uint col, inout float squares) {
-    if (NORMALIZE_INPUT == 0u) return values;
-    squares += dot(values, values);
-    return values * gain4[col / 4u];
-}
-
-// This invocation's shares of stored rows first_row + r (r < rows) . row x_row of x, at acc[r];
-// the squares of the values of x it read are added to `squares`.
-float[MAX_ROWS] row_shares(uint first_row, uint rows, uint x_row, inout float squares) {
-    float acc[MAX_ROWS];
-    for (uint r = 0u; r < MAX_ROWS; ++r) acc[r] = 0.0;
-    uint cols = args.cols, t = gl_LocalInvocationID.x;
-    if (FORMAT == weight_format_f32) {
-        for (uint i = t; i < cols; i += GROUP_SIZE) {
-            float w[MAX_ROWS];
-            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                w[r] = r < rows ? uintBitsToFloat(codes[(first_row + r) * cols + i]) : 0.0;
-            }
-            float xi = input_value(x[x_row * cols + i], i, squares);
-            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) acc[r] += w[r] * xi;
-        }
-    } else if (FORMAT == weight_format_f16 || FORMAT == weight_format_bf16) {
-        uint words = cols / 2u;
-        for (uint i = t; i < words; i += GROUP_SIZE) {
-            vec2 w[MAX_ROWS];
-            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                uint word = r < rows ? codes[(first_row + r) * words + i] : 0u;
-                w[r] = FORMAT == weight_format_f16 ? unpackHalf2x16(word)
-                                                   : vec2(bf16_low(word), bf16_high(word));
-            }
-            uint at = x_row * cols + 2u * i;
-            vec2 xi = vec2(input_value(x[at], 2u * i, squares),
-                           input_value(x[at + 1u], 2u * i + 1u, squares));
-            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) acc[r] += dot(w[r], xi);
-        }
+// Unit i of a row of values (row `row` of x, or the gains), in lo (and hi for a run of eight);
+// the lanes past a unit's values are 0. Rows of x start at multiples of 32 values for the block
+// formats (cols is one) and of 2 for f16 and bf16.
+void x_unit(uint row, uint i, out vec4 lo, out vec4 hi) {
+    uint at = row * args.cols + i * UNIT_VALUES;
+    hi = vec4(0.0);
+    if (UNIT_VALUES == 1u) {
+        lo = vec4(x[at], 0.0, 0.0, 0.0);
+    } else if (UNIT_VALUES == 2u) {
+        lo = vec4(x[at], x[at + 1u], 0.0, 0.0);
     } else {
-        // Blocks of 32 values, read in runs of 8: invocation t takes runs t, t + GROUP_SIZE, ...,
-        // so a subgroup's loads of x and of each row's codes are contiguous. (An invocation per
-        // block spread each of its loads of x over as many cache lines as the subgroup has
-        // invocations.) A run of x is loaded once for all the rows. Rows of x start at multiples
-        // of 32 (cols is one).
-        uint runs = cols / 8u;
-        for (uint i = t; i < runs; i += GROUP_SIZE) {
-            uvec2 q[MAX_ROWS]; // MXFP4: one word of codes, in x; Q8_0: two
-            float scale[MAX_ROWS];
+        lo = x4[at / 4u];
+        hi = x4[at / 4u + 1u];
+    }
+}
+void gain_unit(uint i, out vec4 lo, out vec4 hi) {
+    uint at = i * UNIT_VALUES;
+    hi = vec4(0.0);
+    if (UNIT_VALUES == 1u) {
+        lo = vec4(gain[at], 0.0, 0.0, 0.0);
+    } else if (UNIT_VALUES == 2u) {
+        lo = vec4(gain[at], gain[at + 1u], 0.0, 0.0);
+    } else {
+        lo = gain4[at / 4u];
+        hi = gain4[at / 4u + 1u];
+    }
+}
+
+// A unit's codes (unscaled) . its values of x.
+float unit_dot(uvec2 q, vec4 lo, vec4 hi) {
+    if (FORMAT == weight_format_f32) return uintBitsToFloat(q.x) * lo.x;
+    if (FORMAT == weight_format_f16) return dot(unpackHalf2x16(q.x), lo.xy);
+    if (FORMAT == weight_format_bf16) return dot(vec2(bf16_low(q.x), bf16_high(q.x)), lo.xy);
+    if (FORMAT == weight_format_q8_0) return q8_word_dot(q.x, lo) + q8_word_dot(q.y, hi);
+    return fp4_word_dot(q.x, lo, hi);
+}
+
+// Sets of rows that one pass over x reads together, so that all their loads are in flight at
+// once: gate/up's gate rows and up rows; down's slots, MAX_SETS at a time; else one.
+const uint MAX_SETS = 4u;
+const uint SETS = MODE == matvec_expert_gate_up      ? 2u
+                  : (MODE == matvec_expert_down_add ? MAX_SETS : 1u);
+// Down's slots each read their own row of x; every other mode's sets read the same one.
+const bool ONE_X_ROW = MODE != matvec_expert_down_add;
+
+// This invocation's shares, for each set s < SETS, of stored rows first_rows[s] + r (r < rows)
+// . row x_rows[s] of x, at acc[s * MAX_ROWS + r]. With NORMALIZE_INPUT, x is taken times the
+// gains, and the squares of the values of x it read are added to `squares`.
+void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
+                out float acc[MAX_SETS * MAX_ROWS], inout float squares) {
+    for (uint a = 0u; a < MAX_SETS * MAX_ROWS; ++a) acc[a] = 0.0;
+    uint units = args.cols / UNIT_VALUES;
+    for (uint i = gl_LocalInvocationID.x; i < units; i += GROUP_SIZE) {
+        // Every load of the step first. Rows past `rows` read the last one again (no load is
+        // conditional) and count for nothing.
+        uvec2 q[MAX_SETS * MAX_ROWS];
+        float scale[MAX_SETS * MAX_ROWS];
+        vec4 lo[MAX_SETS], hi[MAX_SETS];
+        for (uint s = 0u; s < SETS; ++s) {
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                uint row = first_row + min(r, rows - 1u), run = row * runs + i;
-                q[r] = FORMAT == weight_format_q8_0 ? codes2[run] : uvec2(codes[run], 0u);
-                scale[r] = r < rows ? block_scale(run / 4u) : 0.0;
+                uint unit = (first_rows[s] + min(r, rows - 1u)) * units + i;
+                q[s * MAX_ROWS + r] = unit_codes(unit);
+                scale[s * MAX_ROWS + r] = r < rows ? unit_scale(unit) : 0.0;
             }
-            uint at = (x_row * cols) / 4u + 2u * i;
-            vec4 lo = input_values(x4[at], 8u * i, squares);
-            vec4 hi = input_values(x4[at + 1u], 8u * i + 4u, squares);
+            if (s == 0u || !ONE_X_ROW) x_unit(x_rows[s], i, lo[s], hi[s]);
+        }
+        if (NORMALIZE_INPUT != 0u) {
+            squares += dot(lo[0], lo[0]) + dot(hi[0], hi[0]);
+            vec4 gain_lo, gain_hi;
+            gain_unit(i, gain_lo, gain_hi);
+            lo[0] *= gain_lo;
+            hi[0] *= gain_hi;
+        }
+        for (uint s = 0u; s < SETS; ++s) {
+            uint xs = ONE_X_ROW ? 0u : s;
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                float sum = FORMAT == weight_format_q8_0
-                                ? q8_word_dot(q[r].x, lo) + q8_word_dot(q[r].y, hi)
-                                : fp4_word_dot(q[r].x, lo, hi);
-                acc[r] += scale[r] * sum;
+                uint a = s * MAX_ROWS + r;
+                acc[a] += scale[a] * unit_dot(q[a], lo[xs], hi[xs]);
             }
         }
     }
-    return acc;
 }
 
 void main() {
@@ -166,27 +193,39 @@ void main() {
 
     float dots[MAX_DOTS];
     for (uint d = 0u; d < MAX_DOTS; ++d) dots[d] = 0.0;
-    float squares = 0.0, unused_squares = 0.0;
+    float squares = 0.0;
+    uint first_rows[MAX_SETS], x_rows[MAX_SETS];
+    for (uint s = 0u; s < MAX_SETS; ++s) first_rows[s] = x_rows[s] = 0u;
+    float acc[MAX_SETS * MAX_ROWS];
     if (gate_up_mode()) {
         // z: the slot; its expert's gate rows, then its up rows.
         uint expert_first = route[gl_WorkGroupID.z] * 2u * args.rows;
-        float[MAX_ROWS] gate = row_shares(expert_first + first, rows, 0u, squares);
-        float[MAX_ROWS] up = row_shares(expert_first + args.rows + first, rows, 0u, unused_squares);
+        first_rows[0] = expert_first + first;
+        first_rows[1] = expert_first + args.rows + first;
+        row_shares(first_rows, x_rows, rows, acc, squares);
         for (uint r = 0u; r < MAX_ROWS; ++r) {
-            dots[r] = gate[r];
-            dots[MAX_ROWS + r] = up[r];
+            dots[r] = acc[r];
+            dots[MAX_ROWS + r] = acc[MAX_ROWS + r];
         }
     } else if (MODE == matvec_expert_down_add) {
-        // The route weights scale the shares, so one sum per row covers every slot.
-        for (uint s = 0u; s < args.slots; ++s) {
-            float weight = uintBitsToFloat(route[args.slots + s]);
-            float[MAX_ROWS] shares =
-                row_shares(route[s] * args.rows + first, rows, s, unused_squares);
-            for (uint r = 0u; r < MAX_ROWS; ++r) dots[r] += weight * shares[r];
+        // The route weights scale the shares, so one sum per row covers every slot. Slots past
+        // the last of a pass read the last one again, with no weight.
+        for (uint pass = 0u; pass < args.slots; pass += MAX_SETS) {
+            for (uint s = 0u; s < MAX_SETS; ++s) {
+                x_rows[s] = min(pass + s, args.slots - 1u);
+                first_rows[s] = route[x_rows[s]] * args.rows + first;
+            }
+            row_shares(first_rows, x_rows, rows, acc, squares);
+            for (uint s = 0u; s < MAX_SETS; ++s) {
+                float weight =
+                    pass + s < args.slots ? uintBitsToFloat(route[args.slots + pass + s]) : 0.0;
+                for (uint r = 0u; r < MAX_ROWS; ++r) dots[r] += weight * acc[s * MAX_ROWS + r];
+            }
         }
     } else {
-        float[MAX_ROWS] shares = row_shares(first, rows, 0u, squares);
-        for (uint r = 0u; r < MAX_ROWS; ++r) dots[r] = shares[r];
+        first_rows[0] = first;
+        row_shares(first_rows, x_rows, rows, acc, squares);
+        for (uint r = 0u; r < MAX_ROWS; ++r) dots[r] = acc[r];
     }
     dots[SQUARES_DOT] = squares;
     reduce_dots(dots);

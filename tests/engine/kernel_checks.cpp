@@ -126,24 +126,31 @@ std::uint64_t down_width(StoredLayout layout, std::uint64_t size) {
 
 } // namespace
 
-OneTokenExperts::OneTokenExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng)
-    : cols(width),
-      down_cols(down_width(layout, size)), route{2, 0, std::bit_cast<std::uint32_t>(0.7f),
-                                                 std::bit_cast<std::uint32_t>(0.3f)} {
+OneTokenExperts::OneTokenExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng,
+                                 std::uint32_t slot_count)
+    : cols(width), down_cols(down_width(layout, size)), slots(slot_count) {
     make_packed_weight(gate_up, layout, experts, 2 * size, cols, rng);
     x = normal_values(cols, rng);
     gate_up_bias = normal_values(experts * 2 * size, rng);
     make_packed_weight(down, layout, experts, rows, down_cols, rng);
-    inputs = normal_values(2 * down_cols, rng);
+    inputs = normal_values(slots * down_cols, rng);
     down_bias = normal_values(experts * rows, rng);
     start = normal_values(rows + 1, rng);
     start[rows] = poison;
+    std::vector<float> weights = {0.7f, 0.3f};
+    std::uniform_real_distribution<float> weight(0.1f, 1.0f);
+    while (weights.size() < slots)
+        weights.push_back(weight(rng));
+    for (std::uint32_t s = 0; s < slots; ++s)
+        route.push_back((2 + s) % 3); // 2, 0, 1, 2, ...
+    for (std::uint32_t s = 0; s < slots; ++s)
+        route.push_back(std::bit_cast<std::uint32_t>(weights[s]));
 }
 
 ka::MatVecArgs OneTokenExperts::args_for(std::uint64_t in, std::uint64_t out) const {
     return {static_cast<std::uint32_t>(in),
             static_cast<std::uint32_t>(out),
-            2,
+            slots,
             test_swiglu_limit,
             static_cast<std::uint32_t>(experts),
             0,
@@ -155,14 +162,20 @@ ka::MatVecArgs OneTokenExperts::gate_up_args() const { return args_for(cols, siz
 ka::MatVecArgs OneTokenExperts::down_args() const { return args_for(down_cols, rows); }
 
 void OneTokenExperts::expect_gate_up(const std::vector<float>& act) const {
-    expect_swiglu_rows(gate_up, gate_up_bias, size, {{route[0], x.data()}, {route[1], x.data()}},
-                       act);
+    std::vector<ExpertEntry> entries;
+    for (std::uint32_t s = 0; s < slots; ++s)
+        entries.push_back({route[s], x.data()});
+    expect_swiglu_rows(gate_up, gate_up_bias, size, entries, act);
 }
 
 void OneTokenExperts::expect_down(const std::vector<float>& y) const {
-    expect_down_added(down, down_bias,
-                      {{route[0], inputs.data()}, {route[1], inputs.data() + down_cols}},
-                      {0.7f, 0.3f}, start, y);
+    std::vector<ExpertEntry> entries;
+    std::vector<float> weights;
+    for (std::uint32_t s = 0; s < slots; ++s) {
+        entries.push_back({route[s], inputs.data() + s * down_cols});
+        weights.push_back(std::bit_cast<float>(route[slots + s]));
+    }
+    expect_down_added(down, down_bias, entries, weights, start, y);
 }
 
 GroupedExperts::GroupedExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng)

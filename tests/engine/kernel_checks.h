@@ -67,21 +67,24 @@ void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
                        const std::vector<float>& start, const std::vector<float>& result);
 
 // The one-token expert matvecs' inputs: three experts, of which the token chose 2 and 0 (in that
-// order) with weights 0.7 and 0.3; gate/up of `size` rows per half over `cols` columns, and down
-// of `rows` rows over `down_cols` (not a multiple of the warp where the format allows).
+// order) with weights 0.7 and 0.3, or with more `slots` also 1, 2, 0, ... in turn with random
+// weights; gate/up of `size` rows per half over `cols` columns, and down of `rows` rows over
+// `down_cols` (not a multiple of the warp where the format allows).
 struct OneTokenExperts {
     static constexpr std::uint64_t default_size = 37, default_rows = 67;
     std::uint64_t experts = 3, size = default_size, rows = default_rows, cols = 0, down_cols = 0;
+    std::uint32_t slots = 2;
     std::vector<std::uint32_t> route; // route_experts' row for the token
     PackedWeight gate_up, down;
     std::vector<float> x, gate_up_bias;          // gate/up's input and biases
-    std::vector<float> inputs, down_bias, start; // down's two input rows, biases, y beforehand
+    std::vector<float> inputs, down_bias, start; // down's input row per slot, biases, y beforehand
 
-    OneTokenExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng);
+    OneTokenExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng,
+                    std::uint32_t slots = 2);
     kernel_args::MatVecArgs args_for(std::uint64_t in, std::uint64_t out) const; // cols, rows
     kernel_args::MatVecArgs gate_up_args() const;
     kernel_args::MatVecArgs down_args() const;
-    void expect_gate_up(const std::vector<float>& act) const; // act: 2 * size + 1, poisoned
+    void expect_gate_up(const std::vector<float>& act) const; // act: slots * size + 1, poisoned
     void expect_down(const std::vector<float>& y) const;
 };
 

@@ -210,32 +210,34 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
         }
 }
 
+// Two slots, and six: more than one pass of the slots that down reads together.
 TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
-    for (const auto& variant : matvec_variants()) {
-        SCOPED_TRACE(variant.describe());
-        const OneTokenExperts in(GetParam(), cols(), rng_);
-        const Buffer route = rig_.upload(in.route);
-        // gate/up: per expert `size` gate rows then `size` up rows.
-        const Buffer codes = rig_.upload(in.gate_up.packed.codes),
-                     scales = rig_.upload_scales(in.gate_up.packed),
-                     bias = rig_.upload(in.gate_up_bias), x = rig_.upload(in.x),
-                     activations = rig_.upload(std::vector<float>(2 * in.size + 1, poison));
-        rig_.run(variant.spirv,
-                 variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up),
-                 {&codes, &scales, &bias, &x, &activations, &route, &x}, in.gate_up_args(),
-                 variant.groups_for(in.size), 1, 2);
-        in.expect_gate_up(rig_.download(activations));
-        // down: per expert `rows` rows, summed with the route weights into y.
-        const Buffer down_codes = rig_.upload(in.down.packed.codes),
-                     down_scales = rig_.upload_scales(in.down.packed),
-                     down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
-                     y = rig_.upload(in.start);
-        rig_.run(variant.spirv,
-                 variant.specialization(in.down.packed.format, ka::matvec_expert_down_add),
-                 {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs},
-                 in.down_args(), variant.groups_for(in.rows));
-        in.expect_down(rig_.download(y));
-    }
+    for (const std::uint32_t slots : {2u, 6u})
+        for (const auto& variant : matvec_variants()) {
+            SCOPED_TRACE(variant.describe() + ", " + std::to_string(slots) + " slots");
+            const OneTokenExperts in(GetParam(), cols(), rng_, slots);
+            const Buffer route = rig_.upload(in.route);
+            // gate/up: per expert `size` gate rows then `size` up rows.
+            const Buffer codes = rig_.upload(in.gate_up.packed.codes),
+                         scales = rig_.upload_scales(in.gate_up.packed),
+                         bias = rig_.upload(in.gate_up_bias), x = rig_.upload(in.x),
+                         activations = rig_.upload(std::vector<float>(slots * in.size + 1, poison));
+            rig_.run(variant.spirv,
+                     variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up),
+                     {&codes, &scales, &bias, &x, &activations, &route, &x}, in.gate_up_args(),
+                     variant.groups_for(in.size), 1, slots);
+            in.expect_gate_up(rig_.download(activations));
+            // down: per expert `rows` rows, summed with the route weights into y.
+            const Buffer down_codes = rig_.upload(in.down.packed.codes),
+                         down_scales = rig_.upload_scales(in.down.packed),
+                         down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
+                         y = rig_.upload(in.start);
+            rig_.run(variant.spirv,
+                     variant.specialization(in.down.packed.format, ka::matvec_expert_down_add),
+                     {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs},
+                     in.down_args(), variant.groups_for(in.rows));
+            in.expect_down(rig_.download(y));
+        }
 }
 
 // One token's products that take their input through an RMSNorm: the plain projection and the
