@@ -45,7 +45,7 @@ Result<void> check_sampled_append(const model::ModelConfig& config,
 }
 
 Result<std::int32_t> drawn_token(std::uint32_t picked, std::uint32_t vocab) {
-    if (picked >= vocab) return fail("Every token is excluded from sampling");
+    if (picked >= vocab) return fail(nothing_to_draw_message);
     return static_cast<std::int32_t>(picked);
 }
 

@@ -1,5 +1,6 @@
 #include "hearth/token_picker.h"
 
+#include <cmath>
 #include <limits>
 
 namespace hearth {
@@ -20,9 +21,15 @@ Result<std::int32_t> TokenPicker::run(std::span<const std::int32_t> tokens) {
         return sequence_.append_and_sample(tokens, settings_, random(draws_));
     }
     if (auto ran = sequence_.append(tokens, logits_); !ran) return std::unexpected(ran.error());
-    for (std::size_t id = 0; id < never_sample_.size(); ++id) {
-        if (never_sample_[id]) logits_[id] = -std::numeric_limits<float>::infinity();
+    // As on a device: excluded ids and NaN logits are never drawn, and nothing left is an error.
+    bool drawable = false;
+    for (std::size_t id = 0; id < logits_.size(); ++id) {
+        if ((id < never_sample_.size() && never_sample_[id]) || std::isnan(logits_[id])) {
+            logits_[id] = -std::numeric_limits<float>::infinity();
+        }
+        drawable = drawable || logits_[id] > -std::numeric_limits<float>::infinity();
     }
+    if (!drawable) return fail(nothing_to_draw_message);
     return sampler_.sample(logits_);
 }
 

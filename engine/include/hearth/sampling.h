@@ -17,6 +17,12 @@ struct SamplingSettings {
     std::uint64_t seed = 0;
 };
 
+// Why no token could be drawn: every logit was NaN or -infinity, or its id excluded. Real
+// models never do this; a damaged file can.
+inline constexpr const char* nothing_to_draw_message =
+    "The model gave no token a usable score (every logit is NaN, -infinity or excluded); the "
+    "model file may be damaged";
+
 class Sampler {
   public:
     explicit Sampler(const SamplingSettings& settings);
