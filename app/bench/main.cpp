@@ -2,6 +2,8 @@
 //   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
 //                [--cpu-kernels K] [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]
 //                [--gen-tokens 128] [--depth 0,4096] [--json]
+//                [--vulkan-matvec expert_rows=R,project_rows=R,invocations=N] (decode's
+//                matvec workgroups on Vulkan, in place of the backend's choice: for tuning)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -173,11 +175,11 @@ nlohmann::json kernels_json(const std::vector<hearth::KernelProfile>& kernels) {
 
 Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
-    auto options =
-        Options::parse(args,
-                       {"--model", "--backend", "--threads", "--kv-cache", "--cpu-kernels",
-                        "--compare-cpu-kernels", "--prompt-tokens", "--gen-tokens", "--depth"},
-                       {"--json"});
+    auto options = Options::parse(args,
+                                  {"--model", "--backend", "--threads", "--kv-cache",
+                                   "--cpu-kernels", "--compare-cpu-kernels", "--vulkan-matvec",
+                                   "--prompt-tokens", "--gen-tokens", "--depth"},
+                                  {"--json"});
     if (!options) return std::unexpected(options.error());
     auto path = options->required("--model");
     if (!path) return std::unexpected(path.error());
@@ -194,6 +196,9 @@ Result<int> run(std::span<const std::string_view> args) {
         if (!*r) return std::unexpected(r->error());
     }
     if (!depths) return hearth::fail("--depth: " + depths.error().message);
+    auto matvec_shape =
+        hearth::parse_vulkan_matvec_shape(options->value("--vulkan-matvec").value_or(""));
+    if (!matvec_shape) return hearth::fail("--vulkan-matvec: " + matvec_shape.error().message);
     if (auto kernels = options->value("--cpu-kernels")) {
         if (auto used = hearth::use_cpu_kernels(*kernels); !used) {
             return hearth::fail("--cpu-kernels: " + used.error().message);
@@ -204,7 +209,8 @@ Result<int> run(std::span<const std::string_view> args) {
     auto model = hearth::Model::load(*path, {.backend = *backend,
                                              .threads = static_cast<unsigned>(*threads),
                                              .kv_cache = *kv_cache,
-                                             .progress = {}});
+                                             .progress = {},
+                                             .vulkan_matvec = *matvec_shape});
     if (!model) return std::unexpected(model.error());
     const double load_seconds = seconds_since(start);
 
@@ -338,7 +344,9 @@ int main(int argc, char* argv[]) {
             "Usage: hearth-bench --model MODEL [--backend auto|cpu|vulkan|cuda] [--threads N]\n"
             "                    [--kv-cache f16|f32|q8] [--cpu-kernels "
             "portable|avx2|avx512]\n"
-            "                    [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]\n"
+            "                    [--compare-cpu-kernels K1,K2]\n"
+            "                    [--vulkan-matvec expert_rows=R,project_rows=R,invocations=N]\n"
+            "                    [--prompt-tokens 512]\n"
             "                    [--gen-tokens 128] [--depth 0,4096] [--json]");
         return 0;
     }

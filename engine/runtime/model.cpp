@@ -1,5 +1,9 @@
 #include "hearth/model.h"
 
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+
 #include "backend/cpu/cpu_backend.h"
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/cuda_selection.h"
@@ -85,7 +89,8 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
         (automatic && (options.vulkan_device || vk::preferred_vulkan_gpu().has_value()))) {
         auto vulkan = vk::create_vulkan_backend(files, {.device_index = options.vulkan_device,
                                                         .kv_cache = options.kv_cache,
-                                                        .progress = options.progress});
+                                                        .progress = options.progress,
+                                                        .matvec_shape = options.vulkan_matvec});
         if (vulkan) return ChosenBackend{std::move(*vulkan), std::move(fallback_reason)};
         if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
         if (!fallback_reason.empty()) fallback_reason += "; ";
@@ -124,6 +129,35 @@ Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {
     if (name == "f32") return KvCachePrecision::f32;
     if (name == "q8") return KvCachePrecision::q8;
     return fail("Unknown KV cache precision '" + std::string(name) + "' (use f16, f32 or q8)");
+}
+
+Result<VulkanMatVecShape> parse_vulkan_matvec_shape(std::string_view text) {
+    VulkanMatVecShape shape;
+    const std::pair<std::string_view, std::uint32_t*> fields[] = {
+        {"expert_rows", &shape.expert_rows},
+        {"project_rows", &shape.project_rows},
+        {"invocations", &shape.invocations}};
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        const auto equals = item.find('=');
+        const auto name = item.substr(0, equals);
+        const auto* field = std::find_if(std::begin(fields), std::end(fields),
+                                         [&](const auto& f) { return f.first == name; });
+        std::uint32_t value = 0;
+        const auto digits =
+            equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
+        const auto [end, error] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (field == std::end(fields) || digits.empty() || error != std::errc() ||
+            end != digits.data() + digits.size() || value == 0) {
+            return fail("Unknown matvec shape item '" + std::string(item) +
+                        "' (use expert_rows=R, project_rows=R, invocations=N; each above 0)");
+        }
+        *field->second = value;
+    }
+    return shape;
 }
 
 Result<BackendChoice> parse_backend_choice(std::string_view name) {

@@ -29,8 +29,12 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 // fastest at 2.
 std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
                                                       std::uint64_t rows) const {
+    const bool experts = mode != ka::matvec_project && mode != ka::matvec_project_add;
+    if (const auto chosen = experts ? matvec_shape.expert_rows : matvec_shape.project_rows) {
+        return chosen;
+    }
     if (cpu_driver) return 8;
-    if (mode != ka::matvec_project && mode != ka::matvec_project_add) return 2;
+    if (experts) return 2;
     for (const std::uint32_t wide : {8u, 4u}) {
         if (rows / wide >= gpu_decode_min_workgroups) return wide;
     }
@@ -52,25 +56,44 @@ std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim
     return head_dim;
 }
 
-Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
-                                                  const model::ModelConfig& config,
-                                                  const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info,
-                                                  std::uint32_t kv_format) {
+Result<ForwardPipelines>
+create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
+                         const DeviceWeights& weights, const VulkanDeviceInfo& info,
+                         std::uint32_t kv_format, const VulkanMatVecShape& matvec_shape) {
     ForwardPipelines p;
     p.kv_format = kv_format;
+    p.matvec_shape = matvec_shape;
+    if (std::max(matvec_shape.expert_rows, matvec_shape.project_rows) > ka::matvec_max_rows) {
+        return fail("Vulkan: a matvec workgroup takes at most " +
+                    std::to_string(ka::matvec_max_rows) + " rows");
+    }
     // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
     // device runs 128 invocations.
     const std::uint32_t most_invocations = std::bit_floor(std::max(widest_workgroup(info), 128u));
     const bool cpu = info.kind == DeviceKind::cpu;
     std::uint32_t group_size =
         cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;
+    if (const auto asked = matvec_shape.invocations) {
+        if (!std::has_single_bit(asked) ||
+            asked > std::min(ka::matvec_max_group_size, widest_workgroup(info))) {
+            return fail(
+                "Vulkan: a matvec workgroup's invocations must be a power of two up to " +
+                std::to_string(std::min(ka::matvec_max_group_size, widest_workgroup(info))));
+        }
+        group_size = asked;
+    }
     // matvec.comp adds up one partial sum per subgroup in a fixed array; matvec_portable.comp
     // one per invocation.
     const bool subgroup_sums =
         info.features.subgroup_arithmetic &&
         std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group_size;
-    if (!subgroup_sums) group_size = std::min(group_size, ka::matvec_portable_max_group_size);
+    if (!subgroup_sums && group_size > ka::matvec_portable_max_group_size) {
+        if (matvec_shape.invocations) {
+            return fail("Vulkan: without subgroup sums a matvec workgroup takes at most " +
+                        std::to_string(ka::matvec_portable_max_group_size) + " invocations");
+        }
+        group_size = ka::matvec_portable_max_group_size;
+    }
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};

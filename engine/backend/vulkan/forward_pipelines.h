@@ -62,18 +62,19 @@ struct ForwardPipelines {
     // A batch's products (matmul.comp), per (weight format, mode).
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;
     bool cpu_driver = false;
+    VulkanMatVecShape matvec_shape; // the caller's overrides
     // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
     std::uint32_t kv_format = 0;
 
     std::uint32_t matvec_rows_per_group(std::uint32_t mode, std::uint64_t rows) const;
 };
 
-// Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere.
-Result<ForwardPipelines> create_forward_pipelines(VulkanDevice& device,
-                                                  const model::ModelConfig& config,
-                                                  const DeviceWeights& weights,
-                                                  const VulkanDeviceInfo& info,
-                                                  std::uint32_t kv_format);
+// Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere; the
+// matvec workgroups take `matvec_shape` where it is set, or fail saying why it cannot be.
+Result<ForwardPipelines>
+create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
+                         const DeviceWeights& weights, const VulkanDeviceInfo& info,
+                         std::uint32_t kv_format, const VulkanMatVecShape& matvec_shape = {});
 
 // The kernel_args.h cache layout of `precision`.
 std::uint32_t kv_cache_format(KvCachePrecision precision);

@@ -144,8 +144,8 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
     if (!device) return std::unexpected(device.error());
     auto weights = upload_weights(*device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto pipelines =
-        create_forward_pipelines(*device, c, *weights, *chosen, kv_cache_format(options.kv_cache));
+    auto pipelines = create_forward_pipelines(
+        *device, c, *weights, *chosen, kv_cache_format(options.kv_cache), options.matvec_shape);
     if (!pipelines) return std::unexpected(pipelines.error());
     auto model = std::unique_ptr<VulkanModel>(
         new VulkanModel{std::move(files), chosen->name, std::move(*device), std::move(*weights),

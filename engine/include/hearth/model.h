@@ -44,6 +44,17 @@ enum class KvCachePrecision { f16, f32, q8 };
 // "f16", "f32" or "q8".
 Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name);
 
+// Workgroup shapes of the Vulkan backend's one-token products (decode's matvecs), in place of
+// the backend's own choice where not 0: for tuning on a GPU (hearth-bench --vulkan-matvec).
+struct VulkanMatVecShape {
+    std::uint32_t expert_rows = 0;  // output rows per workgroup of the experts' gate/up and down
+    std::uint32_t project_rows = 0; // output rows per workgroup of the other projections
+    std::uint32_t invocations = 0;  // per workgroup: a power of two
+};
+
+// "expert_rows=R,project_rows=R,invocations=N", any of them, in any order.
+Result<VulkanMatVecShape> parse_vulkan_matvec_shape(std::string_view text);
+
 struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
@@ -54,6 +65,7 @@ struct ModelOptions {
     // Called while the weights go to the GPU with the fraction done (0..1), from the loading
     // thread; returning false cancels the load (Model::load then fails with "cancelled").
     std::function<bool(double)> progress = {};
+    VulkanMatVecShape vulkan_matvec = {};
 };
 
 // GPU time of one kernel over a profiled decode step or prompt batch (hearth-bench --backend

@@ -101,6 +101,33 @@ TEST_P(VulkanForward, An8BitCacheStaysNearTheCpuBackend) {
     expect_cache_stays_near_the_cpu(GetParam(), hearth::KvCachePrecision::q8, "q8", 0.3f);
 }
 
+// Decode's matvec workgroups as a tuning run may set them (hearth-bench --vulkan-matvec): odd
+// row counts and a narrow workgroup still give the CPU's logits; shapes the shaders cannot take
+// are refused with the reason.
+TEST(VulkanForwardShapes, ChosenMatVecShapesMatchTheCpuAndImpossibleOnesAreRefused) {
+    const auto files = tiny_model_files("tiny-gpt-oss.gguf");
+    for (const hearth::VulkanMatVecShape shape :
+         {hearth::VulkanMatVecShape{.expert_rows = 3, .project_rows = 5, .invocations = 16},
+          hearth::VulkanMatVecShape{.expert_rows = 1, .project_rows = 1, .invocations = 64}}) {
+        SCOPED_TRACE(std::to_string(shape.expert_rows) + " expert rows, " +
+                     std::to_string(shape.project_rows) + " project rows, " +
+                     std::to_string(shape.invocations) + " invocations");
+        auto backend = made_backend(hearth::vk::create_vulkan_backend(
+            files, {.kv_cache = hearth::KvCachePrecision::f32, .matvec_shape = shape}));
+        ASSERT_TRUE(backend);
+        const auto distance = distance_from_cpu(*backend, "tiny-gpt-oss.gguf", "twelve_tokens");
+        EXPECT_LE(distance.worst, 1e-4f * distance.largest);
+    }
+    for (const hearth::VulkanMatVecShape shape :
+         {hearth::VulkanMatVecShape{.expert_rows = 9}, hearth::VulkanMatVecShape{.invocations = 48},
+          hearth::VulkanMatVecShape{.invocations = 256}}) {
+        auto refused = hearth::vk::create_vulkan_backend(files, {.matvec_shape = shape});
+        ASSERT_FALSE(refused.has_value());
+        EXPECT_NE(refused.error().message.find("matvec workgroup"), std::string::npos)
+            << refused.error().message;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(TinyModel, VulkanForward, testing::ValuesIn(tiny_model_names()),
                          [](const auto& param) { return parameter_name(param.param); });
 
