@@ -3,18 +3,21 @@
 # machine lacks them, the Vulkan loader packages in .gl): the Vulkan and CUDA kernel and
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
-# its own way), beside the baselines' benches where the kit has them. Reports go to $OUT (or
-# .dev/out); extra arguments after --routed go to hearth-bench.
+# its own way), beside the baselines' benches where the kit has them. With --sweep, Vulkan
+# decode is also timed over several matvec workgroup shapes (hearth-bench --vulkan-matvec).
+# Reports go to $OUT (or .dev/out); extra arguments after the flags go to hearth-bench. Each
+# bench of the 20b takes 20-30 s on an H200: mind the device call's limit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kit=.dev
 out=${OUT:-$kit/out}
 mkdir -p "$out"
-routed=0
-if [ "${1:-}" = --routed ]; then
-    routed=1
+routed=0 sweep=0
+while [ "${1:-}" = --routed ] || [ "${1:-}" = --sweep ]; do
+    [ "$1" = --routed ] && routed=1
+    [ "$1" = --sweep ] && sweep=1
     shift
-fi
+done
 
 if ! ldconfig -p | grep -q libvulkan; then
     for package in .gl/*.deb; do dpkg -x "$package" /; done
@@ -74,3 +77,15 @@ for model in "${models[@]}"; do
         done
     done
 done
+
+# Decode alone (a short prompt) over matvec shapes; the first is the backend's own choice.
+if [ "$sweep" = 1 ]; then
+    for shape in "" expert_rows=1 expert_rows=4 invocations=64 expert_rows=4,invocations=64 \
+        project_rows=2 project_rows=8; do
+        report="$out/sweep-${shape:-default}.txt"
+        "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan --prompt-tokens 64 \
+            --gen-tokens 128 --depth 0 ${shape:+--vulkan-matvec "$shape"} >"$report" 2>&1
+        echo "== sweep ${shape:-default}: exit $?" | tee -a "$out/summary.txt"
+        grep -E '^ +[0-9]+ |timed on the device|^matvec' "$report" | tee -a "$out/summary.txt"
+    done
+fi
