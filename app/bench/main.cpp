@@ -2,8 +2,9 @@
 //   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
 //                [--cpu-kernels K] [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]
 //                [--gen-tokens 128] [--depth 0,4096] [--json]
-//                [--vulkan-matvec expert_rows=R,project_rows=R,invocations=N] (decode's
-//                matvec workgroups on Vulkan, in place of the backend's choice: for tuning)
+//                [--vulkan-tuning expert_rows=R,project_rows=R,invocations=N,batch_tokens=B]
+//                (Vulkan's decode matvec workgroups and prompt batch, in place of the
+//                backend's choice: for tuning on a GPU)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -113,20 +114,24 @@ std::vector<hearth::KernelProfile> profile_kernels(hearth::Model& model, std::ui
     return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
 }
 
-// The tokens of the prompt batch profiled: the Vulkan backend's batch.
-constexpr std::uint32_t profiled_batch_tokens = 128;
+// The last batch of a prompt (the backend's batch, or fewer tokens), with per-kernel device
+// timings; no kernels where the backend does not time them.
+struct ProfiledBatch {
+    std::uint32_t tokens = 0;
+    std::vector<hearth::KernelProfile> kernels;
+};
 
-// The last batch of a `prompt`-token prompt after `depth` positions, with per-kernel device
-// timings; empty where the backend does not time its kernels.
-std::vector<hearth::KernelProfile> profile_prompt_batch(hearth::Model& model, std::uint32_t depth,
-                                                        std::uint32_t prompt) {
-    const std::uint32_t tokens = std::min(prompt, profiled_batch_tokens);
-    const std::uint32_t before = depth + prompt - tokens;
-    auto sequence = model.new_sequence(before + tokens);
+// The last batch of a `prompt`-token prompt after `depth` positions.
+ProfiledBatch profile_prompt_batch(hearth::Model& model, std::uint32_t depth,
+                                   std::uint32_t prompt) {
+    auto sequence = model.new_sequence(depth + prompt);
     if (!sequence || !(*sequence)->times_kernels()) return {};
+    const std::uint32_t tokens = std::min(prompt, (*sequence)->profile_batch_limit());
+    const std::uint32_t before = depth + prompt - tokens;
     if (before > 0 && !(*sequence)->append(synthetic_tokens(model, before, 0), {})) return {};
     auto kernels = (*sequence)->profile_batch(synthetic_tokens(model, tokens, before));
-    return kernels ? *kernels : std::vector<hearth::KernelProfile>{};
+    if (!kernels) return {};
+    return {tokens, std::move(*kernels)};
 }
 
 struct KernelTotals {
@@ -177,7 +182,7 @@ Result<int> run(std::span<const std::string_view> args) {
     using hearth::cli::Options;
     auto options = Options::parse(args,
                                   {"--model", "--backend", "--threads", "--kv-cache",
-                                   "--cpu-kernels", "--compare-cpu-kernels", "--vulkan-matvec",
+                                   "--cpu-kernels", "--compare-cpu-kernels", "--vulkan-tuning",
                                    "--prompt-tokens", "--gen-tokens", "--depth"},
                                   {"--json"});
     if (!options) return std::unexpected(options.error());
@@ -196,9 +201,8 @@ Result<int> run(std::span<const std::string_view> args) {
         if (!*r) return std::unexpected(r->error());
     }
     if (!depths) return hearth::fail("--depth: " + depths.error().message);
-    auto matvec_shape =
-        hearth::parse_vulkan_matvec_shape(options->value("--vulkan-matvec").value_or(""));
-    if (!matvec_shape) return hearth::fail("--vulkan-matvec: " + matvec_shape.error().message);
+    auto tuning = hearth::parse_vulkan_tuning(options->value("--vulkan-tuning").value_or(""));
+    if (!tuning) return hearth::fail("--vulkan-tuning: " + tuning.error().message);
     if (auto kernels = options->value("--cpu-kernels")) {
         if (auto used = hearth::use_cpu_kernels(*kernels); !used) {
             return hearth::fail("--cpu-kernels: " + used.error().message);
@@ -210,7 +214,7 @@ Result<int> run(std::span<const std::string_view> args) {
                                              .threads = static_cast<unsigned>(*threads),
                                              .kv_cache = *kv_cache,
                                              .progress = {},
-                                             .vulkan_matvec = *matvec_shape});
+                                             .vulkan_tuning = *tuning});
     if (!model) return std::unexpected(model.error());
     const double load_seconds = seconds_since(start);
 
@@ -238,7 +242,7 @@ Result<int> run(std::span<const std::string_view> args) {
     const auto profiled_depth = static_cast<std::uint32_t>(*prompt + (*depths).back());
     const auto kernels = profile_kernels(**model, profiled_depth);
     const auto batch_depth = static_cast<std::uint32_t>((*depths).back());
-    const auto batch_kernels =
+    const auto batch =
         profile_prompt_batch(**model, batch_depth, static_cast<std::uint32_t>(*prompt));
     // The limit is the faster of two streams over the same memory: a read (what decoding does:
     // it reads weights and writes next to nothing) and a copy (reads + writes, the figure other
@@ -276,7 +280,8 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"cpu_kernels", cpu_kernels},
                               {"dispatches_per_token", totals(kernels).dispatches},
                               {"kernels", kernels_json(kernels)},
-                              {"batch_kernels", kernels_json(batch_kernels)},
+                              {"batch_tokens", batch.tokens},
+                              {"batch_kernels", kernels_json(batch.kernels)},
                               {"cpu_kernel_comparison", comparison_json(comparison)},
                               {"load_seconds", load_seconds},
                               {"peak_resident_bytes", peak_resident},
@@ -323,14 +328,12 @@ Result<int> run(std::span<const std::string_view> args) {
                         c.turns_fastest);
         }
     }
-    if (!batch_kernels.empty()) {
-        const auto t = totals(batch_kernels);
-        const std::uint32_t tokens =
-            std::min(static_cast<std::uint32_t>(*prompt), profiled_batch_tokens);
+    if (!batch.kernels.empty()) {
+        const auto t = totals(batch.kernels);
         std::printf("\nthe prompt's last batch, %u tokens, timed on the device: %u dispatches, "
                     "%.3f ms (%.0f tokens/s)\n",
-                    tokens, t.dispatches, t.seconds * 1e3, tokens / t.seconds);
-        print_kernels(batch_kernels);
+                    batch.tokens, t.dispatches, t.seconds * 1e3, batch.tokens / t.seconds);
+        print_kernels(batch.kernels);
     }
     return 0;
 }
@@ -345,9 +348,10 @@ int main(int argc, char* argv[]) {
             "                    [--kv-cache f16|f32|q8] [--cpu-kernels "
             "portable|avx2|avx512]\n"
             "                    [--compare-cpu-kernels K1,K2]\n"
-            "                    [--vulkan-matvec expert_rows=R,project_rows=R,invocations=N]\n"
-            "                    [--prompt-tokens 512]\n"
-            "                    [--gen-tokens 128] [--depth 0,4096] [--json]");
+            "                    [--vulkan-tuning "
+            "expert_rows=R,project_rows=R,invocations=N,batch_tokens=B]\n"
+            "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
+            "[--json]");
         return 0;
     }
     auto result = run(args);

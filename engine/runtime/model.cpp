@@ -90,7 +90,7 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
         auto vulkan = vk::create_vulkan_backend(files, {.device_index = options.vulkan_device,
                                                         .kv_cache = options.kv_cache,
                                                         .progress = options.progress,
-                                                        .matvec_shape = options.vulkan_matvec});
+                                                        .tuning = options.vulkan_tuning});
         if (vulkan) return ChosenBackend{std::move(*vulkan), std::move(fallback_reason)};
         if (!automatic || is_cancelled(vulkan.error())) return std::unexpected(vulkan.error());
         if (!fallback_reason.empty()) fallback_reason += "; ";
@@ -113,6 +113,8 @@ Result<std::vector<KernelProfile>> Sequence::profile_batch(std::span<const std::
     return fail("This backend does not time its kernels");
 }
 
+std::uint32_t Sequence::profile_batch_limit() const { return 0; }
+
 bool Sequence::samples_on_device(const SamplingSettings&) const { return false; }
 
 Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {
@@ -131,12 +133,13 @@ Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {
     return fail("Unknown KV cache precision '" + std::string(name) + "' (use f16, f32 or q8)");
 }
 
-Result<VulkanMatVecShape> parse_vulkan_matvec_shape(std::string_view text) {
-    VulkanMatVecShape shape;
+Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
+    VulkanTuning tuning;
     const std::pair<std::string_view, std::uint32_t*> fields[] = {
-        {"expert_rows", &shape.expert_rows},
-        {"project_rows", &shape.project_rows},
-        {"invocations", &shape.invocations}};
+        {"expert_rows", &tuning.expert_rows},
+        {"project_rows", &tuning.project_rows},
+        {"invocations", &tuning.invocations},
+        {"batch_tokens", &tuning.batch_tokens}};
     while (!text.empty()) {
         const auto comma = text.find(',');
         const auto item = text.substr(0, comma);
@@ -152,12 +155,13 @@ Result<VulkanMatVecShape> parse_vulkan_matvec_shape(std::string_view text) {
             std::from_chars(digits.data(), digits.data() + digits.size(), value);
         if (field == std::end(fields) || digits.empty() || error != std::errc() ||
             end != digits.data() + digits.size() || value == 0) {
-            return fail("Unknown matvec shape item '" + std::string(item) +
-                        "' (use expert_rows=R, project_rows=R, invocations=N; each above 0)");
+            return fail("Unknown tuning item '" + std::string(item) +
+                        "' (use expert_rows=R, project_rows=R, invocations=N, batch_tokens=B; "
+                        "each above 0)");
         }
         *field->second = value;
     }
-    return shape;
+    return tuning;
 }
 
 Result<BackendChoice> parse_backend_choice(std::string_view name) {

@@ -53,8 +53,12 @@ shared float fp4_lut[16];
 
 bool gate_up_mode() { return MODE == matvec_expert_gate_up; }
 
+// Whether x is taken through the norm: never in down's mode, whose slots each have a row of
+// their own (the host never asks for it there).
+bool normalizing() { return NORMALIZE_INPUT != 0u && MODE != matvec_expert_down_add; }
+
 bool dot_used(uint d) {
-    if (d == SQUARES_DOT) return NORMALIZE_INPUT != 0u;
+    if (d == SQUARES_DOT) return normalizing();
     return d % MAX_ROWS < ROWS_PER_GROUP && (d < MAX_ROWS || gate_up_mode());
 }
 
@@ -82,9 +86,12 @@ float q8_word_dot(uint q, vec4 x) {
 // of a 32-value block (q8_0: two words, mxfp4: one). Invocation t takes units t, t + GROUP_SIZE,
 // ..., so a subgroup's loads of x and of each row's codes are contiguous. (An invocation per
 // block spread each of its loads of x over as many cache lines as the subgroup has invocations.)
-const uint UNIT_VALUES = FORMAT == weight_format_f32                                      ? 1u
-                         : (FORMAT == weight_format_f16 || FORMAT == weight_format_bf16) ? 2u
-                                                                                           : 8u;
+// (Functions of the specialization constants rather than constants computed from them, which
+// would be the shaders' only spec-constant operations: every driver folds a function alike.)
+uint unit_values() {
+    if (FORMAT == weight_format_f32) return 1u;
+    return FORMAT == weight_format_f16 || FORMAT == weight_format_bf16 ? 2u : 8u;
+}
 
 // Unit `unit` of the stored rows: its codes, and what they are scaled by.
 uvec2 unit_codes(uint unit) {
@@ -100,11 +107,11 @@ float unit_scale(uint unit) {
 // the lanes past a unit's values are 0. Rows of x start at multiples of 32 values for the block
 // formats (cols is one) and of 2 for f16 and bf16.
 void x_unit(uint row, uint i, out vec4 lo, out vec4 hi) {
-    uint at = row * args.cols + i * UNIT_VALUES;
+    uint at = row * args.cols + i * unit_values();
     hi = vec4(0.0);
-    if (UNIT_VALUES == 1u) {
+    if (unit_values() == 1u) {
         lo = vec4(x[at], 0.0, 0.0, 0.0);
-    } else if (UNIT_VALUES == 2u) {
+    } else if (unit_values() == 2u) {
         lo = vec4(x[at], x[at + 1u], 0.0, 0.0);
     } else {
         lo = x4[at / 4u];
@@ -112,11 +119,11 @@ void x_unit(uint row, uint i, out vec4 lo, out vec4 hi) {
     }
 }
 void gain_unit(uint i, out vec4 lo, out vec4 hi) {
-    uint at = i * UNIT_VALUES;
+    uint at = i * unit_values();
     hi = vec4(0.0);
-    if (UNIT_VALUES == 1u) {
+    if (unit_values() == 1u) {
         lo = vec4(gain[at], 0.0, 0.0, 0.0);
-    } else if (UNIT_VALUES == 2u) {
+    } else if (unit_values() == 2u) {
         lo = vec4(gain[at], gain[at + 1u], 0.0, 0.0);
     } else {
         lo = gain4[at / 4u];
@@ -136,41 +143,43 @@ float unit_dot(uvec2 q, vec4 lo, vec4 hi) {
 // Sets of rows that one pass over x reads together, so that all their loads are in flight at
 // once: gate/up's gate rows and up rows; down's slots, MAX_SETS at a time; else one.
 const uint MAX_SETS = 4u;
-const uint SETS = MODE == matvec_expert_gate_up      ? 2u
-                  : (MODE == matvec_expert_down_add ? MAX_SETS : 1u);
+uint sets() {
+    if (MODE == matvec_expert_gate_up) return 2u;
+    return MODE == matvec_expert_down_add ? MAX_SETS : 1u;
+}
 // Down's slots each read their own row of x; every other mode's sets read the same one.
-const bool ONE_X_ROW = MODE != matvec_expert_down_add;
+bool one_x_row() { return MODE != matvec_expert_down_add; }
 
-// This invocation's shares, for each set s < SETS, of stored rows first_rows[s] + r (r < rows)
-// . row x_rows[s] of x, at acc[s * MAX_ROWS + r]. With NORMALIZE_INPUT, x is taken times the
-// gains, and the squares of the values of x it read are added to `squares`.
+// This invocation's shares, for each set s < sets(), of stored rows first_rows[s] + r
+// (r < rows) . row x_rows[s] of x, at acc[s * MAX_ROWS + r]. When normalizing, x is taken times
+// the gains, and the squares of the values of x it read are added to `squares`.
 void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
                 out float acc[MAX_SETS * MAX_ROWS], inout float squares) {
     for (uint a = 0u; a < MAX_SETS * MAX_ROWS; ++a) acc[a] = 0.0;
-    uint units = args.cols / UNIT_VALUES;
+    uint units = args.cols / unit_values();
     for (uint i = gl_LocalInvocationID.x; i < units; i += GROUP_SIZE) {
-        // Every load of the step first. Rows past `rows` read the last one again (no load is
-        // conditional) and count for nothing.
+        // Every load of the step first. Rows past `rows` read the last one again (no load of
+        // codes is conditional) and count for nothing.
         uvec2 q[MAX_SETS * MAX_ROWS];
         float scale[MAX_SETS * MAX_ROWS];
         vec4 lo[MAX_SETS], hi[MAX_SETS];
-        for (uint s = 0u; s < SETS; ++s) {
+        for (uint s = 0u; s < sets(); ++s) {
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
                 uint unit = (first_rows[s] + min(r, rows - 1u)) * units + i;
                 q[s * MAX_ROWS + r] = unit_codes(unit);
                 scale[s * MAX_ROWS + r] = r < rows ? unit_scale(unit) : 0.0;
             }
-            if (s == 0u || !ONE_X_ROW) x_unit(x_rows[s], i, lo[s], hi[s]);
+            if (s == 0u || !one_x_row()) x_unit(x_rows[s], i, lo[s], hi[s]);
         }
-        if (NORMALIZE_INPUT != 0u) {
+        if (normalizing()) {
             squares += dot(lo[0], lo[0]) + dot(hi[0], hi[0]);
             vec4 gain_lo, gain_hi;
             gain_unit(i, gain_lo, gain_hi);
             lo[0] *= gain_lo;
             hi[0] *= gain_hi;
         }
-        for (uint s = 0u; s < SETS; ++s) {
-            uint xs = ONE_X_ROW ? 0u : s;
+        for (uint s = 0u; s < sets(); ++s) {
+            uint xs = one_x_row() ? 0u : s;
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
                 uint a = s * MAX_ROWS + r;
                 acc[a] += scale[a] * unit_dot(q[a], lo[xs], hi[xs]);
@@ -230,7 +239,7 @@ void main() {
     dots[SQUARES_DOT] = squares;
     reduce_dots(dots);
     // The norm's 1 / rms(x), which the products of gain * x still lack.
-    float inverse = NORMALIZE_INPUT != 0u
+    float inverse = normalizing()
                         ? inversesqrt(reduced_dot(SQUARES_DOT) / float(args.cols) + args.norm_eps)
                         : 1.0;
 

@@ -26,11 +26,12 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 // More rows keep more loads in flight per invocation; fewer workgroups leave compute units idle.
 // On an H200 (20b shapes) 8 rows took the 201,088-row unembedding from 0.56 to 0.41 ms and 4 the
 // 5,120-row q/k/v from 0.58 to 0.50 ms, while the expert matvecs and the smaller projections were
-// fastest at 2.
+// fastest at 2. (Measured before the expert matvecs read their sets of rows in one pass:
+// hearth-bench --vulkan-tuning retimes the shapes.)
 std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
                                                       std::uint64_t rows) const {
     const bool experts = mode != ka::matvec_project && mode != ka::matvec_project_add;
-    if (const auto chosen = experts ? matvec_shape.expert_rows : matvec_shape.project_rows) {
+    if (const auto chosen = experts ? tuning.expert_rows : tuning.project_rows) {
         return chosen;
     }
     if (cpu_driver) return 8;
@@ -59,11 +60,11 @@ std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim
 Result<ForwardPipelines>
 create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                          const DeviceWeights& weights, const VulkanDeviceInfo& info,
-                         std::uint32_t kv_format, const VulkanMatVecShape& matvec_shape) {
+                         std::uint32_t kv_format, const VulkanTuning& tuning) {
     ForwardPipelines p;
     p.kv_format = kv_format;
-    p.matvec_shape = matvec_shape;
-    if (std::max(matvec_shape.expert_rows, matvec_shape.project_rows) > ka::matvec_max_rows) {
+    p.tuning = tuning;
+    if (std::max(tuning.expert_rows, tuning.project_rows) > ka::matvec_max_rows) {
         return fail("Vulkan: a matvec workgroup takes at most " +
                     std::to_string(ka::matvec_max_rows) + " rows");
     }
@@ -73,12 +74,11 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     const bool cpu = info.kind == DeviceKind::cpu;
     std::uint32_t group_size =
         cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;
-    if (const auto asked = matvec_shape.invocations) {
-        if (!std::has_single_bit(asked) ||
-            asked > std::min(ka::matvec_max_group_size, widest_workgroup(info))) {
-            return fail(
-                "Vulkan: a matvec workgroup's invocations must be a power of two up to " +
-                std::to_string(std::min(ka::matvec_max_group_size, widest_workgroup(info))));
+    if (const auto asked = tuning.invocations) {
+        const std::uint32_t widest = std::min(ka::matvec_max_group_size, widest_workgroup(info));
+        if (!std::has_single_bit(asked) || asked > widest) {
+            return fail("Vulkan: a matvec workgroup's invocations must be a power of two up to " +
+                        std::to_string(widest));
         }
         group_size = asked;
     }
@@ -88,7 +88,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         info.features.subgroup_arithmetic &&
         std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group_size;
     if (!subgroup_sums && group_size > ka::matvec_portable_max_group_size) {
-        if (matvec_shape.invocations) {
+        if (tuning.invocations) {
             return fail("Vulkan: without subgroup sums a matvec workgroup takes at most " +
                         std::to_string(ka::matvec_portable_max_group_size) + " invocations");
         }

@@ -62,7 +62,7 @@ struct ForwardPipelines {
     // A batch's products (matmul.comp), per (weight format, mode).
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;
     bool cpu_driver = false;
-    VulkanMatVecShape matvec_shape; // the caller's overrides
+    VulkanTuning tuning; // the caller's overrides
     // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
     std::uint32_t kv_format = 0;
 
@@ -70,11 +70,11 @@ struct ForwardPipelines {
 };
 
 // Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere; the
-// matvec workgroups take `matvec_shape` where it is set, or fail saying why it cannot be.
+// matvec workgroups take `tuning` where it is set, or fail saying why it cannot be.
 Result<ForwardPipelines>
 create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                          const DeviceWeights& weights, const VulkanDeviceInfo& info,
-                         std::uint32_t kv_format, const VulkanMatVecShape& matvec_shape = {});
+                         std::uint32_t kv_format, const VulkanTuning& tuning = {});
 
 // The kernel_args.h cache layout of `precision`.
 std::uint32_t kv_cache_format(KvCachePrecision precision);

@@ -98,6 +98,13 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
             "The Vulkan backend cannot run this model's shape",
             "up to 256 experts, 8 of them per token, and an even head size <= 256 are supported");
     }
+    const std::uint32_t batch_tokens =
+        options.tuning.batch_tokens != 0 ? options.tuning.batch_tokens : default_batch_tokens;
+    if (batch_tokens % kernel_args::matmul_tile_tokens != 0 || batch_tokens > max_batch_tokens) {
+        return fail("Vulkan: a prompt batch takes a multiple of " +
+                    std::to_string(kernel_args::matmul_tile_tokens) + " tokens, up to " +
+                    std::to_string(max_batch_tokens));
+    }
     if (options.kv_cache == KvCachePrecision::q8 && c.head_dim % 4 != 0) {
         return fail("An 8-bit KV cache needs a head size that is a multiple of 4",
                     "this model's is " + std::to_string(c.head_dim) + "; use --kv-cache f16");
@@ -144,12 +151,12 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
     if (!device) return std::unexpected(device.error());
     auto weights = upload_weights(*device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto pipelines = create_forward_pipelines(
-        *device, c, *weights, *chosen, kv_cache_format(options.kv_cache), options.matvec_shape);
+    auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen,
+                                              kv_cache_format(options.kv_cache), options.tuning);
     if (!pipelines) return std::unexpected(pipelines.error());
     auto model = std::unique_ptr<VulkanModel>(
         new VulkanModel{std::move(files), chosen->name, std::move(*device), std::move(*weights),
-                        std::move(*pipelines)});
+                        std::move(*pipelines), batch_tokens});
     return std::make_unique<VulkanBackend>(std::move(model));
 }
 

@@ -20,8 +20,8 @@ struct VulkanOptions {
     KvCachePrecision kv_cache = KvCachePrecision::f16;
     // Upload progress (fraction done); returning false cancels loading.
     std::function<bool(double)> progress = {};
-    // Decode's matvec workgroups, where set (for tuning; hearth/model.h).
-    VulkanMatVecShape matvec_shape = {};
+    // Shapes chosen for tuning, where set (hearth/model.h).
+    VulkanTuning tuning = {};
 };
 
 // `files` must outlive the backend. Fails with the reason (no device, not enough memory, ...).

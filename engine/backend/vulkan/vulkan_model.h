@@ -11,12 +11,22 @@
 
 namespace hearth::vk {
 
+// Prefill runs the prompt through the batch recording this many tokens at a time (all but the
+// last token, which the step with logits takes): whole token tiles of matmul.comp. Each batch
+// reads nearly every expert's weights, so longer batches read them fewer times per prompt; a
+// short batch costs little, as the kernels skip what lies past the step's count. Within the fit
+// check's scratch for a chunk (fit_check.h). hearth-bench --vulkan-tuning may choose another.
+inline constexpr std::uint32_t default_batch_tokens = 128;
+// The longest batch a tuning run may choose.
+inline constexpr std::uint32_t max_batch_tokens = 1024;
+
 struct VulkanModel {
     std::shared_ptr<const model::ModelFiles> files;
     std::string device_name;
     VulkanDevice device;
     DeviceWeights weights;
     ForwardPipelines pipelines;
+    std::uint32_t batch_tokens = default_batch_tokens; // a multiple of matmul_tile_tokens
 };
 
 } // namespace hearth::vk

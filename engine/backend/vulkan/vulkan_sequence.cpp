@@ -22,14 +22,6 @@ namespace ka = kernel_args;
 // The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
 constexpr std::uint32_t max_groups_x = 65535;
 
-// Prefill runs the prompt through the batch recording this many tokens at a time (all but the
-// last token, which the step with logits takes): whole token tiles of matmul.comp. Each
-// batch reads nearly every expert's weights, so longer batches read them fewer times per prompt;
-// a short batch costs little, as the kernels skip what lies past the step's count. Within the
-// fit check's scratch for a chunk (fit_check.h).
-constexpr std::uint32_t batch_tokens = 128;
-static_assert(batch_tokens % ka::matmul_tile_tokens == 0);
-
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding and the
 // unembedding (and the four of sampling in the step that samples). The batch recording has four
 // more per layer (two norms of its own, the experts grouped, then combined) and no unembedding.
@@ -42,9 +34,9 @@ using gpu::StepOutput;
 
 std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
 
-// The most work items (an expert's next matmul_tile_tokens entries) a batch's grouped expert
-// products can have: every entry, each expert's last tile partly filled.
-std::uint32_t grouped_work_items(const model::ModelConfig& c) {
+// The most work items (an expert's next matmul_tile_tokens entries) a batch of `batch_tokens`
+// can have in its grouped expert products: every entry, each expert's last tile partly filled.
+std::uint32_t grouped_work_items(const model::ModelConfig& c, std::uint32_t batch_tokens) {
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
     return (batch_tokens * c.experts_per_token + c.expert_count * (T - 1)) / T;
 }
@@ -74,7 +66,8 @@ struct LayerCache {
 class VulkanSequence final : public Sequence {
   public:
     VulkanSequence(VulkanModel& model, std::uint32_t max_positions)
-        : model_(model), config_(model.files->config), max_positions_(max_positions) {}
+        : model_(model), config_(model.files->config), max_positions_(max_positions),
+          batch_tokens_(model.batch_tokens) {}
 
     Result<void> prepare();
     std::uint32_t length() const override { return length_; }
@@ -89,6 +82,7 @@ class VulkanSequence final : public Sequence {
     bool times_kernels() const override { return true; }
     Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
     Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens) override;
+    std::uint32_t profile_batch_limit() const override { return batch_tokens_; }
     bool samples_on_device(const SamplingSettings& settings) const override;
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
@@ -96,7 +90,7 @@ class VulkanSequence final : public Sequence {
 
   private:
     Result<void> allocate_sampling();
-    // One token per step, or a batch of up to batch_tokens.
+    // One token per step, or a batch of up to batch_tokens_.
     Result<void> record(CommandList& list, StepOutput output);
     Result<void> record_sampling(CommandList& list);
     // Runs every token but the last in batches, then the last with `last_step`.
@@ -117,8 +111,9 @@ class VulkanSequence final : public Sequence {
     VulkanModel& model_;
     const model::ModelConfig& config_;
     std::uint32_t max_positions_;
+    std::uint32_t batch_tokens_; // a prompt's tokens per batch recording
     std::uint32_t length_ = 0;
-    // Activations, a row per token of a step (batch_tokens rows), and what the host writes and
+    // Activations, a row per token of a step (batch_tokens_ rows), and what the host writes and
     // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
     // projection's rows); expert rows: per token per slot.
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
@@ -177,7 +172,7 @@ Result<void> VulkanSequence::prepare() {
 
 Result<void> VulkanSequence::allocate() {
     const auto& c = config_;
-    const std::size_t K = c.experts_per_token, B = batch_tokens;
+    const std::size_t K = c.experts_per_token, B = batch_tokens_;
     const std::pair<Buffer*, std::size_t> activations[] = {
         {&x_, B * c.hidden_size},
         {&h_, B * c.hidden_size},
@@ -186,7 +181,7 @@ Result<void> VulkanSequence::allocate() {
         {&router_logits_, B * c.expert_count},
         {&route_, B * 2 * K},
         {&expert_activations_, B * K * c.expert_hidden_size},
-        {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c)},
+        {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c, batch_tokens_)},
         {&expert_down_, B * K * c.hidden_size},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_, c.head_count * (c.head_dim + std::size_t{2}) *
@@ -266,6 +261,11 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
     list.compute_barrier();
     if (recording_profile_) {
         auto& labels = recording_profile_->labels;
+        // Timestamp 0 is the start: a recording with more dispatches than counted for its pool
+        // would write past it.
+        if (labels.size() + 1 >= recording_profile_->timestamps->capacity()) {
+            return fail("Vulkan: a profiled recording has more dispatches than counted");
+        }
         labels.push_back(label);
         list.write_timestamp(*recording_profile_->timestamps,
                              static_cast<std::uint32_t>(labels.size()));
@@ -278,8 +278,8 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
                                      std::uint32_t rows, std::uint32_t cols,
                                      std::string_view kernel, const Buffer* input_gain) {
     const auto& c = config_;
-    const ka::MatVecArgs args{cols,           rows,         c.experts_per_token, c.swiglu_limit,
-                              c.expert_count, batch_tokens, c.rms_norm_eps};
+    const ka::MatVecArgs args{cols,           rows,          c.experts_per_token, c.swiglu_limit,
+                              c.expert_count, batch_tokens_, c.rms_norm_eps};
     const auto& m = projection.matrix;
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
@@ -292,14 +292,16 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
                                 (chosen_only ? c.expert_count : 1);
     const Buffer* entries = grouped ? &expert_groups_ : experts ? &route_ : &step_;
     const auto& p = model_.pipelines;
+    if (input_gain && (batched || mode == ka::matvec_expert_down_add)) {
+        return fail("Vulkan: only one token's plain and gate/up products take in a norm");
+    }
     if (batched) {
-        if (input_gain) return fail("Vulkan: a batch's products take their input normalized");
         const std::uint32_t tile_outputs = matmul_tile_outputs(mode);
         Grid grid{(rows + tile_outputs - 1) / tile_outputs};
         if (grouped) {
-            grid.y = grouped_work_items(c); // an expert's next entries
+            grid.y = grouped_work_items(c, batch_tokens_); // an expert's next entries
         } else {
-            grid.z = batch_tokens / ka::matmul_tile_tokens;
+            grid.z = batch_tokens_ / ka::matmul_tile_tokens;
         }
         return dispatch(list, p.matmul.at({m.format, mode}),
                         {&m.codes, &m.scales, &projection.bias, &x, &y, entries}, bytes_of(args),
@@ -380,7 +382,7 @@ Result<void> VulkanSequence::record_sampling(CommandList& list) {
     return {};
 }
 
-// The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
+// The prompt's tokens but its last, batch_tokens_ at a time: their keys and values go into the
 // caches, nothing is read back.
 Result<void> VulkanSequence::record_batch(CommandList& list) {
     const auto& c = config_;
@@ -390,7 +392,7 @@ Result<void> VulkanSequence::record_batch(CommandList& list) {
     const ka::EmbedArgs embed{c.hidden_size};
     if (auto r = dispatch(list, model_.pipelines.embed,
                           {&w.embedding.codes, &w.embedding.scales, &step_, &x_}, bytes_of(embed),
-                          {(c.hidden_size + 63) / 64, batch_tokens}, {"embed"});
+                          {(c.hidden_size + 63) / 64, batch_tokens_}, {"embed"});
         !r) {
         return r;
     }
@@ -408,9 +410,9 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     auto& cache = caches_[layer];
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const auto args =
-        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens_, ka::matmul_tile_tokens);
     const std::uint32_t splits = args.combine.splits;
-    const std::uint32_t tokens = batched ? batch_tokens : 1;
+    const std::uint32_t tokens = batched ? batch_tokens_ : 1;
     using ka::matvec_project;
     // A batch normalizes the residual rows into h_ in a dispatch of its own. One token's products
     // read x_ and take the norm in, which saves a dispatch and a barrier (matvec_body.glsl).
@@ -434,7 +436,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         },
         [&]() -> Result<void> {
             if (batched) {
-                const std::uint32_t rows = batch_tokens * (c.head_count / c.kv_head_count);
+                const std::uint32_t rows = batch_tokens_ * (c.head_count / c.kv_head_count);
                 if (auto r =
                         dispatch(list, p.attention_prefill,
                                  {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
@@ -448,7 +450,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                 }
                 return dispatch(list, p.attention_combine,
                                 {&attention_partials_, &l.sinks, &attention_},
-                                bytes_of(args.prefill_combine), {c.head_count, batch_tokens},
+                                bytes_of(args.prefill_combine), {c.head_count, batch_tokens_},
                                 {"attention combine"});
             }
             if (auto r = dispatch(list, p.attention,
@@ -538,7 +540,7 @@ Result<void> VulkanSequence::run_tokens(std::span<const std::int32_t> tokens,
                                         const CommandList& last_step) {
     std::size_t done = 0;
     while (tokens.size() - done > 1) {
-        const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - 1 - done);
+        const std::size_t count = std::min<std::size_t>(batch_tokens_, tokens.size() - 1 - done);
         if (auto ran = run(*batch_commands_, tokens.subspan(done, count)); !ran) return ran;
         done += count;
     }
@@ -650,8 +652,8 @@ Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t tok
 
 Result<std::vector<KernelProfile>>
 VulkanSequence::profile_batch(std::span<const std::int32_t> tokens) {
-    if (tokens.size() > batch_tokens) {
-        return fail("A profiled batch takes at most " + std::to_string(batch_tokens) + " tokens");
+    if (tokens.size() > batch_tokens_) {
+        return fail("A profiled batch takes at most " + std::to_string(batch_tokens_) + " tokens");
     }
     return run_profiled(
         profiled_batch_, dispatches_per_batch(config_),

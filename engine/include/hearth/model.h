@@ -44,16 +44,17 @@ enum class KvCachePrecision { f16, f32, q8 };
 // "f16", "f32" or "q8".
 Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name);
 
-// Workgroup shapes of the Vulkan backend's one-token products (decode's matvecs), in place of
-// the backend's own choice where not 0: for tuning on a GPU (hearth-bench --vulkan-matvec).
-struct VulkanMatVecShape {
+// The Vulkan backend's shapes, in place of its own choice where not 0: for tuning on a GPU
+// (hearth-bench --vulkan-tuning). Decode's matvec workgroups, and the prompt's batches.
+struct VulkanTuning {
     std::uint32_t expert_rows = 0;  // output rows per workgroup of the experts' gate/up and down
     std::uint32_t project_rows = 0; // output rows per workgroup of the other projections
     std::uint32_t invocations = 0;  // per workgroup: a power of two
+    std::uint32_t batch_tokens = 0; // a prompt's tokens per batch: a multiple of 32
 };
 
-// "expert_rows=R,project_rows=R,invocations=N", any of them, in any order.
-Result<VulkanMatVecShape> parse_vulkan_matvec_shape(std::string_view text);
+// "expert_rows=R,project_rows=R,invocations=N,batch_tokens=B", any of them, in any order.
+Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 
 struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
@@ -65,7 +66,7 @@ struct ModelOptions {
     // Called while the weights go to the GPU with the fraction done (0..1), from the loading
     // thread; returning false cancels the load (Model::load then fails with "cancelled").
     std::function<bool(double)> progress = {};
-    VulkanMatVecShape vulkan_matvec = {};
+    VulkanTuning vulkan_tuning = {};
 };
 
 // GPU time of one kernel over a profiled decode step or prompt batch (hearth-bench --backend
@@ -94,8 +95,11 @@ class Sequence {
     // Runs one more token like append() (logits included), timing each kernel on the device.
     virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
     // Runs `tokens` as one prompt batch (no logits) at the next positions, timing each kernel on
-    // the device; a backend takes a limited batch (Vulkan: 128 tokens) and refuses more.
+    // the device; a backend takes at most profile_batch_limit() and refuses more.
     virtual Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens);
+    // The tokens of the backend's prompt batch (Vulkan: 128 unless tuned), the most
+    // profile_batch takes; 0 where it refuses every batch.
+    virtual std::uint32_t profile_batch_limit() const;
 
     // Sampling where the logits are, for backends on a device: only the drawn id comes back.
     // Whether append_and_sample() can apply `settings` (the others are the host's to apply).

@@ -101,29 +101,36 @@ TEST_P(VulkanForward, An8BitCacheStaysNearTheCpuBackend) {
     expect_cache_stays_near_the_cpu(GetParam(), hearth::KvCachePrecision::q8, "q8", 0.3f);
 }
 
-// Decode's matvec workgroups as a tuning run may set them (hearth-bench --vulkan-matvec): odd
-// row counts and a narrow workgroup still give the CPU's logits; shapes the shaders cannot take
-// are refused with the reason.
-TEST(VulkanForwardShapes, ChosenMatVecShapesMatchTheCpuAndImpossibleOnesAreRefused) {
+// Shapes a tuning run may choose (hearth-bench --vulkan-tuning): decode's matvec workgroups with
+// odd row counts and narrow workgroups, and prompt batches of 32 and 64 tokens (a 130-token
+// prompt then runs in several), all give the CPU's logits; shapes the shaders cannot take are
+// refused with the reason.
+TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
+    using hearth::VulkanTuning;
     const auto files = tiny_model_files("tiny-gpt-oss.gguf");
-    for (const hearth::VulkanMatVecShape shape :
-         {hearth::VulkanMatVecShape{.expert_rows = 3, .project_rows = 5, .invocations = 16},
-          hearth::VulkanMatVecShape{.expert_rows = 1, .project_rows = 1, .invocations = 64}}) {
-        SCOPED_TRACE(std::to_string(shape.expert_rows) + " expert rows, " +
-                     std::to_string(shape.project_rows) + " project rows, " +
-                     std::to_string(shape.invocations) + " invocations");
+    for (const VulkanTuning tuning :
+         {VulkanTuning{.expert_rows = 3, .project_rows = 5, .invocations = 16, .batch_tokens = 32},
+          VulkanTuning{
+              .expert_rows = 1, .project_rows = 1, .invocations = 64, .batch_tokens = 64}}) {
+        SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows, " +
+                     std::to_string(tuning.project_rows) + " project rows, " +
+                     std::to_string(tuning.invocations) + " invocations, batches of " +
+                     std::to_string(tuning.batch_tokens));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
-            files, {.kv_cache = hearth::KvCachePrecision::f32, .matvec_shape = shape}));
+            files, {.kv_cache = hearth::KvCachePrecision::f32, .tuning = tuning}));
         ASSERT_TRUE(backend);
-        const auto distance = distance_from_cpu(*backend, "tiny-gpt-oss.gguf", "twelve_tokens");
+        const auto distance = distance_from_cpu(*backend, "tiny-gpt-oss.gguf", "long_130");
         EXPECT_LE(distance.worst, 1e-4f * distance.largest);
     }
-    for (const hearth::VulkanMatVecShape shape :
-         {hearth::VulkanMatVecShape{.expert_rows = 9}, hearth::VulkanMatVecShape{.invocations = 48},
-          hearth::VulkanMatVecShape{.invocations = 256}}) {
-        auto refused = hearth::vk::create_vulkan_backend(files, {.matvec_shape = shape});
+    for (const auto& [tuning, reason] :
+         {std::pair{VulkanTuning{.expert_rows = 9}, "matvec workgroup"},
+          std::pair{VulkanTuning{.invocations = 48}, "matvec workgroup"},
+          std::pair{VulkanTuning{.invocations = 256}, "matvec workgroup"},
+          std::pair{VulkanTuning{.batch_tokens = 48}, "prompt batch"},
+          std::pair{VulkanTuning{.batch_tokens = 2048}, "prompt batch"}}) {
+        auto refused = hearth::vk::create_vulkan_backend(files, {.tuning = tuning});
         ASSERT_FALSE(refused.has_value());
-        EXPECT_NE(refused.error().message.find("matvec workgroup"), std::string::npos)
+        EXPECT_NE(refused.error().message.find(reason), std::string::npos)
             << refused.error().message;
     }
 }
@@ -254,8 +261,42 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
           "combine experts"}) {
         EXPECT_EQ(dispatches[kernel], layers) << kernel;
     }
+    EXPECT_EQ(dispatches["rms_norm"], 2 * layers);
+    EXPECT_EQ((*sequence)->profile_batch_limit(), 128u);
     EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(129, 7)).has_value())
         << "a batch holds 128 tokens";
+}
+
+// A decode step: its products take the norms in, so no rms_norm dispatch is left.
+TEST(VulkanForwardSequence, AProfiledStepTimesEachKernelWithTheNormsTakenIn) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    const auto& c = tiny_model_files("tiny-gpt-oss.gguf")->config;
+    auto profiled = backend->create_context(64), plain = backend->create_context(64);
+    ASSERT_TRUE(profiled.has_value() && plain.has_value());
+    const std::vector<std::int32_t> prompt(10, 5);
+    ASSERT_TRUE((*profiled)->append(prompt, {}).has_value());
+    const auto kernels = (*profiled)->profile_step(9);
+    ASSERT_TRUE(kernels.has_value()) << kernels.error().message;
+    std::map<std::string, std::uint32_t> dispatches;
+    std::uint32_t total = 0;
+    for (const auto& k : *kernels) {
+        dispatches[k.kernel] = k.dispatches;
+        total += k.dispatches;
+    }
+    EXPECT_EQ(total, 9 * c.layer_count + 2);
+    EXPECT_EQ(dispatches.count("rms_norm"), 0u);
+    for (const char* kernel : {"matvec q/k/v", "matvec router", "matvec experts gate/up"}) {
+        EXPECT_EQ(dispatches[kernel], c.layer_count) << kernel;
+    }
+    EXPECT_EQ(dispatches["matvec unembedding"], 1u);
+    // The profiled step left the cache as an ordinary step does: the next logits are the same.
+    std::vector<float> expected(c.vocab_size), logits(c.vocab_size);
+    ASSERT_TRUE((*plain)->append(prompt, {}).has_value());
+    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{9}, {}).has_value());
+    ASSERT_TRUE((*profiled)->append(std::vector<std::int32_t>{3}, logits).has_value());
+    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{3}, expected).has_value());
+    EXPECT_EQ(logits, expected);
 }
 
 TEST(VulkanForwardSequence, TheBytesATokenReadsCountTheCacheAsItIsKept) {

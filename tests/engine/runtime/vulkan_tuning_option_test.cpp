@@ -1,0 +1,46 @@
+// hearth-bench's --vulkan-tuning text, read into the tunings the Vulkan backend takes.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+
+#include "hearth/model.h"
+
+namespace {
+
+TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
+    auto tuning = hearth::parse_vulkan_tuning("invocations=64,expert_rows=4");
+    ASSERT_TRUE(tuning.has_value()) << tuning.error().message;
+    EXPECT_EQ(tuning->expert_rows, 4u);
+    EXPECT_EQ(tuning->project_rows, 0u); // left to the backend
+    EXPECT_EQ(tuning->invocations, 64u);
+    tuning = hearth::parse_vulkan_tuning("project_rows=8,batch_tokens=256");
+    ASSERT_TRUE(tuning.has_value());
+    EXPECT_EQ(tuning->project_rows, 8u);
+    EXPECT_EQ(tuning->batch_tokens, 256u);
+    tuning = hearth::parse_vulkan_tuning("");
+    ASSERT_TRUE(tuning.has_value());
+    EXPECT_EQ(tuning->expert_rows + tuning->project_rows + tuning->invocations +
+                  tuning->batch_tokens,
+              0u);
+}
+
+TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
+    const std::pair<const char*, const char*> cases[] = {{"rows=4", "'rows=4'"},
+                                                         {"expert_rows", "'expert_rows'"},
+                                                         {"expert_rows=", "'expert_rows='"},
+                                                         {"expert_rows=4x", "'expert_rows=4x'"},
+                                                         {"expert_rows=-1", "'expert_rows=-1'"},
+                                                         {"expert_rows=0", "'expert_rows=0'"},
+                                                         {"invocations=64,x", "'x'"}};
+    for (const auto& [text, item] : cases) {
+        SCOPED_TRACE(text);
+        auto tuning = hearth::parse_vulkan_tuning(text);
+        ASSERT_FALSE(tuning.has_value());
+        EXPECT_NE(tuning.error().message.find("tuning item " + std::string(item)),
+                  std::string::npos)
+            << tuning.error().message;
+    }
+}
+
+} // namespace
