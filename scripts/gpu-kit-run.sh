@@ -3,19 +3,25 @@
 # machine lacks them, the Vulkan loader packages in .gl): the Vulkan and CUDA kernel and
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
-# its own way), beside the baselines' benches where the kit has them. With --sweep, Vulkan
-# decode is also timed over several matvec workgroup shapes (hearth-bench --vulkan-matvec).
-# Reports go to $OUT (or .dev/out); extra arguments after the flags go to hearth-bench. Each
-# bench of the 20b takes 20-30 s on an H200: mind the device call's limit.
+# its own way), beside the baselines' benches where the kit has them. With --sweep, Vulkan is
+# also timed over several matvec workgroup shapes and prompt batch sizes (hearth-bench
+# --vulkan-tuning); --sweep-only does just that, without the tests and the comparison.
+# Reports go to $OUT (or .dev/out); extra arguments after the flags go to the compared benches.
+# Each bench of the 20b takes 20-30 s on an H200 (the sweep's 15 runs about 5 minutes): mind the
+# device call's limit, and split the work over two calls where it does not fit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kit=.dev
 out=${OUT:-$kit/out}
 mkdir -p "$out"
-routed=0 sweep=0
-while [ "${1:-}" = --routed ] || [ "${1:-}" = --sweep ]; do
-    [ "$1" = --routed ] && routed=1
-    [ "$1" = --sweep ] && sweep=1
+routed=0 sweep=0 compare=1
+while :; do
+    case "${1:-}" in
+    --routed) routed=1 ;;
+    --sweep) sweep=1 ;;
+    --sweep-only) sweep=1 compare=0 ;;
+    *) break ;;
+    esac
     shift
 done
 
@@ -38,17 +44,19 @@ gzip -dc tests/fixtures/tokenizer/gpt-oss-tokenizer.json.gz >"$fixtures/tokenize
 
 echo "kit built at $(cat "$kit/COMMIT"); $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader)" |
     tee "$out/summary.txt"
-for tests in hearth_vulkan_tests hearth_cuda_tests; do
-    "$kit/bin/$tests" --gtest_brief=1 >"$out/$tests.txt" 2>&1
-    status=$?
-    echo "$tests: exit $status, $(grep -E '^\[  (PASSED|FAILED)' "$out/$tests.txt" | tr '\n' ' ')" |
-        tee -a "$out/summary.txt"
-done
+if [ "$compare" = 1 ]; then
+    for tests in hearth_vulkan_tests hearth_cuda_tests; do
+        "$kit/bin/$tests" --gtest_brief=1 >"$out/$tests.txt" 2>&1
+        status=$?
+        echo "$tests: exit $status, $(grep -E '^\[  (PASSED|FAILED)' "$out/$tests.txt" |
+            tr '\n' ' ')" | tee -a "$out/summary.txt"
+    done
+fi
 
 models=(/tmp/20b-uniform.gguf)
 "$kit/bin/make_tiny_model" --tokenizer "$fixtures/tokenizer.json" --sparse 20b \
     --out /tmp/20b-uniform.gguf
-if [ "$routed" = 1 ]; then
+if [ "$routed" = 1 ] && [ "$compare" = 1 ]; then
     models+=(/tmp/20b-routed.gguf)
     "$kit/bin/make_tiny_model" --tokenizer "$fixtures/tokenizer.json" --sparse 20b \
         --routing per-token --out /tmp/20b-routed.gguf
@@ -63,6 +71,8 @@ for base in "$kit"/base/*/hearth-bench; do
 done
 order=("${!benches[@]}")
 [ "${#benches[@]}" -gt 1 ] && order+=(0)
+[ "$compare" = 1 ] || models=()
+# Extra arguments go to every bench, the baselines' too (which may not know a newer flag).
 for model in "${models[@]}"; do
     for backend in vulkan cuda; do
         for turn in "${!order[@]}"; do
@@ -78,14 +88,23 @@ for model in "${models[@]}"; do
     done
 done
 
-# Decode alone (a short prompt) over matvec shapes; the first is the backend's own choice.
+# Decode alone (a short prompt) over matvec shapes, then the prompt over batch sizes; the first
+# of each is the backend's own choice.
 if [ "$sweep" = 1 ]; then
-    for shape in "" expert_rows=1 expert_rows=4 invocations=64 expert_rows=4,invocations=64 \
-        project_rows=2 project_rows=8; do
-        report="$out/sweep-${shape:-default}.txt"
-        "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan --prompt-tokens 64 \
-            --gen-tokens 128 --depth 0 ${shape:+--vulkan-matvec "$shape"} >"$report" 2>&1
-        echo "== sweep ${shape:-default}: exit $?" | tee -a "$out/summary.txt"
-        grep -E '^ +[0-9]+ |timed on the device|^matvec' "$report" | tee -a "$out/summary.txt"
+    sweep_run() { # name, prompt tokens, generated tokens, tuning
+        local report="$out/sweep-$1.txt"
+        "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan \
+            --prompt-tokens "$2" --gen-tokens "$3" --depth 0 ${4:+--vulkan-tuning "$4"} \
+            >"$report" 2>&1
+        echo "== sweep $1: exit $?" | tee -a "$out/summary.txt"
+        grep -E '^ +[0-9]+ |timed on the device|^matvec|^matmul' "$report" |
+            tee -a "$out/summary.txt"
+    }
+    for shape in "" expert_rows=1 expert_rows=4 invocations=32 invocations=64 \
+        expert_rows=4,invocations=64 project_rows=2 project_rows=8; do
+        sweep_run "decode-${shape:-default}" 64 128 "$shape"
+    done
+    for batch in "" batch_tokens=256 batch_tokens=512; do
+        sweep_run "prompt-${batch:-default}" 2048 8 "$batch"
     done
 fi

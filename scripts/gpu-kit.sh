@@ -35,7 +35,7 @@ done
 # gpu-kit-run.sh makes those paths on the GPU machine.
 sed -n 's/^HEARTH_FIXTURE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt" >"$kit/FIXTURE_DIR"
 echo "$PWD" >"$kit/SOURCE_DIR"
-git rev-parse --short HEAD >"$kit/COMMIT"
+git describe --always --dirty >"$kit/COMMIT"
 
 # One worktree and build tree for every revision: checking the next one out touches only the
 # files that differ, so its build is incremental.
@@ -43,9 +43,11 @@ rm -rf "$kit/base"
 tree=build/gpu-base-worktree
 for revision in "$@"; do
     commit=$(git rev-parse --short "$revision^{commit}")
-    if [ -d "$tree" ]; then
+    # Only a worktree of its own: git -C in a plain folder here would move this checkout.
+    if [ -e "$tree/.git" ]; then
         git -C "$tree" checkout --quiet --detach "$commit"
     else
+        rm -rf "$tree"
         git worktree prune
         git worktree add --detach "$tree" "$commit"
     fi
