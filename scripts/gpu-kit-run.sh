@@ -3,12 +3,13 @@
 # machine lacks them, the Vulkan loader packages in .gl): the Vulkan and CUDA kernel and
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
-# its own way), beside the baselines' benches where the kit has them. With --sweep, Vulkan is
-# also timed over several matvec workgroup shapes and prompt batch sizes (hearth-bench
-# --vulkan-tuning); --sweep-only does just that, without the tests and the comparison.
-# Reports go to $OUT (or .dev/out); extra arguments after the flags go to the compared benches.
-# Each bench of the 20b takes 20-30 s on an H200 (the sweep's 15 runs about 5 minutes): mind the
-# device call's limit, and split the work over two calls where it does not fit.
+# its own way), beside the baselines' benches and llama.cpp's (.dev/peer/llama-bench.xz) where the
+# kit has them. With --sweep, Vulkan is also timed over several matvec workgroup shapes and
+# prompt batch sizes (hearth-bench --vulkan-tuning); --sweep-only does just that, without the
+# tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
+# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 11 runs
+# about 5 minutes): mind the device call's limit, and split the work over two calls where it
+# does not fit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kit=.dev
@@ -87,6 +88,22 @@ for model in "${models[@]}"; do
         done
     done
 done
+
+# The peer, where the kit has it: llama.cpp's llama-bench (built elsewhere from its source, never
+# committed; carried xz-compressed, as it is mostly shaders), on the same model and lengths, with
+# its flash attention.
+# (Unpacked outside the kit, which must stay small enough to carry.)
+peer=/tmp/hearth-peer/llama-bench
+if [ "$compare" = 1 ] && [ -f "$kit/peer/llama-bench.xz" ] &&
+    mkdir -p "$(dirname "$peer")" && xz -dc "$kit/peer/llama-bench.xz" >"$peer" &&
+    chmod +x "$peer"; then
+    for model in "${models[@]}"; do
+        report="$out/peer-$(basename "$model" .gguf).txt"
+        "$peer" -m "$model" -ngl 99 -fa 1 -p 2048 -n 128 -r 2 >"$report" 2>&1
+        echo "== llama.cpp $(basename "$model"): exit $?" | tee -a "$out/summary.txt"
+        grep -E '^\|' "$report" | tee -a "$out/summary.txt"
+    done
+fi
 
 # Decode alone (a short prompt) over matvec shapes, then the prompt over batch sizes; the first
 # of each is the backend's own choice.
