@@ -3,8 +3,8 @@
 # machine lacks them, the Vulkan loader packages in .gl): the Vulkan and CUDA kernel and
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
-# its own way), beside the baselines' benches and llama.cpp's (.dev/peer/llama-bench.xz) where the
-# kit has them. With --sweep, Vulkan is also timed over several matvec workgroup shapes and
+# its own way), beside the baselines' benches and llama.cpp's (.dev/peer/*.xz) where the kit
+# has them. With --sweep, Vulkan is also timed over several matvec workgroup shapes and
 # prompt batch sizes (hearth-bench --vulkan-tuning); --sweep-only does just that, without the
 # tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
 # to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 11 runs
@@ -89,21 +89,22 @@ for model in "${models[@]}"; do
     done
 done
 
-# The peer, where the kit has it: llama.cpp's llama-bench (built elsewhere from its source, never
-# committed; carried xz-compressed, as it is mostly shaders), on the same model and lengths, with
-# its flash attention.
-# (Unpacked outside the kit, which must stay small enough to carry.)
-peer=/tmp/hearth-peer/llama-bench
-if [ "$compare" = 1 ] && [ -f "$kit/peer/llama-bench.xz" ] &&
-    mkdir -p "$(dirname "$peer")" && xz -dc "$kit/peer/llama-bench.xz" >"$peer" &&
-    chmod +x "$peer"; then
-    for model in "${models[@]}"; do
-        report="$out/peer-$(basename "$model" .gguf).txt"
-        "$peer" -m "$model" -ngl 99 -fa 1 -p 2048 -n 128 -r 2 >"$report" 2>&1
-        echo "== llama.cpp $(basename "$model"): exit $?" | tee -a "$out/summary.txt"
-        grep -E '^\|' "$report" | tee -a "$out/summary.txt"
-    done
-fi
+# The peers, where the kit has them: llama.cpp's llama-bench for Vulkan (peer/llama-bench.xz)
+# and for CUDA (peer/llama-bench-cuda.xz, which needs the machine's CUDA 13 runtime, cuBLAS and
+# NCCL), built elsewhere from llama.cpp's source and never committed. They are carried
+# xz-compressed and unpacked outside the kit; the two together exceed what one call carries, so
+# each goes in a call of its own. Same model and lengths, with llama.cpp's flash attention.
+for packed in "$kit"/peer/*.xz; do
+    [ -f "$packed" ] || continue
+    name=$(basename "$packed" .xz)
+    peer=/tmp/hearth-peer/$name
+    { mkdir -p /tmp/hearth-peer && xz -dc "$packed" >"$peer" && chmod +x "$peer"; } || continue
+    report="$out/peer-$name.txt"
+    LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+        "$peer" -m /tmp/20b-uniform.gguf -ngl 99 -fa 1 -p 2048 -n 128 -r 2 >"$report" 2>&1
+    echo "== $name on 20b-uniform: exit $?" | tee -a "$out/summary.txt"
+    grep -E '^\|' "$report" | tee -a "$out/summary.txt"
+done
 
 # Decode alone (a short prompt) over matvec shapes, then the prompt over batch sizes; the first
 # of each is the backend's own choice.
