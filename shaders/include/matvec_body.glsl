@@ -103,31 +103,20 @@ float unit_scale(uint unit) {
     return 1.0;
 }
 
-// Unit i of a row of values (row `row` of x, or the gains), in lo (and hi for a run of eight);
-// the lanes past a unit's values are 0. Rows of x start at multiples of 32 values for the block
-// formats (cols is one) and of 2 for f16 and bf16.
-void x_unit(uint row, uint i, out vec4 lo, out vec4 hi) {
-    uint at = row * args.cols + i * unit_values();
+// The unit of values at element `at` of x (gains false) or of the gains (true), in lo (and hi
+// for a run of eight); the lanes past a unit's values are 0. Rows of x start at multiples of 32
+// values for the block formats (cols is one) and of 2 for f16 and bf16.
+float value_at(bool gains, uint at) { return gains ? gain[at] : x[at]; }
+vec4 quad_at(bool gains, uint at) { return gains ? gain4[at / 4u] : x4[at / 4u]; }
+void unit_at(bool gains, uint at, out vec4 lo, out vec4 hi) {
     hi = vec4(0.0);
     if (unit_values() == 1u) {
-        lo = vec4(x[at], 0.0, 0.0, 0.0);
+        lo = vec4(value_at(gains, at), 0.0, 0.0, 0.0);
     } else if (unit_values() == 2u) {
-        lo = vec4(x[at], x[at + 1u], 0.0, 0.0);
+        lo = vec4(value_at(gains, at), value_at(gains, at + 1u), 0.0, 0.0);
     } else {
-        lo = x4[at / 4u];
-        hi = x4[at / 4u + 1u];
-    }
-}
-void gain_unit(uint i, out vec4 lo, out vec4 hi) {
-    uint at = i * unit_values();
-    hi = vec4(0.0);
-    if (unit_values() == 1u) {
-        lo = vec4(gain[at], 0.0, 0.0, 0.0);
-    } else if (unit_values() == 2u) {
-        lo = vec4(gain[at], gain[at + 1u], 0.0, 0.0);
-    } else {
-        lo = gain4[at / 4u];
-        hi = gain4[at / 4u + 1u];
+        lo = quad_at(gains, at);
+        hi = quad_at(gains, at + 4u);
     }
 }
 
@@ -169,12 +158,14 @@ void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
                 q[s * MAX_ROWS + r] = unit_codes(unit);
                 scale[s * MAX_ROWS + r] = r < rows ? unit_scale(unit) : 0.0;
             }
-            if (s == 0u || !one_x_row()) x_unit(x_rows[s], i, lo[s], hi[s]);
+            if (s == 0u || !one_x_row()) {
+                unit_at(false, x_rows[s] * args.cols + i * unit_values(), lo[s], hi[s]);
+            }
         }
         if (normalizing()) {
             squares += dot(lo[0], lo[0]) + dot(hi[0], hi[0]);
             vec4 gain_lo, gain_hi;
-            gain_unit(i, gain_lo, gain_hi);
+            unit_at(true, i * unit_values(), gain_lo, gain_hi);
             lo[0] *= gain_lo;
             hi[0] *= gain_hi;
         }
