@@ -1,7 +1,7 @@
 #version 450
-// The last step of attention: each head's (x) split partial results (attention_decode.comp)
-// merged with the head's learned sink logit, which joins the softmax but has no value, for each
-// token (y).
+// The last step of a batch's attention: each head's (x) split partial results
+// (attention_prefill.comp) merged with the head's sink, for each token (y). One token's
+// attention (attention_decode.comp) merges its own.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -14,25 +14,15 @@ layout(std430, binding = 2) writeonly buffer Output { float result[]; };
 
 layout(push_constant) uniform PushConstants { AttentionCombineArgs args; };
 
+#include "attention_merge.glsl"
+
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, heads = gl_NumWorkGroups.x;
     uint first = (token * heads + head) * args.splits * (HEAD_DIM + 2u);
-    float sink = sinks[head];
-    float m = sink;
-    for (uint s = 0u; s < args.splits; ++s) {
-        m = max(m, partials[first + s * (HEAD_DIM + 2u) + HEAD_DIM]);
-    }
-    float denominator = exp(sink - m);
-    for (uint s = 0u; s < args.splits; ++s) {
-        uint at = first + s * (HEAD_DIM + 2u);
-        denominator += partials[at + HEAD_DIM + 1u] * exp(partials[at + HEAD_DIM] - m);
-    }
+    float m, denominator;
+    merge_weights(first, args.splits, sinks[head], m, denominator);
     for (uint d = gl_LocalInvocationID.x; d < HEAD_DIM; d += 64u) {
-        float sum = 0.0;
-        for (uint s = 0u; s < args.splits; ++s) {
-            uint at = first + s * (HEAD_DIM + 2u);
-            sum += partials[at + d] * exp(partials[at + HEAD_DIM] - m);
-        }
-        result[(token * heads + head) * HEAD_DIM + d] = sum / denominator;
+        result[(token * heads + head) * HEAD_DIM + d] =
+            merged_output(first, args.splits, d, m, denominator);
     }
 }

@@ -5,8 +5,9 @@
 // memory, so a cached key or value is read once for all the heads of the group. Invocation
 // (head g, slot p) scores position p of the tile for head g, then adds the tile's values to its
 // own dims p, p + TILE, ... of head g's output, keeping a running (online) softmax. Writes, per
-// (token, head, split), the unnormalised output, the running maximum and the sum, which
-// attention_combine.comp merges across the splits together with the head's sink.
+// (token, head, split), the unnormalised output, the running maximum and the sum. The last of a
+// KV head's splits to finish merges them with each head's sink (attention_merge.glsl) into the
+// output: a step needs no combining dispatch, nor the barrier before it.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -23,17 +24,25 @@ layout(std430, binding = 0) readonly buffer Queries { float q[]; };
 layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
 layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
 // Per (token, head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum.
-layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
+// Coherent: the merging workgroup reads what the others wrote.
+layout(std430, binding = 3) coherent buffer Partials { float partials[]; };
 layout(std430, binding = 4) readonly buffer Step { StepHeader step; };
+layout(std430, binding = 5) readonly buffer Sinks { float sinks[]; };
+layout(std430, binding = 6) writeonly buffer Output { float result[]; };
+// Per (token, KV head): how many of its splits have written their partial results. Zero before
+// a dispatch; the merging workgroup sets it back to zero for the next.
+layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };
 
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
 shared float tile_keys[TILE * HEAD_DIM];
 shared float tile_values[TILE * HEAD_DIM];
 shared float scores[GROUP * TILE];
+shared bool merging;
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
 
+#include "attention_merge.glsl"
 #include "kv_cache.glsl"
 
 void main() {
@@ -89,16 +98,37 @@ void main() {
         }
         running_max = new_max;
     }
-    if (!live) return;
-
     // A head with none of its positions in this split writes an empty result (sum 0).
-    uint slot = ((token * args.head_count + head) * args.splits + split) * (HEAD_DIM + 2u);
+    uint head_first = (token * args.head_count + head) * args.splits * (HEAD_DIM + 2u);
+    uint slot = head_first + split * (HEAD_DIM + 2u);
+    if (live) {
+        for (uint k = 0u; k < DIMS; ++k) {
+            uint d = p + k * TILE;
+            if (d < HEAD_DIM) partials[slot + d] = acc[k];
+        }
+        if (p == 0u) {
+            partials[slot + HEAD_DIM] = running_max;
+            partials[slot + HEAD_DIM + 1u] = running_sum;
+        }
+    }
+    // Every invocation's writes reach the device before the count says this split is done; the
+    // split that completes the count reads them all after it.
+    memoryBarrierBuffer();
+    barrier();
+    uint counter = token * args.kv_head_count + kv_head;
+    if (t == 0u) merging = atomicAdd(arrivals[counter], 1u) == args.splits - 1u;
+    barrier();
+    if (!merging) return;
+    memoryBarrierBuffer();
+    if (t == 0u) arrivals[counter] = 0u;
+    if (!live) return;
+    float m, denominator;
+    merge_weights(head_first, args.splits, sinks[head], m, denominator);
     for (uint k = 0u; k < DIMS; ++k) {
         uint d = p + k * TILE;
-        if (d < HEAD_DIM) partials[slot + d] = acc[k];
-    }
-    if (p == 0u) {
-        partials[slot + HEAD_DIM] = running_max;
-        partials[slot + HEAD_DIM + 1u] = running_sum;
+        if (d < HEAD_DIM) {
+            result[(token * args.head_count + head) * HEAD_DIM + d] =
+                merged_output(head_first, args.splits, d, m, denominator);
+        }
     }
 }

@@ -27,8 +27,8 @@ const uint weight_format_q8_0 = 3u;
 const uint weight_format_mxfp4 = 4u;
 
 // What a product does with row j's dot product (a specialization constant). On Vulkan the
-// matvec shaders take one token's products (the first four modes) and matmul.comp a batch's
-// (project, project_add and the grouped modes).
+// matvec shaders take one token's products (the first four modes and route) and matmul.comp a
+// batch's (project, project_add and the grouped modes).
 const uint matvec_project = 0u;         // y[j] = W[j] . x + b[j]
 const uint matvec_project_add = 1u;     // y[j] += W[j] . x + b[j]  (residual connections)
 const uint matvec_expert_gate_up = 2u;  // y[slot][j] = swiglu(gate, up) of the slot's expert
@@ -38,6 +38,9 @@ const uint matvec_expert_down_add = 3u; // y[j] += sum over slots of weight * (d
 // (expert_combine.comp then adds each token's entries into its residual row).
 const uint matvec_expert_gate_up_grouped = 4u;
 const uint matvec_expert_down_grouped = 5u;
+// One token's router (a matvec shader on Vulkan): y[j] = W[j] . x + b[j], and then the workgroup
+// that finishes last chooses the token's experts from y into the route words (route_rank.glsl).
+const uint matvec_route = 6u;
 
 // Limits of the matvec shaders' workgroup shape (their ROWS_PER_GROUP and GROUP_SIZE
 // specialization constants), which size their shared arrays; the host stays within them.

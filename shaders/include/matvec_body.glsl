@@ -6,11 +6,12 @@
 // Rows of several sets (gate and up; down's slots) are read in the same pass (row_shares).
 // The shares are then summed across the workgroup by the includer's reduce_dots() and read back
 // with reduced_dot(): subgroup arithmetic in matvec.comp, a shared-memory tree in
-// matvec_portable.comp. MODE picks what a row's result feeds: plain, residual add, or the
-// experts the token chose (route_experts.comp). With NORMALIZE_INPUT the workgroup takes x
-// through the RMSNorm before it (gain * x / rms(x)): the gains multiply x as it is read, and the
-// sum of x^2 comes from the same loads (the invocations read all of x between them), so a decode
-// step needs no separate norm dispatch, nor the barrier after it.
+// matvec_portable.comp. MODE picks what a row's result feeds: plain, residual add, the experts
+// the token chose, or the router (whose last workgroup to finish then chooses the experts, so a
+// step needs no routing dispatch, nor the barrier before it). With NORMALIZE_INPUT the
+// workgroup takes x through the RMSNorm before it (gain * x / rms(x)): the gains multiply x as
+// it is read, and the sum of x^2 comes from the same loads (the invocations read all of x
+// between them), so a decode step needs no separate norm dispatch, nor the barrier after it.
 
 layout(constant_id = 0) const uint FORMAT = 0u;
 layout(constant_id = 1) const uint MODE = 0u;
@@ -36,12 +37,18 @@ layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) readonly buffer Input { float x[]; };
 layout(std430, binding = 3) readonly buffer Input4 { vec4 x4[]; };
 layout(std430, binding = 4) buffer Output { float y[]; };
+// The route mode's y, which its last workgroup reads from every workgroup.
+layout(std430, binding = 4) coherent buffer Logits { float logits[]; };
 // Expert modes: route[slot] = expert, route[slots + slot] = its weight (f32 bits); see
-// route_experts.comp. The project modes do not read it.
+// route_rank.glsl. The route mode writes it (chosen_route); the project modes do not use it.
 layout(std430, binding = 5) readonly buffer Route { uint route[]; };
+layout(std430, binding = 5) writeonly buffer ChosenRoute { uint chosen_route[]; };
 // The norm's gain per column (NORMALIZE_INPUT only; otherwise any buffer, unread).
 layout(std430, binding = 6) readonly buffer Gain { float gain[]; };
 layout(std430, binding = 6) readonly buffer Gain4 { vec4 gain4[]; };
+// The route mode's count of workgroups done: zero before a dispatch, and set back to zero by
+// the last (otherwise any buffer, unused).
+layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };
 
 layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
@@ -50,6 +57,10 @@ shared float fp4_lut[16];
 
 #include "swiglu.glsl"
 #include "weight_element.glsl"
+
+float router_logit(uint expert) { return logits[expert]; }
+void set_route(uint word, uint value) { chosen_route[word] = value; }
+#include "route_rank.glsl"
 
 bool gate_up_mode() { return MODE == matvec_expert_gate_up; }
 
@@ -179,6 +190,21 @@ void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
     }
 }
 
+// The route mode's ending: the workgroup that finishes last, once every workgroup's logits have
+// reached the device, chooses the experts from them.
+shared bool last_to_finish;
+void choose_experts_when_last(uint t) {
+    memoryBarrierBuffer();
+    barrier();
+    uint groups = (args.rows + ROWS_PER_GROUP - 1u) / ROWS_PER_GROUP;
+    if (t == 0u) last_to_finish = atomicAdd(arrivals[0], 1u) == groups - 1u;
+    barrier();
+    if (!last_to_finish) return;
+    memoryBarrierBuffer();
+    if (t == 0u) arrivals[0] = 0u;
+    choose_experts(args.rows, args.slots, t, GROUP_SIZE);
+}
+
 void main() {
     uint t = gl_LocalInvocationID.x;
     if (FORMAT == weight_format_mxfp4) {
@@ -239,6 +265,8 @@ void main() {
         uint j = first + r;
         if (MODE == matvec_project) {
             y[j] = inverse * reduced_dot(r) + bias[j];
+        } else if (MODE == matvec_route) {
+            logits[j] = inverse * reduced_dot(r) + bias[j];
         } else if (MODE == matvec_project_add) {
             y[j] += inverse * reduced_dot(r) + bias[j];
         } else if (gate_up_mode()) {
@@ -254,4 +282,5 @@ void main() {
             y[j] += sum;
         }
     }
+    if (MODE == matvec_route) choose_experts_when_last(t);
 }

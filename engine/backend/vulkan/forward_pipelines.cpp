@@ -30,7 +30,7 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 // hearth-bench --vulkan-tuning retimes the shapes.)
 std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
                                                       std::uint64_t rows) const {
-    const bool experts = mode != ka::matvec_project && mode != ka::matvec_project_add;
+    const bool experts = mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
     if (const auto chosen = experts ? tuning.expert_rows : tuning.project_rows) {
         return chosen;
     }
@@ -134,7 +134,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
         {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(5), head_layout},
-        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(5), decode_layout},
+        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(8), decode_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
         {&p.attention_prefill, spirv::attention_prefill, layout<ka::AttentionArgs>(5),
@@ -164,7 +164,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     need(weights.unembedding.matrix, ka::matvec_project, true);
     for (const auto& l : weights.layers) {
         need(l.qkv.matrix, ka::matvec_project, true);
-        need(l.router.matrix, ka::matvec_project, true);
+        need(l.router.matrix, ka::matvec_route, true);
         need(l.out.matrix, ka::matvec_project_add, false);
         need(l.gate_up.matrix, ka::matvec_expert_gate_up, true);
         need(l.down.matrix, ka::matvec_expert_down_add, false);

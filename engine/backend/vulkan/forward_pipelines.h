@@ -19,7 +19,8 @@ namespace hearth::vk {
 
 // Binding counts, the same for every pipeline of a kind (the shaders' layout(binding = ...)).
 inline constexpr std::uint32_t matmul_bindings = 6; // codes, scales, bias, x, y, route
-inline constexpr std::uint32_t matvec_bindings = 7; // matmul's, then the input norm's gain
+// matmul's, then the input norm's gain and the route mode's count of workgroups done
+inline constexpr std::uint32_t matvec_bindings = 8;
 // Rows (token, query head) an attention_prefill workgroup takes, and the most positions per tile.
 inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;
@@ -51,7 +52,8 @@ struct MatVecKey {
 };
 
 struct ForwardPipelines {
-    // attention and attention_combine: decoding; attention_prefill: a batch.
+    // attention: decoding, its splits merged by its last workgroups; attention_prefill and
+    // attention_combine: a batch's. route_experts: a batch's (one token's router routes).
     ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, attention_prefill,
         route_experts, group_experts, expert_combine, sample_partials, sample_cut, sample_kept,
         sample_pick;

@@ -23,10 +23,11 @@ namespace ka = kernel_args;
 constexpr std::uint32_t max_groups_x = 65535;
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding and the
-// unembedding (and the four of sampling in the step that samples). The batch recording has four
-// more per layer (two norms of its own, the experts grouped, then combined) and no unembedding.
+// unembedding (and the four of sampling in the step that samples). The batch recording has six
+// more per layer (two norms of its own, the attention's splits merged, the experts routed,
+// grouped, then combined) and no unembedding.
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
-    return 9 * c.layer_count + 2;
+    return 7 * c.layer_count + 2;
 }
 constexpr std::uint32_t sampling_dispatches = 4;
 
@@ -119,7 +120,10 @@ class VulkanSequence final : public Sequence {
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     Buffer step_, rope_table_;
-    Buffer attention_partials_;     // [token][head][split][head_dim + 2], reused by every layer
+    Buffer attention_partials_; // [token][head][split][head_dim + 2], reused by every layer
+    // Counts of workgroups done for the kernels whose last workgroup finishes the work (one
+    // token's attention, per token and KV head; its router), zero between dispatches.
+    Buffer arrivals_;
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     // Sampling on the device: excluded ids (a bit each), the step's draw (host-written), the
     // chunks' partial results, the id drawn, and its copy the host reads.
@@ -192,6 +196,13 @@ Result<void> VulkanSequence::allocate() {
         auto made = buffer(floats);
         if (!made) return std::unexpected(made.error());
         *target = std::move(*made);
+    }
+    const std::vector<std::uint32_t> no_arrivals(B * c.kv_head_count, 0);
+    auto arrivals = buffer(no_arrivals.size());
+    if (!arrivals) return std::unexpected(arrivals.error());
+    arrivals_ = std::move(*arrivals);
+    if (auto r = model_.device.upload(arrivals_, 0, std::as_bytes(std::span(no_arrivals))); !r) {
+        return r;
     }
     auto step = model_.device.create_buffer(sizeof(ka::StepHeader) + B * sizeof(std::uint32_t),
                                             MemoryKind::host_visible);
@@ -290,7 +301,9 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     const std::uint64_t bytes = (m.codes.size_bytes() + m.scales.size_bytes()) *
                                 (chosen_only ? c.experts_per_token : 1) /
                                 (chosen_only ? c.expert_count : 1);
-    const Buffer* entries = grouped ? &expert_groups_ : experts ? &route_ : &step_;
+    const Buffer* entries = grouped                               ? &expert_groups_
+                            : experts || mode == ka::matvec_route ? &route_
+                                                                  : &step_;
     const auto& p = model_.pipelines;
     if (input_gain && (batched || mode == ka::matvec_expert_down_add)) {
         return fail("Vulkan: only one token's plain and gate/up products take in a norm");
@@ -311,10 +324,10 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     Grid grid{(rows + rows_per_group - 1) / rows_per_group};
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
     // Without a norm the gain's binding is left unread; x stands in for it.
-    return dispatch(
-        list, p.matvec.at({m.format, mode, rows_per_group, input_gain != nullptr}),
-        {&m.codes, &m.scales, &projection.bias, &x, &y, entries, input_gain ? input_gain : &x},
-        bytes_of(args), grid, {kernel, bytes});
+    return dispatch(list, p.matvec.at({m.format, mode, rows_per_group, input_gain != nullptr}),
+                    {&m.codes, &m.scales, &projection.bias, &x, &y, entries,
+                     input_gain ? input_gain : &x, &arrivals_},
+                    bytes_of(args), grid, {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
@@ -453,16 +466,12 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                                 bytes_of(args.prefill_combine), {c.head_count, batch_tokens_},
                                 {"attention combine"});
             }
-            if (auto r = dispatch(list, p.attention,
-                                  {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
-                                  bytes_of(args.attention), {c.kv_head_count, 1, splits},
-                                  {"attention", 0, static_cast<int>(layer)});
-                !r) {
-                return r;
-            }
-            return dispatch(list, p.attention_combine,
-                            {&attention_partials_, &l.sinks, &attention_}, bytes_of(args.combine),
-                            {c.head_count, 1}, {"attention combine"});
+            // The last split of each KV head merges them all (attention_decode.comp).
+            return dispatch(list, p.attention,
+                            {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_,
+                             &l.sinks, &attention_, &arrivals_},
+                            bytes_of(args.attention), {c.kv_head_count, 1, splits},
+                            {"attention", 0, static_cast<int>(layer)});
         },
         [&] {
             return product(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
@@ -470,13 +479,10 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         },
         [&] { return normalize(l.mlp_norm); },
         [&] {
-            return product(list, l.router, matvec_project, batched, normalized, router_logits_,
-                           c.expert_count, H, batched ? "matmul router" : "matvec router",
-                           gain_taken_in(l.mlp_norm));
-        },
-        [&] {
-            return dispatch(list, p.route_experts, {&router_logits_, &route_}, bytes_of(args.route),
-                            {tokens}, {"route experts"});
+            // One token's router chooses its experts itself (matvec_body.glsl).
+            return product(list, l.router, batched ? matvec_project : ka::matvec_route, batched,
+                           normalized, router_logits_, c.expert_count, H,
+                           batched ? "matmul router" : "matvec router", gain_taken_in(l.mlp_norm));
         },
     };
     if (batched) {
@@ -484,6 +490,10 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         steps.insert(
             steps.end(),
             {
+                [&] {
+                    return dispatch(list, p.route_experts, {&router_logits_, &route_},
+                                    bytes_of(args.route), {tokens}, {"route experts"});
+                },
                 [&] {
                     return dispatch(list, p.group_experts, {&route_, &expert_groups_, &step_},
                                     bytes_of(args.groups), {1}, {"group experts"});

@@ -267,8 +267,9 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
         << "a batch holds 128 tokens";
 }
 
-// A decode step: its products take the norms in, so no rms_norm dispatch is left.
-TEST(VulkanForwardSequence, AProfiledStepTimesEachKernelWithTheNormsTakenIn) {
+// A decode step: its products take the norms in, its attention merges its own splits and its
+// router chooses the experts, so no rms_norm, attention combine or route experts dispatch is left.
+TEST(VulkanForwardSequence, AProfiledStepTimesEachKernelWithTheNormsAndMergesTakenIn) {
     auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
     const auto& c = tiny_model_files("tiny-gpt-oss.gguf")->config;
@@ -284,9 +285,12 @@ TEST(VulkanForwardSequence, AProfiledStepTimesEachKernelWithTheNormsTakenIn) {
         dispatches[k.kernel] = k.dispatches;
         total += k.dispatches;
     }
-    EXPECT_EQ(total, 9 * c.layer_count + 2);
-    EXPECT_EQ(dispatches.count("rms_norm"), 0u);
-    for (const char* kernel : {"matvec q/k/v", "matvec router", "matvec experts gate/up"}) {
+    EXPECT_EQ(total, 7 * c.layer_count + 2);
+    for (const char* kernel : {"rms_norm", "attention combine", "route experts"}) {
+        EXPECT_EQ(dispatches.count(kernel), 0u) << kernel;
+    }
+    for (const char* kernel :
+         {"matvec q/k/v", "attention", "matvec router", "matvec experts gate/up"}) {
         EXPECT_EQ(dispatches[kernel], c.layer_count) << kernel;
     }
     EXPECT_EQ(dispatches["matvec unembedding"], 1u);

@@ -202,9 +202,10 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
             auto start = normal_values(rows + 1, rng_);
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
-            rig_.run(variant.spirv, variant.specialization(p.w.packed.format, mode),
-                     {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &x_buffer},
-                     p.args, variant.groups_for(rows));
+            rig_.run(
+                variant.spirv, variant.specialization(p.w.packed.format, mode),
+                {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &x_buffer, &x_buffer},
+                p.args, variant.groups_for(rows));
             expect_projected(p.w, p.bias, x, start, rig_.download(y), 1,
                              mode == ka::matvec_project_add);
         }
@@ -224,7 +225,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                          activations = rig_.upload(std::vector<float>(slots * in.size + 1, poison));
             rig_.run(variant.spirv,
                      variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up),
-                     {&codes, &scales, &bias, &x, &activations, &route, &x}, in.gate_up_args(),
+                     {&codes, &scales, &bias, &x, &activations, &route, &x, &x}, in.gate_up_args(),
                      variant.groups_for(in.size), 1, slots);
             in.expect_gate_up(rig_.download(activations));
             // down: per expert `rows` rows, summed with the route weights into y.
@@ -234,7 +235,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                          y = rig_.upload(in.start);
             rig_.run(variant.spirv,
                      variant.specialization(in.down.packed.format, ka::matvec_expert_down_add),
-                     {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs},
+                     {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs, &inputs},
                      in.down_args(), variant.groups_for(in.rows));
             in.expect_down(rig_.download(y));
         }
@@ -260,7 +261,7 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
                      y = rig_.upload(start);
         rig_.run(variant.spirv, variant.specialization(p.w.packed.format, ka::matvec_project, true),
-                 {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &gain_buffer},
+                 {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &gain_buffer, &y},
                  p.args, variant.groups_for(rows));
         expect_projected(p.w, p.bias, normalized(x, gain), start, rig_.download(y), 1, false);
 
@@ -275,10 +276,69 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         args.norm_eps = eps;
         rig_.run(variant.spirv,
                  variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up, true),
-                 {&codes, &scales, &bias, &expert_x, &activations, &route, &gain_buffer}, args,
-                 variant.groups_for(in.size), 1, 2);
+                 {&codes, &scales, &bias, &expert_x, &activations, &route, &gain_buffer, &route},
+                 args, variant.groups_for(in.size), 1, 2);
         in.x = normalized(in.x, gain);
         in.expect_gate_up(rig_.download(activations));
+    }
+}
+
+// One token's router: its logits (x through the norm, as a step reads it), then the experts
+// chosen from them by the workgroup that finished last. More experts than a workgroup has
+// invocations, too; the count of workgroups done must be left at zero for the next dispatch,
+// which the second round checks.
+TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
+    constexpr std::uint32_t chosen = 4;
+    constexpr float eps = 1e-5f;
+    const std::uint64_t cols = this->cols();
+    for (const std::uint32_t experts : {37u, 130u}) {
+        ProjectionInputs p(rig_, GetParam(), experts, cols, 1, rng_);
+        p.args.slots = chosen;
+        p.args.norm_eps = eps;
+        const std::vector<std::uint32_t> no_arrivals(1, 0);
+        const Buffer arrivals = rig_.upload(no_arrivals);
+        for (const auto& variant : matvec_variants())
+            for (int round = 0; round < 2; ++round) {
+                SCOPED_TRACE(variant.describe() + ", " + std::to_string(experts) + " experts");
+                const auto x = normal_values(cols, rng_, 3.0f), gain = normal_values(cols, rng_);
+                std::vector<float> normalized(cols);
+                cpu::rms_norm(x.data(), gain.data(), eps, cols, normalized.data());
+                // The last expert's bias puts its logit 1 above all others: the chooser must
+                // read every logit.
+                double others = -1e30;
+                for (std::uint32_t e = 0; e + 1 < experts; ++e) {
+                    others = std::max(others,
+                                      exact_dot(p.w.stored.weight, 0, e, normalized.data()).first +
+                                          p.bias[e]);
+                }
+                p.bias.back() = static_cast<float>(
+                    others + 1 -
+                    exact_dot(p.w.stored.weight, 0, experts - 1, normalized.data()).first);
+                const std::vector<float> start(experts + 1, poison);
+                const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
+                             bias = rig_.upload(p.bias), logits = rig_.upload(start),
+                             route = rig_.upload(std::vector<float>(2 * chosen + 1, poison));
+                rig_.run(variant.spirv,
+                         variant.specialization(p.w.packed.format, ka::matvec_route, true),
+                         {&p.codes, &p.scales, &bias, &x_buffer, &logits, &route, &gain_buffer,
+                          &arrivals},
+                         p.args, variant.groups_for(experts));
+                const auto written = rig_.download(logits);
+                expect_projected(p.w, p.bias, normalized, start, written, 1, false);
+                std::vector<cpu::ExpertChoice> expected(chosen);
+                cpu::route(written.data(), experts, chosen, expected.data());
+                ASSERT_EQ(expected[0].expert, experts - 1);
+                const auto route_words = rig_.download(route);
+                for (std::uint32_t slot = 0; slot < chosen; ++slot) {
+                    EXPECT_EQ(std::bit_cast<std::uint32_t>(route_words[slot]),
+                              expected[slot].expert)
+                        << "slot " << slot;
+                    EXPECT_NEAR(route_words[chosen + slot], expected[slot].weight, 1e-6f)
+                        << "slot " << slot;
+                }
+                EXPECT_EQ(route_words[2 * chosen], poison);
+                ASSERT_EQ(rig_.download_words(arrivals), no_arrivals);
+            }
     }
 }
 
@@ -502,7 +562,10 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                  value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
     const std::uint32_t group = c.head_count / c.kv_head_count;
-    const std::uint32_t head_dim[] = {c.head_dim};
+    // One count of finished splits per (token, KV head), kept by every run: each must leave
+    // them at zero for the next.
+    const std::vector<std::uint32_t> no_arrivals(in.tokens * c.kv_head_count, 0);
+    const Buffer arrivals = rig.upload(no_arrivals);
     // Tiles of 5 positions end inside every range; 64 / group gives every invocation a head.
     for (const std::uint32_t tile : {5u, 64u / group}) {
         const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam()),
@@ -516,11 +579,10 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
                          step =
                              rig.upload(std::vector<std::uint32_t>{run.position, in.tokens, 0, 0});
             rig.run(spirv::attention_decode, specialization,
-                    {&queries, &key_cache, &value_cache, &partials, &step}, in.args(run),
-                    c.kv_head_count, in.tokens, run.splits);
-            rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out},
-                    ka::AttentionCombineArgs{run.splits}, c.head_count, in.tokens);
+                    {&queries, &key_cache, &value_cache, &partials, &step, &sinks, &out, &arrivals},
+                    in.args(run), c.kv_head_count, in.tokens, run.splits);
             in.expect_attended(run, rig.download(out));
+            ASSERT_EQ(rig.download_words(arrivals), no_arrivals);
         }
     }
 }
