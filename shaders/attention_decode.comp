@@ -1,37 +1,43 @@
 #version 450
-// Attention of a step's tokens (y), one at a time, against the cached keys and values up to the
-// token's position: a workgroup takes the GROUP query heads that share KV head x, over split z's
-// share of the positions (split-K). It walks the share TILE positions at a time through shared
-// memory, so a cached key or value is read once for all the heads of the group. Invocation
-// (head g, slot p) scores position p of the tile for head g, then adds the tile's values to its
-// own dims p, p + TILE, ... of head g's output, keeping a running (online) softmax. Writes, per
-// (token, head, split), the unnormalised output, the running maximum and the sum. The last of a
-// KV head's splits to finish merges them with each head's sink (attention_merge.glsl) into the
-// output: a step needs no combining dispatch, nor the barrier before it.
+// One token's attention (a decode step) against the cached keys and values up to its position:
+// a workgroup takes the GROUP query heads that share KV head x, over split z's share of the
+// positions (split-K). The split that holds the token's own position first writes the token's
+// key (rotated by YaRN RoPE) and value into the cache (kv_write.glsl); every split rotates the
+// queries it reads itself. So a step needs no rope_kv_write dispatch (a batch's), nor the barrier
+// after it. A workgroup walks its share TILE positions at a time through shared memory, so a
+// cached key or value is read once for all the heads of the group. Invocation (head g, slot p)
+// scores position p of the tile for head g, then adds the tile's values to its own dims p,
+// p + TILE, ... of head g's output, keeping a running (online) softmax. Writes, per (head,
+// split), the unnormalised output, the running maximum and the sum. The last of a KV head's
+// splits to finish merges them with each head's sink (attention_merge.glsl) into the output: a
+// step needs no combining dispatch either.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
-layout(constant_id = 1) const uint KV_FORMAT = kv_cache_f32; // rope_kv_write.comp's layout
+layout(constant_id = 1) const uint KV_FORMAT = kv_cache_f32; // kv_layout.glsl
 layout(constant_id = 2) const uint GROUP = 8u;               // query heads per KV head
 layout(constant_id = 3) const uint TILE = 8u;                // GROUP * TILE <= INVOCATIONS
 layout(local_size_x = 64) in;
 const uint INVOCATIONS = 64u;
 const uint DIMS = (HEAD_DIM + TILE - 1u) / TILE; // output dims per invocation
 
-// Per token, the query heads come first in the fused q/k/v projection's output.
+// The fused q/k/v projection's output: the query heads, then the key heads, then the values.
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
-layout(std430, binding = 1) readonly buffer KeyCache { uint key_cache[]; };
-layout(std430, binding = 2) readonly buffer ValueCache { uint value_cache[]; };
-// Per (token, head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum.
-// Coherent: the merging workgroup reads what the others wrote.
+// Coherent: a workgroup reads back the row it wrote.
+layout(std430, binding = 1) coherent buffer KeyCache { uint key_cache[]; };
+layout(std430, binding = 2) coherent buffer ValueCache { uint value_cache[]; };
+// Per (head, split): HEAD_DIM unnormalised outputs, the running maximum, the sum. Coherent: the
+// merging workgroup reads what the others wrote.
 layout(std430, binding = 3) coherent buffer Partials { float partials[]; };
 layout(std430, binding = 4) readonly buffer Step { StepHeader step; };
 layout(std430, binding = 5) readonly buffer Sinks { float sinks[]; };
 layout(std430, binding = 6) writeonly buffer Output { float result[]; };
-// Per (token, KV head): how many of its splits have written their partial results. Zero before
-// a dispatch; the merging workgroup sets it back to zero for the next.
+// Per KV head: how many of its splits have written their partial results. Zero before a
+// dispatch; the merging workgroup sets it back to zero for the next.
 layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };
+// Per position: HEAD_DIM / 2 cosines then as many sines, concentration included.
+layout(std430, binding = 8) readonly buffer RopeTable { float rope[]; };
 
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
@@ -42,25 +48,40 @@ shared bool merging;
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
 
+uint key_first; // where this workgroup's key head starts in q
+float head_key(uint e) { return q[key_first + e]; }
+float head_value(uint e) { return q[key_first + args.kv_head_count * HEAD_DIM + e]; }
+
 #include "attention_merge.glsl"
 #include "kv_cache.glsl"
+#include "kv_write.glsl"
 
 void main() {
-    uint kv_head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, split = gl_WorkGroupID.z;
-    if (token >= step.count) return;
+    uint kv_head = gl_WorkGroupID.x, split = gl_WorkGroupID.z;
     uint t = gl_LocalInvocationID.x, g = t / TILE, p = t % TILE;
     bool live = g < GROUP;
     uint head = kv_head * GROUP + g;
-    uint position = step.first_position + token;
+    uint position = step.first_position;
     uint first = args.window != 0u && position >= args.window ? position - args.window + 1u : 0u;
     uint share = (position - first + args.splits) / args.splits; // ceil(count / splits)
     uint begin = first + split * share;
     uint end = min(position, begin + share - 1u); // empty when begin > position
+    uint table = position * HEAD_DIM;
+
+    // Only this split reads the token's own position, so only it needs the row there.
+    key_first = (args.head_count + kv_head) * HEAD_DIM;
+    if (begin <= position && position <= end) {
+        write_kv_row((position % args.cache_capacity) * args.kv_head_count + kv_head, table, t);
+        memoryBarrierBuffer();
+    }
+    barrier();
 
     float query[HEAD_DIM], acc[DIMS];
-    uint queries = token * (args.head_count + 2u * args.kv_head_count) * HEAD_DIM;
-    for (uint d = 0u; d < HEAD_DIM; ++d) {
-        query[d] = live ? q[queries + head * HEAD_DIM + d] * args.scale : 0.0;
+    for (uint i = 0u; i < pairs; ++i) {
+        float a = live ? q[head * HEAD_DIM + i] : 0.0;
+        float b = live ? q[head * HEAD_DIM + pairs + i] : 0.0;
+        query[i] = rotated(i, table, a, b) * args.scale;
+        query[pairs + i] = rotated(pairs + i, table, a, b) * args.scale;
     }
     for (uint k = 0u; k < DIMS; ++k) acc[k] = 0.0;
     float running_max = lowest, running_sum = 0.0;
@@ -99,7 +120,7 @@ void main() {
         running_max = new_max;
     }
     // A head with none of its positions in this split writes an empty result (sum 0).
-    uint head_first = (token * args.head_count + head) * args.splits * (HEAD_DIM + 2u);
+    uint head_first = head * args.splits * (HEAD_DIM + 2u);
     uint slot = head_first + split * (HEAD_DIM + 2u);
     if (live) {
         for (uint k = 0u; k < DIMS; ++k) {
@@ -115,19 +136,18 @@ void main() {
     // split that completes the count reads them all after it.
     memoryBarrierBuffer();
     barrier();
-    uint counter = token * args.kv_head_count + kv_head;
-    if (t == 0u) merging = atomicAdd(arrivals[counter], 1u) == args.splits - 1u;
+    if (t == 0u) merging = atomicAdd(arrivals[kv_head], 1u) == args.splits - 1u;
     barrier();
     if (!merging) return;
     memoryBarrierBuffer();
-    if (t == 0u) arrivals[counter] = 0u;
+    if (t == 0u) arrivals[kv_head] = 0u;
     if (!live) return;
     float m, denominator;
     merge_weights(head_first, args.splits, sinks[head], m, denominator);
     for (uint k = 0u; k < DIMS; ++k) {
         uint d = p + k * TILE;
         if (d < HEAD_DIM) {
-            result[(token * args.head_count + head) * HEAD_DIM + d] =
+            result[head * HEAD_DIM + d] =
                 merged_output(head_first, args.splits, d, m, denominator);
         }
     }

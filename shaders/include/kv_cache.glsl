@@ -1,20 +1,11 @@
-// Reading one value of a layer's KV cache, laid out as rope_kv_write.comp writes it (KV_FORMAT,
+// Reading one value of a layer's KV cache, laid out as kv_write.glsl writes it (KV_FORMAT,
 // kernel_args.h): value d of row `row`, a row being one position of one KV head (slot * kv_heads
 // + kv_head). A q8 row's scale depends on the row alone, so a compiler can load it once for a
 // loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants), the
 // buffers `key_cache` and `value_cache`, the push constants `args` (AttentionArgs) and the shared
 // arrays `tile_keys` and `tile_values` that load_kv_tile fills.
 
-// Words per row of a q8 cache: the codes, then the scale.
-const uint q8_row_words = HEAD_DIM / 4u + 1u;
-
-// The word that holds value d of row `row`, and (q8) the row's scale word.
-uint kv_word_at(uint row, uint d) {
-    if (KV_FORMAT == kv_cache_f16) return (row * HEAD_DIM + d) / 2u;
-    if (KV_FORMAT == kv_cache_q8) return row * q8_row_words + d / 4u;
-    return row * HEAD_DIM + d;
-}
-uint kv_scale_at(uint row) { return row * q8_row_words + HEAD_DIM / 4u; }
+#include "kv_layout.glsl"
 
 // Value d from its word (and, for q8, the row's scale word; unused otherwise).
 float kv_value(uint word, uint scale, uint d) {

@@ -422,6 +422,22 @@ std::vector<float> cache_values(const std::vector<std::uint32_t>& words, CacheLa
     return values;
 }
 
+// How far value i of `heads` (rows of head_dim) may be from what a cache of `layout` keeps of
+// it. f16 keeps 11 significant bits: a relative error of at most 2^-11. q8 rounds to the nearest
+// of 255 steps across the row's largest magnitude: at most half a step, of largest / 127.
+float cached_tolerance(CacheLayout layout, const float* heads, std::size_t i,
+                       std::uint32_t head_dim) {
+    if (layout != CacheLayout::q8) {
+        const float relative = layout == CacheLayout::f16 ? 1.0f / 2048 : 0.0f;
+        return relative * std::abs(heads[i]) + 1e-6f;
+    }
+    const std::size_t first = i / head_dim * head_dim;
+    float largest = 0;
+    for (std::size_t d = 0; d < head_dim; ++d)
+        largest = std::max(largest, std::abs(heads[first + d]));
+    return largest / 254 * 1.001f + 1e-6f;
+}
+
 RopeInputs::RopeInputs(CacheLayout cache_layout, std::mt19937& rng) : layout(cache_layout) {
     qkv = normal_values(grid_tokens * (config.q_size() + 2 * std::size_t{config.kv_size()}), rng);
     poisoned = cache_words(std::vector<float>(capacity * config.kv_size(), poison), layout,
@@ -436,16 +452,8 @@ void RopeInputs::expect_written(const std::vector<float>& rotated,
     const std::size_t Q = c.q_size(), KV = c.kv_size(), row = Q + 2 * KV;
     const auto cached_keys = cache_values(key_words, layout, c.head_dim);
     const auto cached_values = cache_values(value_words, layout, c.head_dim);
-    // f16 keeps 11 significant bits: a relative error of at most 2^-11. q8 rounds to the nearest
-    // of 255 steps across the row's largest magnitude: at most half a step, of largest / 127.
-    const float relative = layout == CacheLayout::f16 ? 1.0f / 2048 : 0.0f;
     auto tolerance = [&](const float* heads, std::size_t i) {
-        if (layout != CacheLayout::q8) return relative * std::abs(heads[i]) + 1e-6f;
-        const std::size_t first = i / c.head_dim * c.head_dim;
-        float largest = 0;
-        for (std::size_t d = 0; d < c.head_dim; ++d)
-            largest = std::max(largest, std::abs(heads[first + d]));
-        return largest / 254 * 1.001f + 1e-6f;
+        return cached_tolerance(layout, heads, i, c.head_dim);
     };
     for (std::uint32_t t = 0; t < tokens; ++t) {
         SCOPED_TRACE("token " + std::to_string(t));
@@ -487,8 +495,9 @@ std::vector<AttentionCase> prefill_attention_cases() {
     return {{0, 0, 1}, {0, 100, 1}, {7, 190, 1}, {128, 160, 1}};
 }
 
-AttentionInputs::AttentionInputs(CacheLayout layout, std::mt19937& rng, std::uint32_t token_count)
-    : tokens(token_count) {
+AttentionInputs::AttentionInputs(CacheLayout cache_layout, std::mt19937& rng,
+                                 std::uint32_t token_count)
+    : tokens(token_count), layout(cache_layout) {
     const std::size_t KV = config.kv_size(), row = config.q_size() + 2 * KV;
     qkv = normal_values(tokens * row, rng);
     sinks = normal_values(config.head_count, rng);
@@ -601,6 +610,40 @@ std::vector<SamplingCase> sampling_cases() {
     drawn.expected = 401;
     cases.push_back(drawn);
     return cases;
+}
+
+void AttentionInputs::expect_decoded(const AttentionCase& run, const std::vector<float>& result,
+                                     const std::vector<std::uint32_t>& key_words_after,
+                                     const std::vector<std::uint32_t>& value_words_after) const {
+    const auto& c = config;
+    const std::size_t Q = c.q_size(), KV = c.kv_size(), D = c.head_dim;
+    // The token's query heads and key heads (which follow them) rotated for its position.
+    const cpu::YarnRope rope(c);
+    AttentionInputs written = *this;
+    written.tokens = 1;
+    for (std::size_t h = 0; h < c.head_count + c.kv_head_count; ++h)
+        rope.apply(written.qkv.data() + h * D, run.position);
+    written.keys = cache_values(key_words_after, layout, c.head_dim);
+    written.values = cache_values(value_words_after, layout, c.head_dim);
+    const float* key = written.qkv.data() + Q;
+    const float* value = key + KV;
+    const std::size_t slot = run.position % capacity;
+    for (std::size_t s = 0; s < capacity; ++s) {
+        for (std::size_t i = 0; i < KV; ++i) {
+            const std::size_t at = s * KV + i;
+            if (s != slot) {
+                ASSERT_EQ(written.keys[at], keys[at]) << "slot " << s << " " << i;
+                ASSERT_EQ(written.values[at], values[at]) << "slot " << s << " " << i;
+                continue;
+            }
+            EXPECT_NEAR(written.keys[at], key[i], cached_tolerance(layout, key, i, c.head_dim))
+                << "the token's key " << i;
+            EXPECT_NEAR(written.values[at], value[i],
+                        cached_tolerance(layout, value, i, c.head_dim))
+                << "the token's value " << i;
+        }
+    }
+    written.expect_attended(run, result);
 }
 
 } // namespace hearth::test

@@ -208,15 +208,23 @@ struct AttentionInputs {
     model::ModelConfig config = attention_config();
     std::uint32_t capacity = 150, tokens;
     float scale = 0.25f;
+    CacheLayout layout;
     std::vector<float> qkv, sinks;
     std::vector<std::uint32_t> key_words, value_words;
     std::vector<float> keys, values;
 
-    AttentionInputs(CacheLayout layout, std::mt19937& rng, std::uint32_t token_count = 2);
+    AttentionInputs(CacheLayout cache_layout, std::mt19937& rng, std::uint32_t token_count = 2);
     kernel_args::AttentionArgs args(const AttentionCase& run) const;
     // The tokens at run.position, +1, ... against the CPU backend's attention, then a poisoned
     // word.
     void expect_attended(const AttentionCase& run, const std::vector<float>& result) const;
+    // One token's attention that rotates its queries and key itself and writes its key and value
+    // into the cache first (qkv holds them unrotated): that slot of the caches holds them (to
+    // the layout's rounding), every other slot is as it was, and the result matches the CPU's
+    // attention over the caches as written.
+    void expect_decoded(const AttentionCase& run, const std::vector<float>& result,
+                        const std::vector<std::uint32_t>& key_words_after,
+                        const std::vector<std::uint32_t>& value_words_after) const;
 };
 
 // A sampling run (the sampling kernels in turn) on crafted logits, and the id it must pick

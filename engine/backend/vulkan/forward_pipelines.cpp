@@ -104,13 +104,17 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
                    attention_prefill_max_key_tile)};
     // attention_decode: an invocation per (query head of a KV head, position of a tile), with
-    // the tile's keys and values (f32) and scores within the device's shared memory.
+    // the tile's keys and values (f32) and scores within the device's shared memory, beside what
+    // its cache write takes (a float pair per invocation, kv_write.glsl) and a flag.
     const std::uint32_t group = config.head_count / config.kv_head_count;
+    const std::uint32_t decode_fixed_bytes =
+        2 * attention_decode_invocations * std::uint32_t{sizeof(float)} + 16;
     const std::uint32_t decode_tile =
-        group == 0 ? 0
-                   : std::min(attention_decode_invocations / group,
-                              info.max_shared_memory_bytes /
-                                  (std::uint32_t{sizeof(float)} * (2 * config.head_dim + group)));
+        group == 0 || info.max_shared_memory_bytes <= decode_fixed_bytes
+            ? 0
+            : std::min(attention_decode_invocations / group,
+                       (info.max_shared_memory_bytes - decode_fixed_bytes) /
+                           (std::uint32_t{sizeof(float)} * (2 * config.head_dim + group)));
     if (decode_tile == 0) {
         return fail("Vulkan: this model's attention does not fit the GPU's workgroups",
                     std::to_string(group) + " query heads per KV head of " +
@@ -134,7 +138,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
         {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(5), head_layout},
-        {&p.attention, spirv::attention_decode, layout<ka::AttentionArgs>(8), decode_layout},
+        {&p.attention, spirv::attention_decode,
+         layout<ka::AttentionArgs>(attention_decode_bindings), decode_layout},
         {&p.attention_combine, spirv::attention_combine, layout<ka::AttentionCombineArgs>(3),
          head_dim},
         {&p.attention_prefill, spirv::attention_prefill, layout<ka::AttentionArgs>(5),

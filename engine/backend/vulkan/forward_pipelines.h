@@ -21,6 +21,9 @@ namespace hearth::vk {
 inline constexpr std::uint32_t matmul_bindings = 6; // codes, scales, bias, x, y, route
 // matmul's, then the input norm's gain and the route mode's count of workgroups done
 inline constexpr std::uint32_t matvec_bindings = 8;
+// q/k/v, the two caches, partials, step, sinks, output, count of splits done, RoPE table
+inline constexpr std::uint32_t attention_decode_bindings = 9;
+inline constexpr std::uint32_t most_bindings = std::max(matvec_bindings, attention_decode_bindings);
 // Rows (token, query head) an attention_prefill workgroup takes, and the most positions per tile.
 inline constexpr std::uint32_t attention_prefill_rows = 64;
 inline constexpr std::uint32_t attention_prefill_max_key_tile = 32;

@@ -23,11 +23,11 @@ namespace ka = kernel_args;
 constexpr std::uint32_t max_groups_x = 65535;
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding and the
-// unembedding (and the four of sampling in the step that samples). The batch recording has six
-// more per layer (two norms of its own, the attention's splits merged, the experts routed,
-// grouped, then combined) and no unembedding.
+// unembedding (and the four of sampling in the step that samples). The batch recording has seven
+// more per layer (two norms of its own, RoPE and the cache write, the attention's splits merged,
+// the experts routed, grouped, then combined) and no unembedding.
 std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
-    return 7 * c.layer_count + 2;
+    return 6 * c.layer_count + 2;
 }
 constexpr std::uint32_t sampling_dispatches = 4;
 
@@ -122,7 +122,7 @@ class VulkanSequence final : public Sequence {
     Buffer step_, rope_table_;
     Buffer attention_partials_; // [token][head][split][head_dim + 2], reused by every layer
     // Counts of workgroups done for the kernels whose last workgroup finishes the work (one
-    // token's attention, per token and KV head; its router), zero between dispatches.
+    // token's attention, per KV head; its router), zero between dispatches.
     Buffer arrivals_;
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     // Sampling on the device: excluded ids (a bit each), the step's draw (host-written), the
@@ -153,11 +153,10 @@ Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     if (auto r = allocate_sampling(); !r) return r;
     // Every dispatch of the six recordings (one-token steps with nothing, the logits or the
-    // token drawn; the batch; the profiled step and batch) has its own descriptor set; matvec
-    // binds the most buffers.
+    // token drawn; the batch; the profiled step and batch) has its own descriptor set.
     const std::uint32_t sets = 4 * dispatches_per_recording(config_) + sampling_dispatches +
                                2 * dispatches_per_batch(config_);
-    auto arena = model_.device.create_descriptor_arena(sets, matvec_bindings);
+    auto arena = model_.device.create_descriptor_arena(sets, most_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
     for (auto [target, output] : {std::pair{&step_commands_, StepOutput::none},
@@ -197,7 +196,7 @@ Result<void> VulkanSequence::allocate() {
         if (!made) return std::unexpected(made.error());
         *target = std::move(*made);
     }
-    const std::vector<std::uint32_t> no_arrivals(B * c.kv_head_count, 0);
+    const std::vector<std::uint32_t> no_arrivals(std::max(c.kv_head_count, 1u), 0);
     auto arrivals = buffer(no_arrivals.size());
     if (!arrivals) return std::unexpected(arrivals.error());
     arrivals_ = std::move(*arrivals);
@@ -442,13 +441,15 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             return product(list, l.qkv, matvec_project, batched, normalized, qkv_, Q + 2 * KV, H,
                            batched ? "matmul q/k/v" : "matvec q/k/v", gain_taken_in(l.attn_norm));
         },
-        [&] {
-            return dispatch(
-                list, p.rope_kv_write, {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
-                bytes_of(args.rope), {c.head_count + c.kv_head_count, tokens}, {"rope + kv write"});
-        },
         [&]() -> Result<void> {
             if (batched) {
+                if (auto r = dispatch(list, p.rope_kv_write,
+                                      {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
+                                      bytes_of(args.rope), {c.head_count + c.kv_head_count, tokens},
+                                      {"rope + kv write"});
+                    !r) {
+                    return r;
+                }
                 const std::uint32_t rows = batch_tokens_ * (c.head_count / c.kv_head_count);
                 if (auto r =
                         dispatch(list, p.attention_prefill,
@@ -466,10 +467,11 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                                 bytes_of(args.prefill_combine), {c.head_count, batch_tokens_},
                                 {"attention combine"});
             }
-            // The last split of each KV head merges them all (attention_decode.comp).
+            // One token's attention writes its key and value into the cache itself, and the
+            // last split of each KV head merges them all (attention_decode.comp).
             return dispatch(list, p.attention,
                             {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_,
-                             &l.sinks, &attention_, &arrivals_},
+                             &l.sinks, &attention_, &arrivals_, &rope_table_},
                             bytes_of(args.attention), {c.kv_head_count, 1, splits},
                             {"attention", 0, static_cast<int>(layer)});
         },

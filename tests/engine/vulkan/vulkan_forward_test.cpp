@@ -256,9 +256,9 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
     }
     EXPECT_EQ(dispatches["embed"], 1u);
     for (const char* kernel :
-         {"attention prefill", "attention combine", "group experts", "matmul q/k/v",
-          "matmul attention out", "matmul router", "matmul experts gate/up", "matmul experts down",
-          "combine experts"}) {
+         {"rope + kv write", "attention prefill", "attention combine", "route experts",
+          "group experts", "matmul q/k/v", "matmul attention out", "matmul router",
+          "matmul experts gate/up", "matmul experts down", "combine experts"}) {
         EXPECT_EQ(dispatches[kernel], layers) << kernel;
     }
     EXPECT_EQ(dispatches["rms_norm"], 2 * layers);
@@ -267,9 +267,10 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
         << "a batch holds 128 tokens";
 }
 
-// A decode step: its products take the norms in, its attention merges its own splits and its
-// router chooses the experts, so no rms_norm, attention combine or route experts dispatch is left.
-TEST(VulkanForwardSequence, AProfiledStepTimesEachKernelWithTheNormsAndMergesTakenIn) {
+// A decode step: its products take the norms in, its attention writes the cache and merges its
+// own splits, and its router chooses the experts, so no rms_norm, rope + kv write, attention
+// combine or route experts dispatch is left.
+TEST(VulkanForwardSequence, AProfiledStepTimesEachOfItsSixKernelsALayer) {
     auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
     const auto& c = tiny_model_files("tiny-gpt-oss.gguf")->config;
@@ -285,8 +286,9 @@ TEST(VulkanForwardSequence, AProfiledStepTimesEachKernelWithTheNormsAndMergesTak
         dispatches[k.kernel] = k.dispatches;
         total += k.dispatches;
     }
-    EXPECT_EQ(total, 7 * c.layer_count + 2);
-    for (const char* kernel : {"rms_norm", "attention combine", "route experts"}) {
+    EXPECT_EQ(total, 6 * c.layer_count + 2);
+    for (const char* kernel :
+         {"rms_norm", "rope + kv write", "attention combine", "route experts"}) {
         EXPECT_EQ(dispatches.count(kernel), 0u) << kernel;
     }
     for (const char* kernel :

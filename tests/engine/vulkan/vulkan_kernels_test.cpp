@@ -554,17 +554,19 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
                       rig.download_words(value_cache));
 }
 
-TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
+// One token's attention: it rotates its queries and key, writes its key and value into the
+// cache, attends, and merges its splits with the sinks, all in one dispatch.
+TEST_P(VulkanKvCache, DecodeAttentionWritesItsKeyAndValueThenMatchesTheCpu) {
     Rig rig;
     std::mt19937 rng(8);
-    const AttentionInputs in(GetParam(), rng);
+    const AttentionInputs in(GetParam(), rng, 1);
     const auto& c = in.config;
-    const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
-                 value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
+    const Buffer queries = rig.upload(in.qkv), sinks = rig.upload(in.sinks),
+                 table = rig.upload(gpu::rope_table(c, 200));
     const std::uint32_t group = c.head_count / c.kv_head_count;
-    // One count of finished splits per (token, KV head), kept by every run: each must leave
-    // them at zero for the next.
-    const std::vector<std::uint32_t> no_arrivals(in.tokens * c.kv_head_count, 0);
+    // One count of finished splits per KV head, kept by every run: each must leave them at zero
+    // for the next.
+    const std::vector<std::uint32_t> no_arrivals(c.kv_head_count, 0);
     const Buffer arrivals = rig.upload(no_arrivals);
     // Tiles of 5 positions end inside every range; 64 / group gives every invocation a head.
     for (const std::uint32_t tile : {5u, 64u / group}) {
@@ -573,15 +575,18 @@ TEST_P(VulkanKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
         for (const auto& run : attention_cases()) {
             SCOPED_TRACE(std::to_string(tile) + " " + std::to_string(run.window) + " " +
                          std::to_string(run.position) + " " + std::to_string(run.splits));
-            const Buffer out = rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
+            const Buffer out = rig.upload(std::vector<float>(c.q_size() + 1, poison)),
                          partials = rig.upload(std::vector<float>(
-                             in.tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
-                         step =
-                             rig.upload(std::vector<std::uint32_t>{run.position, in.tokens, 0, 0});
+                             c.head_count * run.splits * (c.head_dim + 2), poison)),
+                         step = rig.upload(std::vector<std::uint32_t>{run.position, 1}),
+                         key_cache = rig.upload(in.key_words),
+                         value_cache = rig.upload(in.value_words);
             rig.run(spirv::attention_decode, specialization,
-                    {&queries, &key_cache, &value_cache, &partials, &step, &sinks, &out, &arrivals},
-                    in.args(run), c.kv_head_count, in.tokens, run.splits);
-            in.expect_attended(run, rig.download(out));
+                    {&queries, &key_cache, &value_cache, &partials, &step, &sinks, &out, &arrivals,
+                     &table},
+                    in.args(run), c.kv_head_count, 1, run.splits);
+            in.expect_decoded(run, rig.download(out), rig.download_words(key_cache),
+                              rig.download_words(value_cache));
             ASSERT_EQ(rig.download_words(arrivals), no_arrivals);
         }
     }
