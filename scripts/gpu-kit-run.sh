@@ -119,7 +119,8 @@ if [ "$sweep" = 1 ]; then
             tee -a "$out/summary.txt"
     }
     for shape in "" expert_rows=1 expert_rows=4 invocations=32 invocations=64 \
-        expert_rows=4,invocations=64 project_rows=2 project_rows=8; do
+        expert_rows=4,invocations=64 project_rows=2 project_rows=8 wide_units=1 \
+        wide_units=1,invocations=64 wide_units=1,expert_rows=4,invocations=32; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done
     for batch in "" batch_tokens=256 batch_tokens=512; do

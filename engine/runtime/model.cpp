@@ -151,13 +151,17 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         std::uint32_t value = 0;
         const auto digits =
             equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
+        if (name == "wide_units" && (digits == "0" || digits == "1")) {
+            tuning.wide_units = digits == "1";
+            continue;
+        }
         const auto [end, error] =
             std::from_chars(digits.data(), digits.data() + digits.size(), value);
         if (field == std::end(fields) || digits.empty() || error != std::errc() ||
             end != digits.data() + digits.size() || value == 0) {
             return fail("Unknown tuning item '" + std::string(item) +
-                        "' (use expert_rows=R, project_rows=R, invocations=N, batch_tokens=B; "
-                        "each above 0)");
+                        "' (use expert_rows=R, project_rows=R, invocations=N, batch_tokens=B, "
+                        "each above 0, or wide_units=0 or 1)");
         }
         *field->second = value;
     }

@@ -18,6 +18,7 @@ layout(constant_id = 1) const uint MODE = 0u;
 layout(constant_id = 2) const uint ROWS_PER_GROUP = 2u; // at most MAX_ROWS
 layout(constant_id = 3) const uint GROUP_SIZE = 64u;    // invocations, a power of two <= 128
 layout(constant_id = 4) const uint NORMALIZE_INPUT = 0u; // 1: x is normalized with `gain`
+layout(constant_id = 5) const uint WIDE_UNITS = 0u; // 1: a row is read 16 bytes at a time
 layout(local_size_x_id = 3) in;
 
 // Shared arrays are sized by these plain constants, never by a specialization constant: Metal
@@ -31,6 +32,8 @@ const uint MAX_DOTS = SQUARES_DOT + 1u;
 layout(std430, binding = 0) readonly buffer Codes { uint codes[]; };
 // The same buffer as 8-byte words: eight values of a Q8_0 row.
 layout(std430, binding = 0) readonly buffer Codes2 { uvec2 codes2[]; };
+// And as 16-byte words (WIDE_UNITS).
+layout(std430, binding = 0) readonly buffer Codes4 { uvec4 codes4[]; };
 layout(std430, binding = 1) readonly buffer Scales { uint scales[]; };
 // Per output row (per expert: [expert][rows], gate/up: [expert][gate rows, up rows]).
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
@@ -93,37 +96,52 @@ float q8_word_dot(uint q, vec4 x) {
     return sum;
 }
 
-// A row is read in units: one value (f32), one word of two (f16, bf16) or a run of eight values
-// of a 32-value block (q8_0: two words, mxfp4: one). Invocation t takes units t, t + GROUP_SIZE,
-// ..., so a subgroup's loads of x and of each row's codes are contiguous. (An invocation per
-// block spread each of its loads of x over as many cache lines as the subgroup has invocations.)
-// (Functions of the specialization constants rather than constants computed from them, which
-// would be the shaders' only spec-constant operations: every driver folds a function alike.)
-uint unit_values() {
+// A row is read in pieces: one value (f32), a word of two (f16, bf16) or a run of eight values
+// of a 32-value block (q8_0: two words, mxfp4: one). An invocation reads a unit of a row at a
+// time: one piece, or with WIDE_UNITS 16 bytes of pieces (one load instead of up to four, which
+// needs rows of a whole number of units: the host checks). Invocation t takes units t,
+// t + GROUP_SIZE, ..., so a subgroup's loads of x and of each row's codes are contiguous. (An
+// invocation per block spread each of its loads of x over as many cache lines as the subgroup
+// has invocations.) (Functions of the specialization constants rather than constants computed
+// from them, which would be the shaders' only spec-constant operations: every driver folds a
+// function alike.)
+uint piece_values() {
     if (FORMAT == weight_format_f32) return 1u;
     return FORMAT == weight_format_f16 || FORMAT == weight_format_bf16 ? 2u : 8u;
 }
+uint piece_words() { return FORMAT == weight_format_q8_0 ? 2u : 1u; }
+uint unit_pieces() { return WIDE_UNITS != 0u ? 4u / piece_words() : 1u; }
+uint unit_values() { return unit_pieces() * piece_values(); }
 
-// Unit `unit` of the stored rows: its codes, and what they are scaled by.
-uvec2 unit_codes(uint unit) {
-    return FORMAT == weight_format_q8_0 ? codes2[unit] : uvec2(codes[unit], 0u);
+// Unit `unit` of the stored rows: its codes (the words past a narrow unit's are 0), and what
+// they are scaled by (a wide unit lies within one 32-value block).
+uvec4 unit_codes(uint unit) {
+    if (WIDE_UNITS != 0u) return codes4[unit];
+    if (FORMAT == weight_format_q8_0) return uvec4(codes2[unit], 0u, 0u);
+    return uvec4(codes[unit], 0u, 0u, 0u);
 }
 float unit_scale(uint unit) {
-    if (FORMAT == weight_format_q8_0) return uintBitsToFloat(scales[unit / 4u]);
-    if (FORMAT == weight_format_mxfp4) return e8m0_scale(unit / 4u);
+    uint piece = unit * unit_pieces();
+    if (FORMAT == weight_format_q8_0) return uintBitsToFloat(scales[piece / 4u]);
+    if (FORMAT == weight_format_mxfp4) return e8m0_scale(piece / 4u);
     return 1.0;
 }
+// Piece `piece` of a unit's codes.
+uvec2 piece_codes(uvec4 q, uint piece) {
+    if (FORMAT == weight_format_q8_0) return piece == 0u ? q.xy : q.zw;
+    return uvec2(q[piece], 0u);
+}
 
-// The unit of values at element `at` of x (gains false) or of the gains (true), in lo (and hi
-// for a run of eight); the lanes past a unit's values are 0. Rows of x start at multiples of 32
-// values for the block formats (cols is one) and of 2 for f16 and bf16.
+// The piece of values at element `at` of x (gains false) or of the gains (true), in lo (and hi
+// for a run of eight); the lanes past a piece's values are 0. Rows of x start at multiples of
+// 32 values for the block formats (cols is one) and of 2 for f16 and bf16.
 float value_at(bool gains, uint at) { return gains ? gain[at] : x[at]; }
 vec4 quad_at(bool gains, uint at) { return gains ? gain4[at / 4u] : x4[at / 4u]; }
-void unit_at(bool gains, uint at, out vec4 lo, out vec4 hi) {
+void piece_at(bool gains, uint at, out vec4 lo, out vec4 hi) {
     hi = vec4(0.0);
-    if (unit_values() == 1u) {
+    if (piece_values() == 1u) {
         lo = vec4(value_at(gains, at), 0.0, 0.0, 0.0);
-    } else if (unit_values() == 2u) {
+    } else if (piece_values() == 2u) {
         lo = vec4(value_at(gains, at), value_at(gains, at + 1u), 0.0, 0.0);
     } else {
         lo = quad_at(gains, at);
@@ -131,8 +149,8 @@ void unit_at(bool gains, uint at, out vec4 lo, out vec4 hi) {
     }
 }
 
-// A unit's codes (unscaled) . its values of x.
-float unit_dot(uvec2 q, vec4 lo, vec4 hi) {
+// A piece's codes (unscaled) . its values of x.
+float piece_dot(uvec2 q, vec4 lo, vec4 hi) {
     if (FORMAT == weight_format_f32) return uintBitsToFloat(q.x) * lo.x;
     if (FORMAT == weight_format_f16) return dot(unpackHalf2x16(q.x), lo.xy);
     if (FORMAT == weight_format_bf16) return dot(vec2(bf16_low(q.x), bf16_high(q.x)), lo.xy);
@@ -158,33 +176,38 @@ void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
     for (uint a = 0u; a < MAX_SETS * MAX_ROWS; ++a) acc[a] = 0.0;
     uint units = args.cols / unit_values();
     for (uint i = gl_LocalInvocationID.x; i < units; i += GROUP_SIZE) {
-        // Every load of the step first. Rows past `rows` read the last one again (no load of
-        // codes is conditional) and count for nothing.
-        uvec2 q[MAX_SETS * MAX_ROWS];
+        // Every load of codes of the step first. Rows past `rows` read the last one again (no
+        // load of codes is conditional) and count for nothing.
+        uvec4 q[MAX_SETS * MAX_ROWS];
         float scale[MAX_SETS * MAX_ROWS];
-        vec4 lo[MAX_SETS], hi[MAX_SETS];
         for (uint s = 0u; s < sets(); ++s) {
             for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
                 uint unit = (first_rows[s] + min(r, rows - 1u)) * units + i;
                 q[s * MAX_ROWS + r] = unit_codes(unit);
                 scale[s * MAX_ROWS + r] = r < rows ? unit_scale(unit) : 0.0;
             }
-            if (s == 0u || !one_x_row()) {
-                unit_at(false, x_rows[s] * args.cols + i * unit_values(), lo[s], hi[s]);
+        }
+        for (uint piece = 0u; piece < unit_pieces(); ++piece) {
+            uint at = (i * unit_pieces() + piece) * piece_values(); // in a row of x
+            vec4 lo[MAX_SETS], hi[MAX_SETS];
+            for (uint s = 0u; s < sets(); ++s) {
+                if (s == 0u || !one_x_row()) {
+                    piece_at(false, x_rows[s] * args.cols + at, lo[s], hi[s]);
+                }
             }
-        }
-        if (normalizing()) {
-            squares += dot(lo[0], lo[0]) + dot(hi[0], hi[0]);
-            vec4 gain_lo, gain_hi;
-            unit_at(true, i * unit_values(), gain_lo, gain_hi);
-            lo[0] *= gain_lo;
-            hi[0] *= gain_hi;
-        }
-        for (uint s = 0u; s < sets(); ++s) {
-            uint xs = one_x_row() ? 0u : s;
-            for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
-                uint a = s * MAX_ROWS + r;
-                acc[a] += scale[a] * unit_dot(q[a], lo[xs], hi[xs]);
+            if (normalizing()) {
+                squares += dot(lo[0], lo[0]) + dot(hi[0], hi[0]);
+                vec4 gain_lo, gain_hi;
+                piece_at(true, at, gain_lo, gain_hi);
+                lo[0] *= gain_lo;
+                hi[0] *= gain_hi;
+            }
+            for (uint s = 0u; s < sets(); ++s) {
+                uint xs = one_x_row() ? 0u : s;
+                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                    uint a = s * MAX_ROWS + r;
+                    acc[a] += scale[a] * piece_dot(piece_codes(q[a], piece), lo[xs], hi[xs]);
+                }
             }
         }
     }

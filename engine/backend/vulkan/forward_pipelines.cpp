@@ -4,6 +4,7 @@
 #include <bit>
 #include <string>
 
+#include "backend/weight_packing.h"
 #include "hearth/spirv.h"
 #include "kernel_args.h"
 
@@ -40,6 +41,10 @@ std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
         if (rows / wide >= gpu_decode_min_workgroups) return wide;
     }
     return 2;
+}
+
+bool ForwardPipelines::matvec_wide_units(const DeviceMatrix& m) const {
+    return tuning.wide_units && gpu::packed_row_bytes(m.format, m.cols) % 16 == 0;
 }
 
 std::uint32_t kv_cache_format(KvCachePrecision precision) {
@@ -163,8 +168,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     std::vector<std::pair<std::uint32_t, std::uint32_t>> batched;
     // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp).
     const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool normalize_input) {
-        one_token.push_back(
-            {m.format, mode, p.matvec_rows_per_group(mode, m.rows), normalize_input});
+        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows), normalize_input,
+                             p.matvec_wide_units(m)});
     };
     need(weights.unembedding.matrix, ka::matvec_project, true);
     for (const auto& l : weights.layers) {
@@ -181,8 +186,12 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     }
     for (const auto& key : one_token) {
         if (p.matvec.contains(key)) continue;
-        const std::uint32_t specialization[] = {key.format, key.mode, key.rows_per_group,
-                                                group_size, key.normalize_input ? 1u : 0u};
+        const std::uint32_t specialization[] = {key.format,
+                                                key.mode,
+                                                key.rows_per_group,
+                                                group_size,
+                                                key.normalize_input ? 1u : 0u,
+                                                key.wide_units ? 1u : 0u};
         auto pipeline =
             device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);

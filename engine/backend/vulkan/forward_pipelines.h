@@ -51,6 +51,7 @@ struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
     std::uint32_t rows_per_group = 0;
     bool normalize_input = false;
+    bool wide_units = false;
     auto operator<=>(const MatVecKey&) const = default;
 };
 
@@ -72,6 +73,9 @@ struct ForwardPipelines {
     std::uint32_t kv_format = 0;
 
     std::uint32_t matvec_rows_per_group(std::uint32_t mode, std::uint64_t rows) const;
+    // Whether one token's products over `m` read its rows 16 bytes at a time: when tuned to, and
+    // its rows are a whole number of 16-byte units.
+    bool matvec_wide_units(const DeviceMatrix& m) const;
 };
 
 // Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere; the

@@ -323,7 +323,9 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     Grid grid{(rows + rows_per_group - 1) / rows_per_group};
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
     // Without a norm the gain's binding is left unread; x stands in for it.
-    return dispatch(list, p.matvec.at({m.format, mode, rows_per_group, input_gain != nullptr}),
+    return dispatch(list,
+                    p.matvec.at({m.format, mode, rows_per_group, input_gain != nullptr,
+                                 p.matvec_wide_units(m)}),
                     {&m.codes, &m.scales, &projection.bias, &x, &y, entries,
                      input_gain ? input_gain : &x, &arrivals_},
                     bytes_of(args), grid, {kernel, bytes});

@@ -14,15 +14,21 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->expert_rows, 4u);
     EXPECT_EQ(tuning->project_rows, 0u); // left to the backend
     EXPECT_EQ(tuning->invocations, 64u);
-    tuning = hearth::parse_vulkan_tuning("project_rows=8,batch_tokens=256");
+    EXPECT_FALSE(tuning->wide_units);
+    tuning = hearth::parse_vulkan_tuning("project_rows=8,wide_units=1,batch_tokens=256");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->project_rows, 8u);
     EXPECT_EQ(tuning->batch_tokens, 256u);
+    EXPECT_TRUE(tuning->wide_units);
+    tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0");
+    ASSERT_TRUE(tuning.has_value());
+    EXPECT_FALSE(tuning->wide_units);
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_rows + tuning->project_rows + tuning->invocations +
                   tuning->batch_tokens,
               0u);
+    EXPECT_FALSE(tuning->wide_units);
 }
 
 TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
@@ -32,6 +38,8 @@ TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
                                                          {"expert_rows=4x", "'expert_rows=4x'"},
                                                          {"expert_rows=-1", "'expert_rows=-1'"},
                                                          {"expert_rows=0", "'expert_rows=0'"},
+                                                         {"wide_units=2", "'wide_units=2'"},
+                                                         {"wide_units", "'wide_units'"},
                                                          {"invocations=64,x", "'x'"}};
     for (const auto& [text, item] : cases) {
         SCOPED_TRACE(text);

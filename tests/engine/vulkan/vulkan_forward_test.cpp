@@ -109,13 +109,17 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     using hearth::VulkanTuning;
     const auto files = tiny_model_files("tiny-gpt-oss.gguf");
     for (const VulkanTuning tuning :
-         {VulkanTuning{.expert_rows = 3, .project_rows = 5, .invocations = 16, .batch_tokens = 32},
+         {VulkanTuning{.expert_rows = 3,
+         .project_rows = 5,
+         .invocations = 16,
+         .batch_tokens = 32,
+         .wide_units = true},
           VulkanTuning{
               .expert_rows = 1, .project_rows = 1, .invocations = 64, .batch_tokens = 64}}) {
         SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows, " +
                      std::to_string(tuning.project_rows) + " project rows, " +
                      std::to_string(tuning.invocations) + " invocations, batches of " +
-                     std::to_string(tuning.batch_tokens));
+                     std::to_string(tuning.batch_tokens) + (tuning.wide_units ? ", wide" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
             files, {.kv_cache = hearth::KvCachePrecision::f32, .tuning = tuning}));
         ASSERT_TRUE(backend);

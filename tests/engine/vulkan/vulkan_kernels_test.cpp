@@ -108,23 +108,29 @@ class Rig {
 };
 
 // A matvec shader and its workgroup shape: rows per workgroup (fewer than the test sizes and not
-// dividing them) and invocations (several subgroups, one, and fewer than the rows).
+// dividing them) and invocations (several subgroups, one, and fewer than the rows); and whether
+// it reads rows 16 bytes at a time.
 struct MatVecVariant {
     std::string name;
     std::span<const std::uint32_t> spirv;
     std::uint32_t rows_per_group;
     std::uint32_t group_size;
+    bool wide_units;
 
     std::uint32_t groups_for(std::uint64_t rows) const {
         return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
     }
-    std::vector<std::uint32_t> specialization(std::uint32_t format, std::uint32_t mode,
+    // For the products over `m`: wide units only where its rows are whole units, as the host
+    // asks for them (ForwardPipelines::matvec_wide_units).
+    std::vector<std::uint32_t> specialization(const gpu::PackedMatrix& m, std::uint32_t mode,
                                               bool normalize_input = false) const {
-        return {format, mode, rows_per_group, group_size, normalize_input ? 1u : 0u};
+        const bool wide = wide_units && gpu::packed_row_bytes(m.format, m.cols) % 16 == 0;
+        return {m.format,      mode, rows_per_group, group_size, normalize_input ? 1u : 0u,
+                wide ? 1u : 0u};
     }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
-               std::to_string(group_size);
+               std::to_string(group_size) + (wide_units ? ", wide units" : "");
     }
 };
 
@@ -143,7 +149,8 @@ std::vector<MatVecVariant> matvec_variants() {
                 group > ka::matvec_portable_max_group_size) {
                 continue;
             }
-            variants.push_back({name, spirv, rows, group});
+            for (const bool wide : {false, true})
+                variants.push_back({name, spirv, rows, group, wide});
         }
     }
     return variants;
@@ -155,11 +162,13 @@ std::uint32_t matmul_tiles(std::uint64_t count, std::uint32_t per_tile) {
 
 class VulkanMatVec : public testing::TestWithParam<StoredLayout> {
   protected:
+    // Rows of whole 16-byte units in every format (so the wide variants run them), which are
+    // not a multiple of the invocations; the float formats' not of a 32-value block either.
     std::uint64_t cols() const {
         const auto layout = GetParam();
         return layout == StoredLayout::f32 || layout == StoredLayout::f16 ||
                        layout == StoredLayout::bf16
-                   ? 70
+                   ? 72
                    : 96;
     }
     Rig rig_;
@@ -203,7 +212,7 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
             rig_.run(
-                variant.spirv, variant.specialization(p.w.packed.format, mode),
+                variant.spirv, variant.specialization(p.w.packed, mode),
                 {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &x_buffer, &x_buffer},
                 p.args, variant.groups_for(rows));
             expect_projected(p.w, p.bias, x, start, rig_.download(y), 1,
@@ -224,7 +233,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                          bias = rig_.upload(in.gate_up_bias), x = rig_.upload(in.x),
                          activations = rig_.upload(std::vector<float>(slots * in.size + 1, poison));
             rig_.run(variant.spirv,
-                     variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up),
+                     variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up),
                      {&codes, &scales, &bias, &x, &activations, &route, &x, &x}, in.gate_up_args(),
                      variant.groups_for(in.size), 1, slots);
             in.expect_gate_up(rig_.download(activations));
@@ -234,7 +243,7 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                          down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
                          y = rig_.upload(in.start);
             rig_.run(variant.spirv,
-                     variant.specialization(in.down.packed.format, ka::matvec_expert_down_add),
+                     variant.specialization(in.down.packed, ka::matvec_expert_down_add),
                      {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs, &inputs},
                      in.down_args(), variant.groups_for(in.rows));
             in.expect_down(rig_.download(y));
@@ -260,7 +269,7 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         const std::vector<float> start(rows + 1, poison);
         const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
                      y = rig_.upload(start);
-        rig_.run(variant.spirv, variant.specialization(p.w.packed.format, ka::matvec_project, true),
+        rig_.run(variant.spirv, variant.specialization(p.w.packed, ka::matvec_project, true),
                  {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &gain_buffer, &y},
                  p.args, variant.groups_for(rows));
         expect_projected(p.w, p.bias, normalized(x, gain), start, rig_.download(y), 1, false);
@@ -275,7 +284,7 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         auto args = in.gate_up_args();
         args.norm_eps = eps;
         rig_.run(variant.spirv,
-                 variant.specialization(in.gate_up.packed.format, ka::matvec_expert_gate_up, true),
+                 variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up, true),
                  {&codes, &scales, &bias, &expert_x, &activations, &route, &gain_buffer, &route},
                  args, variant.groups_for(in.size), 1, 2);
         in.x = normalized(in.x, gain);
@@ -318,8 +327,7 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                 const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
                              bias = rig_.upload(p.bias), logits = rig_.upload(start),
                              route = rig_.upload(std::vector<float>(2 * chosen + 1, poison));
-                rig_.run(variant.spirv,
-                         variant.specialization(p.w.packed.format, ka::matvec_route, true),
+                rig_.run(variant.spirv, variant.specialization(p.w.packed, ka::matvec_route, true),
                          {&p.codes, &p.scales, &bias, &x_buffer, &logits, &route, &gain_buffer,
                           &arrivals},
                          p.args, variant.groups_for(experts));
@@ -340,6 +348,26 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                 ASSERT_EQ(rig_.download_words(arrivals), no_arrivals);
             }
     }
+}
+
+// Wide units only where asked and where a row is a whole number of 16-byte units.
+TEST(VulkanMatVecUnits, RowsAreReadWideOnlyWhenAskedAndTheyAreWholeUnits) {
+    vk::ForwardPipelines pipelines;
+    vk::DeviceMatrix m;
+    const auto wide = [&](std::uint32_t format, std::uint64_t cols) {
+        m.format = format;
+        m.cols = cols;
+        return pipelines.matvec_wide_units(m);
+    };
+    EXPECT_FALSE(wide(ka::weight_format_f16, 72)) << "not asked";
+    pipelines.tuning.wide_units = true;
+    EXPECT_TRUE(wide(ka::weight_format_f16, 72));
+    EXPECT_TRUE(wide(ka::weight_format_bf16, 2880));
+    EXPECT_FALSE(wide(ka::weight_format_bf16, 70));
+    EXPECT_TRUE(wide(ka::weight_format_f32, 4));
+    EXPECT_FALSE(wide(ka::weight_format_f32, 70));
+    EXPECT_TRUE(wide(ka::weight_format_q8_0, 96));
+    EXPECT_TRUE(wide(ka::weight_format_mxfp4, 2880));
 }
 
 // matmul.comp over more rows than a tile (and not a multiple of it), more tokens than a tile, and
