@@ -39,10 +39,11 @@ void choose_experts(uint experts, uint chosen, uint t, uint invocations) {
         }
     }
     barrier();
-    if (t < chosen) {
-        // Each invocation sums the slots in slot order, so all of them divide by the same sum.
-        float largest = chosen_logits[0], sum = 0.0;
-        for (uint slot = 0u; slot < chosen; ++slot) sum += exp(chosen_logits[slot] - largest);
-        set_route(chosen + t, floatBitsToUint(exp(chosen_logits[t] - largest) / sum));
+    // Each invocation sums the slots in slot order, so all of them divide by the same sum; a
+    // workgroup may have fewer invocations than slots.
+    float largest = chosen_logits[0], sum = 0.0;
+    for (uint slot = 0u; slot < chosen; ++slot) sum += exp(chosen_logits[slot] - largest);
+    for (uint slot = t; slot < chosen; slot += invocations) {
+        set_route(chosen + slot, floatBitsToUint(exp(chosen_logits[slot] - largest) / sum));
     }
 }

@@ -30,6 +30,7 @@ TEST(VulkanDevices, ReportedLimitsMeetTheVulkanMinimums) {
         EXPECT_GE(d.max_workgroup_invocations, 128u);
         EXPECT_GE(d.max_shared_memory_bytes, 16384u);
         EXPECT_GE(d.max_storage_buffer_range, 1u << 27);
+        EXPECT_GE(d.max_storage_buffers_per_stage, 4u);
         EXPECT_EQ(d.device_local_budget_bytes.has_value(), d.features.memory_budget);
         EXPECT_TRUE(d.api_version.starts_with("1."));
     }

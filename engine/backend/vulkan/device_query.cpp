@@ -144,6 +144,7 @@ VulkanDeviceInfo describe_device(VkPhysicalDevice device, std::uint32_t index) {
     info.max_workgroup_size_x = properties.limits.maxComputeWorkGroupSize[0];
     info.max_shared_memory_bytes = properties.limits.maxComputeSharedMemorySize;
     info.max_storage_buffer_range = properties.limits.maxStorageBufferRange;
+    info.max_storage_buffers_per_stage = properties.limits.maxPerStageDescriptorStorageBuffers;
     read_features(device, info);
     read_memory(device, info.features.memory_budget, info);
     return info;

@@ -119,13 +119,11 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
         chosen = best_device(devices);
     }
     if (!chosen) return fail("No Vulkan device to run the model on");
-    // attention_decode.comp keeps a query, 64 running maxima and sums, and 64 padded partial
-    // outputs of a head in shared memory.
-    const std::uint64_t attention_shared = 4ull * (c.head_dim + 128 + 64ull * (c.head_dim + 1));
-    if (attention_shared > chosen->max_shared_memory_bytes) {
-        return fail(chosen->name + " has too little shared memory for this model's attention",
-                    std::to_string(attention_shared) + " bytes needed, " +
-                        std::to_string(chosen->max_shared_memory_bytes) + " available");
+    // Vulkan promises 4 storage buffers a dispatch; the kernels bind up to most_bindings.
+    if (chosen->max_storage_buffers_per_stage < most_bindings) {
+        return fail(chosen->name + " binds too few buffers to a kernel for Hearth's",
+                    std::to_string(most_bindings) + " needed, " +
+                        std::to_string(chosen->max_storage_buffers_per_stage) + " available");
     }
     // matmul.comp (a prompt's batches) takes a fixed workgroup and its tiles in shared memory.
     const std::uint32_t widest = widest_workgroup(*chosen);

@@ -44,6 +44,7 @@ struct VulkanDeviceInfo {
     std::uint32_t max_workgroup_size_x = 0; // the widest a workgroup's x may be
     std::uint32_t max_shared_memory_bytes = 0;
     std::uint64_t max_storage_buffer_range = 0;
+    std::uint32_t max_storage_buffers_per_stage = 0; // that one dispatch may bind
     VulkanFeatures features;
 };
 
