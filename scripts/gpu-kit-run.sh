@@ -120,7 +120,7 @@ if [ "$sweep" = 1 ]; then
     }
     for shape in "" expert_rows=1 expert_rows=4 invocations=32 invocations=64 \
         expert_rows=4,invocations=64 project_rows=2 project_rows=8 wide_units=1 \
-        wide_units=1,invocations=64 wide_units=1,expert_rows=4,invocations=32; do
+        wide_units=1,expert_invocations=32 wide_units=1,expert_rows=4,expert_invocations=64; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done
     for batch in "" batch_tokens=256 batch_tokens=512; do

@@ -2,8 +2,8 @@
 //   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
 //                [--cpu-kernels K] [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]
 //                [--gen-tokens 128] [--depth 0,4096] [--json]
-//                [--vulkan-tuning
-//                 expert_rows=R,project_rows=R,invocations=N,batch_tokens=B,wide_units=0|1]
+//                [--vulkan-tuning expert_rows=R,project_rows=R,invocations=N,
+//                 expert_invocations=N,batch_tokens=B,wide_units=0|1]
 //                (Vulkan's decode matvec workgroups and loads and prompt batch, in place of
 //                the backend's choice: for tuning on a GPU)
 #include <algorithm>
@@ -350,7 +350,8 @@ int main(int argc, char* argv[]) {
             "portable|avx2|avx512]\n"
             "                    [--compare-cpu-kernels K1,K2]\n"
             "                    [--vulkan-tuning "
-            "expert_rows=R,project_rows=R,invocations=N,batch_tokens=B,wide_units=0|1]\n"
+            "expert_rows=R,project_rows=R,invocations=N,expert_invocations=N,\n"
+            "                     batch_tokens=B,wide_units=0|1]\n"
             "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
             "[--json]");
         return 0;

@@ -139,6 +139,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         {"expert_rows", &tuning.expert_rows},
         {"project_rows", &tuning.project_rows},
         {"invocations", &tuning.invocations},
+        {"expert_invocations", &tuning.expert_invocations},
         {"batch_tokens", &tuning.batch_tokens}};
     while (!text.empty()) {
         const auto comma = text.find(',');
@@ -160,8 +161,9 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         if (field == std::end(fields) || digits.empty() || error != std::errc() ||
             end != digits.data() + digits.size() || value == 0) {
             return fail("Unknown tuning item '" + std::string(item) +
-                        "' (use expert_rows=R, project_rows=R, invocations=N, batch_tokens=B, "
-                        "each above 0, or wide_units=0 or 1)");
+                        "' (use expert_rows=R, project_rows=R, invocations=N, "
+                        "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0 or "
+                        "1)");
         }
         *field->second = value;
     }

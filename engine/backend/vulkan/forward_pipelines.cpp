@@ -22,6 +22,44 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
     return {.storage_buffer_count = bindings, .push_constant_bytes = sizeof(Args)};
 }
 
+bool expert_matvec(std::uint32_t mode) {
+    return mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+}
+
+// The invocations of one token's matvec workgroups, and whether matvec.comp (which adds up one
+// partial sum per subgroup in a fixed array) takes that many or matvec_portable.comp (one per
+// invocation) must: `asked` by the tuning (0: the backend's choice), within the shaders' limits
+// (kernel_args.h) and the device's.
+struct MatVecGroup {
+    std::uint32_t size = 0;
+    bool subgroup_sums = false;
+};
+Result<MatVecGroup> matvec_group(const VulkanDeviceInfo& info, std::uint32_t asked) {
+    MatVecGroup group;
+    group.size = info.kind == DeviceKind::cpu
+                     ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u)
+                     : 128u;
+    if (asked) {
+        const std::uint32_t widest = std::min(ka::matvec_max_group_size, widest_workgroup(info));
+        if (!std::has_single_bit(asked) || asked > widest) {
+            return fail("Vulkan: a matvec workgroup's invocations must be a power of two up to " +
+                        std::to_string(widest));
+        }
+        group.size = asked;
+    }
+    group.subgroup_sums =
+        info.features.subgroup_arithmetic &&
+        std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group.size;
+    if (!group.subgroup_sums && group.size > ka::matvec_portable_max_group_size) {
+        if (asked) {
+            return fail("Vulkan: without subgroup sums a matvec workgroup takes at most " +
+                        std::to_string(ka::matvec_portable_max_group_size) + " invocations");
+        }
+        group.size = ka::matvec_portable_max_group_size;
+    }
+    return group;
+}
+
 } // namespace
 
 // More rows keep more loads in flight per invocation; fewer workgroups leave compute units idle.
@@ -31,7 +69,7 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
 // hearth-bench --vulkan-tuning retimes the shapes.)
 std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
                                                       std::uint64_t rows) const {
-    const bool experts = mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    const bool experts = expert_matvec(mode);
     if (const auto chosen = experts ? tuning.expert_rows : tuning.project_rows) {
         return chosen;
     }
@@ -73,32 +111,15 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         return fail("Vulkan: a matvec workgroup takes at most " +
                     std::to_string(ka::matvec_max_rows) + " rows");
     }
-    // Workgroup shapes within the shaders' limits (kernel_args.h) and the device's; every
-    // device runs 128 invocations.
+    // Every device runs 128 invocations.
     const std::uint32_t most_invocations = std::bit_floor(std::max(widest_workgroup(info), 128u));
     const bool cpu = info.kind == DeviceKind::cpu;
-    std::uint32_t group_size =
-        cpu ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u) : 128u;
-    if (const auto asked = tuning.invocations) {
-        const std::uint32_t widest = std::min(ka::matvec_max_group_size, widest_workgroup(info));
-        if (!std::has_single_bit(asked) || asked > widest) {
-            return fail("Vulkan: a matvec workgroup's invocations must be a power of two up to " +
-                        std::to_string(widest));
-        }
-        group_size = asked;
-    }
-    // matvec.comp adds up one partial sum per subgroup in a fixed array; matvec_portable.comp
-    // one per invocation.
-    const bool subgroup_sums =
-        info.features.subgroup_arithmetic &&
-        std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group_size;
-    if (!subgroup_sums && group_size > ka::matvec_portable_max_group_size) {
-        if (tuning.invocations) {
-            return fail("Vulkan: without subgroup sums a matvec workgroup takes at most " +
-                        std::to_string(ka::matvec_portable_max_group_size) + " invocations");
-        }
-        group_size = ka::matvec_portable_max_group_size;
-    }
+    // The experts' products may be tuned apart from the others.
+    const auto project_group = matvec_group(info, tuning.invocations);
+    if (!project_group) return std::unexpected(project_group.error());
+    const auto expert_group = matvec_group(
+        info, tuning.expert_invocations ? tuning.expert_invocations : tuning.invocations);
+    if (!expert_group) return std::unexpected(expert_group.error());
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};
@@ -186,14 +207,15 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     }
     for (const auto& key : one_token) {
         if (p.matvec.contains(key)) continue;
+        const auto& shape = expert_matvec(key.mode) ? *expert_group : *project_group;
         const std::uint32_t specialization[] = {key.format,
                                                 key.mode,
                                                 key.rows_per_group,
-                                                group_size,
+                                                shape.size,
                                                 key.normalize_input ? 1u : 0u,
                                                 key.wide_units ? 1u : 0u};
         auto pipeline =
-            device.create_pipeline(subgroup_sums ? spirv::matvec : spirv::matvec_portable,
+            device.create_pipeline(shape.subgroup_sums ? spirv::matvec : spirv::matvec_portable,
                                    layout<ka::MatVecArgs>(matvec_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
         p.matvec.emplace(key, std::move(*pipeline));

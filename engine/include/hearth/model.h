@@ -50,14 +50,15 @@ struct VulkanTuning {
     std::uint32_t expert_rows = 0;  // output rows per workgroup of the experts' gate/up and down
     std::uint32_t project_rows = 0; // output rows per workgroup of the other projections
     std::uint32_t invocations = 0;  // per workgroup: a power of two
-    std::uint32_t batch_tokens = 0; // a prompt's tokens per batch: a multiple of 32
+    std::uint32_t expert_invocations = 0; // the experts' products apart (0: `invocations`)
+    std::uint32_t batch_tokens = 0;       // a prompt's tokens per batch: a multiple of 32
     // One token's products read a row 16 bytes at a time, where its rows allow, rather than a
     // word (two for q8_0) at a time.
     bool wide_units = false;
 };
 
-// "expert_rows=R,project_rows=R,invocations=N,batch_tokens=B,wide_units=0|1", any of them, in
-// any order.
+// "expert_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
+// wide_units=0|1", any of them, in any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 
 struct ModelOptions {

@@ -15,8 +15,11 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->project_rows, 0u); // left to the backend
     EXPECT_EQ(tuning->invocations, 64u);
     EXPECT_FALSE(tuning->wide_units);
-    tuning = hearth::parse_vulkan_tuning("project_rows=8,wide_units=1,batch_tokens=256");
+    EXPECT_EQ(tuning->expert_invocations, 0u);
+    tuning = hearth::parse_vulkan_tuning(
+        "project_rows=8,wide_units=1,expert_invocations=32,batch_tokens=256");
     ASSERT_TRUE(tuning.has_value());
+    EXPECT_EQ(tuning->expert_invocations, 32u);
     EXPECT_EQ(tuning->project_rows, 8u);
     EXPECT_EQ(tuning->batch_tokens, 256u);
     EXPECT_TRUE(tuning->wide_units);
@@ -26,7 +29,7 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_rows + tuning->project_rows + tuning->invocations +
-                  tuning->batch_tokens,
+                  tuning->expert_invocations + tuning->batch_tokens,
               0u);
     EXPECT_FALSE(tuning->wide_units);
 }

@@ -108,17 +108,20 @@ TEST_P(VulkanForward, An8BitCacheStaysNearTheCpuBackend) {
 TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     using hearth::VulkanTuning;
     const auto files = tiny_model_files("tiny-gpt-oss.gguf");
-    for (const VulkanTuning tuning :
-         {VulkanTuning{.expert_rows = 3,
-         .project_rows = 5,
-         .invocations = 16,
-         .batch_tokens = 32,
-         .wide_units = true},
-          VulkanTuning{
-              .expert_rows = 1, .project_rows = 1, .invocations = 64, .batch_tokens = 64}}) {
+    for (const VulkanTuning tuning : {VulkanTuning{.expert_rows = 3,
+                                     .project_rows = 5,
+                                     .invocations = 16,
+                                     .batch_tokens = 32,
+                                     .wide_units = true},
+                                      VulkanTuning{.expert_rows = 1,
+                                      .project_rows = 1,
+                                      .invocations = 64,
+                                      .expert_invocations = 8,
+                                      .batch_tokens = 64}}) {
         SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows, " +
                      std::to_string(tuning.project_rows) + " project rows, " +
-                     std::to_string(tuning.invocations) + " invocations, batches of " +
+                     std::to_string(tuning.invocations) + " invocations (" +
+                     std::to_string(tuning.expert_invocations) + " for experts), batches of " +
                      std::to_string(tuning.batch_tokens) + (tuning.wide_units ? ", wide" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
             files, {.kv_cache = hearth::KvCachePrecision::f32, .tuning = tuning}));
@@ -130,6 +133,7 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
          {std::pair{VulkanTuning{.expert_rows = 9}, "matvec workgroup"},
           std::pair{VulkanTuning{.invocations = 48}, "matvec workgroup"},
           std::pair{VulkanTuning{.invocations = 256}, "matvec workgroup"},
+          std::pair{VulkanTuning{.expert_invocations = 12}, "matvec workgroup"},
           std::pair{VulkanTuning{.batch_tokens = 48}, "prompt batch"},
           std::pair{VulkanTuning{.batch_tokens = 2048}, "prompt batch"}}) {
         auto refused = hearth::vk::create_vulkan_backend(files, {.tuning = tuning});
