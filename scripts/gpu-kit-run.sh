@@ -7,8 +7,8 @@
 # has them. With --sweep, Vulkan is also timed over several matvec workgroup shapes and
 # prompt batch sizes (hearth-bench --vulkan-tuning); --sweep-only does just that, without the
 # tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
-# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 11 runs
-# about 5 minutes): mind the device call's limit, and split the work over two calls where it
+# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 14 runs
+# about 6 minutes): mind the device call's limit, and split the work over two calls where it
 # does not fit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +88,16 @@ for model in "${models[@]}"; do
         done
     done
 done
+
+# The kit's Vulkan once more with its untimed option of most promise (16-byte loads), so the
+# first call already says whether the sweep's wide shapes are worth a call.
+if [ "$compare" = 1 ]; then
+    report="$out/bench-vulkan-wide.txt"
+    "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan --prompt-tokens 2048 \
+        --gen-tokens 128 --depth 0 --vulkan-tuning wide_units=1 "$@" >"$report" 2>&1
+    echo "== vulkan 20b-uniform, kit's bench with wide_units=1: exit $?" | tee -a "$out/summary.txt"
+    grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
+fi
 
 # The peers, where the kit has them: llama.cpp's llama-bench for Vulkan (peer/llama-bench.xz)
 # and for CUDA (peer/llama-bench-cuda.xz, which needs the machine's CUDA 13 runtime, cuBLAS and
