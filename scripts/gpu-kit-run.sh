@@ -133,7 +133,7 @@ if [ "$sweep" = 1 ]; then
         wide_units=1,expert_invocations=32 wide_units=1,expert_rows=4,expert_invocations=64; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done
-    for batch in "" batch_tokens=256 batch_tokens=512; do
+    for batch in "" batch_tokens=128 batch_tokens=512; do
         sweep_run "prompt-${batch:-default}" 2048 8 "$batch"
     done
 fi

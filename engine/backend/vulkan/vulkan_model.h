@@ -13,10 +13,12 @@ namespace hearth::vk {
 
 // Prefill runs the prompt through the batch recording this many tokens at a time (all but the
 // last token, which the step with logits takes): whole token tiles of matmul.comp. Each batch
-// reads nearly every expert's weights, so longer batches read them fewer times per prompt; a
-// short batch costs little, as the kernels skip what lies past the step's count. Within the fit
-// check's scratch for a chunk (fit_check.h). hearth-bench --vulkan-tuning may choose another.
-inline constexpr std::uint32_t default_batch_tokens = 128;
+// reads nearly every expert's weights, so longer batches read them fewer times per prompt, and
+// fill more of each expert's 32-entry tiles: with 4 of 32 experts a token, a batch of 128 gives
+// an expert about 16 entries, half a tile; 256 about a whole one. A short batch costs little, as
+// the kernels skip what lies past the step's count. The fit check's scratch is for the same
+// chunk (fit_check.h); hearth-bench --vulkan-tuning may choose another.
+inline constexpr std::uint32_t default_batch_tokens = 256;
 // The longest batch a tuning run may choose.
 inline constexpr std::uint32_t max_batch_tokens = 1024;
 

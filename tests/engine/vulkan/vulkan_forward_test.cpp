@@ -270,9 +270,9 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
         EXPECT_EQ(dispatches[kernel], layers) << kernel;
     }
     EXPECT_EQ(dispatches["rms_norm"], 2 * layers);
-    EXPECT_EQ((*sequence)->profile_batch_limit(), 128u);
-    EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(129, 7)).has_value())
-        << "a batch holds 128 tokens";
+    EXPECT_EQ((*sequence)->profile_batch_limit(), 256u);
+    EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(257, 7)).has_value())
+        << "a batch holds 256 tokens";
 }
 
 // A decode step: its products take the norms in, its attention writes the cache and merges its
