@@ -4,9 +4,9 @@
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
 # its own way), beside the baselines' benches and llama.cpp's (.dev/peer/*.xz) where the kit
-# has them. With --sweep, Vulkan is also timed over several matvec workgroup shapes and
-# prompt batch sizes (hearth-bench --vulkan-tuning); --sweep-only does just that, without the
-# tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
+# has them, and the kit's Vulkan once more with wide_units=1. With --sweep, Vulkan is also timed
+# over several matvec workgroup shapes and prompt batch sizes (hearth-bench --vulkan-tuning);
+# --sweep-only does just that, without the tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
 # to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 14 runs
 # about 6 minutes): mind the device call's limit, and split the work over two calls where it
 # does not fit.

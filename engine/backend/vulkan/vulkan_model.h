@@ -16,8 +16,10 @@ namespace hearth::vk {
 // reads nearly every expert's weights, so longer batches read them fewer times per prompt, and
 // fill more of each expert's 32-entry tiles: with 4 of 32 experts a token, a batch of 128 gives
 // an expert about 16 entries, half a tile; 256 about a whole one. A short batch costs little, as
-// the kernels skip what lies past the step's count. The fit check's scratch is for the same
-// chunk (fit_check.h); hearth-bench --vulkan-tuning may choose another.
+// the kernels skip what lies past the step's count. The fit check reserves scratch for a chunk
+// of as many tokens (fit_check.h), but counts less per token than this backend's buffers take
+// (about 74 MB for the 20b): its headroom covers the difference. hearth-bench --vulkan-tuning
+// may choose another batch.
 inline constexpr std::uint32_t default_batch_tokens = 256;
 // The longest batch a tuning run may choose.
 inline constexpr std::uint32_t max_batch_tokens = 1024;

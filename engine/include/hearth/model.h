@@ -102,7 +102,7 @@ class Sequence {
     // Runs `tokens` as one prompt batch (no logits) at the next positions, timing each kernel on
     // the device; a backend takes at most profile_batch_limit() and refuses more.
     virtual Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens);
-    // The tokens of the backend's prompt batch (Vulkan: 128 unless tuned), the most
+    // The tokens of the backend's prompt batch (Vulkan: 256 unless tuned), the most
     // profile_batch takes; 0 where it refuses every batch.
     virtual std::uint32_t profile_batch_limit() const;
 
