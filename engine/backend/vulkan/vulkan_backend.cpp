@@ -92,11 +92,14 @@ Result<std::unique_ptr<Backend>>
 create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
                       const VulkanOptions& options) {
     const auto& c = files->config;
+    // attention_decode.comp gives each query head of a KV head invocations of one workgroup.
     if (c.experts_per_token > max_experts_per_token || c.expert_count > max_experts ||
-        c.head_dim > max_head_dim || c.head_dim % 2 != 0 || c.head_count % c.kv_head_count != 0) {
-        return fail(
-            "The Vulkan backend cannot run this model's shape",
-            "up to 256 experts, 8 of them per token, and an even head size <= 256 are supported");
+        c.head_dim > max_head_dim || c.head_dim % 2 != 0 || c.head_count % c.kv_head_count != 0 ||
+        c.head_count / c.kv_head_count > attention_decode_invocations) {
+        return fail("The Vulkan backend cannot run this model's shape",
+                    "up to 256 experts, 8 of them per token, an even head size <= 256 and up to " +
+                        std::to_string(attention_decode_invocations) +
+                        " query heads per key/value head are supported");
     }
     const std::uint32_t batch_tokens =
         options.tuning.batch_tokens != 0 ? options.tuning.batch_tokens : default_batch_tokens;

@@ -71,6 +71,23 @@ TEST(VulkanForwardWide, ABatchSpanningSeveralTilesMatchesTheCpuBackend) {
     EXPECT_LE(distance.worst, 1e-4f * distance.largest);
 }
 
+// A shape the kernels cannot take is refused before any weight is uploaded, with the reason.
+TEST(VulkanForwardWide, MoreQueryHeadsPerKeyValueHeadThanAWorkgroupTakesAreRefused) {
+    const TinyModelSpec spec{.heads = 130, .kv_heads = 2, .experts = 4, .vocab = 512};
+    const auto path = std::filesystem::path(testing::TempDir()) / "hearth-many-heads.gguf";
+    ASSERT_TRUE(
+        tiny_gguf(spec, make_master_weights(spec), {}, GgufExperts::separate).write(path.string()));
+    auto opened = hearth::model::open_model_files(path);
+    std::filesystem::remove(path);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    const auto files = std::make_shared<const hearth::model::ModelFiles>(std::move(*opened));
+    const auto refused = hearth::vk::create_vulkan_backend(files, {});
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().message.find("cannot run this model's shape"), std::string::npos);
+    EXPECT_NE(refused.error().detail.find("64 query heads per key/value head"), std::string::npos)
+        << refused.error().detail;
+}
+
 // A cache kept at `precision`, against the CPU's f32 one: on a short and a long prompt, every
 // logit within `bound` of the CPU's largest, and the same top token.
 void expect_cache_stays_near_the_cpu(const std::string& fixture, hearth::KvCachePrecision precision,
