@@ -25,13 +25,20 @@ std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
                                        std::uint32_t max_positions, std::uint32_t length,
                                        std::uint32_t keep);
 
+// Output rows of a batch product's tile (matmul.comp, matmul.cuh) in `mode`: in the gate/up
+// mode its stored rows are half gate rows, half up rows.
+constexpr std::uint32_t matmul_tile_outputs(std::uint32_t mode) {
+    return mode == kernel_args::matvec_expert_gate_up_grouped ? kernel_args::matmul_tile_rows / 2
+                                                              : kernel_args::matmul_tile_rows;
+}
+
 struct LayerKernelArgs {
     kernel_args::RmsNormArgs norm;
     kernel_args::RopeKvArgs rope;
     kernel_args::AttentionArgs attention;
     kernel_args::AttentionCombineArgs combine;
-    kernel_args::AttentionArgs prefill_attention;      // batches only (Vulkan)
-    kernel_args::AttentionCombineArgs prefill_combine; // batches only (Vulkan)
+    kernel_args::AttentionArgs prefill_attention;      // batches only
+    kernel_args::AttentionCombineArgs prefill_combine; // batches only
     kernel_args::RouteArgs route;
     kernel_args::GroupExpertsArgs groups;           // batches only
     kernel_args::ExpertCombineArgs combine_experts; // batches only

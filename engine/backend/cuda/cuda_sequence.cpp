@@ -22,9 +22,11 @@ namespace ka = kernel_args;
 using gpu::StepOutput;
 
 // Prefill runs the prompt through the batch graph this many tokens at a time (all but the last
-// token, which the step with logits takes): whole token groups of the batched matvecs.
-constexpr std::uint32_t batch_tokens = 32;
-static_assert(batch_tokens % shapes::matvec_batch_tokens == 0);
+// token, which the step with logits takes): whole token tiles of the matmuls. With 4 of 32
+// experts a token, 256 tokens give an expert about a tile (32) of entries, so each tile's
+// weights are read once for a full tile of tokens (Vulkan measured 256 against 128 and 512).
+constexpr std::uint32_t batch_tokens = 256;
+static_assert(batch_tokens % ka::matmul_tile_tokens == 0);
 
 // Memory a context must leave free on the device (the driver, graphs, other programs' growth).
 constexpr std::uint64_t context_headroom_bytes = 64ull << 20;
@@ -113,8 +115,10 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
         {&expert_groups_, c.expert_count * (1 + B) * 4},
         {&expert_down_, B * K * c.hidden_size * f32},
         {&rope_table_, std::uint64_t{max_positions_} * c.head_dim * f32},
+        // A token's splits, or a batch's tokens' (fewer each).
         {&attention_partials_,
-         B * c.head_count * gpu::max_attention_splits * (c.head_dim + std::uint64_t{2}) * f32},
+         std::max(B * gpu::max_prefill_attention_splits, std::uint64_t{gpu::max_attention_splits}) *
+             c.head_count * (c.head_dim + std::uint64_t{2}) * f32},
         {&logits_, c.vocab_size * f32},
         {&step_, sizeof(ka::StepHeader) + B * 4},
         {&excluded_, (c.vocab_size + 31) / 32 * 4},
@@ -193,19 +197,24 @@ Result<void> CudaSequence::matvec(const CudaProjection& projection, std::uint32_
     const ka::MatVecArgs args{
         cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
     const auto& m = projection.matrix;
-    const bool grouped =
-        mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
-    const std::uint32_t rows_per_warp =
-        batched ? shapes::matvec_batch_rows : shapes::matvec_decode_rows;
-    LaunchShape shape{blocks_for(rows, shapes::matvec_warps * rows_per_warp), 1, 1,
+    if (batched) {
+        // Tiles of rows by tiles of the step's tokens, or (grouped) per expert of its entries.
+        const bool grouped =
+            mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
+        const LaunchShape shape{blocks_for(rows, gpu::matmul_tile_outputs(mode)),
+                                grouped ? c.expert_count : 1u,
+                                batch_tokens / ka::matmul_tile_tokens, ka::matmul_invocations};
+        const DeviceBuffer& route = grouped ? expert_groups_ : step_;
+        return device_.launch(matmul_kernel_name(m.format, mode), shape, m.codes.address(),
+                              m.scales.address(), projection.bias.address(), x.address(),
+                              y.address(), route.address(), args);
+    }
+    LaunchShape shape{blocks_for(rows, shapes::matvec_warps * shapes::matvec_rows), 1, 1,
                       shapes::matvec_warps * 32};
-    if (batched) shape.grid_z = batch_tokens / shapes::matvec_batch_tokens;
-    if (grouped) shape.grid_y = c.expert_count; // the expert, then groups of its entries
     if (mode == ka::matvec_expert_gate_up) shape.grid_z = c.experts_per_token; // the slots
-    const DeviceBuffer& route = grouped ? expert_groups_ : route_;
-    return device_.launch(matvec_kernel_name(m.format, mode, batched), shape, m.codes.address(),
+    return device_.launch(matvec_kernel_name(m.format, mode), shape, m.codes.address(),
                           m.scales.address(), projection.bias.address(), x.address(), y.address(),
-                          route.address(), args);
+                          route_.address(), args);
 }
 
 Result<void> CudaSequence::record(StepOutput output) {
@@ -283,8 +292,10 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     const std::string cache_type = model_.kv_cache_f16 ? "f16" : "f32";
     const auto args =
-        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, shapes::matvec_batch_tokens);
-    const std::uint32_t splits = args.combine.splits;
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
+    // A batch's tokens each split their attention fewer ways: they fill the GPU between them.
+    const auto& attention = batched ? args.prefill_attention : args.attention;
+    const auto& combine = batched ? args.prefill_combine : args.combine;
     const unsigned head_dim = c.head_dim;
 
     Result<void> r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
@@ -298,15 +309,14 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     }
     if (r) {
         r = device_.launch("attention_decode_" + cache_type,
-                           {c.head_count, tokens, splits, shapes::attention_block}, qkv_.address(),
-                           cache.keys.address(), cache.values.address(),
-                           attention_partials_.address(), step_.address(), args.attention,
-                           head_dim);
+                           {c.head_count, tokens, attention.splits, shapes::attention_block},
+                           qkv_.address(), cache.keys.address(), cache.values.address(),
+                           attention_partials_.address(), step_.address(), attention, head_dim);
     }
     if (r) {
         r = device_.launch("attention_combine", {c.head_count, tokens, 1, shapes::combine_block},
                            attention_partials_.address(), l.sinks.address(), attention_.address(),
-                           args.combine, head_dim);
+                           combine, head_dim);
     }
     if (r) r = matvec(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q);
     if (r) {

@@ -16,17 +16,24 @@ std::string format_kernel_suffix(std::uint32_t format) {
     }
 }
 
-std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool batched) {
-    std::string name = "matvec_" + format_kernel_suffix(format) + "_";
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode) {
+    const std::string name = "matvec_" + format_kernel_suffix(format) + "_";
     switch (mode) {
-    case ka::matvec_project: name += "project"; break;
-    case ka::matvec_project_add: name += "project_add"; break;
+    case ka::matvec_project: return name + "project";
+    case ka::matvec_project_add: return name + "project_add";
     case ka::matvec_expert_gate_up: return name + "expert_gate_up";
-    case ka::matvec_expert_down_add: return name + "expert_down_add";
-    case ka::matvec_expert_gate_up_grouped: return name + "expert_gate_up_grouped";
-    default: return name + "expert_down_grouped";
+    default: return name + "expert_down_add";
     }
-    return batched ? name + "_batch" : name;
+}
+
+std::string matmul_kernel_name(std::uint32_t format, std::uint32_t mode) {
+    const std::string name = "matmul_" + format_kernel_suffix(format) + "_";
+    switch (mode) {
+    case ka::matvec_project: return name + "project";
+    case ka::matvec_project_add: return name + "project_add";
+    case ka::matvec_expert_gate_up_grouped: return name + "expert_gate_up";
+    default: return name + "expert_down";
+    }
 }
 
 } // namespace hearth::cuda

@@ -11,8 +11,12 @@ namespace hearth::cuda {
 // embed_* kernels and part of the matvec names.
 std::string format_kernel_suffix(std::uint32_t format);
 
-// matvec.cuh's matvec_<format>_<mode>: the project modes have a one-token kernel and a batch one
-// (`_batch`); the one-token expert modes decode, the grouped ones run batches.
-std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool batched);
+// matvec.cuh's matvec_<format>_<mode>, one token's products: the project modes and the one-token
+// expert modes.
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode);
+
+// matmul.cuh's matmul_<format>_<mode>, a batch's products: the project modes and the grouped
+// expert modes.
+std::string matmul_kernel_name(std::uint32_t format, std::uint32_t mode);
 
 } // namespace hearth::cuda

@@ -38,12 +38,6 @@ inline constexpr std::uint32_t matmul_shared_bytes =
     4 * (kernel_args::matmul_tile_k *
              (kernel_args::matmul_tile_rows + kernel_args::matmul_tile_tokens) +
          16);
-// Output rows of a matmul.comp tile in `mode`: in the gate/up mode its stored rows are half gate
-// rows, half up rows.
-constexpr std::uint32_t matmul_tile_outputs(std::uint32_t mode) {
-    return mode == kernel_args::matvec_expert_gate_up_grouped ? kernel_args::matmul_tile_rows / 2
-                                                              : kernel_args::matmul_tile_rows;
-}
 
 // Which matvec: the weight format, the mode, the output rows a workgroup computes (its
 // ROWS_PER_GROUP) and whether it takes its input through an RMSNorm (NORMALIZE_INPUT).

@@ -308,7 +308,7 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
         return fail("Vulkan: only one token's plain and gate/up products take in a norm");
     }
     if (batched) {
-        const std::uint32_t tile_outputs = matmul_tile_outputs(mode);
+        const std::uint32_t tile_outputs = gpu::matmul_tile_outputs(mode);
         Grid grid{(rows + tile_outputs - 1) / tile_outputs};
         if (grouped) {
             grid.y = grouped_work_items(c, batch_tokens_); // an expert's next entries

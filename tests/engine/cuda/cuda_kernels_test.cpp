@@ -14,6 +14,7 @@
 #include "backend/cuda/kernel_names.h"
 #include "backend/cuda/kernels/launch_shapes.h"
 #include "backend/device_sampling.h"
+#include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "cuda/cuda_gpu.h"
 #include "kernel_checks.h"
@@ -83,15 +84,15 @@ unsigned blocks(std::uint64_t items, std::uint64_t per_block) {
 }
 
 constexpr unsigned matvec_threads = shapes::matvec_warps * 32;
-unsigned matvec_blocks(std::uint64_t rows, bool batched) {
-    return blocks(rows, shapes::matvec_warps *
-                            (batched ? shapes::matvec_batch_rows : shapes::matvec_decode_rows));
+unsigned matvec_blocks(std::uint64_t rows) {
+    return blocks(rows, shapes::matvec_warps * shapes::matvec_rows);
 }
 
 class CudaMatVec : public testing::TestWithParam<StoredLayout> {
   protected:
     void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
-    // Widths that are not a multiple of the warp for the formats that allow it.
+    // Widths that are not a multiple of the warp (nor of a matmul step) for the formats that
+    // allow it.
     std::uint64_t cols() const {
         const auto layout = GetParam();
         return layout == StoredLayout::f32 || layout == StoredLayout::f16 ||
@@ -102,7 +103,7 @@ class CudaMatVec : public testing::TestWithParam<StoredLayout> {
     std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
 };
 
-TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
+TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDot) {
     Rig rig;
     const std::uint64_t rows = 67, cols = this->cols();
     PackedWeight w;
@@ -118,24 +119,60 @@ TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDotForEveryToken) {
                               0,
                               0,
                               0.0f};
-    for (const bool batched : {false, true})
-        for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
-            const std::string kernel = cuda::matvec_kernel_name(w.packed.format, mode, batched);
-            SCOPED_TRACE(kernel);
-            // A batch kernel covers whole token groups: rows of x and y for all of them; five
-            // tokens are fewer than a group holds.
-            const std::uint32_t tokens = batched ? 5 : 1,
-                                covered = batched ? shapes::matvec_batch_tokens : 1;
-            const auto x = normal_values(covered * cols, rng_);
-            auto start = normal_values(covered * rows + 1, rng_);
-            start.back() = poison;
-            const DeviceBuffer x_buffer = rig.upload(x), y = rig.upload(start);
-            rig.run(kernel, {matvec_blocks(rows, batched), 1, 1, matvec_threads}, codes.address(),
-                    scales.address(), bias_buffer.address(), x_buffer.address(), y.address(),
-                    route.address(), args);
-            expect_projected(w, bias, x, start, rig.download(y), tokens,
-                             mode == ka::matvec_project_add);
+    for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
+        const std::string kernel = cuda::matvec_kernel_name(w.packed.format, mode);
+        SCOPED_TRACE(kernel);
+        const auto x = normal_values(cols, rng_);
+        auto start = normal_values(rows + 1, rng_);
+        start.back() = poison;
+        const DeviceBuffer x_buffer = rig.upload(x), y = rig.upload(start);
+        rig.run(kernel, {matvec_blocks(rows), 1, 1, matvec_threads}, codes.address(),
+                scales.address(), bias_buffer.address(), x_buffer.address(), y.address(),
+                route.address(), args);
+        expect_projected(w, bias, x, start, rig.download(y), 1, mode == ka::matvec_project_add);
+    }
+}
+
+// A batch's matmul over more rows than a tile (and not a multiple of it), more tokens than a
+// tile, and several steps along the columns (the float formats ending inside one).
+TEST_P(CudaMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
+    Rig rig;
+    const std::uint64_t rows = ka::matmul_tile_rows + 3, cols = this->cols();
+    const std::uint32_t tokens = ka::matmul_tile_tokens + 5;
+    PackedWeight w;
+    make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
+    const auto bias = normal_values(rows, rng_);
+    const DeviceBuffer codes = rig.upload(w.packed.codes), scales = rig.upload(w.packed.scales),
+                       bias_buffer = rig.upload(bias),
+                       step = rig.upload(std::vector<std::uint32_t>{3, tokens});
+    const ka::MatVecArgs args{static_cast<std::uint32_t>(cols),
+                              static_cast<std::uint32_t>(rows),
+                              1,
+                              test_swiglu_limit,
+                              0,
+                              0,
+                              0.0f};
+    for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
+        const std::string kernel = cuda::matmul_kernel_name(w.packed.format, mode);
+        SCOPED_TRACE(kernel);
+        // One tile of tokens more than the step counts (a short batch), with rows of x and y.
+        const unsigned token_tiles = blocks(tokens, ka::matmul_tile_tokens) + 1,
+                       covered = token_tiles * ka::matmul_tile_tokens;
+        const auto x = normal_values(covered * cols, rng_);
+        auto start = normal_values(covered * rows + 1, rng_);
+        start.back() = poison;
+        const DeviceBuffer x_buffer = rig.upload(x), y = rig.upload(start);
+        rig.run(
+            kernel,
+            {blocks(rows, gpu::matmul_tile_outputs(mode)), 1, token_tiles, ka::matmul_invocations},
+            codes.address(), scales.address(), bias_buffer.address(), x_buffer.address(),
+            y.address(), step.address(), args);
+        const auto result = rig.download(y);
+        expect_projected(w, bias, x, start, result, tokens, mode == ka::matvec_project_add);
+        for (std::size_t i = tokens * rows; i < result.size(); ++i) {
+            ASSERT_EQ(result[i], start[i]) << "a token past the step's count, word " << i;
         }
+    }
 }
 
 TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
@@ -147,52 +184,59 @@ TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                        scales = rig.upload(in.gate_up.packed.scales),
                        bias = rig.upload(in.gate_up_bias), x = rig.upload(in.x),
                        activations = rig.upload(std::vector<float>(2 * in.size + 1, poison));
-    rig.run(cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up, false),
-            {matvec_blocks(in.size, false), 1, 2, matvec_threads}, codes.address(),
-            scales.address(), bias.address(), x.address(), activations.address(), route.address(),
-            in.gate_up_args());
+    rig.run(cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up),
+            {matvec_blocks(in.size), 1, 2, matvec_threads}, codes.address(), scales.address(),
+            bias.address(), x.address(), activations.address(), route.address(), in.gate_up_args());
     in.expect_gate_up(rig.download(activations));
     // down: per expert `rows` rows, summed with the route weights into y.
     const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
                        down_scales = rig.upload(in.down.packed.scales),
                        down_bias = rig.upload(in.down_bias), inputs = rig.upload(in.inputs),
                        y = rig.upload(in.start);
-    rig.run(cuda::matvec_kernel_name(in.down.packed.format, ka::matvec_expert_down_add, false),
-            {matvec_blocks(in.rows, false), 1, 1, matvec_threads}, down_codes.address(),
+    rig.run(cuda::matvec_kernel_name(in.down.packed.format, ka::matvec_expert_down_add),
+            {matvec_blocks(in.rows), 1, 1, matvec_threads}, down_codes.address(),
             down_scales.address(), down_bias.address(), inputs.address(), y.address(),
             route.address(), in.down_args());
     in.expect_down(rig.download(y));
 }
 
-TEST_P(CudaMatVec, GroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
+// The batch's grouped expert matmuls: the small batch, then a crowded one (expert 2 with more
+// entries than a tile, expert 3 with none), with more gate/up and down rows than a tile.
+TEST_P(CudaMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     Rig rig;
-    const GroupedExperts in(GetParam(), cols(), rng_);
-    const DeviceBuffer groups = rig.upload(in.batch.groups());
-    // y: the expert; z: groups of its entries.
-    const LaunchShape gate_up_shape{matvec_blocks(in.size, true), in.batch.experts,
-                                    blocks(in.batch.tokens, shapes::matvec_batch_tokens),
-                                    matvec_threads};
-    const DeviceBuffer codes = rig.upload(in.gate_up.packed.codes),
-                       scales = rig.upload(in.gate_up.packed.scales),
-                       bias = rig.upload(in.gate_up_bias), h = rig.upload(in.h),
-                       activations =
-                           rig.upload(std::vector<float>(in.entries() * in.size + 1, poison));
-    rig.run(
-        cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up_grouped, true),
-        gate_up_shape, codes.address(), scales.address(), bias.address(), h.address(),
-        activations.address(), groups.address(), in.batch.matvec_args(in.cols, in.size));
-    in.expect_gate_up(rig.download(activations));
-    LaunchShape down_shape = gate_up_shape;
-    down_shape.grid_x = matvec_blocks(in.rows, true);
-    const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
-                       down_scales = rig.upload(in.down.packed.scales),
-                       down_bias = rig.upload(in.down_bias), inputs = rig.upload(in.inputs),
-                       out = rig.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
-    rig.run(cuda::matvec_kernel_name(in.down.packed.format, ka::matvec_expert_down_grouped, true),
-            down_shape, down_codes.address(), down_scales.address(), down_bias.address(),
-            inputs.address(), out.address(), groups.address(),
-            in.batch.matvec_args(in.down_cols, in.rows));
-    in.expect_down(rig.download(out));
+    constexpr std::uint32_t T = ka::matmul_tile_tokens;
+    const std::uint64_t gate_up_tile = gpu::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
+                        down_tile = gpu::matmul_tile_outputs(ka::matvec_expert_down_grouped);
+    for (const bool crowded : {false, true}) {
+        SCOPED_TRACE(crowded ? "crowded batch" : "small batch");
+        const GroupedExperts in =
+            crowded ? GroupedExperts(GetParam(), cols(), rng_, BatchRoutes::crowded(T + 9, rng_),
+                                     gate_up_tile + 6, down_tile + 3)
+                    : GroupedExperts(GetParam(), cols(), rng_);
+        const DeviceBuffer groups = rig.upload(in.batch.groups());
+        // y: the expert; z: tiles of its entries (a token chooses an expert at most once).
+        const unsigned entry_tiles = blocks(in.batch.tokens, T);
+        const DeviceBuffer codes = rig.upload(in.gate_up.packed.codes),
+                           scales = rig.upload(in.gate_up.packed.scales),
+                           bias = rig.upload(in.gate_up_bias), h = rig.upload(in.h),
+                           activations =
+                               rig.upload(std::vector<float>(in.entries() * in.size + 1, poison));
+        rig.run(
+            cuda::matmul_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up_grouped),
+            {blocks(in.size, gate_up_tile), in.batch.experts, entry_tiles, ka::matmul_invocations},
+            codes.address(), scales.address(), bias.address(), h.address(), activations.address(),
+            groups.address(), in.batch.matvec_args(in.cols, in.size));
+        in.expect_gate_up(rig.download(activations));
+        const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
+                           down_scales = rig.upload(in.down.packed.scales),
+                           down_bias = rig.upload(in.down_bias), inputs = rig.upload(in.inputs),
+                           out = rig.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
+        rig.run(cuda::matmul_kernel_name(in.down.packed.format, ka::matvec_expert_down_grouped),
+                {blocks(in.rows, down_tile), in.batch.experts, entry_tiles, ka::matmul_invocations},
+                down_codes.address(), down_scales.address(), down_bias.address(), inputs.address(),
+                out.address(), groups.address(), in.batch.matvec_args(in.down_cols, in.rows));
+        in.expect_down(rig.download(out));
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, CudaMatVec,
@@ -291,8 +335,7 @@ TEST_F(CudaKernels, GroupExpertsListsEachExpertsEntriesInTokenOrder) {
                        step = rig.upload(std::vector<std::uint32_t>{9, batch.tokens});
     rig.run("group_experts", {1, 1, 1, shapes::route_block}, route.address(), groups.address(),
             step.address(),
-            ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens,
-                                 shapes::matvec_batch_tokens});
+            ka::GroupExpertsArgs{batch.experts, batch.slots, batch.tokens, ka::matmul_tile_tokens});
     expect_groups_listed(batch, rig.download<std::uint32_t>(groups));
 }
 

@@ -14,6 +14,7 @@
 
 #include "backend/cpu/ops.h"
 #include "backend/device_sampling.h"
+#include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "backend/vulkan/forward_pipelines.h"
 #include "backend/vulkan/vulkan_device.h"
@@ -389,7 +390,7 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
         const std::uint32_t specialization[] = {p.w.packed.format, mode};
         rig_.run(spirv::matmul, specialization,
                  {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step}, p.args,
-                 matmul_tiles(rows, vk::matmul_tile_outputs(mode)), 1, token_tiles);
+                 matmul_tiles(rows, gpu::matmul_tile_outputs(mode)), 1, token_tiles);
         const auto result = rig_.download(y);
         expect_projected(p.w, p.bias, x, start, result, tokens, mode == ka::matvec_project_add);
         for (std::size_t i = tokens * rows; i < result.size(); ++i) {
@@ -402,8 +403,8 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
 // than a tile, expert 3 with none), with more gate/up and down rows than a tile.
 TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
-    const std::uint64_t gate_up_tile = vk::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
-                        down_tile = vk::matmul_tile_outputs(ka::matvec_expert_down_grouped);
+    const std::uint64_t gate_up_tile = gpu::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
+                        down_tile = gpu::matmul_tile_outputs(ka::matvec_expert_down_grouped);
     for (const bool crowded : {false, true}) {
         SCOPED_TRACE(crowded ? "crowded batch" : "small batch");
         const GroupedExperts in =

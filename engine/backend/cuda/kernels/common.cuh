@@ -67,6 +67,14 @@ __device__ float weight_element(const unsigned* codes, const unsigned* scales,
     }
 }
 
+// gpt-oss's clamped SwiGLU of a gate and an up value (the CPU's cpu::swiglu).
+__device__ __forceinline__ float swiglu(float gate, float up, float limit) {
+    constexpr float alpha = 1.702f;
+    gate = fminf(gate, limit);
+    up = fminf(fmaxf(up, -limit), limit);
+    return gate / (1.0f + expf(-alpha * gate)) * (up + 1.0f);
+}
+
 // The step's tokens: a StepHeader, then `count` token ids (kernel_args.h).
 __device__ __forceinline__ const unsigned* step_tokens(const ka::StepHeader* step) {
     return reinterpret_cast<const unsigned*>(step + 1);

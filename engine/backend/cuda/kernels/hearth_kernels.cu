@@ -4,6 +4,7 @@
 #include "embed.cuh"
 #include "experts.cuh"
 #include "f32_vector_add.cuh"
+#include "matmul.cuh"
 #include "matvec.cuh"
 #include "rms_norm.cuh"
 #include "rope_kv_write.cuh"

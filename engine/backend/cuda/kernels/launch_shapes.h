@@ -13,11 +13,10 @@ inline constexpr unsigned combine_block = 64;
 inline constexpr unsigned route_block = 64;
 inline constexpr unsigned expert_combine_block = 64;
 
-// matvec: four warps a block; each warp computes `rows` output rows for `tokens` entries.
+// One token's matvec: four warps a block; each warp computes two output rows (more rows keep
+// more loads in flight). A batch's matmul takes kernel_args.h's matmul_* tile.
 inline constexpr unsigned matvec_warps = 4;
-inline constexpr unsigned matvec_decode_rows = 2;  // one token: more rows keep more loads in flight
-inline constexpr unsigned matvec_batch_rows = 1;   // several tokens: their dots fill the registers
-inline constexpr unsigned matvec_batch_tokens = 8; // entries a warp takes at once in a batch
+inline constexpr unsigned matvec_rows = 2;
 
 // Attention: positions scored per tile (eight per warp), head sizes up to this.
 inline constexpr unsigned attention_tile = 32;
