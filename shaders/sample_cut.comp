@@ -17,6 +17,7 @@ layout(std430, binding = 3) buffer Partials { vec4 partials[]; };
 
 layout(push_constant) uniform PushConstants { SampleArgs args; };
 
+#include "sample_chunks.glsl"
 #include "sampling.glsl"
 
 shared float top, total;
@@ -53,12 +54,13 @@ float weight_from(float v) {
 void main() {
     uint t = gl_LocalInvocationID.x;
     if (draw.temperature <= 0.0) return; // greedy reads only the chunks' best ids
+    stage_chunks(t, CUT_GROUP_SIZE);
     if (t == 0u) {
         float largest = negative_infinity;
-        for (uint g = 0u; g < args.groups; ++g) largest = max(largest, partials[g].x);
+        for (uint g = 0u; g < args.groups; ++g) largest = max(largest, chunks[g].x);
         float sum = 0.0;
         for (uint g = 0u; g < args.groups; ++g) {
-            vec4 chunk = partials[g];
+            vec4 chunk = chunks[g];
             if (chunk.x > negative_infinity) sum += chunk.y * weight_of(chunk.x, largest);
         }
         top = largest;

@@ -17,6 +17,7 @@ layout(std430, binding = 4) writeonly buffer Picked { uint picked; };
 
 layout(push_constant) uniform PushConstants { SampleArgs args; };
 
+#include "sample_chunks.glsl"
 #include "sampling.glsl"
 
 shared float top;          // the largest logit of all
@@ -32,15 +33,15 @@ float kept_weight(uint id, float logit) {
 
 void main() {
     uint t = gl_LocalInvocationID.x;
+    stage_chunks(t, sample_group_size);
     if (draw.temperature <= 0.0) {
         if (t != 0u) return;
         float best = negative_infinity;
         uint best_id = 0xFFFFFFFFu; // past the vocabulary: nothing usable
         for (uint g = 0u; g < args.groups; ++g) {
-            uint id = floatBitsToUint(partials[g].w);
-            if (partials[g].z > best) { // chunks ascend: ties keep the lower id
-                best = partials[g].z;
-                best_id = id;
+            if (chunks[g].z > best) { // chunks ascend: ties keep the lower id
+                best = chunks[g].z;
+                best_id = floatBitsToUint(chunks[g].w);
             }
         }
         picked = best_id;
@@ -50,14 +51,14 @@ void main() {
         top = partials[args.groups].x;
         cut = partials[args.groups].z;
         float total = 0.0;
-        for (uint g = 0u; g < args.groups; ++g) total += partials[g].y;
+        for (uint g = 0u; g < args.groups; ++g) total += chunks[g].y;
         target = draw.random * total;
         // The first chunk whose weight takes the mass past the target, or after rounding, the
         // last chunk with any weight (and the mass before it).
         float mass = 0.0, before_drawn = 0.0;
         uint drawn = 0u;
         for (uint g = 0u; g < args.groups; ++g) {
-            float chunk_mass = partials[g].y;
+            float chunk_mass = chunks[g].y;
             if (!(chunk_mass > 0.0)) continue;
             drawn = g;
             before_drawn = mass;

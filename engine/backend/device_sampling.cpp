@@ -23,8 +23,9 @@ kernel_args::SampleDraw sample_draw(const SamplingSettings& settings, float rand
 }
 
 kernel_args::SampleArgs sample_args(std::uint32_t vocab) {
-    const std::uint32_t groups = std::clamp(
-        (vocab + kernel_args::sample_group_size - 1) / kernel_args::sample_group_size, 1u, 256u);
+    const std::uint32_t groups =
+        std::clamp((vocab + kernel_args::sample_group_size - 1) / kernel_args::sample_group_size,
+                   1u, kernel_args::sample_max_groups);
     return {vocab, (vocab + groups - 1) / groups, groups};
 }
 

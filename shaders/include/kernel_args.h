@@ -152,6 +152,7 @@ struct ExpertCombineArgs {
 // sample_pick (one workgroup) draws among the kept ids in id order, as the host sampler does.
 const uint sample_group_size = 128u;
 const uint sample_cut_max_group_size = 1024u; // sample_cut's CUT_GROUP_SIZE
+const uint sample_max_groups = 256u;           // sample_partials workgroups, at most
 struct SampleArgs {
     uint vocab;
     uint chunk;  // ids per sample_partials workgroup

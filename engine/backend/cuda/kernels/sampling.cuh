@@ -99,22 +99,35 @@ __device__ __forceinline__ float sample_from_order_key(unsigned key) {
     return __uint_as_float((key & 0x80000000u) != 0u ? key & 0x7FFFFFFFu : ~key);
 }
 
+// The chunks' partial results (partials[g], g < groups), copied into shared memory by the whole
+// block at once, for sample_cut and sample_pick, whose first thread walks them in order: it then
+// reads shared memory rather than waiting on one global load after another.
+__device__ __forceinline__ void stage_chunks(const float4* partials, float4* chunks,
+                                             unsigned groups) {
+    for (unsigned g = threadIdx.x; g < groups; g += blockDim.x)
+        chunks[g] = partials[g];
+    __syncthreads();
+}
+
 extern "C" __global__ void __launch_bounds__(ka::sample_cut_max_group_size)
     sample_cut(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
                float4* partials, ka::SampleArgs args) {
     __shared__ float top, total;
     __shared__ float sums[ka::sample_cut_max_group_size];
+    __shared__ float4 chunks[ka::sample_max_groups];
     const unsigned t = threadIdx.x, threads = blockDim.x; // a power of two
     const ka::SampleDraw d = *draw;
     if (d.temperature <= 0.0f) return; // greedy reads only the chunks' best ids
+    stage_chunks(partials, chunks, args.groups);
     if (t == 0) {
         float largest = -INFINITY;
         for (unsigned g = 0; g < args.groups; ++g)
-            largest = fmaxf(largest, partials[g].x);
+            largest = fmaxf(largest, chunks[g].x);
         float sum = 0.0f;
         for (unsigned g = 0; g < args.groups; ++g) {
-            const float4 chunk = partials[g];
-            if (chunk.x > -INFINITY) sum += chunk.y * sample_weight(chunk.x, largest, d.temperature);
+            const float4 chunk = chunks[g];
+            if (chunk.x > -INFINITY)
+                sum += chunk.y * sample_weight(chunk.x, largest, d.temperature);
         }
         top = largest;
         total = sum;
@@ -168,9 +181,9 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     if (header.z == -INFINITY && d.min_p <= 0.0f) {
         const float4 chunk = partials[g];
         if (t == 0) {
-            partials[g].y =
-                chunk.x > -INFINITY ? chunk.y * sample_weight(chunk.x, header.x, d.temperature)
-                                    : 0.0f;
+            partials[g].y = chunk.x > -INFINITY
+                                ? chunk.y * sample_weight(chunk.x, header.x, d.temperature)
+                                : 0.0f;
         }
         return;
     }
@@ -196,16 +209,18 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     __shared__ float top, cut, mass_before, target;
     __shared__ unsigned chunk_drawn;
     __shared__ float share_of[ka::sample_group_size];
+    __shared__ float4 chunks[ka::sample_max_groups];
     const unsigned t = threadIdx.x;
     const float temperature = draw->temperature;
+    stage_chunks(partials, chunks, args.groups);
     if (temperature <= 0.0f) {
         if (t != 0) return;
         float best = -INFINITY;
         unsigned best_id = 0xFFFFFFFFu; // past the vocabulary: nothing usable
         for (unsigned g = 0; g < args.groups; ++g) {
-            if (partials[g].z > best) { // chunks ascend: ties keep the lower id
-                best = partials[g].z;
-                best_id = __float_as_uint(partials[g].w);
+            if (chunks[g].z > best) { // chunks ascend: ties keep the lower id
+                best = chunks[g].z;
+                best_id = __float_as_uint(chunks[g].w);
             }
         }
         *picked = best_id;
@@ -216,14 +231,14 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
         cut = partials[args.groups].z;
         float total = 0.0f;
         for (unsigned g = 0; g < args.groups; ++g)
-            total += partials[g].y; // sample_kept's weights of the kept ids
+            total += chunks[g].y; // sample_kept's weights of the kept ids
         target = draw->random * total;
         // The first chunk whose weight takes the mass past the target, or after rounding, the
         // last chunk with any weight (and the mass before it).
         float mass = 0.0f, before_drawn = 0.0f;
         unsigned drawn = 0;
         for (unsigned g = 0; g < args.groups; ++g) {
-            const float chunk_mass = partials[g].y;
+            const float chunk_mass = chunks[g].y;
             if (!(chunk_mass > 0.0f)) continue;
             drawn = g;
             before_drawn = mass;
