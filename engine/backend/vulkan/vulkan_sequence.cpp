@@ -153,8 +153,9 @@ Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     if (auto r = allocate_sampling(); !r) return r;
     // Every dispatch of the six recordings (one-token steps with nothing, the logits or the
-    // token drawn; the batch; the profiled step and batch) has its own descriptor set.
-    const std::uint32_t sets = 4 * dispatches_per_recording(config_) + sampling_dispatches +
+    // token drawn; the batch; the profiled step, which draws, and batch) has its own descriptor
+    // set.
+    const std::uint32_t sets = 4 * dispatches_per_recording(config_) + 2 * sampling_dispatches +
                                2 * dispatches_per_batch(config_);
     auto arena = model_.device.create_descriptor_arena(sets, most_bindings);
     if (!arena) return std::unexpected(arena.error());
@@ -250,6 +251,9 @@ Result<void> VulkanSequence::allocate_sampling() {
     auto draw = model_.device.create_buffer(sizeof(ka::SampleDraw), MemoryKind::host_visible);
     if (!draw) return std::unexpected(draw.error());
     draw_ = std::move(*draw);
+    // Until a caller draws, the app's default draw: what a profiled step samples with.
+    const ka::SampleDraw draw_defaults = gpu::sample_draw(SamplingSettings{}, 0.5f);
+    std::memcpy(draw_.bytes().data(), &draw_defaults, sizeof draw_defaults);
     auto readback = buffer(1, MemoryKind::host_readback);
     if (!readback) return std::unexpected(readback.error());
     picked_readback_ = std::move(*readback);
@@ -660,8 +664,8 @@ VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatch
 
 Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
     return run_profiled(
-        profiled_step_, dispatches_per_recording(config_),
-        [&](CommandList& list) { return record(list, StepOutput::logits); }, std::span(&token, 1));
+        profiled_step_, dispatches_per_recording(config_) + sampling_dispatches,
+        [&](CommandList& list) { return record(list, StepOutput::sampled); }, std::span(&token, 1));
 }
 
 Result<std::vector<KernelProfile>>

@@ -97,7 +97,9 @@ class Sequence {
     // Whether profile_step and profile_batch time kernels (a GPU backend; the CPU's refuse), so a
     // benchmark can skip filling a context it could not profile.
     virtual bool times_kernels() const;
-    // Runs one more token like append() (logits included), timing each kernel on the device.
+    // Runs one more token as a decode step does, timing each kernel on the device: the token's
+    // logits, and where the backend draws on the device, the next token drawn from them (with
+    // the last draw's settings, or the defaults), which it does not return.
     virtual Result<std::vector<KernelProfile>> profile_step(std::int32_t token);
     // Runs `tokens` as one prompt batch (no logits) at the next positions, timing each kernel on
     // the device; a backend takes at most profile_batch_limit() and refuses more.

@@ -295,7 +295,7 @@ TEST(VulkanForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
 
 // A decode step: its products take the norms in, its attention writes the cache and merges its
 // own splits, and its router chooses the experts, so no rms_norm, rope + kv write, attention
-// combine or route experts dispatch is left.
+// combine or route experts dispatch is left; then its four sampling dispatches draw the token.
 TEST(VulkanForwardSequence, AProfiledStepTimesEachOfItsSixKernelsALayer) {
     auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
@@ -312,7 +312,8 @@ TEST(VulkanForwardSequence, AProfiledStepTimesEachOfItsSixKernelsALayer) {
         dispatches[k.kernel] = k.dispatches;
         total += k.dispatches;
     }
-    EXPECT_EQ(total, 6 * c.layer_count + 2);
+    EXPECT_EQ(total, 6 * c.layer_count + 2 + 4);
+    EXPECT_EQ(dispatches["sample"], 4u);
     for (const char* kernel :
          {"rms_norm", "rope + kv write", "attention combine", "route experts"}) {
         EXPECT_EQ(dispatches.count(kernel), 0u) << kernel;
