@@ -2,7 +2,7 @@
 //   hearth-bench --model MODEL [--backend B] [--threads N] [--kv-cache f16|f32|q8]
 //                [--cpu-kernels K] [--compare-cpu-kernels K1,K2] [--prompt-tokens 512]
 //                [--gen-tokens 128] [--depth 0,4096] [--json]
-//                [--vulkan-tuning expert_rows=R,project_rows=R,invocations=N,
+//                [--vulkan-tuning expert_rows=R,down_rows=R,project_rows=R,invocations=N,
 //                 expert_invocations=N,batch_tokens=B,wide_units=0|1]
 //                (Vulkan's decode matvec workgroups and loads and prompt batch, in place of
 //                the backend's choice: for tuning on a GPU)
@@ -350,7 +350,7 @@ int main(int argc, char* argv[]) {
             "portable|avx2|avx512]\n"
             "                    [--compare-cpu-kernels K1,K2]\n"
             "                    [--vulkan-tuning "
-            "expert_rows=R,project_rows=R,invocations=N,expert_invocations=N,\n"
+            "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,\n"
             "                     batch_tokens=B,wide_units=0|1]\n"
             "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
             "[--json]");

@@ -137,6 +137,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
     VulkanTuning tuning;
     const std::pair<std::string_view, std::uint32_t*> fields[] = {
         {"expert_rows", &tuning.expert_rows},
+        {"down_rows", &tuning.down_rows},
         {"project_rows", &tuning.project_rows},
         {"invocations", &tuning.invocations},
         {"expert_invocations", &tuning.expert_invocations},
@@ -161,7 +162,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         if (field == std::end(fields) || digits.empty() || error != std::errc() ||
             end != digits.data() + digits.size() || value == 0) {
             return fail("Unknown tuning item '" + std::string(item) +
-                        "' (use expert_rows=R, project_rows=R, invocations=N, "
+                        "' (use expert_rows=R, down_rows=R, project_rows=R, invocations=N, "
                         "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0 or "
                         "1)");
         }

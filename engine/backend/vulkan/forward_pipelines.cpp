@@ -64,16 +64,20 @@ Result<MatVecGroup> matvec_group(const VulkanDeviceInfo& info, std::uint32_t ask
 
 // More rows keep more loads in flight per invocation; fewer workgroups leave compute units idle.
 // On an H200 (20b shapes) 8 rows took the 201,088-row unembedding from 0.56 to 0.41 ms and 4 the
-// 5,120-row q/k/v from 0.58 to 0.50 ms, while the expert matvecs and the smaller projections were
-// fastest at 2. (Measured before the expert matvecs read their sets of rows in one pass:
-// hearth-bench --vulkan-tuning retimes the shapes.)
+// 5,120-row q/k/v from 0.58 to 0.50 ms, while the smaller projections were fastest at 2. The
+// experts' down, which reads four experts' rows and four rows of x in one pass, took 0.76 ms a
+// step at 1 row against 0.98 at 2, and their gate/up 1.14 ms at 2 against 1.40 at 1 and 1.25 at
+// 4 (hearth-bench --vulkan-tuning retimes the shapes).
 std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
                                                       std::uint64_t rows) const {
     const bool experts = expert_matvec(mode);
+    const bool down = mode == ka::matvec_expert_down_add;
+    if (down && tuning.down_rows) return tuning.down_rows;
     if (const auto chosen = experts ? tuning.expert_rows : tuning.project_rows) {
         return chosen;
     }
     if (cpu_driver) return 8;
+    if (down) return 1;
     if (experts) return 2;
     for (const std::uint32_t wide : {8u, 4u}) {
         if (rows / wide >= gpu_decode_min_workgroups) return wide;
@@ -107,7 +111,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     ForwardPipelines p;
     p.kv_format = kv_format;
     p.tuning = tuning;
-    if (std::max(tuning.expert_rows, tuning.project_rows) > ka::matvec_max_rows) {
+    if (std::max({tuning.expert_rows, tuning.down_rows, tuning.project_rows}) >
+        ka::matvec_max_rows) {
         return fail("Vulkan: a matvec workgroup takes at most " +
                     std::to_string(ka::matvec_max_rows) + " rows");
     }

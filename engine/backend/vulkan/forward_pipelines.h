@@ -56,8 +56,9 @@ struct ForwardPipelines {
         route_experts, group_experts, expert_combine, sample_partials, sample_cut, sample_kept,
         sample_pick;
     // One token's products. Shapes: on a GPU, 128 invocations and 2 rows, or 4 or 8 for plain
-    // projections tall enough to keep many workgroups (matvec_rows_per_group); a CPU driver gets
-    // 8 rows x one subgroup, as each workgroup and barrier has a fixed cost there.
+    // projections tall enough to keep many workgroups, and 1 for the experts' down
+    // (matvec_rows_per_group); a CPU driver gets 8 rows x one subgroup, as each workgroup and
+    // barrier has a fixed cost there.
     std::map<MatVecKey, ComputePipeline> matvec;
     // A batch's products (matmul.comp), per (weight format, mode).
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;

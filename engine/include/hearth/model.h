@@ -48,6 +48,7 @@ Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name);
 // (hearth-bench --vulkan-tuning). Decode's matvec workgroups, and the prompt's batches.
 struct VulkanTuning {
     std::uint32_t expert_rows = 0;  // output rows per workgroup of the experts' gate/up and down
+    std::uint32_t down_rows = 0;    // the experts' down apart (0: `expert_rows`)
     std::uint32_t project_rows = 0; // output rows per workgroup of the other projections
     std::uint32_t invocations = 0;  // per workgroup: a power of two
     std::uint32_t expert_invocations = 0; // the experts' products apart (0: `invocations`)
@@ -57,7 +58,7 @@ struct VulkanTuning {
     bool wide_units = false;
 };
 
-// "expert_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
+// "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
 // wide_units=0|1", any of them, in any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 

@@ -16,19 +16,21 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->invocations, 64u);
     EXPECT_FALSE(tuning->wide_units);
     EXPECT_EQ(tuning->expert_invocations, 0u);
+    EXPECT_EQ(tuning->down_rows, 0u);
     tuning = hearth::parse_vulkan_tuning(
-        "project_rows=8,wide_units=1,expert_invocations=32,batch_tokens=256");
+        "project_rows=8,wide_units=1,expert_invocations=32,batch_tokens=256,down_rows=3");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_invocations, 32u);
     EXPECT_EQ(tuning->project_rows, 8u);
     EXPECT_EQ(tuning->batch_tokens, 256u);
+    EXPECT_EQ(tuning->down_rows, 3u);
     EXPECT_TRUE(tuning->wide_units);
     tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_FALSE(tuning->wide_units);
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
-    EXPECT_EQ(tuning->expert_rows + tuning->project_rows + tuning->invocations +
+    EXPECT_EQ(tuning->expert_rows + tuning->down_rows + tuning->project_rows + tuning->invocations +
                   tuning->expert_invocations + tuning->batch_tokens,
               0u);
     EXPECT_FALSE(tuning->wide_units);

@@ -131,11 +131,13 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                                      .batch_tokens = 32,
                                      .wide_units = true},
                                       VulkanTuning{.expert_rows = 1,
+                                      .down_rows = 2,
                                       .project_rows = 1,
                                       .invocations = 64,
                                       .expert_invocations = 8,
                                       .batch_tokens = 64}}) {
-        SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows, " +
+        SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows (" +
+                     std::to_string(tuning.down_rows) + " for down), " +
                      std::to_string(tuning.project_rows) + " project rows, " +
                      std::to_string(tuning.invocations) + " invocations (" +
                      std::to_string(tuning.expert_invocations) + " for experts), batches of " +
@@ -148,6 +150,7 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     }
     for (const auto& [tuning, reason] :
          {std::pair{VulkanTuning{.expert_rows = 9}, "matvec workgroup"},
+          std::pair{VulkanTuning{.down_rows = 9}, "matvec workgroup"},
           std::pair{VulkanTuning{.invocations = 48}, "matvec workgroup"},
           std::pair{VulkanTuning{.invocations = 256}, "matvec workgroup"},
           std::pair{VulkanTuning{.expert_invocations = 12}, "matvec workgroup"},
