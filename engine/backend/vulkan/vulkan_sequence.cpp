@@ -429,7 +429,6 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const auto args =
         gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens_, ka::matmul_tile_tokens);
-    const std::uint32_t splits = args.combine.splits;
     const std::uint32_t tokens = batched ? batch_tokens_ : 1;
     using ka::matvec_project;
     // A batch normalizes the residual rows into h_ in a dispatch of its own. One token's products
@@ -478,7 +477,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             return dispatch(list, p.attention,
                             {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_,
                              &l.sinks, &attention_, &arrivals_, &rope_table_},
-                            bytes_of(args.attention), {c.kv_head_count, 1, splits},
+                            bytes_of(args.attention), {c.kv_head_count, 1, args.attention.splits},
                             {"attention", 0, static_cast<int>(layer)});
         },
         [&] {
