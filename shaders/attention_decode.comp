@@ -5,22 +5,24 @@
 // key (rotated by YaRN RoPE) and value into the cache (kv_write.glsl); every split rotates the
 // queries it reads itself. So a step needs no rope_kv_write dispatch (a batch's), nor the barrier
 // after it. A workgroup walks its share TILE positions at a time through shared memory, so a
-// cached key or value is read once for all the heads of the group. Invocation (head g, slot p)
-// scores position p of the tile for head g, then adds the tile's values to its own dims p,
-// p + TILE, ... of head g's output, keeping a running (online) softmax. Writes, per (head,
-// split), the unnormalised output, the running maximum and the sum. The last of a KV head's
-// splits to finish merges them with each head's sink (attention_merge.glsl) into the output: a
-// step needs no combining dispatch either.
+// cached key or value is read once for all the heads of the group. Invocation (head g, lane p)
+// scores positions p, p + LANES, ... of the tile for head g (several independent dot products,
+// and a quarter of the tiles and barriers of one position per lane), then adds the tile's values
+// to its own dims p, p + LANES, ... of head g's output, keeping a running (online) softmax.
+// Writes, per (head, split), the unnormalised output, the running maximum and the sum. The last
+// of a KV head's splits to finish merges them with each head's sink (attention_merge.glsl) into
+// the output: a step needs no combining dispatch either.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
 layout(constant_id = 0) const uint HEAD_DIM = 64u;
 layout(constant_id = 1) const uint KV_FORMAT = kv_cache_f32; // kv_layout.glsl
 layout(constant_id = 2) const uint GROUP = 8u;               // query heads per KV head
-layout(constant_id = 3) const uint TILE = 8u;                // GROUP * TILE <= INVOCATIONS
+layout(constant_id = 3) const uint LANES = 8u;               // GROUP * LANES <= INVOCATIONS
 layout(local_size_x = 64) in;
 const uint INVOCATIONS = 64u;
-const uint DIMS = (HEAD_DIM + TILE - 1u) / TILE; // output dims per invocation
+const uint TILE = attention_decode_lane_positions * LANES; // positions per tile
+const uint DIMS = (HEAD_DIM + LANES - 1u) / LANES;         // output dims per invocation
 
 // The fused q/k/v projection's output: the query heads, then the key heads, then the values.
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
@@ -58,12 +60,18 @@ float head_value(uint e) { return q[key_first + args.kv_head_count * HEAD_DIM + 
 
 void main() {
     uint kv_head = gl_WorkGroupID.x, split = gl_WorkGroupID.z;
-    uint t = gl_LocalInvocationID.x, g = t / TILE, p = t % TILE;
+    uint t = gl_LocalInvocationID.x, g = t / LANES, p = t % LANES;
     bool live = g < GROUP;
     uint head = kv_head * GROUP + g;
     uint position = step.first_position;
     uint first = args.window != 0u && position >= args.window ? position - args.window + 1u : 0u;
-    uint share = (position - first + args.splits) / args.splits; // ceil(count / splits)
+    // The splits in use: each takes at least decode_split_positions of the positions, so early in
+    // a long context most workgroups leave at once, and the merge reads fewer partial results.
+    uint attended = position - first + 1u;
+    uint splits =
+        min(args.splits, (attended + decode_split_positions - 1u) / decode_split_positions);
+    if (split >= splits) return; // the whole workgroup, before any barrier
+    uint share = (attended + splits - 1u) / splits;
     uint begin = first + split * share;
     uint end = min(position, begin + share - 1u); // empty when begin > position
     uint table = position * HEAD_DIM;
@@ -92,12 +100,13 @@ void main() {
         load_kv_tile(start, count, kv_head, t, INVOCATIONS);
         barrier();
         if (live) {
-            float score = lowest;
-            if (p < count) {
-                score = 0.0;
-                for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * tile_keys[p * HEAD_DIM + d];
+            for (uint k = 0u; k < attention_decode_lane_positions; ++k) {
+                uint j = p + k * LANES;
+                if (j >= count) break;
+                float score = 0.0;
+                for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * tile_keys[j * HEAD_DIM + d];
+                scores[g * TILE + j] = score;
             }
-            scores[t] = score;
         }
         barrier();
         if (!live) continue;
@@ -113,7 +122,7 @@ void main() {
             float weight = exp(scores[g * TILE + j] - new_max);
             running_sum += weight;
             for (uint k = 0u; k < DIMS; ++k) {
-                uint d = p + k * TILE;
+                uint d = p + k * LANES;
                 if (d < HEAD_DIM) acc[k] += weight * tile_values[j * HEAD_DIM + d];
             }
         }
@@ -124,7 +133,7 @@ void main() {
     uint slot = head_first + split * (HEAD_DIM + 2u);
     if (live) {
         for (uint k = 0u; k < DIMS; ++k) {
-            uint d = p + k * TILE;
+            uint d = p + k * LANES;
             if (d < HEAD_DIM) partials[slot + d] = acc[k];
         }
         if (p == 0u) {
@@ -136,19 +145,19 @@ void main() {
     // split that completes the count reads them all after it.
     memoryBarrierBuffer();
     barrier();
-    if (t == 0u) merging = atomicAdd(arrivals[kv_head], 1u) == args.splits - 1u;
+    if (t == 0u) merging = atomicAdd(arrivals[kv_head], 1u) == splits - 1u;
     barrier();
     if (!merging) return;
     memoryBarrierBuffer();
     if (t == 0u) arrivals[kv_head] = 0u;
     if (!live) return;
     float m, denominator;
-    merge_weights(head_first, args.splits, sinks[head], m, denominator);
+    merge_weights(head_first, splits, sinks[head], m, denominator);
     for (uint k = 0u; k < DIMS; ++k) {
-        uint d = p + k * TILE;
+        uint d = p + k * LANES;
         if (d < HEAD_DIM) {
             result[head * HEAD_DIM + d] =
-                merged_output(head_first, args.splits, d, m, denominator);
+                merged_output(head_first, splits, d, m, denominator);
         }
     }
 }

@@ -10,10 +10,11 @@ namespace hearth::gpu {
 namespace {
 
 // Blocks per head for attention over a cache of up to `positions` positions: enough that long
-// contexts keep the GPU busy, few enough that each still covers 32 positions (a few of Vulkan's
-// decode tiles). Fixed when a step is recorded, so early in a long context most splits are empty.
+// contexts keep the GPU busy, few enough that each still covers decode_split_positions (a few of
+// Vulkan's decode tiles). Fixed when a step is recorded, so early in a long context most splits
+// are empty (Vulkan's decode attention then leaves them idle).
 std::uint32_t attention_splits(std::uint32_t positions) {
-    return std::clamp(positions / 32, 1u, max_attention_splits);
+    return std::clamp(positions / kernel_args::decode_split_positions, 1u, max_attention_splits);
 }
 
 } // namespace

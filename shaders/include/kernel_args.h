@@ -111,6 +111,11 @@ struct AttentionArgs {
     float scale;
     uint splits; // workgroups per head, each over its share of the positions (split-K)
 };
+// The fewest positions one token's attention gives a split: the host splits a cache this finely
+// (up to its most splits), and a step whose positions are fewer uses fewer of the splits.
+const uint decode_split_positions = 32u;
+// Positions each lane of one token's attention scores per tile (a tile: this many per lane).
+const uint attention_decode_lane_positions = 4u;
 
 // attention_combine: the splits' partial results of each head, merged with the sink.
 struct AttentionCombineArgs {

@@ -488,7 +488,7 @@ void RopeInputs::expect_written(const std::vector<float>& rotated,
 }
 
 std::vector<AttentionCase> attention_cases() {
-    return {{0, 140, 1}, {0, 140, 3}, {0, 2, 5}, {7, 190, 1}, {128, 190, 4}};
+    return {{0, 140, 1}, {0, 140, 3}, {0, 2, 5}, {0, 70, 5}, {7, 190, 1}, {128, 190, 4}};
 }
 
 std::vector<AttentionCase> prefill_attention_cases() {

@@ -191,8 +191,9 @@ struct RopeInputs {
 struct AttentionCase {
     std::uint32_t window, position, splits;
 };
-// The cases every backend runs: a full layer in one or several splits per head, and sliding
-// windows over a ring that has wrapped (position 190 > capacity 150).
+// The cases every backend runs: a full layer in one or several splits per head (with positions
+// for only some of five splits at position 70, and for one at position 2: Vulkan's decode leaves
+// the rest idle), and sliding windows over a ring that has wrapped (position 190 > capacity 150).
 std::vector<AttentionCase> attention_cases();
 
 // The batch (prefill) attention runs: 41 tokens, so workgroups of 64 (token, head) rows start

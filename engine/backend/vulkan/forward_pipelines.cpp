@@ -134,24 +134,26 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         config.head_dim, kv_format,
         std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
                    attention_prefill_max_key_tile)};
-    // attention_decode: an invocation per (query head of a KV head, position of a tile), with
-    // the tile's keys and values (f32) and scores within the device's shared memory, beside what
-    // its cache write takes (a float pair per invocation, kv_write.glsl) and a flag.
+    // attention_decode: an invocation per (query head of a KV head, lane), with a tile of
+    // attention_decode_lane_positions positions per lane: their keys and values (f32) and scores
+    // within the device's shared memory, beside what its cache write takes (a float pair per
+    // invocation, kv_write.glsl) and a flag.
     const std::uint32_t group = config.head_count / config.kv_head_count;
     const std::uint32_t decode_fixed_bytes =
         2 * attention_decode_invocations * std::uint32_t{sizeof(float)} + 16;
-    const std::uint32_t decode_tile =
+    const std::uint32_t lane_bytes = ka::attention_decode_lane_positions *
+                                     std::uint32_t{sizeof(float)} * (2 * config.head_dim + group);
+    const std::uint32_t decode_lanes =
         group == 0 || info.max_shared_memory_bytes <= decode_fixed_bytes
             ? 0
             : std::min(attention_decode_invocations / group,
-                       (info.max_shared_memory_bytes - decode_fixed_bytes) /
-                           (std::uint32_t{sizeof(float)} * (2 * config.head_dim + group)));
-    if (decode_tile == 0) {
+                       (info.max_shared_memory_bytes - decode_fixed_bytes) / lane_bytes);
+    if (decode_lanes == 0) {
         return fail("Vulkan: this model's attention does not fit the GPU's workgroups",
                     std::to_string(group) + " query heads per KV head of " +
                         std::to_string(config.head_dim) + " values");
     }
-    const std::uint32_t decode_layout[] = {config.head_dim, kv_format, group, decode_tile};
+    const std::uint32_t decode_layout[] = {config.head_dim, kv_format, group, decode_lanes};
     const std::uint32_t embedding_format[] = {weights.embedding.format};
     // sample_cut weighs the whole vocabulary at every step of its search: the widest workgroup.
     const std::uint32_t cut_group_size[] = {

@@ -598,12 +598,12 @@ TEST_P(VulkanKvCache, DecodeAttentionWritesItsKeyAndValueThenMatchesTheCpu) {
     // for the next.
     const std::vector<std::uint32_t> no_arrivals(c.kv_head_count, 0);
     const Buffer arrivals = rig.upload(no_arrivals);
-    // Tiles of 5 positions end inside every range; 64 / group gives every invocation a head.
-    for (const std::uint32_t tile : {5u, 64u / group}) {
+    // 5 lanes' tiles end inside every range; 64 / group lanes give every invocation a head.
+    for (const std::uint32_t lanes : {5u, 64u / group}) {
         const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam()),
-                                                group, tile};
+                                                group, lanes};
         for (const auto& run : attention_cases()) {
-            SCOPED_TRACE(std::to_string(tile) + " " + std::to_string(run.window) + " " +
+            SCOPED_TRACE(std::to_string(lanes) + " " + std::to_string(run.window) + " " +
                          std::to_string(run.position) + " " + std::to_string(run.splits));
             const Buffer out = rig.upload(std::vector<float>(c.q_size() + 1, poison)),
                          partials = rig.upload(std::vector<float>(
