@@ -11,6 +11,7 @@
 #include "backend/cpu/grouped_attention.h"
 #include "backend/cpu/ops.h"
 #include "backend/device_sampling.h"
+#include "backend/layer_kernel_args.h"
 #include "model/decode.h"
 #include "model/float_formats.h"
 
@@ -201,6 +202,17 @@ void GroupedExperts::expect_gate_up(const std::vector<float>& act) const {
 
 void GroupedExperts::expect_down(const std::vector<float>& out) const {
     expect_down_rows(down, down_bias, batch.entries(inputs, down_cols, true), out);
+}
+
+std::deque<GroupedExperts> matmul_grouped_batches(StoredLayout layout, std::uint64_t cols,
+                                                  std::mt19937& rng) {
+    namespace ka = kernel_args;
+    std::deque<GroupedExperts> batches; // built in place: a GroupedExperts does not move
+    batches.emplace_back(layout, cols, rng);
+    batches.emplace_back(layout, cols, rng, BatchRoutes::crowded(ka::matmul_tile_tokens + 9, rng),
+                         gpu::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped) + 6,
+                         gpu::matmul_tile_outputs(ka::matvec_expert_down_grouped) + 3);
+    return batches;
 }
 
 std::vector<std::uint32_t> BatchRoutes::groups() const {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <random>
 #include <string>
 #include <utility>
@@ -129,6 +130,12 @@ struct GroupedExperts {
     void expect_gate_up(const std::vector<float>& act) const; // act: entries * size + 1
     void expect_down(const std::vector<float>& out) const;    // out: entries * rows + 1
 };
+
+// The batches a grouped matmul (matmul.comp, matmul.cuh) is tested on: the small batch, then a
+// crowded one (expert 2 with more entries than a tile, expert 3 with none), with more gate/up
+// and down rows than a tile.
+std::deque<GroupedExperts> matmul_grouped_batches(StoredLayout layout, std::uint64_t cols,
+                                                  std::mt19937& rng);
 
 void expect_groups_listed(const BatchRoutes& batch, const std::vector<std::uint32_t>& listed);
 

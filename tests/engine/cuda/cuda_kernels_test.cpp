@@ -200,19 +200,14 @@ TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
     in.expect_down(rig.download(y));
 }
 
-// The batch's grouped expert matmuls: the small batch, then a crowded one (expert 2 with more
-// entries than a tile, expert 3 with none), with more gate/up and down rows than a tile.
+// The batch's grouped expert matmuls on matmul_grouped_batches (kernel_checks.h).
 TEST_P(CudaMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     Rig rig;
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
     const std::uint64_t gate_up_tile = gpu::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
                         down_tile = gpu::matmul_tile_outputs(ka::matvec_expert_down_grouped);
-    for (const bool crowded : {false, true}) {
-        SCOPED_TRACE(crowded ? "crowded batch" : "small batch");
-        const GroupedExperts in =
-            crowded ? GroupedExperts(GetParam(), cols(), rng_, BatchRoutes::crowded(T + 9, rng_),
-                                     gate_up_tile + 6, down_tile + 3)
-                    : GroupedExperts(GetParam(), cols(), rng_);
+    for (const auto& in : matmul_grouped_batches(GetParam(), cols(), rng_)) {
+        SCOPED_TRACE(std::to_string(in.batch.tokens) + " tokens");
         const DeviceBuffer groups = rig.upload(in.batch.groups());
         // y: the expert; z: tiles of its entries (a token chooses an expert at most once).
         const unsigned entry_tiles = blocks(in.batch.tokens, T);

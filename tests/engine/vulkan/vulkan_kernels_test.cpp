@@ -399,18 +399,13 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
     }
 }
 
-// The grouped expert products: the small batch, then a crowded one (expert 2 with more entries
-// than a tile, expert 3 with none), with more gate/up and down rows than a tile.
+// The grouped expert products on matmul_grouped_batches (kernel_checks.h).
 TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
     const std::uint64_t gate_up_tile = gpu::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
                         down_tile = gpu::matmul_tile_outputs(ka::matvec_expert_down_grouped);
-    for (const bool crowded : {false, true}) {
-        SCOPED_TRACE(crowded ? "crowded batch" : "small batch");
-        const GroupedExperts in =
-            crowded ? GroupedExperts(GetParam(), cols(), rng_, BatchRoutes::crowded(T + 9, rng_),
-                                     gate_up_tile + 6, down_tile + 3)
-                    : GroupedExperts(GetParam(), cols(), rng_);
+    for (const auto& in : matmul_grouped_batches(GetParam(), cols(), rng_)) {
+        SCOPED_TRACE(std::to_string(in.batch.tokens) + " tokens");
         const Buffer groups = rig_.upload(in.batch.groups_with_work(T));
         const std::uint32_t work_items = in.batch.work_capacity(T);
         const Buffer codes = rig_.upload(in.gate_up.packed.codes),

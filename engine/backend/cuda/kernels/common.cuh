@@ -10,6 +10,15 @@
 namespace ka = hearth::kernel_args;
 namespace shapes = hearth::cuda::shapes;
 
+// M(name, format) for every weight format: the kernel files instantiate a kernel per format by
+// name (format_kernel_suffix in kernel_names.h).
+#define HEARTH_FOR_EACH_WEIGHT_FORMAT(M)                                                           \
+    M(f32, ka::weight_format_f32)                                                                  \
+    M(f16, ka::weight_format_f16)                                                                  \
+    M(bf16, ka::weight_format_bf16)                                                                \
+    M(q8_0, ka::weight_format_q8_0)                                                                \
+    M(mxfp4, ka::weight_format_mxfp4)
+
 // Finite, so exp(lowest - m) is 0 rather than NaN.
 constexpr float lowest_score = -3.0e38f;
 

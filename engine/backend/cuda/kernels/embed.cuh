@@ -19,9 +19,5 @@ __device__ void embed(const unsigned* codes, const unsigned* scales, const ka::S
                                             ka::EmbedArgs args) {                                  \
         embed<format>(codes, scales, step, x, args);                                               \
     }
-HEARTH_EMBED(f32, ka::weight_format_f32)
-HEARTH_EMBED(f16, ka::weight_format_f16)
-HEARTH_EMBED(bf16, ka::weight_format_bf16)
-HEARTH_EMBED(q8_0, ka::weight_format_q8_0)
-HEARTH_EMBED(mxfp4, ka::weight_format_mxfp4)
+HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_EMBED)
 #undef HEARTH_EMBED

@@ -180,10 +180,6 @@ __device__ void matmul(const unsigned* codes, const unsigned* scales, const floa
     HEARTH_MATMUL(format_name, format, expert_gate_up, ka::matvec_expert_gate_up_grouped)          \
     HEARTH_MATMUL(format_name, format, expert_down, ka::matvec_expert_down_grouped)
 
-HEARTH_MATMUL_FORMAT(f32, ka::weight_format_f32)
-HEARTH_MATMUL_FORMAT(f16, ka::weight_format_f16)
-HEARTH_MATMUL_FORMAT(bf16, ka::weight_format_bf16)
-HEARTH_MATMUL_FORMAT(q8_0, ka::weight_format_q8_0)
-HEARTH_MATMUL_FORMAT(mxfp4, ka::weight_format_mxfp4)
+HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATMUL_FORMAT)
 #undef HEARTH_MATMUL_FORMAT
 #undef HEARTH_MATMUL

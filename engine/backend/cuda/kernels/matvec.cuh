@@ -189,10 +189,6 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
     HEARTH_MATVEC(format_name, format, expert_gate_up, ka::matvec_expert_gate_up)                  \
     HEARTH_MATVEC(format_name, format, expert_down_add, ka::matvec_expert_down_add)
 
-HEARTH_MATVEC_FORMAT(f32, ka::weight_format_f32)
-HEARTH_MATVEC_FORMAT(f16, ka::weight_format_f16)
-HEARTH_MATVEC_FORMAT(bf16, ka::weight_format_bf16)
-HEARTH_MATVEC_FORMAT(q8_0, ka::weight_format_q8_0)
-HEARTH_MATVEC_FORMAT(mxfp4, ka::weight_format_mxfp4)
+HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_FORMAT)
 #undef HEARTH_MATVEC_FORMAT
 #undef HEARTH_MATVEC
