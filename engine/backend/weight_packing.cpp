@@ -40,6 +40,10 @@ std::uint64_t packed_row_bytes(std::uint32_t format, std::uint64_t cols) {
     }
 }
 
+bool rows_are_whole_units(std::uint32_t format, std::uint64_t cols) {
+    return packed_row_bytes(format, cols) % 16 == 0;
+}
+
 std::uint64_t packed_row_scale_bytes(std::uint32_t format, std::uint64_t cols) {
     switch (format) {
     case ka::weight_format_q8_0: return cols / block * 4;

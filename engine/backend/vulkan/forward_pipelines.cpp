@@ -86,7 +86,7 @@ std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
 }
 
 bool ForwardPipelines::matvec_wide_units(const DeviceMatrix& m) const {
-    return tuning.wide_units && gpu::packed_row_bytes(m.format, m.cols) % 16 == 0;
+    return tuning.wide_units && gpu::rows_are_whole_units(m.format, m.cols);
 }
 
 std::uint32_t kv_cache_format(KvCachePrecision precision) {

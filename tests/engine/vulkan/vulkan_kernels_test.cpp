@@ -125,7 +125,7 @@ struct MatVecVariant {
     // asks for them (ForwardPipelines::matvec_wide_units).
     std::vector<std::uint32_t> specialization(const gpu::PackedMatrix& m, std::uint32_t mode,
                                               bool normalize_input = false) const {
-        const bool wide = wide_units && gpu::packed_row_bytes(m.format, m.cols) % 16 == 0;
+        const bool wide = wide_units && gpu::rows_are_whole_units(m.format, m.cols);
         return {m.format,      mode, rows_per_group, group_size, normalize_input ? 1u : 0u,
                 wide ? 1u : 0u};
     }
