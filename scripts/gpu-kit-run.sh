@@ -30,6 +30,10 @@ if ! ldconfig -p | grep -q libvulkan; then
     for package in .gl/*.deb; do dpkg -x "$package" /; done
     ldconfig
 fi
+if ! ldconfig -p | grep -q libicuuc.so.72; then
+    mkdir -p /tmp/hearth-icu && tar -C /tmp/hearth-icu -xJf "$kit/icu/icu72.tar.xz"
+    export LD_LIBRARY_PATH=/tmp/hearth-icu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
 nvidia_icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 [ -f "$nvidia_icd" ] && export VK_DRIVER_FILES=$nvidia_icd
 # The test binaries open the reference goldens in the source tree, and the fixture models in the
@@ -137,3 +141,11 @@ if [ "$sweep" = 1 ]; then
         sweep_run "prompt-${batch:-default}" 2048 8 "$batch"
     done
 fi
+
+# The device tool brings back at most 8 files: the reports go back as one.
+for report in "$out"/bench-*.txt "$out"/peer-*.txt "$out"/sweep-*.txt; do
+    [ -f "$report" ] || continue
+    echo "#### $(basename "$report")"
+    cat "$report"
+    rm "$report"
+done >"$out/reports.txt"

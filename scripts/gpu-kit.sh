@@ -12,6 +12,8 @@
 # Then, on the GPU machine (the device tool's run; .gl holds the Vulkan loader packages that its
 # README says how to download):
 #   command: bash scripts/gpu-kit-run.sh      carry: [".dev", ".gl"]
+# (.dev with both peers is more than a call carries: name its parts instead, .dev/icu among them,
+# with one peer a call.)
 #
 # Usage: scripts/gpu-kit.sh [REVISION...]
 set -euo pipefail
@@ -31,6 +33,12 @@ mkdir -p "$kit/bin"
 for binary in hearth_vulkan_tests hearth_cuda_tests hearth-bench make_tiny_model; do
     strip -o "$kit/bin/$binary" "$build/bin/$binary"
 done
+# The lent machines have no ICU 72 (Debian 12's), which the binaries link: its two libraries go
+# along, xz-packed (8 MB), and gpu-kit-run.sh unpacks them where the machine lacks them.
+mkdir -p "$kit/icu"
+icu=$(dirname "$(readlink -f "$(ldconfig -p | sed -n 's/.*libicuuc.so.72 .*=> //p' | head -1)")")
+tar -C "$icu" -cJf "$kit/icu/icu72.tar.xz" libicuuc.so.72 libicuuc.so.72.1 libicudata.so.72 \
+    libicudata.so.72.1
 # The test binaries open the fixtures and the reference goldens where they were built:
 # gpu-kit-run.sh makes those paths on the GPU machine.
 sed -n 's/^HEARTH_FIXTURE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt" >"$kit/FIXTURE_DIR"
