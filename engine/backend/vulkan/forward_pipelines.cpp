@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <string>
+#include <string_view>
 
 #include "backend/weight_packing.h"
 #include "hearth/spirv.h"
@@ -28,13 +29,14 @@ bool expert_matvec(std::uint32_t mode) {
 
 // The invocations of one token's matvec workgroups, and whether matvec.comp (which adds up one
 // partial sum per subgroup in a fixed array) takes that many or matvec_portable.comp (one per
-// invocation) must: `asked` by the tuning (0: the backend's choice), within the shaders' limits
-// (kernel_args.h) and the device's.
+// invocation) must: `asked` by the tuning item `item` (0: the backend's choice), within the
+// shaders' limits (kernel_args.h) and the device's.
 struct MatVecGroup {
     std::uint32_t size = 0;
     bool subgroup_sums = false;
 };
-Result<MatVecGroup> matvec_group(const VulkanDeviceInfo& info, std::uint32_t asked) {
+Result<MatVecGroup> matvec_group(const VulkanDeviceInfo& info, std::uint32_t asked,
+                                 std::string_view item) {
     MatVecGroup group;
     group.size = info.kind == DeviceKind::cpu
                      ? (std::has_single_bit(info.subgroup_size) ? info.subgroup_size : 8u)
@@ -42,7 +44,8 @@ Result<MatVecGroup> matvec_group(const VulkanDeviceInfo& info, std::uint32_t ask
     if (asked) {
         const std::uint32_t widest = std::min(ka::matvec_max_group_size, widest_workgroup(info));
         if (!std::has_single_bit(asked) || asked > widest) {
-            return fail("Vulkan: a matvec workgroup's invocations must be a power of two up to " +
+            return fail("Vulkan: " + std::string(item) + "=" + std::to_string(asked) +
+                        ": a matvec workgroup's invocations must be a power of two up to " +
                         std::to_string(widest));
         }
         group.size = asked;
@@ -52,7 +55,8 @@ Result<MatVecGroup> matvec_group(const VulkanDeviceInfo& info, std::uint32_t ask
         std::uint64_t{info.subgroup_size} * ka::matvec_max_subgroups >= group.size;
     if (!group.subgroup_sums && group.size > ka::matvec_portable_max_group_size) {
         if (asked) {
-            return fail("Vulkan: without subgroup sums a matvec workgroup takes at most " +
+            return fail("Vulkan: " + std::string(item) + "=" + std::to_string(asked) +
+                        ": without subgroup sums a matvec workgroup takes at most " +
                         std::to_string(ka::matvec_portable_max_group_size) + " invocations");
         }
         group.size = ka::matvec_portable_max_group_size;
@@ -120,10 +124,12 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     const std::uint32_t most_invocations = std::bit_floor(std::max(widest_workgroup(info), 128u));
     const bool cpu = info.kind == DeviceKind::cpu;
     // The experts' products may be tuned apart from the others.
-    const auto project_group = matvec_group(info, tuning.invocations);
+    const auto project_group = matvec_group(info, tuning.invocations, "invocations");
     if (!project_group) return std::unexpected(project_group.error());
-    const auto expert_group = matvec_group(
-        info, tuning.expert_invocations ? tuning.expert_invocations : tuning.invocations);
+    const auto expert_group =
+        tuning.expert_invocations
+            ? matvec_group(info, tuning.expert_invocations, "expert_invocations")
+            : matvec_group(info, tuning.invocations, "invocations");
     if (!expert_group) return std::unexpected(expert_group.error());
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};

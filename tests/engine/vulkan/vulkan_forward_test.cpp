@@ -126,6 +126,7 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     using hearth::VulkanTuning;
     const auto files = tiny_model_files("tiny-gpt-oss.gguf");
     for (const VulkanTuning tuning : {VulkanTuning{.expert_rows = 3,
+                                     .down_rows = 1,
                                      .project_rows = 5,
                                      .invocations = 16,
                                      .batch_tokens = 32,
@@ -151,9 +152,10 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     for (const auto& [tuning, reason] :
          {std::pair{VulkanTuning{.expert_rows = 9}, "matvec workgroup"},
           std::pair{VulkanTuning{.down_rows = 9}, "matvec workgroup"},
-          std::pair{VulkanTuning{.invocations = 48}, "matvec workgroup"},
-          std::pair{VulkanTuning{.invocations = 256}, "matvec workgroup"},
-          std::pair{VulkanTuning{.expert_invocations = 12}, "matvec workgroup"},
+          std::pair{VulkanTuning{.invocations = 48}, "invocations=48: a matvec workgroup"},
+          std::pair{VulkanTuning{.invocations = 256}, "invocations=256: a matvec workgroup"},
+          std::pair{VulkanTuning{.expert_invocations = 12},
+                    "expert_invocations=12: a matvec workgroup"},
           std::pair{VulkanTuning{.batch_tokens = 48}, "prompt batch"},
           std::pair{VulkanTuning{.batch_tokens = 2048}, "prompt batch"}}) {
         auto refused = hearth::vk::create_vulkan_backend(files, {.tuning = tuning});
