@@ -80,6 +80,14 @@ std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt) {
     return goldens().at("prompts").at(prompt).at("ids").get<std::vector<std::int32_t>>();
 }
 
+std::vector<std::int32_t> two_batch_prompt_ids() {
+    const auto once = golden_prompt_ids("long_130");
+    std::vector<std::int32_t> ids;
+    for (int copy = 0; copy < 3; ++copy)
+        ids.insert(ids.end(), once.begin(), once.end());
+    return ids;
+}
+
 std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids) {
     return run_prompt(backend, ids).logits;
 }

@@ -26,6 +26,9 @@ std::string parameter_name(const std::string& fixture);
 std::unique_ptr<Backend> made_backend(Result<std::unique_ptr<Backend>> made);
 
 std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt);
+// The golden prompt "long_130" three times over: 390 tokens, so a GPU backend's prompt batches
+// of 256 run two, the second reading the cache the first wrote.
+std::vector<std::int32_t> two_batch_prompt_ids();
 
 // Runs `ids` on a fresh sequence of `backend` and returns the last position's logits.
 std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids);

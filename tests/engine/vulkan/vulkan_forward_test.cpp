@@ -46,6 +46,16 @@ TEST_P(VulkanForward, EveryLogitMatchesTheCpuBackend) {
     EXPECT_LE(distance.worst, 1e-4f * distance.largest);
 }
 
+// A prompt of two batches and its last token (two_batch_prompt_ids).
+TEST(VulkanForwardLongPrompt, APromptOfTwoBatchesMatchesTheCpuBackend) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    const auto distance =
+        distance_from_cpu(*backend, tiny_model_files("tiny-gpt-oss.gguf"), two_batch_prompt_ids());
+    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
+    EXPECT_TRUE(distance.same_top);
+}
+
 // A model wider than matmul.comp's tiles (q/k/v of 192 rows, attention output and down of 160,
 // gate/up of 96 per half) whose tokens all choose all four experts, so a prompt of 100 tokens
 // makes batches of several token tiles and experts of several work items: the host's grids and
