@@ -71,9 +71,10 @@ class CudaSequence final : public Sequence {
                             std::span<float> logits, std::span<std::uint32_t> picked);
     Result<void> record_batch();
     Result<void> record_layer(std::uint32_t layer, bool batched);
-    Result<void> matvec(const CudaProjection& projection, std::uint32_t mode, bool batched,
-                        const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
-                        std::uint32_t cols);
+    // One token's matvec (matvec.cuh) or a batch's matmul (matmul.cuh) over `projection`.
+    Result<void> product(const CudaProjection& projection, std::uint32_t mode, bool batched,
+                         const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
+                         std::uint32_t cols);
     // Runs a graph over `tokens` at the next positions, reading back the logits or the drawn
     // token when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
@@ -189,9 +190,9 @@ Result<void> CudaSequence::prepare() {
     return {};
 }
 
-Result<void> CudaSequence::matvec(const CudaProjection& projection, std::uint32_t mode,
-                                  bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
-                                  std::uint32_t rows, std::uint32_t cols) {
+Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32_t mode,
+                                   bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
+                                   std::uint32_t rows, std::uint32_t cols) {
     const auto& c = config_;
     // CUDA's matvecs take their input normalized already: no norm epsilon.
     const ka::MatVecArgs args{
@@ -239,8 +240,8 @@ Result<void> CudaSequence::record(StepOutput output) {
         !r) {
         return r;
     }
-    if (auto r = matvec(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
-                        c.hidden_size);
+    if (auto r = product(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
+                         c.hidden_size);
         !r) {
         return r;
     }
@@ -300,7 +301,7 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
 
     Result<void> r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
                                     x_.address(), l.attn_norm.address(), h_.address(), args.norm);
-    if (r) r = matvec(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H);
+    if (r) r = product(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H);
     if (r) {
         r = device_.launch("rope_kv_write_" + cache_type,
                            {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block},
@@ -318,23 +319,24 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
                            attention_partials_.address(), l.sinks.address(), attention_.address(),
                            combine, head_dim);
     }
-    if (r) r = matvec(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q);
+    if (r) r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q);
     if (r) {
         r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block}, x_.address(),
                            l.mlp_norm.address(), h_.address(), args.norm);
     }
-    if (r) r = matvec(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H);
+    if (r)
+        r = product(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H);
     if (r) {
         r = device_.launch("route_experts", {tokens, 1, 1, shapes::route_block},
                            router_logits_.address(), route_.address(), args.route);
     }
     if (!r) return r;
     if (!batched) {
-        r = matvec(l.gate_up, ka::matvec_expert_gate_up, false, h_, expert_activations_,
-                   c.expert_hidden_size, H);
+        r = product(l.gate_up, ka::matvec_expert_gate_up, false, h_, expert_activations_,
+                    c.expert_hidden_size, H);
         if (r) {
-            r = matvec(l.down, ka::matvec_expert_down_add, false, expert_activations_, x_, H,
-                       c.expert_hidden_size);
+            r = product(l.down, ka::matvec_expert_down_add, false, expert_activations_, x_, H,
+                        c.expert_hidden_size);
         }
         return r;
     }
@@ -342,12 +344,12 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     r = device_.launch("group_experts", {1, 1, 1, shapes::route_block}, route_.address(),
                        expert_groups_.address(), step_.address(), args.groups);
     if (r) {
-        r = matvec(l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_, expert_activations_,
-                   c.expert_hidden_size, H);
+        r = product(l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_, expert_activations_,
+                    c.expert_hidden_size, H);
     }
     if (r) {
-        r = matvec(l.down, ka::matvec_expert_down_grouped, true, expert_activations_, expert_down_,
-                   H, c.expert_hidden_size);
+        r = product(l.down, ka::matvec_expert_down_grouped, true, expert_activations_, expert_down_,
+                    H, c.expert_hidden_size);
     }
     if (r) {
         r = device_.launch(

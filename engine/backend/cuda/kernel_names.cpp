@@ -1,5 +1,7 @@
 #include "kernel_names.h"
 
+#include <string>
+
 #include "kernel_args.h"
 
 namespace hearth::cuda {
@@ -22,7 +24,8 @@ std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode) {
     case ka::matvec_project: return name + "project";
     case ka::matvec_project_add: return name + "project_add";
     case ka::matvec_expert_gate_up: return name + "expert_gate_up";
-    default: return name + "expert_down_add";
+    case ka::matvec_expert_down_add: return name + "expert_down_add";
+    default: return name + "mode_" + std::to_string(mode); // none: the launch says so
     }
 }
 
@@ -32,7 +35,8 @@ std::string matmul_kernel_name(std::uint32_t format, std::uint32_t mode) {
     case ka::matvec_project: return name + "project";
     case ka::matvec_project_add: return name + "project_add";
     case ka::matvec_expert_gate_up_grouped: return name + "expert_gate_up";
-    default: return name + "expert_down";
+    case ka::matvec_expert_down_grouped: return name + "expert_down";
+    default: return name + "mode_" + std::to_string(mode); // none: the launch says so
     }
 }
 

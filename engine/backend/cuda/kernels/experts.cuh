@@ -4,7 +4,7 @@
 //     its weight (f32 bits), in the token's row of 2 * chosen words.
 //   group_experts: for a batch, per expert the entries token * slots + slot of the tokens that
 //     chose it: groups[expert] = the count, then from groups[experts + expert * capacity] the
-//     entries in token order; the grouped matvecs read each expert's weights once for them all.
+//     entries in token order; the grouped matmuls read each expert's weights once for them all.
 //   expert_combine: for a batch, x[token] += the route-weighted grouped down rows of its slots.
 #pragma once
 
