@@ -26,11 +26,11 @@ while :; do
     shift
 done
 
-if ! ldconfig -p | grep -q libvulkan; then
+if ! grep -q libvulkan <(ldconfig -p); then
     for package in .gl/*.deb; do dpkg -x "$package" /; done
     ldconfig
 fi
-if ! ldconfig -p | grep -q libicuuc.so.72; then
+if ! grep -q libicuuc.so.72 <(ldconfig -p); then
     mkdir -p /tmp/hearth-icu && tar -C /tmp/hearth-icu -xJf "$kit/icu/icu72.tar.xz"
     export LD_LIBRARY_PATH=/tmp/hearth-icu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi

@@ -36,7 +36,9 @@ done
 # The lent machines have no ICU 72 (Debian 12's), which the binaries link: its two libraries go
 # along, xz-packed (8 MB), and gpu-kit-run.sh unpacks them where the machine lacks them.
 mkdir -p "$kit/icu"
-icu=$(dirname "$(readlink -f "$(ldconfig -p | sed -n 's/.*libicuuc.so.72 .*=> //p' | head -1)")")
+icu_library=$(ldconfig -p | sed -n 's/.*libicuuc.so.72 .*=> //p' | head -1)
+[ -n "$icu_library" ] || { echo "gpu-kit.sh: no libicuuc.so.72 here to carry" >&2; exit 1; }
+icu=$(dirname "$(readlink -f "$icu_library")")
 tar -C "$icu" -cJf "$kit/icu/icu72.tar.xz" libicuuc.so.72 libicuuc.so.72.1 libicudata.so.72 \
     libicudata.so.72.1
 # The test binaries open the fixtures and the reference goldens where they were built:
