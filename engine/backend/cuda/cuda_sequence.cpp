@@ -194,7 +194,7 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                                    bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
                                    std::uint32_t rows, std::uint32_t cols) {
     const auto& c = config_;
-    // CUDA's matvecs take their input normalized already: no norm epsilon.
+    // CUDA's products take their input normalized already: no norm epsilon.
     const ka::MatVecArgs args{
         cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
     const auto& m = projection.matrix;
