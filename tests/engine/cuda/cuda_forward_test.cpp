@@ -57,15 +57,12 @@ TEST_P(CudaForward, AnF16CacheStaysCloseToTheCpuBackend) {
     }
 }
 
-// A prompt of two batches and its last token (two_batch_prompt_ids).
+// A prompt of two batches and its last token (expect_two_batch_prompt_matches_cpu).
 TEST(CudaForwardLongPrompt, APromptOfTwoBatchesMatchesTheCpuBackend) {
     HEARTH_REQUIRE_CUDA_GPU();
     auto backend = cuda_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
-    const auto distance =
-        distance_from_cpu(*backend, tiny_model_files("tiny-gpt-oss.gguf"), two_batch_prompt_ids());
-    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
-    EXPECT_TRUE(distance.same_top);
+    expect_two_batch_prompt_matches_cpu(*backend, "tiny-gpt-oss.gguf");
 }
 
 INSTANTIATE_TEST_SUITE_P(TinyModel, CudaForward, testing::ValuesIn(tiny_model_names()),

@@ -80,14 +80,6 @@ std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt) {
     return goldens().at("prompts").at(prompt).at("ids").get<std::vector<std::int32_t>>();
 }
 
-std::vector<std::int32_t> two_batch_prompt_ids() {
-    const auto once = golden_prompt_ids("long_130");
-    std::vector<std::int32_t> ids;
-    for (int copy = 0; copy < 3; ++copy)
-        ids.insert(ids.end(), once.begin(), once.end());
-    return ids;
-}
-
 std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids) {
     return run_prompt(backend, ids).logits;
 }
@@ -113,6 +105,16 @@ LogitDistance distance_from_cpu(Backend& backend, std::shared_ptr<const model::M
     }
     distance.same_top = argmax(actual) == argmax(expected);
     return distance;
+}
+
+void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fixture) {
+    const auto once = golden_prompt_ids("long_130");
+    std::vector<std::int32_t> ids;
+    for (int copy = 0; copy < 3; ++copy)
+        ids.insert(ids.end(), once.begin(), once.end());
+    const auto distance = distance_from_cpu(backend, tiny_model_files(fixture), ids);
+    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
+    EXPECT_TRUE(distance.same_top);
 }
 
 void expect_logits_match_reference(Backend& backend) {

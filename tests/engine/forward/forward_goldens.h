@@ -26,9 +26,6 @@ std::string parameter_name(const std::string& fixture);
 std::unique_ptr<Backend> made_backend(Result<std::unique_ptr<Backend>> made);
 
 std::vector<std::int32_t> golden_prompt_ids(const std::string& prompt);
-// The golden prompt "long_130" three times over: 390 tokens, so a GPU backend's prompt batches
-// of 256 run two, the second reading the cache the first wrote.
-std::vector<std::int32_t> two_batch_prompt_ids();
 
 // Runs `ids` on a fresh sequence of `backend` and returns the last position's logits.
 std::vector<float> last_logits(Backend& backend, const std::vector<std::int32_t>& ids);
@@ -47,6 +44,11 @@ LogitDistance distance_from_cpu(Backend& backend, std::shared_ptr<const model::M
                                 const std::vector<std::int32_t>& ids);
 
 void expect_logits_match_reference(Backend& backend);
+// The golden prompt "long_130" three times over (390 tokens, so a GPU backend's prompt batches of
+// 256 run two, the second reading the cache the first wrote) on `backend`, made from the tiny
+// fixture `fixture`: every last-position logit within 1e-4 of the largest of the CPU backend's,
+// and the same top token.
+void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fixture);
 void expect_greedy_tokens_match_reference(Backend& backend);
 void expect_truncate_and_append_reproduce_logits(Backend& backend);
 void expect_bad_tokens_and_overflow_are_errors(Backend& backend);

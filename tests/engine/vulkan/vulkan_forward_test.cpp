@@ -46,14 +46,11 @@ TEST_P(VulkanForward, EveryLogitMatchesTheCpuBackend) {
     EXPECT_LE(distance.worst, 1e-4f * distance.largest);
 }
 
-// A prompt of two batches and its last token (two_batch_prompt_ids).
+// A prompt of two batches and its last token (expect_two_batch_prompt_matches_cpu).
 TEST(VulkanForwardLongPrompt, APromptOfTwoBatchesMatchesTheCpuBackend) {
     auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
-    const auto distance =
-        distance_from_cpu(*backend, tiny_model_files("tiny-gpt-oss.gguf"), two_batch_prompt_ids());
-    EXPECT_LE(distance.worst, 1e-4f * distance.largest);
-    EXPECT_TRUE(distance.same_top);
+    expect_two_batch_prompt_matches_cpu(*backend, "tiny-gpt-oss.gguf");
 }
 
 // A model wider than matmul.comp's tiles (q/k/v of 192 rows, attention output and down of 160,

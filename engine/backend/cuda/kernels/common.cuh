@@ -19,6 +19,16 @@ namespace shapes = hearth::cuda::shapes;
     M(q8_0, ka::weight_format_q8_0)                                                                \
     M(mxfp4, ka::weight_format_mxfp4)
 
+// An extern "C" kernel `name` of `threads` threads a block with the products' parameters (the
+// weight's codes and scales, the bias, x, y, the route or step words, the arguments), which calls
+// the device function after them (matvec.cuh, matmul.cuh) with them all.
+#define HEARTH_PRODUCT_KERNEL(name, threads, ...)                                                  \
+    extern "C" __global__ void __launch_bounds__(threads)                                          \
+        name(const unsigned* codes, const unsigned* scales, const float* bias, const float* x,     \
+             float* y, const unsigned* route, ka::MatVecArgs args) {                               \
+        __VA_ARGS__(codes, scales, bias, x, y, route, args);                                       \
+    }
+
 // Finite, so exp(lowest - m) is 0 rather than NaN.
 constexpr float lowest_score = -3.0e38f;
 

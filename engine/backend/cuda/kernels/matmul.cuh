@@ -167,12 +167,8 @@ __device__ void matmul(const unsigned* codes, const unsigned* scales, const floa
 
 // matmul_<format>_<mode>: the kernels the host launches by name (kernel_names.h).
 #define HEARTH_MATMUL(format_name, format, mode_name, mode)                                        \
-    extern "C" __global__ void __launch_bounds__(matmul_tile::threads)                             \
-        matmul_##format_name##_##mode_name(const unsigned* codes, const unsigned* scales,          \
-                                           const float* bias, const float* x, float* y,            \
-                                           const unsigned* route, ka::MatVecArgs args) {           \
-        matmul<format, mode>(codes, scales, bias, x, y, route, args);                              \
-    }
+    HEARTH_PRODUCT_KERNEL(matmul_##format_name##_##mode_name, matmul_tile::threads,                \
+                          matmul<format, mode>)
 
 #define HEARTH_MATMUL_FORMAT(format_name, format)                                                  \
     HEARTH_MATMUL(format_name, format, project, ka::matvec_project)                                \

@@ -176,12 +176,8 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
 
 // matvec_<format>_<mode>: the kernels the host launches by name (kernel_names.h).
 #define HEARTH_MATVEC(format_name, format, mode_name, mode)                                        \
-    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
-        matvec_##format_name##_##mode_name(const unsigned* codes, const unsigned* scales,          \
-                                           const float* bias, const float* x, float* y,            \
-                                           const unsigned* route, ka::MatVecArgs args) {           \
-        matvec<format, mode, shapes::matvec_rows>(codes, scales, bias, x, y, route, args);         \
-    }
+    HEARTH_PRODUCT_KERNEL(matvec_##format_name##_##mode_name, shapes::matvec_warps * 32,           \
+                          matvec<format, mode, shapes::matvec_rows>)
 
 #define HEARTH_MATVEC_FORMAT(format_name, format)                                                  \
     HEARTH_MATVEC(format_name, format, project, ka::matvec_project)                                \
