@@ -15,14 +15,17 @@ namespace hearth {
 inline constexpr std::uint32_t sliding_rewind_slack = 1024;
 
 // Positions left after cutting a sequence of `length` back to `keep`, when layer i's cache holds
-// its last `capacities[i]` positions: position `keep` needs the window before it, so a ring that
-// has already overwritten those forces a restart from 0.
+// its last `capacities[i]` positions and positions up to `written_end` (exclusive, at least
+// `length`) have been written since the sequence last started from 0: rewinding more than once, or
+// after work run ahead and thrown away, leaves rings written past the length. Position `keep`
+// needs the window before it, so a ring that has already overwritten those forces a restart from
+// 0.
 inline std::uint32_t positions_kept(const model::ModelConfig& config,
                                     std::span<const std::uint32_t> capacities, std::uint32_t length,
-                                    std::uint32_t keep) {
+                                    std::uint32_t written_end, std::uint32_t keep) {
     keep = std::min(keep, length);
     for (std::uint32_t capacity : capacities) {
-        const std::int64_t oldest_held = std::int64_t{length} - capacity;
+        const std::int64_t oldest_held = std::int64_t{std::max(written_end, length)} - capacity;
         const std::int64_t oldest_needed =
             std::max<std::int64_t>(0, std::int64_t{keep} - config.sliding_window);
         if (oldest_held > oldest_needed) return 0;

@@ -28,11 +28,11 @@ std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32
 
 std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
                                        std::uint32_t max_positions, std::uint32_t length,
-                                       std::uint32_t keep) {
+                                       std::uint32_t written_end, std::uint32_t keep) {
     std::vector<std::uint32_t> capacities;
     for (std::uint32_t layer = 0; layer < config.layer_count; ++layer)
         capacities.push_back(layer_cache_capacity(config, layer, max_positions));
-    return positions_kept(config, capacities, length, keep);
+    return positions_kept(config, capacities, length, written_end, keep);
 }
 
 LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t layer,

@@ -23,7 +23,7 @@ std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32
 // positions_kept (cache_window.h) for a sequence whose caches are layer_cache_capacity's.
 std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
                                        std::uint32_t max_positions, std::uint32_t length,
-                                       std::uint32_t keep);
+                                       std::uint32_t written_end, std::uint32_t keep);
 
 // Output rows of a batch product's tile (matmul.comp, matmul.cuh) in `mode`: in the gate/up
 // mode its stored rows are half gate rows, half up rows.

@@ -44,6 +44,7 @@ class CpuContext final : public Sequence {
     CpuBackend& backend_;
     std::uint32_t max_positions_;
     std::uint32_t length_ = 0;
+    std::uint32_t written_end_ = 0; // see positions_kept
     std::vector<LayerCache> caches_;
     // Activations of the current chunk, [tokens][width].
     AlignedFloats x_, h_, q_, k_, v_, attn_, router_;
@@ -117,7 +118,8 @@ std::uint32_t CpuContext::truncate(std::uint32_t keep) {
     std::vector<std::uint32_t> capacities;
     for (const auto& cache : caches_)
         capacities.push_back(cache.capacity);
-    length_ = positions_kept(backend_.config(), capacities, length_, keep);
+    length_ = positions_kept(backend_.config(), capacities, length_, written_end_, keep);
+    if (length_ == 0) written_end_ = 0; // a restart rewrites every position it reads
     return length_;
 }
 
@@ -135,6 +137,7 @@ void CpuContext::forward_chunk(std::span<const std::int32_t> tokens, std::span<f
         mixture_of_experts(layer, n);
     }
     length_ += static_cast<std::uint32_t>(n);
+    written_end_ = std::max(written_end_, length_);
     if (logits.empty()) return;
     last_.resize(H);
     rms_norm(x_.data() + (n - 1) * H, w.final_norm.data(), c.rms_norm_eps, H, last_.data());

@@ -114,6 +114,7 @@ class VulkanSequence final : public Sequence {
     std::uint32_t max_positions_;
     std::uint32_t batch_tokens_; // a prompt's tokens per batch recording
     std::uint32_t length_ = 0;
+    std::uint32_t written_end_ = 0; // see positions_kept
     // Activations, a row per token of a step (batch_tokens_ rows), and what the host writes and
     // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
     // projection's rows); expert rows: per token per slot.
@@ -599,6 +600,7 @@ Result<void> VulkanSequence::run(const CommandList& list, std::span<const std::i
     std::memcpy(state + sizeof header, tokens.data(), tokens.size_bytes());
     if (auto ran = model_.device.submit_and_wait(list); !ran) return ran;
     length_ += header.count;
+    written_end_ = std::max(written_end_, length_);
     return {};
 }
 
@@ -678,7 +680,8 @@ VulkanSequence::profile_batch(std::span<const std::int32_t> tokens) {
 }
 
 std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {
-    length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, keep);
+    length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, written_end_, keep);
+    if (length_ == 0) written_end_ = 0; // a restart rewrites every position it reads
     return length_;
 }
 

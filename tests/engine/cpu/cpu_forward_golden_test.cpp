@@ -57,6 +57,12 @@ TEST(CpuForward, TruncatingAndAppendingAgainReproducesTheLogits) {
     expect_truncate_and_append_reproduce_logits(*backend);
 }
 
+TEST(CpuForward, ASecondRewindRespectsWhatTheRingsOverwrote) {
+    auto backend = cpu_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_a_second_rewind_respects_the_rings(*backend, "tiny-gpt-oss.gguf");
+}
+
 // The CPU does not time its kernels, and says so before anyone fills a context to profile it.
 TEST(CpuForward, SaysItDoesNotTimeKernelsAndRefusesToProfile) {
     auto backend = cpu_backend_for("tiny-gpt-oss.gguf");

@@ -107,6 +107,10 @@ TEST_F(CudaForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {
     expect_truncate_and_append_reproduce_logits(*backend_);
 }
 
+TEST_F(CudaForwardSequence, ASecondRewindRespectsWhatTheRingsOverwrote) {
+    expect_a_second_rewind_respects_the_rings(*backend_, "tiny-gpt-oss.gguf");
+}
+
 TEST_F(CudaForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
     expect_bad_tokens_and_overflow_are_errors(*backend_);
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "backend/cache_window.h"
 #include "backend/cpu/cpu_backend.h"
 
 namespace hearth::test {
@@ -175,6 +176,33 @@ void expect_truncate_and_append_reproduce_logits(Backend& backend) {
     EXPECT_EQ(kept, 30u);
     ASSERT_TRUE((*context)->append(std::span(ids).subspan(kept), again).has_value());
     EXPECT_EQ(first, again);
+}
+
+void expect_a_second_rewind_respects_the_rings(Backend& backend, const std::string& fixture) {
+    const auto files = tiny_model_files(fixture);
+    ASSERT_TRUE(files);
+    const std::uint32_t window = files->config.sliding_window;
+    // A backend's ring may hold up to a prompt batch more: rings lose at least positions < 64.
+    const std::uint32_t written = window + sliding_rewind_slack + 512;
+    std::vector<std::int32_t> ids(written);
+    for (std::uint32_t i = 0; i < written; ++i)
+        ids[i] = static_cast<std::int32_t>((i * 7 + 3) % backend.vocab_size());
+    auto context = backend.create_context(written);
+    ASSERT_TRUE(context.has_value()) << context.error().message;
+    ASSERT_TRUE((*context)->append(ids, {}).has_value());
+    // Back to where the sequence's length alone says every ring holds what it needs.
+    const std::uint32_t first_rewind = window + sliding_rewind_slack;
+    ASSERT_EQ((*context)->truncate(first_rewind), first_rewind);
+
+    const std::uint32_t keep = window + 32, rerun = keep + 8; // keep needs positions from 32
+    const std::uint32_t kept = (*context)->truncate(keep);
+    EXPECT_LT(kept, keep);
+    std::vector<float> again(backend.vocab_size()), fresh(backend.vocab_size());
+    ASSERT_TRUE((*context)->append(std::span(ids).subspan(kept, rerun - kept), again).has_value());
+    auto fresh_context = backend.create_context(written); // the same caches, the same splits
+    ASSERT_TRUE(fresh_context.has_value());
+    ASSERT_TRUE((*fresh_context)->append(std::span(ids).first(rerun), fresh).has_value());
+    EXPECT_EQ(again, fresh);
 }
 
 void expect_bad_tokens_and_overflow_are_errors(Backend& backend) {

@@ -51,6 +51,11 @@ void expect_logits_match_reference(Backend& backend);
 void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fixture);
 void expect_greedy_tokens_match_reference(Backend& backend);
 void expect_truncate_and_append_reproduce_logits(Backend& backend);
+// A sequence past its sliding layers' rings (the tiny fixture `fixture`'s window + the rewind
+// slack, and 512 more), rewound by 512 and then below what the rings still hold: the second rewind
+// gives up positions rather than read overwritten ones, so appending again gives a fresh
+// sequence's logits.
+void expect_a_second_rewind_respects_the_rings(Backend& backend, const std::string& fixture);
 void expect_bad_tokens_and_overflow_are_errors(Backend& backend);
 
 } // namespace hearth::test

@@ -188,6 +188,12 @@ TEST(VulkanForwardSequence, TruncatingAndAppendingAgainReproducesTheLogits) {
     expect_truncate_and_append_reproduce_logits(*backend);
 }
 
+TEST(VulkanForwardSequence, ASecondRewindRespectsWhatTheRingsOverwrote) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_a_second_rewind_respects_the_rings(*backend, "tiny-gpt-oss.gguf");
+}
+
 TEST(VulkanForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
     auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
