@@ -49,6 +49,16 @@ Result<VkDescriptorSet> DescriptorArena::bind(const ComputePipeline& pipeline,
     return set;
 }
 
+Fence::Fence(std::shared_ptr<DeviceCore> core, VkFence fence)
+    : core_(std::move(core)), fence_(fence) {}
+
+Fence::Fence(Fence&& other) noexcept
+    : core_(std::move(other.core_)), fence_(std::exchange(other.fence_, VK_NULL_HANDLE)) {}
+
+Fence::~Fence() {
+    if (core_) vkDestroyFence(core_->device, fence_, nullptr);
+}
+
 TimestampPool::TimestampPool(std::shared_ptr<DeviceCore> core, VkQueryPool pool,
                              std::uint32_t capacity, double seconds_per_tick,
                              std::uint64_t valid_mask)

@@ -54,6 +54,22 @@ class TimestampPool {
     std::uint64_t valid_mask_; // timestamps wrap at the queue's timestampValidBits
 };
 
+// What the device signals once submitted work has run (VulkanDevice::submit); reused.
+class Fence {
+  public:
+    Fence(Fence&& other) noexcept;
+    Fence& operator=(Fence&&) = delete;
+    ~Fence();
+
+    VkFence handle() const { return fence_; }
+
+  private:
+    friend class VulkanDevice;
+    Fence(std::shared_ptr<DeviceCore> core, VkFence fence);
+    std::shared_ptr<DeviceCore> core_;
+    VkFence fence_;
+};
+
 // One primary command buffer with its own pool, so lists on different threads never share one.
 class CommandList {
   public:

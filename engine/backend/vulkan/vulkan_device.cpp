@@ -26,6 +26,14 @@ std::optional<std::uint32_t> find_memory_type(VkPhysicalDevice device, std::uint
     return std::nullopt;
 }
 
+Result<void> fail_running(VkResult r) {
+    if (r == VK_ERROR_DEVICE_LOST) {
+        return fail("The GPU stopped responding (Vulkan device lost)",
+                    "reload the model to continue");
+    }
+    return fail_vk("running GPU work", r);
+}
+
 } // namespace
 
 Result<VulkanDevice> VulkanDevice::open(std::shared_ptr<VulkanInstance> instance,
@@ -262,32 +270,47 @@ Result<TimestampPool> VulkanDevice::create_timestamp_pool(std::uint32_t capacity
     return TimestampPool(core_, pool, capacity, properties_.limits.timestampPeriod * 1e-9, mask);
 }
 
-Result<void> VulkanDevice::submit_and_wait(const CommandList& commands) {
-    VkDevice device = core_->device;
-    VkFenceCreateInfo fence_info{};
-    fence_info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+Result<Fence> VulkanDevice::create_fence() {
+    VkFenceCreateInfo info{};
+    info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
     VkFence fence = VK_NULL_HANDLE;
-    if (VkResult r = vkCreateFence(device, &fence_info, nullptr, &fence); r != VK_SUCCESS) {
+    if (VkResult r = vkCreateFence(core_->device, &info, nullptr, &fence); r != VK_SUCCESS) {
         return fail_vk("creating a fence", r);
+    }
+    return Fence(core_, fence);
+}
+
+Result<void> VulkanDevice::submit(const CommandList& commands, const Fence& done) {
+    VkFence fence = done.handle();
+    if (VkResult r = vkResetFences(core_->device, 1, &fence); r != VK_SUCCESS) {
+        return fail_running(r);
     }
     VkCommandBuffer handle = commands.handle();
     VkSubmitInfo submit{};
     submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &handle;
-    VkResult r;
-    {
-        std::lock_guard lock(*queue_mutex_);
-        r = vkQueueSubmit(queue_, 1, &submit, fence);
+    std::lock_guard lock(*queue_mutex_);
+    if (VkResult r = vkQueueSubmit(queue_, 1, &submit, fence); r != VK_SUCCESS) {
+        return fail_running(r);
     }
-    if (r == VK_SUCCESS) r = vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
-    vkDestroyFence(device, fence, nullptr);
-    if (r == VK_ERROR_DEVICE_LOST) {
-        return fail("The GPU stopped responding (Vulkan device lost)",
-                    "reload the model to continue");
-    }
-    if (r != VK_SUCCESS) return fail_vk("running GPU work", r);
     return {};
+}
+
+Result<void> VulkanDevice::wait(const Fence& done) {
+    VkFence fence = done.handle();
+    if (VkResult r = vkWaitForFences(core_->device, 1, &fence, VK_TRUE, UINT64_MAX);
+        r != VK_SUCCESS) {
+        return fail_running(r);
+    }
+    return {};
+}
+
+Result<void> VulkanDevice::submit_and_wait(const CommandList& commands) {
+    auto done = create_fence();
+    if (!done) return std::unexpected(done.error());
+    if (auto r = submit(commands, *done); !r) return r;
+    return wait(*done);
 }
 
 Result<Buffer*> VulkanDevice::staging() {

@@ -40,7 +40,15 @@ class VulkanDevice {
     // Fails when the device's compute queue cannot write timestamps.
     Result<TimestampPool> create_timestamp_pool(std::uint32_t capacity);
 
-    // Runs a recorded list and waits for it. Thread-safe (the queue is shared).
+    Result<Fence> create_fence();
+    // Starts a recorded list; `done` is signalled once it has run. Lists submitted one after
+    // another run in that order, and may overlap only where they have no barrier between them
+    // (CommandList::barrier). A list must not be submitted again, nor `done` reused, before it
+    // has run. Thread-safe (the queue is shared).
+    Result<void> submit(const CommandList& commands, const Fence& done);
+    // Waits until `done` is signalled.
+    Result<void> wait(const Fence& done);
+    // Runs a recorded list and waits for it. Thread-safe.
     Result<void> submit_and_wait(const CommandList& commands);
 
     // Copies host bytes into a buffer at `offset` (through a bounded staging buffer when the
