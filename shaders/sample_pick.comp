@@ -4,6 +4,7 @@
 // weights pass random * their total, as the host sampler does: first over the chunks' kept
 // weights (sample_kept), then over parts of the chunk the draw falls in, then over that part's
 // ids. When rounding leaves the draw past the last weight, the last id with weight is taken.
+// The step's header then moves on to the token picked, so a step the host submitted ahead runs it.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -14,6 +15,10 @@ layout(std430, binding = 1) readonly buffer Excluded { uint excluded[]; };
 layout(std430, binding = 2) readonly buffer Draw { SampleDraw draw; };
 layout(std430, binding = 3) readonly buffer Partials { vec4 partials[]; };
 layout(std430, binding = 4) writeonly buffer Picked { uint picked; };
+layout(std430, binding = 5) buffer Step {
+    StepHeader step;
+    uint step_tokens[];
+};
 
 layout(push_constant) uniform PushConstants { SampleArgs args; };
 
@@ -26,6 +31,15 @@ shared uint chunk_drawn;   // the chunk the draw falls in
 shared float mass_before;  // the weight of every id before that chunk
 shared float target;       // random * total weight
 shared float share_of[sample_group_size]; // each invocation's part of the drawn chunk
+
+void pick(uint id) {
+    picked = id;
+    // A step is one token; the next runs this one (or, where nothing could be drawn, id 0 in its
+    // place: the host reports that and throws the step away).
+    step.first_position += step.count;
+    step.count = 1u;
+    step_tokens[0] = id < args.vocab ? id : 0u;
+}
 
 float kept_weight(uint id, float logit) {
     return kept(id, logit, top, cut) ? weight_of(logit, top) : 0.0;
@@ -44,7 +58,7 @@ void main() {
                 best_id = floatBitsToUint(chunks[g].w);
             }
         }
-        picked = best_id;
+        pick(best_id);
         return;
     }
     if (t == 0u) {
@@ -100,5 +114,5 @@ void main() {
         mass += w;
         if (mass > target) break;
     }
-    picked = id_picked;
+    pick(id_picked);
 }

@@ -122,7 +122,8 @@ Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {
 }
 
 Result<std::int32_t> Sequence::append_and_sample(std::span<const std::int32_t>,
-                                                 const SamplingSettings&, float) {
+                                                 const SamplingSettings&, float,
+                                                 std::optional<float>) {
     return fail("This backend samples on the host");
 }
 

@@ -17,8 +17,11 @@ TokenPicker::TokenPicker(Sequence& sequence, std::uint32_t vocab_size,
 
 Result<std::int32_t> TokenPicker::run(std::span<const std::int32_t> tokens) {
     if (on_device_) {
+        // Each draw's random number is made a call early, so the device can run a step ahead.
         std::uniform_real_distribution<float> random(0.0f, 1.0f);
-        return sequence_.append_and_sample(tokens, settings_, random(draws_));
+        const float now = next_random_ ? *next_random_ : random(draws_);
+        next_random_ = random(draws_);
+        return sequence_.append_and_sample(tokens, settings_, now, next_random_);
     }
     if (auto ran = sequence_.append(tokens, logits_); !ran) return std::unexpected(ran.error());
     // As on a device: excluded ids and NaN logits are never drawn, and nothing left is an error.

@@ -55,8 +55,10 @@ class CudaSequence final : public Sequence {
         return gpu::device_can_sample(settings);
     }
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
+    // Runs no step ahead: next_random goes unused.
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
-                                           const SamplingSettings& settings, float random) override;
+                                           const SamplingSettings& settings, float random,
+                                           std::optional<float> next_random) override;
 
   private:
     // Every buffer but the caches, with its size in bytes; and one layer's keys (or values).
@@ -388,8 +390,8 @@ Result<void> CudaSequence::exclude_from_sampling(const std::vector<bool>& exclud
 }
 
 Result<std::int32_t> CudaSequence::append_and_sample(std::span<const std::int32_t> tokens,
-                                                     const SamplingSettings& settings,
-                                                     float random) {
+                                                     const SamplingSettings& settings, float random,
+                                                     std::optional<float>) {
     if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
         !ok) {
         return std::unexpected(ok.error());

@@ -189,7 +189,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         {&p.sample_partials, spirv::sample_partials, layout<ka::SampleArgs>(4), {}},
         {&p.sample_cut, spirv::sample_cut, layout<ka::SampleArgs>(4), cut_group_size},
         {&p.sample_kept, spirv::sample_kept, layout<ka::SampleArgs>(4), {}},
-        {&p.sample_pick, spirv::sample_pick, layout<ka::SampleArgs>(5), {}},
+        {&p.sample_pick, spirv::sample_pick, layout<ka::SampleArgs>(6), {}},
     };
     for (const auto& single : singles) {
         auto pipeline = device.create_pipeline(single.spirv, single.desc, single.specialization);

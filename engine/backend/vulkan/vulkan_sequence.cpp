@@ -1,6 +1,7 @@
 #include "vulkan_sequence.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -59,6 +60,22 @@ struct DispatchLabel {
     int attention_layer = -1; // reads that layer's cache: bytes depend on the position
 };
 
+// The decode step that draws, recorded twice so the host can submit one while the other runs (a
+// step ahead): each with the draw the host writes for it and the id it reads back.
+struct SamplingStep {
+    std::optional<CommandList> commands;
+    Buffer draw, picked;
+    std::optional<Fence> done;
+};
+
+// A sampling step submitted before the caller asked for it (append_and_sample's next_random): it
+// runs the token the step before it draws, at the position after it.
+struct StepAhead {
+    std::uint32_t slot = 0; // of sampling_steps_
+    ka::SampleDraw draw{};
+    std::optional<std::int32_t> token; // known once the step before it has been read
+};
+
 struct LayerCache {
     std::uint32_t capacity = 0; // positions; a ring for sliding layers
     Buffer keys, values;        // [capacity][kv_heads] rows, as kv_format lays them out
@@ -69,6 +86,10 @@ class VulkanSequence final : public Sequence {
     VulkanSequence(VulkanModel& model, std::uint32_t max_positions)
         : model_(model), config_(model.files->config), max_positions_(max_positions),
           batch_tokens_(model.batch_tokens) {}
+    VulkanSequence(const VulkanSequence&) = delete;
+    VulkanSequence& operator=(const VulkanSequence&) = delete;
+    // Its buffers must outlive a step still running ahead; a failure there is past reporting.
+    ~VulkanSequence() override { (void)settle(); }
 
     Result<void> prepare();
     std::uint32_t length() const override { return length_; }
@@ -87,17 +108,31 @@ class VulkanSequence final : public Sequence {
     bool samples_on_device(const SamplingSettings& settings) const override;
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
-                                           const SamplingSettings& settings, float random) override;
+                                           const SamplingSettings& settings, float random,
+                                           std::optional<float> next_random) override;
 
   private:
     Result<void> allocate_sampling();
-    // One token per step, or a batch of up to batch_tokens_.
-    Result<void> record(CommandList& list, StepOutput output);
-    Result<void> record_sampling(CommandList& list);
-    // Runs every token but the last in batches, then the last with `last_step`.
-    Result<void> run_tokens(std::span<const std::int32_t> tokens, const CommandList& last_step);
+    // One token per step, or a batch of up to batch_tokens_; a sampled step draws with
+    // sampling_steps_[slot]'s buffers.
+    Result<void> record(CommandList& list, StepOutput output, std::uint32_t slot = 0);
+    Result<void> record_sampling(CommandList& list, SamplingStep& step);
+    // Runs every token but the last in batches, then starts the last with `last_step`, which
+    // signals `done`.
+    Result<void> start_tokens(std::span<const std::int32_t> tokens, const CommandList& last_step,
+                              const Fence& done);
     Result<void> record_batch(CommandList& list);
+    // Writes the step's header and tokens (at the next positions) and submits `list`.
+    Result<void> start(const CommandList& list, std::span<const std::int32_t> tokens,
+                       const Fence& done);
+    // Waits for `done`, then holds the `count` positions the work it signals ran. (start counts
+    // them as written.)
+    Result<void> finish(const Fence& done, std::uint32_t count);
     Result<void> run(const CommandList& list, std::span<const std::int32_t> tokens);
+    // Submits the sampling step after the one running, which draws with `draw`.
+    Result<void> step_ahead(std::uint32_t running_slot, const ka::SampleDraw& draw);
+    // Waits for the step ahead, if any, and forgets it: what the host writes next is its own.
+    Result<void> settle();
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
@@ -126,13 +161,15 @@ class VulkanSequence final : public Sequence {
     // token's attention, per KV head; its router), zero between dispatches.
     Buffer arrivals_;
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
-    // Sampling on the device: excluded ids (a bit each), the step's draw (host-written), the
-    // chunks' partial results, the id drawn, and its copy the host reads.
-    Buffer excluded_, draw_, sample_partials_, picked_, picked_readback_;
+    // Sampling on the device: excluded ids (a bit each), the chunks' partial results, and the id
+    // drawn (each sampling step copies it for the host).
+    Buffer excluded_, sample_partials_, picked_;
     std::vector<LayerCache> caches_;
     std::optional<DescriptorArena> arena_;
-    std::optional<CommandList> step_commands_, step_with_logits_commands_, step_sampling_commands_,
-        batch_commands_;
+    std::optional<CommandList> step_commands_, step_with_logits_commands_, batch_commands_;
+    std::array<SamplingStep, 2> sampling_steps_;
+    std::optional<StepAhead> ahead_;
+    std::optional<Fence> run_done_; // what run() waits for
     // The profiled recording (made on first use): a timestamp after every dispatch.
     struct ProfiledRecording {
         std::optional<CommandList> commands;
@@ -153,22 +190,35 @@ class VulkanSequence final : public Sequence {
 Result<void> VulkanSequence::prepare() {
     if (auto r = allocate(); !r) return r;
     if (auto r = allocate_sampling(); !r) return r;
-    // Every dispatch of the six recordings (one-token steps with nothing, the logits or the
-    // token drawn; the batch; the profiled step, which draws, and batch) has its own descriptor
-    // set.
-    const std::uint32_t sets = 4 * dispatches_per_recording(config_) + 2 * sampling_dispatches +
+    // Every dispatch of the seven recordings (one-token steps with nothing, the logits, or the
+    // token drawn, twice; the batch; the profiled step, which draws, and batch) has its own
+    // descriptor set.
+    const std::uint32_t sets = 5 * dispatches_per_recording(config_) + 3 * sampling_dispatches +
                                2 * dispatches_per_batch(config_);
     auto arena = model_.device.create_descriptor_arena(sets, most_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
     for (auto [target, output] : {std::pair{&step_commands_, StepOutput::none},
-                                  std::pair{&step_with_logits_commands_, StepOutput::logits},
-                                  std::pair{&step_sampling_commands_, StepOutput::sampled}}) {
+                                  std::pair{&step_with_logits_commands_, StepOutput::logits}}) {
         auto list = model_.device.create_command_list();
         if (!list) return std::unexpected(list.error());
         target->emplace(std::move(*list));
         if (auto r = record(**target, output); !r) return r;
     }
+    for (std::uint32_t slot = 0; slot < sampling_steps_.size(); ++slot) {
+        auto list = model_.device.create_command_list();
+        if (!list) return std::unexpected(list.error());
+        auto done = model_.device.create_fence();
+        if (!done) return std::unexpected(done.error());
+        sampling_steps_[slot].commands.emplace(std::move(*list));
+        sampling_steps_[slot].done.emplace(std::move(*done));
+        if (auto r = record(*sampling_steps_[slot].commands, StepOutput::sampled, slot); !r) {
+            return r;
+        }
+    }
+    auto done = model_.device.create_fence();
+    if (!done) return std::unexpected(done.error());
+    run_done_.emplace(std::move(*done));
     auto list = model_.device.create_command_list();
     if (!list) return std::unexpected(list.error());
     batch_commands_.emplace(std::move(*list));
@@ -249,15 +299,17 @@ Result<void> VulkanSequence::allocate_sampling() {
         if (!made) return std::unexpected(made.error());
         *target = std::move(*made);
     }
-    auto draw = model_.device.create_buffer(sizeof(ka::SampleDraw), MemoryKind::host_visible);
-    if (!draw) return std::unexpected(draw.error());
-    draw_ = std::move(*draw);
     // Until a caller draws, the app's default draw: what a profiled step samples with.
     const ka::SampleDraw draw_defaults = gpu::sample_draw(SamplingSettings{}, 0.5f);
-    std::memcpy(draw_.bytes().data(), &draw_defaults, sizeof draw_defaults);
-    auto readback = buffer(1, MemoryKind::host_readback);
-    if (!readback) return std::unexpected(readback.error());
-    picked_readback_ = std::move(*readback);
+    for (auto& step : sampling_steps_) {
+        auto draw = model_.device.create_buffer(sizeof(ka::SampleDraw), MemoryKind::host_visible);
+        if (!draw) return std::unexpected(draw.error());
+        auto picked = buffer(1, MemoryKind::host_readback);
+        if (!picked) return std::unexpected(picked.error());
+        step.draw = std::move(*draw);
+        step.picked = std::move(*picked);
+        std::memcpy(step.draw.bytes().data(), &draw_defaults, sizeof draw_defaults);
+    }
     return exclude_from_sampling({}); // nothing excluded until the caller says
 }
 
@@ -336,7 +388,7 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
                     bytes_of(args), grid, {kernel, bytes});
 }
 
-Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
+Result<void> VulkanSequence::record(CommandList& list, StepOutput output, std::uint32_t slot) {
     const auto& c = config_;
     const auto& w = model_.weights;
     const auto& p = model_.pipelines;
@@ -363,41 +415,42 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output) {
         list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
     }
     if (output == StepOutput::sampled) {
-        if (auto r = record_sampling(list); !r) return r;
+        if (auto r = record_sampling(list, sampling_steps_[slot]); !r) return r;
     }
     list.barrier(); // what the host reads back, and the caches for the next recording
     return list.end();
 }
 
-Result<void> VulkanSequence::record_sampling(CommandList& list) {
+Result<void> VulkanSequence::record_sampling(CommandList& list, SamplingStep& step) {
     const auto& p = model_.pipelines;
     const auto args = gpu::sample_args(config_.vocab_size);
     if (auto r = dispatch(list, p.sample_partials,
-                          {&device_logits_, &excluded_, &draw_, &sample_partials_}, bytes_of(args),
-                          {args.groups}, {"sample"});
+                          {&device_logits_, &excluded_, &step.draw, &sample_partials_},
+                          bytes_of(args), {args.groups}, {"sample"});
         !r) {
         return r;
     }
-    if (auto r =
-            dispatch(list, p.sample_cut, {&device_logits_, &excluded_, &draw_, &sample_partials_},
-                     bytes_of(args), {1}, {"sample"});
-        !r) {
-        return r;
-    }
-    if (auto r =
-            dispatch(list, p.sample_kept, {&device_logits_, &excluded_, &draw_, &sample_partials_},
-                     bytes_of(args), {args.groups}, {"sample"});
-        !r) {
-        return r;
-    }
-    if (auto r = dispatch(list, p.sample_pick,
-                          {&device_logits_, &excluded_, &draw_, &sample_partials_, &picked_},
+    if (auto r = dispatch(list, p.sample_cut,
+                          {&device_logits_, &excluded_, &step.draw, &sample_partials_},
                           bytes_of(args), {1}, {"sample"});
         !r) {
         return r;
     }
+    if (auto r = dispatch(list, p.sample_kept,
+                          {&device_logits_, &excluded_, &step.draw, &sample_partials_},
+                          bytes_of(args), {args.groups}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r =
+            dispatch(list, p.sample_pick,
+                     {&device_logits_, &excluded_, &step.draw, &sample_partials_, &picked_, &step_},
+                     bytes_of(args), {1}, {"sample"});
+        !r) {
+        return r;
+    }
     list.barrier();
-    list.copy(picked_, 0, picked_readback_, 0, picked_readback_.size_bytes());
+    list.copy(picked_, 0, step.picked, 0, step.picked.size_bytes());
     return {};
 }
 
@@ -545,24 +598,27 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
     if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
+    if (auto settled = settle(); !settled) return settled;
     const bool want_logits = !logits.empty();
-    if (auto ran = run_tokens(tokens, want_logits ? *step_with_logits_commands_ : *step_commands_);
-        !ran) {
-        return ran;
+    if (auto started = start_tokens(
+            tokens, want_logits ? *step_with_logits_commands_ : *step_commands_, *run_done_);
+        !started) {
+        return started;
     }
+    if (auto ran = finish(*run_done_, 1); !ran) return ran;
     if (want_logits) std::memcpy(logits.data(), logits_.bytes().data(), logits.size_bytes());
     return {};
 }
 
-Result<void> VulkanSequence::run_tokens(std::span<const std::int32_t> tokens,
-                                        const CommandList& last_step) {
-    std::size_t done = 0;
-    while (tokens.size() - done > 1) {
-        const std::size_t count = std::min<std::size_t>(batch_tokens_, tokens.size() - 1 - done);
-        if (auto ran = run(*batch_commands_, tokens.subspan(done, count)); !ran) return ran;
-        done += count;
+Result<void> VulkanSequence::start_tokens(std::span<const std::int32_t> tokens,
+                                          const CommandList& last_step, const Fence& done) {
+    std::size_t begun = 0;
+    while (tokens.size() - begun > 1) {
+        const std::size_t count = std::min<std::size_t>(batch_tokens_, tokens.size() - 1 - begun);
+        if (auto ran = run(*batch_commands_, tokens.subspan(begun, count)); !ran) return ran;
+        begun += count;
     }
-    return run(last_step, tokens.subspan(done));
+    return start(last_step, tokens.subspan(begun), done);
 }
 
 bool VulkanSequence::samples_on_device(const SamplingSettings& settings) const {
@@ -570,37 +626,89 @@ bool VulkanSequence::samples_on_device(const SamplingSettings& settings) const {
 }
 
 Result<void> VulkanSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
+    if (auto settled = settle(); !settled) return settled; // the step ahead reads them
     const auto bits = gpu::exclusion_bits(excluded, config_.vocab_size);
     return model_.device.upload(excluded_, 0, std::as_bytes(std::span(bits)));
 }
 
 Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                        const SamplingSettings& settings,
-                                                       float random) {
+                                                       float random,
+                                                       std::optional<float> next_random) {
     if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
         !ok) {
         return std::unexpected(ok.error());
     }
     const ka::SampleDraw draw = gpu::sample_draw(settings, random);
-    std::memcpy(draw_.bytes().data(), &draw, sizeof draw);
-    if (auto ran = run_tokens(tokens, *step_sampling_commands_); !ran) {
-        return std::unexpected(ran.error());
+    std::uint32_t slot = 0;
+    if (ahead_ && tokens.size() == 1 && ahead_->token == tokens[0] &&
+        std::memcmp(&ahead_->draw, &draw, sizeof draw) == 0) {
+        slot = ahead_->slot; // already running what the caller asks for
+        ahead_.reset();
+    } else {
+        if (auto settled = settle(); !settled) return std::unexpected(settled.error());
+        auto& step = sampling_steps_[slot];
+        std::memcpy(step.draw.bytes().data(), &draw, sizeof draw);
+        if (auto started = start_tokens(tokens, *step.commands, *step.done); !started) {
+            return std::unexpected(started.error());
+        }
     }
+    // The step ahead writes the position after this one's.
+    if (next_random && length_ + 2 <= max_positions_) {
+        if (auto ahead = step_ahead(slot, gpu::sample_draw(settings, *next_random)); !ahead) {
+            (void)model_.device.wait(*sampling_steps_[slot].done); // nothing left running
+            return std::unexpected(ahead.error());
+        }
+    }
+    auto& step = sampling_steps_[slot];
+    if (auto ran = finish(*step.done, 1); !ran) return std::unexpected(ran.error());
     std::uint32_t picked;
-    std::memcpy(&picked, picked_readback_.bytes().data(), sizeof picked);
-    return gpu::drawn_token(picked, config_.vocab_size);
+    std::memcpy(&picked, step.picked.bytes().data(), sizeof picked);
+    auto token = gpu::drawn_token(picked, config_.vocab_size);
+    if (token && ahead_) ahead_->token = *token;
+    return token;
+}
+
+Result<void> VulkanSequence::step_ahead(std::uint32_t running_slot, const ka::SampleDraw& draw) {
+    const std::uint32_t slot = 1 - running_slot;
+    auto& step = sampling_steps_[slot];
+    std::memcpy(step.draw.bytes().data(), &draw, sizeof draw);
+    // Runs after the step before it (its last barrier), which moves the header on.
+    if (auto submitted = model_.device.submit(*step.commands, *step.done); !submitted) {
+        return submitted;
+    }
+    ahead_ = StepAhead{slot, draw, std::nullopt};
+    written_end_ = std::max(written_end_, length_ + 2);
+    return {};
+}
+
+Result<void> VulkanSequence::settle() {
+    if (!ahead_) return {};
+    const std::uint32_t slot = ahead_->slot;
+    ahead_.reset();
+    return model_.device.wait(*sampling_steps_[slot].done);
 }
 
 // Runs a recording over `tokens` (as many as it was recorded for, or fewer) at the next
 // positions.
 Result<void> VulkanSequence::run(const CommandList& list, std::span<const std::int32_t> tokens) {
+    if (auto started = start(list, tokens, *run_done_); !started) return started;
+    return finish(*run_done_, static_cast<std::uint32_t>(tokens.size()));
+}
+
+Result<void> VulkanSequence::start(const CommandList& list, std::span<const std::int32_t> tokens,
+                                   const Fence& done) {
     const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
     std::byte* state = step_.bytes().data();
     std::memcpy(state, &header, sizeof header);
     std::memcpy(state + sizeof header, tokens.data(), tokens.size_bytes());
-    if (auto ran = model_.device.submit_and_wait(list); !ran) return ran;
-    length_ += header.count;
-    written_end_ = std::max(written_end_, length_);
+    written_end_ = std::max(written_end_, length_ + header.count);
+    return model_.device.submit(list, done);
+}
+
+Result<void> VulkanSequence::finish(const Fence& done, std::uint32_t count) {
+    if (auto ran = model_.device.wait(done); !ran) return ran;
+    length_ += count;
     return {};
 }
 
@@ -621,6 +729,7 @@ VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatch
     if (auto ok = check_append(c, tokens, {}, length_, max_positions_); !ok) {
         return std::unexpected(ok.error());
     }
+    if (auto settled = settle(); !settled) return std::unexpected(settled.error());
     if (!profiled.commands) {
         auto pool = model_.device.create_timestamp_pool(dispatches + 1);
         if (!pool) return std::unexpected(pool.error());
@@ -680,6 +789,8 @@ VulkanSequence::profile_batch(std::span<const std::int32_t> tokens) {
 }
 
 std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {
+    // A device that fails here fails the next run too, which reports it.
+    (void)settle();
     length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, written_end_, keep);
     if (length_ == 0) written_end_ = 0; // a restart rewrites every position it reads
     return length_;

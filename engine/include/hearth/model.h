@@ -117,8 +117,14 @@ class Sequence {
     // Runs `tokens` like append(), then draws the next token from the last position's logits
     // as Sampler would (temperature, top-p and min-p, the draw in id order; the most likely token
     // when the temperature is 0), with `random` in [0, 1) as the draw.
+    // With `next_random`, the backend may go on at once to run the token drawn and draw the one
+    // after it with next_random (a step ahead), so the device need not wait while the caller
+    // looks at this token: a next call with just that token, the same settings and next_random
+    // as its `random` then only waits for it. Any other call first lets that step finish and
+    // forgets it; the sequence's length never counts it.
     virtual Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
-                                                   const SamplingSettings& settings, float random);
+                                                   const SamplingSettings& settings, float random,
+                                                   std::optional<float> next_random);
 };
 
 class Model {

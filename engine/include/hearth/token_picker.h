@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <span>
 #include <vector>
@@ -30,7 +31,8 @@ class TokenPicker {
     const std::vector<bool>& never_sample_;
     bool on_device_ = false;
     Sampler sampler_;
-    std::mt19937_64 draws_; // the device's random numbers
+    std::mt19937_64 draws_;            // the device's random numbers
+    std::optional<float> next_random_; // drawn from draws_ for the next call
     std::vector<float> logits_;
 };
 

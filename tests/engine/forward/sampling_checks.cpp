@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "forward_goldens.h"
 
@@ -45,7 +48,8 @@ class SamplingRig {
                 if (excluded[id]) logits_[id] = negative_infinity;
             }
         }
-        auto drawn = sampled_->append_and_sample(std::span(&token, 1), settings, random);
+        auto drawn =
+            sampled_->append_and_sample(std::span(&token, 1), settings, random, std::nullopt);
         EXPECT_TRUE(drawn.has_value()) << drawn.error().message;
         sampled_->truncate(sampled_->length() - 1);
         return drawn ? *drawn : -1;
@@ -212,6 +216,113 @@ void expect_top_p_and_min_p_draws_match_the_host(Backend& backend) {
     }
 }
 
+void expect_steps_ahead_draw_what_single_steps_draw(Backend& backend) {
+    const auto prompt = golden_prompt_ids("twelve_tokens");
+    constexpr std::uint32_t steps = 20;
+    // Every step runs a token (the first, the prompt), the last draw fills the capacity.
+    const std::uint32_t capacity = static_cast<std::uint32_t>(prompt.size()) + steps - 1;
+    // Random draws spread over many ids (temperature 4), then greedy ones.
+    for (const SamplingSettings settings :
+         {SamplingSettings{.temperature = 4.0f}, SamplingSettings{.temperature = 0.0f}}) {
+        SCOPED_TRACE("temperature " + std::to_string(settings.temperature));
+        std::vector<std::int32_t> drawn[2];
+        for (const bool ahead : {false, true}) {
+            auto sequence = backend.create_context(capacity);
+            ASSERT_TRUE(sequence.has_value());
+            std::span<const std::int32_t> run = prompt;
+            std::int32_t token = 0;
+            for (std::uint32_t step = 0; step < steps; ++step) {
+                const float random = static_cast<float>((step * 37) % 100) / 100.0f;
+                const float next = static_cast<float>(((step + 1) * 37) % 100) / 100.0f;
+                auto picked = (*sequence)->append_and_sample(
+                    run, settings, random, ahead ? std::optional(next) : std::nullopt);
+                ASSERT_TRUE(picked.has_value())
+                    << "step " << step << ": " << picked.error().message;
+                token = *picked;
+                drawn[ahead].push_back(token);
+                run = std::span(&token, 1);
+            }
+            EXPECT_EQ((*sequence)->length(), capacity);
+        }
+        EXPECT_EQ(drawn[1], drawn[0]);
+    }
+}
+
+void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend) {
+    const auto prompt = golden_prompt_ids("twelve_tokens");
+    const SamplingSettings hot{.temperature = 4.0f}, greedy{.temperature = 0.0f};
+    const std::int32_t other = 17; // any token but the one drawn
+    // Calls made in turn by a sequence that steps ahead with next_random 0.9 after every draw (so
+    // a draw with 0.9, the settings and the token drawn before continues it) and by one that never
+    // does; each gives the token drawn.
+    struct Call {
+        std::string name;
+        std::function<Result<std::int32_t>(Sequence&, std::optional<float>)> run;
+    };
+    std::vector<std::int32_t> last_drawn = {0};
+    const auto sample = [&](std::string name, std::function<std::vector<std::int32_t>()> tokens,
+                            SamplingSettings settings, float random) {
+        return Call{std::move(name), [=](Sequence& s, std::optional<float> next) {
+                        const auto run = tokens();
+                        return s.append_and_sample(run, settings, random, next);
+                    }};
+    };
+    const auto drawn_before = [&] { return std::vector<std::int32_t>{last_drawn.back()}; };
+    std::vector<bool> one_allowed(backend.vocab_size(), true);
+    one_allowed[5] = false;
+    std::vector<float> logits(backend.vocab_size());
+    const std::vector<Call> calls = {
+        sample(
+            "the prompt", [&] { return prompt; }, hot, 0.3f),
+        sample(
+            "another token", [&] { return std::vector<std::int32_t>{other}; }, hot, 0.9f),
+        sample("another draw", drawn_before, hot, 0.2f),
+        sample("other settings", drawn_before, greedy, 0.9f),
+        sample("the step ahead", drawn_before, greedy, 0.9f), // the settings before it
+        {"an exclusion",
+         [&](Sequence& s, std::optional<float> next) -> Result<std::int32_t> {
+             if (auto r = s.exclude_from_sampling(one_allowed); !r)
+                 return std::unexpected(r.error());
+             const std::int32_t token = last_drawn.back();
+             auto drawn = s.append_and_sample(std::span(&token, 1), greedy, 0.9f, next);
+             if (auto r = s.exclude_from_sampling({}); !r) return std::unexpected(r.error());
+             return drawn;
+         }},
+        {"a plain append",
+         [&](Sequence& s, std::optional<float>) -> Result<std::int32_t> {
+             const std::int32_t token = last_drawn.back();
+             if (auto r = s.append(std::span(&token, 1), logits); !r) {
+                 return std::unexpected(r.error());
+             }
+             return argmax(logits);
+         }},
+        sample("after the append", drawn_before, hot, 0.9f),
+        {"a rewind",
+         [&](Sequence& s, std::optional<float> next) -> Result<std::int32_t> {
+             const std::uint32_t kept = s.truncate(s.length() - 2);
+             const std::vector<std::int32_t> again = {prompt[kept % prompt.size()], other};
+             return s.append_and_sample(again, hot, 0.6f, next);
+         }},
+    };
+    std::vector<std::int32_t> given[2];
+    std::vector<std::uint32_t> lengths[2];
+    for (const bool ahead : {false, true}) {
+        auto sequence = backend.create_context(64);
+        ASSERT_TRUE(sequence.has_value());
+        last_drawn = {0};
+        for (const auto& call : calls) {
+            auto result = call.run(**sequence, ahead ? std::optional(0.9f) : std::nullopt);
+            ASSERT_TRUE(result.has_value()) << call.name << ": " << result.error().message;
+            given[ahead].push_back(*result);
+            lengths[ahead].push_back((*sequence)->length());
+            last_drawn.push_back(*result);
+        }
+    }
+    EXPECT_EQ(given[1], given[0]);
+    EXPECT_EQ(lengths[1], lengths[0]);
+    EXPECT_EQ(given[0][5], 5) << "the exclusion left only id 5";
+}
+
 void expect_only_device_settings_run_there(Backend& backend) {
     SamplingRig rig(backend);
     ASSERT_TRUE(rig.ready());
@@ -223,7 +334,8 @@ void expect_only_device_settings_run_there(Backend& backend) {
     EXPECT_TRUE(sequence.samples_on_device({.temperature = 1.0f, .min_p = 0.05f}));
     EXPECT_FALSE(sequence.samples_on_device({.temperature = 1.0f, .top_k = 40}));
     const std::int32_t token = rig.prompt_.front();
-    EXPECT_FALSE(sequence.append_and_sample(std::span(&token, 1), {.top_k = 40}, 0.5f));
+    EXPECT_FALSE(
+        sequence.append_and_sample(std::span(&token, 1), {.top_k = 40}, 0.5f, std::nullopt));
     EXPECT_EQ(sequence.length(), 0u);
 }
 

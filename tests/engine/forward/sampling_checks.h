@@ -17,5 +17,11 @@ void expect_temperature_draws_match_the_host(Backend& backend);
 void expect_top_p_and_min_p_draws_match_the_host(Backend& backend);
 // Only top-k above 1 leaves the draw to the host; it is refused untouched.
 void expect_only_device_settings_run_there(Backend& backend);
+// A sequence drawing with next_random (a step ahead, where the backend runs one) draws what one
+// without it draws, token after token, to the last position its capacity holds.
+void expect_steps_ahead_draw_what_single_steps_draw(Backend& backend);
+// Every call that does not continue a step ahead (another token, another draw or settings, new
+// exclusions, a plain append, a rewind) gives what it gives in a sequence that never stepped ahead.
+void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend);
 
 } // namespace hearth::test

@@ -1,10 +1,14 @@
-// TokenPicker on the host: what a damaged model's NaN logits lead to.
+// TokenPicker: what a damaged model's NaN logits lead to on the host, and the random numbers it
+// gives a device that draws.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "hearth/token_picker.h"
 
@@ -34,7 +38,43 @@ class FixedLogits final : public Sequence {
     std::uint32_t length_ = 0;
 };
 
+// A sequence that draws on the device and notes the random numbers each draw is given.
+class DeviceDraws final : public Sequence {
+  public:
+    std::uint32_t length() const override { return 0; }
+    std::uint32_t capacity() const override { return 1000; }
+    Result<void> append(std::span<const std::int32_t>, std::span<float>) override { return {}; }
+    std::uint32_t truncate(std::uint32_t) override { return 0; }
+    bool samples_on_device(const SamplingSettings&) const override { return true; }
+    Result<std::int32_t> append_and_sample(std::span<const std::int32_t>, const SamplingSettings&,
+                                           float random, std::optional<float> next) override {
+        given.push_back({random, next});
+        return 1;
+    }
+    std::vector<std::pair<float, std::optional<float>>> given;
+};
+
 const std::int32_t token[] = {7};
+
+TEST(TokenPicker, EachDeviceDrawIsGivenTheRandomNumberTheOneBeforeItStepsAheadWith) {
+    DeviceDraws sequence;
+    const std::vector<bool> none;
+    TokenPicker picker(sequence, 4, {.temperature = 1, .seed = 5}, none);
+    ASSERT_TRUE(picker.on_device());
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(picker.run(token).has_value());
+    std::set<float> seen;
+    for (std::size_t i = 0; i < sequence.given.size(); ++i) {
+        const auto [random, next] = sequence.given[i];
+        ASSERT_TRUE(next.has_value());
+        EXPECT_TRUE(random >= 0 && random < 1 && *next >= 0 && *next < 1);
+        if (i > 0) {
+            EXPECT_EQ(random, *sequence.given[i - 1].second) << i;
+        }
+        seen.insert(random);
+    }
+    EXPECT_EQ(seen.size(), sequence.given.size()) << "the draws repeat a random number";
+}
 
 TEST(TokenPicker, NaNLogitsAreNeverDrawn) {
     FixedLogits sequence({nan, 1.0f, nan, 0.5f});

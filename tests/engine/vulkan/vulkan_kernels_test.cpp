@@ -658,20 +658,25 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
     }
 }
 
-// The sampling kernels in turn over a crafted case: the id picked. sample_cut runs with 64
-// invocations (fewer than a GPU gets) and with 1024, the most it takes.
+// The sampling kernels in turn over a crafted case, in a step of one token at position 40: the id
+// picked. sample_cut runs with 64 invocations (fewer than a GPU gets) and with 1024, the most it
+// takes. The step moves on to the id picked (0 for none) at position 41.
 std::uint32_t sample_on_device(Rig& rig, const SamplingCase& c, std::uint32_t cut_group_size) {
     const auto args = gpu::sample_args(static_cast<std::uint32_t>(c.logits.size()));
     const Buffer input = rig.upload(c.logits), mask = rig.upload(c.excluded),
                  draw = rig.upload(std::vector<float>{c.temperature, c.random, c.top_p, c.min_p}),
                  partials = rig.upload(std::vector<float>(4 * (args.groups + 1), poison)),
-                 picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu});
+                 picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu}),
+                 step = rig.upload(std::vector<std::uint32_t>{40, 1, 3});
     const std::uint32_t cut_shape[] = {cut_group_size};
     rig.run(spirv::sample_partials, {}, {&input, &mask, &draw, &partials}, args, args.groups);
     rig.run(spirv::sample_cut, cut_shape, {&input, &mask, &draw, &partials}, args, 1);
     rig.run(spirv::sample_kept, {}, {&input, &mask, &draw, &partials}, args, args.groups);
-    rig.run(spirv::sample_pick, {}, {&input, &mask, &draw, &partials, &picked}, args, 1);
-    return rig.download_words(picked)[0];
+    rig.run(spirv::sample_pick, {}, {&input, &mask, &draw, &partials, &picked, &step}, args, 1);
+    const std::uint32_t id = rig.download_words(picked)[0];
+    const std::vector<std::uint32_t> next_step = {41, 1, id < c.logits.size() ? id : 0};
+    EXPECT_EQ(rig.download_words(step), next_step) << c.name;
+    return id;
 }
 
 TEST(VulkanKernels, SamplingPicksWhatEachCraftedCaseMust) {

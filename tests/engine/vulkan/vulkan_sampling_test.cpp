@@ -35,6 +35,14 @@ TEST_F(VulkanSampling, TopPAndMinPDrawsMatchTheHostsDrawAmongTheKeptIds) {
     expect_top_p_and_min_p_draws_match_the_host(*backend_);
 }
 
+TEST_F(VulkanSampling, StepsAheadDrawWhatSingleStepsDraw) {
+    expect_steps_ahead_draw_what_single_steps_draw(*backend_);
+}
+
+TEST_F(VulkanSampling, StepsAheadNeverChangeWhatOtherCallsGive) {
+    expect_steps_ahead_never_change_what_other_calls_give(*backend_);
+}
+
 TEST_F(VulkanSampling, OnlyTheSettingsTheDeviceAppliesRunThere) {
     expect_only_device_settings_run_there(*backend_);
 }
