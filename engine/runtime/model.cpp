@@ -154,8 +154,12 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         std::uint32_t value = 0;
         const auto digits =
             equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
-        if (name == "wide_units" && (digits == "0" || digits == "1")) {
-            tuning.wide_units = digits == "1";
+        const std::pair<std::string_view, bool*> switches[] = {
+            {"wide_units", &tuning.wide_units}, {"separate_norms", &tuning.separate_norms}};
+        const auto* on_off = std::find_if(std::begin(switches), std::end(switches),
+                                          [&](const auto& s) { return s.first == name; });
+        if (on_off != std::end(switches) && (digits == "0" || digits == "1")) {
+            *on_off->second = digits == "1";
             continue;
         }
         const auto [end, error] =
@@ -164,8 +168,8 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             end != digits.data() + digits.size() || value == 0) {
             return fail("Unknown tuning item '" + std::string(item) +
                         "' (use expert_rows=R, down_rows=R, project_rows=R, invocations=N, "
-                        "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0 or "
-                        "1)");
+                        "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0|1, "
+                        "separate_norms=0|1)");
         }
         *field->second = value;
     }

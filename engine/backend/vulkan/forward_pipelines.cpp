@@ -200,10 +200,11 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     p.cpu_driver = cpu;
     std::vector<MatVecKey> one_token;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> batched;
-    // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp).
-    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool normalize_input) {
-        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows), normalize_input,
-                             p.matvec_wide_units(m)});
+    // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp), unless
+    // tuned to read it from a dispatch of its own.
+    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool after_norm) {
+        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows),
+                             after_norm && !tuning.separate_norms, p.matvec_wide_units(m)});
     };
     need(weights.unembedding.matrix, ka::matvec_project, true);
     for (const auto& l : weights.layers) {

@@ -24,11 +24,12 @@ namespace ka = kernel_args;
 constexpr std::uint32_t max_groups_x = 65535;
 
 // Dispatches in a recorded step: record_layer()'s per layer, then the embedding and the
-// unembedding (and the four of sampling in the step that samples). The batch recording has seven
-// more per layer (two norms of its own, RoPE and the cache write, the attention's splits merged,
-// the experts routed, grouped, then combined) and no unembedding.
-std::uint32_t dispatches_per_recording(const model::ModelConfig& c) {
-    return 6 * c.layer_count + 2;
+// unembedding (and the four of sampling in the step that samples); with separate norms, a norm
+// before each product that takes one in. The batch recording has seven more per layer than a step
+// that takes the norms in (two norms of its own, RoPE and the cache write, the attention's splits
+// merged, the experts routed, grouped, then combined) and no unembedding.
+std::uint32_t dispatches_per_recording(const model::ModelConfig& c, bool separate_norms) {
+    return (separate_norms ? 8 : 6) * c.layer_count + (separate_norms ? 3 : 2);
 }
 constexpr std::uint32_t sampling_dispatches = 4;
 
@@ -134,6 +135,7 @@ class VulkanSequence final : public Sequence {
     // Waits for the step ahead, if any, and forgets it: what the host writes next is its own.
     Result<void> settle();
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
+    bool separate_norms() const { return model_.pipelines.tuning.separate_norms; }
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
@@ -193,8 +195,8 @@ Result<void> VulkanSequence::prepare() {
     // Every dispatch of the seven recordings (one-token steps with nothing, the logits, or the
     // token drawn, twice; the batch; the profiled step, which draws, and batch) has its own
     // descriptor set.
-    const std::uint32_t sets = 5 * dispatches_per_recording(config_) + 3 * sampling_dispatches +
-                               2 * dispatches_per_batch(config_);
+    const std::uint32_t sets = 5 * dispatches_per_recording(config_, separate_norms()) +
+                               3 * sampling_dispatches + 2 * dispatches_per_batch(config_);
     auto arena = model_.device.create_descriptor_arena(sets, most_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -404,8 +406,18 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output, std::u
         if (auto r = record_layer(list, layer, false); !r) return r;
     }
     if (output != StepOutput::none) {
-        if (auto r = product(list, w.unembedding, ka::matvec_project, false, x_, device_logits_,
-                             c.vocab_size, c.hidden_size, "matvec unembedding", &w.final_norm);
+        if (separate_norms()) {
+            const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
+            if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), {1},
+                                  {"rms_norm"});
+                !r) {
+                return r;
+            }
+        }
+        if (auto r =
+                product(list, w.unembedding, ka::matvec_project, false, separate_norms() ? h_ : x_,
+                        device_logits_, c.vocab_size, c.hidden_size, "matvec unembedding",
+                        separate_norms() ? nullptr : &w.final_norm);
             !r) {
             return r;
         }
@@ -485,15 +497,17 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens_, ka::matmul_tile_tokens);
     const std::uint32_t tokens = batched ? batch_tokens_ : 1;
     using ka::matvec_project;
-    // A batch normalizes the residual rows into h_ in a dispatch of its own. One token's products
-    // read x_ and take the norm in, which saves a dispatch and a barrier (matvec_body.glsl).
+    // A batch normalizes the residual rows into h_ in a dispatch of its own, and one token does
+    // when tuned to. Otherwise one token's products read x_ and take the norm in, which saves a
+    // dispatch and a barrier (matvec_body.glsl).
+    const bool norm_apart = batched || separate_norms();
     const auto normalize = [&](const Buffer& gain) -> Result<void> {
-        if (!batched) return {};
+        if (!norm_apart) return {};
         return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
                         {"rms_norm"});
     };
-    const Buffer& normalized = batched ? h_ : x_;
-    const auto gain_taken_in = [&](const Buffer& gain) { return batched ? nullptr : &gain; };
+    const Buffer& normalized = norm_apart ? h_ : x_;
+    const auto gain_taken_in = [&](const Buffer& gain) { return norm_apart ? nullptr : &gain; };
     std::vector<std::function<Result<void>()>> steps = {
         [&] { return normalize(l.attn_norm); },
         [&] {
@@ -579,9 +593,9 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         steps.insert(steps.end(),
                      {
                          [&] {
-                             return product(list, l.gate_up, ka::matvec_expert_gate_up, false, x_,
-                                            expert_activations_, c.expert_hidden_size, H,
-                                            "matvec experts gate/up", &l.mlp_norm);
+                             return product(list, l.gate_up, ka::matvec_expert_gate_up, false,
+                                            normalized, expert_activations_, c.expert_hidden_size,
+                                            H, "matvec experts gate/up", gain_taken_in(l.mlp_norm));
                          },
                          [&] {
                              return product(list, l.down, ka::matvec_expert_down_add, false,
@@ -774,7 +788,7 @@ VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatch
 
 Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
     return run_profiled(
-        profiled_step_, dispatches_per_recording(config_) + sampling_dispatches,
+        profiled_step_, dispatches_per_recording(config_, separate_norms()) + sampling_dispatches,
         [&](CommandList& list) { return record(list, StepOutput::sampled); }, std::span(&token, 1));
 }
 

@@ -56,10 +56,13 @@ struct VulkanTuning {
     // One token's products read a row 16 bytes at a time, where its rows allow, rather than a
     // word (two for q8_0) at a time.
     bool wide_units = false;
+    // One token's products after an RMSNorm read x normalized by a dispatch of its own, as a
+    // batch's do, rather than each workgroup taking the norm in.
+    bool separate_norms = false;
 };
 
 // "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
-// wide_units=0|1", any of them, in any order.
+// wide_units=0|1,separate_norms=0|1", any of them, in any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 
 struct ModelOptions {

@@ -25,27 +25,31 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->batch_tokens, 256u);
     EXPECT_EQ(tuning->down_rows, 3u);
     EXPECT_TRUE(tuning->wide_units);
-    tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0");
+    tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0,separate_norms=1");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_FALSE(tuning->wide_units);
+    EXPECT_TRUE(tuning->separate_norms);
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_rows + tuning->down_rows + tuning->project_rows + tuning->invocations +
                   tuning->expert_invocations + tuning->batch_tokens,
               0u);
     EXPECT_FALSE(tuning->wide_units);
+    EXPECT_FALSE(tuning->separate_norms);
 }
 
 TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
-    const std::pair<const char*, const char*> cases[] = {{"rows=4", "'rows=4'"},
-                                                         {"expert_rows", "'expert_rows'"},
-                                                         {"expert_rows=", "'expert_rows='"},
-                                                         {"expert_rows=4x", "'expert_rows=4x'"},
-                                                         {"expert_rows=-1", "'expert_rows=-1'"},
-                                                         {"expert_rows=0", "'expert_rows=0'"},
-                                                         {"wide_units=2", "'wide_units=2'"},
-                                                         {"wide_units", "'wide_units'"},
-                                                         {"invocations=64,x", "'x'"}};
+    const std::pair<const char*, const char*> cases[] = {
+        {"rows=4", "'rows=4'"},
+        {"expert_rows", "'expert_rows'"},
+        {"expert_rows=", "'expert_rows='"},
+        {"expert_rows=4x", "'expert_rows=4x'"},
+        {"expert_rows=-1", "'expert_rows=-1'"},
+        {"expert_rows=0", "'expert_rows=0'"},
+        {"wide_units=2", "'wide_units=2'"},
+        {"wide_units", "'wide_units'"},
+        {"separate_norms=yes", "'separate_norms=yes'"},
+        {"invocations=64,x", "'x'"}};
     for (const auto& [text, item] : cases) {
         SCOPED_TRACE(text);
         auto tuning = hearth::parse_vulkan_tuning(text);

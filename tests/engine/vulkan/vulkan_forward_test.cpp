@@ -126,9 +126,9 @@ TEST_P(VulkanForward, An8BitCacheStaysNearTheCpuBackend) {
 }
 
 // Shapes a tuning run may choose (hearth-bench --vulkan-tuning): decode's matvec workgroups with
-// odd row counts and narrow workgroups, and prompt batches of 32 and 64 tokens (a 130-token
-// prompt then runs in several), all give the CPU's logits; shapes the shaders cannot take are
-// refused with the reason.
+// odd row counts and narrow workgroups, norms in dispatches of their own, and prompt batches of
+// 32 and 64 tokens (a 130-token prompt then runs in several), all give the CPU's logits; shapes the
+// shaders cannot take are refused with the reason.
 TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     using hearth::VulkanTuning;
     const auto files = tiny_model_files("tiny-gpt-oss.gguf");
@@ -143,13 +143,15 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                                       .project_rows = 1,
                                       .invocations = 64,
                                       .expert_invocations = 8,
-                                      .batch_tokens = 64}}) {
+                                      .batch_tokens = 64,
+                                      .separate_norms = true}}) {
         SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows (" +
                      std::to_string(tuning.down_rows) + " for down), " +
                      std::to_string(tuning.project_rows) + " project rows, " +
                      std::to_string(tuning.invocations) + " invocations (" +
                      std::to_string(tuning.expert_invocations) + " for experts), batches of " +
-                     std::to_string(tuning.batch_tokens) + (tuning.wide_units ? ", wide" : ""));
+                     std::to_string(tuning.batch_tokens) + (tuning.wide_units ? ", wide" : "") +
+                     (tuning.separate_norms ? ", separate norms" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
             files, {.kv_cache = hearth::KvCachePrecision::f32, .tuning = tuning}));
         ASSERT_TRUE(backend);
