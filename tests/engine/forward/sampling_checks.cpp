@@ -251,10 +251,11 @@ void expect_steps_ahead_draw_what_single_steps_draw(Backend& backend) {
 void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend) {
     const auto prompt = golden_prompt_ids("twelve_tokens");
     const SamplingSettings hot{.temperature = 4.0f}, greedy{.temperature = 0.0f};
-    const std::int32_t other = 17; // any token but the one drawn
     // Calls made in turn by a sequence that steps ahead with next_random 0.9 after every draw (so
     // a draw with 0.9, the settings and the token drawn before continues it) and by one that never
-    // does; each gives the token drawn.
+    // does; each gives the token drawn. Every call but the one after the append follows one that
+    // stepped ahead; the step ahead, and the exclusion's draw but for its new exclusions, would
+    // continue the step before them.
     struct Call {
         std::string name;
         std::function<Result<std::int32_t>(Sequence&, std::optional<float>)> run;
@@ -268,17 +269,29 @@ void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend) {
                     }};
     };
     const auto drawn_before = [&] { return std::vector<std::int32_t>{last_drawn.back()}; };
+    const std::int32_t vocab = static_cast<std::int32_t>(backend.vocab_size());
+    const auto not_drawn = [&] {
+        return std::vector<std::int32_t>{(last_drawn.back() + 1) % vocab};
+    };
     std::vector<bool> one_allowed(backend.vocab_size(), true);
     one_allowed[5] = false;
     std::vector<float> logits(backend.vocab_size());
     const std::vector<Call> calls = {
         sample(
             "the prompt", [&] { return prompt; }, hot, 0.3f),
-        sample(
-            "another token", [&] { return std::vector<std::int32_t>{other}; }, hot, 0.9f),
+        sample("another token", not_drawn, hot, 0.9f),
         sample("another draw", drawn_before, hot, 0.2f),
         sample("other settings", drawn_before, greedy, 0.9f),
         sample("the step ahead", drawn_before, greedy, 0.9f), // the settings before it
+        {"a plain append",
+         [&](Sequence& s, std::optional<float>) -> Result<std::int32_t> {
+             const std::int32_t token = last_drawn.back();
+             if (auto r = s.append(std::span(&token, 1), logits); !r) {
+                 return std::unexpected(r.error());
+             }
+             return argmax(logits);
+         }},
+        sample("after the append", drawn_before, greedy, 0.9f),
         {"an exclusion",
          [&](Sequence& s, std::optional<float> next) -> Result<std::int32_t> {
              if (auto r = s.exclude_from_sampling(one_allowed); !r)
@@ -288,19 +301,10 @@ void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend) {
              if (auto r = s.exclude_from_sampling({}); !r) return std::unexpected(r.error());
              return drawn;
          }},
-        {"a plain append",
-         [&](Sequence& s, std::optional<float>) -> Result<std::int32_t> {
-             const std::int32_t token = last_drawn.back();
-             if (auto r = s.append(std::span(&token, 1), logits); !r) {
-                 return std::unexpected(r.error());
-             }
-             return argmax(logits);
-         }},
-        sample("after the append", drawn_before, hot, 0.9f),
         {"a rewind",
          [&](Sequence& s, std::optional<float> next) -> Result<std::int32_t> {
              const std::uint32_t kept = s.truncate(s.length() - 2);
-             const std::vector<std::int32_t> again = {prompt[kept % prompt.size()], other};
+             const std::vector<std::int32_t> again = {prompt[kept % prompt.size()], not_drawn()[0]};
              return s.append_and_sample(again, hot, 0.6f, next);
          }},
     };
@@ -320,7 +324,7 @@ void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend) {
     }
     EXPECT_EQ(given[1], given[0]);
     EXPECT_EQ(lengths[1], lengths[0]);
-    EXPECT_EQ(given[0][5], 5) << "the exclusion left only id 5";
+    EXPECT_EQ(given[0][7], 5) << "the exclusion left only id 5";
 }
 
 void expect_only_device_settings_run_there(Backend& backend) {
