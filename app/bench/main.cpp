@@ -280,6 +280,7 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"backend_description", (*model)->backend_description()},
                               {"cpu_kernels", cpu_kernels},
                               {"dispatches_per_token", totals(kernels).dispatches},
+                              {"device_seconds_per_token", totals(kernels).seconds},
                               {"kernels", kernels_json(kernels)},
                               {"batch_tokens", batch.tokens},
                               {"batch_kernels", kernels_json(batch.kernels)},
@@ -316,8 +317,15 @@ Result<int> run(std::span<const std::string_view> args) {
     }
     if (!kernels.empty()) {
         const auto t = totals(kernels);
-        std::printf("\none decode step at depth %u, timed on the device: %u dispatches, %.3f ms\n",
+        std::printf("\none decode step at depth %u, timed on the device: %u dispatches, %.3f ms",
                     profiled_depth, t.dispatches, t.seconds * 1e3);
+        // What is left of a generated token's time is the host's and the GPU's idle time.
+        if (const auto& last = results.back(); last.generation_tokens_per_second > 0) {
+            const double token_seconds = 1 / last.generation_tokens_per_second;
+            std::printf(" (%.0f%% of the %.3f ms a token took at depth %u)",
+                        100 * t.seconds / token_seconds, token_seconds * 1e3, last.depth);
+        }
+        std::printf("\n");
         print_kernels(kernels);
     }
     if (!comparison.empty()) {
