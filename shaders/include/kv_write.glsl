@@ -39,9 +39,12 @@ void write_kv_row(uint row, uint table, uint t) {
             key_max = max(key_max, largest[i]);
             value_max = max(value_max, largest[64u + i]);
         }
-        // A row of zeros has scale 0 and codes 0.
-        float key_inverse = key_max > 0.0 ? 127.0 / key_max : 0.0;
-        float value_inverse = value_max > 0.0 ? 127.0 / value_max : 0.0;
+        // A row of zeros has scale 0 and codes 0. A row below 127 / FLT_MAX (1e-37) would make
+        // the inverse infinite, and its zeros NaN codes: the largest float still takes every
+        // value of the row below 127.
+        const float largest_float = 3.4028235e38;
+        float key_inverse = key_max > 0.0 ? min(127.0 / key_max, largest_float) : 0.0;
+        float value_inverse = value_max > 0.0 ? min(127.0 / value_max, largest_float) : 0.0;
         for (uint w = t; w < HEAD_DIM / 4u; w += 64u) {
             uint key_word = 0u, value_word = 0u;
             for (uint k = 0u; k < 4u; ++k) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/append_checks.h"
+#include "backend/cache_window.h"
 #include "backend/device_sampling.h"
 #include "backend/gib_text.h"
 #include "backend/layer_kernel_args.h"
@@ -27,6 +28,9 @@ using gpu::StepOutput;
 // weights are read once for a full tile of tokens (Vulkan measured 256 against 128 and 512).
 constexpr std::uint32_t batch_tokens = 256;
 static_assert(batch_tokens % ka::matmul_tile_tokens == 0);
+// A batch writes its keys and values into a sliding layer's ring before its first token reads
+// the window before it: past the slack, the last would overwrite the first's.
+static_assert(batch_tokens <= sliding_rewind_slack + 1);
 
 // Memory a context must leave free on the device (the driver, graphs, other programs' growth).
 constexpr std::uint64_t context_headroom_bytes = 64ull << 20;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "backend/cache_window.h"
 #include "device_weights.h"
 #include "forward_pipelines.h"
 #include "model/model_files.h"
@@ -21,8 +22,11 @@ namespace hearth::vk {
 // (about 74 MB for the 20b): its headroom covers the difference. hearth-bench --vulkan-tuning
 // may choose another batch.
 inline constexpr std::uint32_t default_batch_tokens = 256;
-// The longest batch a tuning run may choose.
+// The longest batch a tuning run may choose. A batch writes its keys and values into a sliding
+// layer's ring before its first token reads the window before it: past the slack, the last would
+// overwrite the first's.
 inline constexpr std::uint32_t max_batch_tokens = 1024;
+static_assert(max_batch_tokens <= sliding_rewind_slack + 1);
 
 struct VulkanModel {
     std::shared_ptr<const model::ModelFiles> files;
