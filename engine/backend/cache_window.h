@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
+#include <vector>
 
 #include "model/model_config.h"
 
@@ -12,25 +15,77 @@ namespace hearth {
 
 // Sliding-window layers keep this many positions beyond what the forward pass needs, so a
 // follow-up message that rewinds a little (the runtime re-renders the last turn) reuses the cache.
+// A rewind over more (a long answer) needs a rewind point (Sequence::save_rewind_point).
 inline constexpr std::uint32_t sliding_rewind_slack = 1024;
 
+// How far back a sequence's rings still hold what it ran: a position is held from `held_from` on,
+// if no write since has reached a ring's capacity past it. `written_end`: one past the furthest
+// position written since the sequence last started from 0 (or a rewind point was restored), which
+// can lie past its length after a rewind, or work run ahead and thrown away.
+struct RingReach {
+    std::uint32_t written_end = 0;
+    std::uint32_t held_from = 0; // after a rewind point is restored: the oldest position it holds
+    void wrote_until(std::uint32_t end) { written_end = std::max(written_end, end); }
+    // A rewind point at `point` came back: the `window` positions before it, and nothing past it.
+    void restored(std::uint32_t point, std::uint32_t window) {
+        written_end = point;
+        held_from = point > window ? point - window : 0;
+    }
+};
+
 // Positions left after cutting a sequence of `length` back to `keep`, when layer i's cache holds
-// its last `capacities[i]` positions and positions up to `written_end` (exclusive, at least
-// `length`) have been written since the sequence last started from 0: rewinding more than once, or
-// after work run ahead and thrown away, leaves rings written past the length. Position `keep`
-// needs the window before it, so a ring that has already overwritten those forces a restart from
-// 0.
+// its last `capacities[i]` positions of those `rings` says. Position `keep` needs the window
+// before it, so a ring that has already overwritten those forces a restart from 0.
 inline std::uint32_t positions_kept(const model::ModelConfig& config,
                                     std::span<const std::uint32_t> capacities, std::uint32_t length,
-                                    std::uint32_t written_end, std::uint32_t keep) {
+                                    const RingReach& rings, std::uint32_t keep) {
     keep = std::min(keep, length);
     for (std::uint32_t capacity : capacities) {
-        const std::int64_t oldest_held = std::int64_t{std::max(written_end, length)} - capacity;
+        const std::int64_t oldest_held = std::max<std::int64_t>(
+            rings.held_from, std::int64_t{std::max(rings.written_end, length)} - capacity);
         const std::int64_t oldest_needed =
             std::max<std::int64_t>(0, std::int64_t{keep} - config.sliding_window);
         if (oldest_held > oldest_needed) return 0;
     }
     return keep;
+}
+
+// Sequence::truncate for a backend with rings: cuts `length` back to at most `keep`
+// (positions_kept) and returns what is left. A rewind point (`point`, its position) past `keep` is
+// stale once the positions before it run again, and is forgotten; one whose window the rings have
+// lost, but that `keep` reaches, comes back in their place through `restore` (false: it could
+// not, and is forgotten).
+inline std::uint32_t rewind_rings(const model::ModelConfig& config,
+                                  std::span<const std::uint32_t> capacities, std::uint32_t length,
+                                  RingReach& rings, std::optional<std::uint32_t>& point,
+                                  std::uint32_t keep, const std::function<bool()>& restore) {
+    keep = std::min(keep, length);
+    std::uint32_t kept = positions_kept(config, capacities, length, rings, keep);
+    if (point && keep < *point) point.reset();
+    if (point && kept < *point) {
+        if (restore()) {
+            kept = *point;
+            rings.restored(kept, config.sliding_window);
+        } else {
+            point.reset();
+        }
+    }
+    if (kept == 0) rings = {}; // a restart rewrites every position it reads
+    return kept;
+}
+
+// The ring slots `count` positions from `first` take in a ring of `capacity` (count <= capacity):
+// one run, or two where they wrap.
+struct SlotRun {
+    std::uint32_t slot = 0, count = 0;
+};
+inline std::vector<SlotRun> slot_runs(std::uint32_t first, std::uint32_t count,
+                                      std::uint32_t capacity) {
+    const std::uint32_t slot = first % capacity;
+    const std::uint32_t before_end = std::min(count, capacity - slot);
+    std::vector<SlotRun> runs{{slot, before_end}};
+    if (count > before_end) runs.push_back({0, count - before_end});
+    return runs;
 }
 
 } // namespace hearth

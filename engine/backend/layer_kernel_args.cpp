@@ -26,13 +26,14 @@ std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32
                : max_positions;
 }
 
-std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
-                                       std::uint32_t max_positions, std::uint32_t length,
-                                       std::uint32_t written_end, std::uint32_t keep) {
+std::uint32_t rewind_layers(const model::ModelConfig& config, std::uint32_t max_positions,
+                            std::uint32_t length, RingReach& rings,
+                            std::optional<std::uint32_t>& point, std::uint32_t keep,
+                            const std::function<bool()>& restore) {
     std::vector<std::uint32_t> capacities;
     for (std::uint32_t layer = 0; layer < config.layer_count; ++layer)
         capacities.push_back(layer_cache_capacity(config, layer, max_positions));
-    return positions_kept(config, capacities, length, written_end, keep);
+    return rewind_rings(config, capacities, length, rings, point, keep, restore);
 }
 
 LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t layer,

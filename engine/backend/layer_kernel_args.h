@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "cache_window.h"
 #include "kernel_args.h"
 #include "model/model_config.h"
 
@@ -20,10 +21,11 @@ inline constexpr std::uint32_t max_prefill_attention_splits = 8;
 std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32_t layer,
                                    std::uint32_t max_positions);
 
-// positions_kept (cache_window.h) for a sequence whose caches are layer_cache_capacity's.
-std::uint32_t positions_kept_by_layers(const model::ModelConfig& config,
-                                       std::uint32_t max_positions, std::uint32_t length,
-                                       std::uint32_t written_end, std::uint32_t keep);
+// rewind_rings (cache_window.h) for a sequence whose caches are layer_cache_capacity's.
+std::uint32_t rewind_layers(const model::ModelConfig& config, std::uint32_t max_positions,
+                            std::uint32_t length, RingReach& rings,
+                            std::optional<std::uint32_t>& point, std::uint32_t keep,
+                            const std::function<bool()>& restore);
 
 // Output rows of a batch product's tile (matmul.comp, matmul.cuh) in `mode`: in the gate/up
 // mode its stored rows are half gate rows, half up rows.

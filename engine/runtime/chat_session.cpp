@@ -82,22 +82,24 @@ Result<GenerationStats> ChatSession::generate(const harmony::Conversation& conve
     stats.prompt_tokens = static_cast<std::uint32_t>(ids.size());
     stats.reused_prompt_tokens = reuse_prefix(ids);
     TokenPicker picker(*sequence_, model_->vocab_size(), options.sampling, never_sample_);
-    TokenId next = 0; // the token after the prompt, then after each token generated
-    for (std::size_t at = history_.size(); at < ids.size(); at += prefill_piece) {
+    // The prompt but its last token, in pieces.
+    for (std::size_t at = history_.size(); at + 1 < ids.size(); at += prefill_piece) {
         if (cancelled()) {
             dispatch(parser->finish(harmony::EndReason::cancelled));
             return stats;
         }
-        const auto piece = std::span(ids).subspan(at, std::min(prefill_piece, ids.size() - at));
-        if (at + piece.size() == ids.size()) {
-            auto picked = picker.run(piece);
-            if (!picked) return std::unexpected(picked.error());
-            next = *picked;
-        } else if (auto ran = sequence_->append(piece, {}); !ran) {
-            return std::unexpected(ran.error());
-        }
+        const auto piece = std::span(ids).subspan(at, std::min(prefill_piece, ids.size() - 1 - at));
+        if (auto ran = sequence_->append(piece, {}); !ran) return std::unexpected(ran.error());
         history_.insert(history_.end(), piece.begin(), piece.end());
     }
+    // The next turn rewinds to here, or just past (a regenerated answer reruns the last prompt
+    // token; a follow-up re-renders this answer without its reasoning), over the whole answer:
+    // more than the sliding layers' rings may hold.
+    if (auto saved = sequence_->save_rewind_point(); !saved) return std::unexpected(saved.error());
+    auto first = picker.run(std::span(ids).last(1));
+    if (!first) return std::unexpected(first.error());
+    TokenId next = *first; // the token after the prompt, then after each token generated
+    history_.push_back(ids.back());
 
     const auto generation_start = Clock::now();
     const std::uint32_t room = sequence_->capacity() - static_cast<std::uint32_t>(history_.size());

@@ -115,6 +115,8 @@ Result<std::vector<KernelProfile>> Sequence::profile_batch(std::span<const std::
 
 std::uint32_t Sequence::profile_batch_limit() const { return 0; }
 
+Result<void> Sequence::save_rewind_point() { return {}; }
+
 bool Sequence::samples_on_device(const SamplingSettings&) const { return false; }
 
 Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {

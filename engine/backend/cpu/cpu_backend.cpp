@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "aligned_floats.h"
 #include "backend/append_checks.h"
@@ -34,8 +36,12 @@ class CpuContext final : public Sequence {
     std::uint32_t capacity() const override { return max_positions_; }
     Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
     std::uint32_t truncate(std::uint32_t keep) override;
+    Result<void> save_rewind_point() override;
 
   private:
+    // Copies the rows of the window before the rewind point out of the rings, or back in.
+    void copy_rewind_point(bool into_rings);
+
     void forward_chunk(std::span<const std::int32_t> tokens, std::span<float> logits);
     void attention(std::uint32_t layer, std::size_t count);
     void mixture_of_experts(std::uint32_t layer, std::size_t count);
@@ -44,7 +50,10 @@ class CpuContext final : public Sequence {
     CpuBackend& backend_;
     std::uint32_t max_positions_;
     std::uint32_t length_ = 0;
-    std::uint32_t written_end_ = 0; // see positions_kept
+    RingReach rings_;
+    std::optional<std::uint32_t> rewind_point_; // its position
+    // Its rows in each ring layer (empty for the others), [kv_head][position][head_dim].
+    std::vector<std::vector<float>> rewind_keys_, rewind_values_;
     std::vector<LayerCache> caches_;
     // Activations of the current chunk, [tokens][width].
     AlignedFloats x_, h_, q_, k_, v_, attn_, router_;
@@ -118,9 +127,49 @@ std::uint32_t CpuContext::truncate(std::uint32_t keep) {
     std::vector<std::uint32_t> capacities;
     for (const auto& cache : caches_)
         capacities.push_back(cache.capacity);
-    length_ = positions_kept(backend_.config(), capacities, length_, written_end_, keep);
-    if (length_ == 0) written_end_ = 0; // a restart rewrites every position it reads
+    length_ =
+        rewind_rings(backend_.config(), capacities, length_, rings_, rewind_point_, keep, [&] {
+            copy_rewind_point(true);
+            return true;
+        });
     return length_;
+}
+
+Result<void> CpuContext::save_rewind_point() {
+    rewind_point_ = length_;
+    copy_rewind_point(false);
+    return {};
+}
+
+void CpuContext::copy_rewind_point(bool into_rings) {
+    const auto& c = backend_.config();
+    const std::uint32_t position = *rewind_point_;
+    const std::uint32_t count = std::min(position, c.sliding_window);
+    const std::size_t row = c.head_dim;
+    rewind_keys_.resize(caches_.size());
+    rewind_values_.resize(caches_.size());
+    for (std::size_t layer = 0; layer < caches_.size(); ++layer) {
+        auto& cache = caches_[layer];
+        if (cache.capacity >= max_positions_) continue; // keeps every position
+        for (auto [saved, ring] : {std::pair{&rewind_keys_[layer], &cache.keys},
+                                   std::pair{&rewind_values_[layer], &cache.values}}) {
+            saved->resize(c.kv_head_count * count * row);
+            for (std::size_t head = 0; head < c.kv_head_count; ++head) {
+                std::size_t done = 0;
+                for (const auto run : slot_runs(position - count, count, cache.capacity)) {
+                    float* in_ring = ring->data() + (head * cache.capacity + run.slot) * row;
+                    float* in_point = saved->data() + (head * count + done) * row;
+                    const std::size_t floats = std::size_t{run.count} * row;
+                    if (into_rings) {
+                        std::copy_n(in_point, floats, in_ring);
+                    } else {
+                        std::copy_n(in_ring, floats, in_point);
+                    }
+                    done += run.count;
+                }
+            }
+        }
+    }
 }
 
 void CpuContext::forward_chunk(std::span<const std::int32_t> tokens, std::span<float> logits) {
@@ -137,7 +186,7 @@ void CpuContext::forward_chunk(std::span<const std::int32_t> tokens, std::span<f
         mixture_of_experts(layer, n);
     }
     length_ += static_cast<std::uint32_t>(n);
-    written_end_ = std::max(written_end_, length_);
+    rings_.wrote_until(length_);
     if (logits.empty()) return;
     last_.resize(H);
     rms_norm(x_.data() + (n - 1) * H, w.final_norm.data(), c.rms_norm_eps, H, last_.data());

@@ -91,7 +91,7 @@ class CudaSequence final : public Sequence {
     const model::ModelConfig& config_;
     std::uint32_t max_positions_;
     std::uint32_t length_ = 0;
-    std::uint32_t written_end_ = 0; // see positions_kept
+    RingReach rings_;
     // Activations, a row per token of a batch (batch_tokens rows). qkv_: a token's queries,
     // keys and values, one after another (the fused projection's rows); expert rows: per token
     // per slot. step_: the StepHeader and token ids the graphs read (kernel_args.h).
@@ -429,13 +429,14 @@ Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::
     if (r) r = device_.synchronize();
     if (!r) return r;
     length_ += header.count;
-    written_end_ = std::max(written_end_, length_);
+    rings_.wrote_until(length_);
     return {};
 }
 
 std::uint32_t CudaSequence::truncate(std::uint32_t keep) {
-    length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, written_end_, keep);
-    if (length_ == 0) written_end_ = 0; // a restart rewrites every position it reads
+    std::optional<std::uint32_t> no_point; // save_rewind_point saves nothing here
+    length_ = gpu::rewind_layers(config_, max_positions_, length_, rings_, no_point, keep,
+                                 [] { return false; });
     return length_;
 }
 

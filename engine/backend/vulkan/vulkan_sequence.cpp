@@ -97,6 +97,7 @@ class VulkanSequence final : public Sequence {
     std::uint32_t capacity() const override { return max_positions_; }
     Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
     std::uint32_t truncate(std::uint32_t keep) override;
+    Result<void> save_rewind_point() override;
 
     Result<void> allocate();
     Result<Buffer> buffer(std::size_t floats, MemoryKind kind = MemoryKind::device_local) {
@@ -134,6 +135,8 @@ class VulkanSequence final : public Sequence {
     Result<void> step_ahead(std::uint32_t running_slot, const ka::SampleDraw& draw);
     // Waits for the step ahead, if any, and forgets it: what the host writes next is its own.
     Result<void> settle();
+    // Copies the rows of the window before the rewind point out of the rings, or back in.
+    Result<void> copy_rewind_point(bool into_rings);
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     bool separate_norms() const { return model_.pipelines.tuning.separate_norms; }
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
@@ -151,7 +154,12 @@ class VulkanSequence final : public Sequence {
     std::uint32_t max_positions_;
     std::uint32_t batch_tokens_; // a prompt's tokens per batch recording
     std::uint32_t length_ = 0;
-    std::uint32_t written_end_ = 0; // see positions_kept
+    RingReach rings_;
+    std::optional<std::uint32_t> rewind_point_; // its position
+    // Its rows in the ring layers (made on first use): per ring layer, the keys, then the values,
+    // of a window of positions each.
+    Buffer rewind_rows_;
+    std::optional<CommandList> rewind_commands_;
     // Activations, a row per token of a step (batch_tokens_ rows), and what the host writes and
     // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
     // projection's rows); expert rows: per token per slot.
@@ -692,7 +700,7 @@ Result<void> VulkanSequence::step_ahead(std::uint32_t running_slot, const ka::Sa
         return submitted;
     }
     ahead_ = StepAhead{slot, draw, std::nullopt};
-    written_end_ = std::max(written_end_, length_ + 2);
+    rings_.wrote_until(length_ + 2);
     return {};
 }
 
@@ -716,7 +724,7 @@ Result<void> VulkanSequence::start(const CommandList& list, std::span<const std:
     std::byte* state = step_.bytes().data();
     std::memcpy(state, &header, sizeof header);
     std::memcpy(state + sizeof header, tokens.data(), tokens.size_bytes());
-    written_end_ = std::max(written_end_, length_ + header.count);
+    rings_.wrote_until(length_ + header.count);
     return model_.device.submit(list, done);
 }
 
@@ -805,9 +813,66 @@ VulkanSequence::profile_batch(std::span<const std::int32_t> tokens) {
 std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {
     // A device that fails here fails the next run too, which reports it.
     (void)settle();
-    length_ = gpu::positions_kept_by_layers(config_, max_positions_, length_, written_end_, keep);
-    if (length_ == 0) written_end_ = 0; // a restart rewrites every position it reads
+    length_ = gpu::rewind_layers(config_, max_positions_, length_, rings_, rewind_point_, keep,
+                                 [&] { return copy_rewind_point(true).has_value(); });
     return length_;
+}
+
+Result<void> VulkanSequence::save_rewind_point() {
+    if (auto settled = settle(); !settled) return settled;
+    rewind_point_ = length_;
+    if (auto saved = copy_rewind_point(false); !saved) {
+        rewind_point_.reset();
+        return saved;
+    }
+    return {};
+}
+
+Result<void> VulkanSequence::copy_rewind_point(bool into_rings) {
+    const auto& c = config_;
+    const std::uint32_t position = *rewind_point_;
+    const std::uint32_t count = std::min(position, c.sliding_window);
+    const std::size_t row_bytes = std::size_t{c.kv_head_count} * sizeof(std::uint32_t) *
+                                  kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
+    const std::size_t window_bytes = c.sliding_window * row_bytes;
+    if (!rewind_commands_) {
+        const auto rings = static_cast<std::size_t>(
+            std::count_if(caches_.begin(), caches_.end(), [&](const LayerCache& cache) {
+                return cache.capacity < max_positions_;
+            }));
+        auto rows = model_.device.create_buffer(std::max<std::size_t>(1, 2 * rings * window_bytes),
+                                                MemoryKind::device_local);
+        if (!rows) return std::unexpected(rows.error());
+        auto list = model_.device.create_command_list();
+        if (!list) return std::unexpected(list.error());
+        rewind_rows_ = std::move(*rows);
+        rewind_commands_.emplace(std::move(*list));
+    }
+    if (count == 0) return {};
+    auto& list = *rewind_commands_;
+    if (auto r = list.begin(); !r) return r;
+    list.barrier();        // the steps' writes to the rings
+    std::size_t saved = 0; // where the next window goes in rewind_rows_
+    for (auto& cache : caches_) {
+        if (cache.capacity >= max_positions_) continue; // keeps every position
+        for (Buffer* ring : {&cache.keys, &cache.values}) {
+            std::size_t done = 0;
+            for (const auto run : slot_runs(position - count, count, cache.capacity)) {
+                const std::size_t in_ring = run.slot * row_bytes, in_point = saved + done;
+                const std::size_t bytes = run.count * row_bytes;
+                if (into_rings) {
+                    list.copy(rewind_rows_, in_point, *ring, in_ring, bytes);
+                } else {
+                    list.copy(*ring, in_ring, rewind_rows_, in_point, bytes);
+                }
+                done += bytes;
+            }
+            saved += window_bytes;
+        }
+    }
+    list.barrier();
+    if (auto r = list.end(); !r) return r;
+    return model_.device.submit_and_wait(list);
 }
 
 } // namespace

@@ -98,6 +98,11 @@ class Sequence {
     virtual Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) = 0;
     // Forgets positions >= keep; returns how many positions remain usable (possibly fewer).
     virtual std::uint32_t truncate(std::uint32_t keep) = 0;
+    // Saves a copy of what the sliding-window layers hold for the window before length(), so a
+    // later truncate() to here or past it keeps its positions up to here even after their rings
+    // have moved on (a chat's next turn rewinds over the whole last answer). One point at a time;
+    // a truncate() below it forgets it. Backends that cannot keep one save nothing.
+    virtual Result<void> save_rewind_point();
     // Whether profile_step and profile_batch time kernels (a GPU backend; the CPU's refuse), so a
     // benchmark can skip filling a context it could not profile.
     virtual bool times_kernels() const;

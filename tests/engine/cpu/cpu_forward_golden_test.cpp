@@ -63,6 +63,12 @@ TEST(CpuForward, ASecondRewindRespectsWhatTheRingsOverwrote) {
     expect_a_second_rewind_respects_the_rings(*backend, "tiny-gpt-oss.gguf");
 }
 
+TEST(CpuForward, ARewindPointOutlivesTheRings) {
+    auto backend = cpu_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_a_rewind_point_outlives_the_rings(*backend, "tiny-gpt-oss.gguf");
+}
+
 // The CPU does not time its kernels, and says so before anyone fills a context to profile it.
 TEST(CpuForward, SaysItDoesNotTimeKernelsAndRefusesToProfile) {
     auto backend = cpu_backend_for("tiny-gpt-oss.gguf");

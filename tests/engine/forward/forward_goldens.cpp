@@ -205,6 +205,39 @@ void expect_a_second_rewind_respects_the_rings(Backend& backend, const std::stri
     EXPECT_EQ(again, fresh);
 }
 
+void expect_a_rewind_point_outlives_the_rings(Backend& backend, const std::string& fixture) {
+    const auto files = tiny_model_files(fixture);
+    ASSERT_TRUE(files);
+    const std::uint32_t window = files->config.sliding_window;
+    const std::uint32_t point = window + 40;
+    // Past any backend's ring (window + slack + a batch at most) from the point's window.
+    const std::uint32_t written = point + sliding_rewind_slack + 512;
+    std::vector<std::int32_t> ids(written), answer(10);
+    for (std::uint32_t i = 0; i < written; ++i)
+        ids[i] = static_cast<std::int32_t>((i * 11 + 5) % backend.vocab_size());
+    for (std::uint32_t i = 0; i < answer.size(); ++i)
+        answer[i] = static_cast<std::int32_t>((i * 13 + 2) % backend.vocab_size());
+    const auto before_point = std::span(ids).first(point);
+    std::vector<float> again(backend.vocab_size()), fresh(backend.vocab_size());
+
+    auto context = backend.create_context(written + 16);
+    ASSERT_TRUE(context.has_value()) << context.error().message;
+    auto& sequence = **context;
+    ASSERT_TRUE(sequence.append(before_point, {}).has_value());
+    ASSERT_TRUE(sequence.save_rewind_point().has_value());
+    ASSERT_TRUE(sequence.append(std::span(ids).subspan(point), {}).has_value());
+    EXPECT_EQ(sequence.truncate(point + 30), point);
+    ASSERT_TRUE(sequence.append(answer, again).has_value());
+
+    auto fresh_context = backend.create_context(written + 16); // the same caches and splits
+    ASSERT_TRUE(fresh_context.has_value());
+    ASSERT_TRUE((*fresh_context)->append(before_point, {}).has_value());
+    ASSERT_TRUE((*fresh_context)->append(answer, fresh).has_value());
+    EXPECT_EQ(again, fresh);
+
+    EXPECT_EQ(sequence.truncate(point - 5), 0u);
+}
+
 void expect_bad_tokens_and_overflow_are_errors(Backend& backend) {
     auto context = backend.create_context(4);
     ASSERT_TRUE(context.has_value());

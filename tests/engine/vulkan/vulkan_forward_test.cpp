@@ -196,6 +196,12 @@ TEST(VulkanForwardSequence, ASecondRewindRespectsWhatTheRingsOverwrote) {
     expect_a_second_rewind_respects_the_rings(*backend, "tiny-gpt-oss.gguf");
 }
 
+TEST(VulkanForwardSequence, ARewindPointOutlivesTheRings) {
+    auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    expect_a_rewind_point_outlives_the_rings(*backend, "tiny-gpt-oss.gguf");
+}
+
 TEST(VulkanForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
     auto backend = vulkan_backend_for("tiny-gpt-oss.gguf");
     ASSERT_TRUE(backend);
