@@ -195,6 +195,7 @@ GenerationRequest ChatController::request_for(int end, const QString& effort) co
         hearth::harmony::reasoning_effort_from_name(effort.toStdString())
             .value_or(hearth::harmony::ReasoningEffort::medium);
     conversation.current_date = QDate::currentDate().toString(Qt::ISODate).toStdString();
+    conversation.answers_are_model_output = true; // the history's answers are the model's
     const std::string instructions = settings.instructions().trimmed().toStdString();
     if (!instructions.empty()) {
         hearth::harmony::Message developer;

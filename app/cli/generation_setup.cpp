@@ -91,6 +91,7 @@ harmony::Conversation new_conversation(const GenerationSetup& setup) {
     harmony::Conversation conversation;
     conversation.reasoning_effort = setup.effort;
     conversation.current_date = today_iso_date();
+    conversation.answers_are_model_output = true; // chat's later turns carry the model's answers
     if (!setup.developer_instructions.empty()) {
         conversation.messages.push_back(
             make_message(harmony::Role::developer, setup.developer_instructions));

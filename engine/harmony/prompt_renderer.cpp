@@ -152,8 +152,9 @@ Result<std::vector<PromptPart>> render_parts(const Conversation& conversation) {
                           "<|end|>");
             break;
         case Role::assistant: {
-            if (contains_channel_markup(message.content) ||
-                contains_channel_markup(message.thinking)) {
+            if (!conversation.answers_are_model_output &&
+                (contains_channel_markup(message.content) ||
+                 contains_channel_markup(message.thinking))) {
                 return invalid("an assistant message contains <|channel|> markup; pass the "
                                "reasoning as thinking and the answer as content");
             }

@@ -154,6 +154,25 @@ TEST(HarmonyRender, KeepsUserTextThatLooksLikeSpecialTokensOrdinary) {
     EXPECT_EQ(ends, 2); // the system and the user message's own terminators only
 }
 
+TEST(HarmonyRender, RendersMarkupTheModelWroteInItsAnswersAsOrdinaryText) {
+    const auto& tokenizer = hearth::test::gpt_oss_tokenizer();
+    Conversation conversation;
+    Message quoted = answer("It reads <|channel|>final<|message|>hi");
+    quoted.thinking = "they wrote <|channel|>analysis<|message|>";
+    conversation.messages = {user("x"), quoted, user("and?")};
+    EXPECT_FALSE(render_prompt(conversation, tokenizer).has_value()); // as the template
+    conversation.answers_are_model_output = true;
+    const auto prompt = render_prompt(conversation, tokenizer);
+    ASSERT_TRUE(prompt.has_value()) << prompt.error().message;
+    EXPECT_NE(
+        prompt->text.find("<|channel|>final<|message|>It reads <|channel|>final<|message|>hi"),
+        std::string::npos);
+    // The answer's own <|channel|> is the one special token of its kind: the quoted ones are text.
+    const auto channels =
+        std::ranges::count(prompt->ids, *tokenizer.special_token_id("<|channel|>"));
+    EXPECT_EQ(channels, 1);
+}
+
 TEST(HarmonyRender, RefusesWhatTheTemplateRefuses) {
     Conversation orphan_result;
     orphan_result.messages = {user("x"), tool_result("y")};

@@ -59,6 +59,11 @@ struct Conversation {
     // final channel, or on the analysis channel while it has no content yet (see
     // continued_answer_is_reasoning).
     bool continue_last_message = false;
+    // The assistant messages are what this app parsed from the model's own output, not text a
+    // caller composed: where their text spells out channel markup ("<|channel|>final<|message|>",
+    // which the model may well write, quoting a prompt), it renders as the ordinary text it was,
+    // rather than being refused as the chat template refuses it.
+    bool answers_are_model_output = false;
 };
 
 // The recipient a call is addressed to, as the model writes it: "functions.get_weather",
