@@ -167,7 +167,10 @@ void HarmonyStreamParser::add_content(std::string_view bytes, std::vector<Parser
 }
 
 void HarmonyStreamParser::close_message(MessageTerminator terminator,
-                                        std::vector<ParserEvent>& events) {
+                                        std::vector<ParserEvent>& events, bool cut_short) {
+    // A message cut short inside a character (a stop, the token limit) ends before it, so that
+    // an answer continued later writes the character whole, not a U+FFFD and orphaned bytes.
+    if (cut_short) pending_utf8_.clear();
     if (std::string rest = tokenizer::take_remaining_utf8(pending_utf8_); !rest.empty()) {
         if (!header_.recipient.empty()) arguments_ += rest;
         events.push_back(TextDelta{header_.channel, std::move(rest)});
@@ -188,7 +191,7 @@ void HarmonyStreamParser::close_open_message(std::vector<ParserEvent>& events) {
     } else if (state_ == State::header) {
         close_header_without_message_token(events);
     }
-    if (state_ == State::content) close_message(MessageTerminator::none, events);
+    if (state_ == State::content) close_message(MessageTerminator::none, events, true);
 }
 
 void HarmonyStreamParser::end_generation(EndReason reason, std::vector<ParserEvent>& events) {

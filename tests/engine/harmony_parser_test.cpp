@@ -262,18 +262,31 @@ TEST(HarmonyParser, TextDeltasAreValidUtf8WhenCharactersSpanTokens) {
                                  "end return", "done return"}));
 }
 
+// An invalid byte, and a character its message ends inside, each become U+FFFD.
 TEST(HarmonyParser, InvalidBytesBecomeReplacementCharacters) {
     const auto& tokenizer = hearth::test::gpt_oss_tokenizer();
     std::vector<TokenId> ids = tokens("<|channel|>final<|message|>a");
     ids.push_back(tokenizer.encode_ordinary("\xff")[0]);
     ids.push_back(tokenizer.encode_ordinary("\xe4")[0]);
+    ids.push_back(tokens("<|end|>")[0]);
     EXPECT_EQ(parse(ids, EndReason::length),
               (Lines{"start assistant final(final) to= type=", "text final: a\uFFFD\uFFFD",
-                     "end none", "done length"}));
+                     "end end", "done length"}));
+}
+
+// A generation stopped inside a character leaves it out: an answer continued from the text
+// writes it whole, rather than after a U+FFFD.
+TEST(HarmonyParser, ACharacterTheGenerationStopsInsideIsLeftOut) {
+    const auto& tokenizer = hearth::test::gpt_oss_tokenizer();
+    std::vector<TokenId> ids = tokens("<|channel|>final<|message|>a");
+    ids.push_back(tokenizer.encode_ordinary("\xf0")[0]); // the first two bytes of 😀
+    ids.push_back(tokenizer.encode_ordinary("\x9f")[0]);
+    EXPECT_EQ(parse(ids, EndReason::length), (Lines{"start assistant final(final) to= type=",
+                                                     "text final: a", "end none", "done length"}));
 }
 
 // Stopping after any number of tokens flushes cleanly, and the text so far is a prefix of the
-// whole text (up to a character cut in half, which becomes U+FFFD).
+// whole text.
 TEST(HarmonyParser, StoppingAtEveryPositionKeepsTheTextSoFar) {
     const auto ids = tokens("<|channel|>analysis<|message|>Weather: 東京 ☀️<|end|><|start|>"
                             "assistant<|channel|>commentary to=functions.w <|constrain|>json"
@@ -286,8 +299,7 @@ TEST(HarmonyParser, StoppingAtEveryPositionKeepsTheTextSoFar) {
         EXPECT_TRUE(lines.back().starts_with("done ")) << cut;
         for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
             if (lines[i].starts_with("text ")) {
-                std::string_view text = lines[i];
-                if (text.ends_with("\uFFFD")) text.remove_suffix(std::string_view("\uFFFD").size());
+                const std::string_view text = lines[i];
                 EXPECT_NE(
                     std::ranges::find_if(
                         full, [&](const std::string& whole) { return whole.starts_with(text); }),

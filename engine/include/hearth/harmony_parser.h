@@ -102,7 +102,9 @@ class HarmonyStreamParser {
     void open_message(MessageHeader header, std::vector<ParserEvent>& events);
     void add_content(std::string_view bytes, std::vector<ParserEvent>& events);
     void close_header_without_message_token(std::vector<ParserEvent>& events);
-    void close_message(MessageTerminator terminator, std::vector<ParserEvent>& events);
+    // cut_short: the generation stopped inside it (finish), not at a token of its own.
+    void close_message(MessageTerminator terminator, std::vector<ParserEvent>& events,
+                       bool cut_short = false);
     void end_generation(EndReason reason, std::vector<ParserEvent>& events);
     // Ends whatever is open: a header as recovered text, a message as cut short.
     void close_open_message(std::vector<ParserEvent>& events);
