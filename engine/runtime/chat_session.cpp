@@ -82,20 +82,24 @@ Result<GenerationStats> ChatSession::generate(const harmony::Conversation& conve
     stats.prompt_tokens = static_cast<std::uint32_t>(ids.size());
     stats.reused_prompt_tokens = reuse_prefix(ids);
     TokenPicker picker(*sequence_, model_->vocab_size(), options.sampling, never_sample_);
+    const auto stopped_by_cancel = [&] {
+        const bool stop = cancelled();
+        if (stop) dispatch(parser->finish(harmony::EndReason::cancelled));
+        return stop;
+    };
     // The prompt but its last token, in pieces.
     for (std::size_t at = history_.size(); at + 1 < ids.size(); at += prefill_piece) {
-        if (cancelled()) {
-            dispatch(parser->finish(harmony::EndReason::cancelled));
-            return stats;
-        }
+        if (stopped_by_cancel()) return stats;
         const auto piece = std::span(ids).subspan(at, std::min(prefill_piece, ids.size() - 1 - at));
         if (auto ran = sequence_->append(piece, {}); !ran) return std::unexpected(ran.error());
         history_.insert(history_.end(), piece.begin(), piece.end());
     }
+    if (stopped_by_cancel()) return stats;
     // The next turn rewinds to here, or just past (a regenerated answer reruns the last prompt
     // token; a follow-up re-renders this answer without its reasoning), over the whole answer:
-    // more than the sliding layers' rings may hold.
-    if (auto saved = sequence_->save_rewind_point(); !saved) return std::unexpected(saved.error());
+    // more than the sliding layers' rings may hold. Without the point, that turn runs its
+    // whole prompt again: a failure here costs time, not the answer.
+    (void)sequence_->save_rewind_point();
     auto first = picker.run(std::span(ids).last(1));
     if (!first) return std::unexpected(first.error());
     TokenId next = *first; // the token after the prompt, then after each token generated

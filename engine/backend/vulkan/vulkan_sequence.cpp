@@ -137,6 +137,11 @@ class VulkanSequence final : public Sequence {
     Result<void> settle();
     // Copies the rows of the window before the rewind point out of the rings, or back in.
     Result<void> copy_rewind_point(bool into_rings);
+    // Bytes a ring slot (a position's keys, or values, for every KV head) takes.
+    std::size_t rewind_row_bytes() const {
+        return std::size_t{config_.kv_head_count} * sizeof(std::uint32_t) *
+               kv_cache_row_words(model_.pipelines.kv_format, config_.head_dim);
+    }
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     bool separate_norms() const { return model_.pipelines.tuning.separate_norms; }
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
@@ -156,8 +161,8 @@ class VulkanSequence final : public Sequence {
     std::uint32_t length_ = 0;
     RingReach rings_;
     std::optional<std::uint32_t> rewind_point_; // its position
-    // Its rows in the ring layers (made on first use): per ring layer, the keys, then the values,
-    // of a window of positions each.
+    // Its rows in the ring layers: per ring layer, the keys, then the values, of a window of
+    // positions each.
     Buffer rewind_rows_;
     std::optional<CommandList> rewind_commands_;
     // Activations, a row per token of a step (batch_tokens_ rows), and what the host writes and
@@ -294,6 +299,19 @@ Result<void> VulkanSequence::allocate() {
         cache.values = std::move(*values);
         caches_.push_back(std::move(cache));
     }
+    // A rewind point's copy of the rings' window (with the context, so that the fit is known
+    // when the context is made, not at a chat's first answer).
+    const auto rings = static_cast<std::size_t>(
+        std::count_if(caches_.begin(), caches_.end(),
+                      [&](const LayerCache& cache) { return cache.capacity < max_positions_; }));
+    auto rows = model_.device.create_buffer(
+        std::max<std::size_t>(1, 2 * rings * c.sliding_window * rewind_row_bytes()),
+        MemoryKind::device_local);
+    if (!rows) return std::unexpected(rows.error());
+    auto list = model_.device.create_command_list();
+    if (!list) return std::unexpected(list.error());
+    rewind_rows_ = std::move(*rows);
+    rewind_commands_.emplace(std::move(*list));
     return {};
 }
 
@@ -832,22 +850,8 @@ Result<void> VulkanSequence::copy_rewind_point(bool into_rings) {
     const auto& c = config_;
     const std::uint32_t position = *rewind_point_;
     const std::uint32_t count = std::min(position, c.sliding_window);
-    const std::size_t row_bytes = std::size_t{c.kv_head_count} * sizeof(std::uint32_t) *
-                                  kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
+    const std::size_t row_bytes = rewind_row_bytes();
     const std::size_t window_bytes = c.sliding_window * row_bytes;
-    if (!rewind_commands_) {
-        const auto rings = static_cast<std::size_t>(
-            std::count_if(caches_.begin(), caches_.end(), [&](const LayerCache& cache) {
-                return cache.capacity < max_positions_;
-            }));
-        auto rows = model_.device.create_buffer(std::max<std::size_t>(1, 2 * rings * window_bytes),
-                                                MemoryKind::device_local);
-        if (!rows) return std::unexpected(rows.error());
-        auto list = model_.device.create_command_list();
-        if (!list) return std::unexpected(list.error());
-        rewind_rows_ = std::move(*rows);
-        rewind_commands_.emplace(std::move(*list));
-    }
     if (count == 0) return {};
     auto& list = *rewind_commands_;
     if (auto r = list.begin(); !r) return r;

@@ -209,33 +209,41 @@ void expect_a_rewind_point_outlives_the_rings(Backend& backend, const std::strin
     const auto files = tiny_model_files(fixture);
     ASSERT_TRUE(files);
     const std::uint32_t window = files->config.sliding_window;
-    const std::uint32_t point = window + 40;
-    // Past any backend's ring (window + slack + a batch at most) from the point's window.
-    const std::uint32_t written = point + sliding_rewind_slack + 512;
-    std::vector<std::int32_t> ids(written), answer(10);
-    for (std::uint32_t i = 0; i < written; ++i)
-        ids[i] = static_cast<std::int32_t>((i * 11 + 5) % backend.vocab_size());
+    // Tokens run after the point: past any backend's ring (window + slack + a batch at most).
+    const std::uint32_t past = sliding_rewind_slack + 512;
+    std::vector<std::int32_t> answer(10);
     for (std::uint32_t i = 0; i < answer.size(); ++i)
         answer[i] = static_cast<std::int32_t>((i * 13 + 2) % backend.vocab_size());
-    const auto before_point = std::span(ids).first(point);
-    std::vector<float> again(backend.vocab_size()), fresh(backend.vocab_size());
+    // A point early on, and points whose window wraps round the end of a GPU ring (window +
+    // slack) and of a CPU one (a prompt chunk more), so that its copies come in two runs.
+    for (const std::uint32_t point : {window + 40, window + sliding_rewind_slack + 2,
+                                      window + sliding_rewind_slack + cpu::max_prefill_chunk + 2}) {
+        SCOPED_TRACE("point " + std::to_string(point));
+        std::vector<std::int32_t> ids(point + past);
+        for (std::uint32_t i = 0; i < ids.size(); ++i)
+            ids[i] = static_cast<std::int32_t>((i * 11 + 5) % backend.vocab_size());
+        const auto before_point = std::span(ids).first(point);
+        const std::uint32_t capacity = point + past + 16;
+        std::vector<float> again(backend.vocab_size()), fresh(backend.vocab_size());
+        auto fresh_context = backend.create_context(capacity); // the same caches and splits
+        ASSERT_TRUE(fresh_context.has_value()) << fresh_context.error().message;
+        ASSERT_TRUE((*fresh_context)->append(before_point, {}).has_value());
+        ASSERT_TRUE((*fresh_context)->append(answer, fresh).has_value());
 
-    auto context = backend.create_context(written + 16);
-    ASSERT_TRUE(context.has_value()) << context.error().message;
-    auto& sequence = **context;
-    ASSERT_TRUE(sequence.append(before_point, {}).has_value());
-    ASSERT_TRUE(sequence.save_rewind_point().has_value());
-    ASSERT_TRUE(sequence.append(std::span(ids).subspan(point), {}).has_value());
-    EXPECT_EQ(sequence.truncate(point + 30), point);
-    ASSERT_TRUE(sequence.append(answer, again).has_value());
-
-    auto fresh_context = backend.create_context(written + 16); // the same caches and splits
-    ASSERT_TRUE(fresh_context.has_value());
-    ASSERT_TRUE((*fresh_context)->append(before_point, {}).has_value());
-    ASSERT_TRUE((*fresh_context)->append(answer, fresh).has_value());
-    EXPECT_EQ(again, fresh);
-
-    EXPECT_EQ(sequence.truncate(point - 5), 0u);
+        auto context = backend.create_context(capacity);
+        ASSERT_TRUE(context.has_value());
+        auto& sequence = **context;
+        ASSERT_TRUE(sequence.append(before_point, {}).has_value());
+        ASSERT_TRUE(sequence.save_rewind_point().has_value());
+        // Twice: the point comes back, then again after the rings have moved on from there.
+        for (int round = 0; round < 2; ++round) {
+            ASSERT_TRUE(sequence.append(std::span(ids).subspan(point), {}).has_value());
+            ASSERT_EQ(sequence.truncate(point + 30), point) << "round " << round;
+            ASSERT_TRUE(sequence.append(answer, again).has_value());
+            EXPECT_EQ(again, fresh) << "round " << round;
+        }
+        EXPECT_EQ(sequence.truncate(point - 5), 0u);
+    }
 }
 
 void expect_bad_tokens_and_overflow_are_errors(Backend& backend) {

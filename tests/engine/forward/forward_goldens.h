@@ -56,9 +56,10 @@ void expect_truncate_and_append_reproduce_logits(Backend& backend);
 // gives up positions rather than read overwritten ones, so appending again gives a fresh
 // sequence's logits.
 void expect_a_second_rewind_respects_the_rings(Backend& backend, const std::string& fixture);
-// A rewind point saved 40 positions past the window, then the rings moved on past it: a rewind
-// beyond it comes back to it and runs on as a sequence that never moved on does, and a rewind below
-// it (whose window only the point held) restarts from 0.
+// A rewind point saved (40 positions past the window, or where its window wraps round a ring's
+// end), then the rings moved on past it: a rewind beyond it comes back to it and runs on as a
+// sequence that never moved on does, twice over, and a rewind below it (whose window only the
+// point held) restarts from 0.
 void expect_a_rewind_point_outlives_the_rings(Backend& backend, const std::string& fixture);
 void expect_bad_tokens_and_overflow_are_errors(Backend& backend);
 
