@@ -242,6 +242,7 @@ Result<int> run(std::span<const std::string_view> args) {
     // Depths were checked above: none is negative.
     const auto profiled_depth = static_cast<std::uint32_t>(*prompt + (*depths).back());
     const auto kernels = profile_kernels(**model, profiled_depth);
+    const auto step = totals(kernels); // the profiled decode step's dispatches and device time
     const auto batch_depth = static_cast<std::uint32_t>((*depths).back());
     const auto batch =
         profile_prompt_batch(**model, batch_depth, static_cast<std::uint32_t>(*prompt));
@@ -279,8 +280,8 @@ Result<int> run(std::span<const std::string_view> args) {
                               {"bandwidth_limit_source", limit_source},
                               {"backend_description", (*model)->backend_description()},
                               {"cpu_kernels", cpu_kernels},
-                              {"dispatches_per_token", totals(kernels).dispatches},
-                              {"device_seconds_per_token", totals(kernels).seconds},
+                              {"dispatches_per_token", step.dispatches},
+                              {"device_seconds_per_token", step.seconds},
                               {"kernels", kernels_json(kernels)},
                               {"batch_tokens", batch.tokens},
                               {"batch_kernels", kernels_json(batch.kernels)},
@@ -316,7 +317,7 @@ Result<int> run(std::span<const std::string_view> args) {
                     100 * r.fraction_of_limit);
     }
     if (!kernels.empty()) {
-        const auto t = totals(kernels);
+        const auto& t = step;
         std::printf("\none decode step at depth %u, timed on the device: %u dispatches, %.3f ms",
                     profiled_depth, t.dispatches, t.seconds * 1e3);
         // What is left of a generated token's time is the host's and the GPU's idle time.

@@ -35,6 +35,15 @@ struct Ran {
     std::vector<float> logits;
 };
 
+// `count` ids first, first + step, ... (mod the vocabulary): a long prompt no golden has.
+std::vector<std::int32_t> stepped_ids(std::uint32_t count, std::uint32_t step, std::uint32_t first,
+                                      std::uint32_t vocab) {
+    std::vector<std::int32_t> ids(count);
+    for (std::uint32_t i = 0; i < count; ++i)
+        ids[i] = static_cast<std::int32_t>((i * step + first) % vocab);
+    return ids;
+}
+
 Ran run_prompt(Backend& backend, const std::vector<std::int32_t>& ids) {
     Ran ran;
     auto context = backend.create_context(512);
@@ -184,9 +193,7 @@ void expect_a_second_rewind_respects_the_rings(Backend& backend, const std::stri
     const std::uint32_t window = files->config.sliding_window;
     // A backend's ring may hold up to a prompt batch more: rings lose at least positions < 64.
     const std::uint32_t written = window + sliding_rewind_slack + 512;
-    std::vector<std::int32_t> ids(written);
-    for (std::uint32_t i = 0; i < written; ++i)
-        ids[i] = static_cast<std::int32_t>((i * 7 + 3) % backend.vocab_size());
+    const auto ids = stepped_ids(written, 7, 3, backend.vocab_size());
     auto context = backend.create_context(written);
     ASSERT_TRUE(context.has_value()) << context.error().message;
     ASSERT_TRUE((*context)->append(ids, {}).has_value());
@@ -211,17 +218,13 @@ void expect_a_rewind_point_outlives_the_rings(Backend& backend, const std::strin
     const std::uint32_t window = files->config.sliding_window;
     // Tokens run after the point: past any backend's ring (window + slack + a batch at most).
     const std::uint32_t past = sliding_rewind_slack + 512;
-    std::vector<std::int32_t> answer(10);
-    for (std::uint32_t i = 0; i < answer.size(); ++i)
-        answer[i] = static_cast<std::int32_t>((i * 13 + 2) % backend.vocab_size());
+    const auto answer = stepped_ids(10, 13, 2, backend.vocab_size());
     // A point early on, and points whose window wraps round the end of a GPU ring (window +
     // slack) and of a CPU one (a prompt chunk more), so that its copies come in two runs.
     for (const std::uint32_t point : {window + 40, window + sliding_rewind_slack + 2,
                                       window + sliding_rewind_slack + cpu::max_prefill_chunk + 2}) {
         SCOPED_TRACE("point " + std::to_string(point));
-        std::vector<std::int32_t> ids(point + past);
-        for (std::uint32_t i = 0; i < ids.size(); ++i)
-            ids[i] = static_cast<std::int32_t>((i * 11 + 5) % backend.vocab_size());
+        const auto ids = stepped_ids(point + past, 11, 5, backend.vocab_size());
         const auto before_point = std::span(ids).first(point);
         const std::uint32_t capacity = point + past + 16;
         std::vector<float> again(backend.vocab_size()), fresh(backend.vocab_size());
