@@ -1,29 +1,6 @@
 #version 450
-// Matrix-vector products where the device has subgroup arithmetic: each subgroup sums its shares
-// without barriers, and one shared-memory step adds the subgroups. See include/matvec_body.glsl.
+// Matrix-vector products where the device has subgroup arithmetic. See include/matvec_body.glsl.
 #extension GL_GOOGLE_include_directive : require
-#extension GL_KHR_shader_subgroup_basic : require
-#extension GL_KHR_shader_subgroup_arithmetic : require
 #include "kernel_args.h"
 #include "matvec_body.glsl"
-
-// The host keeps GROUP_SIZE / subgroup size at most this.
-const uint MAX_SUBGROUPS = matvec_max_subgroups;
-
-// partial[d * MAX_SUBGROUPS + s]: subgroup s's share of dot d.
-shared float partial[MAX_DOTS * MAX_SUBGROUPS];
-
-void reduce_dots(float dots[MAX_DOTS]) {
-    for (uint d = 0u; d < MAX_DOTS; ++d) {
-        if (!dot_used(d)) continue;
-        float sum = subgroupAdd(dots[d]);
-        if (subgroupElect()) partial[d * MAX_SUBGROUPS + gl_SubgroupID] = sum;
-    }
-    barrier();
-}
-
-float reduced_dot(uint d) {
-    float sum = 0.0;
-    for (uint s = 0u; s < gl_NumSubgroups; ++s) sum += partial[d * MAX_SUBGROUPS + s];
-    return sum;
-}
+#include "matvec_subgroup_sums.glsl"

@@ -34,8 +34,8 @@ void print_vulkan_device(const VulkanDeviceInfo& d) {
                 yes_no(f.subgroup_arithmetic), yes_no(f.subgroup_shuffle),
                 yes_no(f.subgroup_ballot));
     std::printf("      integer dot product %s, memory budget %s, cooperative matrix %s\n",
-                yes_no(f.integer_dot_product), yes_no(f.memory_budget),
-                yes_no(f.cooperative_matrix));
+                f.fast_integer_dot_product ? "yes (in hardware)" : yes_no(f.integer_dot_product),
+                yes_no(f.memory_budget), yes_no(f.cooperative_matrix));
 }
 
 } // namespace

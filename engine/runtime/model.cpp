@@ -164,6 +164,10 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             *on_off->second = digits == "1";
             continue;
         }
+        if (name == "int_dot" && (digits == "0" || digits == "1")) {
+            tuning.int_dot = digits == "1";
+            continue;
+        }
         const auto [end, error] =
             std::from_chars(digits.data(), digits.data() + digits.size(), value);
         if (field == std::end(fields) || digits.empty() || error != std::errc() ||
@@ -171,7 +175,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             return fail("Unknown tuning item '" + std::string(item) +
                         "' (use expert_rows=R, down_rows=R, project_rows=R, invocations=N, "
                         "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0|1, "
-                        "separate_norms=0|1)");
+                        "separate_norms=0|1, int_dot=0|1)");
         }
         *field->second = value;
     }

@@ -12,6 +12,8 @@
 // workgroup takes x through the RMSNorm before it (gain * x / rms(x)): the gains multiply x as
 // it is read, and the sum of x^2 comes from the same loads (the invocations read all of x
 // between them), so a decode step needs no separate norm dispatch, nor the barrier after it.
+// Defined INPUT_Q8 (matvec_int_dot.comp), x is int8 codes with a scale per block, rows are
+// MXFP4 or Q8_0, and the host never asks for the norm.
 
 layout(constant_id = 0) const uint FORMAT = 0u;
 layout(constant_id = 1) const uint MODE = 0u;
@@ -49,6 +51,11 @@ layout(std430, binding = 5) writeonly buffer ChosenRoute { uint chosen_route[]; 
 // The norm's gain per column (NORMALIZE_INPUT only; otherwise any buffer, unread).
 layout(std430, binding = 6) readonly buffer Gain { float gain[]; };
 layout(std430, binding = 6) readonly buffer Gain4 { vec4 gain4[]; };
+#ifdef INPUT_Q8
+// x's codes, eight to two words, and their scales per 32 values (quantize_q8.comp's layout).
+layout(std430, binding = 3) readonly buffer InputCodes { uvec2 x_codes2[]; };
+layout(std430, binding = 6) readonly buffer InputScales { float x_scales[]; };
+#endif
 // The route mode's count of workgroups done: zero before a dispatch, and set back to zero by
 // the last (otherwise any buffer, unused).
 layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };
@@ -57,6 +64,11 @@ layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
 // Indexing a constant array per invocation can land in slow per-thread memory on some GPUs.
 shared float fp4_lut[16];
+#ifdef INPUT_Q8
+#include "int_dot.glsl"
+// The E2M1 values doubled (whole numbers, -12 to 12) as bytes, for the dot products.
+shared uint fp4_bytes[16];
+#endif
 
 #include "swiglu.glsl"
 #include "weight_element.glsl"
@@ -95,6 +107,20 @@ float q8_word_dot(uint q, vec4 x) {
     for (uint k = 0u; k < 4u; ++k) sum += float(bitfieldExtract(int(q), int(8u * k), 8)) * x[k];
     return sum;
 }
+
+#ifdef INPUT_Q8
+// Four nibbles of MXFP4 codes as four bytes of doubled values, the first in the low byte.
+uint fp4_doubled(uint nibbles) {
+    return fp4_bytes[nibbles & 15u] | fp4_bytes[(nibbles >> 4) & 15u] << 8 |
+           fp4_bytes[(nibbles >> 8) & 15u] << 16 | fp4_bytes[(nibbles >> 12) & 15u] << 24;
+}
+
+// A run of eight values of a row (unscaled) . the eight codes of x (unscaled): exact in integers.
+float piece_int_dot(uvec2 q, uvec2 xq) {
+    if (FORMAT == weight_format_q8_0) return float(dot_4x8(q.x, xq.x) + dot_4x8(q.y, xq.y));
+    return 0.5 * float(dot_4x8(fp4_doubled(q.x), xq.x) + dot_4x8(fp4_doubled(q.x >> 16), xq.y));
+}
+#endif
 
 // A row is read in pieces: one value (f32), a word of two (f16, bf16) or a run of eight values
 // of a 32-value block (q8_0: two words, mxfp4: one). An invocation reads a unit of a row at a
@@ -189,6 +215,25 @@ void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
         }
         for (uint piece = 0u; piece < unit_pieces(); ++piece) {
             uint at = (i * unit_pieces() + piece) * piece_values(); // in a row of x
+#ifdef INPUT_Q8
+            uvec2 codes_of_x[MAX_SETS];
+            float scale_of_x[MAX_SETS];
+            for (uint s = 0u; s < sets(); ++s) {
+                if (s == 0u || !one_x_row()) {
+                    uint value = x_rows[s] * args.cols + at;
+                    codes_of_x[s] = x_codes2[value / 8u];
+                    scale_of_x[s] = x_scales[value / 32u];
+                }
+            }
+            for (uint s = 0u; s < sets(); ++s) {
+                uint xs = one_x_row() ? 0u : s;
+                for (uint r = 0u; r < ROWS_PER_GROUP && r < MAX_ROWS; ++r) {
+                    uint a = s * MAX_ROWS + r;
+                    acc[a] += scale[a] * scale_of_x[xs] *
+                              piece_int_dot(piece_codes(q[a], piece), codes_of_x[xs]);
+                }
+            }
+#else
             vec4 lo[MAX_SETS], hi[MAX_SETS];
             for (uint s = 0u; s < sets(); ++s) {
                 if (s == 0u || !one_x_row()) {
@@ -209,6 +254,7 @@ void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
                     acc[a] += scale[a] * piece_dot(piece_codes(q[a], piece), lo[xs], hi[xs]);
                 }
             }
+#endif
         }
     }
 }
@@ -231,7 +277,12 @@ void choose_experts_when_last(uint t) {
 void main() {
     uint t = gl_LocalInvocationID.x;
     if (FORMAT == weight_format_mxfp4) {
-        for (uint i = t; i < 16u; i += GROUP_SIZE) fp4_lut[i] = fp4_values[i];
+        for (uint i = t; i < 16u; i += GROUP_SIZE) {
+            fp4_lut[i] = fp4_values[i];
+#ifdef INPUT_Q8
+            fp4_bytes[i] = uint(int(2.0 * fp4_values[i])) & 0xFFu;
+#endif
+        }
         barrier();
     }
     // Grids wider than 65535 workgroups fold into y (the unembedding has ~200k rows).

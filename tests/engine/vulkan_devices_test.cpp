@@ -54,6 +54,8 @@ TEST(VulkanDevices, LavapipeReportsItsKnownFeatures) {
     EXPECT_TRUE(d.features.storage_buffer_16bit);
     EXPECT_TRUE(d.features.subgroup_arithmetic);
     EXPECT_TRUE(d.features.subgroup_shuffle);
+    EXPECT_TRUE(d.features.integer_dot_product);
+    EXPECT_FALSE(d.features.fast_integer_dot_product); // emulated by LLVM
     EXPECT_FALSE(d.features.cooperative_matrix);
     EXPECT_FALSE(d.features.memory_budget);
 }

@@ -65,10 +65,18 @@ void read_features(VkPhysicalDevice device, VulkanDeviceInfo& info) {
     VkPhysicalDeviceFeatures2 features{};
     features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     features.pNext = &v11;
+    // The dot product structs only where the driver knows them (Vulkan 1.3 or the extension).
+    const bool knows_dot_products = has_device_extension(device, integer_dot_product_extension);
+    VkPhysicalDeviceShaderIntegerDotProductFeatures dot_features{};
+    dot_features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
+    if (knows_dot_products) v12.pNext = &dot_features;
     vkGetPhysicalDeviceFeatures2(device, &features);
 
     VkPhysicalDeviceSubgroupProperties subgroup{};
     subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
+    VkPhysicalDeviceShaderIntegerDotProductProperties dot_properties{};
+    dot_properties.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_PROPERTIES;
+    if (knows_dot_products) subgroup.pNext = &dot_properties;
     VkPhysicalDeviceProperties2 properties{};
     properties.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
     properties.pNext = &subgroup;
@@ -86,8 +94,9 @@ void read_features(VkPhysicalDevice device, VulkanDeviceInfo& info) {
         compute_subgroups && (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT);
     f.subgroup_ballot =
         compute_subgroups && (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT);
-    f.integer_dot_product = has_device_extension(device, "VK_KHR_shader_integer_dot_product") ||
-                            properties.properties.apiVersion >= VK_API_VERSION_1_3;
+    f.integer_dot_product = dot_features.shaderIntegerDotProduct;
+    f.fast_integer_dot_product =
+        f.integer_dot_product && dot_properties.integerDotProduct4x8BitPackedSignedAccelerated;
     f.memory_budget = has_device_extension(device, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
     f.cooperative_matrix = has_device_extension(device, "VK_KHR_cooperative_matrix");
     info.subgroup_size = subgroup.subgroupSize;
@@ -127,6 +136,17 @@ bool has_device_extension(VkPhysicalDevice device, const char* name) {
         if (std::strcmp(extension.extensionName, name) == 0) return true;
     }
     return false;
+}
+
+bool has_integer_dot_products(VkPhysicalDevice device) {
+    if (!has_device_extension(device, integer_dot_product_extension)) return false;
+    VkPhysicalDeviceShaderIntegerDotProductFeatures dot_features{};
+    dot_features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
+    VkPhysicalDeviceFeatures2 features{};
+    features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+    features.pNext = &dot_features;
+    vkGetPhysicalDeviceFeatures2(device, &features);
+    return dot_features.shaderIntegerDotProduct;
 }
 
 VulkanDeviceInfo describe_device(VkPhysicalDevice device, std::uint32_t index) {

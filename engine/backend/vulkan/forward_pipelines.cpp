@@ -93,6 +93,27 @@ bool ForwardPipelines::matvec_wide_units(const DeviceMatrix& m) const {
     return tuning.wide_units && gpu::rows_are_whole_units(m.format, m.cols);
 }
 
+bool ForwardPipelines::takes_q8(const DeviceMatrix& m) const {
+    return int_dot && (m.format == ka::weight_format_mxfp4 || m.format == ka::weight_format_q8_0);
+}
+
+bool ForwardPipelines::mlp_norm_apart(const DeviceLayer& l) const {
+    return tuning.separate_norms || takes_q8(l.gate_up.matrix);
+}
+
+Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
+                            bool subgroup_sums) {
+    const bool able = info.features.integer_dot_product && subgroup_sums;
+    if (!asked) return able && info.features.fast_integer_dot_product;
+    if (*asked && !info.features.integer_dot_product) {
+        return fail("Vulkan: int_dot=1: " + info.name + " has no integer dot products");
+    }
+    if (*asked && !subgroup_sums) {
+        return fail("Vulkan: int_dot=1 needs subgroup sums, which the experts' matvec shape lacks");
+    }
+    return *asked;
+}
+
 std::uint32_t kv_cache_format(KvCachePrecision precision) {
     switch (precision) {
     case KvCachePrecision::f32: return ka::kv_cache_f32;
@@ -131,6 +152,9 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
             ? matvec_group(info, tuning.expert_invocations, "expert_invocations")
             : matvec_group(info, tuning.invocations, "invocations");
     if (!expert_group) return std::unexpected(expert_group.error());
+    const auto int_dot = choose_int_dot(info, tuning.int_dot, expert_group->subgroup_sums);
+    if (!int_dot) return std::unexpected(int_dot.error());
+    p.int_dot = *int_dot;
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};
@@ -167,6 +191,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     const std::uint32_t norm_group_size[] = {
         info.kind == DeviceKind::cpu ? 64u
                                      : std::min(ka::rms_norm_max_group_size, most_invocations)};
+    const std::uint32_t quantize_shape[] = {norm_group_size[0], 0};
+    const std::uint32_t normalized_quantize_shape[] = {norm_group_size[0], 1};
     struct Single {
         ComputePipeline* target;
         std::span<const std::uint32_t> spirv;
@@ -176,6 +202,9 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     const Single singles[] = {
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
+        {&p.quantize_q8, spirv::quantize_q8, layout<ka::RmsNormArgs>(5), quantize_shape},
+        {&p.quantize_q8_normalized, spirv::quantize_q8, layout<ka::RmsNormArgs>(5),
+         normalized_quantize_shape},
         {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(5), head_layout},
         {&p.attention, spirv::attention_decode,
          layout<ka::AttentionArgs>(attention_decode_bindings), decode_layout},
@@ -201,18 +230,20 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     std::vector<MatVecKey> one_token;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> batched;
     // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp), unless
-    // tuned to read it from a dispatch of its own.
-    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool after_norm) {
-        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows),
-                             after_norm && !tuning.separate_norms, p.matvec_wide_units(m)});
+    // it has a dispatch of its own (tuned so, or quantizing for the int-dot products).
+    const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool takes_norm,
+                          bool q8_input = false) {
+        one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows), takes_norm,
+                             p.matvec_wide_units(m), q8_input});
     };
-    need(weights.unembedding.matrix, ka::matvec_project, true);
+    need(weights.unembedding.matrix, ka::matvec_project, !tuning.separate_norms);
     for (const auto& l : weights.layers) {
-        need(l.qkv.matrix, ka::matvec_project, true);
-        need(l.router.matrix, ka::matvec_route, true);
+        need(l.qkv.matrix, ka::matvec_project, !tuning.separate_norms);
+        need(l.router.matrix, ka::matvec_route, !p.mlp_norm_apart(l));
         need(l.out.matrix, ka::matvec_project_add, false);
-        need(l.gate_up.matrix, ka::matvec_expert_gate_up, true);
-        need(l.down.matrix, ka::matvec_expert_down_add, false);
+        need(l.gate_up.matrix, ka::matvec_expert_gate_up, !p.mlp_norm_apart(l),
+             p.takes_q8(l.gate_up.matrix));
+        need(l.down.matrix, ka::matvec_expert_down_add, false, p.takes_q8(l.down.matrix));
         batched.insert(batched.end(), {{l.qkv.matrix.format, ka::matvec_project},
                                        {l.router.matrix.format, ka::matvec_project},
                                        {l.out.matrix.format, ka::matvec_project_add},
@@ -228,9 +259,11 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                                                 shape.size,
                                                 key.normalize_input ? 1u : 0u,
                                                 key.wide_units ? 1u : 0u};
+        const auto module = key.q8_input          ? spirv::matvec_int_dot
+                            : shape.subgroup_sums ? spirv::matvec
+                                                  : spirv::matvec_portable;
         auto pipeline =
-            device.create_pipeline(shape.subgroup_sums ? spirv::matvec : spirv::matvec_portable,
-                                   layout<ka::MatVecArgs>(matvec_bindings), specialization);
+            device.create_pipeline(module, layout<ka::MatVecArgs>(matvec_bindings), specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
         p.matvec.emplace(key, std::move(*pipeline));
     }

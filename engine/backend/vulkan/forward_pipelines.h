@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "device_weights.h"
@@ -40,21 +41,31 @@ inline constexpr std::uint32_t matmul_shared_bytes =
          16);
 
 // Which matvec: the weight format, the mode, the output rows a workgroup computes (its
-// ROWS_PER_GROUP) and whether it takes its input through an RMSNorm (NORMALIZE_INPUT).
+// ROWS_PER_GROUP), whether it takes its input through an RMSNorm (NORMALIZE_INPUT), reads rows
+// 16 bytes at a time, and reads x as int8 codes (matvec_int_dot.comp).
 struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
     std::uint32_t rows_per_group = 0;
     bool normalize_input = false;
     bool wide_units = false;
+    bool q8_input = false;
     auto operator<=>(const MatVecKey&) const = default;
 };
+
+// Whether one token's expert products take integer dot products over an int8 x: as `asked`
+// (int_dot=0|1), or, unasked, where the device does them in hardware. They need the device's
+// dot products and subgroup sums (`subgroup_sums`: the experts' matvec shape has them); asked
+// for without them, it fails saying which is missing.
+Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
+                            bool subgroup_sums);
 
 struct ForwardPipelines {
     // attention: decoding, its splits merged by its last workgroups; attention_prefill and
     // attention_combine: a batch's. route_experts: a batch's (one token's router routes).
-    ComputePipeline embed, rms_norm, rope_kv_write, attention, attention_combine, attention_prefill,
-        route_experts, group_experts, expert_combine, sample_partials, sample_cut, sample_kept,
-        sample_pick;
+    // quantize_q8 (made with the int-dot products): a row as it is, or through the RMSNorm.
+    ComputePipeline embed, rms_norm, quantize_q8, quantize_q8_normalized, rope_kv_write, attention,
+        attention_combine, attention_prefill, route_experts, group_experts, expert_combine,
+        sample_partials, sample_cut, sample_kept, sample_pick;
     // One token's products. Shapes: on a GPU, 128 invocations and 2 rows, or 4 or 8 for plain
     // projections tall enough to keep many workgroups, and 1 for the experts' down
     // (matvec_rows_per_group); a CPU driver gets 8 rows x one subgroup, as each workgroup and
@@ -63,7 +74,8 @@ struct ForwardPipelines {
     // A batch's products (matmul.comp), per (weight format, mode).
     std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;
     bool cpu_driver = false;
-    VulkanTuning tuning; // the caller's overrides
+    bool int_dot = false; // choose_int_dot's answer
+    VulkanTuning tuning;  // the caller's overrides
     // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
     std::uint32_t kv_format = 0;
 
@@ -71,6 +83,12 @@ struct ForwardPipelines {
     // Whether one token's products over `m` read its rows 16 bytes at a time: when tuned to, and
     // its rows are a whole number of 16-byte units.
     bool matvec_wide_units(const DeviceMatrix& m) const;
+    // Whether one token's expert product over `m` reads x as int8 codes: with int_dot, for the
+    // block formats (MXFP4, Q8_0), whose 32-value blocks the codes' scales match.
+    bool takes_q8(const DeviceMatrix& m) const;
+    // Whether one token's router and gate/up read the MLP's norm from a dispatch of its own: when
+    // tuned to, or when gate/up takes q8 (whose quantizing dispatch takes the norm too).
+    bool mlp_norm_apart(const DeviceLayer& l) const;
 };
 
 // Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere; the

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "device_query.h"
 #include "vk_error.h"
 
 namespace hearth::vk {
@@ -58,6 +59,15 @@ Result<VulkanDevice> VulkanDevice::open(std::shared_ptr<VulkanInstance> instance
     device_info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
     device_info.queueCreateInfoCount = 1;
     device_info.pQueueCreateInfos = &queue_info;
+    // What the int-dot matvec needs, wherever the device has it (forward_pipelines.cpp chooses).
+    VkPhysicalDeviceShaderIntegerDotProductFeatures dot_products{};
+    dot_products.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
+    dot_products.shaderIntegerDotProduct = VK_TRUE;
+    if (has_integer_dot_products(core->physical_device)) {
+        device_info.pNext = &dot_products;
+        device_info.enabledExtensionCount = 1;
+        device_info.ppEnabledExtensionNames = &integer_dot_product_extension;
+    }
     if (VkResult r = vkCreateDevice(core->physical_device, &device_info, nullptr, &core->device);
         r != VK_SUCCESS) {
         core->device = VK_NULL_HANDLE;

@@ -23,18 +23,13 @@ namespace ka = kernel_args;
 // The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
 constexpr std::uint32_t max_groups_x = 65535;
 
-// Dispatches in a recorded step: record_layer()'s per layer, then the embedding and the
-// unembedding (and the four of sampling in the step that samples); with separate norms, a norm
-// before each product that takes one in. The batch recording has seven more per layer than a step
-// that takes the norms in (two norms of its own, RoPE and the cache write, the attention's splits
-// merged, the experts routed, grouped, then combined) and no unembedding.
-std::uint32_t dispatches_per_recording(const model::ModelConfig& c, bool separate_norms) {
-    return (separate_norms ? 8 : 6) * c.layer_count + (separate_norms ? 3 : 2);
-}
 constexpr std::uint32_t sampling_dispatches = 4;
 
 using gpu::StepOutput;
 
+// A batch recording's dispatches: per layer two norms, q/k/v, RoPE and the cache write,
+// attention, its splits merged, out, router, the experts routed, grouped, gate/up, down, then
+// combined; and the embedding.
 std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
 
 // The most work items (an expert's next matmul_tile_tokens entries) a batch of `batch_tokens`
@@ -53,6 +48,13 @@ template <typename Args>
 std::span<const std::byte> bytes_of(const Args& args) {
     return std::as_bytes(std::span(&args, 1));
 }
+
+// What one token's matvec reads besides x: the norm's gain to take x through first, or the
+// scales of x's int8 codes (x then being the codes).
+struct MatVecInput {
+    const Buffer* gain = nullptr;
+    const Buffer* q8_scales = nullptr;
+};
 
 // What a dispatch of the profiled recording is, for KernelProfile.
 struct DispatchLabel {
@@ -144,15 +146,16 @@ class VulkanSequence final : public Sequence {
     }
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     bool separate_norms() const { return model_.pipelines.tuning.separate_norms; }
+    // Dispatches in a recorded step (but sampling's): record_layer()'s per layer, then the
+    // embedding and the unembedding.
+    std::uint32_t dispatches_per_step() const;
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
-    // y from x through `projection`: one token's matvec, or a batch's matmul. A matvec given
-    // `input_gain` takes x through the RMSNorm with that gain first.
+    // y from x through `projection`: one token's matvec, or a batch's matmul.
     Result<void> product(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
                          bool batched, const Buffer& x, Buffer& y, std::uint32_t rows,
-                         std::uint32_t cols, std::string_view kernel,
-                         const Buffer* input_gain = nullptr);
+                         std::uint32_t cols, std::string_view kernel, MatVecInput input = {});
 
     VulkanModel& model_;
     const model::ModelConfig& config_;
@@ -169,6 +172,9 @@ class VulkanSequence final : public Sequence {
     // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
     // projection's rows); expert rows: per token per slot.
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
+    // One token's int8 x for the int-dot expert products (quantize_q8.comp): the normalized row
+    // for gate/up, then gate/up's output per slot for down.
+    Buffer q8_codes_, q8_scales_;
     Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     Buffer step_, rope_table_;
     Buffer attention_partials_; // [token][head][split][head_dim + 2], reused by every layer
@@ -208,8 +214,8 @@ Result<void> VulkanSequence::prepare() {
     // Every dispatch of the seven recordings (one-token steps with nothing, the logits, or the
     // token drawn, twice; the batch; the profiled step, which draws, and batch) has its own
     // descriptor set.
-    const std::uint32_t sets = 5 * dispatches_per_recording(config_, separate_norms()) +
-                               3 * sampling_dispatches + 2 * dispatches_per_batch(config_);
+    const std::uint32_t sets =
+        5 * dispatches_per_step() + 3 * sampling_dispatches + 2 * dispatches_per_batch(config_);
     auto arena = model_.device.create_descriptor_arena(sets, most_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -253,6 +259,8 @@ Result<void> VulkanSequence::allocate() {
         {&expert_activations_, B * K * c.expert_hidden_size},
         {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c, batch_tokens_)},
         {&expert_down_, B * K * c.hidden_size},
+        {&q8_codes_, std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 4},
+        {&q8_scales_, std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 32},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_, c.head_count * (c.head_dim + std::size_t{2}) *
                                    std::max(B * gpu::max_prefill_attention_splits,
@@ -371,7 +379,7 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
 Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& projection,
                                      std::uint32_t mode, bool batched, const Buffer& x, Buffer& y,
                                      std::uint32_t rows, std::uint32_t cols,
-                                     std::string_view kernel, const Buffer* input_gain) {
+                                     std::string_view kernel, MatVecInput input) {
     const auto& c = config_;
     const ka::MatVecArgs args{cols,           rows,          c.experts_per_token, c.swiglu_limit,
                               c.expert_count, batch_tokens_, c.rms_norm_eps};
@@ -389,8 +397,11 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
                             : experts || mode == ka::matvec_route ? &route_
                                                                   : &step_;
     const auto& p = model_.pipelines;
-    if (input_gain && (batched || mode == ka::matvec_expert_down_add)) {
+    if (input.gain && (batched || mode == ka::matvec_expert_down_add)) {
         return fail("Vulkan: only one token's plain and gate/up products take in a norm");
+    }
+    if (input.q8_scales && (batched || input.gain || !p.takes_q8(m))) {
+        return fail("Vulkan: only one token's MXFP4 and Q8_0 products read int8 x, normalized");
     }
     if (batched) {
         const std::uint32_t tile_outputs = gpu::matmul_tile_outputs(mode);
@@ -407,13 +418,15 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     const std::uint32_t rows_per_group = p.matvec_rows_per_group(mode, m.rows);
     Grid grid{(rows + rows_per_group - 1) / rows_per_group};
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
-    // Without a norm the gain's binding is left unread; x stands in for it.
-    return dispatch(list,
-                    p.matvec.at({m.format, mode, rows_per_group, input_gain != nullptr,
-                                 p.matvec_wide_units(m)}),
-                    {&m.codes, &m.scales, &projection.bias, &x, &y, entries,
-                     input_gain ? input_gain : &x, &arrivals_},
-                    bytes_of(args), grid, {kernel, bytes});
+    // The gain's binding holds x's scales with int8 x; with neither it is left unread, and x
+    // stands in for it.
+    const Buffer* gain_binding = input.gain ? input.gain : input.q8_scales ? input.q8_scales : &x;
+    return dispatch(
+        list,
+        p.matvec.at({m.format, mode, rows_per_group, input.gain != nullptr, p.matvec_wide_units(m),
+                     input.q8_scales != nullptr}),
+        {&m.codes, &m.scales, &projection.bias, &x, &y, entries, gain_binding, &arrivals_},
+        bytes_of(args), grid, {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, StepOutput output, std::uint32_t slot) {
@@ -443,7 +456,7 @@ Result<void> VulkanSequence::record(CommandList& list, StepOutput output, std::u
         if (auto r =
                 product(list, w.unembedding, ka::matvec_project, false, separate_norms() ? h_ : x_,
                         device_logits_, c.vocab_size, c.hidden_size, "matvec unembedding",
-                        separate_norms() ? nullptr : &w.final_norm);
+                        {.gain = separate_norms() ? nullptr : &w.final_norm});
             !r) {
             return r;
         }
@@ -526,19 +539,35 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     // A batch normalizes the residual rows into h_ in a dispatch of its own, and one token does
     // when tuned to. Otherwise one token's products read x_ and take the norm in, which saves a
     // dispatch and a barrier (matvec_body.glsl).
-    const bool norm_apart = batched || separate_norms();
-    const auto normalize = [&](const Buffer& gain) -> Result<void> {
-        if (!norm_apart) return {};
+    // The MLP's norm may be apart for one token alone (ForwardPipelines::mlp_norm_apart). With
+    // int8 x for gate/up, the dispatch that normalizes x quantizes it too; with int8 x for down,
+    // another quantizes gate/up's output.
+    const bool attention_norm_apart = batched || separate_norms();
+    const bool mlp_norm_apart = batched || p.mlp_norm_apart(l);
+    const bool q8_gate_up = !batched && p.takes_q8(l.gate_up.matrix);
+    const bool q8_down = !batched && p.takes_q8(l.down.matrix);
+    const auto normalize = [&](const Buffer& gain, bool apart) -> Result<void> {
+        if (!apart) return {};
         return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
                         {"rms_norm"});
     };
-    const Buffer& normalized = norm_apart ? h_ : x_;
-    const auto gain_taken_in = [&](const Buffer& gain) { return norm_apart ? nullptr : &gain; };
+    const auto quantize = [&](const Buffer& rows, std::uint32_t count, std::uint32_t cols,
+                              const Buffer* gain) {
+        const ka::RmsNormArgs quantize_args{cols, c.rms_norm_eps};
+        // Without a norm, rows stand in for the gain and h_ for its output: neither is touched.
+        return dispatch(list, gain ? p.quantize_q8_normalized : p.quantize_q8,
+                        {&rows, gain ? gain : &rows, &h_, &q8_codes_, &q8_scales_},
+                        bytes_of(quantize_args), {count}, {"quantize q8"});
+    };
+    const auto input_of = [&](const Buffer& gain, bool apart) {
+        return MatVecInput{.gain = apart ? nullptr : &gain};
+    };
     std::vector<std::function<Result<void>()>> steps = {
-        [&] { return normalize(l.attn_norm); },
+        [&] { return normalize(l.attn_norm, attention_norm_apart); },
         [&] {
-            return product(list, l.qkv, matvec_project, batched, normalized, qkv_, Q + 2 * KV, H,
-                           batched ? "matmul q/k/v" : "matvec q/k/v", gain_taken_in(l.attn_norm));
+            return product(list, l.qkv, matvec_project, batched, attention_norm_apart ? h_ : x_,
+                           qkv_, Q + 2 * KV, H, batched ? "matmul q/k/v" : "matvec q/k/v",
+                           input_of(l.attn_norm, attention_norm_apart));
         },
         [&]() -> Result<void> {
             if (batched) {
@@ -578,12 +607,16 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
             return product(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
                            batched ? "matmul attention out" : "matvec attention out");
         },
-        [&] { return normalize(l.mlp_norm); },
+        [&] {
+            return q8_gate_up ? quantize(x_, 1, H, &l.mlp_norm)
+                              : normalize(l.mlp_norm, mlp_norm_apart);
+        },
         [&] {
             // One token's router chooses its experts itself (matvec_body.glsl).
             return product(list, l.router, batched ? matvec_project : ka::matvec_route, batched,
-                           normalized, router_logits_, c.expert_count, H,
-                           batched ? "matmul router" : "matvec router", gain_taken_in(l.mlp_norm));
+                           mlp_norm_apart ? h_ : x_, router_logits_, c.expert_count, H,
+                           batched ? "matmul router" : "matvec router",
+                           input_of(l.mlp_norm, mlp_norm_apart));
         },
     };
     if (batched) {
@@ -620,13 +653,24 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                      {
                          [&] {
                              return product(list, l.gate_up, ka::matvec_expert_gate_up, false,
-                                            normalized, expert_activations_, c.expert_hidden_size,
-                                            H, "matvec experts gate/up", gain_taken_in(l.mlp_norm));
+                                            q8_gate_up       ? q8_codes_
+                                            : mlp_norm_apart ? h_
+                                                             : x_,
+                                            expert_activations_, c.expert_hidden_size, H,
+                                            "matvec experts gate/up",
+                                            q8_gate_up ? MatVecInput{.q8_scales = &q8_scales_}
+                                                       : input_of(l.mlp_norm, mlp_norm_apart));
+                         },
+                         [&]() -> Result<void> {
+                             if (!q8_down) return {};
+                             return quantize(expert_activations_, c.experts_per_token,
+                                             c.expert_hidden_size, nullptr);
                          },
                          [&] {
                              return product(list, l.down, ka::matvec_expert_down_add, false,
-                                            expert_activations_, x_, H, c.expert_hidden_size,
-                                            "matvec experts down");
+                                            q8_down ? q8_codes_ : expert_activations_, x_, H,
+                                            c.expert_hidden_size, "matvec experts down",
+                                            {.q8_scales = q8_down ? &q8_scales_ : nullptr});
                          },
                      });
     }
@@ -634,6 +678,17 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         if (auto r = step(); !r) return r;
     }
     return {};
+}
+
+std::uint32_t VulkanSequence::dispatches_per_step() const {
+    const auto& p = model_.pipelines;
+    // q/k/v, attention, out, router, gate/up and down; the norms where apart; down's quantizing.
+    std::uint32_t count = separate_norms() ? 3 : 2;
+    for (const auto& l : model_.weights.layers) {
+        count += 6 + (separate_norms() ? 1 : 0) + (p.mlp_norm_apart(l) ? 1 : 0) +
+                 (p.takes_q8(l.down.matrix) ? 1 : 0);
+    }
+    return count;
 }
 
 Result<void> VulkanSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
@@ -814,7 +869,7 @@ VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatch
 
 Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
     return run_profiled(
-        profiled_step_, dispatches_per_recording(config_, separate_norms()) + sampling_dispatches,
+        profiled_step_, dispatches_per_step() + sampling_dispatches,
         [&](CommandList& list) { return record(list, StepOutput::sampled); }, std::span(&token, 1));
 }
 

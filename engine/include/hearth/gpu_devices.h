@@ -24,6 +24,8 @@ struct VulkanFeatures {
     bool subgroup_shuffle = false;
     bool subgroup_ballot = false;
     bool integer_dot_product = false;
+    // Packed 4 x 8-bit signed dot products done by the hardware, not emulated by the driver.
+    bool fast_integer_dot_product = false;
     bool memory_budget = false;      // VK_EXT_memory_budget
     bool cooperative_matrix = false; // VK_KHR_cooperative_matrix
 };

@@ -59,10 +59,13 @@ struct VulkanTuning {
     // One token's products after an RMSNorm read x normalized by a dispatch of its own, as a
     // batch's do, rather than each workgroup taking the norm in.
     bool separate_norms = false;
+    // One token's expert products read x as int8 codes (a dispatch quantizes it) and take
+    // integer dot products: on, off, or unset for where the device does them fast.
+    std::optional<bool> int_dot = std::nullopt;
 };
 
 // "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
-// wide_units=0|1,separate_norms=0|1", any of them, in any order.
+// wide_units=0|1,separate_norms=0|1,int_dot=0|1", any of them, in any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 
 struct ModelOptions {

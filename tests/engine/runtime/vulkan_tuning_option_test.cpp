@@ -25,10 +25,15 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->batch_tokens, 256u);
     EXPECT_EQ(tuning->down_rows, 3u);
     EXPECT_TRUE(tuning->wide_units);
-    tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0,separate_norms=1");
+    EXPECT_FALSE(tuning->int_dot.has_value()); // left to the device
+    tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0,separate_norms=1,int_dot=0");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_FALSE(tuning->wide_units);
     EXPECT_TRUE(tuning->separate_norms);
+    EXPECT_EQ(tuning->int_dot, false);
+    tuning = hearth::parse_vulkan_tuning("int_dot=1");
+    ASSERT_TRUE(tuning.has_value());
+    EXPECT_EQ(tuning->int_dot, true);
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_rows + tuning->down_rows + tuning->project_rows + tuning->invocations +
@@ -49,6 +54,8 @@ TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
         {"wide_units=2", "'wide_units=2'"},
         {"wide_units", "'wide_units'"},
         {"separate_norms=yes", "'separate_norms=yes'"},
+        {"int_dot=2", "'int_dot=2'"},
+        {"int_dot", "'int_dot'"},
         {"invocations=64,x", "'x'"}};
     for (const auto& [text, item] : cases) {
         SCOPED_TRACE(text);

@@ -372,6 +372,172 @@ TEST(VulkanMatVecUnits, RowsAreReadWideOnlyWhenAskedAndTheyAreWholeUnits) {
     EXPECT_TRUE(wide(ka::weight_format_mxfp4, 2880));
 }
 
+// The int-dot products are taken where the device does them in hardware or where asked, and an
+// ask the device cannot meet is refused saying what it lacks.
+TEST(VulkanMatVecUnits, IntegerDotProductsAreChosenWhereFastOrAsked) {
+    VulkanDeviceInfo info;
+    info.name = "Some GPU";
+    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, true), false);
+    info.features.integer_dot_product = true;
+    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, true), false) << "emulated: not chosen";
+    EXPECT_EQ(vk::choose_int_dot(info, true, true), true);
+    info.features.fast_integer_dot_product = true;
+    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, true), true);
+    EXPECT_EQ(vk::choose_int_dot(info, false, true), false);
+    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, false), false) << "no subgroup sums";
+    const auto no_sums = vk::choose_int_dot(info, true, false);
+    ASSERT_FALSE(no_sums.has_value());
+    EXPECT_NE(no_sums.error().message.find("subgroup sums"), std::string::npos);
+    info.features = {};
+    const auto no_dots = vk::choose_int_dot(info, true, true);
+    ASSERT_FALSE(no_dots.has_value());
+    EXPECT_NE(no_dots.error().message.find("Some GPU has no integer dot products"),
+              std::string::npos);
+
+    vk::ForwardPipelines pipelines;
+    vk::DeviceMatrix m;
+    m.format = ka::weight_format_mxfp4;
+    EXPECT_FALSE(pipelines.takes_q8(m));
+    pipelines.int_dot = true;
+    EXPECT_TRUE(pipelines.takes_q8(m));
+    m.format = ka::weight_format_q8_0;
+    EXPECT_TRUE(pipelines.takes_q8(m));
+    m.format = ka::weight_format_bf16;
+    EXPECT_FALSE(pipelines.takes_q8(m)) << "no 32-value blocks";
+}
+
+// x as quantize_q8.comp leaves it: per 32-value block, codes (four to a word) and a scale.
+struct Int8Rows {
+    std::vector<std::uint32_t> codes;
+    std::vector<float> scales;
+    std::vector<float> values; // code * scale
+
+    // Random codes over the whole range with random scales, as `count` values.
+    static Int8Rows random(std::size_t count, std::mt19937& rng) {
+        Int8Rows rows;
+        std::uniform_int_distribution<int> code(-127, 127);
+        std::uniform_real_distribution<float> scale(0.002f, 0.05f);
+        rows.codes.assign(count / 4, 0);
+        for (std::size_t block = 0; block < count / 32; ++block) {
+            rows.scales.push_back(scale(rng));
+            for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
+                const int c = code(rng);
+                rows.codes[i / 4] |= (static_cast<std::uint32_t>(c) & 0xFFu) << (8 * (i % 4));
+                rows.values.push_back(static_cast<float>(c) * rows.scales.back());
+            }
+        }
+        return rows;
+    }
+    // Code i, from the words.
+    int code(std::size_t i) const {
+        return static_cast<std::int8_t>((codes[i / 4] >> (8 * (i % 4))) & 0xFFu);
+    }
+};
+
+// quantize_q8.comp over rows of 32 values to 2,880 (the 20b's), as they are and through the
+// RMSNorm: every value within half a step of its code times its block's scale, the largest
+// magnitude of each block at code +-127, an all-zero block all zero, the normalized rows the
+// CPU's norm, and nothing written past the last row.
+TEST(VulkanKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
+    Rig rig;
+    std::mt19937 rng(9);
+    constexpr std::uint32_t rows = 3;
+    for (const std::uint32_t group_size : {64u, 256u})
+        for (const std::uint32_t n : {32u, 96u, 2880u})
+            for (const std::uint32_t normalize : {0u, 1u}) {
+                SCOPED_TRACE(std::to_string(n) + " values, " + std::to_string(group_size) +
+                             " invocations" + (normalize ? ", normalized" : ""));
+                auto x = normal_values(rows * n, rng, 3.0f);
+                std::fill_n(x.begin() + n, 32, 0.0f); // the second row's first block
+                const auto gain = normal_values(n, rng);
+                const Buffer xs = rig.upload(x), gains = rig.upload(gain),
+                             out = rig.upload(std::vector<float>(rows * n + 1, poison)),
+                             codes = rig.upload(std::vector<float>(rows * n / 4 + 1, poison)),
+                             scales = rig.upload(std::vector<float>(rows * n / 32 + 1, poison));
+                const std::uint32_t specialization[] = {group_size, normalize};
+                rig.run(spirv::quantize_q8, specialization, {&xs, &gains, &out, &codes, &scales},
+                        ka::RmsNormArgs{n, 1e-5f}, rows);
+                const auto normalized = rig.download(out);
+                if (normalize) {
+                    expect_rms_normed(x, gain, rows, n, normalized);
+                } else {
+                    EXPECT_EQ(std::bit_cast<std::uint32_t>(normalized.back()),
+                              std::bit_cast<std::uint32_t>(poison))
+                        << "written without a norm";
+                }
+                const auto& quantized = normalize ? normalized : x;
+                Int8Rows got{.codes = rig.download_words(codes),
+                             .scales = rig.download(scales),
+                             .values = {}};
+                ASSERT_EQ(got.scales.back(), poison);
+                ASSERT_EQ(got.codes.back(), std::bit_cast<std::uint32_t>(poison));
+                for (std::size_t block = 0; block < rows * n / 32; ++block) {
+                    float largest = 0.0f;
+                    int largest_code = 0;
+                    for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
+                        largest = std::max(largest, std::abs(quantized[i]));
+                        largest_code = std::max(largest_code, std::abs(got.code(i)));
+                        EXPECT_LE(std::abs(static_cast<float>(got.code(i)) * got.scales[block] -
+                                           quantized[i]),
+                                  0.5001f * got.scales[block] + 1e-30f)
+                            << "value " << i;
+                    }
+                    EXPECT_FLOAT_EQ(got.scales[block], largest / 127.0f) << "block " << block;
+                    EXPECT_EQ(largest_code, largest > 0.0f ? 127 : 0) << "block " << block;
+                }
+            }
+}
+
+// matvec_int_dot.comp: the experts' gate/up and down over int8 x, in both block formats, with
+// gpt-oss's 4 slots and 6 (more than down's pass takes), in several workgroup shapes, against the
+// CPU's operations on the values the codes stand for (the integer dots are exact, so the CPU's
+// tolerance for the float shaders holds).
+TEST(VulkanMatVecInt8, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
+    Rig rig;
+    std::mt19937 rng(11);
+    for (const StoredLayout layout : {StoredLayout::q8_0, StoredLayout::mxfp4_gguf})
+        for (const std::uint32_t slots : {4u, 6u})
+            for (const auto& [rows, group] :
+                 {std::pair{8u, 4u}, std::pair{3u, 8u}, std::pair{2u, 128u}, std::pair{1u, 64u}})
+                for (const bool wide : {false, true}) {
+                    const MatVecVariant variant{"int dot", spirv::matvec_int_dot, rows, group,
+                                                wide};
+                    SCOPED_TRACE(variant.describe() + ", " + std::to_string(slots) +
+                                 " slots, layout " + std::to_string(static_cast<int>(layout)));
+                    OneTokenExperts in(layout, 96, rng, slots);
+                    const auto x = Int8Rows::random(in.cols, rng);
+                    const auto inputs = Int8Rows::random(in.inputs.size(), rng);
+                    in.x = x.values;
+                    in.inputs = inputs.values;
+                    const Buffer route = rig.upload(in.route);
+                    const Buffer codes = rig.upload(in.gate_up.packed.codes),
+                                 scales = rig.upload_scales(in.gate_up.packed),
+                                 bias = rig.upload(in.gate_up_bias), x_codes = rig.upload(x.codes),
+                                 x_scales = rig.upload(x.scales),
+                                 activations =
+                                     rig.upload(std::vector<float>(slots * in.size + 1, poison));
+                    auto specialization =
+                        variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up);
+                    rig.run(variant.spirv, specialization,
+                            {&codes, &scales, &bias, &x_codes, &activations, &route, &x_scales,
+                             &x_codes},
+                            in.gate_up_args(), variant.groups_for(in.size), 1, slots);
+                    in.expect_gate_up(rig.download(activations));
+                    const Buffer down_codes = rig.upload(in.down.packed.codes),
+                                 down_scales = rig.upload_scales(in.down.packed),
+                                 down_bias = rig.upload(in.down_bias),
+                                 input_codes = rig.upload(inputs.codes),
+                                 input_scales = rig.upload(inputs.scales), y = rig.upload(in.start);
+                    specialization =
+                        variant.specialization(in.down.packed, ka::matvec_expert_down_add);
+                    rig.run(variant.spirv, specialization,
+                            {&down_codes, &down_scales, &down_bias, &input_codes, &y, &route,
+                             &input_scales, &input_codes},
+                            in.down_args(), variant.groups_for(in.rows));
+                    in.expect_down(rig.download(y));
+                }
+}
+
 // matmul.comp over more rows than a tile (and not a multiple of it), more tokens than a tile, and
 // several steps along the columns (the float formats ending inside one).
 TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
