@@ -1,7 +1,8 @@
 #version 450
 // The last step of a batch's attention: each head's (x) split partial results
 // (attention_prefill.comp) merged with the head's sink, for each token (y). One token's
-// attention (attention_decode.comp) merges its own.
+// attention (attention_decode.comp) merges its own. Tokens past the step's count (a batch's last
+// recording runs them all) are left alone.
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -11,6 +12,7 @@ layout(local_size_x = 64) in;
 layout(std430, binding = 0) readonly buffer Partials { float partials[]; };
 layout(std430, binding = 1) readonly buffer Sinks { float sinks[]; };
 layout(std430, binding = 2) writeonly buffer Output { float result[]; };
+layout(std430, binding = 3) readonly buffer Step { StepHeader step; };
 
 layout(push_constant) uniform PushConstants { AttentionCombineArgs args; };
 
@@ -18,6 +20,7 @@ layout(push_constant) uniform PushConstants { AttentionCombineArgs args; };
 
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, heads = gl_NumWorkGroups.x;
+    if (token >= step.count) return;
     uint first = (token * heads + head) * args.splits * (HEAD_DIM + 2u);
     float m, denominator;
     merge_weights(first, args.splits, sinks[head], m, denominator);

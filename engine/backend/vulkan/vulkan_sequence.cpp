@@ -591,7 +591,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                     return r;
                 }
                 return dispatch(list, p.attention_combine,
-                                {&attention_partials_, &l.sinks, &attention_},
+                                {&attention_partials_, &l.sinks, &attention_, &step_},
                                 bytes_of(args.prefill_combine), {c.head_count, batch_tokens_},
                                 {"attention combine"});
             }

@@ -791,7 +791,8 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
     const Buffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                  value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
     const std::uint32_t head_dim[] = {c.head_dim};
-    // The grid covers 7 tokens more than the step counts: their partial results stay poisoned.
+    // The grid covers 7 tokens more than the step counts: their partial results and outputs stay
+    // poisoned.
     // Tiles of 5 positions end inside every range; 32 is what a GPU gets.
     const std::uint32_t grid_tokens = in.tokens + 7;
     const std::uint32_t rows = grid_tokens * (c.head_count / c.kv_head_count);
@@ -806,8 +807,8 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
                 const std::size_t per_token = c.head_count * splits * (c.head_dim + 2);
                 const Buffer partials =
                                  rig.upload(std::vector<float>(grid_tokens * per_token, poison)),
-                             out =
-                                 rig.upload(std::vector<float>(in.tokens * c.q_size() + 1, poison)),
+                             out = rig.upload(
+                                 std::vector<float>(grid_tokens * c.q_size() + 1, poison)),
                              step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
                 rig.run(spirv::attention_prefill, specialization,
                         {&queries, &key_cache, &value_cache, &partials, &step}, in.args(run),
@@ -816,9 +817,14 @@ TEST_P(VulkanKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
                 for (std::size_t i = in.tokens * per_token; i < written.size(); ++i) {
                     ASSERT_EQ(written[i], poison) << "a token past the step's count, " << i;
                 }
-                rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out},
-                        ka::AttentionCombineArgs{splits}, c.head_count, in.tokens);
-                in.expect_attended(run, rig.download(out));
+                rig.run(spirv::attention_combine, head_dim, {&partials, &sinks, &out, &step},
+                        ka::AttentionCombineArgs{splits}, c.head_count, grid_tokens);
+                auto attended = rig.download(out);
+                for (std::size_t i = in.tokens * c.q_size(); i < attended.size(); ++i) {
+                    ASSERT_EQ(attended[i], poison) << "combined past the step's count, " << i;
+                }
+                attended.resize(in.tokens * c.q_size() + 1);
+                in.expect_attended(run, attended);
             }
         }
     }
