@@ -7,7 +7,7 @@
 # has them, and the kit's Vulkan once more with int_dot flipped. With --sweep, Vulkan is also timed
 # over several matvec workgroup shapes and prompt batch sizes (hearth-bench --vulkan-tuning);
 # --sweep-only does just that, without the tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
-# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 13 runs
+# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 14 runs
 # about 6 minutes): mind the device call's limit, and split the work over two calls where it
 # does not fit.
 set -uo pipefail
@@ -93,11 +93,11 @@ for model in "${models[@]}"; do
     done
 done
 
-# The kit's Vulkan once more with the int-dot expert products the other way from the device's
-# own choice (on where it does integer dot products in hardware), so the first call already says
-# which is faster there.
+# The kit's Vulkan once more with the int-dot expert products (one token's and a batch's) the
+# other way from the device's own choice (on where it does integer dot products in hardware), so
+# the first call already says which is faster there.
 if [ "$compare" = 1 ]; then
-    for flip in int_dot=0 int_dot=1; do
+    for flip in int_dot=0,batch_int_dot=0 int_dot=1,batch_int_dot=1; do
         report="$out/bench-vulkan-$flip.txt"
         "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan \
             --prompt-tokens 2048 --gen-tokens 128 --depth 0 --vulkan-tuning "$flip" "$@" \
@@ -141,7 +141,7 @@ if [ "$sweep" = 1 ]; then
         int_dot=1,separate_norms=1; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done
-    for batch in "" batch_tokens=128 batch_tokens=512; do
+    for batch in "" batch_int_dot=0 batch_int_dot=1 batch_int_dot=1,batch_tokens=512; do
         sweep_run "prompt-${batch:-default}" 2048 8 "$batch"
     done
 fi

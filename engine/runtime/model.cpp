@@ -164,8 +164,12 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             *on_off->second = digits == "1";
             continue;
         }
-        if (name == "int_dot" && (digits == "0" || digits == "1")) {
-            tuning.int_dot = digits == "1";
+        const std::pair<std::string_view, std::optional<bool>*> choices[] = {
+            {"int_dot", &tuning.int_dot}, {"batch_int_dot", &tuning.batch_int_dot}};
+        const auto* choice = std::find_if(std::begin(choices), std::end(choices),
+                                          [&](const auto& s) { return s.first == name; });
+        if (choice != std::end(choices) && (digits == "0" || digits == "1")) {
+            *choice->second = digits == "1";
             continue;
         }
         const auto [end, error] =
@@ -175,7 +179,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             return fail("Unknown tuning item '" + std::string(item) +
                         "' (use expert_rows=R, down_rows=R, project_rows=R, invocations=N, "
                         "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0|1, "
-                        "separate_norms=0|1, int_dot=0|1)");
+                        "separate_norms=0|1, int_dot=0|1, batch_int_dot=0|1)");
         }
         *field->second = value;
     }

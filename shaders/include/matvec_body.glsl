@@ -64,14 +64,12 @@ layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
 // Indexing a constant array per invocation can land in slow per-thread memory on some GPUs.
 shared float fp4_lut[16];
-#ifdef INPUT_Q8
-#include "int_dot.glsl"
-// The E2M1 values doubled (whole numbers, -12 to 12) as bytes, for the dot products.
-shared uint fp4_bytes[16];
-#endif
 
 #include "swiglu.glsl"
 #include "weight_element.glsl"
+#ifdef INPUT_Q8
+#include "int_dot.glsl"
+#endif
 
 float router_logit(uint expert) { return logits[expert]; }
 void set_route(uint word, uint value) { chosen_route[word] = value; }
@@ -109,12 +107,6 @@ float q8_word_dot(uint q, vec4 x) {
 }
 
 #ifdef INPUT_Q8
-// Four nibbles of MXFP4 codes as four bytes of doubled values, the first in the low byte.
-uint fp4_doubled(uint nibbles) {
-    return fp4_bytes[nibbles & 15u] | fp4_bytes[(nibbles >> 4) & 15u] << 8 |
-           fp4_bytes[(nibbles >> 8) & 15u] << 16 | fp4_bytes[(nibbles >> 12) & 15u] << 24;
-}
-
 // A run of eight values of a row (unscaled) . the eight codes of x (unscaled): exact in integers.
 float piece_int_dot(uvec2 q, uvec2 xq) {
     if (FORMAT == weight_format_q8_0) return float(dot_4x8(q.x, xq.x) + dot_4x8(q.y, xq.y));
@@ -280,7 +272,7 @@ void main() {
         for (uint i = t; i < 16u; i += GROUP_SIZE) {
             fp4_lut[i] = fp4_values[i];
 #ifdef INPUT_Q8
-            fp4_bytes[i] = uint(int(2.0 * fp4_values[i])) & 0xFFu;
+            fp4_bytes[i] = fp4_byte(i);
 #endif
         }
         barrier();

@@ -93,23 +93,26 @@ bool ForwardPipelines::matvec_wide_units(const DeviceMatrix& m) const {
     return tuning.wide_units && gpu::rows_are_whole_units(m.format, m.cols);
 }
 
-bool ForwardPipelines::takes_q8(const DeviceMatrix& m) const {
-    return int_dot && (m.format == ka::weight_format_mxfp4 || m.format == ka::weight_format_q8_0);
+bool ForwardPipelines::takes_q8(const DeviceMatrix& m, bool batched) const {
+    return (batched ? batch_int_dot : int_dot) &&
+           (m.format == ka::weight_format_mxfp4 || m.format == ka::weight_format_q8_0);
 }
 
 bool ForwardPipelines::mlp_norm_apart(const DeviceLayer& l) const {
-    return tuning.separate_norms || takes_q8(l.gate_up.matrix);
+    return tuning.separate_norms || takes_q8(l.gate_up.matrix, false);
 }
 
 Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
-                            bool subgroup_sums) {
+                            bool subgroup_sums, std::string_view item) {
     const bool able = info.features.integer_dot_product && subgroup_sums;
     if (!asked) return able && info.features.fast_integer_dot_product;
     if (*asked && !info.features.integer_dot_product) {
-        return fail("Vulkan: int_dot=1: " + info.name + " has no integer dot products");
+        return fail("Vulkan: " + std::string(item) + "=1: " + info.name +
+                    " has no integer dot products");
     }
     if (*asked && !subgroup_sums) {
-        return fail("Vulkan: int_dot=1 needs subgroup sums, which the experts' matvec shape lacks");
+        return fail("Vulkan: " + std::string(item) +
+                    "=1 needs subgroup sums, which the experts' matvec shape lacks");
     }
     return *asked;
 }
@@ -152,9 +155,14 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
             ? matvec_group(info, tuning.expert_invocations, "expert_invocations")
             : matvec_group(info, tuning.invocations, "invocations");
     if (!expert_group) return std::unexpected(expert_group.error());
-    const auto int_dot = choose_int_dot(info, tuning.int_dot, expert_group->subgroup_sums);
+    const auto int_dot =
+        choose_int_dot(info, tuning.int_dot, expert_group->subgroup_sums, "int_dot");
     if (!int_dot) return std::unexpected(int_dot.error());
     p.int_dot = *int_dot;
+    // A batch's matmul sums nothing across a workgroup.
+    const auto batch_int_dot = choose_int_dot(info, tuning.batch_int_dot, true, "batch_int_dot");
+    if (!batch_int_dot) return std::unexpected(batch_int_dot.error());
+    p.batch_int_dot = *batch_int_dot;
     static_assert(ka::matvec_max_rows >= 8 && ka::matvec_max_group_size >= 128);
     const std::uint32_t head_layout[] = {config.head_dim, kv_format};
     const std::uint32_t head_dim[] = {config.head_dim};
@@ -228,7 +236,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
 
     p.cpu_driver = cpu;
     std::vector<MatVecKey> one_token;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> batched;
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, bool>> batched;
     // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp), unless
     // it has a dispatch of its own (tuned so, or quantizing for the int-dot products).
     const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool takes_norm,
@@ -242,13 +250,15 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         need(l.router.matrix, ka::matvec_route, !p.mlp_norm_apart(l));
         need(l.out.matrix, ka::matvec_project_add, false);
         need(l.gate_up.matrix, ka::matvec_expert_gate_up, !p.mlp_norm_apart(l),
-             p.takes_q8(l.gate_up.matrix));
-        need(l.down.matrix, ka::matvec_expert_down_add, false, p.takes_q8(l.down.matrix));
-        batched.insert(batched.end(), {{l.qkv.matrix.format, ka::matvec_project},
-                                       {l.router.matrix.format, ka::matvec_project},
-                                       {l.out.matrix.format, ka::matvec_project_add},
-                                       {l.gate_up.matrix.format, ka::matvec_expert_gate_up_grouped},
-                                       {l.down.matrix.format, ka::matvec_expert_down_grouped}});
+             p.takes_q8(l.gate_up.matrix, false));
+        need(l.down.matrix, ka::matvec_expert_down_add, false, p.takes_q8(l.down.matrix, false));
+        batched.insert(batched.end(), {{l.qkv.matrix.format, ka::matvec_project, false},
+                                       {l.router.matrix.format, ka::matvec_project, false},
+                                       {l.out.matrix.format, ka::matvec_project_add, false},
+                                       {l.gate_up.matrix.format, ka::matvec_expert_gate_up_grouped,
+                                        p.takes_q8(l.gate_up.matrix, true)},
+                                       {l.down.matrix.format, ka::matvec_expert_down_grouped,
+                                        p.takes_q8(l.down.matrix, true)}});
     }
     for (const auto& key : one_token) {
         if (p.matvec.contains(key)) continue;
@@ -269,9 +279,12 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     }
     for (const auto& key : batched) {
         if (p.matmul.contains(key)) continue;
-        const std::uint32_t specialization[] = {key.first, key.second};
+        const auto [format, mode, q8_input] = key;
+        const std::uint32_t specialization[] = {format, mode};
         auto pipeline = device.create_pipeline(
-            spirv::matmul, layout<ka::MatVecArgs>(matmul_bindings), specialization);
+            q8_input ? spirv::matmul_int_dot : spirv::matmul,
+            layout<ka::MatVecArgs>(q8_input ? matmul_int_dot_bindings : matmul_bindings),
+            specialization);
         if (!pipeline) return std::unexpected(pipeline.error());
         p.matmul.emplace(key, std::move(*pipeline));
     }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "device_weights.h"
@@ -20,6 +22,8 @@ namespace hearth::vk {
 
 // Binding counts, the same for every pipeline of a kind (the shaders' layout(binding = ...)).
 inline constexpr std::uint32_t matmul_bindings = 6; // codes, scales, bias, x, y, route
+// matmul_int_dot.comp's: matmul's, then x's scales
+inline constexpr std::uint32_t matmul_int_dot_bindings = 7;
 // matmul's, then the input norm's gain and the route mode's count of workgroups done
 inline constexpr std::uint32_t matvec_bindings = 8;
 // q/k/v, the two caches, partials, step, sinks, output, count of splits done, RoPE table
@@ -52,12 +56,12 @@ struct MatVecKey {
     auto operator<=>(const MatVecKey&) const = default;
 };
 
-// Whether one token's expert products take integer dot products over an int8 x: as `asked`
-// (int_dot=0|1), or, unasked, where the device does them in hardware. They need the device's
-// dot products and subgroup sums (`subgroup_sums`: the experts' matvec shape has them); asked
-// for without them, it fails saying which is missing.
+// Whether expert products take integer dot products over an int8 x: as `asked` (by the tuning
+// item `item`), or, unasked, where the device does them in hardware. They need the device's dot
+// products, and one token's subgroup sums too (`subgroup_sums`: the experts' matvec shape has
+// them); asked for without them, it fails saying which is missing.
 Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
-                            bool subgroup_sums);
+                            bool subgroup_sums, std::string_view item);
 
 struct ForwardPipelines {
     // attention: decoding, its splits merged by its last workgroups; attention_prefill and
@@ -71,11 +75,12 @@ struct ForwardPipelines {
     // (matvec_rows_per_group); a CPU driver gets 8 rows x one subgroup, as each workgroup and
     // barrier has a fixed cost there.
     std::map<MatVecKey, ComputePipeline> matvec;
-    // A batch's products (matmul.comp), per (weight format, mode).
-    std::map<std::pair<std::uint32_t, std::uint32_t>, ComputePipeline> matmul;
+    // A batch's products (matmul.comp, or matmul_int_dot.comp over int8 x), per (weight format,
+    // mode, int8 x).
+    std::map<std::tuple<std::uint32_t, std::uint32_t, bool>, ComputePipeline> matmul;
     bool cpu_driver = false;
-    bool int_dot = false; // choose_int_dot's answer
-    VulkanTuning tuning;  // the caller's overrides
+    bool int_dot = false, batch_int_dot = false; // choose_int_dot's answers
+    VulkanTuning tuning;                         // the caller's overrides
     // The cache layout rope_kv_write and attention were made for (kernel_args.h kv_cache_*).
     std::uint32_t kv_format = 0;
 
@@ -83,9 +88,10 @@ struct ForwardPipelines {
     // Whether one token's products over `m` read its rows 16 bytes at a time: when tuned to, and
     // its rows are a whole number of 16-byte units.
     bool matvec_wide_units(const DeviceMatrix& m) const;
-    // Whether one token's expert product over `m` reads x as int8 codes: with int_dot, for the
-    // block formats (MXFP4, Q8_0), whose 32-value blocks the codes' scales match.
-    bool takes_q8(const DeviceMatrix& m) const;
+    // Whether one token's (or a batch's) expert product over `m` reads x as int8 codes: with
+    // int_dot (batch_int_dot), for the block formats (MXFP4, Q8_0), whose 32-value blocks the
+    // codes' scales match.
+    bool takes_q8(const DeviceMatrix& m, bool batched) const;
     // Whether one token's router and gate/up read the MLP's norm from a dispatch of its own: when
     // tuned to, or when gate/up takes q8 (whose quantizing dispatch takes the norm too).
     bool mlp_norm_apart(const DeviceLayer& l) const;

@@ -27,11 +27,6 @@ constexpr std::uint32_t sampling_dispatches = 4;
 
 using gpu::StepOutput;
 
-// A batch recording's dispatches: per layer two norms, q/k/v, RoPE and the cache write,
-// attention, its splits merged, out, router, the experts routed, grouped, gate/up, down, then
-// combined; and the embedding.
-std::uint32_t dispatches_per_batch(const model::ModelConfig& c) { return 13 * c.layer_count + 1; }
-
 // The most work items (an expert's next matmul_tile_tokens entries) a batch of `batch_tokens`
 // can have in its grouped expert products: every entry, each expert's last tile partly filled.
 std::uint32_t grouped_work_items(const model::ModelConfig& c, std::uint32_t batch_tokens) {
@@ -149,6 +144,8 @@ class VulkanSequence final : public Sequence {
     // Dispatches in a recorded step (but sampling's): record_layer()'s per layer, then the
     // embedding and the unembedding.
     std::uint32_t dispatches_per_step() const;
+    // Dispatches in the batch recording: record_layer()'s per layer, then the embedding.
+    std::uint32_t dispatches_per_batch() const;
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
@@ -215,7 +212,7 @@ Result<void> VulkanSequence::prepare() {
     // token drawn, twice; the batch; the profiled step, which draws, and batch) has its own
     // descriptor set.
     const std::uint32_t sets =
-        5 * dispatches_per_step() + 3 * sampling_dispatches + 2 * dispatches_per_batch(config_);
+        5 * dispatches_per_step() + 3 * sampling_dispatches + 2 * dispatches_per_batch();
     auto arena = model_.device.create_descriptor_arena(sets, most_bindings);
     if (!arena) return std::unexpected(arena.error());
     arena_.emplace(std::move(*arena));
@@ -259,8 +256,8 @@ Result<void> VulkanSequence::allocate() {
         {&expert_activations_, B * K * c.expert_hidden_size},
         {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c, batch_tokens_)},
         {&expert_down_, B * K * c.hidden_size},
-        {&q8_codes_, std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 4},
-        {&q8_scales_, std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 32},
+        {&q8_codes_, B * std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 4},
+        {&q8_scales_, B * std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 32},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_, c.head_count * (c.head_dim + std::size_t{2}) *
                                    std::max(B * gpu::max_prefill_attention_splits,
@@ -400,8 +397,8 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     if (input.gain && (batched || mode == ka::matvec_expert_down_add)) {
         return fail("Vulkan: only one token's plain and gate/up products take in a norm");
     }
-    if (input.q8_scales && (batched || input.gain || !p.takes_q8(m))) {
-        return fail("Vulkan: only one token's MXFP4 and Q8_0 products read int8 x, normalized");
+    if (input.q8_scales && (input.gain || !p.takes_q8(m, batched))) {
+        return fail("Vulkan: only MXFP4 and Q8_0 products read int8 x, normalized");
     }
     if (batched) {
         const std::uint32_t tile_outputs = gpu::matmul_tile_outputs(mode);
@@ -411,9 +408,15 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
         } else {
             grid.z = batch_tokens_ / ka::matmul_tile_tokens;
         }
-        return dispatch(list, p.matmul.at({m.format, mode}),
-                        {&m.codes, &m.scales, &projection.bias, &x, &y, entries}, bytes_of(args),
-                        grid, {kernel, bytes});
+        const auto& pipeline = p.matmul.at({m.format, mode, input.q8_scales != nullptr});
+        if (input.q8_scales) {
+            return dispatch(
+                list, pipeline,
+                {&m.codes, &m.scales, &projection.bias, &x, &y, entries, input.q8_scales},
+                bytes_of(args), grid, {kernel, bytes});
+        }
+        return dispatch(list, pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
+                        bytes_of(args), grid, {kernel, bytes});
     }
     const std::uint32_t rows_per_group = p.matvec_rows_per_group(mode, m.rows);
     Grid grid{(rows + rows_per_group - 1) / rows_per_group};
@@ -544,8 +547,8 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     // another quantizes gate/up's output.
     const bool attention_norm_apart = batched || separate_norms();
     const bool mlp_norm_apart = batched || p.mlp_norm_apart(l);
-    const bool q8_gate_up = !batched && p.takes_q8(l.gate_up.matrix);
-    const bool q8_down = !batched && p.takes_q8(l.down.matrix);
+    const bool q8_gate_up = p.takes_q8(l.gate_up.matrix, batched);
+    const bool q8_down = p.takes_q8(l.down.matrix, batched);
     const auto normalize = [&](const Buffer& gain, bool apart) -> Result<void> {
         if (!apart) return {};
         return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
@@ -554,9 +557,9 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const auto quantize = [&](const Buffer& rows, std::uint32_t count, std::uint32_t cols,
                               const Buffer* gain) {
         const ka::RmsNormArgs quantize_args{cols, c.rms_norm_eps};
-        // Without a norm, rows stand in for the gain and h_ for its output: neither is touched.
+        // Without a norm, rows stand in for the gain and for its output: neither is touched.
         return dispatch(list, gain ? p.quantize_q8_normalized : p.quantize_q8,
-                        {&rows, gain ? gain : &rows, &h_, &q8_codes_, &q8_scales_},
+                        {&rows, gain ? gain : &rows, gain ? &h_ : &rows, &q8_codes_, &q8_scales_},
                         bytes_of(quantize_args), {count}, {"quantize q8"});
     };
     const auto input_of = [&](const Buffer& gain, bool apart) {
@@ -608,8 +611,10 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                            batched ? "matmul attention out" : "matvec attention out");
         },
         [&] {
-            return q8_gate_up ? quantize(x_, 1, H, &l.mlp_norm)
-                              : normalize(l.mlp_norm, mlp_norm_apart);
+            // One token's gate/up takes its int8 x from the norm's dispatch; a batch's from one
+            // after the norm's and the router's.
+            return q8_gate_up && !batched ? quantize(x_, 1, H, &l.mlp_norm)
+                                          : normalize(l.mlp_norm, mlp_norm_apart);
         },
         [&] {
             // One token's router chooses its experts itself (matvec_body.glsl).
@@ -632,15 +637,26 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                     return dispatch(list, p.group_experts, {&route_, &expert_groups_, &step_},
                                     bytes_of(args.groups), {1}, {"group experts"});
                 },
+                [&]() -> Result<void> {
+                    if (!q8_gate_up) return {};
+                    return quantize(h_, tokens, H, nullptr);
+                },
                 [&] {
-                    return product(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_,
-                                   expert_activations_, c.expert_hidden_size, H,
-                                   "matmul experts gate/up");
+                    return product(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true,
+                                   q8_gate_up ? q8_codes_ : h_, expert_activations_,
+                                   c.expert_hidden_size, H, "matmul experts gate/up",
+                                   {.q8_scales = q8_gate_up ? &q8_scales_ : nullptr});
+                },
+                [&]() -> Result<void> {
+                    if (!q8_down) return {};
+                    return quantize(expert_activations_, tokens * c.experts_per_token,
+                                    c.expert_hidden_size, nullptr);
                 },
                 [&] {
                     return product(list, l.down, ka::matvec_expert_down_grouped, true,
-                                   expert_activations_, expert_down_, H, c.expert_hidden_size,
-                                   "matmul experts down");
+                                   q8_down ? q8_codes_ : expert_activations_, expert_down_, H,
+                                   c.expert_hidden_size, "matmul experts down",
+                                   {.q8_scales = q8_down ? &q8_scales_ : nullptr});
                 },
                 [&] {
                     return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
@@ -686,7 +702,19 @@ std::uint32_t VulkanSequence::dispatches_per_step() const {
     std::uint32_t count = separate_norms() ? 3 : 2;
     for (const auto& l : model_.weights.layers) {
         count += 6 + (separate_norms() ? 1 : 0) + (p.mlp_norm_apart(l) ? 1 : 0) +
-                 (p.takes_q8(l.down.matrix) ? 1 : 0);
+                 (p.takes_q8(l.down.matrix, false) ? 1 : 0);
+    }
+    return count;
+}
+
+std::uint32_t VulkanSequence::dispatches_per_batch() const {
+    const auto& p = model_.pipelines;
+    // Two norms, q/k/v, RoPE and the cache write, attention, its splits merged, out, router, the
+    // experts routed, grouped, gate/up, down, then combined; the quantizing for int8 x.
+    std::uint32_t count = 1;
+    for (const auto& l : model_.weights.layers) {
+        count += 13 + (p.takes_q8(l.gate_up.matrix, true) ? 1 : 0) +
+                 (p.takes_q8(l.down.matrix, true) ? 1 : 0);
     }
     return count;
 }
@@ -879,7 +907,7 @@ VulkanSequence::profile_batch(std::span<const std::int32_t> tokens) {
         return fail("A profiled batch takes at most " + std::to_string(batch_tokens_) + " tokens");
     }
     return run_profiled(
-        profiled_batch_, dispatches_per_batch(config_),
+        profiled_batch_, dispatches_per_batch(),
         [&](CommandList& list) { return record_batch(list); }, tokens);
 }
 

@@ -62,10 +62,12 @@ struct VulkanTuning {
     // One token's expert products read x as int8 codes (a dispatch quantizes it) and take
     // integer dot products: on, off, or unset for where the device does them fast.
     std::optional<bool> int_dot = std::nullopt;
+    // The same for a prompt batch's expert products.
+    std::optional<bool> batch_int_dot = std::nullopt;
 };
 
 // "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
-// wide_units=0|1,separate_norms=0|1,int_dot=0|1", any of them, in any order.
+// wide_units=0|1,separate_norms=0|1,int_dot=0|1,batch_int_dot=0|1", any of them, in any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 
 struct ModelOptions {

@@ -31,9 +31,11 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_FALSE(tuning->wide_units);
     EXPECT_TRUE(tuning->separate_norms);
     EXPECT_EQ(tuning->int_dot, false);
-    tuning = hearth::parse_vulkan_tuning("int_dot=1");
+    EXPECT_FALSE(tuning->batch_int_dot.has_value());
+    tuning = hearth::parse_vulkan_tuning("int_dot=1,batch_int_dot=0");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->int_dot, true);
+    EXPECT_EQ(tuning->batch_int_dot, false);
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_rows + tuning->down_rows + tuning->project_rows + tuning->invocations +
@@ -56,6 +58,7 @@ TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
         {"separate_norms=yes", "'separate_norms=yes'"},
         {"int_dot=2", "'int_dot=2'"},
         {"int_dot", "'int_dot'"},
+        {"batch_int_dot=yes", "'batch_int_dot=yes'"},
         {"invocations=64,x", "'x'"}};
     for (const auto& [text, item] : cases) {
         SCOPED_TRACE(text);

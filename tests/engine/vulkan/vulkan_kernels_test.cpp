@@ -10,6 +10,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "backend/cpu/ops.h"
@@ -377,33 +378,40 @@ TEST(VulkanMatVecUnits, RowsAreReadWideOnlyWhenAskedAndTheyAreWholeUnits) {
 TEST(VulkanMatVecUnits, IntegerDotProductsAreChosenWhereFastOrAsked) {
     VulkanDeviceInfo info;
     info.name = "Some GPU";
-    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, true), false);
+    const auto choose = [&](std::optional<bool> asked, bool subgroup_sums) {
+        return vk::choose_int_dot(info, asked, subgroup_sums, "int_dot");
+    };
+    EXPECT_EQ(choose(std::nullopt, true), false);
     info.features.integer_dot_product = true;
-    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, true), false) << "emulated: not chosen";
-    EXPECT_EQ(vk::choose_int_dot(info, true, true), true);
+    EXPECT_EQ(choose(std::nullopt, true), false) << "emulated: not chosen";
+    EXPECT_EQ(choose(true, true), true);
     info.features.fast_integer_dot_product = true;
-    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, true), true);
-    EXPECT_EQ(vk::choose_int_dot(info, false, true), false);
-    EXPECT_EQ(vk::choose_int_dot(info, std::nullopt, false), false) << "no subgroup sums";
-    const auto no_sums = vk::choose_int_dot(info, true, false);
+    EXPECT_EQ(choose(std::nullopt, true), true);
+    EXPECT_EQ(choose(false, true), false);
+    EXPECT_EQ(choose(std::nullopt, false), false) << "no subgroup sums";
+    const auto no_sums = choose(true, false);
     ASSERT_FALSE(no_sums.has_value());
-    EXPECT_NE(no_sums.error().message.find("subgroup sums"), std::string::npos);
+    EXPECT_NE(no_sums.error().message.find("int_dot=1 needs subgroup sums"), std::string::npos);
     info.features = {};
-    const auto no_dots = vk::choose_int_dot(info, true, true);
+    const auto no_dots = vk::choose_int_dot(info, true, true, "batch_int_dot");
     ASSERT_FALSE(no_dots.has_value());
-    EXPECT_NE(no_dots.error().message.find("Some GPU has no integer dot products"),
+    EXPECT_NE(no_dots.error().message.find("batch_int_dot=1: Some GPU has no integer dot products"),
               std::string::npos);
 
     vk::ForwardPipelines pipelines;
     vk::DeviceMatrix m;
     m.format = ka::weight_format_mxfp4;
-    EXPECT_FALSE(pipelines.takes_q8(m));
+    EXPECT_FALSE(pipelines.takes_q8(m, false));
     pipelines.int_dot = true;
-    EXPECT_TRUE(pipelines.takes_q8(m));
+    EXPECT_TRUE(pipelines.takes_q8(m, false));
+    EXPECT_FALSE(pipelines.takes_q8(m, true)) << "a batch's are apart";
+    pipelines.batch_int_dot = true;
+    EXPECT_TRUE(pipelines.takes_q8(m, true));
     m.format = ka::weight_format_q8_0;
-    EXPECT_TRUE(pipelines.takes_q8(m));
+    EXPECT_TRUE(pipelines.takes_q8(m, false));
     m.format = ka::weight_format_bf16;
-    EXPECT_FALSE(pipelines.takes_q8(m)) << "no 32-value blocks";
+    EXPECT_FALSE(pipelines.takes_q8(m, false)) << "no 32-value blocks";
+    EXPECT_FALSE(pipelines.takes_q8(m, true));
 }
 
 // x as quantize_q8.comp leaves it: per 32-value block, codes (four to a word) and a scale.
@@ -565,36 +573,76 @@ TEST_P(VulkanMatVec, MatmulProjectsEveryTokenOfABatchLikeTheExactDot) {
     }
 }
 
-// The grouped expert products on matmul_grouped_batches (kernel_checks.h).
-TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
+// A grouped matmul's x: f32 values, or int8 codes and their scales (matmul_int_dot.comp).
+struct MatmulInput {
+    Buffer x;
+    std::optional<Buffer> scales;
+};
+
+// x for a grouped matmul: `values` as they are, or, given `int8_rng`, random codes in their
+// place (`values` then holding what the codes stand for).
+MatmulInput matmul_input(Rig& rig, std::vector<float>& values, std::mt19937* int8_rng) {
+    if (!int8_rng) return {rig.upload(values), std::nullopt};
+    auto int8 = Int8Rows::random(values.size(), *int8_rng);
+    values = int8.values;
+    return {rig.upload(int8.codes), rig.upload(int8.scales)};
+}
+
+// The grouped expert products on matmul_grouped_batches (kernel_checks.h), over f32 x or (given
+// `int8_rng`) int8 x, against the CPU's operations on the values x holds.
+void expect_grouped_matmuls_match_the_cpu(Rig& rig, StoredLayout layout, std::uint64_t cols,
+                                          std::mt19937& rng, std::mt19937* int8_rng) {
     constexpr std::uint32_t T = ka::matmul_tile_tokens;
     const std::uint64_t gate_up_tile = gpu::matmul_tile_outputs(ka::matvec_expert_gate_up_grouped),
                         down_tile = gpu::matmul_tile_outputs(ka::matvec_expert_down_grouped);
-    for (const auto& in : matmul_grouped_batches(GetParam(), cols(), rng_)) {
+    const auto spirv = int8_rng ? spirv::matmul_int_dot : spirv::matmul;
+    const auto run = [&](std::uint32_t mode, const gpu::PackedMatrix& packed, const Buffer& bias,
+                         const MatmulInput& x, const Buffer& out, const Buffer& groups,
+                         const ka::MatVecArgs& args, std::uint32_t tiles, std::uint32_t items) {
+        const Buffer codes = rig.upload(packed.codes), scales = rig.upload_scales(packed);
+        const std::uint32_t specialization[] = {packed.format, mode};
+        if (x.scales) {
+            rig.run(spirv, specialization,
+                    {&codes, &scales, &bias, &x.x, &out, &groups, &*x.scales}, args, tiles, items);
+        } else {
+            rig.run(spirv, specialization, {&codes, &scales, &bias, &x.x, &out, &groups}, args,
+                    tiles, items);
+        }
+    };
+    for (auto& in : matmul_grouped_batches(layout, cols, rng)) {
         SCOPED_TRACE(std::to_string(in.batch.tokens) + " tokens");
-        const Buffer groups = rig_.upload(in.batch.groups_with_work(T));
+        const Buffer groups = rig.upload(in.batch.groups_with_work(T));
         const std::uint32_t work_items = in.batch.work_capacity(T);
-        const Buffer codes = rig_.upload(in.gate_up.packed.codes),
-                     scales = rig_.upload_scales(in.gate_up.packed),
-                     bias = rig_.upload(in.gate_up_bias), h = rig_.upload(in.h),
+        const auto h = matmul_input(rig, in.h, int8_rng);
+        const Buffer bias = rig.upload(in.gate_up_bias),
                      activations =
-                         rig_.upload(std::vector<float>(in.entries() * in.size + 1, poison));
-        const std::uint32_t gate_up[] = {in.gate_up.packed.format,
-                                         ka::matvec_expert_gate_up_grouped};
-        rig_.run(spirv::matmul, gate_up, {&codes, &scales, &bias, &h, &activations, &groups},
-                 in.batch.matvec_args(in.cols, in.size), matmul_tiles(in.size, gate_up_tile),
-                 work_items);
-        in.expect_gate_up(rig_.download(activations));
-        const Buffer down_codes = rig_.upload(in.down.packed.codes),
-                     down_scales = rig_.upload_scales(in.down.packed),
-                     down_bias = rig_.upload(in.down_bias), inputs = rig_.upload(in.inputs),
-                     out = rig_.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
-        const std::uint32_t down[] = {in.down.packed.format, ka::matvec_expert_down_grouped};
-        rig_.run(spirv::matmul, down,
-                 {&down_codes, &down_scales, &down_bias, &inputs, &out, &groups},
-                 in.batch.matvec_args(in.down_cols, in.rows), matmul_tiles(in.rows, down_tile),
-                 work_items);
-        in.expect_down(rig_.download(out));
+                         rig.upload(std::vector<float>(in.entries() * in.size + 1, poison));
+        run(ka::matvec_expert_gate_up_grouped, in.gate_up.packed, bias, h, activations, groups,
+            in.batch.matvec_args(in.cols, in.size), matmul_tiles(in.size, gate_up_tile),
+            work_items);
+        in.expect_gate_up(rig.download(activations));
+        const auto inputs = matmul_input(rig, in.inputs, int8_rng);
+        const Buffer down_bias = rig.upload(in.down_bias),
+                     out = rig.upload(std::vector<float>(in.entries() * in.rows + 1, poison));
+        run(ka::matvec_expert_down_grouped, in.down.packed, down_bias, inputs, out, groups,
+            in.batch.matvec_args(in.down_cols, in.rows), matmul_tiles(in.rows, down_tile),
+            work_items);
+        in.expect_down(rig.download(out));
+    }
+}
+
+TEST_P(VulkanMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
+    expect_grouped_matmuls_match_the_cpu(rig_, GetParam(), cols(), rng_, nullptr);
+}
+
+// matmul_int_dot.comp, in both block formats: the integer dots are exact, so the CPU's
+// tolerance for the f32 matmul holds.
+TEST(VulkanMatmulInt8, GroupedExpertsOverInt8XMatchTheCpuForEveryTokenAndSlot) {
+    Rig rig;
+    std::mt19937 rng(13), int8_rng(14);
+    for (const StoredLayout layout : {StoredLayout::q8_0, StoredLayout::mxfp4_gguf}) {
+        SCOPED_TRACE("layout " + std::to_string(static_cast<int>(layout)));
+        expect_grouped_matmuls_match_the_cpu(rig, layout, 96, rng, &int8_rng);
     }
 }
 
