@@ -4,10 +4,10 @@
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
 # its own way), beside the baselines' benches and llama.cpp's (.dev/peer/*.xz) where the kit
-# has them, and the kit's Vulkan once more with int_dot flipped. With --sweep, Vulkan is also timed
+# has them, and the kit's Vulkan once more with int_dot=1,batch_int_dot=1. With --sweep, Vulkan is also timed
 # over several matvec workgroup shapes and prompt batch sizes (hearth-bench --vulkan-tuning);
 # --sweep-only does just that, without the tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
-# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 14 runs
+# to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 12 runs
 # about 6 minutes): mind the device call's limit, and split the work over two calls where it
 # does not fit.
 set -uo pipefail
@@ -93,18 +93,15 @@ for model in "${models[@]}"; do
     done
 done
 
-# The kit's Vulkan once more with the int-dot expert products (one token's and a batch's) the
-# other way from the device's own choice (on where it does integer dot products in hardware), so
-# the first call already says which is faster there.
+# The kit's Vulkan once more with the products over int8 x (one token's and a batch's, off by
+# default), so the first call already says whether they are faster there.
 if [ "$compare" = 1 ]; then
-    for flip in int_dot=0,batch_int_dot=0 int_dot=1,batch_int_dot=1; do
-        report="$out/bench-vulkan-$flip.txt"
-        "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan \
-            --prompt-tokens 2048 --gen-tokens 128 --depth 0 --vulkan-tuning "$flip" "$@" \
-            >"$report" 2>&1
-        echo "== vulkan 20b-uniform, kit's bench with $flip: exit $?" | tee -a "$out/summary.txt"
-        grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
-    done
+    report="$out/bench-vulkan-int-dot.txt"
+    "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan --prompt-tokens 2048 \
+        --gen-tokens 128 --depth 0 --vulkan-tuning int_dot=1,batch_int_dot=1 "$@" >"$report" 2>&1
+    echo "== vulkan 20b-uniform, kit's bench with int_dot=1,batch_int_dot=1: exit $?" |
+        tee -a "$out/summary.txt"
+    grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
 fi
 
 # The peers, where the kit has them: llama.cpp's llama-bench for Vulkan (peer/llama-bench.xz)
@@ -136,12 +133,12 @@ if [ "$sweep" = 1 ]; then
         grep -E '^ +[0-9]+ |timed on the device|^matvec|^matmul' "$report" |
             tee -a "$out/summary.txt"
     }
-    for shape in "" expert_rows=4 invocations=64 separate_norms=1 int_dot=0 int_dot=1 \
+    for shape in "" expert_rows=4 invocations=64 separate_norms=1 int_dot=1 \
         int_dot=1,down_rows=2 int_dot=1,expert_rows=4 int_dot=1,expert_invocations=64 \
         int_dot=1,separate_norms=1; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done
-    for batch in "" batch_int_dot=0 batch_int_dot=1 batch_int_dot=1,batch_tokens=512; do
+    for batch in "" batch_int_dot=1 batch_int_dot=1,batch_tokens=512; do
         sweep_run "prompt-${batch:-default}" 2048 8 "$batch"
     done
 fi

@@ -104,17 +104,16 @@ bool ForwardPipelines::mlp_norm_apart(const DeviceLayer& l) const {
 
 Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
                             bool subgroup_sums, std::string_view item) {
-    const bool able = info.features.integer_dot_product && subgroup_sums;
-    if (!asked) return able && info.features.fast_integer_dot_product;
-    if (*asked && !info.features.integer_dot_product) {
+    if (!asked.value_or(false)) return false;
+    if (!info.features.integer_dot_product) {
         return fail("Vulkan: " + std::string(item) + "=1: " + info.name +
                     " has no integer dot products");
     }
-    if (*asked && !subgroup_sums) {
+    if (!subgroup_sums) {
         return fail("Vulkan: " + std::string(item) +
                     "=1 needs subgroup sums, which the experts' matvec shape lacks");
     }
-    return *asked;
+    return true;
 }
 
 std::uint32_t kv_cache_format(KvCachePrecision precision) {

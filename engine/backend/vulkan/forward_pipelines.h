@@ -56,10 +56,12 @@ struct MatVecKey {
     auto operator<=>(const MatVecKey&) const = default;
 };
 
-// Whether expert products take integer dot products over an int8 x: as `asked` (by the tuning
-// item `item`), or, unasked, where the device does them in hardware. They need the device's dot
-// products, and one token's subgroup sums too (`subgroup_sums`: the experts' matvec shape has
-// them); asked for without them, it fails saying which is missing.
+// Whether products take integer dot products over an int8 x: only where asked (by the tuning item
+// `item`). They round x to 8 bits, which moves the tiny models' logits by about 1e-3 of the
+// largest and changes their greedy tokens against the reference, so they stay off until a GPU
+// shows them faster. They need the device's dot products, and one token's subgroup sums too
+// (`subgroup_sums`: the experts' matvec shape has them); asked for without them, it fails saying
+// which is missing.
 Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
                             bool subgroup_sums, std::string_view item);
 
@@ -88,9 +90,10 @@ struct ForwardPipelines {
     // Whether one token's products over `m` read its rows 16 bytes at a time: when tuned to, and
     // its rows are a whole number of 16-byte units.
     bool matvec_wide_units(const DeviceMatrix& m) const;
-    // Whether one token's (or a batch's) expert product over `m` reads x as int8 codes: with
-    // int_dot (batch_int_dot), for the block formats (MXFP4, Q8_0), whose 32-value blocks the
-    // codes' scales match.
+    // Whether an expert product over `m` reads x as int8 codes: with int_dot (one token's) or
+    // batch_int_dot (a batch's), for the block formats (MXFP4, Q8_0), whose 32-value blocks the
+    // codes' scales match. The other products keep f32 x: over int8 x the unembedding moved the
+    // tiny models' logits by 0.6% of the largest, and Q8_0 q/k/v in a batch by 43%.
     bool takes_q8(const DeviceMatrix& m, bool batched) const;
     // Whether one token's router and gate/up read the MLP's norm from a dispatch of its own: when
     // tuned to, or when gate/up takes q8 (whose quantizing dispatch takes the norm too).

@@ -149,6 +149,10 @@ class VulkanSequence final : public Sequence {
     Result<void> dispatch(CommandList& list, const ComputePipeline& pipeline,
                           std::initializer_list<const Buffer*> buffers,
                           std::span<const std::byte> args, Grid grid, const DispatchLabel& label);
+    // `count` rows of `cols` values of `rows` into q8_codes_ and q8_scales_ (quantize_q8.comp),
+    // taken through the RMSNorm with `gain` first where given (then written to h_ as well).
+    Result<void> quantize(CommandList& list, const Buffer& rows, std::uint32_t count,
+                          std::uint32_t cols, const Buffer* gain);
     // y from x through `projection`: one token's matvec, or a batch's matmul.
     Result<void> product(CommandList& list, const DeviceProjection& projection, std::uint32_t mode,
                          bool batched, const Buffer& x, Buffer& y, std::uint32_t rows,
@@ -169,8 +173,8 @@ class VulkanSequence final : public Sequence {
     // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
     // projection's rows); expert rows: per token per slot.
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
-    // One token's int8 x for the int-dot expert products (quantize_q8.comp): the normalized row
-    // for gate/up, then gate/up's output per slot for down.
+    // x as int8 codes for the expert products that take it (quantize_q8.comp): the MLP's
+    // normalized x for gate/up, then gate/up's output for down; a row per token (and slot).
     Buffer q8_codes_, q8_scales_;
     Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     Buffer step_, rope_table_;
@@ -246,6 +250,9 @@ Result<void> VulkanSequence::prepare() {
 Result<void> VulkanSequence::allocate() {
     const auto& c = config_;
     const std::size_t K = c.experts_per_token, B = batch_tokens_;
+    // What a token quantizes at most: its normalized x, or its slots' gate/up outputs.
+    const std::size_t widest_q8_row =
+        std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size);
     const std::pair<Buffer*, std::size_t> activations[] = {
         {&x_, B * c.hidden_size},
         {&h_, B * c.hidden_size},
@@ -256,8 +263,8 @@ Result<void> VulkanSequence::allocate() {
         {&expert_activations_, B * K * c.expert_hidden_size},
         {&expert_groups_, c.expert_count * (1 + B) + 1 + grouped_work_items(c, batch_tokens_)},
         {&expert_down_, B * K * c.hidden_size},
-        {&q8_codes_, B * std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 4},
-        {&q8_scales_, B * std::max<std::size_t>(c.hidden_size, K * c.expert_hidden_size) / 32},
+        {&q8_codes_, B * widest_q8_row / 4},
+        {&q8_scales_, B * widest_q8_row / 32},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_, c.head_count * (c.head_dim + std::size_t{2}) *
                                    std::max(B * gpu::max_prefill_attention_splits,
@@ -371,6 +378,16 @@ Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& 
                              static_cast<std::uint32_t>(labels.size()));
     }
     return {};
+}
+
+Result<void> VulkanSequence::quantize(CommandList& list, const Buffer& rows, std::uint32_t count,
+                                      std::uint32_t cols, const Buffer* gain) {
+    const auto& p = model_.pipelines;
+    const ka::RmsNormArgs args{cols, config_.rms_norm_eps};
+    // Without a norm, rows stand in for the gain and for its output: neither is touched.
+    return dispatch(list, gain ? p.quantize_q8_normalized : p.quantize_q8,
+                    {&rows, gain ? gain : &rows, gain ? &h_ : &rows, &q8_codes_, &q8_scales_},
+                    bytes_of(args), {count}, {"quantize q8"});
 }
 
 Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& projection,
@@ -549,18 +566,13 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     const bool mlp_norm_apart = batched || p.mlp_norm_apart(l);
     const bool q8_gate_up = p.takes_q8(l.gate_up.matrix, batched);
     const bool q8_down = p.takes_q8(l.down.matrix, batched);
+    const auto q8_input = [&](bool q8) {
+        return MatVecInput{.q8_scales = q8 ? &q8_scales_ : nullptr};
+    };
     const auto normalize = [&](const Buffer& gain, bool apart) -> Result<void> {
         if (!apart) return {};
         return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
                         {"rms_norm"});
-    };
-    const auto quantize = [&](const Buffer& rows, std::uint32_t count, std::uint32_t cols,
-                              const Buffer* gain) {
-        const ka::RmsNormArgs quantize_args{cols, c.rms_norm_eps};
-        // Without a norm, rows stand in for the gain and for its output: neither is touched.
-        return dispatch(list, gain ? p.quantize_q8_normalized : p.quantize_q8,
-                        {&rows, gain ? gain : &rows, gain ? &h_ : &rows, &q8_codes_, &q8_scales_},
-                        bytes_of(quantize_args), {count}, {"quantize q8"});
     };
     const auto input_of = [&](const Buffer& gain, bool apart) {
         return MatVecInput{.gain = apart ? nullptr : &gain};
@@ -611,10 +623,9 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                            batched ? "matmul attention out" : "matvec attention out");
         },
         [&] {
-            // One token's gate/up takes its int8 x from the norm's dispatch; a batch's from one
-            // after the norm's and the router's.
-            return q8_gate_up && !batched ? quantize(x_, 1, H, &l.mlp_norm)
-                                          : normalize(l.mlp_norm, mlp_norm_apart);
+            // With int8 x for gate/up, the dispatch that normalizes x quantizes it too.
+            return q8_gate_up ? quantize(list, x_, tokens, H, &l.mlp_norm)
+                              : normalize(l.mlp_norm, mlp_norm_apart);
         },
         [&] {
             // One token's router chooses its experts itself (matvec_body.glsl).
@@ -637,26 +648,21 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                     return dispatch(list, p.group_experts, {&route_, &expert_groups_, &step_},
                                     bytes_of(args.groups), {1}, {"group experts"});
                 },
-                [&]() -> Result<void> {
-                    if (!q8_gate_up) return {};
-                    return quantize(h_, tokens, H, nullptr);
-                },
                 [&] {
                     return product(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true,
                                    q8_gate_up ? q8_codes_ : h_, expert_activations_,
                                    c.expert_hidden_size, H, "matmul experts gate/up",
-                                   {.q8_scales = q8_gate_up ? &q8_scales_ : nullptr});
+                                   q8_input(q8_gate_up));
                 },
                 [&]() -> Result<void> {
                     if (!q8_down) return {};
-                    return quantize(expert_activations_, tokens * c.experts_per_token,
+                    return quantize(list, expert_activations_, tokens * c.experts_per_token,
                                     c.expert_hidden_size, nullptr);
                 },
                 [&] {
                     return product(list, l.down, ka::matvec_expert_down_grouped, true,
                                    q8_down ? q8_codes_ : expert_activations_, expert_down_, H,
-                                   c.expert_hidden_size, "matmul experts down",
-                                   {.q8_scales = q8_down ? &q8_scales_ : nullptr});
+                                   c.expert_hidden_size, "matmul experts down", q8_input(q8_down));
                 },
                 [&] {
                     return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
@@ -679,14 +685,14 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                          },
                          [&]() -> Result<void> {
                              if (!q8_down) return {};
-                             return quantize(expert_activations_, c.experts_per_token,
+                             return quantize(list, expert_activations_, c.experts_per_token,
                                              c.expert_hidden_size, nullptr);
                          },
                          [&] {
                              return product(list, l.down, ka::matvec_expert_down_add, false,
                                             q8_down ? q8_codes_ : expert_activations_, x_, H,
                                             c.expert_hidden_size, "matvec experts down",
-                                            {.q8_scales = q8_down ? &q8_scales_ : nullptr});
+                                            q8_input(q8_down));
                          },
                      });
     }
@@ -698,7 +704,8 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 
 std::uint32_t VulkanSequence::dispatches_per_step() const {
     const auto& p = model_.pipelines;
-    // q/k/v, attention, out, router, gate/up and down; the norms where apart; down's quantizing.
+    // q/k/v, attention, out, router, gate/up and down; the norms where apart; down's quantizing;
+    // the embedding, the unembedding, and its norm where apart.
     std::uint32_t count = separate_norms() ? 3 : 2;
     for (const auto& l : model_.weights.layers) {
         count += 6 + (separate_norms() ? 1 : 0) + (p.mlp_norm_apart(l) ? 1 : 0) +
@@ -709,12 +716,12 @@ std::uint32_t VulkanSequence::dispatches_per_step() const {
 
 std::uint32_t VulkanSequence::dispatches_per_batch() const {
     const auto& p = model_.pipelines;
-    // Two norms, q/k/v, RoPE and the cache write, attention, its splits merged, out, router, the
-    // experts routed, grouped, gate/up, down, then combined; the quantizing for int8 x.
+    // Two norms (the second quantizing x too where gate/up takes int8 x), q/k/v, RoPE and the
+    // cache write, attention, its splits merged, out, router, the experts routed, grouped,
+    // gate/up, down's quantizing where it takes int8 x, down, then combined; the embedding.
     std::uint32_t count = 1;
     for (const auto& l : model_.weights.layers) {
-        count += 13 + (p.takes_q8(l.gate_up.matrix, true) ? 1 : 0) +
-                 (p.takes_q8(l.down.matrix, true) ? 1 : 0);
+        count += 13 + (p.takes_q8(l.down.matrix, true) ? 1 : 0);
     }
     return count;
 }

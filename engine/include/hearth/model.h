@@ -59,8 +59,8 @@ struct VulkanTuning {
     // One token's products after an RMSNorm read x normalized by a dispatch of its own, as a
     // batch's do, rather than each workgroup taking the norm in.
     bool separate_norms = false;
-    // One token's expert products read x as int8 codes (a dispatch quantizes it) and take
-    // integer dot products: on, off, or unset for where the device does them fast.
+    // One token's MXFP4 and Q8_0 expert products read x as int8 codes (a dispatch quantizes it)
+    // and take integer dot products (unset: off).
     std::optional<bool> int_dot = std::nullopt;
     // The same for a prompt batch's expert products.
     std::optional<bool> batch_int_dot = std::nullopt;

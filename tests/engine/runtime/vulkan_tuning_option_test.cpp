@@ -25,7 +25,7 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->batch_tokens, 256u);
     EXPECT_EQ(tuning->down_rows, 3u);
     EXPECT_TRUE(tuning->wide_units);
-    EXPECT_FALSE(tuning->int_dot.has_value()); // left to the device
+    EXPECT_FALSE(tuning->int_dot.has_value()); // unset: off
     tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0,separate_norms=1,int_dot=0");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_FALSE(tuning->wide_units);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "backend/packed_weights.h"
 #include "backend/vulkan/vulkan_backend.h"
@@ -174,21 +175,24 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
     }
 }
 
-// The expert products over int8 x with integer dot products (lavapipe has them, though not in
-// hardware, so only when asked), one token's, a batch's, and both: the CPU's logits within what
+// The products over int8 x with integer dot products (off unless asked), one token's, a batch's,
+// both, and one token's with the other norms apart: the CPU's logits within what
 // 8-bit x costs, and the same top token. Down's x per slot and gate/up's normalized x each lose
 // up to half a step of 1/127 of their block's largest magnitude: one token's cost 6e-4 of the
 // largest logit, against 1e-4 with f32 x; a batch's, whose error every cached position carries,
 // 1.6e-3. Misreads cost far more: 17% when the MXFP4 sums were not halved, 20% with x's words
 // swapped in pairs.
 TEST_P(VulkanForward, IntegerDotProductsOverInt8XStayNearTheCpuBackend) {
-    for (const auto& [one_token, batch] :
-         {std::pair{true, false}, std::pair{false, true}, std::pair{true, true}}) {
-        SCOPED_TRACE(std::string(one_token ? "one token's" : "") + (batch ? " a batch's" : ""));
+    for (const auto& [one_token, batch, separate_norms] :
+         {std::tuple{true, false, false}, std::tuple{false, true, false},
+          std::tuple{true, true, false}, std::tuple{true, false, true}}) {
+        SCOPED_TRACE(std::string(one_token ? "one token's" : "") + (batch ? " a batch's" : "") +
+                     (separate_norms ? ", separate norms" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
             tiny_model_files(GetParam()),
             {.kv_cache = hearth::KvCachePrecision::f32,
-             .tuning = {.int_dot = one_token, .batch_int_dot = batch}}));
+             .tuning = {
+                 .separate_norms = separate_norms, .int_dot = one_token, .batch_int_dot = batch}}));
         ASSERT_TRUE(backend);
         for (const char* prompt : {"twelve_tokens", "long_130"}) {
             SCOPED_TRACE(prompt);
@@ -384,6 +388,36 @@ TEST(VulkanForwardSequence, AProfiledStepTimesEachOfItsSixKernelsALayer) {
     ASSERT_TRUE((*profiled)->append(std::vector<std::int32_t>{3}, logits).has_value());
     ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{3}, expected).has_value());
     EXPECT_EQ(logits, expected);
+}
+
+// With int8 x, a step and a batch quantize the MLP's normalized x for gate/up (a batch in place
+// of that norm's rms_norm) and gate/up's output for down. The profiled recordings count them.
+TEST(VulkanForwardSequence, ProfiledRecordingsOverInt8XCountTheirQuantizing) {
+    auto backend = made_backend(
+        hearth::vk::create_vulkan_backend(tiny_model_files("tiny-gpt-oss.gguf"),
+                                          {.tuning = {.int_dot = true, .batch_int_dot = true}}));
+    ASSERT_TRUE(backend);
+    const auto layers = tiny_model_files("tiny-gpt-oss.gguf")->config.layer_count;
+    auto sequence = backend->create_context(200);
+    ASSERT_TRUE(sequence.has_value());
+    const auto count = [](const std::vector<hearth::KernelProfile>& kernels) {
+        std::map<std::string, std::uint32_t> dispatches;
+        for (const auto& k : kernels)
+            dispatches[k.kernel] += k.dispatches;
+        return dispatches;
+    };
+    const auto batch = (*sequence)->profile_batch(std::vector<std::int32_t>(40, 7));
+    ASSERT_TRUE(batch.has_value()) << batch.error().message;
+    auto dispatches = count(*batch);
+    EXPECT_EQ(dispatches["quantize q8"], 2 * layers);
+    EXPECT_EQ(dispatches["rms_norm"], layers);
+    const auto step = (*sequence)->profile_step(9);
+    ASSERT_TRUE(step.has_value()) << step.error().message;
+    dispatches = count(*step);
+    EXPECT_EQ(dispatches["quantize q8"], 2 * layers);
+    EXPECT_EQ(dispatches.count("rms_norm"), 0u);
+    EXPECT_EQ(dispatches["matvec unembedding"], 1u);
+    EXPECT_EQ(dispatches["sample"], 4u);
 }
 
 TEST(VulkanForwardSequence, TheBytesATokenReadsCountTheCacheAsItIsKept) {
