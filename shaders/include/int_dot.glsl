@@ -1,6 +1,7 @@
 // Packed integer dot products (SPV_KHR_integer_dot_product), which glslang 12 knows only as SPIR-V
-// intrinsics, and MXFP4 codes as the bytes they take. Only the shaders that take them include this: the module then declares the
-// capability, and the device must have enabled the feature (vulkan_device.cpp).
+// intrinsics, and MXFP4 codes as the bytes they take. Only the shaders that take them include
+// this: the module then declares the capability, and the device must have enabled the feature
+// (vulkan_device.cpp).
 #extension GL_EXT_spirv_intrinsics : require
 
 // OpSDot (4450) over 4 x 8-bit signed lanes (capabilities DotProduct 6019,

@@ -212,7 +212,9 @@ void main() {
         for (uint item = t; item < QUAD_RUNS; item += matmul_invocations) {
             uint l = item % ROW_LANES, k = 8u * (item / ROW_LANES);
             float v[4][8];
-            for (uint j = 0u; j < 4u; ++j) v[j] = weight_run(stored_row(l, j, first, expert_first), col + k);
+            for (uint j = 0u; j < 4u; ++j) {
+                v[j] = weight_run(stored_row(l, j, first, expert_first), col + k);
+            }
             for (uint i = 0u; i < 8u; ++i) {
                 weight_tile[k + i][l] = vec4(v[0][i], v[1][i], v[2][i], v[3][i]);
             }

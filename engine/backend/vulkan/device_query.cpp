@@ -65,7 +65,7 @@ void read_features(VkPhysicalDevice device, VulkanDeviceInfo& info) {
     VkPhysicalDeviceFeatures2 features{};
     features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     features.pNext = &v11;
-    // The dot product structs only where the driver knows them (Vulkan 1.3 or the extension).
+    // The dot product structs only where the driver knows them (its extension; see the header).
     const bool knows_dot_products = has_device_extension(device, integer_dot_product_extension);
     VkPhysicalDeviceShaderIntegerDotProductFeatures dot_features{};
     dot_features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;

@@ -44,8 +44,8 @@ std::span<const std::byte> bytes_of(const Args& args) {
     return std::as_bytes(std::span(&args, 1));
 }
 
-// What one token's matvec reads besides x: the norm's gain to take x through first, or the
-// scales of x's int8 codes (x then being the codes).
+// What a product reads besides x: the norm's gain to take x through first (one token's matvec),
+// or the scales of x's int8 codes (x then being the codes).
 struct MatVecInput {
     const Buffer* gain = nullptr;
     const Buffer* q8_scales = nullptr;
