@@ -74,17 +74,20 @@ inline std::uint32_t rewind_rings(const model::ModelConfig& config,
     return kept;
 }
 
-// The ring slots `count` positions from `first` take in a ring of `capacity` (count <= capacity):
-// one run, or two where they wrap.
-struct SlotRun {
-    std::uint32_t slot = 0, count = 0;
+// What a rewind point at `position` copies of a ring of `capacity` slots: the window before it
+// (`window` positions, fewer near the start), which the point keeps in order. Its positions take
+// one run of slots, or two where the ring wraps; `saved_at` is a run's first position's index in
+// the point's copy.
+struct WindowRun {
+    std::uint32_t slot = 0, count = 0, saved_at = 0;
 };
-inline std::vector<SlotRun> slot_runs(std::uint32_t first, std::uint32_t count,
-                                      std::uint32_t capacity) {
-    const std::uint32_t slot = first % capacity;
+inline std::vector<WindowRun> rewind_window_runs(std::uint32_t position, std::uint32_t window,
+                                                 std::uint32_t capacity) {
+    const std::uint32_t count = std::min(position, window);
+    const std::uint32_t slot = (position - count) % capacity;
     const std::uint32_t before_end = std::min(count, capacity - slot);
-    std::vector<SlotRun> runs{{slot, before_end}};
-    if (count > before_end) runs.push_back({0, count - before_end});
+    std::vector<WindowRun> runs{{slot, before_end, 0}};
+    if (count > before_end) runs.push_back({0, count - before_end, before_end});
     return runs;
 }
 

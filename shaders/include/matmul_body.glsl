@@ -148,9 +148,10 @@ uint entry_at(bool grouped, uint expert, uint from, uint e) {
 void main() {
     uint t = gl_LocalInvocationID.x;
     if (FORMAT == weight_format_mxfp4) {
-        if (t < 16u) fp4_lut[t] = fp4_values[t];
 #ifdef INPUT_Q8
         if (t < 16u) fp4_bytes[t] = fp4_byte(t);
+#else
+        if (t < 16u) fp4_lut[t] = fp4_values[t];
 #endif
         barrier();
     }

@@ -270,9 +270,10 @@ void main() {
     uint t = gl_LocalInvocationID.x;
     if (FORMAT == weight_format_mxfp4) {
         for (uint i = t; i < 16u; i += GROUP_SIZE) {
-            fp4_lut[i] = fp4_values[i];
 #ifdef INPUT_Q8
             fp4_bytes[i] = fp4_byte(i);
+#else
+            fp4_lut[i] = fp4_values[i];
 #endif
         }
         barrier();

@@ -155,17 +155,16 @@ void CpuContext::copy_rewind_point(bool into_rings) {
                                    std::pair{&rewind_values_[layer], &cache.values}}) {
             saved->resize(c.kv_head_count * count * row);
             for (std::size_t head = 0; head < c.kv_head_count; ++head) {
-                std::size_t done = 0;
-                for (const auto run : slot_runs(position - count, count, cache.capacity)) {
+                for (const auto run :
+                     rewind_window_runs(position, c.sliding_window, cache.capacity)) {
                     float* in_ring = ring->data() + (head * cache.capacity + run.slot) * row;
-                    float* in_point = saved->data() + (head * count + done) * row;
+                    float* in_point = saved->data() + (head * count + run.saved_at) * row;
                     const std::size_t floats = std::size_t{run.count} * row;
                     if (into_rings) {
                         std::copy_n(in_point, floats, in_ring);
                     } else {
                         std::copy_n(in_ring, floats, in_point);
                     }
-                    done += run.count;
                 }
             }
         }

@@ -4,6 +4,7 @@
 #include <bit>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backend/weight_packing.h"
 #include "hearth/spirv.h"
@@ -206,12 +207,9 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         PipelineLayoutDesc desc;
         std::span<const std::uint32_t> specialization;
     };
-    const Single singles[] = {
+    std::vector<Single> singles = {
         {&p.embed, spirv::embed, layout<ka::EmbedArgs>(4), embedding_format},
         {&p.rms_norm, spirv::rms_norm, layout<ka::RmsNormArgs>(3), norm_group_size},
-        {&p.quantize_q8, spirv::quantize_q8, layout<ka::RmsNormArgs>(5), quantize_shape},
-        {&p.quantize_q8_normalized, spirv::quantize_q8, layout<ka::RmsNormArgs>(5),
-         normalized_quantize_shape},
         {&p.rope_kv_write, spirv::rope_kv_write, layout<ka::RopeKvArgs>(5), head_layout},
         {&p.attention, spirv::attention_decode,
          layout<ka::AttentionArgs>(attention_decode_bindings), decode_layout},
@@ -227,6 +225,12 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         {&p.sample_kept, spirv::sample_kept, layout<ka::SampleArgs>(4), {}},
         {&p.sample_pick, spirv::sample_pick, layout<ka::SampleArgs>(6), {}},
     };
+    if (p.int_dot || p.batch_int_dot) { // made only where asked: a load compiles what it makes
+        singles.push_back(
+            {&p.quantize_q8, spirv::quantize_q8, layout<ka::RmsNormArgs>(5), quantize_shape});
+        singles.push_back({&p.quantize_q8_normalized, spirv::quantize_q8,
+                           layout<ka::RmsNormArgs>(5), normalized_quantize_shape});
+    }
     for (const auto& single : singles) {
         auto pipeline = device.create_pipeline(single.spirv, single.desc, single.specialization);
         if (!pipeline) return std::unexpected(pipeline.error());

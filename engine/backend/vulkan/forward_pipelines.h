@@ -68,7 +68,8 @@ Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> as
 struct ForwardPipelines {
     // attention: decoding, its splits merged by its last workgroups; attention_prefill and
     // attention_combine: a batch's. route_experts: a batch's (one token's router routes).
-    // quantize_q8: rows into int8 codes as they are, or through the RMSNorm first.
+    // quantize_q8 (with int_dot or batch_int_dot): rows into int8 codes as they are, or through
+    // the RMSNorm first.
     ComputePipeline embed, rms_norm, quantize_q8, quantize_q8_normalized, rope_kv_write, attention,
         attention_combine, attention_prefill, route_experts, group_experts, expert_combine,
         sample_partials, sample_cut, sample_kept, sample_pick;

@@ -950,16 +950,15 @@ Result<void> VulkanSequence::copy_rewind_point(bool into_rings) {
     for (auto& cache : caches_) {
         if (cache.capacity >= max_positions_) continue; // keeps every position
         for (Buffer* ring : {&cache.keys, &cache.values}) {
-            std::size_t done = 0;
-            for (const auto run : slot_runs(position - count, count, cache.capacity)) {
-                const std::size_t in_ring = run.slot * row_bytes, in_point = saved + done;
+            for (const auto run : rewind_window_runs(position, c.sliding_window, cache.capacity)) {
+                const std::size_t in_ring = run.slot * row_bytes;
+                const std::size_t in_point = saved + run.saved_at * row_bytes;
                 const std::size_t bytes = run.count * row_bytes;
                 if (into_rings) {
                     list.copy(rewind_rows_, in_point, *ring, in_ring, bytes);
                 } else {
                     list.copy(*ring, in_ring, rewind_rows_, in_point, bytes);
                 }
-                done += bytes;
             }
             saved += window_bytes;
         }
