@@ -12,6 +12,12 @@
 // Writes, per (head, split), the unnormalised output, the running maximum and the sum. The last
 // of a KV head's splits to finish merges them with each head's sink (attention_merge.glsl) into
 // the output: a step needs no combining dispatch either.
+//
+// A step's attention is short and serial, so its time is mostly waiting on memory. Each
+// invocation therefore loads its words of the next tile into registers before it scores the
+// current one, all of them at once (fetch_tile); the merge reads each split's maximum and sum once
+// into shared memory, and then every split's outputs together.
+#extension GL_EXT_control_flow_attributes : require
 #extension GL_GOOGLE_include_directive : require
 #include "kernel_args.h"
 
@@ -23,6 +29,15 @@ layout(local_size_x = 64) in;
 const uint INVOCATIONS = 64u;
 const uint TILE = attention_decode_lane_positions * LANES; // positions per tile
 const uint DIMS = (HEAD_DIM + LANES - 1u) / LANES;         // output dims per invocation
+// A cached row's words of values (a q8 row's codes; its scale word follows them).
+const uint VALUES_PER_WORD =
+    KV_FORMAT == kv_cache_q8 ? 4u : (KV_FORMAT == kv_cache_f16 ? 2u : 1u);
+const uint ROW_WORDS = HEAD_DIM / VALUES_PER_WORD;
+const uint FETCHES = (TILE * ROW_WORDS + INVOCATIONS - 1u) / INVOCATIONS; // words per invocation
+// Padded rows: the lanes of a head read keys and scores of different positions in one step, and
+// rows of a multiple of 32 words would put them all in one bank of shared memory.
+const uint KEY_STRIDE = HEAD_DIM + 1u;
+const uint SCORE_STRIDE = TILE + 1u;
 
 // The fused q/k/v projection's output: the query heads, then the key heads, then the values.
 layout(std430, binding = 0) readonly buffer Queries { float q[]; };
@@ -43,9 +58,12 @@ layout(std430, binding = 8) readonly buffer RopeTable { float rope[]; };
 
 layout(push_constant) uniform PushConstants { AttentionArgs args; };
 
-shared float tile_keys[TILE * HEAD_DIM];
+shared float tile_keys[TILE * KEY_STRIDE];
 shared float tile_values[TILE * HEAD_DIM];
-shared float scores[GROUP * TILE];
+shared float scores[GROUP * SCORE_STRIDE];
+// The merge: each split's running maximum and sum, per head of the group.
+shared float split_maxima[GROUP * attention_decode_max_splits];
+shared float split_sums[GROUP * attention_decode_max_splits];
 shared bool merging;
 
 const float lowest = -3.0e38; // finite, so exp(lowest - m) is 0 rather than NaN
@@ -55,8 +73,51 @@ float head_key(uint e) { return q[key_first + e]; }
 float head_value(uint e) { return q[key_first + args.kv_head_count * HEAD_DIM + e]; }
 
 #include "attention_merge.glsl"
+
+uint merge_group_head; // the head of the group whose splits the merge reads
+float split_maximum(uint s) {
+    return split_maxima[merge_group_head * attention_decode_max_splits + s];
+}
+float split_sum(uint s) { return split_sums[merge_group_head * attention_decode_max_splits + s]; }
 #include "kv_cache.glsl"
 #include "kv_write.glsl"
+
+// This invocation's words of the tile being fetched: words t, t + INVOCATIONS, ... of the tile's
+// rows laid end to end, and (q8) each word's row scale. Registers, as the loops over them unroll.
+uint fetched_keys[FETCHES], fetched_values[FETCHES], key_scales[FETCHES], value_scales[FETCHES];
+
+// Starts loading positions start .. start + count - 1 (count <= TILE) of KV head `kv_head`. No
+// load waits for another: the registers are read only by store_tile.
+void fetch_tile(uint start, uint count, uint kv_head, uint t) {
+    [[unroll]] for (uint k = 0u; k < FETCHES; ++k) {
+        uint i = t + k * INVOCATIONS;
+        if (i < count * ROW_WORDS) {
+            uint row =
+                ((start + i / ROW_WORDS) % args.cache_capacity) * args.kv_head_count + kv_head;
+            uint at = kv_word_at(row, (i % ROW_WORDS) * VALUES_PER_WORD);
+            fetched_keys[k] = key_cache[at];
+            fetched_values[k] = value_cache[at];
+            bool scaled = KV_FORMAT == kv_cache_q8;
+            key_scales[k] = scaled ? key_cache[kv_scale_at(row)] : 0u;
+            value_scales[k] = scaled ? value_cache[kv_scale_at(row)] : 0u;
+        }
+    }
+}
+
+// The fetched words of a tile of `count` positions into tile_keys and tile_values, as f32.
+void store_tile(uint count, uint t) {
+    [[unroll]] for (uint k = 0u; k < FETCHES; ++k) {
+        uint i = t + k * INVOCATIONS;
+        if (i < count * ROW_WORDS) {
+            uint j = i / ROW_WORDS, d = (i % ROW_WORDS) * VALUES_PER_WORD;
+            [[unroll]] for (uint e = 0u; e < VALUES_PER_WORD; ++e) {
+                tile_keys[j * KEY_STRIDE + d + e] = kv_value(fetched_keys[k], key_scales[k], e);
+                tile_values[j * HEAD_DIM + d + e] =
+                    kv_value(fetched_values[k], value_scales[k], e);
+            }
+        }
+    }
+}
 
 void main() {
     uint kv_head = gl_WorkGroupID.x, split = gl_WorkGroupID.z;
@@ -83,6 +144,9 @@ void main() {
         memoryBarrierBuffer();
     }
     barrier();
+    // The first tile's loads go out before the queries are rotated; the row written above is
+    // already there.
+    if (begin <= end) fetch_tile(begin, min(TILE, end + 1u - begin), kv_head, t);
 
     float query[HEAD_DIM], acc[DIMS];
     for (uint i = 0u; i < pairs; ++i) {
@@ -97,15 +161,19 @@ void main() {
     for (uint start = begin; start <= end; start += TILE) {
         uint count = min(TILE, end + 1u - start);
         barrier(); // every invocation is done with the previous tile
-        load_kv_tile(start, count, kv_head, t, INVOCATIONS);
+        store_tile(count, t);
+        uint next = start + TILE;
+        if (next <= end) fetch_tile(next, min(TILE, end + 1u - next), kv_head, t);
         barrier();
         if (live) {
             for (uint k = 0u; k < attention_decode_lane_positions; ++k) {
                 uint j = p + k * LANES;
                 if (j >= count) break;
                 float score = 0.0;
-                for (uint d = 0u; d < HEAD_DIM; ++d) score += query[d] * tile_keys[j * HEAD_DIM + d];
-                scores[g * TILE + j] = score;
+                for (uint d = 0u; d < HEAD_DIM; ++d) {
+                    score += query[d] * tile_keys[j * KEY_STRIDE + d];
+                }
+                scores[g * SCORE_STRIDE + j] = score;
             }
         }
         barrier();
@@ -113,13 +181,13 @@ void main() {
         // Every invocation of head g folds the same scores in the same order, so they all keep
         // the same maximum and sum.
         float tile_max = lowest;
-        for (uint j = 0u; j < count; ++j) tile_max = max(tile_max, scores[g * TILE + j]);
+        for (uint j = 0u; j < count; ++j) tile_max = max(tile_max, scores[g * SCORE_STRIDE + j]);
         float new_max = max(running_max, tile_max);
         float rescale = exp(running_max - new_max);
         running_sum *= rescale;
         for (uint k = 0u; k < DIMS; ++k) acc[k] *= rescale;
         for (uint j = 0u; j < count; ++j) {
-            float weight = exp(scores[g * TILE + j] - new_max);
+            float weight = exp(scores[g * SCORE_STRIDE + j] - new_max);
             running_sum += weight;
             for (uint k = 0u; k < DIMS; ++k) {
                 uint d = p + k * LANES;
@@ -130,7 +198,7 @@ void main() {
     }
     // A head with none of its positions in this split writes an empty result (sum 0).
     uint head_first = head * args.splits * (HEAD_DIM + 2u);
-    uint slot = head_first + split * (HEAD_DIM + 2u);
+    uint slot = partial_at(head_first, split);
     if (live) {
         for (uint k = 0u; k < DIMS; ++k) {
             uint d = p + k * LANES;
@@ -150,14 +218,32 @@ void main() {
     if (!merging) return;
     memoryBarrierBuffer();
     if (t == 0u) arrivals[kv_head] = 0u;
+    // The lanes of head g read the splits' maxima and sums, a share each, all at once.
+    if (live) {
+        for (uint s = p; s < splits; s += LANES) {
+            uint at = partial_at(head_first, s);
+            split_maxima[g * attention_decode_max_splits + s] = partials[at + HEAD_DIM];
+            split_sums[g * attention_decode_max_splits + s] = partials[at + HEAD_DIM + 1u];
+        }
+    }
+    barrier();
     if (!live) return;
+    merge_group_head = g;
     float m, denominator;
-    merge_weights(head_first, splits, sinks[head], m, denominator);
+    merge_weights(splits, sinks[head], m, denominator);
+    // Split by split, so the loads of all of an invocation's dims go out together.
+    float merged[DIMS];
+    for (uint k = 0u; k < DIMS; ++k) merged[k] = 0.0;
+    for (uint s = 0u; s < splits; ++s) {
+        uint at = partial_at(head_first, s);
+        float weight = exp(split_maximum(s) - m);
+        for (uint k = 0u; k < DIMS; ++k) {
+            uint d = p + k * LANES;
+            if (d < HEAD_DIM) merged[k] += partials[at + d] * weight;
+        }
+    }
     for (uint k = 0u; k < DIMS; ++k) {
         uint d = p + k * LANES;
-        if (d < HEAD_DIM) {
-            result[head * HEAD_DIM + d] =
-                merged_output(head_first, splits, d, m, denominator);
-        }
+        if (d < HEAD_DIM) result[head * HEAD_DIM + d] = merged[k] / denominator;
     }
 }

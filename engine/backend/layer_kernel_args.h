@@ -13,7 +13,7 @@ namespace hearth::gpu {
 
 // The most blocks (workgroups) one head's attention is split over: decoding one token, and a
 // batch (whose partial results take room per token).
-inline constexpr std::uint32_t max_attention_splits = 32;
+inline constexpr std::uint32_t max_attention_splits = kernel_args::attention_decode_max_splits;
 inline constexpr std::uint32_t max_prefill_attention_splits = 8;
 
 // Positions layer `layer`'s cache holds: every one for a full layer, a ring of the window and

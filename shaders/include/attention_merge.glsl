@@ -1,27 +1,19 @@
 // Merging a head's split-K partial results (attention_decode.comp, attention_prefill.comp) with
 // the head's learned sink logit, which joins the softmax but has no value. A head's `splits`
 // partial results are consecutive in `partials` from word `first`, each HEAD_DIM unnormalised
-// outputs, then the running maximum, then the sum. The includer declares HEAD_DIM and the buffer
-// `partials`.
+// outputs, then the running maximum, then the sum. The includer declares HEAD_DIM and defines
+// these two, read from `partials` or from where it put them:
+float split_maximum(uint s); // split s's running maximum
+float split_sum(uint s);     // and its sum
 
-// The merged softmax's largest logit m and its denominator, over the splits and the sink.
-void merge_weights(uint first, uint splits, float sink, out float m, out float denominator) {
+// Where split s's partial result starts.
+uint partial_at(uint first, uint s) { return first + s * (HEAD_DIM + 2u); }
+
+// The merged softmax's largest logit m and its denominator, over the splits and the sink. Split
+// s's outputs count exp(split_maximum(s) - m) times.
+void merge_weights(uint splits, float sink, out float m, out float denominator) {
     m = sink;
-    for (uint s = 0u; s < splits; ++s) m = max(m, partials[first + s * (HEAD_DIM + 2u) + HEAD_DIM]);
+    for (uint s = 0u; s < splits; ++s) m = max(m, split_maximum(s));
     denominator = exp(sink - m);
-    for (uint s = 0u; s < splits; ++s) {
-        uint at = first + s * (HEAD_DIM + 2u);
-        denominator += partials[at + HEAD_DIM + 1u] * exp(partials[at + HEAD_DIM] - m);
-    }
-}
-
-// Output d of the head: the splits' outputs d, each rescaled to the maximum m, over the
-// denominator.
-float merged_output(uint first, uint splits, uint d, float m, float denominator) {
-    float sum = 0.0;
-    for (uint s = 0u; s < splits; ++s) {
-        uint at = first + s * (HEAD_DIM + 2u);
-        sum += partials[at + d] * exp(partials[at + HEAD_DIM] - m);
-    }
-    return sum / denominator;
+    for (uint s = 0u; s < splits; ++s) denominator += split_sum(s) * exp(split_maximum(s) - m);
 }

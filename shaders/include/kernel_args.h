@@ -116,6 +116,9 @@ struct AttentionArgs {
 const uint decode_split_positions = 32u;
 // Positions each lane of one token's attention scores per tile (a tile: this many per lane).
 const uint attention_decode_lane_positions = 4u;
+// The most splits one token's attention takes per head (its merge keeps their maxima and sums in
+// shared memory).
+const uint attention_decode_max_splits = 32u;
 
 // attention_combine: the splits' partial results of each head, merged with the sink.
 struct AttentionCombineArgs {
