@@ -133,8 +133,8 @@ if [ "$sweep" = 1 ]; then
         grep -E '^ +[0-9]+ |timed on the device|^matvec|^matmul' "$report" |
             tee -a "$out/summary.txt"
     }
-    for shape in "" expert_rows=4 invocations=64 separate_norms=1 int_dot=1 \
-        int_dot=1,down_rows=2 int_dot=1,expert_rows=4 int_dot=1,expert_invocations=64 \
+    for shape in "" fp4_table=1 expert_rows=4 invocations=64 separate_norms=1 \
+        expert_rows=4,separate_norms=1 int_dot=1 int_dot=1,expert_rows=4 \
         int_dot=1,separate_norms=1; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done

@@ -4,6 +4,17 @@
 const float fp4_values[16] = float[16](0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
                                        -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0);
 
+// Values k and k + 4 of a word of MXFP4 codes (k < 4) times 2^-14, with no table: each of the two
+// nibbles becomes a half, its sign bit at bit 15 and its exponent and mantissa bits at bits
+// 11..9. A half of exponent e > 0 and mantissa bit m is 2^(e - 15) (1 + m / 2), and of e = 0 the
+// subnormal m 2^-15: E2M1's value exactly, times 2^-14. The caller multiplies by
+// fp4_halves_scale, once for a whole sum where it can.
+const float fp4_halves_scale = 16384.0;
+vec2 fp4_halves(uint word, uint k) {
+    uint nibbles = word >> (4u * k);
+    return unpackHalf2x16((nibbles & 0x00070007u) << 9 | (nibbles & 0x00080008u) << 12);
+}
+
 float e8m0_scale(uint block) {
     uint e = (scales[block >> 2] >> ((block & 3u) * 8u)) & 0xFFu;
     return ldexp(1.0, int(e) - 127);

@@ -279,7 +279,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                                                 key.rows_per_group,
                                                 shape.size,
                                                 key.normalize_input ? 1u : 0u,
-                                                key.wide_units ? 1u : 0u};
+                                                key.wide_units ? 1u : 0u,
+                                                tuning.fp4_table ? 1u : 0u};
         const auto module = key.q8_input          ? spirv::matvec_int_dot
                             : shape.subgroup_sums ? spirv::matvec
                                                   : spirv::matvec_portable;

@@ -38,11 +38,10 @@ inline constexpr std::uint32_t attention_decode_invocations = 64;
 inline std::uint32_t widest_workgroup(const VulkanDeviceInfo& info) {
     return std::min(info.max_workgroup_invocations, info.max_workgroup_size_x);
 }
-// The shared memory of matmul.comp: its weight and x tiles (f32) and its MXFP4 table.
+// The shared memory of matmul.comp: its weight and x tiles (f32).
 inline constexpr std::uint32_t matmul_shared_bytes =
-    4 * (kernel_args::matmul_tile_k *
-             (kernel_args::matmul_tile_rows + kernel_args::matmul_tile_tokens) +
-         16);
+    4 * kernel_args::matmul_tile_k *
+    (kernel_args::matmul_tile_rows + kernel_args::matmul_tile_tokens);
 
 // Which matvec: the weight format, the mode, the output rows a workgroup computes (its
 // ROWS_PER_GROUP), whether it takes its input through an RMSNorm (NORMALIZE_INPUT), reads rows

@@ -138,7 +138,8 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                                      .project_rows = 5,
                                      .invocations = 16,
                                      .batch_tokens = 32,
-                                     .wide_units = true},
+                                     .wide_units = true,
+                                     .fp4_table = true},
                                       VulkanTuning{.expert_rows = 1,
                                       .down_rows = 2,
                                       .project_rows = 1,
@@ -152,7 +153,8 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                      std::to_string(tuning.invocations) + " invocations (" +
                      std::to_string(tuning.expert_invocations) + " for experts), batches of " +
                      std::to_string(tuning.batch_tokens) + (tuning.wide_units ? ", wide" : "") +
-                     (tuning.separate_norms ? ", separate norms" : ""));
+                     (tuning.separate_norms ? ", separate norms" : "") +
+                     (tuning.fp4_table ? ", fp4 table" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
             files, {.kv_cache = hearth::KvCachePrecision::f32, .tuning = tuning}));
         ASSERT_TRUE(backend);

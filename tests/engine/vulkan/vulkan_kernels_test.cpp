@@ -110,14 +110,15 @@ class Rig {
 };
 
 // A matvec shader and its workgroup shape: rows per workgroup (fewer than the test sizes and not
-// dividing them) and invocations (several subgroups, one, and fewer than the rows); and whether
-// it reads rows 16 bytes at a time.
+// dividing them) and invocations (several subgroups, one, and fewer than the rows); whether it
+// reads rows 16 bytes at a time, and whether it looks MXFP4 codes up in a table.
 struct MatVecVariant {
     std::string name;
     std::span<const std::uint32_t> spirv;
     std::uint32_t rows_per_group;
     std::uint32_t group_size;
     bool wide_units;
+    bool fp4_table = false;
 
     std::uint32_t groups_for(std::uint64_t rows) const {
         return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
@@ -127,18 +128,27 @@ struct MatVecVariant {
     std::vector<std::uint32_t> specialization(const gpu::PackedMatrix& m, std::uint32_t mode,
                                               bool normalize_input = false) const {
         const bool wide = wide_units && gpu::rows_are_whole_units(m.format, m.cols);
-        return {m.format,      mode, rows_per_group, group_size, normalize_input ? 1u : 0u,
-                wide ? 1u : 0u};
+        return {m.format,
+                mode,
+                rows_per_group,
+                group_size,
+                normalize_input ? 1u : 0u,
+                wide ? 1u : 0u,
+                fp4_table ? 1u : 0u};
     }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
-               std::to_string(group_size) + (wide_units ? ", wide units" : "");
+               std::to_string(group_size) + (wide_units ? ", wide units" : "") +
+               (fp4_table ? ", fp4 table" : "");
     }
 };
 
 // Both matvec shaders: with subgroup arithmetic (lavapipe has it) and the portable one (at most
-// 64 invocations); small groups first (they once caught a table left half-filled).
-std::vector<MatVecVariant> matvec_variants() {
+// 64 invocations); small groups first (they once caught a table left half-filled). MXFP4 weights
+// are decoded both ways: by bit operations, and through the table.
+std::vector<MatVecVariant> matvec_variants(StoredLayout layout) {
+    const bool mxfp4 =
+        layout == StoredLayout::mxfp4_gguf || layout == StoredLayout::mxfp4_checkpoint;
     struct Shape {
         std::uint32_t rows, group;
     };
@@ -151,8 +161,10 @@ std::vector<MatVecVariant> matvec_variants() {
                 group > ka::matvec_portable_max_group_size) {
                 continue;
             }
-            for (const bool wide : {false, true})
+            for (const bool wide : {false, true}) {
                 variants.push_back({name, spirv, rows, group, wide});
+                if (mxfp4) variants.push_back({name, spirv, rows, group, wide, true});
+            }
         }
     }
     return variants;
@@ -207,7 +219,7 @@ struct ProjectionInputs {
 TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
     const std::uint64_t rows = 67, cols = this->cols();
     ProjectionInputs p(rig_, GetParam(), rows, cols, 1, rng_);
-    for (const auto& variant : matvec_variants())
+    for (const auto& variant : matvec_variants(GetParam()))
         for (std::uint32_t mode : {ka::matvec_project, ka::matvec_project_add}) {
             SCOPED_TRACE(variant.describe() + " mode " + std::to_string(mode));
             const auto x = normal_values(cols, rng_);
@@ -226,7 +238,7 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
 // Two slots, four (gpt-oss's) and six: more than one pass of the slots that down reads together.
 TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
     for (const std::uint32_t slots : {2u, 4u, 6u})
-        for (const auto& variant : matvec_variants()) {
+        for (const auto& variant : matvec_variants(GetParam())) {
             SCOPED_TRACE(variant.describe() + ", " + std::to_string(slots) + " slots");
             const OneTokenExperts in(GetParam(), cols(), rng_, slots);
             const Buffer route = rig_.upload(in.route);
@@ -266,7 +278,7 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         cpu::rms_norm(x.data(), gain.data(), eps, x.size(), out.data());
         return out;
     };
-    for (const auto& variant : matvec_variants()) {
+    for (const auto& variant : matvec_variants(GetParam())) {
         SCOPED_TRACE(variant.describe());
         const auto x = normal_values(cols, rng_, scale), gain = normal_values(cols, rng_);
         const std::vector<float> start(rows + 1, poison);
@@ -309,7 +321,7 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
         p.args.norm_eps = eps;
         const std::vector<std::uint32_t> no_arrivals(1, 0);
         const Buffer arrivals = rig_.upload(no_arrivals);
-        for (const auto& variant : matvec_variants())
+        for (const auto& variant : matvec_variants(GetParam()))
             for (int round = 0; round < 2; ++round) {
                 SCOPED_TRACE(variant.describe() + ", " + std::to_string(experts) + " experts");
                 const auto x = normal_values(cols, rng_, 3.0f), gain = normal_values(cols, rng_);
