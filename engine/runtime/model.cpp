@@ -157,9 +157,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         const auto digits =
             equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
         const std::pair<std::string_view, bool*> switches[] = {
-            {"wide_units", &tuning.wide_units},
-            {"separate_norms", &tuning.separate_norms},
-            {"fp4_table", &tuning.fp4_table}};
+            {"separate_norms", &tuning.separate_norms}, {"fp4_table", &tuning.fp4_table}};
         const auto* on_off = std::find_if(std::begin(switches), std::end(switches),
                                           [&](const auto& s) { return s.first == name; });
         if (on_off != std::end(switches) && (digits == "0" || digits == "1")) {
@@ -167,7 +165,9 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             continue;
         }
         const std::pair<std::string_view, std::optional<bool>*> choices[] = {
-            {"int_dot", &tuning.int_dot}, {"batch_int_dot", &tuning.batch_int_dot}};
+            {"wide_units", &tuning.wide_units},
+            {"int_dot", &tuning.int_dot},
+            {"batch_int_dot", &tuning.batch_int_dot}};
         const auto* choice = std::find_if(std::begin(choices), std::end(choices),
                                           [&](const auto& s) { return s.first == name; });
         if (choice != std::end(choices) && (digits == "0" || digits == "1")) {

@@ -91,7 +91,9 @@ std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
 }
 
 bool ForwardPipelines::matvec_wide_units(const DeviceMatrix& m) const {
-    return tuning.wide_units && gpu::rows_are_whole_units(m.format, m.cols);
+    const bool block_format =
+        m.format == ka::weight_format_q8_0 || m.format == ka::weight_format_mxfp4;
+    return tuning.wide_units.value_or(!block_format) && gpu::rows_are_whole_units(m.format, m.cols);
 }
 
 bool ForwardPipelines::takes_q8(const DeviceMatrix& m, bool batched) const {

@@ -87,8 +87,12 @@ struct ForwardPipelines {
     std::uint32_t kv_format = 0;
 
     std::uint32_t matvec_rows_per_group(std::uint32_t mode, std::uint64_t rows) const;
-    // Whether one token's products over `m` read its rows 16 bytes at a time: when tuned to, and
-    // its rows are a whole number of 16-byte units.
+    // Whether one token's products over `m` read its rows 16 bytes at a time: where its rows are a
+    // whole number of 16-byte units, and it is tuned to, or by default for the float formats. A
+    // word of those holds one or two values, so narrow, an invocation of 128 walks a row of 2880
+    // in 23 loads one after another (f32: gpt-oss's router) or 12 (f16, bf16); wide, in 6 or 3.
+    // A block format's row of 2880 has only 90 (MXFP4) or 180 (Q8_0) wide units for the 128, and
+    // every format read wide (wide_units=1) was slower on an H200.
     bool matvec_wide_units(const DeviceMatrix& m) const;
     // Whether an expert product over `m` reads x as int8 codes: with int_dot (one token's) or
     // batch_int_dot (a batch's), for the block formats (MXFP4, Q8_0), whose 32-value blocks the

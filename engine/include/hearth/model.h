@@ -54,8 +54,8 @@ struct VulkanTuning {
     std::uint32_t expert_invocations = 0; // the experts' products apart (0: `invocations`)
     std::uint32_t batch_tokens = 0;       // a prompt's tokens per batch: a multiple of 32
     // One token's products read a row 16 bytes at a time, where its rows allow, rather than a
-    // word (two for q8_0) at a time.
-    bool wide_units = false;
+    // word (two for q8_0) at a time: 1 for every format, 0 for none (unset: the float formats).
+    std::optional<bool> wide_units = std::nullopt;
     // One token's products after an RMSNorm read x normalized by a dispatch of its own, as a
     // batch's do, rather than each workgroup taking the norm in.
     bool separate_norms = false;

@@ -14,7 +14,7 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->expert_rows, 4u);
     EXPECT_EQ(tuning->project_rows, 0u); // left to the backend
     EXPECT_EQ(tuning->invocations, 64u);
-    EXPECT_FALSE(tuning->wide_units);
+    EXPECT_FALSE(tuning->wide_units.has_value()); // unset: the backend's choice
     EXPECT_EQ(tuning->expert_invocations, 0u);
     EXPECT_EQ(tuning->down_rows, 0u);
     tuning = hearth::parse_vulkan_tuning(
@@ -24,11 +24,11 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->project_rows, 8u);
     EXPECT_EQ(tuning->batch_tokens, 256u);
     EXPECT_EQ(tuning->down_rows, 3u);
-    EXPECT_TRUE(tuning->wide_units);
+    EXPECT_EQ(tuning->wide_units, true);
     EXPECT_FALSE(tuning->int_dot.has_value()); // unset: off
     tuning = hearth::parse_vulkan_tuning("wide_units=1,wide_units=0,separate_norms=1,int_dot=0");
     ASSERT_TRUE(tuning.has_value());
-    EXPECT_FALSE(tuning->wide_units);
+    EXPECT_EQ(tuning->wide_units, false);
     EXPECT_TRUE(tuning->separate_norms);
     EXPECT_EQ(tuning->int_dot, false);
     EXPECT_FALSE(tuning->batch_int_dot.has_value());
@@ -43,7 +43,7 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_EQ(tuning->expert_rows + tuning->down_rows + tuning->project_rows + tuning->invocations +
                   tuning->expert_invocations + tuning->batch_tokens,
               0u);
-    EXPECT_FALSE(tuning->wide_units);
+    EXPECT_FALSE(tuning->wide_units.has_value());
     EXPECT_FALSE(tuning->separate_norms);
 }
 

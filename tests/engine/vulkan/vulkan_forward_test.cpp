@@ -146,13 +146,15 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                                       .invocations = 64,
                                       .expert_invocations = 8,
                                       .batch_tokens = 64,
+                                      .wide_units = false,
                                       .separate_norms = true}}) {
         SCOPED_TRACE(std::to_string(tuning.expert_rows) + " expert rows (" +
                      std::to_string(tuning.down_rows) + " for down), " +
                      std::to_string(tuning.project_rows) + " project rows, " +
                      std::to_string(tuning.invocations) + " invocations (" +
                      std::to_string(tuning.expert_invocations) + " for experts), batches of " +
-                     std::to_string(tuning.batch_tokens) + (tuning.wide_units ? ", wide" : "") +
+                     std::to_string(tuning.batch_tokens) +
+                     (tuning.wide_units == true ? ", wide" : ", narrow") +
                      (tuning.separate_norms ? ", separate norms" : "") +
                      (tuning.fp4_table ? ", fp4 table" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(

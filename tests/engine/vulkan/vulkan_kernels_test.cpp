@@ -365,8 +365,9 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
     }
 }
 
-// Wide units only where asked and where a row is a whole number of 16-byte units.
-TEST(VulkanMatVecUnits, RowsAreReadWideOnlyWhenAskedAndTheyAreWholeUnits) {
+// Wide units for the float formats unless asked otherwise, for the block formats only when
+// asked, and only where a row is a whole number of 16-byte units.
+TEST(VulkanMatVecUnits, RowsAreReadWideByDefaultOrWhenAskedWhereTheyAreWholeUnits) {
     vk::ForwardPipelines pipelines;
     vk::DeviceMatrix m;
     const auto wide = [&](std::uint32_t format, std::uint64_t cols) {
@@ -374,7 +375,14 @@ TEST(VulkanMatVecUnits, RowsAreReadWideOnlyWhenAskedAndTheyAreWholeUnits) {
         m.cols = cols;
         return pipelines.matvec_wide_units(m);
     };
-    EXPECT_FALSE(wide(ka::weight_format_f16, 72)) << "not asked";
+    EXPECT_TRUE(wide(ka::weight_format_f32, 2880));
+    EXPECT_TRUE(wide(ka::weight_format_bf16, 2880));
+    EXPECT_FALSE(wide(ka::weight_format_bf16, 70));
+    EXPECT_FALSE(wide(ka::weight_format_q8_0, 2880)) << "not asked";
+    EXPECT_FALSE(wide(ka::weight_format_mxfp4, 2880)) << "not asked";
+    pipelines.tuning.wide_units = false;
+    EXPECT_FALSE(wide(ka::weight_format_f32, 2880));
+    EXPECT_FALSE(wide(ka::weight_format_bf16, 2880));
     pipelines.tuning.wide_units = true;
     EXPECT_TRUE(wide(ka::weight_format_f16, 72));
     EXPECT_TRUE(wide(ka::weight_format_bf16, 2880));
