@@ -69,6 +69,7 @@ struct DepthResult {
     std::uint32_t depth;
     double prompt_tokens_per_second, time_to_first_token, generation_tokens_per_second;
     double bytes_per_token, fraction_of_limit;
+    std::uint64_t steps_found_ahead; // of the generated tokens' (Sequence::steps_found_ahead)
 };
 
 Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::uint32_t prompt,
@@ -93,12 +94,14 @@ Result<DepthResult> run_depth(hearth::Model& model, std::uint32_t depth, std::ui
     result.prompt_tokens_per_second = prompt / result.time_to_first_token;
 
     start = Clock::now();
+    const std::uint64_t ahead_before = (*sequence)->steps_found_ahead();
     for (std::uint32_t i = 0; i < generate; ++i) {
         const std::int32_t token = *next;
         next = picker.run(std::span(&token, 1));
         if (!next) return std::unexpected(next.error());
     }
     result.generation_tokens_per_second = generate / seconds_since(start);
+    result.steps_found_ahead = (*sequence)->steps_found_ahead() - ahead_before;
     // The middle of the generated span stands for its average context length.
     result.bytes_per_token =
         static_cast<double>(model.bytes_read_per_token(depth + prompt + generate / 2));
@@ -299,7 +302,8 @@ Result<int> run(std::span<const std::string_view> args) {
                  {"generated_tokens", *generate},
                  {"generation_tokens_per_second", r.generation_tokens_per_second},
                  {"bytes_read_per_token", r.bytes_per_token},
-                 {"fraction_of_bandwidth_limit", r.fraction_of_limit}});
+                 {"fraction_of_bandwidth_limit", r.fraction_of_limit},
+                 {"steps_found_ahead", r.steps_found_ahead}});
         }
         std::printf("%s\n", out.dump(2).c_str());
         return 0;
@@ -309,13 +313,14 @@ Result<int> run(std::span<const std::string_view> args) {
                 limit_source.c_str());
     std::printf("load %.2f s, peak resident memory %.0f MiB\n", load_seconds,
                 peak_resident / (1 << 20));
-    std::printf("%8s %12s %10s %12s %14s %10s\n", "depth", "prompt t/s", "TTFT s", "gen t/s",
-                "MB read/token", "of limit");
+    // "ahead": generated tokens whose step was already running when asked for (a step ahead).
+    std::printf("%8s %12s %10s %12s %14s %10s %8s\n", "depth", "prompt t/s", "TTFT s", "gen t/s",
+                "MB read/token", "of limit", "ahead");
     for (const auto& r : results) {
-        std::printf("%8u %12.1f %10.3f %12.2f %14.1f %9.0f%%\n", r.depth,
-                    r.prompt_tokens_per_second, r.time_to_first_token,
-                    r.generation_tokens_per_second, r.bytes_per_token / 1e6,
-                    100 * r.fraction_of_limit);
+        std::printf(
+            "%8u %12.1f %10.3f %12.2f %14.1f %9.0f%% %8llu\n", r.depth, r.prompt_tokens_per_second,
+            r.time_to_first_token, r.generation_tokens_per_second, r.bytes_per_token / 1e6,
+            100 * r.fraction_of_limit, static_cast<unsigned long long>(r.steps_found_ahead));
     }
     if (!kernels.empty()) {
         const auto& t = step;

@@ -119,6 +119,8 @@ Result<void> Sequence::save_rewind_point() { return {}; }
 
 bool Sequence::samples_on_device(const SamplingSettings&) const { return false; }
 
+std::uint64_t Sequence::steps_found_ahead() const { return 0; }
+
 Result<void> Sequence::exclude_from_sampling(const std::vector<bool>&) {
     return fail("This backend samples on the host");
 }

@@ -109,6 +109,7 @@ class VulkanSequence final : public Sequence {
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
                                            const SamplingSettings& settings, float random,
                                            std::optional<float> next_random) override;
+    std::uint64_t steps_found_ahead() const override { return steps_found_ahead_; }
 
   private:
     Result<void> allocate_sampling();
@@ -191,6 +192,7 @@ class VulkanSequence final : public Sequence {
     std::optional<CommandList> step_commands_, step_with_logits_commands_, batch_commands_;
     std::array<SamplingStep, 2> sampling_steps_;
     std::optional<StepAhead> ahead_;
+    std::uint64_t steps_found_ahead_ = 0;
     std::optional<Fence> run_done_; // what run() waits for
     // The profiled recording (made on first use): a timestamp after every dispatch.
     struct ProfiledRecording {
@@ -775,6 +777,7 @@ Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int3
         std::memcmp(&ahead_->draw, &draw, sizeof draw) == 0) {
         slot = ahead_->slot; // already running what the caller asks for
         ahead_.reset();
+        ++steps_found_ahead_;
     } else {
         if (auto settled = settle(); !settled) return std::unexpected(settled.error());
         auto& step = sampling_steps_[slot];

@@ -142,6 +142,9 @@ class Sequence {
     virtual Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
                                                    const SamplingSettings& settings, float random,
                                                    std::optional<float> next_random);
+    // How many append_and_sample() calls found their step already running ahead (0 where the
+    // backend never steps ahead): whether a decode kept the device busy between tokens.
+    virtual std::uint64_t steps_found_ahead() const;
 };
 
 class Model {
