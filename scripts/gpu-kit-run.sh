@@ -133,8 +133,8 @@ if [ "$sweep" = 1 ]; then
         grep -E '^ +[0-9]+ |timed on the device|^matvec|^matmul' "$report" |
             tee -a "$out/summary.txt"
     }
-    for shape in "" fp4_table=1 wide_units=0 expert_rows=4 separate_norms=1 \
-        expert_rows=4,separate_norms=1 invocations=64 int_dot=1 int_dot=1,separate_norms=1; do
+    for shape in "" fp4_bits=1 wide_units=0 expert_rows=4 down_rows=4 separate_norms=1 \
+        expert_rows=4,separate_norms=1 int_dot=1 int_dot=1,separate_norms=1; do
         sweep_run "decode-${shape:-default}" 64 128 "$shape"
     done
     for batch in "" batch_int_dot=1 batch_int_dot=1,batch_tokens=512; do

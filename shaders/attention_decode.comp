@@ -79,7 +79,6 @@ float split_maximum(uint s) {
     return split_maxima[merge_group_head * attention_decode_max_splits + s];
 }
 float split_sum(uint s) { return split_sums[merge_group_head * attention_decode_max_splits + s]; }
-#include "kv_cache.glsl"
 #include "kv_write.glsl"
 
 // This invocation's words of the tile being fetched: words t, t + INVOCATIONS, ... of the tile's
@@ -129,8 +128,9 @@ void main() {
     // The splits in use: each takes at least decode_split_positions of the positions, so early in
     // a long context most workgroups leave at once, and the merge reads fewer partial results.
     uint attended = position - first + 1u;
-    uint splits =
-        min(args.splits, (attended + decode_split_positions - 1u) / decode_split_positions);
+    // (At most attention_decode_max_splits, which the merge's shared arrays hold.)
+    uint splits = min(min(args.splits, attention_decode_max_splits),
+                      (attended + decode_split_positions - 1u) / decode_split_positions);
     if (split >= splits) return; // the whole workgroup, before any barrier
     uint share = (attended + splits - 1u) / splits;
     uint begin = first + split * share;

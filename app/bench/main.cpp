@@ -4,7 +4,7 @@
 //                [--gen-tokens 128] [--depth 0,4096] [--json]
 //                [--vulkan-tuning expert_rows=R,down_rows=R,project_rows=R,invocations=N,
 //                 expert_invocations=N,batch_tokens=B,wide_units=0|1,separate_norms=0|1,
-//                 fp4_table=0|1,int_dot=0|1,batch_int_dot=0|1]
+//                 fp4_bits=0|1,int_dot=0|1,batch_int_dot=0|1]
 //                (Vulkan's decode matvec workgroups and loads and prompt batch, in place of
 //                the backend's choice: for tuning on a GPU)
 #include <algorithm>
@@ -367,7 +367,7 @@ int main(int argc, char* argv[]) {
             "                    [--vulkan-tuning "
             "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,\n"
             "                     batch_tokens=B,wide_units=0|1,separate_norms=0|1,\n"
-            "                     fp4_table=0|1,int_dot=0|1,batch_int_dot=0|1]\n"
+            "                     fp4_bits=0|1,int_dot=0|1,batch_int_dot=0|1]\n"
             "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
             "[--json]");
         return 0;

@@ -159,7 +159,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         const auto digits =
             equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
         const std::pair<std::string_view, bool*> switches[] = {
-            {"separate_norms", &tuning.separate_norms}, {"fp4_table", &tuning.fp4_table}};
+            {"separate_norms", &tuning.separate_norms}, {"fp4_bits", &tuning.fp4_bits}};
         const auto* on_off = std::find_if(std::begin(switches), std::end(switches),
                                           [&](const auto& s) { return s.first == name; });
         if (on_off != std::end(switches) && (digits == "0" || digits == "1")) {
@@ -183,7 +183,7 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
             return fail("Unknown tuning item '" + std::string(item) +
                         "' (use expert_rows=R, down_rows=R, project_rows=R, invocations=N, "
                         "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0|1, "
-                        "separate_norms=0|1, fp4_table=0|1, int_dot=0|1, batch_int_dot=0|1)");
+                        "separate_norms=0|1, fp4_bits=0|1, int_dot=0|1, batch_int_dot=0|1)");
         }
         *field->second = value;
     }

@@ -1,8 +1,9 @@
-// Merging a head's split-K partial results (attention_decode.comp, attention_prefill.comp) with
-// the head's learned sink logit, which joins the softmax but has no value. A head's `splits`
-// partial results are consecutive in `partials` from word `first`, each HEAD_DIM unnormalised
-// outputs, then the running maximum, then the sum. The includer declares HEAD_DIM and defines
-// these two, read from `partials` or from where it put them:
+// Merging a head's split-K partial results with the head's learned sink logit, which joins the
+// softmax but has no value: by the last of one token's attention workgroups
+// (attention_decode.comp), and for a batch's (attention_prefill.comp's) by
+// attention_combine.comp. A head's partial results are consecutive in `partials` (partial_at),
+// each HEAD_DIM unnormalised outputs, then the running maximum, then the sum. The includer
+// declares HEAD_DIM and defines these two, read from `partials` or from where it put them:
 float split_maximum(uint s); // split s's running maximum
 float split_sum(uint s);     // and its sum
 

@@ -1,20 +1,12 @@
-// Reading one value of a layer's KV cache, laid out as kv_write.glsl writes it (KV_FORMAT,
-// kernel_args.h): value d of row `row`, a row being one position of one KV head (slot * kv_heads
-// + kv_head). A q8 row's scale depends on the row alone, so a compiler can load it once for a
-// loop over d. The includer declares HEAD_DIM and KV_FORMAT (specialization constants), the
-// buffers `key_cache` and `value_cache`, the push constants `args` (AttentionArgs) and the shared
-// arrays `tile_keys` and `tile_values` that load_kv_tile fills.
+// Reading values of a layer's KV cache a value at a time (attention_prefill.comp), laid out as
+// kv_write.glsl writes it (KV_FORMAT, kernel_args.h): value d of row `row`, a row being one
+// position of one KV head (slot * kv_heads + kv_head). A q8 row's scale depends on the row alone,
+// so a compiler can load it once for a loop over d. The includer declares HEAD_DIM and KV_FORMAT
+// (specialization constants), the buffers `key_cache` and `value_cache`, the push constants
+// `args` (AttentionArgs) and the shared arrays `tile_keys` and `tile_values` (unpadded rows of
+// HEAD_DIM) that load_kv_tile fills.
 
 #include "kv_layout.glsl"
-
-// Value d from its word (and, for q8, the row's scale word; unused otherwise).
-float kv_value(uint word, uint scale, uint d) {
-    if (KV_FORMAT == kv_cache_f16) return unpackHalf2x16(word)[d & 1u];
-    if (KV_FORMAT == kv_cache_q8) {
-        return float(bitfieldExtract(int(word), int(d % 4u) * 8, 8)) * uintBitsToFloat(scale);
-    }
-    return uintBitsToFloat(word);
-}
 
 float cached_key(uint row, uint d) {
     uint scale = KV_FORMAT == kv_cache_q8 ? key_cache[kv_scale_at(row)] : 0u;

@@ -52,6 +52,7 @@ shared vec4 x_block_scales[TOKEN_LANES];
 shared vec4 weight_tile[TILE_K][ROW_LANES]; // [k][l]: stored rows 4l .. 4l + 3 at column k
 shared vec4 x_tile[TILE_K][TOKEN_LANES];    // [k][l]: entries 4l .. 4l + 3 at column k
 #endif
+shared float fp4_lut[16];
 
 #include "swiglu.glsl"
 #include "weight_element.glsl"
@@ -69,11 +70,7 @@ float[8] weight_run(uint row, uint col) {
     if (FORMAT == weight_format_mxfp4) {
         uint q = codes[run];
         float scale = e8m0_scale(run / 4u);
-        for (uint k = 0u; k < 4u; ++k) {
-            vec2 values = fp4_halves_scale * fp4_halves(q, k);
-            v[k] = scale * values.x;
-            v[k + 4u] = scale * values.y;
-        }
+        for (uint i = 0u; i < 8u; ++i) v[i] = scale * fp4_lut[(q >> (4u * i)) & 15u];
     } else if (FORMAT == weight_format_q8_0) {
         uvec2 q = uvec2(codes[2u * run], codes[2u * run + 1u]);
         float scale = uintBitsToFloat(scales[run / 4u]);
@@ -150,12 +147,14 @@ uint entry_at(bool grouped, uint expert, uint from, uint e) {
 
 void main() {
     uint t = gl_LocalInvocationID.x;
-#ifdef INPUT_Q8
     if (FORMAT == weight_format_mxfp4) {
+#ifdef INPUT_Q8
         if (t < 16u) fp4_bytes[t] = fp4_byte(t);
+#else
+        if (t < 16u) fp4_lut[t] = fp4_values[t];
+#endif
         barrier();
     }
-#endif
     bool grouped = MODE == matvec_expert_gate_up_grouped || MODE == matvec_expert_down_grouped;
     uint outputs_per_tile = gate_up_mode() ? TILE_ROWS / 2u : TILE_ROWS;
     // Grids wider than 65535 workgroups fold into y; the grouped modes take their item from y.

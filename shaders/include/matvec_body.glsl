@@ -21,9 +21,9 @@ layout(constant_id = 2) const uint ROWS_PER_GROUP = 2u; // at most MAX_ROWS
 layout(constant_id = 3) const uint GROUP_SIZE = 64u;    // invocations, a power of two <= 128
 layout(constant_id = 4) const uint NORMALIZE_INPUT = 0u; // 1: x is normalized with `gain`
 layout(constant_id = 5) const uint WIDE_UNITS = 0u; // 1: a row is read 16 bytes at a time
-// 1: MXFP4 codes are looked up in a table in shared memory rather than decoded by bit operations
-// (fp4_halves), to time the one against the other (the tuning item fp4_table).
-layout(constant_id = 6) const uint FP4_TABLE = 0u;
+// 1: MXFP4 codes are decoded by bit operations (fp4_halves) rather than looked up in a table in
+// shared memory, to time the one against the other (the tuning item fp4_bits).
+layout(constant_id = 6) const uint FP4_BITS = 0u;
 layout(local_size_x_id = 3) in;
 
 // Shared arrays are sized by these plain constants, never by a specialization constant: Metal
@@ -65,8 +65,7 @@ layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };
 
 layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
-// FP4_TABLE's table. (Indexing a constant array per invocation can land in slow per-thread
-// memory on some GPUs.)
+// Indexing a constant array per invocation can land in slow per-thread memory on some GPUs.
 shared float fp4_lut[16];
 
 #include "swiglu.glsl"
@@ -98,16 +97,16 @@ float reduced_dot(uint d);
 // Eight values of a row: the nibbles of one word of MXFP4 codes (unscaled) . (lo, hi).
 float fp4_word_dot(uint q, vec4 lo, vec4 hi) {
     float sum = 0.0;
-    if (FP4_TABLE != 0u) {
-        for (uint k = 0u; k < 4u; ++k) sum += fp4_lut[(q >> (4u * k)) & 15u] * lo[k];
-        for (uint k = 0u; k < 4u; ++k) sum += fp4_lut[(q >> (4u * k + 16u)) & 15u] * hi[k];
-        return sum;
+    if (FP4_BITS != 0u) {
+        for (uint k = 0u; k < 4u; ++k) {
+            vec2 values = fp4_halves(q, k);
+            sum += values.x * lo[k] + values.y * hi[k];
+        }
+        return fp4_halves_scale * sum;
     }
-    for (uint k = 0u; k < 4u; ++k) {
-        vec2 values = fp4_halves(q, k);
-        sum += values.x * lo[k] + values.y * hi[k];
-    }
-    return fp4_halves_scale * sum;
+    for (uint k = 0u; k < 4u; ++k) sum += fp4_lut[(q >> (4u * k)) & 15u] * lo[k];
+    for (uint k = 0u; k < 4u; ++k) sum += fp4_lut[(q >> (4u * k + 16u)) & 15u] * hi[k];
+    return sum;
 }
 
 // Four values of a row: one word of Q8_0 codes (unscaled) . x.
@@ -279,11 +278,11 @@ void choose_experts_when_last(uint t) {
 
 void main() {
     uint t = gl_LocalInvocationID.x;
-    // MXFP4's table: the int8 shader's bytes (int_dot.glsl), or FP4_TABLE's values.
+    // MXFP4's table: the int8 shader's bytes (int_dot.glsl), or the values unless decoded by bits.
 #ifdef INPUT_Q8
     bool fp4_table = true;
 #else
-    bool fp4_table = FP4_TABLE != 0u;
+    bool fp4_table = FP4_BITS == 0u;
 #endif
     if (FORMAT == weight_format_mxfp4 && fp4_table) {
         for (uint i = t; i < 16u; i += GROUP_SIZE) {

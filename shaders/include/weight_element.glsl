@@ -8,7 +8,9 @@ const float fp4_values[16] = float[16](0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0,
 // nibbles becomes a half, its sign bit at bit 15 and its exponent and mantissa bits at bits
 // 11..9. A half of exponent e > 0 and mantissa bit m is 2^(e - 15) (1 + m / 2), and of e = 0 the
 // subnormal m 2^-15: E2M1's value exactly, times 2^-14. The caller multiplies by
-// fp4_halves_scale, once for a whole sum where it can.
+// fp4_halves_scale, once for a whole sum where it can. A driver may flush subnormal halves to
+// zero (Vulkan allows it unless the shader asks to keep them), which would read codes of +-0.5
+// as 0: so this is used only where asked (FP4_BITS, matvec_body.glsl).
 const float fp4_halves_scale = 16384.0;
 vec2 fp4_halves(uint word, uint k) {
     uint nibbles = word >> (4u * k);

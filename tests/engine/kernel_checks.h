@@ -210,18 +210,19 @@ inline constexpr std::uint32_t prefill_attention_tokens = 41;
 std::vector<AttentionCase> prefill_attention_cases();
 
 // Attention's inputs: `tokens` tokens' rows of the fused projection (the queries first), sinks,
-// and a random cache of 150 positions; the CPU reads what the cache really holds (rounded to f16,
-// or to 8 bits).
+// and a random cache of `capacity` positions; the CPU reads what the cache really holds (rounded
+// to f16, or to 8 bits).
 struct AttentionInputs {
     model::ModelConfig config = attention_config();
-    std::uint32_t capacity = 150, tokens;
+    std::uint32_t capacity, tokens;
     float scale = 0.25f;
     CacheLayout layout;
     std::vector<float> qkv, sinks;
     std::vector<std::uint32_t> key_words, value_words;
     std::vector<float> keys, values;
 
-    AttentionInputs(CacheLayout cache_layout, std::mt19937& rng, std::uint32_t token_count = 2);
+    AttentionInputs(CacheLayout cache_layout, std::mt19937& rng, std::uint32_t token_count = 2,
+                    std::uint32_t cache_capacity = 150);
     kernel_args::AttentionArgs args(const AttentionCase& run) const;
     // The tokens at run.position, +1, ... against the CPU backend's attention, then a poisoned
     // word.

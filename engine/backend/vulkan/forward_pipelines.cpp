@@ -178,7 +178,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     // attention_decode_lane_positions positions per lane: their keys (rows padded by a float) and
     // values (f32) and scores within the device's shared memory, beside what its cache write takes
     // (a float pair per invocation, kv_write.glsl), the scores' padding, the merge's maximum and
-    // sum per (head, split) and a flag. And a tile's words in at most 32 registers an invocation.
+    // sum per (head, split) and a flag. And at most 32 of a tile's words per cache and invocation,
+    // which it holds in registers (fetch_tile).
     const std::uint32_t group = config.head_count / config.kv_head_count;
     const std::uint32_t decode_fixed_bytes =
         std::uint32_t{sizeof(float)} *
@@ -282,7 +283,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                                                 shape.size,
                                                 key.normalize_input ? 1u : 0u,
                                                 key.wide_units ? 1u : 0u,
-                                                tuning.fp4_table ? 1u : 0u};
+                                                tuning.fp4_bits ? 1u : 0u};
         const auto module = key.q8_input          ? spirv::matvec_int_dot
                             : shape.subgroup_sums ? spirv::matvec
                                                   : spirv::matvec_portable;

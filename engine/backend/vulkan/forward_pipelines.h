@@ -38,10 +38,11 @@ inline constexpr std::uint32_t attention_decode_invocations = 64;
 inline std::uint32_t widest_workgroup(const VulkanDeviceInfo& info) {
     return std::min(info.max_workgroup_invocations, info.max_workgroup_size_x);
 }
-// The shared memory of matmul.comp: its weight and x tiles (f32).
+// The shared memory of matmul.comp: its weight and x tiles (f32) and its MXFP4 table.
 inline constexpr std::uint32_t matmul_shared_bytes =
-    4 * kernel_args::matmul_tile_k *
-    (kernel_args::matmul_tile_rows + kernel_args::matmul_tile_tokens);
+    4 * (kernel_args::matmul_tile_k *
+             (kernel_args::matmul_tile_rows + kernel_args::matmul_tile_tokens) +
+         16);
 
 // Which matvec: the weight format, the mode, the output rows a workgroup computes (its
 // ROWS_PER_GROUP), whether it takes its input through an RMSNorm (NORMALIZE_INPUT), reads rows
@@ -91,8 +92,9 @@ struct ForwardPipelines {
     // whole number of 16-byte units, and it is tuned to, or by default for the float formats. A
     // word of those holds one or two values, so narrow, an invocation of 128 walks a row of 2880
     // in 23 loads one after another (f32: gpt-oss's router) or 12 (f16, bf16); wide, in 6 or 3.
-    // A block format's row of 2880 has only 90 (MXFP4) or 180 (Q8_0) wide units for the 128, and
-    // every format read wide (wide_units=1) was slower on an H200.
+    // A block format's row of 2880 has only 90 (MXFP4) or 180 (Q8_0) wide units for the 128; on
+    // an H200, gpt-oss-20b with every format wide (wide_units=1), its MXFP4 experts and Q8_0
+    // projections too, was slower than with none.
     bool matvec_wide_units(const DeviceMatrix& m) const;
     // Whether an expert product over `m` reads x as int8 codes: with int_dot (one token's) or
     // batch_int_dot (a batch's), for the block formats (MXFP4, Q8_0), whose 32-value blocks the

@@ -59,9 +59,9 @@ struct VulkanTuning {
     // One token's products after an RMSNorm read x normalized by a dispatch of its own, as a
     // batch's do, rather than each workgroup taking the norm in.
     bool separate_norms = false;
-    // One token's MXFP4 products look their codes up in a table in shared memory, as they once
-    // did, rather than decode them with bit operations.
-    bool fp4_table = false;
+    // One token's MXFP4 products decode their codes with bit operations rather than look them up
+    // in a table in shared memory (off: a driver may read the halves this makes of +-0.5 as 0).
+    bool fp4_bits = false;
     // One token's MXFP4 and Q8_0 expert products read x as int8 codes (a dispatch quantizes it)
     // and take integer dot products (unset: off).
     std::optional<bool> int_dot = std::nullopt;
@@ -70,7 +70,7 @@ struct VulkanTuning {
 };
 
 // "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,batch_tokens=B,
-// wide_units=0|1,separate_norms=0|1,fp4_table=0|1,int_dot=0|1,batch_int_dot=0|1", any of them, in
+// wide_units=0|1,separate_norms=0|1,fp4_bits=0|1,int_dot=0|1,batch_int_dot=0|1", any of them, in
 // any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 

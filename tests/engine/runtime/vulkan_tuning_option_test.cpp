@@ -32,12 +32,12 @@ TEST(VulkanTuningOption, ReadsAnyOfTheItemsInAnyOrder) {
     EXPECT_TRUE(tuning->separate_norms);
     EXPECT_EQ(tuning->int_dot, false);
     EXPECT_FALSE(tuning->batch_int_dot.has_value());
-    EXPECT_FALSE(tuning->fp4_table);
-    tuning = hearth::parse_vulkan_tuning("int_dot=1,batch_int_dot=0,fp4_table=1");
+    EXPECT_FALSE(tuning->fp4_bits);
+    tuning = hearth::parse_vulkan_tuning("int_dot=1,batch_int_dot=0,fp4_bits=1");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->int_dot, true);
     EXPECT_EQ(tuning->batch_int_dot, false);
-    EXPECT_TRUE(tuning->fp4_table);
+    EXPECT_TRUE(tuning->fp4_bits);
     tuning = hearth::parse_vulkan_tuning("");
     ASSERT_TRUE(tuning.has_value());
     EXPECT_EQ(tuning->expert_rows + tuning->down_rows + tuning->project_rows + tuning->invocations +
@@ -58,7 +58,7 @@ TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
         {"wide_units=2", "'wide_units=2'"},
         {"wide_units", "'wide_units'"},
         {"separate_norms=yes", "'separate_norms=yes'"},
-        {"fp4_table=on", "'fp4_table=on'"},
+        {"fp4_bits=on", "'fp4_bits=on'"},
         {"int_dot=2", "'int_dot=2'"},
         {"int_dot", "'int_dot'"},
         {"batch_int_dot=yes", "'batch_int_dot=yes'"},

@@ -139,7 +139,7 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                                      .invocations = 16,
                                      .batch_tokens = 32,
                                      .wide_units = true,
-                                     .fp4_table = true},
+                                     .fp4_bits = true},
                                       VulkanTuning{.expert_rows = 1,
                                       .down_rows = 2,
                                       .project_rows = 1,
@@ -156,7 +156,7 @@ TEST(VulkanForwardTuning, ChosenShapesMatchTheCpuAndImpossibleOnesAreRefused) {
                      std::to_string(tuning.batch_tokens) +
                      (tuning.wide_units == true ? ", wide" : ", narrow") +
                      (tuning.separate_norms ? ", separate norms" : "") +
-                     (tuning.fp4_table ? ", fp4 table" : ""));
+                     (tuning.fp4_bits ? ", fp4 bits" : ""));
         auto backend = made_backend(hearth::vk::create_vulkan_backend(
             files, {.kv_cache = hearth::KvCachePrecision::f32, .tuning = tuning}));
         ASSERT_TRUE(backend);

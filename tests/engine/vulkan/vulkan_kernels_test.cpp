@@ -3,6 +3,7 @@
 // and outputs poisoned beforehand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -111,14 +112,14 @@ class Rig {
 
 // A matvec shader and its workgroup shape: rows per workgroup (fewer than the test sizes and not
 // dividing them) and invocations (several subgroups, one, and fewer than the rows); whether it
-// reads rows 16 bytes at a time, and whether it looks MXFP4 codes up in a table.
+// reads rows 16 bytes at a time, and whether it decodes MXFP4 codes by bit operations.
 struct MatVecVariant {
     std::string name;
     std::span<const std::uint32_t> spirv;
     std::uint32_t rows_per_group;
     std::uint32_t group_size;
     bool wide_units;
-    bool fp4_table = false;
+    bool fp4_bits = false;
 
     std::uint32_t groups_for(std::uint64_t rows) const {
         return static_cast<std::uint32_t>((rows + rows_per_group - 1) / rows_per_group);
@@ -134,18 +135,18 @@ struct MatVecVariant {
                 group_size,
                 normalize_input ? 1u : 0u,
                 wide ? 1u : 0u,
-                fp4_table ? 1u : 0u};
+                fp4_bits ? 1u : 0u};
     }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
                std::to_string(group_size) + (wide_units ? ", wide units" : "") +
-               (fp4_table ? ", fp4 table" : "");
+               (fp4_bits ? ", fp4 bits" : "");
     }
 };
 
 // Both matvec shaders: with subgroup arithmetic (lavapipe has it) and the portable one (at most
 // 64 invocations); small groups first (they once caught a table left half-filled). MXFP4 weights
-// are decoded both ways: by bit operations, and through the table.
+// are decoded both ways: through the table, and by bit operations.
 std::vector<MatVecVariant> matvec_variants(StoredLayout layout) {
     const bool mxfp4 =
         layout == StoredLayout::mxfp4_gguf || layout == StoredLayout::mxfp4_checkpoint;
@@ -812,39 +813,49 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
 }
 
 // One token's attention: it rotates its queries and key, writes its key and value into the
-// cache, attends, and merges its splits with the sinks, all in one dispatch.
+// cache, attends, and merges its splits with the sinks, all in one dispatch. The shared cases,
+// and one over a cache of 1100 positions that takes the most splits (32), whose maxima and sums
+// the merge reads several to a lane.
 TEST_P(VulkanKvCache, DecodeAttentionWritesItsKeyAndValueThenMatchesTheCpu) {
     Rig rig;
     std::mt19937 rng(8);
-    const AttentionInputs in(GetParam(), rng, 1);
-    const auto& c = in.config;
-    const Buffer queries = rig.upload(in.qkv), sinks = rig.upload(in.sinks),
-                 table = rig.upload(gpu::rope_table(c, 200));
-    const std::uint32_t group = c.head_count / c.kv_head_count;
-    // One count of finished splits per KV head, kept by every run: each must leave them at zero
-    // for the next.
-    const std::vector<std::uint32_t> no_arrivals(c.kv_head_count, 0);
-    const Buffer arrivals = rig.upload(no_arrivals);
-    // 5 lanes' tiles end inside every range; 64 / group lanes give every invocation a head.
-    for (const std::uint32_t lanes : {5u, 64u / group}) {
-        const std::uint32_t specialization[] = {c.head_dim, static_cast<std::uint32_t>(GetParam()),
-                                                group, lanes};
-        for (const auto& run : attention_cases()) {
-            SCOPED_TRACE(std::to_string(lanes) + " " + std::to_string(run.window) + " " +
-                         std::to_string(run.position) + " " + std::to_string(run.splits));
-            const Buffer out = rig.upload(std::vector<float>(c.q_size() + 1, poison)),
-                         partials = rig.upload(std::vector<float>(
-                             c.head_count * run.splits * (c.head_dim + 2), poison)),
-                         step = rig.upload(std::vector<std::uint32_t>{run.position, 1}),
-                         key_cache = rig.upload(in.key_words),
-                         value_cache = rig.upload(in.value_words);
-            rig.run(spirv::attention_decode, specialization,
-                    {&queries, &key_cache, &value_cache, &partials, &step, &sinks, &out, &arrivals,
-                     &table},
-                    in.args(run), c.kv_head_count, 1, run.splits);
-            in.expect_decoded(run, rig.download(out), rig.download_words(key_cache),
-                              rig.download_words(value_cache));
-            ASSERT_EQ(rig.download_words(arrivals), no_arrivals);
+    const AttentionInputs shared_cases(GetParam(), rng, 1), most_splits(GetParam(), rng, 1, 1100);
+    const std::uint32_t group = shared_cases.config.head_count / shared_cases.config.kv_head_count;
+    for (const auto& [in, cases] :
+         {std::pair{&shared_cases, attention_cases()},
+          std::pair{&most_splits,
+                    std::vector<AttentionCase>{{0, 1050, ka::attention_decode_max_splits}}}}) {
+        const auto& c = in->config;
+        const std::uint32_t positions =
+            std::ranges::max(cases, {}, &AttentionCase::position).position + 1;
+        const Buffer queries = rig.upload(in->qkv), sinks = rig.upload(in->sinks),
+                     table = rig.upload(gpu::rope_table(c, positions));
+        // One count of finished splits per KV head, kept by every run: each must leave them at
+        // zero for the next.
+        const std::vector<std::uint32_t> no_arrivals(c.kv_head_count, 0);
+        const Buffer arrivals = rig.upload(no_arrivals);
+        // 2 and 5 lanes' tiles end inside every range, and 2 read up to 16 splits' maxima a
+        // lane; 64 / group lanes give every invocation a head.
+        for (const std::uint32_t lanes : {2u, 5u, 64u / group}) {
+            const std::uint32_t specialization[] = {
+                c.head_dim, static_cast<std::uint32_t>(GetParam()), group, lanes};
+            for (const auto& run : cases) {
+                SCOPED_TRACE(std::to_string(lanes) + " " + std::to_string(run.window) + " " +
+                             std::to_string(run.position) + " " + std::to_string(run.splits));
+                const Buffer out = rig.upload(std::vector<float>(c.q_size() + 1, poison)),
+                             partials = rig.upload(std::vector<float>(
+                                 c.head_count * run.splits * (c.head_dim + 2), poison)),
+                             step = rig.upload(std::vector<std::uint32_t>{run.position, 1}),
+                             key_cache = rig.upload(in->key_words),
+                             value_cache = rig.upload(in->value_words);
+                rig.run(spirv::attention_decode, specialization,
+                        {&queries, &key_cache, &value_cache, &partials, &step, &sinks, &out,
+                         &arrivals, &table},
+                        in->args(run), c.kv_head_count, 1, run.splits);
+                in->expect_decoded(run, rig.download(out), rig.download_words(key_cache),
+                                   rig.download_words(value_cache));
+                ASSERT_EQ(rig.download_words(arrivals), no_arrivals);
+            }
         }
     }
 }
