@@ -134,6 +134,30 @@ std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim
     return head_dim;
 }
 
+std::uint32_t attention_decode_lanes(const model::ModelConfig& config, std::uint32_t kv_format,
+                                     std::uint32_t shared_memory_bytes) {
+    // A tile of attention_decode_lane_positions positions per lane: their keys (rows padded by a
+    // float) and values (f32) and scores, beside what the cache write takes (a float pair per
+    // invocation, kv_write.glsl), the scores' padding, the merge's maximum and sum per (head,
+    // split) and a flag. And at most 32 of a tile's words per cache and invocation, which it
+    // holds in registers (fetch_tile).
+    const std::uint32_t group = config.head_count / config.kv_head_count;
+    const std::uint32_t fixed_bytes =
+        std::uint32_t{sizeof(float)} *
+            (2 * attention_decode_invocations + group * (1 + 2 * ka::attention_decode_max_splits)) +
+        16;
+    const std::uint32_t lane_bytes = ka::attention_decode_lane_positions *
+                                     std::uint32_t{sizeof(float)} *
+                                     (2 * config.head_dim + 1 + group);
+    const std::uint32_t fetched_lanes =
+        std::max(1u, attention_decode_invocations * 32 /
+                         (ka::attention_decode_lane_positions *
+                          kv_cache_row_words(kv_format, config.head_dim)));
+    if (group == 0 || shared_memory_bytes <= fixed_bytes) return 0;
+    return std::min({attention_decode_invocations / group, fetched_lanes,
+                     (shared_memory_bytes - fixed_bytes) / lane_bytes});
+}
+
 Result<ForwardPipelines>
 create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                          const DeviceWeights& weights, const VulkanDeviceInfo& info,
@@ -174,29 +198,9 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         config.head_dim, kv_format,
         std::clamp(std::bit_floor(info.max_shared_memory_bytes / position_bytes), 1u,
                    attention_prefill_max_key_tile)};
-    // attention_decode: an invocation per (query head of a KV head, lane), with a tile of
-    // attention_decode_lane_positions positions per lane: their keys (rows padded by a float) and
-    // values (f32) and scores within the device's shared memory, beside what its cache write takes
-    // (a float pair per invocation, kv_write.glsl), the scores' padding, the merge's maximum and
-    // sum per (head, split) and a flag. And at most 32 of a tile's words per cache and invocation,
-    // which it holds in registers (fetch_tile).
     const std::uint32_t group = config.head_count / config.kv_head_count;
-    const std::uint32_t decode_fixed_bytes =
-        std::uint32_t{sizeof(float)} *
-            (2 * attention_decode_invocations + group * (1 + 2 * ka::attention_decode_max_splits)) +
-        16;
-    const std::uint32_t lane_bytes = ka::attention_decode_lane_positions *
-                                     std::uint32_t{sizeof(float)} *
-                                     (2 * config.head_dim + 1 + group);
-    const std::uint32_t fetched_lanes =
-        std::max(1u, attention_decode_invocations * 32 /
-                         (ka::attention_decode_lane_positions *
-                          kv_cache_row_words(kv_format, config.head_dim)));
     const std::uint32_t decode_lanes =
-        group == 0 || info.max_shared_memory_bytes <= decode_fixed_bytes
-            ? 0
-            : std::min({attention_decode_invocations / group, fetched_lanes,
-                        (info.max_shared_memory_bytes - decode_fixed_bytes) / lane_bytes});
+        attention_decode_lanes(config, kv_format, info.max_shared_memory_bytes);
     if (decode_lanes == 0) {
         return fail("Vulkan: this model's attention does not fit the GPU's workgroups",
                     std::to_string(group) + " query heads per KV head of " +

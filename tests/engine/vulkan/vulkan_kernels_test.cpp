@@ -366,6 +366,27 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
     }
 }
 
+// attention_decode's lanes (attention_decode_lanes): gpt-oss's 8 query heads per KV head take all
+// 64 invocations (8 lanes) of a 48 KB workgroup whatever the cache. Shared memory bounds them:
+// 2608 bytes beside the lanes (the cache write's 128 floats, 8 x 65 for the scores' padding and
+// the merge's 32 splits, a flag), then 2192 a lane (4 positions of 64 keys, 1 padding, 64 values
+// and 8 scores). With a head to each KV head, the registers do: a tile of 32 words a cache and
+// invocation is 8 lanes of f32 rows, 16 of f16, 30 of q8 (17 words a row).
+TEST(VulkanAttentionShape, DecodeLanesFillTheWorkgroupWithinSharedMemoryAndRegisters) {
+    model::ModelConfig c;
+    c.head_count = 64;
+    c.kv_head_count = 8;
+    c.head_dim = 64;
+    for (const std::uint32_t format : {ka::kv_cache_f32, ka::kv_cache_f16, ka::kv_cache_q8})
+        EXPECT_EQ(vk::attention_decode_lanes(c, format, 48 * 1024), 8u) << format;
+    EXPECT_EQ(vk::attention_decode_lanes(c, ka::kv_cache_f16, 2608 + 3 * 2192), 3u);
+    EXPECT_EQ(vk::attention_decode_lanes(c, ka::kv_cache_f16, 2608 + 2191), 0u);
+    c.kv_head_count = 64; // room for 31 lanes of 2080 bytes beside 788
+    EXPECT_EQ(vk::attention_decode_lanes(c, ka::kv_cache_f32, 64 * 1024), 8u);
+    EXPECT_EQ(vk::attention_decode_lanes(c, ka::kv_cache_f16, 64 * 1024), 16u);
+    EXPECT_EQ(vk::attention_decode_lanes(c, ka::kv_cache_q8, 64 * 1024), 30u);
+}
+
 // Wide units for the float formats unless asked otherwise, for the block formats only when
 // asked, and only where a row is a whole number of 16-byte units.
 TEST(VulkanMatVecUnits, RowsAreReadWideByDefaultOrWhenAskedWhereTheyAreWholeUnits) {
