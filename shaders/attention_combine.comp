@@ -18,20 +18,20 @@ layout(push_constant) uniform PushConstants { AttentionCombineArgs args; };
 
 #include "attention_merge.glsl"
 
-uint first; // where this (token, head)'s partial results start
-float split_maximum(uint s) { return partials[partial_at(first, s) + HEAD_DIM]; }
-float split_sum(uint s) { return partials[partial_at(first, s) + HEAD_DIM + 1u]; }
+// `first`: where a (token, head)'s partial results start.
+float split_maximum(uint first, uint s) { return partials[partial_at(first, s) + HEAD_DIM]; }
+float split_sum(uint first, uint s) { return partials[partial_at(first, s) + HEAD_DIM + 1u]; }
 
 void main() {
     uint head = gl_WorkGroupID.x, token = gl_WorkGroupID.y, heads = gl_NumWorkGroups.x;
     if (token >= step.count) return;
-    first = (token * heads + head) * args.splits * (HEAD_DIM + 2u);
+    uint first = (token * heads + head) * args.splits * (HEAD_DIM + 2u);
     float m, denominator;
-    merge_weights(args.splits, sinks[head], m, denominator);
+    merge_weights(first, args.splits, sinks[head], m, denominator);
     for (uint d = gl_LocalInvocationID.x; d < HEAD_DIM; d += 64u) {
         float sum = 0.0;
         for (uint s = 0u; s < args.splits; ++s) {
-            sum += partials[partial_at(first, s) + d] * exp(split_maximum(s) - m);
+            sum += partials[partial_at(first, s) + d] * exp(split_maximum(first, s) - m);
         }
         result[(token * heads + head) * HEAD_DIM + d] = sum / denominator;
     }

@@ -74,11 +74,10 @@ float head_value(uint e) { return q[key_first + args.kv_head_count * HEAD_DIM + 
 
 #include "attention_merge.glsl"
 
-uint merge_group_head; // the head of the group whose splits the merge reads
-float split_maximum(uint s) {
-    return split_maxima[merge_group_head * attention_decode_max_splits + s];
-}
-float split_sum(uint s) { return split_sums[merge_group_head * attention_decode_max_splits + s]; }
+// `g`: the head's place in the group.
+float split_maximum(uint g, uint s) { return split_maxima[g * attention_decode_max_splits + s]; }
+float split_sum(uint g, uint s) { return split_sums[g * attention_decode_max_splits + s]; }
+
 #include "kv_write.glsl"
 
 // This invocation's words of the tile being fetched: words t, t + INVOCATIONS, ... of the tile's
@@ -228,15 +227,14 @@ void main() {
     }
     barrier();
     if (!live) return;
-    merge_group_head = g;
     float m, denominator;
-    merge_weights(splits, sinks[head], m, denominator);
+    merge_weights(g, splits, sinks[head], m, denominator);
     // Split by split, so the loads of all of an invocation's dims go out together.
     float merged[DIMS];
     for (uint k = 0u; k < DIMS; ++k) merged[k] = 0.0;
     for (uint s = 0u; s < splits; ++s) {
         uint at = partial_at(head_first, s);
-        float weight = exp(split_maximum(s) - m);
+        float weight = exp(split_maximum(g, s) - m);
         for (uint k = 0u; k < DIMS; ++k) {
             uint d = p + k * LANES;
             if (d < HEAD_DIM) merged[k] += partials[at + d] * weight;

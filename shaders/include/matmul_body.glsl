@@ -116,7 +116,7 @@ void fill_q8_tiles(uint t, uint col, uint first, uint expert_first, uint x_rows[
             uint block = stored_row(l, j, first, expert_first) * (args.cols / 32u) + col / 32u;
             uint word = codes[block * row_words + w];
             low[j] = fp4 ? fp4_doubled(word) : word;
-            high[j] = fp4_doubled(word >> 16);
+            high[j] = fp4 ? fp4_doubled(word >> 16) : 0u;
             scale[j] = fp4 ? 0.5 * e8m0_scale(block) : uintBitsToFloat(scales[block]);
         }
         weight_words[fp4 ? 2u * w : w][l] = low;

@@ -151,12 +151,12 @@ void CpuContext::copy_rewind_point(bool into_rings) {
     for (std::size_t layer = 0; layer < caches_.size(); ++layer) {
         auto& cache = caches_[layer];
         if (cache.capacity >= max_positions_) continue; // keeps every position
+        const auto runs = rewind_window_runs(position, c.sliding_window, cache.capacity);
         for (auto [saved, ring] : {std::pair{&rewind_keys_[layer], &cache.keys},
                                    std::pair{&rewind_values_[layer], &cache.values}}) {
             saved->resize(c.kv_head_count * count * row);
             for (std::size_t head = 0; head < c.kv_head_count; ++head) {
-                for (const auto run :
-                     rewind_window_runs(position, c.sliding_window, cache.capacity)) {
+                for (const auto run : runs) {
                     float* in_ring = ring->data() + (head * cache.capacity + run.slot) * row;
                     float* in_point = saved->data() + (head * count + run.saved_at) * row;
                     const std::size_t floats = std::size_t{run.count} * row;

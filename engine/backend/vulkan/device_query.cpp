@@ -65,18 +65,15 @@ void read_features(VkPhysicalDevice device, VulkanDeviceInfo& info) {
     VkPhysicalDeviceFeatures2 features{};
     features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     features.pNext = &v11;
-    // The dot product structs only where the driver knows them (its extension; see the header).
-    const bool knows_dot_products = has_device_extension(device, integer_dot_product_extension);
-    VkPhysicalDeviceShaderIntegerDotProductFeatures dot_features{};
-    dot_features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES;
-    if (knows_dot_products) v12.pNext = &dot_features;
     vkGetPhysicalDeviceFeatures2(device, &features);
+    // The dot product properties only where the driver has the feature (see the header).
+    const bool dot_products = has_integer_dot_products(device);
 
     VkPhysicalDeviceSubgroupProperties subgroup{};
     subgroup.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES;
     VkPhysicalDeviceShaderIntegerDotProductProperties dot_properties{};
     dot_properties.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_PROPERTIES;
-    if (knows_dot_products) subgroup.pNext = &dot_properties;
+    if (dot_products) subgroup.pNext = &dot_properties;
     VkPhysicalDeviceProperties2 properties{};
     properties.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
     properties.pNext = &subgroup;
@@ -94,7 +91,7 @@ void read_features(VkPhysicalDevice device, VulkanDeviceInfo& info) {
         compute_subgroups && (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT);
     f.subgroup_ballot =
         compute_subgroups && (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT);
-    f.integer_dot_product = dot_features.shaderIntegerDotProduct;
+    f.integer_dot_product = dot_products;
     f.fast_integer_dot_product =
         f.integer_dot_product && dot_properties.integerDotProduct4x8BitPackedSignedAccelerated;
     f.memory_budget = has_device_extension(device, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);

@@ -8,7 +8,6 @@
 #include <optional>
 #include <string_view>
 #include <tuple>
-#include <utility>
 
 #include "device_weights.h"
 #include "hearth/error.h"

@@ -637,6 +637,17 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                            input_of(l.mlp_norm, mlp_norm_apart));
         },
     };
+    // The experts' inputs: gate/up's x (int8 codes, normalized x, or x the products normalize),
+    // and down's (int8 codes of gate/up's output, quantized by a dispatch of its own, or it).
+    const Buffer& gate_up_x = q8_gate_up ? q8_codes_ : mlp_norm_apart ? h_ : x_;
+    const MatVecInput gate_up_input =
+        q8_gate_up ? q8_input(true) : input_of(l.mlp_norm, mlp_norm_apart);
+    const Buffer& down_x = q8_down ? q8_codes_ : expert_activations_;
+    const auto quantize_down = [&]() -> Result<void> {
+        if (!q8_down) return {};
+        return quantize(list, expert_activations_, tokens * c.experts_per_token,
+                        c.expert_hidden_size, nullptr);
+    };
     if (batched) {
         // Each expert's weights are read once for all the batch's tokens that chose it.
         steps.insert(
@@ -652,19 +663,14 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                 },
                 [&] {
                     return product(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true,
-                                   q8_gate_up ? q8_codes_ : h_, expert_activations_,
-                                   c.expert_hidden_size, H, "matmul experts gate/up",
-                                   q8_input(q8_gate_up));
+                                   gate_up_x, expert_activations_, c.expert_hidden_size, H,
+                                   "matmul experts gate/up", gate_up_input);
                 },
-                [&]() -> Result<void> {
-                    if (!q8_down) return {};
-                    return quantize(list, expert_activations_, tokens * c.experts_per_token,
-                                    c.expert_hidden_size, nullptr);
-                },
+                quantize_down,
                 [&] {
-                    return product(list, l.down, ka::matvec_expert_down_grouped, true,
-                                   q8_down ? q8_codes_ : expert_activations_, expert_down_, H,
-                                   c.expert_hidden_size, "matmul experts down", q8_input(q8_down));
+                    return product(list, l.down, ka::matvec_expert_down_grouped, true, down_x,
+                                   expert_down_, H, c.expert_hidden_size, "matmul experts down",
+                                   q8_input(q8_down));
                 },
                 [&] {
                     return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
@@ -673,30 +679,20 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                 },
             });
     } else {
-        steps.insert(steps.end(),
-                     {
-                         [&] {
-                             return product(list, l.gate_up, ka::matvec_expert_gate_up, false,
-                                            q8_gate_up       ? q8_codes_
-                                            : mlp_norm_apart ? h_
-                                                             : x_,
-                                            expert_activations_, c.expert_hidden_size, H,
-                                            "matvec experts gate/up",
-                                            q8_gate_up ? MatVecInput{.q8_scales = &q8_scales_}
-                                                       : input_of(l.mlp_norm, mlp_norm_apart));
-                         },
-                         [&]() -> Result<void> {
-                             if (!q8_down) return {};
-                             return quantize(list, expert_activations_, c.experts_per_token,
-                                             c.expert_hidden_size, nullptr);
-                         },
-                         [&] {
-                             return product(list, l.down, ka::matvec_expert_down_add, false,
-                                            q8_down ? q8_codes_ : expert_activations_, x_, H,
-                                            c.expert_hidden_size, "matvec experts down",
-                                            q8_input(q8_down));
-                         },
-                     });
+        steps.insert(steps.end(), {
+                                      [&] {
+                                          return product(list, l.gate_up, ka::matvec_expert_gate_up,
+                                                         false, gate_up_x, expert_activations_,
+                                                         c.expert_hidden_size, H,
+                                                         "matvec experts gate/up", gate_up_input);
+                                      },
+                                      quantize_down,
+                                      [&] {
+                                          return product(list, l.down, ka::matvec_expert_down_add,
+                                                         false, down_x, x_, H, c.expert_hidden_size,
+                                                         "matvec experts down", q8_input(q8_down));
+                                      },
+                                  });
     }
     for (const auto& step : steps) {
         if (auto r = step(); !r) return r;
@@ -952,8 +948,9 @@ Result<void> VulkanSequence::copy_rewind_point(bool into_rings) {
     std::size_t saved = 0; // where the next window goes in rewind_rows_
     for (auto& cache : caches_) {
         if (cache.capacity >= max_positions_) continue; // keeps every position
+        const auto runs = rewind_window_runs(position, c.sliding_window, cache.capacity);
         for (Buffer* ring : {&cache.keys, &cache.values}) {
-            for (const auto run : rewind_window_runs(position, c.sliding_window, cache.capacity)) {
+            for (const auto run : runs) {
                 const std::size_t in_ring = run.slot * row_bytes;
                 const std::size_t in_point = saved + run.saved_at * row_bytes;
                 const std::size_t bytes = run.count * row_bytes;
