@@ -26,8 +26,11 @@ endif()
 
 # sm_75 Turing, sm_86 Ampere, sm_89 Ada, sm_120 Blackwell (consumer), and PTX of the oldest: the
 # driver JITs PTX only for its own or a newer architecture, so compute_75 PTX runs on every GPU
-# without SASS here (data-centre sm_80/sm_90 included), where compute_120 PTX would run on none.
+# without SASS here, where compute_120 PTX would run on none. compute_80 PTX too: the driver JITs
+# the newest PTX a GPU can take, so data-centre sm_80/sm_90 GPUs get the bf16 tensor-core kernels
+# (sm_80 on) rather than Turing's.
 set(HEARTH_CUDA_ARCHS 75 86 89 120 CACHE STRING "SASS architectures in the CUDA fatbin")
+set(HEARTH_CUDA_EXTRA_PTX_ARCHS 80 CACHE STRING "PTX architectures in the fatbin besides the oldest")
 
 # hearth_add_cuda_fatbin(<target> NAMESPACE <ns> SYMBOL <name> HEADER <path.h> SOURCE kernels.cu
 #                        [INCLUDE_DIRS dirs...])
@@ -41,7 +44,9 @@ function(hearth_add_cuda_fatbin target)
     list(APPEND gencode -gencode arch=compute_${arch},code=sm_${arch})
   endforeach()
   list(GET HEARTH_CUDA_ARCHS 0 ptx_arch)
-  list(APPEND gencode -gencode arch=compute_${ptx_arch},code=compute_${ptx_arch})
+  foreach(arch IN ITEMS ${ptx_arch} ${HEARTH_CUDA_EXTRA_PTX_ARCHS})
+    list(APPEND gencode -gencode arch=compute_${arch},code=compute_${arch})
+  endforeach()
 
   set(includes)
   foreach(dir IN LISTS ARG_INCLUDE_DIRS)

@@ -18,6 +18,9 @@
 #define __shared__ static
 #define __forceinline__ inline
 #define __launch_bounds__(...)
+#define __align__(bytes) __attribute__((aligned(bytes)))
+// The emulated GPU's compute capability (8.9): kernels take their sm_80-on paths.
+#define __CUDA_ARCH__ 890
 
 struct uint3 {
     unsigned x = 0, y = 0, z = 0;
@@ -45,6 +48,8 @@ namespace hearth::cuda_emulator {
 // value per lane (each lane gets lane ^ mask's).
 void sync_block();
 std::uint64_t exchange_in_warp(std::uint64_t bits, unsigned lane_mask);
+// Stops the block with `why`: device code broke a rule the GPU has (the launch fails).
+[[noreturn]] void fail_launch(const char* why);
 } // namespace hearth::cuda_emulator
 
 inline void __syncthreads() {
