@@ -315,7 +315,19 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
                            qkv_.address(), rope_table_.address(), cache.keys.address(),
                            cache.values.address(), step_.address(), args.rope, head_dim);
     }
-    if (r) {
+    // A batch takes the tiled kernel where it has one for the head size; one token, or other
+    // head sizes, attention_decode per token.
+    const bool tiled =
+        batched && std::ranges::find(shapes::prefill_attention_head_dims, head_dim) !=
+                       std::end(shapes::prefill_attention_head_dims);
+    if (r && tiled) {
+        const unsigned rows = tokens * (c.head_count / c.kv_head_count);
+        r = device_.launch("attention_prefill_" + cache_type + "_" + std::to_string(head_dim),
+                           {c.kv_head_count, blocks_for(rows, shapes::prefill_attention_rows),
+                            attention.splits, shapes::prefill_attention_rows},
+                           qkv_.address(), cache.keys.address(), cache.values.address(),
+                           attention_partials_.address(), step_.address(), attention);
+    } else if (r) {
         r = device_.launch("attention_decode_" + cache_type,
                            {c.head_count, tokens, attention.splits, shapes::attention_block},
                            qkv_.address(), cache.keys.address(), cache.values.address(),

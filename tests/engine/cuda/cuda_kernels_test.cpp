@@ -403,6 +403,47 @@ TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     }
 }
 
+// The tiled kernel a batch takes: its partial results combined with the sinks match the CPU's
+// attention for every token, over splits that end inside the key tiles, and it writes nothing for
+// the tokens past the step's count that its grid covers.
+TEST_P(CudaKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
+    Rig rig;
+    std::mt19937 rng(12);
+    const AttentionInputs in(layout(), rng, prefill_attention_tokens);
+    const auto& c = in.config;
+    const DeviceBuffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
+                       value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
+    const std::uint32_t grid_tokens = in.tokens + 7;
+    const std::uint32_t rows = grid_tokens * (c.head_count / c.kv_head_count);
+    for (auto run : prefill_attention_cases()) {
+        for (const std::uint32_t splits : {1u, 3u}) {
+            run.splits = splits;
+            SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
+                         std::to_string(splits));
+            const std::size_t per_token = c.head_count * splits * (c.head_dim + 2);
+            const DeviceBuffer partials =
+                                   rig.upload(std::vector<float>(grid_tokens * per_token, poison)),
+                               out = rig.upload(
+                                   std::vector<float>(in.tokens * c.q_size() + 1, poison)),
+                               step =
+                                   rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
+            rig.run("attention_prefill_" + cache_type() + "_" + std::to_string(c.head_dim),
+                    {c.kv_head_count,
+                     (rows + shapes::prefill_attention_rows - 1) / shapes::prefill_attention_rows,
+                     splits, shapes::prefill_attention_rows},
+                    queries.address(), key_cache.address(), value_cache.address(),
+                    partials.address(), step.address(), in.args(run));
+            const auto written = rig.download(partials);
+            for (std::size_t i = in.tokens * per_token; i < written.size(); ++i)
+                ASSERT_EQ(written[i], poison) << "a token past the step's count, " << i;
+            rig.run("attention_combine", {c.head_count, in.tokens, 1, shapes::combine_block},
+                    partials.address(), sinks.address(), out.address(),
+                    ka::AttentionCombineArgs{splits}, unsigned{c.head_dim});
+            in.expect_attended(run, rig.download(out));
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Precisions, CudaKvCache, testing::Values(false, true),
                          [](const auto& param) { return param.param ? "f16" : "f32"; });
 

@@ -107,6 +107,117 @@ HEARTH_ATTENTION_DECODE(f16, KvCacheF16)
 #undef HEARTH_ATTENTION_DECODE
 
 // Grid: (heads, the batch's tokens); out: [token][head][head_dim].
+// A batch's attention (prefill), tiled: a block (x: the KV head, y: a tile of rows, z: the
+// split) takes prefill_attention_rows rows, each a (token, query head) pair of the heads sharing
+// that KV head, in the order token * group + head. It walks its split's share of the positions
+// those rows attend to once, attention_prefill_tile at a time through shared memory, so a cached
+// key or value is read once per tile of rows rather than once per row. Each thread owns a row:
+// its query and output in registers, with a running (online) softmax; the results go out
+// unnormalised in attention_decode's layout, for attention_combine to merge with the sink.
+template <typename Cache, unsigned HeadDim>
+__device__ void attention_prefill(const float* qkv, const typename Cache::Element* key_cache,
+                                  const typename Cache::Element* value_cache, float* partials,
+                                  const ka::StepHeader* step, ka::AttentionArgs args) {
+    constexpr unsigned rows = shapes::prefill_attention_rows, tile = shapes::prefill_attention_tile;
+    __shared__ float keys[tile][HeadDim], values[tile][HeadDim];
+    const unsigned kv_head = blockIdx.x, split = blockIdx.z, t = threadIdx.x;
+    const unsigned group = args.head_count / args.kv_head_count;
+    const unsigned first_token = blockIdx.y * rows / group;
+    if (first_token >= step->count) return; // the whole block
+    const unsigned last_token = min((blockIdx.y * rows + rows - 1) / group, step->count - 1);
+    const auto first_attended = [&](unsigned token) {
+        const unsigned position = step->first_position + token;
+        return args.window != 0 && position >= args.window ? position - args.window + 1 : 0;
+    };
+    const unsigned row = blockIdx.y * rows + t, token = row / group;
+    const unsigned head = kv_head * group + row % group;
+    const bool live = token < step->count;
+    const unsigned position = step->first_position + token, first = first_attended(token);
+
+    float query[HeadDim], acc[HeadDim];
+    const unsigned long long queries = static_cast<unsigned long long>(token) *
+                                           (args.head_count + 2 * args.kv_head_count) * HeadDim +
+                                       static_cast<unsigned long long>(head) * HeadDim;
+#pragma unroll
+    for (unsigned d = 0; d < HeadDim; ++d) {
+        query[d] = live ? qkv[queries + d] * args.scale : 0.0f;
+        acc[d] = 0.0f;
+    }
+    float running_max = lowest_score, running_sum = 0.0f;
+
+    // The split's share of the positions any row attends to: [begin, end).
+    const unsigned lowest = first_attended(first_token);
+    const unsigned highest = step->first_position + last_token;
+    const unsigned share = (highest + 1 - lowest + args.splits - 1) / args.splits;
+    const unsigned begin = lowest + split * share, end = min(highest + 1, begin + share);
+    const unsigned long long kv_size =
+        static_cast<unsigned long long>(args.kv_head_count) * HeadDim;
+    for (unsigned start = begin; start < end; start += tile) {
+        __syncthreads(); // every row is done with the previous tile
+        for (unsigned i = t; i < tile * HeadDim; i += rows) {
+            const unsigned j = i / HeadDim, d = i % HeadDim;
+            const unsigned long long at = (start + j) % args.cache_capacity * kv_size +
+                                          static_cast<unsigned long long>(kv_head) * HeadDim + d;
+            const bool inside = start + j < end;
+            keys[j][d] = inside ? static_cast<float>(key_cache[at]) : 0.0f;
+            values[j][d] = inside ? static_cast<float>(value_cache[at]) : 0.0f;
+        }
+        __syncthreads();
+        if (!live) continue;
+        // The row's own positions in the tile: a runtime range, so masked ones cost nothing.
+        const unsigned from = max(first, start), to = min(min(position + 1, end), start + tile);
+        for (unsigned u = from; u < to; ++u) {
+            const unsigned j = u - start;
+            float score = 0.0f;
+#pragma unroll
+            for (unsigned d = 0; d < HeadDim; ++d)
+                score += query[d] * keys[j][d];
+            if (score > running_max) { // rescale only when the maximum moves
+                const float rescale = expf(running_max - score);
+                running_sum *= rescale;
+#pragma unroll
+                for (unsigned d = 0; d < HeadDim; ++d)
+                    acc[d] *= rescale;
+                running_max = score;
+            }
+            const float p = expf(score - running_max);
+            running_sum += p;
+#pragma unroll
+            for (unsigned d = 0; d < HeadDim; ++d)
+                acc[d] += p * values[j][d];
+        }
+    }
+    if (!live) return;
+    // A row with none of its positions in this split writes an empty result (sum 0).
+    float* out =
+        partials +
+        ((static_cast<unsigned long long>(token) * args.head_count + head) * args.splits + split) *
+            (HeadDim + 2);
+#pragma unroll
+    for (unsigned d = 0; d < HeadDim; ++d)
+        out[d] = acc[d];
+    out[HeadDim] = running_max;
+    out[HeadDim + 1] = running_sum;
+}
+
+// attention_prefill_<cache>_<head dim>: the head sizes a row's registers hold (others take
+// attention_decode per token).
+#define HEARTH_ATTENTION_PREFILL(name, cache, head_dim)                                            \
+    extern "C" __global__ void __launch_bounds__(shapes::prefill_attention_rows)                   \
+        attention_prefill_##name##_##head_dim(                                                     \
+            const float* qkv, const cache::Element* key_cache, const cache::Element* value_cache,  \
+            float* partials, const ka::StepHeader* step, ka::AttentionArgs args) {                 \
+        attention_prefill<cache, head_dim>(qkv, key_cache, value_cache, partials, step, args);     \
+    }
+#define HEARTH_ATTENTION_PREFILL_DIMS(name, cache)                                                 \
+    HEARTH_ATTENTION_PREFILL(name, cache, 16)                                                      \
+    HEARTH_ATTENTION_PREFILL(name, cache, 32)                                                      \
+    HEARTH_ATTENTION_PREFILL(name, cache, 64)
+HEARTH_ATTENTION_PREFILL_DIMS(f32, KvCacheF32)
+HEARTH_ATTENTION_PREFILL_DIMS(f16, KvCacheF16)
+#undef HEARTH_ATTENTION_PREFILL_DIMS
+#undef HEARTH_ATTENTION_PREFILL
+
 extern "C" __global__ void __launch_bounds__(shapes::combine_block)
     attention_combine(const float* partials, const float* sinks, float* out,
                       ka::AttentionCombineArgs args, unsigned head_dim) {

@@ -22,6 +22,12 @@ inline constexpr unsigned matvec_rows = 2;
 inline constexpr unsigned attention_tile = 32;
 inline constexpr unsigned attention_max_head_dim = 256;
 
+// A batch's tiled attention: rows ((token, query head) pairs) per block, positions per shared
+// tile, and the head sizes it has kernels for (a row's query and output live in registers).
+inline constexpr unsigned prefill_attention_rows = 64;
+inline constexpr unsigned prefill_attention_tile = 32;
+inline constexpr unsigned prefill_attention_head_dims[] = {16, 32, 64};
+
 // route_experts keeps every router logit and the chosen experts in fixed arrays.
 inline constexpr unsigned max_experts = 256;
 inline constexpr unsigned max_experts_per_token = 8;
