@@ -358,6 +358,7 @@ class CudaKvCache : public testing::TestWithParam<bool> { // f16 cache?
     void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
     std::string cache_type() const { return GetParam() ? "f16" : "f32"; }
     CacheLayout layout() const { return GetParam() ? CacheLayout::f16 : CacheLayout::f32; }
+    void expect_prefill_attention_matches_the_cpu(std::uint32_t head_dim) const;
 };
 
 TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
@@ -403,13 +404,21 @@ TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     }
 }
 
-// The tiled kernel a batch takes: its partial results combined with the sinks match the CPU's
-// attention for every token, over splits that end inside the key tiles, and it writes nothing for
-// the tokens past the step's count that its grid covers.
+// The tiled kernel a batch takes, at the tiny models' head size and gpt-oss's: its partial
+// results combined with the sinks match the CPU's attention for every token, over splits that end
+// inside the key tiles, and it writes nothing for the tokens past the step's count that its grid
+// covers.
 TEST_P(CudaKvCache, PrefillAttentionOfABatchMatchesTheCpu) {
+    for (const std::uint32_t head_dim : {16u, 64u}) {
+        SCOPED_TRACE("head size " + std::to_string(head_dim));
+        expect_prefill_attention_matches_the_cpu(head_dim);
+    }
+}
+
+void CudaKvCache::expect_prefill_attention_matches_the_cpu(std::uint32_t head_dim) const {
     Rig rig;
     std::mt19937 rng(12);
-    const AttentionInputs in(layout(), rng, prefill_attention_tokens);
+    const AttentionInputs in(layout(), rng, prefill_attention_tokens, 150, head_dim);
     const auto& c = in.config;
     const DeviceBuffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                        value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);

@@ -1,10 +1,11 @@
 // Attention of the step's query heads over the layer's cached keys and values, with the
-// learned sinks and the sliding window, in two kernels:
+// learned sinks and the sliding window, in three kernels:
 //   attention_decode_*: one block per (head, token, split): the split's share of the positions
 //     up to the token's own (the last `window` only, when set), in tiles of attention_tile
 //     positions: each warp scores its positions (warp-shuffle dot products), then every thread
 //     folds the tile into a running (online) softmax and its dims of the unnormalised output.
 //     Writes (output, running maximum, sum) per split: [token][head][split][head_dim + 2].
+//   attention_prefill_*: a batch's attention, tiled (below), writing the same partial results.
 //   attention_combine: the splits merged with the head's sink, which joins the softmax but has
 //     no value; one block per (head, token).
 #pragma once
@@ -27,8 +28,7 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
     if (token >= step->count) return;
     const unsigned t = threadIdx.x, lane = t % 32, warp = t / 32;
     const unsigned position = step->first_position + token;
-    const unsigned first =
-        args.window != 0 && position >= args.window ? position - args.window + 1 : 0;
+    const unsigned first = first_attended(position, args.window);
     const unsigned share = (position - first + args.splits) / args.splits; // ceil(count / splits)
     const unsigned begin = first + split * share;
     const unsigned end = min(position + 1, begin + share); // one past; empty when begin >= end
@@ -106,7 +106,6 @@ HEARTH_ATTENTION_DECODE(f32, KvCacheF32)
 HEARTH_ATTENTION_DECODE(f16, KvCacheF16)
 #undef HEARTH_ATTENTION_DECODE
 
-// Grid: (heads, the batch's tokens); out: [token][head][head_dim].
 // A batch's attention (prefill), tiled: a block (x: the KV head, y: a tile of rows, z: the
 // split) takes prefill_attention_rows rows, each a (token, query head) pair of the heads sharing
 // that KV head, in the order token * group + head. It walks its split's share of the positions
@@ -125,14 +124,11 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
     const unsigned first_token = blockIdx.y * rows / group;
     if (first_token >= step->count) return; // the whole block
     const unsigned last_token = min((blockIdx.y * rows + rows - 1) / group, step->count - 1);
-    const auto first_attended = [&](unsigned token) {
-        const unsigned position = step->first_position + token;
-        return args.window != 0 && position >= args.window ? position - args.window + 1 : 0;
-    };
     const unsigned row = blockIdx.y * rows + t, token = row / group;
     const unsigned head = kv_head * group + row % group;
     const bool live = token < step->count;
-    const unsigned position = step->first_position + token, first = first_attended(token);
+    const unsigned position = step->first_position + token;
+    const unsigned first = first_attended(position, args.window);
 
     float query[HeadDim], acc[HeadDim];
     const unsigned long long queries = static_cast<unsigned long long>(token) *
@@ -146,7 +142,7 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
     float running_max = lowest_score, running_sum = 0.0f;
 
     // The split's share of the positions any row attends to: [begin, end).
-    const unsigned lowest = first_attended(first_token);
+    const unsigned lowest = first_attended(step->first_position + first_token, args.window);
     const unsigned highest = step->first_position + last_token;
     const unsigned share = (highest + 1 - lowest + args.splits - 1) / args.splits;
     const unsigned begin = lowest + split * share, end = min(highest + 1, begin + share);
@@ -200,7 +196,7 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
     out[HeadDim + 1] = running_sum;
 }
 
-// attention_prefill_<cache>_<head dim>: the head sizes a row's registers hold (others take
+// attention_prefill_<cache>_<head dim>, for the head sizes of launch_shapes.h (others take
 // attention_decode per token).
 #define HEARTH_ATTENTION_PREFILL(name, cache, head_dim)                                            \
     extern "C" __global__ void __launch_bounds__(shapes::prefill_attention_rows)                   \
@@ -209,15 +205,14 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
             float* partials, const ka::StepHeader* step, ka::AttentionArgs args) {                 \
         attention_prefill<cache, head_dim>(qkv, key_cache, value_cache, partials, step, args);     \
     }
-#define HEARTH_ATTENTION_PREFILL_DIMS(name, cache)                                                 \
-    HEARTH_ATTENTION_PREFILL(name, cache, 16)                                                      \
-    HEARTH_ATTENTION_PREFILL(name, cache, 32)                                                      \
-    HEARTH_ATTENTION_PREFILL(name, cache, 64)
-HEARTH_ATTENTION_PREFILL_DIMS(f32, KvCacheF32)
-HEARTH_ATTENTION_PREFILL_DIMS(f16, KvCacheF16)
-#undef HEARTH_ATTENTION_PREFILL_DIMS
+#define HEARTH_ATTENTION_PREFILL_CACHES(head_dim)                                                  \
+    HEARTH_ATTENTION_PREFILL(f32, KvCacheF32, head_dim)                                            \
+    HEARTH_ATTENTION_PREFILL(f16, KvCacheF16, head_dim)
+HEARTH_FOR_EACH_PREFILL_HEAD_DIM(HEARTH_ATTENTION_PREFILL_CACHES)
+#undef HEARTH_ATTENTION_PREFILL_CACHES
 #undef HEARTH_ATTENTION_PREFILL
 
+// Grid: (heads, the batch's tokens); out: [token][head][head_dim].
 extern "C" __global__ void __launch_bounds__(shapes::combine_block)
     attention_combine(const float* partials, const float* sinks, float* out,
                       ka::AttentionCombineArgs args, unsigned head_dim) {

@@ -94,6 +94,12 @@ __device__ __forceinline__ float swiglu(float gate, float up, float limit) {
     return gate / (1.0f + expf(-alpha * gate)) * (up + 1.0f);
 }
 
+// The first position the query at `position` attends to: the last `window` positions (all
+// when window is 0).
+__device__ __forceinline__ unsigned first_attended(unsigned position, unsigned window) {
+    return window != 0 && position >= window ? position - window + 1 : 0;
+}
+
 // The step's tokens: a StepHeader, then `count` token ids (kernel_args.h).
 __device__ __forceinline__ const unsigned* step_tokens(const ka::StepHeader* step) {
     return reinterpret_cast<const unsigned*>(step + 1);

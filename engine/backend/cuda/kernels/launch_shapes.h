@@ -23,10 +23,15 @@ inline constexpr unsigned attention_tile = 32;
 inline constexpr unsigned attention_max_head_dim = 256;
 
 // A batch's tiled attention: rows ((token, query head) pairs) per block, positions per shared
-// tile, and the head sizes it has kernels for (a row's query and output live in registers).
+// tile, and the head sizes it has kernels for (a row's query and output live in registers), as
+// M(head size) each for the kernel files and as a list for the host.
 inline constexpr unsigned prefill_attention_rows = 64;
 inline constexpr unsigned prefill_attention_tile = 32;
-inline constexpr unsigned prefill_attention_head_dims[] = {16, 32, 64};
+#define HEARTH_FOR_EACH_PREFILL_HEAD_DIM(M) M(16) M(32) M(64)
+#define HEARTH_PREFILL_HEAD_DIM_ITEM(head_dim) head_dim,
+inline constexpr unsigned prefill_attention_head_dims[] = {
+    HEARTH_FOR_EACH_PREFILL_HEAD_DIM(HEARTH_PREFILL_HEAD_DIM_ITEM)};
+#undef HEARTH_PREFILL_HEAD_DIM_ITEM
 
 // route_experts keeps every router logit and the chosen experts in fixed arrays.
 inline constexpr unsigned max_experts = 256;

@@ -195,6 +195,7 @@ __device__ void matmul_f32(const unsigned* codes, const unsigned* scales, const 
     span.write(acc, row_lane, token_lane, bias, y);
 }
 
+// Declared for every architecture: matmul() names it in a branch that those before sm_80 discard.
 template <unsigned Format, unsigned Mode>
 __device__ void matmul_bf16(const unsigned* codes, const unsigned* scales, const float* bias,
                             const float* x, float* y, const unsigned* route, ka::MatVecArgs args);
@@ -205,7 +206,10 @@ __device__ void matmul_bf16(const unsigned* codes, const unsigned* scales, const
 // together keep all 24 bits of an f32 (two parts keep 16: the tiny models' logits then drift 5e-4
 // of the largest from the CPU's on a bf16 checkpoint, five times what f32 products do). Each warp
 // computes 16 stored rows by the tile's 32 entries, as two 16 x 16 fragments summed in f32; they
-// go through shared memory to the threads that write them, as matmul_f32's sums do.
+// go through shared memory to the threads that write them, as matmul_f32's sums do. Tensor cores
+// are reported to truncate, not round, as they add in f32: each step of k columns sums into
+// fragments of its own, added to the running ones on the CUDA cores (which round), so no chain
+// of truncations runs the length of a row.
 namespace matmul_tensor {
 namespace wmma = nvcuda::wmma;
 using matmul_tile::k, matmul_tile::rows, matmul_tile::tokens, matmul_tile::threads;
@@ -236,7 +240,8 @@ __device__ void matmul_bf16(const unsigned* codes, const unsigned* scales, const
     const unsigned long long x_row = span.x_row(x_entry);
     static_assert(threads == tokens * (k / 4) && 2 * threads == rows * (k / 8));
 
-    wmma::fragment<wmma::accumulator, fragment, fragment, fragment, float> acc[2];
+    using Sums = wmma::fragment<wmma::accumulator, fragment, fragment, fragment, float>;
+    Sums acc[2];
     wmma::fill_fragment(acc[0], 0.0f);
     wmma::fill_fragment(acc[1], 0.0f);
     for (unsigned col = 0; col < args.cols; col += k) {
@@ -258,10 +263,15 @@ __device__ void matmul_bf16(const unsigned* codes, const unsigned* scales, const
             for (unsigned p = 0; p < parts; ++p) {
                 const __nv_bfloat16 part = __float2bfloat16_rn(rest);
                 x_parts[p][x_entry][x_col + i] = part;
-                rest -= __bfloat162float(part); // exact: the part is rest rounded
+                // Exact (the part is rest rounded), but inf - inf would make the rest NaN.
+                const float taken = __bfloat162float(part);
+                rest = isinf(taken) ? 0.0f : rest - taken;
             }
         }
         __syncthreads();
+        Sums step[2];
+        wmma::fill_fragment(step[0], 0.0f);
+        wmma::fill_fragment(step[1], 0.0f);
 #pragma unroll
         for (unsigned kk = 0; kk < k; kk += fragment) {
             wmma::fragment<wmma::matrix_a, fragment, fragment, fragment, __nv_bfloat16,
@@ -276,10 +286,16 @@ __device__ void matmul_bf16(const unsigned* codes, const unsigned* scales, const
                                    wmma::col_major>
                         part;
                     wmma::load_matrix_sync(part, &x_parts[p][fragment * n][kk], stride);
-                    wmma::mma_sync(acc[n], w, part, acc[n]);
+                    wmma::mma_sync(step[n], w, part, step[n]);
                 }
             }
         }
+        // The same fragment type holds the same elements in the same order in both.
+#pragma unroll
+        for (unsigned n = 0; n < 2; ++n)
+#pragma unroll
+            for (int i = 0; i < Sums::num_elements; ++i)
+                acc[n].x[i] += step[n].x[i];
     }
 #pragma unroll
     for (unsigned n = 0; n < 2; ++n) {

@@ -1,7 +1,9 @@
 #include "block_runner.h"
 
 #include <algorithm>
-#include <memory>
+#include <new>
+#include <sys/mman.h>
+#include <utility>
 #include <vector>
 
 #include "fiber_switch.h"
@@ -18,13 +20,35 @@ constexpr std::size_t cache_line = 64, page = 4096;
 
 enum class Waiting { nothing, block_barrier, warp_barrier };
 
+// A fiber's stack, with an unreadable page below it: a kernel that overflows it faults rather
+// than writing over another fiber's.
+class Stack {
+  public:
+    Stack() {
+        void* mapping =
+            mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mapping == MAP_FAILED) throw std::bad_alloc();
+        base_ = static_cast<std::byte*>(mapping);
+        mprotect(base_, page, PROT_NONE);
+    }
+    Stack(Stack&& other) noexcept : base_(std::exchange(other.base_, nullptr)) {}
+    Stack& operator=(Stack&&) = delete;
+    ~Stack() {
+        if (base_) munmap(base_, bytes);
+    }
+    std::byte* end() const { return base_ + bytes; }
+
+  private:
+    static constexpr std::size_t bytes = stack_bytes + 2 * page; // the guard, and room to skew
+    std::byte* base_ = nullptr;
+};
+
 struct Fiber {
     explicit Fiber(std::size_t index)
-        : stack(std::make_unique_for_overwrite<std::byte[]>(stack_bytes + page)),
-          // Tops a page apart would share a few cache sets, and switching between a block's
-          // fibers would miss the cache on every switch: each one starts 9 lines further on.
-          stack_top(stack.get() + stack_bytes + index * 9 % (page / cache_line) * cache_line) {}
-    std::unique_ptr<std::byte[]> stack;
+        // Tops a page apart would share a few cache sets, and switching between a block's fibers
+        // would miss the cache on every switch: each one starts 9 lines further down.
+        : stack_top(stack.end() - index * 9 % (page / cache_line) * cache_line) {}
+    Stack stack;
     std::byte* stack_top;
     void* stack_pointer = nullptr; // where a switch to this fiber resumes it
     uint3 thread;
@@ -150,6 +174,9 @@ std::string run_block(dim3 index, dim3 shape) {
 void fail_launch(const char* why) { leave_block(why); }
 
 void sync_block() {
+    // Undefined on a GPU (some hang, some count only the threads still running).
+    if (block.live < block.count)
+        fail_launch("__syncthreads after some of the block's threads ended");
     running().waiting = Waiting::block_barrier;
     if (++block.waiting == block.live) return open_block_barrier();
     run_next(0, block.count);

@@ -80,6 +80,7 @@ inline unsigned __float_as_uint(float value) { return std::bit_cast<unsigned>(va
 
 inline unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
 inline unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
+using std::isinf;
 using std::isnan;
 
 // IEEE half precision, converted with round-to-nearest-even as the GPU does.

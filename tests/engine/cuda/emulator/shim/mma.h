@@ -1,7 +1,8 @@
 // Stands in for the toolkit's mma.h (nvcuda::wmma) when the emulator compiles the kernels with
 // g++. Only what the layout of a fragment does not decide can be emulated faithfully: every lane
 // here holds the whole tile (on a GPU it holds a share in an undocumented order), so kernels may
-// load, multiply, fill and store fragments but not read their elements. The GPU's rules on
+// load, multiply, fill and store fragments, and combine fragments of one type element by element
+// (the same order in both), but not read an element as a given row and column. The GPU's rules on
 // pointers (32-byte aligned) and leading dimensions (16 bytes' worth) are checked.
 #pragma once
 
@@ -23,7 +24,8 @@ template <typename Use, int M, int N, int K, typename T, typename Layout = void>
 struct fragment {
     static constexpr int rows = std::is_same_v<Use, matrix_b> ? K : M;
     static constexpr int cols = std::is_same_v<Use, matrix_a> ? K : N;
-    T x[rows * cols]; // [row][col] of the tile, whole in every lane
+    static constexpr int num_elements = rows * cols;
+    T x[num_elements]; // [row][col] of the tile, whole in every lane
 };
 
 namespace emulated {
