@@ -264,7 +264,10 @@ HEARTH_EXPORT CUresult cuLaunchKernel(const Kernel* kernel, unsigned grid_x, uns
     if (!kernel) return invalid_handle;
     // No kernel takes dynamic shared memory or packed arguments; a launch asking is a mistake.
     if (shared_bytes != 0 || extra) return not_supported;
-    if (std::uint64_t{block_x} * block_y * block_z > 1024 || grid_x * grid_y * grid_z == 0) {
+    // The GPU's limits on a launch's shape (compute 8.9).
+    if (std::uint64_t{block_x} * block_y * block_z > 1024 || block_x == 0 || block_y == 0 ||
+        block_z == 0 || block_z > 64 || grid_x == 0 || grid_y == 0 || grid_z == 0 ||
+        grid_x > 0x7FFFFFFFu || grid_y > 65535 || grid_z > 65535) {
         return invalid_value;
     }
     Launch launch{kernel, {grid_x, grid_y, grid_z}, {block_x, block_y, block_z}, {}};
