@@ -10,6 +10,7 @@
 #include <string>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <variant>
 #include <vector>
 
 #include "block_runner.h"
@@ -43,7 +44,7 @@ struct Copy {
     std::size_t bytes;
 };
 struct Graph {
-    std::vector<std::pair<Launch, Copy>> steps; // a launch when its kernel is set, else a copy
+    std::vector<std::variant<Launch, Copy>> steps;
 };
 
 struct Stream {
@@ -71,7 +72,7 @@ CUresult run(const Launch& launch) {
 
 CUresult copy(void* target, const void* source, std::size_t bytes, Stream* stream) {
     if (stream && stream->capture) {
-        stream->capture->steps.push_back({Launch{}, Copy{target, source, bytes}});
+        stream->capture->steps.emplace_back(Copy{target, source, bytes});
     } else {
         std::memcpy(target, source, bytes);
     }
@@ -239,10 +240,10 @@ HEARTH_EXPORT CUresult cuGraphInstantiateWithFlags(Graph** exec, Graph* graph, u
 HEARTH_EXPORT CUresult cuGraphLaunch(Graph* exec, Stream* stream) {
     if (!exec || (stream && stream->capture)) return invalid_value;
     const std::lock_guard lock(emulator.mutex);
-    for (const auto& [launch, copied] : exec->steps) {
-        if (!launch.kernel) {
-            std::memcpy(copied.target, copied.source, copied.bytes);
-        } else if (CUresult r = run(launch); r != success) {
+    for (const auto& step : exec->steps) {
+        if (const auto* copied = std::get_if<Copy>(&step)) {
+            std::memcpy(copied->target, copied->source, copied->bytes);
+        } else if (CUresult r = run(std::get<Launch>(step)); r != success) {
             return r;
         }
     }
@@ -277,7 +278,7 @@ HEARTH_EXPORT CUresult cuLaunchKernel(const Kernel* kernel, unsigned grid_x, uns
     }
     const std::lock_guard lock(emulator.mutex);
     if (stream && stream->capture) {
-        stream->capture->steps.push_back({std::move(launch), Copy{}});
+        stream->capture->steps.emplace_back(std::move(launch));
         return success;
     }
     return run(launch);
