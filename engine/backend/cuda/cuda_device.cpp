@@ -36,6 +36,25 @@ CapturedGraph::~CapturedGraph() {
     if (exec_) device_->api().cuGraphExecDestroy(exec_);
 }
 
+TimedGraph::TimedGraph(TimedGraph&& other) noexcept
+    : device_(std::exchange(other.device_, nullptr)), graph_(std::move(other.graph_)),
+      events_(std::move(other.events_)) {
+    other.events_.clear();
+}
+
+TimedGraph& TimedGraph::operator=(TimedGraph&& other) noexcept {
+    std::swap(device_, other.device_);
+    std::swap(graph_, other.graph_);
+    std::swap(events_, other.events_);
+    return *this;
+}
+
+TimedGraph::~TimedGraph() {
+    if (events_.empty() || !device_->make_current()) return;
+    for (CUevent event : events_)
+        device_->api().cuEventDestroy(event);
+}
+
 CudaDevice::CudaDevice(CudaDriver driver, CUdevice device, std::string name)
     : driver_(std::move(driver)), device_(device), name_(std::move(name)) {}
 
@@ -160,29 +179,80 @@ Result<void> CudaDevice::launch_with(std::string_view kernel, LaunchShape shape,
         }
         found = functions_.emplace(name, function).first;
     }
-    if (looking_up_only_) return {};
-    if (CUresult r = api().cuLaunchKernel(found->second, shape.grid_x, shape.grid_y, shape.grid_z,
-                                          shape.block, 1, 1, 0, stream_, parameters, nullptr);
+    if (!looking_up_only_) {
+        if (CUresult r =
+                api().cuLaunchKernel(found->second, shape.grid_x, shape.grid_y, shape.grid_z,
+                                     shape.block, 1, 1, 0, stream_, parameters, nullptr);
+            r != CUDA_SUCCESS) {
+            return fail_cuda(api(), "launching " + std::string(kernel), r);
+        }
+    }
+    return timing_events_ ? next_timing_event() : Result<void>{};
+}
+
+Result<void> CudaDevice::next_timing_event() {
+    auto& events = *timing_events_;
+    if (looking_up_only_) {
+        CUevent event = nullptr;
+        if (CUresult r = api().cuEventCreate(&event, 0); r != CUDA_SUCCESS) {
+            return fail_cuda(api(), "creating a timing event", r);
+        }
+        events.push_back(event);
+        return {};
+    }
+    if (timing_events_recorded_ >= events.size()) {
+        return fail("CUDA: a timed capture launched more kernels than it looked up");
+    }
+    if (CUresult r = api().cuEventRecordWithFlags(events[timing_events_recorded_++], stream_,
+                                                  CU_EVENT_RECORD_EXTERNAL);
         r != CUDA_SUCCESS) {
-        return fail_cuda(api(), "launching " + std::string(kernel), r);
+        return fail_cuda(api(), "recording a timing event", r);
     }
     return {};
 }
 
 Result<CapturedGraph> CudaDevice::capture(const std::function<Result<void>()>& record) {
+    return capture_with(record, nullptr);
+}
+
+Result<TimedGraph> CudaDevice::capture_timed(const std::function<Result<void>()>& record) {
+    const auto held = hold_stream();
+    TimedGraph timed;
+    timed.device_ = this;
+    auto graph = capture_with(record, &timed.events_);
+    if (!graph) return std::unexpected(graph.error());
+    timed.graph_ = std::move(*graph);
+    return timed;
+}
+
+Result<CapturedGraph> CudaDevice::capture_with(const std::function<Result<void>()>& record,
+                                               std::vector<CUevent>* events) {
     const auto held = hold_stream();
     if (auto r = make_current(); !r) return std::unexpected(r.error());
     // The kernels are looked up first, outside the capture: with the driver's lazy loading
     // (the default since CUDA 12.2) a lookup loads the kernel, which a capture must not see.
+    // Timing events are made then too, each launch's and the start's.
+    timing_events_ = events;
+    timing_events_recorded_ = 0;
     looking_up_only_ = true;
-    auto looked_up = record();
+    auto looked_up = events ? next_timing_event() : Result<void>{};
+    if (looked_up) looked_up = record();
     looking_up_only_ = false;
-    if (!looked_up) return std::unexpected(looked_up.error());
+    if (!looked_up) {
+        timing_events_ = nullptr;
+        return std::unexpected(looked_up.error());
+    }
     if (CUresult r = api().cuStreamBeginCapture(stream_, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
         r != CUDA_SUCCESS) {
+        timing_events_ = nullptr;
         return fail_cuda(api(), "starting a graph capture", r);
     }
-    auto recorded = record();
+    auto recorded = events ? next_timing_event() : Result<void>{};
+    if (recorded) recorded = record();
+    if (recorded && events && timing_events_recorded_ != events->size()) {
+        recorded = fail("CUDA: a timed capture launched fewer kernels than it looked up");
+    }
+    timing_events_ = nullptr;
     CUgraph graph = nullptr;
     // Capture must end even when recording failed, or the stream stays unusable.
     const CUresult ended = api().cuStreamEndCapture(stream_, &graph);
@@ -199,6 +269,22 @@ Result<CapturedGraph> CudaDevice::capture(const std::function<Result<void>()>& r
     captured.device_ = this;
     captured.exec_ = exec;
     return captured;
+}
+
+Result<std::vector<double>> CudaDevice::launch_end_times(const TimedGraph& timed) {
+    const auto held = hold_stream();
+    if (auto r = make_current(); !r) return std::unexpected(r.error());
+    std::vector<double> seconds{0.0};
+    for (std::size_t i = 1; i < timed.events_.size(); ++i) {
+        float milliseconds = 0;
+        if (CUresult r =
+                api().cuEventElapsedTime(&milliseconds, timed.events_.front(), timed.events_[i]);
+            r != CUDA_SUCCESS) {
+            return fail_cuda(api(), "reading a launch's time", r);
+        }
+        seconds.push_back(milliseconds / 1e3);
+    }
+    return seconds;
 }
 
 Result<void> CudaDevice::replay(const CapturedGraph& graph) {

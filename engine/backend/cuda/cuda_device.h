@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cuda_driver.h"
 #include "cuda_driver_api.h"
@@ -54,6 +55,24 @@ class CapturedGraph {
     friend class CudaDevice;
     CudaDevice* device_ = nullptr;
     CUgraphExec exec_ = nullptr;
+};
+
+// A captured graph with an event before its first launch and after each, recorded by the graph
+// itself on every replay: the device's own times of its launches (hearth-bench's profile).
+class TimedGraph {
+  public:
+    TimedGraph() = default;
+    TimedGraph(TimedGraph&& other) noexcept;
+    TimedGraph& operator=(TimedGraph&& other) noexcept;
+    ~TimedGraph();
+    const CapturedGraph& graph() const { return graph_; }
+    std::size_t launches() const { return events_.empty() ? 0 : events_.size() - 1; }
+
+  private:
+    friend class CudaDevice;
+    CudaDevice* device_ = nullptr;
+    CapturedGraph graph_;
+    std::vector<CUevent> events_;
 };
 
 struct LaunchShape {
@@ -98,14 +117,25 @@ class CudaDevice {
     // Runs `record` (which launches) under stream capture; its launches become the graph. It is
     // run once before that with every launch only looking its kernel up.
     Result<CapturedGraph> capture(const std::function<Result<void>()>& record);
+    // capture(), with an event recorded before the first launch and after each.
+    Result<TimedGraph> capture_timed(const std::function<Result<void>()>& record);
     Result<void> replay(const CapturedGraph& graph);
+    // Seconds from the start of the last replay of `timed` (waited for) to the end of each of its
+    // launches, after a 0 for the start.
+    Result<std::vector<double>> launch_end_times(const TimedGraph& timed);
 
   private:
     friend class DeviceBuffer;
     friend class CapturedGraph;
+    friend class TimedGraph;
     CudaDevice(CudaDriver driver, CUdevice device, std::string name);
     Result<void> make_current();
     Result<void> launch_with(std::string_view kernel, LaunchShape shape, void** parameters);
+    // With `events`, each launch is followed by an event; the first event marks the start.
+    Result<CapturedGraph> capture_with(const std::function<Result<void>()>& record,
+                                       std::vector<CUevent>* events);
+    // Timing a capture: creates the next event (while looking kernels up), or records it.
+    Result<void> next_timing_event();
     const DriverApi& api() const { return driver_.api(); }
 
     CudaDriver driver_;
@@ -118,6 +148,8 @@ class CudaDevice {
     std::recursive_mutex stream_mutex_; // also guards functions_ and looking_up_only_
     std::map<std::string, CUfunction, std::less<>> functions_;
     bool looking_up_only_ = false; // capture(): launch() finds its kernel and returns
+    std::vector<CUevent>* timing_events_ = nullptr; // capture_timed()'s, while it captures
+    std::size_t timing_events_recorded_ = 0;
 };
 
 } // namespace hearth::cuda

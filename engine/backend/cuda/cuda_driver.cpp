@@ -70,7 +70,11 @@ Result<void> resolve_all(void* library, DriverApi& api) {
         resolve(library, "cuGraphLaunch", api.cuGraphLaunch) &&
         resolve(library, "cuGraphDestroy", api.cuGraphDestroy) &&
         resolve(library, "cuGraphExecDestroy", api.cuGraphExecDestroy) &&
-        resolve(library, "cuLaunchKernel", api.cuLaunchKernel);
+        resolve(library, "cuLaunchKernel", api.cuLaunchKernel) &&
+        resolve(library, "cuEventCreate", api.cuEventCreate) &&
+        resolve(library, "cuEventDestroy_v2", api.cuEventDestroy) &&
+        resolve(library, "cuEventRecordWithFlags", api.cuEventRecordWithFlags) &&
+        resolve(library, "cuEventElapsedTime", api.cuEventElapsedTime);
     if (!ok) {
         const char* why = dlerror();
         return fail("The NVIDIA driver is too old or incomplete", why ? why : "missing symbol");

@@ -15,6 +15,7 @@ using CUfunction = struct CUfunc_st*;
 using CUstream = struct CUstream_st*;
 using CUgraph = struct CUgraph_st*;
 using CUgraphExec = struct CUgraphExec_st*;
+using CUevent = struct CUevent_st*;
 
 inline constexpr CUresult CUDA_SUCCESS = 0;
 inline constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
@@ -22,6 +23,9 @@ inline constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
 inline constexpr unsigned CU_STREAM_NON_BLOCKING = 1;
 // Capture that sees only this thread's CUDA calls (CUstreamCaptureMode).
 inline constexpr int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
+// An event recorded during capture becomes a node of the graph (timed each replay), rather than
+// a dependency between streams.
+inline constexpr unsigned CU_EVENT_RECORD_EXTERNAL = 1;
 
 struct DriverApi {
     CUresult (*cuInit)(unsigned int flags);
@@ -61,6 +65,10 @@ struct DriverApi {
                                unsigned grid_z, unsigned block_x, unsigned block_y,
                                unsigned block_z, unsigned shared_bytes, CUstream stream,
                                void** parameters, void** extra);
+    CUresult (*cuEventCreate)(CUevent* event, unsigned flags);
+    CUresult (*cuEventDestroy)(CUevent event);
+    CUresult (*cuEventRecordWithFlags)(CUevent event, CUstream stream, unsigned flags);
+    CUresult (*cuEventElapsedTime)(float* milliseconds, CUevent start, CUevent end);
 };
 
 } // namespace hearth::cuda

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "backend/cache_window.h"
 #include "backend/device_sampling.h"
 #include "backend/gib_text.h"
+#include "backend/kernel_profile.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
@@ -20,6 +22,7 @@ namespace hearth::cuda {
 namespace {
 
 namespace ka = kernel_args;
+using gpu::DispatchLabel;
 using gpu::StepOutput;
 
 // Prefill runs the prompt through the batch graph this many tokens at a time (all but the last
@@ -63,8 +66,17 @@ class CudaSequence final : public Sequence {
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
                                            const SamplingSettings& settings, float random,
                                            std::optional<float> next_random) override;
+    bool times_kernels() const override { return true; }
+    Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
+    Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens) override;
+    std::uint32_t profile_batch_limit() const override { return batch_tokens; }
 
   private:
+    // A step or a batch captured with its launches timed (on first use), and what each launch is.
+    struct ProfiledGraph {
+        std::optional<TimedGraph> timed;
+        std::vector<DispatchLabel> labels;
+    };
     // Every buffer but the caches, with its size in bytes; and one layer's keys (or values).
     std::vector<std::pair<DeviceBuffer*, std::uint64_t>> planned_buffers();
     std::uint64_t cache_bytes(std::uint32_t layer) const;
@@ -77,14 +89,27 @@ class CudaSequence final : public Sequence {
                             std::span<float> logits, std::span<std::uint32_t> picked);
     Result<void> record_batch();
     Result<void> record_layer(std::uint32_t layer, bool batched);
-    // One token's matvec (matvec.cuh) or a batch's matmul (matmul.cuh) over `projection`.
+    // Launches `kernel`, named by `label` in a profile being captured.
+    template <typename... Args>
+    Result<void> launch(const DispatchLabel& label, std::string_view kernel, LaunchShape shape,
+                        Args... args) {
+        if (profile_labels_) profile_labels_->push_back(label);
+        return device_.launch(kernel, shape, args...);
+    }
+    // One token's matvec (matvec.cuh) or a batch's matmul (matmul.cuh) over `projection`, named
+    // `label` in a profile.
     Result<void> product(const CudaProjection& projection, std::uint32_t mode, bool batched,
                          const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
-                         std::uint32_t cols);
+                         std::uint32_t cols, std::string_view label);
     // Runs a graph over `tokens` at the next positions, reading back the logits or the drawn
     // token when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
                      std::span<float> logits, std::span<std::uint32_t> picked = {});
+    // Captures `profiled` from `record` on first use, runs `tokens` through it at the next
+    // positions, and sums the device time per kernel.
+    Result<std::vector<KernelProfile>> run_profiled(ProfiledGraph& profiled,
+                                                    const std::function<Result<void>()>& record,
+                                                    std::span<const std::int32_t> tokens);
 
     CudaModel& model_;
     CudaDevice& device_;
@@ -107,6 +132,8 @@ class CudaSequence final : public Sequence {
     ka::SampleDraw draw_bytes_{};       // what append_and_sample() copies into draw_
     std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, step_sampling_graph_,
         batch_graph_;
+    ProfiledGraph profiled_step_, profiled_batch_;
+    std::vector<DispatchLabel>* profile_labels_ = nullptr; // while a profiled graph is captured
 };
 
 std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffers() {
@@ -151,6 +178,9 @@ Result<void> CudaSequence::allocate() {
     }
     step_bytes_.resize(step_.size_bytes());
     if (auto r = exclude_from_sampling({}); !r) return r;
+    // Until a caller draws, the app's default draw: what a profiled step samples with.
+    draw_bytes_ = gpu::sample_draw(SamplingSettings{}, 0.5f);
+    if (auto r = device_.upload(draw_, std::as_bytes(std::span(&draw_bytes_, 1))); !r) return r;
     const auto table = gpu::rope_table(config_, max_positions_);
     if (auto r = device_.upload(rope_table_, std::as_bytes(std::span(table))); !r) return r;
 
@@ -199,41 +229,45 @@ Result<void> CudaSequence::prepare() {
 
 Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32_t mode,
                                    bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
-                                   std::uint32_t rows, std::uint32_t cols) {
+                                   std::uint32_t rows, std::uint32_t cols, std::string_view label) {
     const auto& c = config_;
     // CUDA's products take their input normalized already: no norm epsilon.
     const ka::MatVecArgs args{
         cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
     const auto& m = projection.matrix;
+    const bool grouped =
+        mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
+    const bool experts =
+        grouped || mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    const DispatchLabel named{
+        label,
+        gpu::product_read_bytes(c, m.codes.size_bytes() + m.scales.size_bytes(), experts, batched)};
     if (batched) {
         // Tiles of rows by tiles of the step's tokens, or (grouped) per expert of its entries.
-        const bool grouped =
-            mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
         const LaunchShape shape{blocks_for(rows, gpu::matmul_tile_outputs(mode)),
                                 grouped ? c.expert_count : 1u,
                                 batch_tokens / ka::matmul_tile_tokens, ka::matmul_invocations};
         const DeviceBuffer& route = grouped ? expert_groups_ : step_;
-        return device_.launch(matmul_kernel_name(m.format, mode), shape, m.codes.address(),
-                              m.scales.address(), projection.bias.address(), x.address(),
-                              y.address(), route.address(), args);
+        return launch(named, matmul_kernel_name(m.format, mode), shape, m.codes.address(),
+                      m.scales.address(), projection.bias.address(), x.address(), y.address(),
+                      route.address(), args);
     }
     LaunchShape shape{blocks_for(rows, shapes::matvec_warps * shapes::matvec_rows), 1, 1,
                       shapes::matvec_warps * 32};
     if (mode == ka::matvec_expert_gate_up) shape.grid_z = c.experts_per_token; // the slots
-    return device_.launch(matvec_kernel_name(m.format, mode), shape, m.codes.address(),
-                          m.scales.address(), projection.bias.address(), x.address(), y.address(),
-                          route_.address(), args);
+    return launch(named, matvec_kernel_name(m.format, mode), shape, m.codes.address(),
+                  m.scales.address(), projection.bias.address(), x.address(), y.address(),
+                  route_.address(), args);
 }
 
 Result<void> CudaSequence::record(StepOutput output) {
     const auto& c = config_;
     const auto& w = model_.weights;
     const ka::EmbedArgs embed{c.hidden_size};
-    if (auto r = device_.launch(
-            "embed_" + format_kernel_suffix(w.embedding.format),
-            {blocks_for(c.hidden_size, shapes::embed_block), 1, 1, shapes::embed_block},
-            w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
-            x_.address(), embed);
+    if (auto r = launch({"embed"}, "embed_" + format_kernel_suffix(w.embedding.format),
+                        {blocks_for(c.hidden_size, shapes::embed_block), 1, 1, shapes::embed_block},
+                        w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
+                        x_.address(), embed);
         !r) {
         return r;
     }
@@ -242,13 +276,13 @@ Result<void> CudaSequence::record(StepOutput output) {
     }
     if (output == StepOutput::none) return {};
     const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
-    if (auto r = device_.launch("f32_rms_norm", {1, 1, 1, shapes::rms_norm_block}, x_.address(),
-                                w.final_norm.address(), h_.address(), norm);
+    if (auto r = launch({"rms_norm"}, "f32_rms_norm", {1, 1, 1, shapes::rms_norm_block},
+                        x_.address(), w.final_norm.address(), h_.address(), norm);
         !r) {
         return r;
     }
     if (auto r = product(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
-                         c.hidden_size);
+                         c.hidden_size, "matvec unembedding");
         !r) {
         return r;
     }
@@ -261,15 +295,15 @@ Result<void> CudaSequence::record_sampling() {
          {std::pair{"sample_partials", LaunchShape{args.groups, 1, 1, ka::sample_group_size}},
           std::pair{"sample_cut", LaunchShape{1, 1, 1, ka::sample_cut_max_group_size}},
           std::pair{"sample_kept", LaunchShape{args.groups, 1, 1, ka::sample_group_size}}}) {
-        if (auto r = device_.launch(kernel, shape, logits_.address(), excluded_.address(),
-                                    draw_.address(), sample_partials_.address(), args);
+        if (auto r = launch({"sample"}, kernel, shape, logits_.address(), excluded_.address(),
+                            draw_.address(), sample_partials_.address(), args);
             !r) {
             return r;
         }
     }
-    return device_.launch("sample_pick", {1, 1, 1, ka::sample_group_size}, logits_.address(),
-                          excluded_.address(), draw_.address(), sample_partials_.address(),
-                          picked_.address(), args);
+    return launch({"sample"}, "sample_pick", {1, 1, 1, ka::sample_group_size}, logits_.address(),
+                  excluded_.address(), draw_.address(), sample_partials_.address(),
+                  picked_.address(), args);
 }
 
 // The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
@@ -278,8 +312,8 @@ Result<void> CudaSequence::record_batch() {
     const auto& c = config_;
     const auto& w = model_.weights;
     const ka::EmbedArgs embed{c.hidden_size};
-    if (auto r = device_.launch(
-            "embed_" + format_kernel_suffix(w.embedding.format),
+    if (auto r = launch(
+            {"embed"}, "embed_" + format_kernel_suffix(w.embedding.format),
             {blocks_for(c.hidden_size, shapes::embed_block), batch_tokens, 1, shapes::embed_block},
             w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
             x_.address(), embed);
@@ -306,14 +340,17 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     const auto& combine = batched ? args.prefill_combine : args.combine;
     const unsigned head_dim = c.head_dim;
 
-    Result<void> r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
-                                    x_.address(), l.attn_norm.address(), h_.address(), args.norm);
-    if (r) r = product(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H);
+    Result<void> r = launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                            x_.address(), l.attn_norm.address(), h_.address(), args.norm);
     if (r) {
-        r = device_.launch("rope_kv_write_" + cache_type,
-                           {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block},
-                           qkv_.address(), rope_table_.address(), cache.keys.address(),
-                           cache.values.address(), step_.address(), args.rope, head_dim);
+        r = product(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
+                    batched ? "matmul q/k/v" : "matvec q/k/v");
+    }
+    if (r) {
+        r = launch({"rope + kv write"}, "rope_kv_write_" + cache_type,
+                   {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block}, qkv_.address(),
+                   rope_table_.address(), cache.keys.address(), cache.values.address(),
+                   step_.address(), args.rope, head_dim);
     }
     // A batch takes the tiled kernel where it has one for the head size; one token, or other
     // head sizes, attention_decode per token.
@@ -322,57 +359,63 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
                        std::end(shapes::prefill_attention_head_dims);
     if (r && tiled) {
         const unsigned rows = tokens * (c.head_count / c.kv_head_count);
-        r = device_.launch("attention_prefill_" + cache_type + "_" + std::to_string(head_dim),
-                           {c.kv_head_count, blocks_for(rows, shapes::prefill_attention_rows),
-                            attention.splits, shapes::prefill_attention_rows},
-                           qkv_.address(), cache.keys.address(), cache.values.address(),
-                           attention_partials_.address(), step_.address(), attention);
+        r = launch({"attention prefill"},
+                   "attention_prefill_" + cache_type + "_" + std::to_string(head_dim),
+                   {c.kv_head_count, blocks_for(rows, shapes::prefill_attention_rows),
+                    attention.splits, shapes::prefill_attention_rows},
+                   qkv_.address(), cache.keys.address(), cache.values.address(),
+                   attention_partials_.address(), step_.address(), attention);
     } else if (r) {
-        r = device_.launch("attention_decode_" + cache_type,
-                           {c.head_count, tokens, attention.splits, shapes::attention_block},
-                           qkv_.address(), cache.keys.address(), cache.values.address(),
-                           attention_partials_.address(), step_.address(), attention, head_dim);
+        r = launch({"attention", 0, static_cast<int>(layer)}, "attention_decode_" + cache_type,
+                   {c.head_count, tokens, attention.splits, shapes::attention_block},
+                   qkv_.address(), cache.keys.address(), cache.values.address(),
+                   attention_partials_.address(), step_.address(), attention, head_dim);
     }
     if (r) {
-        r = device_.launch("attention_combine", {c.head_count, tokens, 1, shapes::combine_block},
-                           attention_partials_.address(), l.sinks.address(), attention_.address(),
-                           combine, head_dim);
+        r = launch({"attention combine"}, "attention_combine",
+                   {c.head_count, tokens, 1, shapes::combine_block}, attention_partials_.address(),
+                   l.sinks.address(), attention_.address(), combine, head_dim);
     }
-    if (r) r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q);
     if (r) {
-        r = device_.launch("f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block}, x_.address(),
-                           l.mlp_norm.address(), h_.address(), args.norm);
+        r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
+                    batched ? "matmul attention out" : "matvec attention out");
     }
-    if (r)
-        r = product(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H);
     if (r) {
-        r = device_.launch("route_experts", {tokens, 1, 1, shapes::route_block},
-                           router_logits_.address(), route_.address(), args.route);
+        r = launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                   x_.address(), l.mlp_norm.address(), h_.address(), args.norm);
+    }
+    if (r) {
+        r = product(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H,
+                    batched ? "matmul router" : "matvec router");
+    }
+    if (r) {
+        r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
+                   router_logits_.address(), route_.address(), args.route);
     }
     if (!r) return r;
     if (!batched) {
         r = product(l.gate_up, ka::matvec_expert_gate_up, false, h_, expert_activations_,
-                    c.expert_hidden_size, H);
+                    c.expert_hidden_size, H, "matvec experts gate/up");
         if (r) {
             r = product(l.down, ka::matvec_expert_down_add, false, expert_activations_, x_, H,
-                        c.expert_hidden_size);
+                        c.expert_hidden_size, "matvec experts down");
         }
         return r;
     }
     // Each expert's weights are read once for all the batch's tokens that chose it.
-    r = device_.launch("group_experts", {1, 1, 1, shapes::route_block}, route_.address(),
-                       expert_groups_.address(), step_.address(), args.groups);
+    r = launch({"group experts"}, "group_experts", {1, 1, 1, shapes::route_block}, route_.address(),
+               expert_groups_.address(), step_.address(), args.groups);
     if (r) {
         r = product(l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_, expert_activations_,
-                    c.expert_hidden_size, H);
+                    c.expert_hidden_size, H, "matmul experts gate/up");
     }
     if (r) {
         r = product(l.down, ka::matvec_expert_down_grouped, true, expert_activations_, expert_down_,
-                    H, c.expert_hidden_size);
+                    H, c.expert_hidden_size, "matmul experts down");
     }
     if (r) {
-        r = device_.launch(
-            "expert_combine",
+        r = launch(
+            {"combine experts"}, "expert_combine",
             {blocks_for(H, shapes::expert_combine_block), tokens, 1, shapes::expert_combine_block},
             expert_down_.address(), route_.address(), x_.address(), step_.address(),
             args.combine_experts);
@@ -443,6 +486,52 @@ Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::
     length_ += header.count;
     rings_.wrote_until(length_);
     return {};
+}
+
+Result<std::vector<KernelProfile>>
+CudaSequence::run_profiled(ProfiledGraph& profiled, const std::function<Result<void>()>& record,
+                           std::span<const std::int32_t> tokens) {
+    if (auto ok = check_append(config_, tokens, {}, length_, max_positions_); !ok) {
+        return std::unexpected(ok.error());
+    }
+    if (!profiled.timed) {
+        // capture_timed runs the recording twice (looking kernels up, then capturing).
+        profile_labels_ = &profiled.labels;
+        auto timed = device_.capture_timed([&] {
+            profiled.labels.clear();
+            return record();
+        });
+        profile_labels_ = nullptr;
+        if (!timed) return std::unexpected(timed.error());
+        if (timed->launches() != profiled.labels.size()) {
+            return fail("CUDA: a profiled graph's launches and their names differ in number");
+        }
+        profiled.timed.emplace(std::move(*timed));
+    }
+    const std::uint32_t position = length_;
+    if (auto ran = run(profiled.timed->graph(), tokens, {}); !ran) {
+        return std::unexpected(ran.error());
+    }
+    auto times = device_.launch_end_times(*profiled.timed);
+    if (!times) return std::unexpected(times.error());
+    const std::uint64_t cache_bytes_per_position =
+        2 * std::uint64_t{config_.kv_size()} * (model_.kv_cache_f16 ? 2 : 4);
+    return gpu::sum_kernel_times(config_, profiled.labels, *times, position,
+                                 cache_bytes_per_position);
+}
+
+Result<std::vector<KernelProfile>> CudaSequence::profile_step(std::int32_t token) {
+    return run_profiled(
+        profiled_step_, [&] { return record(StepOutput::sampled); }, std::span(&token, 1));
+}
+
+Result<std::vector<KernelProfile>>
+CudaSequence::profile_batch(std::span<const std::int32_t> tokens) {
+    if (tokens.size() > batch_tokens) {
+        return fail("A profiled batch takes at most " + std::to_string(batch_tokens) + " tokens");
+    }
+    return run_profiled(
+        profiled_batch_, [&] { return record_batch(); }, tokens);
 }
 
 std::uint32_t CudaSequence::truncate(std::uint32_t keep) {

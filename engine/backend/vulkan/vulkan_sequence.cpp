@@ -11,6 +11,7 @@
 
 #include "backend/append_checks.h"
 #include "backend/device_sampling.h"
+#include "backend/kernel_profile.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
@@ -25,6 +26,7 @@ constexpr std::uint32_t max_groups_x = 65535;
 
 constexpr std::uint32_t sampling_dispatches = 4;
 
+using gpu::DispatchLabel;
 using gpu::StepOutput;
 
 // The most work items (an expert's next matmul_tile_tokens entries) a batch of `batch_tokens`
@@ -49,13 +51,6 @@ std::span<const std::byte> bytes_of(const Args& args) {
 struct MatVecInput {
     const Buffer* gain = nullptr;
     const Buffer* q8_scales = nullptr;
-};
-
-// What a dispatch of the profiled recording is, for KernelProfile.
-struct DispatchLabel {
-    std::string_view kernel;
-    std::uint64_t bytes = 0;  // weights it reads
-    int attention_layer = -1; // reads that layer's cache: bytes depend on the position
 };
 
 // The decode step that draws, recorded twice so the host can submit one while the other runs (a
@@ -404,11 +399,8 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
     const bool experts =
         grouped || mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
-    // One token reads an expert matrix only for the experts it chose; a batch reads about all.
-    const bool chosen_only = experts && !batched;
-    const std::uint64_t bytes = (m.codes.size_bytes() + m.scales.size_bytes()) *
-                                (chosen_only ? c.experts_per_token : 1) /
-                                (chosen_only ? c.expert_count : 1);
+    const std::uint64_t bytes =
+        gpu::product_read_bytes(c, m.codes.size_bytes() + m.scales.size_bytes(), experts, batched);
     const Buffer* entries = grouped                               ? &expert_groups_
                             : experts || mode == ka::matvec_route ? &route_
                                                                   : &step_;
@@ -877,28 +869,8 @@ VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatch
     const auto& labels = profiled.labels;
     auto times = profiled.timestamps->read_seconds(static_cast<std::uint32_t>(labels.size()) + 1);
     if (!times) return std::unexpected(times.error());
-
-    std::vector<KernelProfile> kernels;
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-        const auto& label = labels[i];
-        std::uint64_t bytes = label.bytes;
-        if (label.attention_layer >= 0) {
-            // Keys and values of every position the query attends to.
-            const bool sliding =
-                c.is_sliding_layer(static_cast<std::uint32_t>(label.attention_layer));
-            const std::uint64_t attended =
-                sliding ? std::min(position + 1, c.sliding_window) : position + 1;
-            bytes = attended * c.kv_head_count * 2 * sizeof(std::uint32_t) *
-                    kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
-        }
-        auto it = std::find_if(kernels.begin(), kernels.end(),
-                               [&](const KernelProfile& k) { return k.kernel == label.kernel; });
-        if (it == kernels.end()) it = kernels.insert(kernels.end(), {std::string(label.kernel)});
-        ++it->dispatches;
-        it->seconds += (*times)[i + 1] - (*times)[i];
-        it->bytes += bytes;
-    }
-    return kernels;
+    // Keys and values: a ring slot each.
+    return gpu::sum_kernel_times(c, labels, *times, position, 2 * rewind_row_bytes());
 }
 
 Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "backend/cuda/cuda_backend.h"
 #include "cuda/cuda_gpu.h"
@@ -121,6 +123,93 @@ TEST_F(CudaForwardSequence, ASecondRewindRespectsWhatTheRingsOverwrote) {
 
 TEST_F(CudaForwardSequence, OutOfVocabularyIdsAndOverflowAreErrors) {
     expect_bad_tokens_and_overflow_are_errors(*backend_);
+}
+
+// Launches per kernel name, and the device time of all of them.
+struct ProfileCounts {
+    std::map<std::string, std::uint32_t> dispatches;
+    std::map<std::string, std::uint64_t> bytes;
+    std::uint32_t total = 0;
+    double seconds = 0;
+};
+ProfileCounts count_profile(const std::vector<hearth::KernelProfile>& kernels) {
+    ProfileCounts counts;
+    for (const auto& k : kernels) {
+        EXPECT_GE(k.seconds, 0.0) << k.kernel;
+        counts.dispatches[k.kernel] += k.dispatches;
+        counts.bytes[k.kernel] += k.bytes;
+        counts.total += k.dispatches;
+        counts.seconds += k.seconds;
+    }
+    return counts;
+}
+
+// A decode step captured with an event after each launch: per layer two norms, q/k/v, rope + kv
+// write, attention and its combine, out, router, routing, gate/up and down; then the embedding,
+// the final norm, the unembedding and sampling's four. It leaves the cache as a plain step does.
+TEST_F(CudaForwardSequence, AProfiledStepTimesEachOfItsElevenLaunchesALayer) {
+    const auto& c = tiny_model_files("tiny-gpt-oss.gguf")->config;
+    auto profiled = backend_->create_context(64), plain = backend_->create_context(64);
+    ASSERT_TRUE(profiled.has_value() && plain.has_value());
+    EXPECT_TRUE((*profiled)->times_kernels());
+    const std::vector<std::int32_t> prompt(10, 5);
+    ASSERT_TRUE((*profiled)->append(prompt, {}).has_value());
+    const auto kernels = (*profiled)->profile_step(9);
+    ASSERT_TRUE(kernels.has_value()) << kernels.error().message << ": " << kernels.error().detail;
+    auto counts = count_profile(*kernels);
+    EXPECT_EQ(counts.total, 11 * c.layer_count + 7);
+    EXPECT_GT(counts.seconds, 0.0);
+    for (const char* kernel : {"matvec q/k/v", "rope + kv write", "attention", "attention combine",
+                               "matvec attention out", "matvec router", "route experts",
+                               "matvec experts gate/up", "matvec experts down"}) {
+        EXPECT_EQ(counts.dispatches[kernel], c.layer_count) << kernel;
+    }
+    EXPECT_EQ(counts.dispatches["rms_norm"], 2 * c.layer_count + 1);
+    EXPECT_EQ(counts.dispatches["embed"], 1u);
+    EXPECT_EQ(counts.dispatches["matvec unembedding"], 1u);
+    EXPECT_EQ(counts.dispatches["sample"], 4u);
+    // Position 10 attends to 11 positions, or its window's: keys and values of f32.
+    std::uint64_t attended = 0;
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer)
+        attended += c.is_sliding_layer(layer) ? std::min(11u, c.sliding_window) : 11u;
+    EXPECT_EQ(counts.bytes["attention"], attended * 2 * c.kv_size() * sizeof(float));
+
+    // The profiled step left the cache as an ordinary step does: the next logits are the same.
+    std::vector<float> expected(c.vocab_size), logits(c.vocab_size);
+    ASSERT_TRUE((*plain)->append(prompt, {}).has_value());
+    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{9}, {}).has_value());
+    ASSERT_TRUE((*profiled)->append(std::vector<std::int32_t>{3}, logits).has_value());
+    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{3}, expected).has_value());
+    EXPECT_EQ(logits, expected);
+    // A second profile replays the same timed graph.
+    const auto again = (*profiled)->profile_step(4);
+    ASSERT_TRUE(again.has_value()) << again.error().message;
+    EXPECT_EQ(count_profile(*again).dispatches, counts.dispatches);
+    EXPECT_EQ((*profiled)->length(), 13u);
+}
+
+TEST_F(CudaForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
+    const auto layers = tiny_model_files("tiny-gpt-oss.gguf")->config.layer_count;
+    // Room for 120 tokens and a batch of 257, so only the batch's own limit refuses it.
+    auto sequence = backend_->create_context(400);
+    ASSERT_TRUE(sequence.has_value());
+    ASSERT_TRUE((*sequence)->append(std::vector<std::int32_t>(20, 5), {}).has_value());
+    const auto kernels = (*sequence)->profile_batch(std::vector<std::int32_t>(100, 7));
+    ASSERT_TRUE(kernels.has_value()) << kernels.error().message << ": " << kernels.error().detail;
+    EXPECT_EQ((*sequence)->length(), 120u);
+    auto counts = count_profile(*kernels);
+    EXPECT_EQ(counts.dispatches["embed"], 1u);
+    for (const char* kernel :
+         {"rope + kv write", "attention prefill", "attention combine", "route experts",
+          "group experts", "matmul q/k/v", "matmul attention out", "matmul router",
+          "matmul experts gate/up", "matmul experts down", "combine experts"}) {
+        EXPECT_EQ(counts.dispatches[kernel], layers) << kernel;
+    }
+    EXPECT_EQ(counts.dispatches["rms_norm"], 2 * layers);
+    EXPECT_EQ(counts.total, 13 * layers + 1);
+    EXPECT_EQ((*sequence)->profile_batch_limit(), 256u);
+    EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(257, 7)).has_value())
+        << "a batch holds 256 tokens";
 }
 
 TEST(CudaForwardLoad, ExplicitChoiceLoadsOnCudaAndReportsProgress) {

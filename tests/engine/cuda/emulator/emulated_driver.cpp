@@ -2,11 +2,13 @@
 // CPU: one device, memory from the host, kernels from kernel_table.h run by block_runner.h as each
 // launch or graph replay comes. Built as libcuda.so.1 in a folder of its own; a test process run
 // with that folder on LD_LIBRARY_PATH drives the real backend code against it.
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -26,6 +28,7 @@ using CUdeviceptr = unsigned long long;
 constexpr CUresult success = 0, invalid_value = 1, out_of_memory = 2, invalid_device = 101,
                    invalid_image = 200, invalid_handle = 400, not_found = 500, launch_failed = 719,
                    not_supported = 801;
+constexpr unsigned event_record_external = 1; // CU_EVENT_RECORD_EXTERNAL
 
 constexpr std::size_t memory_bytes = std::size_t{8} << 30;
 // Compute capability 8.9: one the fatbin has machine code for (HEARTH_CUDA_ARCHS).
@@ -43,8 +46,16 @@ struct Copy {
     const void* source;
     std::size_t bytes;
 };
+// An event: when it was last recorded, on the host's clock (work runs as it is issued).
+struct Event {
+    std::optional<std::chrono::steady_clock::time_point> recorded;
+};
+// An event record node of a graph (an event recorded with CU_EVENT_RECORD_EXTERNAL in capture).
+struct Record {
+    Event* event;
+};
 struct Graph {
-    std::vector<std::variant<Launch, Copy>> steps;
+    std::vector<std::variant<Launch, Copy, Record>> steps;
 };
 
 struct Stream {
@@ -243,6 +254,8 @@ HEARTH_EXPORT CUresult cuGraphLaunch(Graph* exec, Stream* stream) {
     for (const auto& step : exec->steps) {
         if (const auto* copied = std::get_if<Copy>(&step)) {
             std::memcpy(copied->target, copied->source, copied->bytes);
+        } else if (const auto* record = std::get_if<Record>(&step)) {
+            record->event->recorded = std::chrono::steady_clock::now();
         } else if (CUresult r = run(std::get<Launch>(step)); r != success) {
             return r;
         }
@@ -282,4 +295,33 @@ HEARTH_EXPORT CUresult cuLaunchKernel(const Kernel* kernel, unsigned grid_x, uns
         return success;
     }
     return run(launch);
+}
+
+HEARTH_EXPORT CUresult cuEventCreate(Event** event, unsigned) {
+    *event = new Event;
+    return success;
+}
+HEARTH_EXPORT CUresult cuEventDestroy_v2(Event* event) {
+    delete event;
+    return success;
+}
+// As CUDA's: in capture an event becomes a node only when recorded as external (the other kind
+// joins streams, which no caller here does); outside capture, external is refused.
+HEARTH_EXPORT CUresult cuEventRecordWithFlags(Event* event, Stream* stream, unsigned flags) {
+    if (!event) return invalid_handle;
+    const bool capturing = stream && stream->capture;
+    if (capturing != (flags == event_record_external)) return invalid_value;
+    const std::lock_guard lock(emulator.mutex);
+    if (capturing) {
+        stream->capture->steps.emplace_back(Record{event});
+    } else {
+        event->recorded = std::chrono::steady_clock::now();
+    }
+    return success;
+}
+HEARTH_EXPORT CUresult cuEventElapsedTime(float* milliseconds, Event* start, Event* end) {
+    if (!start || !end || !start->recorded || !end->recorded) return invalid_handle;
+    *milliseconds =
+        std::chrono::duration<float, std::milli>(*end->recorded - *start->recorded).count();
+    return success;
 }
