@@ -252,8 +252,7 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                       m.scales.address(), projection.bias.address(), x.address(), y.address(),
                       route.address(), args);
     }
-    LaunchShape shape{blocks_for(rows, shapes::matvec_warps * shapes::matvec_rows), 1, 1,
-                      shapes::matvec_warps * 32};
+    LaunchShape shape{shapes::matvec_blocks(rows), 1, 1, shapes::matvec_warps * 32};
     if (mode == ka::matvec_expert_gate_up) shape.grid_z = c.experts_per_token; // the slots
     return launch(named, matvec_kernel_name(m.format, mode), shape, m.codes.address(),
                   m.scales.address(), projection.bias.address(), x.address(), y.address(),

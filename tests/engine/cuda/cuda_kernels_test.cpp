@@ -84,9 +84,6 @@ unsigned blocks(std::uint64_t items, std::uint64_t per_block) {
 }
 
 constexpr unsigned matvec_threads = shapes::matvec_warps * 32;
-unsigned matvec_blocks(std::uint64_t rows) {
-    return blocks(rows, shapes::matvec_warps * shapes::matvec_rows);
-}
 
 class CudaMatVec : public testing::TestWithParam<StoredLayout> {
   protected:
@@ -100,12 +97,23 @@ class CudaMatVec : public testing::TestWithParam<StoredLayout> {
                    ? 70
                    : 96;
     }
+    void expect_project_and_project_add(std::uint64_t cols);
     std::mt19937 rng_{static_cast<unsigned>(GetParam()) + 7};
 };
 
+// At the narrow width, and at one where some of a block's threads take a second share of a
+// row's columns (words, or 32-value blocks).
 TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDot) {
+    const std::uint64_t wide = cols() == 70 ? 2 * matvec_threads + 6 : 32 * (matvec_threads + 2);
+    for (const std::uint64_t cols : {std::uint64_t{cols()}, wide}) {
+        SCOPED_TRACE(std::to_string(cols) + " columns");
+        expect_project_and_project_add(cols);
+    }
+}
+
+void CudaMatVec::expect_project_and_project_add(std::uint64_t cols) {
     Rig rig;
-    const std::uint64_t rows = 67, cols = this->cols();
+    const std::uint64_t rows = 67;
     PackedWeight w;
     make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
     const auto bias = normal_values(rows, rng_);
@@ -126,7 +134,7 @@ TEST_P(CudaMatVec, ProjectAndProjectAddMatchTheExactDot) {
         auto start = normal_values(rows + 1, rng_);
         start.back() = poison;
         const DeviceBuffer x_buffer = rig.upload(x), y = rig.upload(start);
-        rig.run(kernel, {matvec_blocks(rows), 1, 1, matvec_threads}, codes.address(),
+        rig.run(kernel, {shapes::matvec_blocks(rows), 1, 1, matvec_threads}, codes.address(),
                 scales.address(), bias_buffer.address(), x_buffer.address(), y.address(),
                 route.address(), args);
         expect_projected(w, bias, x, start, rig.download(y), 1, mode == ka::matvec_project_add);
@@ -185,8 +193,9 @@ TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                        bias = rig.upload(in.gate_up_bias), x = rig.upload(in.x),
                        activations = rig.upload(std::vector<float>(2 * in.size + 1, poison));
     rig.run(cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up),
-            {matvec_blocks(in.size), 1, 2, matvec_threads}, codes.address(), scales.address(),
-            bias.address(), x.address(), activations.address(), route.address(), in.gate_up_args());
+            {shapes::matvec_blocks(in.size), 1, 2, matvec_threads}, codes.address(),
+            scales.address(), bias.address(), x.address(), activations.address(), route.address(),
+            in.gate_up_args());
     in.expect_gate_up(rig.download(activations));
     // down: per expert `rows` rows, summed with the route weights into y.
     const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
@@ -194,7 +203,7 @@ TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                        down_bias = rig.upload(in.down_bias), inputs = rig.upload(in.inputs),
                        y = rig.upload(in.start);
     rig.run(cuda::matvec_kernel_name(in.down.packed.format, ka::matvec_expert_down_add),
-            {matvec_blocks(in.rows), 1, 1, matvec_threads}, down_codes.address(),
+            {shapes::matvec_blocks(in.rows), 1, 1, matvec_threads}, down_codes.address(),
             down_scales.address(), down_bias.address(), inputs.address(), y.address(),
             route.address(), in.down_args());
     in.expect_down(rig.download(y));

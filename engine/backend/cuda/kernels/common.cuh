@@ -44,10 +44,20 @@ __device__ __forceinline__ float warp_max(float value) {
     return value;
 }
 
-// The sixteen MXFP4 (e2m1) values; the matvec kernels copy them to shared memory.
+// The sixteen MXFP4 (e2m1) values; the product kernels copy them to shared memory.
 __device__ __constant__ float fp4_values[16] = {0.0f,  0.5f,  1.0f,  1.5f,  2.0f,  3.0f,
                                                 4.0f,  6.0f,  -0.0f, -0.5f, -1.0f, -1.5f,
                                                 -2.0f, -3.0f, -4.0f, -6.0f};
+
+// Fills the block's shared `table` with fp4_values for the MXFP4 format (others leave it be),
+// before any thread reads it. All the block's threads call it.
+template <unsigned Format>
+__device__ __forceinline__ void load_fp4_table(float* table) {
+    if constexpr (Format == ka::weight_format_mxfp4) {
+        if (threadIdx.x < 16) table[threadIdx.x] = fp4_values[threadIdx.x];
+        __syncthreads();
+    }
+}
 
 // 2^(e - 127): an e8m0 block scale byte.
 __device__ __forceinline__ float e8m0_scale(unsigned char e) { return ldexpf(1.0f, int(e) - 127); }

@@ -13,10 +13,14 @@ inline constexpr unsigned combine_block = 64;
 inline constexpr unsigned route_block = 64;
 inline constexpr unsigned expert_combine_block = 64;
 
-// One token's matvec: four warps a block; each warp computes two output rows (more rows keep
+// One token's matvec: four warps a block share the columns of four output rows (more rows keep
 // more loads in flight). A batch's matmul takes kernel_args.h's matmul_* tile.
 inline constexpr unsigned matvec_warps = 4;
-inline constexpr unsigned matvec_rows = 2;
+inline constexpr unsigned matvec_rows = 4;
+// A matvec's grid along x for `rows` output rows.
+inline constexpr unsigned matvec_blocks(unsigned long long rows) {
+    return static_cast<unsigned>((rows + matvec_rows - 1) / matvec_rows);
+}
 
 // Attention: positions scored per tile (eight per warp), head sizes up to this.
 inline constexpr unsigned attention_tile = 32;

@@ -80,21 +80,21 @@ struct MatmulSpan {
     unsigned from = blockIdx.z * matmul_tile::tokens, expert = grouped ? blockIdx.y : 0;
     unsigned long long expert_first =
         static_cast<unsigned long long>(expert) * (gate_up ? 2 : 1) * args.rows;
+    // The entries listed (the expert's, or the step's tokens), read once; the tile's share.
+    unsigned listed =
+        grouped ? route[expert] : reinterpret_cast<const ka::StepHeader*>(route)->count;
+    unsigned entries = from < listed ? min(matmul_tile::tokens, listed - from) : 0;
 
     // Whether the block has nothing to do (the same for all its threads, so no barrier after a
     // return on it is left waiting).
-    __device__ bool empty() const { return first >= args.rows || from >= listed(); }
-    __device__ unsigned listed() const {
-        return grouped ? route[expert] : reinterpret_cast<const ka::StepHeader*>(route)->count;
-    }
-    __device__ unsigned entries() const { return min(matmul_tile::tokens, listed() - from); }
+    __device__ bool empty() const { return first >= args.rows || entries == 0; }
     __device__ unsigned entry_at(unsigned e) const {
         return grouped ? route[args.experts + expert * args.group_capacity + from + e] : from + e;
     }
     // Entry e's row of x (the last entry's for those past the count): gate/up reads the token's
     // row of h, down its entry's activations.
     __device__ unsigned long long x_row(unsigned e) const {
-        const unsigned entry = entry_at(min(e, entries() - 1));
+        const unsigned entry = entry_at(min(e, entries - 1));
         return static_cast<unsigned long long>(gate_up ? entry / args.slots : entry) * args.cols;
     }
     // The matrix row of the tile's stored row 4l + j, clamped into the matrix (rows past the end
@@ -109,7 +109,7 @@ struct MatmulSpan {
     // then SwiGLU (gate/up) or the residual (project_add).
     __device__ void write(const float (&sums)[4][4], unsigned row_lane, unsigned token_lane,
                           const float* bias, float* y) const {
-        const unsigned count = entries();
+        const unsigned count = entries;
 #pragma unroll
         for (unsigned j = 0; j < 4; ++j) {
             const unsigned e = 4 * token_lane + j;
@@ -147,10 +147,7 @@ __device__ void matmul_f32(const unsigned* codes, const unsigned* scales, const 
     __shared__ float4 x_tile[k][token_lanes];    // [k][l]: entries 4l .. 4l + 3 at column k
     __shared__ float fp4[16];
     const unsigned t = threadIdx.x;
-    if constexpr (Format == ka::weight_format_mxfp4) {
-        if (t < 16) fp4[t] = fp4_values[t];
-        __syncthreads();
-    }
+    load_fp4_table<Format>(fp4);
     const MatmulSpan<Mode> span{route, args};
     if (span.empty()) return;
     // Thread t copies x for entries 4l .. 4l + 3, l = t % token_lanes.
@@ -228,10 +225,7 @@ __device__ void matmul_bf16(const unsigned* codes, const unsigned* scales, const
     __shared__ __align__(32) float sums[rows][sums_stride];                // [stored row][entry]
     __shared__ float fp4[16];
     const unsigned t = threadIdx.x, warp = t / 32;
-    if constexpr (Format == ka::weight_format_mxfp4) {
-        if (t < 16) fp4[t] = fp4_values[t];
-        __syncthreads();
-    }
+    load_fp4_table<Format>(fp4);
     const MatmulSpan<Mode> span{route, args};
     if (span.empty()) return;
     // Thread t copies 4 columns (4 * (t % 8) on) of entry t / 8's x, and decodes runs of 8

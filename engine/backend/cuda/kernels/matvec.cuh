@@ -1,7 +1,10 @@
 // Matrix-vector products over repacked weights (layouts in kernel_args.h) for one token (a
-// batch's products are matmul.cuh's). Each warp computes `Rows` output rows: every lane takes a
-// share of the columns of all of them (for the block formats a 32-value block per 16-byte load),
-// so an x load serves every row; warp shuffles then add the lanes' shares. The mode picks what a
+// batch's products are matmul.cuh's). Each block computes `Rows` output rows: every thread takes
+// a share of the columns of all of them (for the block formats a 32-value block per 16-byte load),
+// so an x load serves every row; the threads' shares are then added through shared memory and a
+// warp's shuffles. All the block's warps sharing a row's columns keeps a lane's chain of loads
+// short (a 2880-wide MXFP4 row is 90 blocks: one load a thread, not three a lane) and gives
+// matrices of few rows (the router's 32) more than a handful of warps. The mode picks what a
 // row's result feeds (kernel_args.h matvec_*): plain, residual add, or the token's chosen experts.
 #pragma once
 
@@ -35,14 +38,16 @@ __device__ __forceinline__ float q8_block_dot(uint4 low, uint4 high, const float
            q8_word_dot(high.z, xs[6]) + q8_word_dot(high.w, xs[7]);
 }
 
-// This lane's shares of stored rows rows[r] . x, added to acc[r].
+// This thread's shares of stored rows rows[r] . x, added to acc[r]: the block's threads take
+// the columns (or words, or blocks) in turn.
 template <unsigned Format, unsigned R>
-__device__ void lane_dots(const unsigned* codes, const unsigned* scales, const float* fp4,
-                          unsigned cols, const unsigned long long (&rows)[R], const float* x,
-                          float (&acc)[R]) {
-    const unsigned lane = threadIdx.x % 32;
+__device__ void thread_dots(const unsigned* codes, const unsigned* scales, const float* fp4,
+                            unsigned cols, const unsigned long long (&rows)[R], const float* x,
+                            float (&acc)[R]) {
+    constexpr unsigned threads = shapes::matvec_warps * 32;
+    const unsigned t = threadIdx.x;
     if constexpr (Format == ka::weight_format_f32) {
-        for (unsigned c = lane; c < cols; c += 32) {
+        for (unsigned c = t; c < cols; c += threads) {
             const float xi = x[c];
 #pragma unroll
             for (unsigned r = 0; r < R; ++r)
@@ -50,7 +55,7 @@ __device__ void lane_dots(const unsigned* codes, const unsigned* scales, const f
         }
     } else if constexpr (Format == ka::weight_format_f16 || Format == ka::weight_format_bf16) {
         const unsigned words = cols / 2;
-        for (unsigned i = lane; i < words; i += 32) {
+        for (unsigned i = t; i < words; i += threads) {
             const float2 xi = *reinterpret_cast<const float2*>(x + 2 * i);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r) {
@@ -66,7 +71,7 @@ __device__ void lane_dots(const unsigned* codes, const unsigned* scales, const f
         const unsigned blocks = cols / 32;
         const auto* codes4 = reinterpret_cast<const uint4*>(codes);
         const auto* scale_bytes = reinterpret_cast<const unsigned char*>(scales);
-        for (unsigned b = lane; b < blocks; b += 32) {
+        for (unsigned b = t; b < blocks; b += threads) {
             uint4 low[R], high[R];
             float scale[R];
 #pragma unroll
@@ -98,22 +103,17 @@ __device__ void lane_dots(const unsigned* codes, const unsigned* scales, const f
     }
 }
 
-// Grid: x: blocks of matvec_warps * R rows; z: the slot (gate/up). route: route_experts' row
-// (expert modes).
+// Grid: x: blocks of R rows; z: the slot (gate/up). route: route_experts' row (expert modes).
 template <unsigned Format, unsigned Mode, unsigned R>
 __device__ void matvec(const unsigned* codes, const unsigned* scales, const float* bias,
                        const float* x, float* y, const unsigned* route, ka::MatVecArgs args) {
     constexpr bool gate_up = Mode == ka::matvec_expert_gate_up;
     constexpr unsigned dot_rows = gate_up ? 2 * R : R; // gate/up: the gate rows, then the up rows
     __shared__ float fp4[16];
-    if constexpr (Format == ka::weight_format_mxfp4) {
-        if (threadIdx.x < 16) fp4[threadIdx.x] = fp4_values[threadIdx.x];
-        __syncthreads();
-    }
+    load_fp4_table<Format>(fp4);
     const unsigned warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-    const unsigned long long first =
-        (static_cast<unsigned long long>(blockIdx.x) * shapes::matvec_warps + warp) * R;
-    if (first >= args.rows) return; // the whole warp: the shuffles below see all its lanes
+    const unsigned long long first = static_cast<unsigned long long>(blockIdx.x) * R;
+    if (first >= args.rows) return; // the whole block
     const unsigned n = min(R, static_cast<unsigned>(args.rows - first));
 
     // Rows past the matrix repeat its last one: computed, never written.
@@ -128,8 +128,9 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
                 rows[r] =
                     static_cast<unsigned long long>(route[s]) * args.rows + first + min(r, n - 1);
             float shares[dot_rows] = {};
-            lane_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows,
-                                        x + static_cast<unsigned long long>(s) * args.cols, shares);
+            thread_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows,
+                                          x + static_cast<unsigned long long>(s) * args.cols,
+                                          shares);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r)
                 acc[r] += weight * shares[r];
@@ -143,11 +144,23 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
             const unsigned within = r < R ? r : r - R;
             rows[r] = base + (r < R ? 0 : args.rows) + first + min(within, n - 1);
         }
-        lane_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows, x, acc);
+        thread_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows, x, acc);
     }
+    // The first warp adds up the threads' shares: each lane the warps' at its place, then the
+    // lanes' by shuffles.
+    __shared__ float thread_shares[dot_rows][shapes::matvec_warps * 32];
 #pragma unroll
     for (unsigned r = 0; r < dot_rows; ++r)
-        acc[r] = warp_sum(acc[r]);
+        thread_shares[r][threadIdx.x] = acc[r];
+    __syncthreads();
+    if (warp != 0) return;
+#pragma unroll
+    for (unsigned r = 0; r < dot_rows; ++r) {
+        float sum = 0.0f;
+        for (unsigned w = 0; w < shapes::matvec_warps; ++w)
+            sum += thread_shares[r][w * 32 + lane];
+        acc[r] = warp_sum(sum);
+    }
     if (lane != 0) return;
 
     for (unsigned r = 0; r < n; ++r) {

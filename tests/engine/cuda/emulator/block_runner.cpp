@@ -108,9 +108,9 @@ void open_block_barrier() {
 // when the running fiber is resumed. None can run: the threads wait at different barriers. The
 // running fiber waits or has ended, so it is not the one found.
 void run_next(unsigned first, unsigned end) {
-    const unsigned size = end - first;
-    for (unsigned step = 1; step < size; ++step) {
-        const unsigned next = first + (block.current - first + step) % size;
+    unsigned next = block.current;
+    for (unsigned step = 1; step < end - first; ++step) {
+        if (++next == end) next = first;
         const Fiber& fiber = block.fibers[next];
         if (fiber.ended || fiber.waiting != Waiting::nothing) continue;
         void** saved = &running().stack_pointer;
