@@ -50,7 +50,9 @@ TimedGraph& TimedGraph::operator=(TimedGraph&& other) noexcept {
 }
 
 TimedGraph::~TimedGraph() {
-    if (events_.empty() || !device_->make_current()) return;
+    if (events_.empty()) return;
+    graph_ = CapturedGraph{}; // its event nodes go before their events
+    if (!device_->make_current()) return;
     for (CUevent event : events_)
         device_->api().cuEventDestroy(event);
 }

@@ -145,9 +145,11 @@ class CudaDevice {
     CUmodule module_ = nullptr;
     CUstream stream_ = nullptr;
     std::atomic<std::uint64_t> allocated_bytes_ = 0;
-    std::recursive_mutex stream_mutex_; // also guards functions_ and looking_up_only_
+    // Also guards functions_, looking_up_only_ and the timing events.
+    std::recursive_mutex stream_mutex_;
     std::map<std::string, CUfunction, std::less<>> functions_;
-    bool looking_up_only_ = false; // capture(): launch() finds its kernel and returns
+    // capture(): launch() finds its kernel (and makes its timing event) and returns.
+    bool looking_up_only_ = false;
     std::vector<CUevent>* timing_events_ = nullptr; // capture_timed()'s, while it captures
     std::size_t timing_events_recorded_ = 0;
 };

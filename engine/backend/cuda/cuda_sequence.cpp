@@ -106,7 +106,8 @@ class CudaSequence final : public Sequence {
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
                      std::span<float> logits, std::span<std::uint32_t> picked = {});
     // Captures `profiled` from `record` on first use, runs `tokens` through it at the next
-    // positions, and sums the device time per kernel.
+    // positions, and sums the device time per kernel. The tokens are held once they ran, even
+    // if reading the times then fails.
     Result<std::vector<KernelProfile>> run_profiled(ProfiledGraph& profiled,
                                                     const std::function<Result<void>()>& record,
                                                     std::span<const std::int32_t> tokens);

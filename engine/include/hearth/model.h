@@ -87,8 +87,8 @@ struct ModelOptions {
     VulkanTuning vulkan_tuning = {};
 };
 
-// GPU time of one kernel over a profiled decode step or prompt batch (hearth-bench --backend
-// vulkan).
+// GPU time of one kernel over a profiled decode step or prompt batch (hearth-bench on the Vulkan
+// and CUDA backends).
 struct KernelProfile {
     std::string kernel; // "matvec expert down", "attention", ...
     std::uint32_t dispatches = 0;
