@@ -509,9 +509,10 @@ std::vector<AttentionCase> prefill_attention_cases() {
 
 AttentionInputs::AttentionInputs(CacheLayout cache_layout, std::mt19937& rng,
                                  std::uint32_t token_count, std::uint32_t cache_capacity,
-                                 std::uint32_t head_dim)
+                                 std::uint32_t head_dim, std::uint32_t head_count)
     : capacity(cache_capacity), tokens(token_count), layout(cache_layout) {
     config.head_dim = head_dim;
+    config.head_count = head_count;
     const std::size_t KV = config.kv_size(), row = config.q_size() + 2 * KV;
     qkv = normal_values(tokens * row, rng);
     sinks = normal_values(config.head_count, rng);

@@ -223,7 +223,8 @@ struct AttentionInputs {
 
     AttentionInputs(CacheLayout cache_layout, std::mt19937& rng, std::uint32_t token_count = 2,
                     std::uint32_t cache_capacity = 150,
-                    std::uint32_t head_dim = attention_config().head_dim);
+                    std::uint32_t head_dim = attention_config().head_dim,
+                    std::uint32_t head_count = attention_config().head_count);
     kernel_args::AttentionArgs args(const AttentionCase& run) const;
     // The tokens at run.position, +1, ... against the CPU backend's attention, then a poisoned
     // word.

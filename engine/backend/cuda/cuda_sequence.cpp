@@ -366,8 +366,14 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
                    qkv_.address(), cache.keys.address(), cache.values.address(),
                    attention_partials_.address(), step_.address(), attention);
     } else if (r) {
-        r = launch({"attention", 0, static_cast<int>(layer)}, "attention_decode_" + cache_type,
-                   {c.head_count, tokens, attention.splits, shapes::attention_block},
+        // A batch's tokens attend to different ranges: no bytes counted for them.
+        const DispatchLabel label = batched
+                                        ? DispatchLabel{"attention"}
+                                        : DispatchLabel{"attention", 0, static_cast<int>(layer)};
+        r = launch(label, "attention_decode_" + cache_type,
+                   {c.kv_head_count,
+                    tokens * shapes::attention_head_chunks(c.head_count / c.kv_head_count),
+                    attention.splits, shapes::attention_block},
                    qkv_.address(), cache.keys.address(), cache.values.address(),
                    attention_partials_.address(), step_.address(), attention, head_dim);
     }

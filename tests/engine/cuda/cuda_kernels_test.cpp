@@ -367,6 +367,8 @@ class CudaKvCache : public testing::TestWithParam<bool> { // f16 cache?
     void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
     std::string cache_type() const { return GetParam() ? "f16" : "f32"; }
     CacheLayout layout() const { return GetParam() ? CacheLayout::f16 : CacheLayout::f32; }
+    void expect_decode_attention_matches_the_cpu(std::uint32_t head_dim,
+                                                 std::uint32_t head_count) const;
     void expect_prefill_attention_matches_the_cpu(std::uint32_t head_dim) const;
 };
 
@@ -388,10 +390,24 @@ TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) 
                       rig.download<std::uint32_t>(value_cache));
 }
 
+// One token's kernel (or a batch's, per token, at head sizes without a tiled kernel): at the
+// tiny models' shape; at gpt-oss's head size (tiles of 64 positions, read 16 bytes at a time);
+// at 128 and 256 (tiles of 32 and 16, a thread's outputs in two heads); and at 20 query heads
+// over 2 KV heads of 18 values (two chunks of a KV head's heads a token, the second of two;
+// rows of no whole 16-byte units, read a value at a time).
 TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
+    for (const auto& [head_dim, head_count] :
+         {std::pair{16u, 6u}, {64u, 6u}, {128u, 16u}, {256u, 6u}, {18u, 20u}}) {
+        SCOPED_TRACE(std::to_string(head_count) + " heads of " + std::to_string(head_dim));
+        expect_decode_attention_matches_the_cpu(head_dim, head_count);
+    }
+}
+
+void CudaKvCache::expect_decode_attention_matches_the_cpu(std::uint32_t head_dim,
+                                                          std::uint32_t head_count) const {
     Rig rig;
     std::mt19937 rng(8);
-    const AttentionInputs in(layout(), rng);
+    const AttentionInputs in(layout(), rng, 2, 150, head_dim, head_count);
     const auto& c = in.config;
     const DeviceBuffer queries = rig.upload(in.qkv), key_cache = rig.upload(in.key_words),
                        value_cache = rig.upload(in.value_words), sinks = rig.upload(in.sinks);
@@ -403,9 +419,11 @@ TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
                                in.tokens * c.head_count * run.splits * (c.head_dim + 2), poison)),
                            step = rig.upload(std::vector<std::uint32_t>{run.position, in.tokens});
         rig.run("attention_decode_" + cache_type(),
-                {c.head_count, in.tokens, run.splits, shapes::attention_block}, queries.address(),
-                key_cache.address(), value_cache.address(), partials.address(), step.address(),
-                in.args(run), unsigned{c.head_dim});
+                {c.kv_head_count,
+                 in.tokens * shapes::attention_head_chunks(c.head_count / c.kv_head_count),
+                 run.splits, shapes::attention_block},
+                queries.address(), key_cache.address(), value_cache.address(), partials.address(),
+                step.address(), in.args(run), unsigned{c.head_dim});
         rig.run("attention_combine", {c.head_count, in.tokens, 1, shapes::combine_block},
                 partials.address(), sinks.address(), out.address(),
                 ka::AttentionCombineArgs{run.splits}, unsigned{c.head_dim});

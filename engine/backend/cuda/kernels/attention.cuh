@@ -1,10 +1,14 @@
 // Attention of the step's query heads over the layer's cached keys and values, with the
 // learned sinks and the sliding window, in three kernels:
-//   attention_decode_*: one block per (head, token, split): the split's share of the positions
-//     up to the token's own (the last `window` only, when set), in tiles of attention_tile
-//     positions: each warp scores its positions (warp-shuffle dot products), then every thread
-//     folds the tile into a running (online) softmax and its dims of the unnormalised output.
-//     Writes (output, running maximum, sum) per split: [token][head][split][head_dim + 2].
+//   attention_decode_*: one block per (KV head, token and chunk of its query heads, split): the
+//     split's share of the positions up to the token's own (the last `window` only, when set).
+//     The query heads sharing a KV head share the block, so a cached key or value is read once
+//     for all of them; a tile of keys and values is loaded at once (with rows of whole 16-byte
+//     units, every thread's loads in flight together), then the block's threads score the
+//     tile's (head, position) pairs, a warp
+//     per head folds them into its running (online) softmax, and every thread adds the tile's
+//     values to its own outputs. Writes (output, running maximum, sum) per head and split:
+//     [token][head][split][head_dim + 2].
 //   attention_prefill_*: a batch's attention, tiled (below), writing the same partial results.
 //   attention_combine: the splits merged with the head's sink, which joins the softmax but has
 //     no value; one block per (head, token).
@@ -13,86 +17,163 @@
 #include "common.cuh"
 #include "rope_kv_write.cuh"
 
+// Copies `count` positions' keys and values of KV head `kv_head` from `first` on into shared
+// memory as floats: keys in rows of head_dim + 1, values of head_dim. Rows of whole 16-byte
+// units (gpt-oss's) take every unit of the tile in one go, all of a thread's loads in flight
+// together; other head sizes, a value at a time.
+template <typename Cache>
+__device__ void load_tile(const typename Cache::Element* key_cache,
+                          const typename Cache::Element* value_cache, float* keys, float* values,
+                          unsigned first, unsigned count, unsigned head_dim,
+                          unsigned long long kv_size, unsigned kv_head, unsigned capacity) {
+    using Element = typename Cache::Element;
+    constexpr unsigned threads = shapes::attention_block, per_unit = 16 / sizeof(Element);
+    constexpr unsigned units = shapes::attention_tile_values / per_unit / threads; // a thread's
+    const unsigned t = threadIdx.x, key_stride = head_dim + 1;
+    const auto row = [&](unsigned j) {
+        return (first + j) % capacity * kv_size +
+               static_cast<unsigned long long>(kv_head) * head_dim;
+    };
+    if (head_dim % per_unit != 0) {
+        for (unsigned i = t; i < count * head_dim; i += threads) {
+            const unsigned j = i / head_dim, d = i % head_dim;
+            keys[j * key_stride + d] = static_cast<float>(key_cache[row(j) + d]);
+            values[i] = static_cast<float>(value_cache[row(j) + d]);
+        }
+        return;
+    }
+    const unsigned row_units = head_dim / per_unit;
+    uint4 key_units[units], value_units[units];
+#pragma unroll
+    for (unsigned k = 0; k < units; ++k) {
+        const unsigned u = t + k * threads, j = u / row_units;
+        if (j >= count) break; // later units are further on
+        const unsigned long long at = row(j) + u % row_units * per_unit;
+        key_units[k] = *reinterpret_cast<const uint4*>(key_cache + at);
+        value_units[k] = *reinterpret_cast<const uint4*>(value_cache + at);
+    }
+#pragma unroll
+    for (unsigned k = 0; k < units; ++k) {
+        const unsigned u = t + k * threads, j = u / row_units;
+        if (j >= count) break;
+        const unsigned d = u % row_units * per_unit;
+        Element key[per_unit], value[per_unit];
+        memcpy(key, &key_units[k], sizeof key);
+        memcpy(value, &value_units[k], sizeof value);
+#pragma unroll
+        for (unsigned m = 0; m < per_unit; ++m) {
+            keys[j * key_stride + d + m] = static_cast<float>(key[m]);
+            values[j * head_dim + d + m] = static_cast<float>(value[m]);
+        }
+    }
+}
+
 template <typename Cache>
 __device__ void attention_decode(const float* qkv, const typename Cache::Element* key_cache,
                                  const typename Cache::Element* value_cache, float* partials,
                                  const ka::StepHeader* step, ka::AttentionArgs args,
                                  unsigned head_dim) {
     constexpr unsigned threads = shapes::attention_block, warps = threads / 32;
-    constexpr unsigned tile = shapes::attention_tile, per_warp = tile / warps;
-    constexpr unsigned dims_per_thread = shapes::attention_max_head_dim / threads;
-    __shared__ float query[shapes::attention_max_head_dim];
-    __shared__ float scores[tile];
+    constexpr unsigned H = shapes::attention_heads, max_tile = shapes::attention_max_tile;
+    constexpr unsigned tile_values = shapes::attention_tile_values;
+    constexpr unsigned max_outputs = H * shapes::attention_max_head_dim / threads;
+    __shared__ float query[H][shapes::attention_max_head_dim];
+    // Key rows padded to head_dim + 1: the threads of a warp score different positions at the
+    // same dim, which rows of a multiple of 32 floats would put in one bank.
+    __shared__ float keys[tile_values + max_tile], values[tile_values];
+    __shared__ float scores[H][max_tile]; // then the tile's softmax weights
+    __shared__ float running_max[H], running_sum[H], rescale[H];
 
-    const unsigned head = blockIdx.x, token = blockIdx.y, split = blockIdx.z;
-    if (token >= step->count) return;
+    const unsigned kv_head = blockIdx.x, split = blockIdx.z;
     const unsigned t = threadIdx.x, lane = t % 32, warp = t / 32;
+    const unsigned group = args.head_count / args.kv_head_count;
+    const unsigned chunks = shapes::attention_head_chunks(group);
+    const unsigned token = blockIdx.y / chunks, in_group = blockIdx.y % chunks * H;
+    if (token >= step->count) return; // the whole block
+    const unsigned heads = min(H, group - in_group), head0 = kv_head * group + in_group;
+    const unsigned tile = min(max_tile, tile_values / head_dim), key_stride = head_dim + 1;
     const unsigned position = step->first_position + token;
     const unsigned first = first_attended(position, args.window);
     const unsigned share = (position - first + args.splits) / args.splits; // ceil(count / splits)
     const unsigned begin = first + split * share;
     const unsigned end = min(position + 1, begin + share); // one past; empty when begin >= end
-    const unsigned kv_head = head / (args.head_count / args.kv_head_count);
     const unsigned long long kv_size =
         static_cast<unsigned long long>(args.kv_head_count) * head_dim;
 
     const float* q = qkv +
                      static_cast<unsigned long long>(token) *
                          (args.head_count + 2 * args.kv_head_count) * head_dim +
-                     static_cast<unsigned long long>(head) * head_dim;
-    for (unsigned d = t; d < head_dim; d += threads)
-        query[d] = q[d];
-    __syncthreads();
+                     static_cast<unsigned long long>(head0) * head_dim;
+    for (unsigned i = t; i < heads * head_dim; i += threads)
+        query[i / head_dim][i % head_dim] = q[i] * args.scale;
+    if (t < heads) {
+        running_max[t] = lowest_score;
+        running_sum[t] = 0.0f;
+    }
+    float acc[max_outputs] = {}; // output t + k * threads: head o / head_dim, dim o % head_dim
 
-    float running_max = lowest_score, running_sum = 0.0f;
-    float acc[dims_per_thread] = {};
     for (unsigned tile_begin = begin; tile_begin < end; tile_begin += tile) {
-        for (unsigned i = 0; i < per_warp; ++i) {
-            const unsigned u = tile_begin + warp * per_warp + i;
-            if (u >= end) break; // the same for the whole warp
-            const auto* key = key_cache + (u % args.cache_capacity) * kv_size +
-                              static_cast<unsigned long long>(kv_head) * head_dim;
-            float dot = 0.0f;
-            for (unsigned d = lane; d < head_dim; d += 32)
-                dot += query[d] * static_cast<float>(key[d]);
-            dot = warp_sum(dot);
-            if (lane == 0) scores[warp * per_warp + i] = dot * args.scale;
+        const unsigned count = min(tile, end - tile_begin);
+        __syncthreads(); // the previous tile is done with (and the queries are in)
+        load_tile<Cache>(key_cache, value_cache, keys, values, tile_begin, count, head_dim, kv_size,
+                         kv_head, args.cache_capacity);
+        __syncthreads();
+        for (unsigned item = t; item < heads * count; item += threads) {
+            const unsigned h = item / count, j = item % count;
+            float score = 0.0f;
+            for (unsigned d = 0; d < head_dim; ++d)
+                score += query[h][d] * keys[j * key_stride + d];
+            scores[h][j] = score;
         }
         __syncthreads();
-        const unsigned count = min(tile, end - tile_begin);
-        float tile_max = running_max;
-        for (unsigned i = 0; i < count; ++i)
-            tile_max = fmaxf(tile_max, scores[i]);
-        const float rescale = expf(running_max - tile_max);
-        running_sum *= rescale;
-        for (unsigned k = 0; k < dims_per_thread; ++k)
-            acc[k] *= rescale;
-        for (unsigned i = 0; i < count; ++i) {
-            const float p = expf(scores[i] - tile_max);
-            running_sum += p;
-            const unsigned u = tile_begin + i;
-            const auto* value = value_cache + (u % args.cache_capacity) * kv_size +
-                                static_cast<unsigned long long>(kv_head) * head_dim;
-            for (unsigned k = 0; k < dims_per_thread; ++k) {
-                const unsigned d = t + k * threads;
-                if (d < head_dim) acc[k] += p * static_cast<float>(value[d]);
+        for (unsigned h = warp; h < heads; h += warps) {
+            const float old_max = running_max[h];
+            float tile_max = lowest_score;
+            for (unsigned j = lane; j < count; j += 32)
+                tile_max = fmaxf(tile_max, scores[h][j]);
+            const float new_max = fmaxf(old_max, warp_max(tile_max));
+            float sum = 0.0f;
+            for (unsigned j = lane; j < count; j += 32) {
+                const float p = expf(scores[h][j] - new_max);
+                scores[h][j] = p;
+                sum += p;
+            }
+            sum = warp_sum(sum);
+            if (lane == 0) {
+                const float r = expf(old_max - new_max);
+                rescale[h] = r;
+                running_sum[h] = running_sum[h] * r + sum;
+                running_max[h] = new_max;
             }
         }
-        running_max = tile_max;
-        __syncthreads(); // the next tile overwrites the scores
+        __syncthreads();
+#pragma unroll
+        for (unsigned k = 0; k < max_outputs; ++k) {
+            const unsigned o = t + k * threads;
+            if (o >= heads * head_dim) break;
+            const unsigned h = o / head_dim, d = o % head_dim;
+            float sum = acc[k] * rescale[h];
+            for (unsigned j = 0; j < count; ++j)
+                sum += scores[h][j] * values[j * head_dim + d];
+            acc[k] = sum;
+        }
     }
 
     float* out =
         partials +
-        ((static_cast<unsigned long long>(token) * args.head_count + head) * args.splits + split) *
+        ((static_cast<unsigned long long>(token) * args.head_count + head0) * args.splits + split) *
             (head_dim + 2);
-    for (unsigned k = 0; k < dims_per_thread; ++k) {
-        const unsigned d = t + k * threads;
-        if (d < head_dim) out[d] = acc[k];
+    const unsigned long long head_stride = static_cast<unsigned long long>(args.splits) *
+                                           (head_dim + 2); // from one head's row to the next's
+#pragma unroll
+    for (unsigned k = 0; k < max_outputs; ++k) {
+        const unsigned o = t + k * threads;
+        if (o >= heads * head_dim) break;
+        out[o / head_dim * head_stride + o % head_dim] = acc[k];
     }
-    if (t == 0) {
-        out[head_dim] = running_max;
-        out[head_dim + 1] = running_sum;
+    if (t < heads) {
+        out[t * head_stride + head_dim] = running_max[t];
+        out[t * head_stride + head_dim + 1] = running_sum[t];
     }
 }
 

@@ -2,6 +2,13 @@
 // so the two can never disagree. Plain constants: included by nvcc and by g++.
 #pragma once
 
+// Functions of the shapes for host and kernel code alike (nvcc needs them marked for both).
+#ifdef __CUDACC__
+#define HEARTH_SHAPE_FUNCTION __host__ __device__ constexpr
+#else
+#define HEARTH_SHAPE_FUNCTION constexpr
+#endif
+
 namespace hearth::cuda::shapes {
 
 // Threads per block of the kernels that take one block per row, head or token.
@@ -22,9 +29,18 @@ inline constexpr unsigned matvec_blocks(unsigned long long rows) {
     return static_cast<unsigned>((rows + matvec_rows - 1) / matvec_rows);
 }
 
-// Attention: positions scored per tile (eight per warp), head sizes up to this.
-inline constexpr unsigned attention_tile = 32;
+// One token's attention (decode): a block takes up to attention_heads of the query heads that
+// share a KV head, and walks its split's positions in tiles of attention_tile_values floats of
+// keys (and as many of values): 4096 / head size positions, at most attention_max_tile. Head
+// sizes up to attention_max_head_dim.
+inline constexpr unsigned attention_heads = 8;
+inline constexpr unsigned attention_tile_values = 4096;
+inline constexpr unsigned attention_max_tile = 64;
 inline constexpr unsigned attention_max_head_dim = 256;
+// A token's blocks along y: its KV head's query heads, attention_heads at a time.
+inline HEARTH_SHAPE_FUNCTION unsigned attention_head_chunks(unsigned group) {
+    return (group + attention_heads - 1) / attention_heads;
+}
 
 // A batch's tiled attention: rows ((token, query head) pairs) per block, positions per shared
 // tile, and the head sizes it has kernels for (a row's query and output live in registers), as
@@ -42,3 +58,5 @@ inline constexpr unsigned max_experts = 256;
 inline constexpr unsigned max_experts_per_token = 8;
 
 } // namespace hearth::cuda::shapes
+
+#undef HEARTH_SHAPE_FUNCTION
