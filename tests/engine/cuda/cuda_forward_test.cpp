@@ -173,14 +173,8 @@ TEST_F(CudaForwardSequence, AProfiledStepTimesEachOfItsElevenLaunchesALayer) {
     for (std::uint32_t layer = 0; layer < c.layer_count; ++layer)
         attended += c.is_sliding_layer(layer) ? std::min(11u, c.sliding_window) : 11u;
     EXPECT_EQ(counts.bytes["attention"], attended * 2 * c.kv_size() * sizeof(float));
-
-    // The profiled step left the cache as an ordinary step does: the next logits are the same.
-    std::vector<float> expected(c.vocab_size), logits(c.vocab_size);
-    ASSERT_TRUE((*plain)->append(prompt, {}).has_value());
-    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{9}, {}).has_value());
-    ASSERT_TRUE((*profiled)->append(std::vector<std::int32_t>{3}, logits).has_value());
-    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{3}, expected).has_value());
-    EXPECT_EQ(logits, expected);
+    expect_profiled_step_left_the_cache_as_a_plain_one(**profiled, **plain, prompt, 9,
+                                                       c.vocab_size);
     // A second profile replays the same timed graph.
     const auto again = (*profiled)->profile_step(4);
     ASSERT_TRUE(again.has_value()) << again.error().message;

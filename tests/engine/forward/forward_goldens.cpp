@@ -187,6 +187,18 @@ void expect_truncate_and_append_reproduce_logits(Backend& backend) {
     EXPECT_EQ(first, again);
 }
 
+void expect_profiled_step_left_the_cache_as_a_plain_one(Sequence& profiled, Sequence& plain,
+                                                        const std::vector<std::int32_t>& prompt,
+                                                        std::int32_t token,
+                                                        std::uint32_t vocab_size) {
+    std::vector<float> expected(vocab_size), logits(vocab_size);
+    ASSERT_TRUE(plain.append(prompt, {}).has_value());
+    ASSERT_TRUE(plain.append(std::vector<std::int32_t>{token}, {}).has_value());
+    ASSERT_TRUE(profiled.append(std::vector<std::int32_t>{3}, logits).has_value());
+    ASSERT_TRUE(plain.append(std::vector<std::int32_t>{3}, expected).has_value());
+    EXPECT_EQ(logits, expected);
+}
+
 void expect_a_second_rewind_respects_the_rings(Backend& backend, const std::string& fixture) {
     const auto files = tiny_model_files(fixture);
     ASSERT_TRUE(files);

@@ -51,6 +51,13 @@ void expect_logits_match_reference(Backend& backend);
 void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fixture);
 void expect_greedy_tokens_match_reference(Backend& backend);
 void expect_truncate_and_append_reproduce_logits(Backend& backend);
+// `profiled` has run `prompt`, then a profiled step of `token`; `plain`, of the same backend,
+// nothing. Runs `prompt` and `token` on `plain`, then one more token on both: the same logits,
+// so the profiled step left the cache as a plain step does.
+void expect_profiled_step_left_the_cache_as_a_plain_one(Sequence& profiled, Sequence& plain,
+                                                        const std::vector<std::int32_t>& prompt,
+                                                        std::int32_t token,
+                                                        std::uint32_t vocab_size);
 // A sequence past its sliding layers' rings (the tiny fixture `fixture`'s window + the rewind
 // slack, and 512 more), rewound by 512 and then below what the rings still hold: the second rewind
 // gives up positions rather than read overwritten ones, so appending again gives a fresh

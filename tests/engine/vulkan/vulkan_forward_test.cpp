@@ -385,13 +385,8 @@ TEST(VulkanForwardSequence, AProfiledStepTimesEachOfItsSixKernelsALayer) {
         EXPECT_EQ(dispatches[kernel], c.layer_count) << kernel;
     }
     EXPECT_EQ(dispatches["matvec unembedding"], 1u);
-    // The profiled step left the cache as an ordinary step does: the next logits are the same.
-    std::vector<float> expected(c.vocab_size), logits(c.vocab_size);
-    ASSERT_TRUE((*plain)->append(prompt, {}).has_value());
-    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{9}, {}).has_value());
-    ASSERT_TRUE((*profiled)->append(std::vector<std::int32_t>{3}, logits).has_value());
-    ASSERT_TRUE((*plain)->append(std::vector<std::int32_t>{3}, expected).has_value());
-    EXPECT_EQ(logits, expected);
+    expect_profiled_step_left_the_cache_as_a_plain_one(**profiled, **plain, prompt, 9,
+                                                       c.vocab_size);
 }
 
 // With int8 x, a step and a batch quantize the MLP's normalized x for gate/up (a batch in place
