@@ -5,10 +5,9 @@
 //     The query heads sharing a KV head share the block, so a cached key or value is read once
 //     for all of them; a tile of keys and values is loaded at once (with rows of whole 16-byte
 //     units, every thread's loads in flight together), then the block's threads score the
-//     tile's (head, position) pairs, a warp
-//     per head folds them into its running (online) softmax, and every thread adds the tile's
-//     values to its own outputs. Writes (output, running maximum, sum) per head and split:
-//     [token][head][split][head_dim + 2].
+//     tile's (head, position) pairs, a warp per head folds them into its running (online)
+//     softmax, and every thread adds the tile's values to its own outputs. Writes (output,
+//     running maximum, sum) per head and split: [token][head][split][head_dim + 2].
 //   attention_prefill_*: a batch's attention, tiled (below), writing the same partial results.
 //   attention_combine: the splits merged with the head's sink, which joins the softmax but has
 //     no value; one block per (head, token).
@@ -28,7 +27,8 @@ __device__ void load_tile(const typename Cache::Element* key_cache,
                           unsigned long long kv_size, unsigned kv_head, unsigned capacity) {
     using Element = typename Cache::Element;
     constexpr unsigned threads = shapes::attention_block, per_unit = 16 / sizeof(Element);
-    constexpr unsigned units = shapes::attention_tile_values / per_unit / threads; // a thread's
+    // The most 16-byte units of a tile's keys (and of its values) a thread loads.
+    constexpr unsigned units = shapes::attention_tile_values / per_unit / threads;
     const unsigned t = threadIdx.x, key_stride = head_dim + 1;
     const auto row = [&](unsigned j) {
         return (first + j) % capacity * kv_size +
