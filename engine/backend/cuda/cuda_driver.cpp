@@ -74,6 +74,8 @@ Result<void> resolve_all(void* library, DriverApi& api) {
         resolve(library, "cuEventCreate", api.cuEventCreate) &&
         resolve(library, "cuEventDestroy_v2", api.cuEventDestroy) &&
         resolve(library, "cuEventRecordWithFlags", api.cuEventRecordWithFlags) &&
+        // Not cuda.h's _v2 (CUDA 12.8 on): a driver older than the kernels then still loads and
+        // is refused with both versions named (cuda_selection.cpp), not a missing symbol.
         resolve(library, "cuEventElapsedTime", api.cuEventElapsedTime);
     if (!ok) {
         const char* why = dlerror();
