@@ -70,6 +70,9 @@ struct Block {
     std::vector<Fiber> fibers; // grown to the largest block seen, stacks reused
     std::vector<Warp> warps;
     unsigned count = 0, current = 0;
+    // Threads take turns in index order, or (every other block) in reverse: a barrier missing
+    // between one thread's write and another's read shows whichever of the two comes first.
+    bool reversed = false;
     unsigned live = 0, waiting = 0; // threads not ended; of those, how many wait at __syncthreads
     const std::function<void()>* kernel = nullptr;
     std::string error;
@@ -104,13 +107,17 @@ void open_block_barrier() {
     __builtin_unreachable(); // run_block does not resume a fiber of a finished block
 }
 
-// Runs the next fiber of [first, end) after the running one (in a cycle) that can run; returns
-// when the running fiber is resumed. None can run: the threads wait at different barriers. The
-// running fiber waits or has ended, so it is not the one found.
+// Runs the next fiber of [first, end) after the running one (in a cycle, in the block's order)
+// that can run; returns when the running fiber is resumed. None can run: the threads wait at
+// different barriers. The running fiber waits or has ended, so it is not the one found.
 void run_next(unsigned first, unsigned end) {
     unsigned next = block.current;
     for (unsigned step = 1; step < end - first; ++step) {
-        if (++next == end) next = first;
+        if (block.reversed) {
+            next = next == first ? end - 1 : next - 1;
+        } else if (++next == end) {
+            next = first;
+        }
         const Fiber& fiber = block.fibers[next];
         if (fiber.ended || fiber.waiting != Waiting::nothing) continue;
         void** saved = &running().stack_pointer;
@@ -163,9 +170,10 @@ std::string run_block(dim3 index, dim3 shape) {
     block.waiting = 0;
     block.error.clear();
     blockIdx = index;
-    block.current = 0;
-    threadIdx = block.fibers[0].thread;
-    hearth_emulator_switch(&block.scheduler, block.fibers[0].stack_pointer);
+    block.reversed = (index.x + index.y + index.z) % 2 == 1;
+    block.current = block.reversed ? block.count - 1 : 0;
+    threadIdx = block.fibers[block.current].thread;
+    hearth_emulator_switch(&block.scheduler, block.fibers[block.current].stack_pointer);
     return block.error.empty() ? std::string() : "block " + describe(index) + ": " + block.error;
 }
 
