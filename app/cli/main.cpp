@@ -29,7 +29,7 @@ constexpr const char* usage =
     "      options: --reasoning low|medium|high  --max-tokens N  --temperature T  --top-p P\n"
     "               --top-k K  --min-p P  --seed S  --context N  --system TEXT\n"
     "               --kv-cache f16|f32|q8 (GPU cache precision; default f16;\n"
-    "                 q8, Vulkan only: half the memory of f16 for longer contexts)\n"
+    "                 q8: half the memory of f16 for longer contexts)\n"
     "               --backend auto|cpu|vulkan|cuda  --threads N\n"
     "               --db PATH  record the conversation in this history database (SQLite,\n"
     "                          created if missing). Default: the desktop app's history,\n"

@@ -37,7 +37,7 @@ class AppSettings : public QObject {
     // (backend_choices.h); applies when a model is loaded.
     Q_PROPERTY(QString backend READ backend WRITE setBackend NOTIFY backendChanged)
     // How a GPU keeps the KV cache: "f16", or "q8" (8-bit, half the memory, so longer contexts
-    // fit; the Vulkan backend); applies when a model is loaded. The CPU always keeps f32.
+    // fit); applies when a model is loaded. The CPU always keeps f32.
     Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY kvCacheChanged)
     // "system", "light" or "dark".
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)

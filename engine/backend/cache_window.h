@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -89,6 +90,47 @@ inline std::vector<WindowRun> rewind_window_runs(std::uint32_t position, std::ui
     std::vector<WindowRun> runs{{slot, before_end, 0}};
     if (count > before_end) runs.push_back({0, count - before_end, before_end});
     return runs;
+}
+
+// Bytes a rewind point keeps of the rings (layers whose `capacities` are below `max_positions`):
+// each one's window of keys and of values, rows of `row_bytes` (a position of every KV head).
+// At least 1, so a buffer can be made for it.
+inline std::size_t rewind_point_bytes(const model::ModelConfig& config,
+                                      std::span<const std::uint32_t> capacities,
+                                      std::uint32_t max_positions, std::size_t row_bytes) {
+    const auto rings = static_cast<std::size_t>(std::ranges::count_if(
+        capacities, [&](std::uint32_t capacity) { return capacity < max_positions; }));
+    return std::max<std::size_t>(1, 2 * rings * config.sliding_window * row_bytes);
+}
+
+// One copy between a ring and a rewind point (rewind_point_bytes): `bytes` at `in_ring` in layer
+// `layer`'s keys (or values), at `in_point` in the point.
+struct RewindCopy {
+    std::uint32_t layer = 0;
+    bool values = false;
+    std::size_t in_ring = 0, in_point = 0, bytes = 0;
+};
+// The copies that save (or restore) a rewind point at `position`: each ring's window of keys, then
+// of values, layer by layer.
+inline std::vector<RewindCopy> rewind_point_copies(const model::ModelConfig& config,
+                                                   std::span<const std::uint32_t> capacities,
+                                                   std::uint32_t max_positions,
+                                                   std::uint32_t position, std::size_t row_bytes) {
+    std::vector<RewindCopy> copies;
+    const std::size_t window_bytes = config.sliding_window * row_bytes;
+    std::size_t saved = 0; // where the next window goes in the point
+    for (std::uint32_t layer = 0; layer < capacities.size(); ++layer) {
+        if (capacities[layer] >= max_positions) continue; // keeps every position
+        const auto runs = rewind_window_runs(position, config.sliding_window, capacities[layer]);
+        for (const bool values : {false, true}) {
+            for (const auto run : runs) {
+                copies.push_back({layer, values, run.slot * row_bytes,
+                                  saved + run.saved_at * row_bytes, run.count * row_bytes});
+            }
+            saved += window_bytes;
+        }
+    }
+    return copies;
 }
 
 } // namespace hearth

@@ -1,8 +1,10 @@
 // Sampling on a GPU, the host side shared by the Vulkan and CUDA backends: which settings the
-// sampling kernels apply, their arguments, and the excluded ids as bits.
+// sampling kernels apply, their arguments, the excluded ids as bits, and a step queued ahead.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -12,6 +14,20 @@
 #include "model/model_config.h"
 
 namespace hearth::gpu {
+
+// A sampling step queued before the caller asked for it (append_and_sample's next_random): it
+// runs the token the step before it draws, at the position after it, with `draw`.
+struct StepAhead {
+    std::uint32_t slot = 0; // which of the sequence's two sampling steps
+    kernel_args::SampleDraw draw{};
+    std::optional<std::int32_t> token; // known once the step before it has been read
+    // Whether a call to run `tokens` drawing with `asked` is what this step already runs.
+    bool continues(std::span<const std::int32_t> tokens,
+                   const kernel_args::SampleDraw& asked) const {
+        return token && tokens.size() == 1 && *token == tokens[0] &&
+               std::memcmp(&draw, &asked, sizeof asked) == 0;
+    }
+};
 
 // What a GPU sequence's one-token step leaves for the host: nothing (a prompt token whose logits
 // nobody wants), the logits, or the next token drawn on the device.

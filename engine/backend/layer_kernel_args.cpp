@@ -30,10 +30,26 @@ std::uint32_t rewind_layers(const model::ModelConfig& config, std::uint32_t max_
                             std::uint32_t length, RingReach& rings,
                             std::optional<std::uint32_t>& point, std::uint32_t keep,
                             const std::function<bool()>& restore) {
+    return rewind_rings(config, layer_cache_capacities(config, max_positions), length, rings, point,
+                        keep, restore);
+}
+
+Result<void> save_rewind_point(std::optional<std::uint32_t>& point, std::uint32_t length,
+                               const std::function<Result<void>()>& copy_out) {
+    point = length;
+    if (auto saved = copy_out(); !saved) {
+        point.reset();
+        return saved;
+    }
+    return {};
+}
+
+std::vector<std::uint32_t> layer_cache_capacities(const model::ModelConfig& config,
+                                                  std::uint32_t max_positions) {
     std::vector<std::uint32_t> capacities;
     for (std::uint32_t layer = 0; layer < config.layer_count; ++layer)
         capacities.push_back(layer_cache_capacity(config, layer, max_positions));
-    return rewind_rings(config, capacities, length, rings, point, keep, restore);
+    return capacities;
 }
 
 LayerKernelArgs layer_kernel_args(const model::ModelConfig& c, std::uint32_t layer,

@@ -1,11 +1,15 @@
 // What the GPU backends (Vulkan, CUDA) run each layer with, decided the same way for both: how
-// many positions a layer's cache holds, how attention splits over it, and the kernels' argument
-// structs (kernel_args.h).
+// many positions a layer's cache holds (and how a rewind keeps it), how attention splits over it,
+// and the kernels' argument structs (kernel_args.h).
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
 
 #include "cache_window.h"
+#include "hearth/error.h"
 #include "kernel_args.h"
 #include "model/model_config.h"
 
@@ -20,6 +24,15 @@ inline constexpr std::uint32_t max_prefill_attention_splits = 8;
 // some slack (cache_window.h) for a sliding one.
 std::uint32_t layer_cache_capacity(const model::ModelConfig& config, std::uint32_t layer,
                                    std::uint32_t max_positions);
+
+// Sequence::save_rewind_point for a GPU sequence of `length` positions: `point` becomes that,
+// and `copy_out` copies the rings' windows out (the point is forgotten again if that fails).
+Result<void> save_rewind_point(std::optional<std::uint32_t>& point, std::uint32_t length,
+                               const std::function<Result<void>()>& copy_out);
+
+// layer_cache_capacity of every layer, in order.
+std::vector<std::uint32_t> layer_cache_capacities(const model::ModelConfig& config,
+                                                  std::uint32_t max_positions);
 
 // rewind_rings (cache_window.h) for a sequence whose caches are layer_cache_capacity's.
 std::uint32_t rewind_layers(const model::ModelConfig& config, std::uint32_t max_positions,

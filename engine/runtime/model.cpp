@@ -72,15 +72,9 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
     std::string fallback_reason;
     const bool automatic = options.backend == BackendChoice::automatic;
     const bool cuda_asked = options.backend == BackendChoice::cuda;
-    if (cuda_asked && options.kv_cache == KvCachePrecision::q8) {
-        return fail("The CUDA backend keeps its KV cache in f16 or f32",
-                    "an 8-bit cache (q8) is a Vulkan option for now");
-    }
-    // Automatic selection leaves an 8-bit cache to the Vulkan backend.
-    if (cuda_asked || (automatic && options.kv_cache != KvCachePrecision::q8 && cuda_preferred())) {
+    if (cuda_asked || (automatic && cuda_preferred())) {
         auto made = cuda::create_cuda_backend(
-            files, {.kv_cache_f16 = options.kv_cache == KvCachePrecision::f16,
-                    .progress = options.progress});
+            files, {.kv_cache = options.kv_cache, .progress = options.progress});
         if (made) return ChosenBackend{std::move(*made), {}};
         if (!automatic || is_cancelled(made.error())) return std::unexpected(made.error());
         fallback_reason = "CUDA was not used: " + error_text(made.error());

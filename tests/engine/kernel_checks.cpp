@@ -450,7 +450,9 @@ float cached_tolerance(CacheLayout layout, const float* heads, std::size_t i,
     return largest / 254 * 1.001f + 1e-6f;
 }
 
-RopeInputs::RopeInputs(CacheLayout cache_layout, std::mt19937& rng) : layout(cache_layout) {
+RopeInputs::RopeInputs(CacheLayout cache_layout, std::mt19937& rng, std::uint32_t head_dim)
+    : layout(cache_layout) {
+    config.head_dim = head_dim;
     qkv = normal_values(grid_tokens * (config.q_size() + 2 * std::size_t{config.kv_size()}), rng);
     poisoned = cache_words(std::vector<float>(capacity * config.kv_size(), poison), layout,
                            config.head_dim);

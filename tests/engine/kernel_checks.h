@@ -186,7 +186,8 @@ struct RopeInputs {
     std::vector<float> qkv;
     std::vector<std::uint32_t> poisoned; // both caches' words beforehand
 
-    RopeInputs(CacheLayout cache_layout, std::mt19937& rng);
+    RopeInputs(CacheLayout cache_layout, std::mt19937& rng,
+               std::uint32_t head_dim = attention_config().head_dim);
     // The queries rotated in place, the rotated keys and the values in their slots, nothing else
     // touched.
     void expect_written(const std::vector<float>& rotated,

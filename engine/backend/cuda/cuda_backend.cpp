@@ -2,6 +2,7 @@
 
 #include "backend/append_checks.h"
 #include "backend/gib_text.h"
+#include "backend/kv_cache_layout.h"
 #include "backend/packed_weights.h"
 #include "cuda_bandwidth.h"
 #include "cuda_model.h"
@@ -34,7 +35,8 @@ class CudaBackend final : public Backend {
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     std::uint64_t kv_cache_row_bytes() const override {
-        return std::uint64_t{model_->files->config.head_dim} * (model_->kv_cache_f16 ? 2 : 4);
+        return 4 * std::uint64_t{
+                       gpu::kv_cache_row_words(model_->kv_format, model_->files->config.head_dim)};
     }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {
@@ -67,6 +69,9 @@ Result<std::unique_ptr<Backend>> create_cuda_backend(std::shared_ptr<const model
             "The CUDA backend cannot run this model's shape",
             "up to 256 experts, 8 of them per token, and an even head size <= 256 are supported");
     }
+    if (auto ok = gpu::check_kv_cache_precision(c, options.kv_cache); !ok) {
+        return std::unexpected(ok.error());
+    }
     auto driver = CudaDriver::load();
     if (!driver) return std::unexpected(driver.error());
     const std::uint64_t needed = gpu::packed_weight_bytes(*files);
@@ -84,8 +89,9 @@ Result<std::unique_ptr<Backend>> create_cuda_backend(std::shared_ptr<const model
     }
     auto weights = upload_weights(**device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto model = std::unique_ptr<CudaModel>(new CudaModel{
-        std::move(files), std::move(*device), std::move(*weights), options.kv_cache_f16});
+    auto model = std::unique_ptr<CudaModel>(new CudaModel{std::move(files), std::move(*device),
+                                                          std::move(*weights),
+                                                          gpu::kv_cache_format(options.kv_cache)});
     return std::make_unique<CudaBackend>(std::move(model));
 }
 

@@ -12,8 +12,8 @@
 namespace hearth::cuda {
 
 struct CudaOptions {
-    // Cached keys and values as f16 (half the memory) rather than f32.
-    bool kv_cache_f16 = true;
+    // How cached keys and values are kept: f16, f32, or q8 (8-bit, about half f16's memory).
+    KvCachePrecision kv_cache = KvCachePrecision::f16;
     // Upload progress (fraction done); returning false cancels loading.
     std::function<bool(double)> progress = {};
 };

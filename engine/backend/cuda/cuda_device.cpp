@@ -57,6 +57,24 @@ TimedGraph::~TimedGraph() {
         device_->api().cuEventDestroy(event);
 }
 
+HostMailbox::HostMailbox(HostMailbox&& other) noexcept
+    : device_(std::exchange(other.device_, nullptr)), data_(std::exchange(other.data_, nullptr)),
+      bytes_(std::exchange(other.bytes_, 0)), done_(std::exchange(other.done_, nullptr)) {}
+
+HostMailbox& HostMailbox::operator=(HostMailbox&& other) noexcept {
+    std::swap(device_, other.device_);
+    std::swap(data_, other.data_);
+    std::swap(bytes_, other.bytes_);
+    std::swap(done_, other.done_);
+    return *this;
+}
+
+HostMailbox::~HostMailbox() {
+    if (!device_ || !device_->make_current()) return;
+    if (done_) device_->api().cuEventDestroy(done_);
+    if (data_) device_->api().cuMemFreeHost(data_);
+}
+
 CudaDevice::CudaDevice(CudaDriver driver, CUdevice device, std::string name)
     : driver_(std::move(driver)), device_(device), name_(std::move(name)) {}
 
@@ -155,6 +173,53 @@ Result<void> CudaDevice::download_async(std::span<std::byte> bytes, const Device
     if (CUresult r = api().cuMemcpyDtoHAsync(bytes.data(), buffer.address_, bytes.size(), stream_);
         r != CUDA_SUCCESS) {
         return fail_cuda(api(), "copying from the GPU", r);
+    }
+    return {};
+}
+
+Result<void> CudaDevice::copy_async(const DeviceBuffer& to, std::uint64_t to_offset,
+                                    const DeviceBuffer& from, std::uint64_t from_offset,
+                                    std::uint64_t bytes) {
+    const auto held = hold_stream();
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuMemcpyDtoDAsync(to.address_ + to_offset, from.address_ + from_offset,
+                                             bytes, stream_);
+        r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "copying on the GPU", r);
+    }
+    return {};
+}
+
+Result<HostMailbox> CudaDevice::create_mailbox(std::size_t bytes) {
+    if (auto r = make_current(); !r) return std::unexpected(r.error());
+    HostMailbox mailbox;
+    mailbox.device_ = this;
+    if (CUresult r = api().cuMemAllocHost(&mailbox.data_, bytes); r != CUDA_SUCCESS) {
+        mailbox.data_ = nullptr;
+        return fail_cuda(api(), "allocating page-locked host memory", r);
+    }
+    mailbox.bytes_ = bytes;
+    if (CUresult r = api().cuEventCreate(&mailbox.done_, CU_EVENT_DISABLE_TIMING);
+        r != CUDA_SUCCESS) {
+        mailbox.done_ = nullptr;
+        return fail_cuda(api(), "creating an event", r);
+    }
+    return mailbox;
+}
+
+Result<void> CudaDevice::mark_done(const HostMailbox& mailbox) {
+    const auto held = hold_stream();
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuEventRecordWithFlags(mailbox.done_, stream_, 0); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "recording an event", r);
+    }
+    return {};
+}
+
+Result<void> CudaDevice::wait(const HostMailbox& mailbox) {
+    if (auto r = make_current(); !r) return r;
+    if (CUresult r = api().cuEventSynchronize(mailbox.done_); r != CUDA_SUCCESS) {
+        return fail_cuda(api(), "waiting for the GPU", r);
     }
     return {};
 }

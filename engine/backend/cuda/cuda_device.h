@@ -1,9 +1,10 @@
 // One NVIDIA GPU as the CUDA backend runs it: its primary context, Hearth's kernels loaded from
-// the embedded fatbin, one stream, device memory, and graphs captured on that stream. The only
-// layer above the driver table (cuda_driver_api.h) that calls the driver; the context is made
-// current on whichever thread calls, since a sequence may run on another thread than the load.
-// Threads share the stream one at a time: each stream call takes it, and hold_stream() keeps it
-// across several (a sequence's step: copy in, replay, copy out, wait).
+// the embedded fatbin, one stream, device memory, page-locked host mailboxes, and graphs captured
+// on that stream. The only layer above the driver table (cuda_driver_api.h) that calls the driver;
+// the context is made current on whichever thread calls, since a sequence may run on another
+// thread than the load. Threads share the stream one at a time: each stream call takes it, and
+// hold_stream() keeps it across several (a sequence's step: copy in, replay, copy out, wait). The
+// sequences of a model share the stream, so a wait for it waits for all of their work.
 #pragma once
 
 #include <atomic>
@@ -75,6 +76,25 @@ class TimedGraph {
     std::vector<CUevent> events_;
 };
 
+// Page-locked host memory the stream copies to and from without the host waiting, and an event
+// that marks where the stream is done with it: the host can wait for one step's results without
+// waiting for the work queued behind it (a step ahead).
+class HostMailbox {
+  public:
+    HostMailbox() = default;
+    HostMailbox(HostMailbox&& other) noexcept;
+    HostMailbox& operator=(HostMailbox&& other) noexcept;
+    ~HostMailbox();
+    std::span<std::byte> bytes() const { return {static_cast<std::byte*>(data_), bytes_}; }
+
+  private:
+    friend class CudaDevice;
+    CudaDevice* device_ = nullptr;
+    void* data_ = nullptr;
+    std::size_t bytes_ = 0;
+    CUevent done_ = nullptr;
+};
+
 struct LaunchShape {
     unsigned grid_x = 1, grid_y = 1, grid_z = 1;
     unsigned block = 1; // threads, one dimension
@@ -104,7 +124,16 @@ class CudaDevice {
     // Ordered on the stream: the copy happens before later launches and copies.
     Result<void> upload_async(const DeviceBuffer& buffer, std::span<const std::byte> bytes);
     Result<void> download_async(std::span<std::byte> bytes, const DeviceBuffer& buffer);
+    // `bytes` from `from_offset` in `from` to `to_offset` in `to`, ordered on the stream.
+    Result<void> copy_async(const DeviceBuffer& to, std::uint64_t to_offset,
+                            const DeviceBuffer& from, std::uint64_t from_offset,
+                            std::uint64_t bytes);
     Result<void> synchronize();
+    Result<HostMailbox> create_mailbox(std::size_t bytes);
+    // Marks the mailbox done once the stream has run what is queued on it so far (its copies).
+    Result<void> mark_done(const HostMailbox& mailbox);
+    // Waits for the stream to reach the mailbox's last mark.
+    Result<void> wait(const HostMailbox& mailbox);
 
     // Launches kernel `kernel` of the fatbin on the stream; the arguments go by value in the
     // kernel's parameter order (CUdeviceptr for pointers).
@@ -128,6 +157,7 @@ class CudaDevice {
     friend class DeviceBuffer;
     friend class CapturedGraph;
     friend class TimedGraph;
+    friend class HostMailbox;
     CudaDevice(CudaDriver driver, CUdevice device, std::string name);
     Result<void> make_current();
     Result<void> launch_with(std::string_view kernel, LaunchShape shape, void** parameters);

@@ -60,6 +60,7 @@ Result<void> resolve_all(void* library, DriverApi& api) {
         resolve(library, "cuMemGetInfo_v2", api.cuMemGetInfo) &&
         resolve(library, "cuMemcpyHtoDAsync_v2", api.cuMemcpyHtoDAsync) &&
         resolve(library, "cuMemcpyDtoHAsync_v2", api.cuMemcpyDtoHAsync) &&
+        resolve(library, "cuMemcpyDtoDAsync_v2", api.cuMemcpyDtoDAsync) &&
         resolve(library, "cuStreamCreate", api.cuStreamCreate) &&
         resolve(library, "cuStreamDestroy_v2", api.cuStreamDestroy) &&
         resolve(library, "cuStreamSynchronize", api.cuStreamSynchronize) &&
@@ -74,6 +75,9 @@ Result<void> resolve_all(void* library, DriverApi& api) {
         resolve(library, "cuEventCreate", api.cuEventCreate) &&
         resolve(library, "cuEventDestroy_v2", api.cuEventDestroy) &&
         resolve(library, "cuEventRecordWithFlags", api.cuEventRecordWithFlags) &&
+        resolve(library, "cuEventSynchronize", api.cuEventSynchronize) &&
+        resolve(library, "cuMemAllocHost_v2", api.cuMemAllocHost) &&
+        resolve(library, "cuMemFreeHost", api.cuMemFreeHost) &&
         // Not cuda.h's _v2 (CUDA 12.8 on): a driver older than the kernels then still loads and
         // is refused with both versions named (cuda_selection.cpp), not a missing symbol.
         resolve(library, "cuEventElapsedTime", api.cuEventElapsedTime);

@@ -26,6 +26,8 @@ inline constexpr int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
 // An event recorded during capture becomes a node of the graph (timed each replay), rather than
 // a dependency between streams.
 inline constexpr unsigned CU_EVENT_RECORD_EXTERNAL = 1;
+// An event that only marks a point in the stream, without a time (cheaper to record).
+inline constexpr unsigned CU_EVENT_DISABLE_TIMING = 2;
 
 struct DriverApi {
     CUresult (*cuInit)(unsigned int flags);
@@ -52,6 +54,8 @@ struct DriverApi {
                                   CUstream stream);
     CUresult (*cuMemcpyDtoHAsync)(void* destination, CUdeviceptr source, std::size_t bytes,
                                   CUstream stream);
+    CUresult (*cuMemcpyDtoDAsync)(CUdeviceptr destination, CUdeviceptr source, std::size_t bytes,
+                                  CUstream stream);
     CUresult (*cuStreamCreate)(CUstream* stream, unsigned flags);
     CUresult (*cuStreamDestroy)(CUstream stream);
     CUresult (*cuStreamSynchronize)(CUstream stream);
@@ -69,6 +73,9 @@ struct DriverApi {
     CUresult (*cuEventDestroy)(CUevent event);
     CUresult (*cuEventRecordWithFlags)(CUevent event, CUstream stream, unsigned flags);
     CUresult (*cuEventElapsedTime)(float* milliseconds, CUevent start, CUevent end);
+    CUresult (*cuEventSynchronize)(CUevent event);
+    CUresult (*cuMemAllocHost)(void** pointer, std::size_t bytes);
+    CUresult (*cuMemFreeHost)(void* pointer);
 };
 
 } // namespace hearth::cuda

@@ -1,10 +1,12 @@
 #include "cuda_sequence.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "backend/append_checks.h"
@@ -12,6 +14,7 @@
 #include "backend/device_sampling.h"
 #include "backend/gib_text.h"
 #include "backend/kernel_profile.h"
+#include "backend/kv_cache_layout.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
@@ -42,9 +45,19 @@ unsigned blocks_for(std::uint64_t items, std::uint64_t per_block) {
     return static_cast<unsigned>((items + per_block - 1) / per_block);
 }
 
+// The decode step that draws, captured twice so that the host can queue one while the other runs
+// (a step ahead): each with its draw and the id it picks, on the device and in its mailbox (the
+// draw, then the id).
+struct SamplingStep {
+    std::optional<CapturedGraph> graph;
+    DeviceBuffer draw, picked;
+    HostMailbox mailbox;
+};
+constexpr std::size_t mailbox_picked_at = sizeof(ka::SampleDraw);
+
 struct LayerCache {
     std::uint32_t capacity = 0; // positions; a ring for sliding layers
-    DeviceBuffer keys, values;  // [capacity][kv_size], f32 or f16
+    DeviceBuffer keys, values;  // [capacity][kv heads] rows (kv_cache.cuh)
 };
 
 class CudaSequence final : public Sequence {
@@ -52,20 +65,26 @@ class CudaSequence final : public Sequence {
     CudaSequence(CudaModel& model, std::uint32_t max_positions)
         : model_(model), device_(*model.device), config_(model.files->config),
           max_positions_(max_positions) {}
+    CudaSequence(const CudaSequence&) = delete;
+    CudaSequence& operator=(const CudaSequence&) = delete;
+    // Its buffers must outlive its work still running (a step ahead, or one a failure left
+    // queued); a failure there is past reporting.
+    ~CudaSequence() override { (void)device_.synchronize(); }
 
     Result<void> prepare();
     std::uint32_t length() const override { return length_; }
     std::uint32_t capacity() const override { return max_positions_; }
     Result<void> append(std::span<const std::int32_t> tokens, std::span<float> logits) override;
     std::uint32_t truncate(std::uint32_t keep) override;
+    Result<void> save_rewind_point() override;
     bool samples_on_device(const SamplingSettings& settings) const override {
         return gpu::device_can_sample(settings);
     }
     Result<void> exclude_from_sampling(const std::vector<bool>& excluded) override;
-    // Runs no step ahead: next_random goes unused.
     Result<std::int32_t> append_and_sample(std::span<const std::int32_t> tokens,
                                            const SamplingSettings& settings, float random,
                                            std::optional<float> next_random) override;
+    std::uint64_t steps_found_ahead() const override { return steps_found_ahead_; }
     bool times_kernels() const override { return true; }
     Result<std::vector<KernelProfile>> profile_step(std::int32_t token) override;
     Result<std::vector<KernelProfile>> profile_batch(std::span<const std::int32_t> tokens) override;
@@ -80,13 +99,25 @@ class CudaSequence final : public Sequence {
     // Every buffer but the caches, with its size in bytes; and one layer's keys (or values).
     std::vector<std::pair<DeviceBuffer*, std::uint64_t>> planned_buffers();
     std::uint64_t cache_bytes(std::uint32_t layer) const;
+    // Bytes of one position's keys (or values): a row per KV head.
+    std::uint64_t cache_position_bytes() const;
+    // Copies the rows of the window before the rewind point out of the rings, or back in.
+    Result<void> copy_rewind_point(bool into_rings);
     Result<void> allocate();
-    Result<void> record(StepOutput output);
-    Result<void> record_sampling();
-    // Runs every token but the last in batches, then the last with `last_step`; `logits` and
-    // `picked` (when not empty) receive what that step leaves.
-    Result<void> run_tokens(std::span<const std::int32_t> tokens, const CapturedGraph& last_step,
-                            std::span<float> logits, std::span<std::uint32_t> picked);
+    // A one-token step; a sampled one draws with sampling step `slot`'s draw and id.
+    Result<void> record(StepOutput output, std::uint32_t slot = 0);
+    Result<void> record_sampling(const SamplingStep& step);
+    // Runs `tokens` at the next positions through the batch graph, batch_tokens at a time.
+    Result<void> run_batches(std::span<const std::int32_t> tokens);
+    // Queues sampling step `slot` drawing with `draw`: over `token` at the next position, or
+    // (none) over the token the step queued before it picks, at the position after that. Its id
+    // comes to its mailbox.
+    Result<void> queue_sampling(std::uint32_t slot, const ka::SampleDraw& draw,
+                                std::optional<std::int32_t> token);
+    // Waits for sampling step `slot`: the sequence is a position longer, and the id it drew.
+    Result<std::int32_t> finish_sampling(std::uint32_t slot);
+    // Waits for the step ahead, if any, and forgets it: what runs next is the caller's own.
+    Result<void> settle();
     Result<void> record_batch();
     Result<void> record_layer(std::uint32_t layer, bool batched);
     // Launches `kernel`, named by `label` in a profile being captured.
@@ -101,10 +132,9 @@ class CudaSequence final : public Sequence {
     Result<void> product(const CudaProjection& projection, std::uint32_t mode, bool batched,
                          const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
                          std::uint32_t cols, std::string_view label);
-    // Runs a graph over `tokens` at the next positions, reading back the logits or the drawn
-    // token when asked.
+    // Runs a graph over `tokens` at the next positions, reading back the logits when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
-                     std::span<float> logits, std::span<std::uint32_t> picked = {});
+                     std::span<float> logits);
     // Captures `profiled` from `record` on first use, runs `tokens` through it at the next
     // positions, and sums the device time per kernel. The tokens are held once they ran, even
     // if reading the times then fails.
@@ -124,15 +154,17 @@ class CudaSequence final : public Sequence {
     DeviceBuffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     DeviceBuffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     DeviceBuffer step_, rope_table_, logits_;
-    // Sampling on the device: excluded ids (a bit each), the step's draw, the chunks' partial
-    // results and the id drawn.
-    DeviceBuffer excluded_, draw_, sample_partials_, picked_;
+    // Sampling on the device: excluded ids (a bit each) and the chunks' partial results.
+    DeviceBuffer excluded_, sample_partials_;
+    std::array<SamplingStep, 2> sampling_steps_;
+    std::optional<gpu::StepAhead> ahead_;
+    std::uint64_t steps_found_ahead_ = 0;
     DeviceBuffer attention_partials_; // [token][head][split][head_dim + 2], reused by each layer
     std::vector<LayerCache> caches_;
-    std::vector<std::byte> step_bytes_; // what run() copies into step_
-    ka::SampleDraw draw_bytes_{};       // what append_and_sample() copies into draw_
-    std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, step_sampling_graph_,
-        batch_graph_;
+    std::optional<std::uint32_t> rewind_point_; // its position
+    DeviceBuffer rewind_rows_;                  // its copy of the rings' windows
+    std::vector<std::byte> step_bytes_;         // what run() and queue_sampling() copy into step_
+    std::optional<CapturedGraph> step_graph_, step_with_logits_graph_, batch_graph_;
     ProfiledGraph profiled_step_, profiled_batch_;
     std::vector<DispatchLabel>* profile_labels_ = nullptr; // while a profiled graph is captured
 };
@@ -158,17 +190,27 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
         {&logits_, c.vocab_size * f32},
         {&step_, sizeof(ka::StepHeader) + B * 4},
         {&excluded_, (c.vocab_size + 31) / 32 * 4},
-        {&draw_, sizeof(ka::SampleDraw)},
+        {&sampling_steps_[0].draw, sizeof(ka::SampleDraw)},
+        {&sampling_steps_[1].draw, sizeof(ka::SampleDraw)},
         // The chunks, then sample_cut's header.
         {&sample_partials_, (gpu::sample_args(c.vocab_size).groups + 1) * 4 * f32},
-        {&picked_, 4},
+        {&sampling_steps_[0].picked, 4},
+        {&sampling_steps_[1].picked, 4},
+        // A rewind point's copy of the rings' windows (with the context, so that the fit is
+        // known when the context is made, not at a chat's first answer).
+        {&rewind_rows_, rewind_point_bytes(c, gpu::layer_cache_capacities(c, max_positions_),
+                                           max_positions_, cache_position_bytes())},
     };
 }
 
+std::uint64_t CudaSequence::cache_position_bytes() const {
+    return 4 * std::uint64_t{config_.kv_head_count} *
+           gpu::kv_cache_row_words(model_.kv_format, config_.head_dim);
+}
+
 std::uint64_t CudaSequence::cache_bytes(std::uint32_t layer) const {
-    const std::uint64_t element = model_.kv_cache_f16 ? 2 : 4;
     return std::uint64_t{gpu::layer_cache_capacity(config_, layer, max_positions_)} *
-           config_.kv_size() * element;
+           cache_position_bytes();
 }
 
 Result<void> CudaSequence::allocate() {
@@ -180,8 +222,15 @@ Result<void> CudaSequence::allocate() {
     step_bytes_.resize(step_.size_bytes());
     if (auto r = exclude_from_sampling({}); !r) return r;
     // Until a caller draws, the app's default draw: what a profiled step samples with.
-    draw_bytes_ = gpu::sample_draw(SamplingSettings{}, 0.5f);
-    if (auto r = device_.upload(draw_, std::as_bytes(std::span(&draw_bytes_, 1))); !r) return r;
+    const auto default_draw = gpu::sample_draw(SamplingSettings{}, 0.5f);
+    for (auto& step : sampling_steps_) {
+        auto mailbox = device_.create_mailbox(mailbox_picked_at + sizeof(std::uint32_t));
+        if (!mailbox) return std::unexpected(mailbox.error());
+        step.mailbox = std::move(*mailbox);
+        if (auto r = device_.upload(step.draw, std::as_bytes(std::span(&default_draw, 1))); !r) {
+            return r;
+        }
+    }
     const auto table = gpu::rope_table(config_, max_positions_);
     if (auto r = device_.upload(rope_table_, std::as_bytes(std::span(table))); !r) return r;
 
@@ -215,10 +264,11 @@ Result<void> CudaSequence::prepare() {
     }
     if (auto r = allocate(); !r) return r;
     // Decoding replays a graph captured once; the position and tokens come from step_.
-    for (auto [target, output] : {std::pair{&step_graph_, StepOutput::none},
-                                  std::pair{&step_with_logits_graph_, StepOutput::logits},
-                                  std::pair{&step_sampling_graph_, StepOutput::sampled}}) {
-        auto graph = device_.capture([&] { return record(output); });
+    for (auto [target, output, slot] : {std::tuple{&step_graph_, StepOutput::none, 0u},
+                                        {&step_with_logits_graph_, StepOutput::logits, 0u},
+                                        {&sampling_steps_[0].graph, StepOutput::sampled, 0u},
+                                        {&sampling_steps_[1].graph, StepOutput::sampled, 1u}}) {
+        auto graph = device_.capture([&] { return record(output, slot); });
         if (!graph) return std::unexpected(graph.error());
         target->emplace(std::move(*graph));
     }
@@ -260,7 +310,7 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                   route_.address(), args);
 }
 
-Result<void> CudaSequence::record(StepOutput output) {
+Result<void> CudaSequence::record(StepOutput output, std::uint32_t slot) {
     const auto& c = config_;
     const auto& w = model_.weights;
     const ka::EmbedArgs embed{c.hidden_size};
@@ -286,24 +336,24 @@ Result<void> CudaSequence::record(StepOutput output) {
         !r) {
         return r;
     }
-    return output == StepOutput::sampled ? record_sampling() : Result<void>{};
+    return output == StepOutput::sampled ? record_sampling(sampling_steps_[slot]) : Result<void>{};
 }
 
-Result<void> CudaSequence::record_sampling() {
+Result<void> CudaSequence::record_sampling(const SamplingStep& step) {
     const auto args = gpu::sample_args(config_.vocab_size);
     for (const auto& [kernel, shape] :
          {std::pair{"sample_partials", LaunchShape{args.groups, 1, 1, ka::sample_group_size}},
           std::pair{"sample_cut", LaunchShape{1, 1, 1, ka::sample_cut_max_group_size}},
           std::pair{"sample_kept", LaunchShape{args.groups, 1, 1, ka::sample_group_size}}}) {
         if (auto r = launch({"sample"}, kernel, shape, logits_.address(), excluded_.address(),
-                            draw_.address(), sample_partials_.address(), args);
+                            step.draw.address(), sample_partials_.address(), args);
             !r) {
             return r;
         }
     }
     return launch({"sample"}, "sample_pick", {1, 1, 1, ka::sample_group_size}, logits_.address(),
-                  excluded_.address(), draw_.address(), sample_partials_.address(),
-                  picked_.address(), args);
+                  excluded_.address(), step.draw.address(), sample_partials_.address(),
+                  step.picked.address(), step_.address(), args);
 }
 
 // The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
@@ -332,7 +382,7 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     const auto& cache = caches_[layer];
     const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const std::uint32_t tokens = batched ? batch_tokens : 1;
-    const std::string cache_type = model_.kv_cache_f16 ? "f16" : "f32";
+    const std::string cache_type = kv_cache_kernel_suffix(model_.kv_format);
     const auto args =
         gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
     // A batch's tokens each split their attention fewer ways: they fill the GPU between them.
@@ -431,22 +481,22 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
 
 Result<void> CudaSequence::append(std::span<const std::int32_t> tokens, std::span<float> logits) {
     if (auto ok = check_append(config_, tokens, logits, length_, max_positions_); !ok) return ok;
-    return run_tokens(tokens, logits.empty() ? *step_graph_ : *step_with_logits_graph_, logits, {});
+    if (auto settled = settle(); !settled) return settled;
+    if (auto ran = run_batches(tokens.first(tokens.size() - 1)); !ran) return ran;
+    return run(logits.empty() ? *step_graph_ : *step_with_logits_graph_, tokens.last(1), logits);
 }
 
-Result<void> CudaSequence::run_tokens(std::span<const std::int32_t> tokens,
-                                      const CapturedGraph& last_step, std::span<float> logits,
-                                      std::span<std::uint32_t> picked) {
-    std::size_t done = 0;
-    while (tokens.size() - done > 1) {
-        const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - 1 - done);
+Result<void> CudaSequence::run_batches(std::span<const std::int32_t> tokens) {
+    for (std::size_t done = 0; done < tokens.size();) {
+        const std::size_t count = std::min<std::size_t>(batch_tokens, tokens.size() - done);
         if (auto ran = run(*batch_graph_, tokens.subspan(done, count), {}); !ran) return ran;
         done += count;
     }
-    return run(last_step, tokens.subspan(done), logits, picked);
+    return {};
 }
 
 Result<void> CudaSequence::exclude_from_sampling(const std::vector<bool>& excluded) {
+    if (auto settled = settle(); !settled) return settled; // the step ahead reads them
     const auto bits = gpu::exclusion_bits(excluded, config_.vocab_size);
     const auto held = device_.hold_stream();
     Result<void> r = device_.upload_async(excluded_, std::as_bytes(std::span(bits)));
@@ -456,41 +506,94 @@ Result<void> CudaSequence::exclude_from_sampling(const std::vector<bool>& exclud
 
 Result<std::int32_t> CudaSequence::append_and_sample(std::span<const std::int32_t> tokens,
                                                      const SamplingSettings& settings, float random,
-                                                     std::optional<float>) {
+                                                     std::optional<float> next_random) {
     if (auto ok = gpu::check_sampled_append(config_, tokens, length_, max_positions_, settings);
         !ok) {
         return std::unexpected(ok.error());
     }
-    // Ordered on the stream before the step's graphs, whose run waits for the stream: no wait of
-    // its own. The source is a member, so it outlives the copy.
-    draw_bytes_ = gpu::sample_draw(settings, random);
-    {
-        const auto held = device_.hold_stream();
-        if (auto r = device_.upload_async(draw_, std::as_bytes(std::span(&draw_bytes_, 1))); !r) {
-            return std::unexpected(r.error());
+    const ka::SampleDraw draw = gpu::sample_draw(settings, random);
+    std::uint32_t slot = 0;
+    if (ahead_ && ahead_->continues(tokens, draw)) {
+        slot = ahead_->slot; // already queued: what the caller asks for
+        ahead_.reset();
+        ++steps_found_ahead_;
+    } else {
+        if (auto settled = settle(); !settled) return std::unexpected(settled.error());
+        if (auto ran = run_batches(tokens.first(tokens.size() - 1)); !ran) {
+            return std::unexpected(ran.error());
+        }
+        if (auto queued = queue_sampling(slot, draw, tokens.back()); !queued) {
+            (void)device_.synchronize(); // nothing left running
+            return std::unexpected(queued.error());
         }
     }
-    std::uint32_t picked = gpu::nothing_to_draw;
-    if (auto ran = run_tokens(tokens, *step_sampling_graph_, {}, std::span(&picked, 1)); !ran) {
-        return std::unexpected(ran.error());
+    // The step ahead writes the position after this one's.
+    if (next_random && length_ + 2 <= max_positions_) {
+        const ka::SampleDraw next_draw = gpu::sample_draw(settings, *next_random);
+        rings_.wrote_until(length_ + 2); // before it can run, whatever happens then
+        if (auto queued = queue_sampling(1 - slot, next_draw, std::nullopt); !queued) {
+            (void)device_.synchronize();
+            return std::unexpected(queued.error());
+        }
+        ahead_ = gpu::StepAhead{1 - slot, next_draw, std::nullopt};
     }
+    auto token = finish_sampling(slot);
+    if (token && ahead_) ahead_->token = *token;
+    return token;
+}
+
+Result<void> CudaSequence::queue_sampling(std::uint32_t slot, const ka::SampleDraw& draw,
+                                          std::optional<std::int32_t> token) {
+    auto& step = sampling_steps_[slot];
+    const auto mailbox = step.mailbox.bytes();
+    const auto held = device_.hold_stream(); // the step's calls as one
+    Result<void> r{};
+    if (token) {
+        rings_.wrote_until(length_ + 1); // before it can run, whatever happens then
+        const ka::StepHeader header{length_, 1};
+        std::memcpy(step_bytes_.data(), &header, sizeof header);
+        std::memcpy(step_bytes_.data() + sizeof header, &*token, sizeof *token);
+        r = device_.upload_async(step_,
+                                 std::span(step_bytes_).first(sizeof header + sizeof *token));
+    }
+    // The mailbox's draw was last read by this step's previous run, which has finished: the
+    // host waited for it, or for the whole stream.
+    std::memcpy(mailbox.data(), &draw, sizeof draw);
+    if (r) r = device_.upload_async(step.draw, mailbox.first(sizeof draw));
+    if (r) r = device_.replay(*step.graph);
+    if (r) r = device_.download_async(mailbox.subspan(mailbox_picked_at), step.picked);
+    if (r) r = device_.mark_done(step.mailbox);
+    return r;
+}
+
+Result<std::int32_t> CudaSequence::finish_sampling(std::uint32_t slot) {
+    const auto& step = sampling_steps_[slot];
+    if (auto waited = device_.wait(step.mailbox); !waited) return std::unexpected(waited.error());
+    length_ += 1;
+    std::uint32_t picked = 0;
+    std::memcpy(&picked, step.mailbox.bytes().data() + mailbox_picked_at, sizeof picked);
     return gpu::drawn_token(picked, config_.vocab_size);
 }
 
+Result<void> CudaSequence::settle() {
+    if (!ahead_) return {};
+    ahead_.reset();
+    return device_.synchronize();
+}
+
 Result<void> CudaSequence::run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
-                               std::span<float> logits, std::span<std::uint32_t> picked) {
+                               std::span<float> logits) {
     const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
     const auto held = device_.hold_stream(); // the step's calls as one
     std::memcpy(step_bytes_.data(), &header, sizeof header);
     std::memcpy(step_bytes_.data() + sizeof header, tokens.data(), tokens.size_bytes());
+    rings_.wrote_until(length_ + header.count); // before it can run, whatever happens then
     Result<void> r = device_.upload_async(step_, step_bytes_);
     if (r) r = device_.replay(graph);
     if (r && !logits.empty()) r = device_.download_async(std::as_writable_bytes(logits), logits_);
-    if (r && !picked.empty()) r = device_.download_async(std::as_writable_bytes(picked), picked_);
     if (r) r = device_.synchronize();
     if (!r) return r;
     length_ += header.count;
-    rings_.wrote_until(length_);
     return {};
 }
 
@@ -500,6 +603,7 @@ CudaSequence::run_profiled(ProfiledGraph& profiled, const std::function<Result<v
     if (auto ok = check_append(config_, tokens, {}, length_, max_positions_); !ok) {
         return std::unexpected(ok.error());
     }
+    if (auto settled = settle(); !settled) return std::unexpected(settled.error());
     if (!profiled.timed) {
         // capture_timed runs the recording twice (looking kernels up, then capturing).
         profile_labels_ = &profiled.labels;
@@ -520,10 +624,8 @@ CudaSequence::run_profiled(ProfiledGraph& profiled, const std::function<Result<v
     }
     auto times = device_.launch_end_times(*profiled.timed);
     if (!times) return std::unexpected(times.error());
-    const std::uint64_t cache_bytes_per_position =
-        2 * std::uint64_t{config_.kv_size()} * (model_.kv_cache_f16 ? 2 : 4);
     return gpu::sum_kernel_times(config_, profiled.labels, *times, position,
-                                 cache_bytes_per_position);
+                                 2 * cache_position_bytes());
 }
 
 Result<std::vector<KernelProfile>> CudaSequence::profile_step(std::int32_t token) {
@@ -541,10 +643,34 @@ CudaSequence::profile_batch(std::span<const std::int32_t> tokens) {
 }
 
 std::uint32_t CudaSequence::truncate(std::uint32_t keep) {
-    std::optional<std::uint32_t> no_point; // save_rewind_point saves nothing here
-    length_ = gpu::rewind_layers(config_, max_positions_, length_, rings_, no_point, keep,
-                                 [] { return false; });
+    // A device that fails here fails the next run too, which reports it.
+    (void)settle();
+    length_ = gpu::rewind_layers(config_, max_positions_, length_, rings_, rewind_point_, keep,
+                                 [&] { return copy_rewind_point(true).has_value(); });
     return length_;
+}
+
+Result<void> CudaSequence::save_rewind_point() {
+    if (auto settled = settle(); !settled) return settled;
+    return gpu::save_rewind_point(rewind_point_, length_, [&] { return copy_rewind_point(false); });
+}
+
+Result<void> CudaSequence::copy_rewind_point(bool into_rings) {
+    const std::uint32_t position = *rewind_point_;
+    if (position == 0 || config_.sliding_window == 0) return {}; // an empty window
+    const auto held = device_.hold_stream();                     // the copies and the wait as one
+    for (const auto& copy :
+         rewind_point_copies(config_, gpu::layer_cache_capacities(config_, max_positions_),
+                             max_positions_, position, cache_position_bytes())) {
+        const auto& cache = caches_[copy.layer];
+        const DeviceBuffer& ring = copy.values ? cache.values : cache.keys;
+        Result<void> r =
+            into_rings
+                ? device_.copy_async(ring, copy.in_ring, rewind_rows_, copy.in_point, copy.bytes)
+                : device_.copy_async(rewind_rows_, copy.in_point, ring, copy.in_ring, copy.bytes);
+        if (!r) return r;
+    }
+    return device_.synchronize();
 }
 
 } // namespace

@@ -18,6 +18,14 @@ std::string format_kernel_suffix(std::uint32_t format) {
     }
 }
 
+std::string kv_cache_kernel_suffix(std::uint32_t kv_format) {
+    switch (kv_format) {
+    case ka::kv_cache_f32: return "f32";
+    case ka::kv_cache_q8: return "q8";
+    default: return "f16";
+    }
+}
+
 std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode) {
     const std::string name = "matvec_" + format_kernel_suffix(format) + "_";
     switch (mode) {

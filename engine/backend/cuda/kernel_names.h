@@ -11,6 +11,10 @@ namespace hearth::cuda {
 // embed_* kernels and part of the matvec names.
 std::string format_kernel_suffix(std::uint32_t format);
 
+// "f32", "f16", "q8" for a kernel_args kv_cache_* format: the suffix of the cache kernels
+// (rope_kv_write_*, attention_decode_*, attention_prefill_*_<head size>).
+std::string kv_cache_kernel_suffix(std::uint32_t kv_format);
+
 // matvec.cuh's matvec_<format>_<mode>, one token's products: the project modes and the one-token
 // expert modes.
 std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode);

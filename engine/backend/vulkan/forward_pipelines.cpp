@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/kv_cache_layout.h"
 #include "backend/weight_packing.h"
 #include "hearth/spirv.h"
 #include "kernel_args.h"
@@ -122,21 +123,6 @@ Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> as
     return true;
 }
 
-std::uint32_t kv_cache_format(KvCachePrecision precision) {
-    switch (precision) {
-    case KvCachePrecision::f32: return ka::kv_cache_f32;
-    case KvCachePrecision::f16: return ka::kv_cache_f16;
-    case KvCachePrecision::q8: return ka::kv_cache_q8;
-    }
-    return ka::kv_cache_f16;
-}
-
-std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim) {
-    if (kv_format == ka::kv_cache_q8) return head_dim / 4 + 1; // the codes, then the scale
-    if (kv_format == ka::kv_cache_f16) return head_dim / 2;
-    return head_dim;
-}
-
 std::uint32_t attention_decode_lanes(const model::ModelConfig& config, std::uint32_t kv_format,
                                      std::uint32_t shared_memory_bytes) {
     // A tile of attention_decode_lane_positions positions per lane: their keys (rows padded by a
@@ -155,7 +141,7 @@ std::uint32_t attention_decode_lanes(const model::ModelConfig& config, std::uint
     const std::uint32_t fetched_lanes =
         std::max(1u, attention_decode_invocations * 32 /
                          (ka::attention_decode_lane_positions *
-                          kv_cache_row_words(kv_format, config.head_dim)));
+                          gpu::kv_cache_row_words(kv_format, config.head_dim)));
     if (group == 0 || shared_memory_bytes <= fixed_bytes) return 0;
     return std::min({attention_decode_invocations / group, fetched_lanes,
                      (shared_memory_bytes - fixed_bytes) / lane_bytes});

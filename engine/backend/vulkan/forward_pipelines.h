@@ -112,10 +112,6 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                          const DeviceWeights& weights, const VulkanDeviceInfo& info,
                          std::uint32_t kv_format, const VulkanTuning& tuning = {});
 
-// The kernel_args.h cache layout of `precision`.
-std::uint32_t kv_cache_format(KvCachePrecision precision);
-// 32-bit words a (position, KV head) row of `head_dim` values takes in a `kv_format` cache.
-std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim);
 // attention_decode.comp's LANES for `config` and a `kv_format` cache: as many as its group's heads
 // leave of a workgroup's invocations, within the device's shared memory and with a tile's words
 // in registers; 0 where not even one lane fits.

@@ -4,6 +4,7 @@
 
 #include "backend/append_checks.h"
 #include "backend/gib_text.h"
+#include "backend/kv_cache_layout.h"
 #include "backend/packed_weights.h"
 #include "bandwidth_probe.h"
 #include "device_query.h"
@@ -53,7 +54,7 @@ class VulkanBackend final : public Backend {
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     std::uint64_t kv_cache_row_bytes() const override {
         return std::uint64_t{sizeof(std::uint32_t)} *
-               kv_cache_row_words(model_->pipelines.kv_format, model_->files->config.head_dim);
+               gpu::kv_cache_row_words(model_->pipelines.kv_format, model_->files->config.head_dim);
     }
     std::uint64_t device_memory_bytes() const override {
         return model_->device.device_local_bytes();
@@ -108,9 +109,8 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
                     std::to_string(kernel_args::matmul_tile_tokens) + " tokens, up to " +
                     std::to_string(max_batch_tokens));
     }
-    if (options.kv_cache == KvCachePrecision::q8 && c.head_dim % 4 != 0) {
-        return fail("An 8-bit KV cache needs a head size that is a multiple of 4",
-                    "this model's is " + std::to_string(c.head_dim) + "; use --kv-cache f16");
+    if (auto ok = gpu::check_kv_cache_precision(c, options.kv_cache); !ok) {
+        return std::unexpected(ok.error());
     }
     auto instance = VulkanInstance::create();
     if (!instance) return std::unexpected(instance.error());
@@ -152,8 +152,8 @@ create_vulkan_backend(std::shared_ptr<const model::ModelFiles> files,
     if (!device) return std::unexpected(device.error());
     auto weights = upload_weights(*device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto pipelines = create_forward_pipelines(*device, c, *weights, *chosen,
-                                              kv_cache_format(options.kv_cache), options.tuning);
+    auto pipelines = create_forward_pipelines(
+        *device, c, *weights, *chosen, gpu::kv_cache_format(options.kv_cache), options.tuning);
     if (!pipelines) return std::unexpected(pipelines.error());
     auto model = std::unique_ptr<VulkanModel>(
         new VulkanModel{std::move(files), chosen->name, std::move(*device), std::move(*weights),

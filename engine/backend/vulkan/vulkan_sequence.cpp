@@ -12,6 +12,7 @@
 #include "backend/append_checks.h"
 #include "backend/device_sampling.h"
 #include "backend/kernel_profile.h"
+#include "backend/kv_cache_layout.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
@@ -59,14 +60,6 @@ struct SamplingStep {
     std::optional<CommandList> commands;
     Buffer draw, picked;
     std::optional<Fence> done;
-};
-
-// A sampling step submitted before the caller asked for it (append_and_sample's next_random): it
-// runs the token the step before it draws, at the position after it.
-struct StepAhead {
-    std::uint32_t slot = 0; // of sampling_steps_
-    ka::SampleDraw draw{};
-    std::optional<std::int32_t> token; // known once the step before it has been read
 };
 
 struct LayerCache {
@@ -133,7 +126,7 @@ class VulkanSequence final : public Sequence {
     // Bytes a ring slot (a position's keys, or values, for every KV head) takes.
     std::size_t rewind_row_bytes() const {
         return std::size_t{config_.kv_head_count} * sizeof(std::uint32_t) *
-               kv_cache_row_words(model_.pipelines.kv_format, config_.head_dim);
+               gpu::kv_cache_row_words(model_.pipelines.kv_format, config_.head_dim);
     }
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     bool separate_norms() const { return model_.pipelines.tuning.separate_norms; }
@@ -186,7 +179,7 @@ class VulkanSequence final : public Sequence {
     std::optional<DescriptorArena> arena_;
     std::optional<CommandList> step_commands_, step_with_logits_commands_, batch_commands_;
     std::array<SamplingStep, 2> sampling_steps_;
-    std::optional<StepAhead> ahead_;
+    std::optional<gpu::StepAhead> ahead_;
     std::uint64_t steps_found_ahead_ = 0;
     std::optional<Fence> run_done_; // what run() waits for
     // The profiled recording (made on first use): a timestamp after every dispatch.
@@ -299,7 +292,7 @@ Result<void> VulkanSequence::allocate() {
         LayerCache cache;
         cache.capacity = gpu::layer_cache_capacity(c, layer, max_positions_);
         const std::size_t words = std::size_t{cache.capacity} * c.kv_head_count *
-                                  kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
+                                  gpu::kv_cache_row_words(model_.pipelines.kv_format, c.head_dim);
         auto keys = buffer(words);
         if (!keys) return std::unexpected(keys.error());
         auto values = buffer(words);
@@ -310,11 +303,9 @@ Result<void> VulkanSequence::allocate() {
     }
     // A rewind point's copy of the rings' window (with the context, so that the fit is known
     // when the context is made, not at a chat's first answer).
-    const auto rings = static_cast<std::size_t>(
-        std::count_if(caches_.begin(), caches_.end(),
-                      [&](const LayerCache& cache) { return cache.capacity < max_positions_; }));
     auto rows = model_.device.create_buffer(
-        std::max<std::size_t>(1, 2 * rings * c.sliding_window * rewind_row_bytes()),
+        rewind_point_bytes(c, gpu::layer_cache_capacities(c, max_positions_), max_positions_,
+                           rewind_row_bytes()),
         MemoryKind::device_local);
     if (!rows) return std::unexpected(rows.error());
     auto list = model_.device.create_command_list();
@@ -761,8 +752,7 @@ Result<std::int32_t> VulkanSequence::append_and_sample(std::span<const std::int3
     }
     const ka::SampleDraw draw = gpu::sample_draw(settings, random);
     std::uint32_t slot = 0;
-    if (ahead_ && tokens.size() == 1 && ahead_->token == tokens[0] &&
-        std::memcmp(&ahead_->draw, &draw, sizeof draw) == 0) {
+    if (ahead_ && ahead_->continues(tokens, draw)) {
         slot = ahead_->slot; // already running what the caller asks for
         ahead_.reset();
         ++steps_found_ahead_;
@@ -798,7 +788,7 @@ Result<void> VulkanSequence::step_ahead(std::uint32_t running_slot, const ka::Sa
     if (auto submitted = model_.device.submit(*step.commands, *step.done); !submitted) {
         return submitted;
     }
-    ahead_ = StepAhead{slot, draw, std::nullopt};
+    ahead_ = gpu::StepAhead{slot, draw, std::nullopt};
     rings_.wrote_until(length_ + 2);
     return {};
 }
@@ -899,40 +889,24 @@ std::uint32_t VulkanSequence::truncate(std::uint32_t keep) {
 
 Result<void> VulkanSequence::save_rewind_point() {
     if (auto settled = settle(); !settled) return settled;
-    rewind_point_ = length_;
-    if (auto saved = copy_rewind_point(false); !saved) {
-        rewind_point_.reset();
-        return saved;
-    }
-    return {};
+    return gpu::save_rewind_point(rewind_point_, length_, [&] { return copy_rewind_point(false); });
 }
 
 Result<void> VulkanSequence::copy_rewind_point(bool into_rings) {
-    const auto& c = config_;
     const std::uint32_t position = *rewind_point_;
-    const std::uint32_t count = std::min(position, c.sliding_window);
-    const std::size_t row_bytes = rewind_row_bytes();
-    const std::size_t window_bytes = c.sliding_window * row_bytes;
-    if (count == 0) return {};
+    if (position == 0 || config_.sliding_window == 0) return {}; // an empty window
     auto& list = *rewind_commands_;
     if (auto r = list.begin(); !r) return r;
-    list.barrier();        // the steps' writes to the rings
-    std::size_t saved = 0; // where the next window goes in rewind_rows_
-    for (auto& cache : caches_) {
-        if (cache.capacity >= max_positions_) continue; // keeps every position
-        const auto runs = rewind_window_runs(position, c.sliding_window, cache.capacity);
-        for (Buffer* ring : {&cache.keys, &cache.values}) {
-            for (const auto run : runs) {
-                const std::size_t in_ring = run.slot * row_bytes;
-                const std::size_t in_point = saved + run.saved_at * row_bytes;
-                const std::size_t bytes = run.count * row_bytes;
-                if (into_rings) {
-                    list.copy(rewind_rows_, in_point, *ring, in_ring, bytes);
-                } else {
-                    list.copy(*ring, in_ring, rewind_rows_, in_point, bytes);
-                }
-            }
-            saved += window_bytes;
+    list.barrier(); // the steps' writes to the rings
+    for (const auto& copy :
+         rewind_point_copies(config_, gpu::layer_cache_capacities(config_, max_positions_),
+                             max_positions_, position, rewind_row_bytes())) {
+        auto& cache = caches_[copy.layer];
+        Buffer& ring = copy.values ? cache.values : cache.keys;
+        if (into_rings) {
+            list.copy(rewind_rows_, copy.in_point, ring, copy.in_ring, copy.bytes);
+        } else {
+            list.copy(ring, copy.in_ring, rewind_rows_, copy.in_point, copy.bytes);
         }
     }
     list.barrier();

@@ -36,7 +36,7 @@ enum class BackendChoice { automatic, cpu, vulkan, cuda };
 Result<BackendChoice> parse_backend_choice(std::string_view name);
 
 // How a GPU backend stores cached keys and values: f16 halves the memory (and the bytes attention
-// reads) for a rounding error of about 1e-3; q8 (Vulkan) halves it again, 8-bit codes with a
+// reads) for a rounding error of about 1e-3; q8 halves it again, 8-bit codes with a
 // scale per head and position, for an error of about 1/254 of each row's largest value, so longer
 // contexts fit. The CPU backend always keeps f32.
 enum class KvCachePrecision { f16, f32, q8 };

@@ -290,6 +290,8 @@ TEST_F(CudaKernels, RmsNormMatchesTheCpuOnEveryRow) {
     }
 }
 
+// In a step of one token at position 40; the step moves on to the id picked (0 for none) at
+// position 41.
 TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {
     Rig rig;
     for (const auto& c : sampling_cases()) {
@@ -298,7 +300,8 @@ TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {
                            draw = rig.upload(
                                std::vector<float>{c.temperature, c.random, c.top_p, c.min_p}),
                            partials = rig.upload(std::vector<float>(4 * (args.groups + 1), poison)),
-                           picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu});
+                           picked = rig.upload(std::vector<std::uint32_t>{0xDEADBEEFu}),
+                           step = rig.upload(std::vector<std::uint32_t>{40, 1, 3});
         rig.run("sample_partials", {args.groups, 1, 1, ka::sample_group_size}, input.address(),
                 mask.address(), draw.address(), partials.address(), args);
         rig.run("sample_cut", {1, 1, 1, ka::sample_cut_max_group_size}, input.address(),
@@ -306,8 +309,11 @@ TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {
         rig.run("sample_kept", {args.groups, 1, 1, ka::sample_group_size}, input.address(),
                 mask.address(), draw.address(), partials.address(), args);
         rig.run("sample_pick", {1, 1, 1, ka::sample_group_size}, input.address(), mask.address(),
-                draw.address(), partials.address(), picked.address(), args);
-        EXPECT_EQ(rig.download<std::uint32_t>(picked)[0], c.expected) << c.name;
+                draw.address(), partials.address(), picked.address(), step.address(), args);
+        const std::uint32_t id = rig.download<std::uint32_t>(picked)[0];
+        EXPECT_EQ(id, c.expected) << c.name;
+        const std::vector<std::uint32_t> next_step = {41, 1, id < c.logits.size() ? id : 0};
+        EXPECT_EQ(rig.download<std::uint32_t>(step), next_step) << c.name;
     }
 }
 
@@ -362,42 +368,51 @@ TEST_F(CudaKernels, ExpertCombineAddsEachTokensWeightedRows) {
     expect_experts_combined(batch, down, start, counted, cols, rig.download(x));
 }
 
-class CudaKvCache : public testing::TestWithParam<bool> { // f16 cache?
+class CudaKvCache : public testing::TestWithParam<CacheLayout> {
   protected:
     void SetUp() override { HEARTH_REQUIRE_CUDA_GPU(); }
-    std::string cache_type() const { return GetParam() ? "f16" : "f32"; }
-    CacheLayout layout() const { return GetParam() ? CacheLayout::f16 : CacheLayout::f32; }
+    std::string cache_type() const { return layout_name(GetParam()); }
+    CacheLayout layout() const { return GetParam(); }
     void expect_decode_attention_matches_the_cpu(std::uint32_t head_dim,
                                                  std::uint32_t head_count) const;
     void expect_prefill_attention_matches_the_cpu(std::uint32_t head_dim) const;
 };
 
+// At the tiny models' head size, at gpt-oss's (a q8 row's largest magnitude taken across the
+// block's two warps) and at 160 (more values than the block has threads).
 TEST_P(CudaKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing) {
-    Rig rig;
-    std::mt19937 rng(6);
-    const RopeInputs in(layout(), rng);
-    const auto& c = in.config;
-    const DeviceBuffer heads = rig.upload(in.qkv),
-                       table = rig.upload(gpu::rope_table(c, in.positions)),
-                       key_cache = rig.upload(in.poisoned), value_cache = rig.upload(in.poisoned),
-                       step = rig.upload(std::vector<std::uint32_t>{in.first_position, in.tokens});
-    rig.run("rope_kv_write_" + cache_type(),
-            {c.head_count + c.kv_head_count, in.grid_tokens, 1, shapes::rope_block},
-            heads.address(), table.address(), key_cache.address(), value_cache.address(),
-            step.address(), ka::RopeKvArgs{c.head_count, c.kv_head_count, in.capacity},
-            unsigned{c.head_dim});
-    in.expect_written(rig.download(heads), rig.download<std::uint32_t>(key_cache),
-                      rig.download<std::uint32_t>(value_cache));
+    for (const std::uint32_t head_dim : {16u, 64u, 160u}) {
+        SCOPED_TRACE("head size " + std::to_string(head_dim));
+        Rig rig;
+        std::mt19937 rng(6);
+        const RopeInputs in(layout(), rng, head_dim);
+        const auto& c = in.config;
+        const DeviceBuffer heads = rig.upload(in.qkv),
+                           table = rig.upload(gpu::rope_table(c, in.positions)),
+                           key_cache = rig.upload(in.poisoned),
+                           value_cache = rig.upload(in.poisoned),
+                           step =
+                               rig.upload(std::vector<std::uint32_t>{in.first_position, in.tokens});
+        rig.run("rope_kv_write_" + cache_type(),
+                {c.head_count + c.kv_head_count, in.grid_tokens, 1, shapes::rope_block},
+                heads.address(), table.address(), key_cache.address(), value_cache.address(),
+                step.address(), ka::RopeKvArgs{c.head_count, c.kv_head_count, in.capacity},
+                unsigned{c.head_dim});
+        in.expect_written(rig.download(heads), rig.download<std::uint32_t>(key_cache),
+                          rig.download<std::uint32_t>(value_cache));
+    }
 }
 
 // One token's kernel (or a batch's, per token, at head sizes without a tiled kernel): at the
 // tiny models' shape; at gpt-oss's head size (tiles of 64 positions, read 16 bytes at a time);
 // at 128 and 256 (tiles of 32 and 16, a thread's outputs in two heads); and at 20 query heads
 // over 2 KV heads of 18 values (two chunks of a KV head's heads a token, the second of two;
-// rows of no whole 16-byte units, read a value at a time).
+// rows of no whole 16-byte units, read a value at a time; not for q8, which packs 4 values a
+// word and is refused for such heads). q8 rows, not 16-byte aligned, are read a word at a time.
 TEST_P(CudaKvCache, AttentionWithSinksAndWindowMatchesTheCpu) {
     for (const auto& [head_dim, head_count] :
          {std::pair{16u, 6u}, {64u, 6u}, {128u, 16u}, {256u, 6u}, {18u, 20u}}) {
+        if (layout() == CacheLayout::q8 && head_dim % 4 != 0) continue;
         SCOPED_TRACE(std::to_string(head_count) + " heads of " + std::to_string(head_dim));
         expect_decode_attention_matches_the_cpu(head_dim, head_count);
     }
@@ -480,7 +495,8 @@ void CudaKvCache::expect_prefill_attention_matches_the_cpu(std::uint32_t head_di
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precisions, CudaKvCache, testing::Values(false, true),
-                         [](const auto& param) { return param.param ? "f16" : "f32"; });
+INSTANTIATE_TEST_SUITE_P(Precisions, CudaKvCache,
+                         testing::Values(CacheLayout::f32, CacheLayout::f16, CacheLayout::q8),
+                         [](const auto& param) { return layout_name(param.param); });
 
 } // namespace

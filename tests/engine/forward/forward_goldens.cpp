@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "backend/cache_window.h"
 #include "backend/cpu/cpu_backend.h"
+#include "tiny_model_writers.h"
 
 namespace hearth::test {
 namespace {
@@ -64,6 +66,19 @@ std::filesystem::path tiny_model_path(const std::string& name) {
 
 std::shared_ptr<const model::ModelFiles> tiny_model_files(const std::string& name) {
     auto files = model::open_model_files(tiny_model_path(name));
+    EXPECT_TRUE(files.has_value()) << files.error().message;
+    if (!files) return nullptr;
+    return std::make_shared<const model::ModelFiles>(std::move(*files));
+}
+
+std::shared_ptr<const model::ModelFiles> tiny_model_files(const TinyModelSpec& spec) {
+    // Named by the process: ctest runs tests side by side.
+    const auto path = std::filesystem::path(testing::TempDir()) /
+                      ("hearth-shape-" + std::to_string(getpid()) + ".gguf");
+    EXPECT_TRUE(
+        tiny_gguf(spec, make_master_weights(spec), {}, GgufExperts::separate).write(path.string()));
+    auto files = model::open_model_files(path); // maps the file, which may go now
+    std::filesystem::remove(path);
     EXPECT_TRUE(files.has_value()) << files.error().message;
     if (!files) return nullptr;
     return std::make_shared<const model::ModelFiles>(std::move(*files));
@@ -125,6 +140,50 @@ void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fi
     const auto distance = distance_from_cpu(backend, tiny_model_files(fixture), ids);
     EXPECT_LE(distance.worst, 1e-4f * distance.largest);
     EXPECT_TRUE(distance.same_top);
+}
+
+void expect_cache_stays_near_the_cpu(Backend& backend, const std::string& fixture, const char* name,
+                                     float bound) {
+    for (const char* prompt : {"twelve_tokens", "long_130"}) {
+        SCOPED_TRACE(prompt);
+        const auto distance = distance_from_cpu(backend, fixture, prompt);
+        EXPECT_LE(distance.worst, bound * distance.largest);
+        EXPECT_TRUE(distance.same_top);
+        std::printf("%s: %s cache, largest |error| %.3g of %.3g\n", prompt, name, distance.worst,
+                    distance.largest);
+    }
+}
+
+void expect_bytes_read_count_the_cache_as_kept(BackendChoice backend) {
+    const auto& c = tiny_model_files("tiny-gpt-oss.gguf")->config;
+    auto load = [&](KvCachePrecision kv_cache) {
+        return Model::load(tiny_model_path("tiny-gpt-oss.gguf"),
+                           {.backend = backend, .kv_cache = kv_cache, .progress = {}});
+    };
+    auto f32 = load(KvCachePrecision::f32), q8 = load(KvCachePrecision::q8);
+    ASSERT_TRUE(f32.has_value() && q8.has_value());
+    // At 100 positions every full layer reads all of them, every sliding layer its window; a row
+    // (one position of one KV head) is head_dim f32 values, or head_dim / 4 words of codes and a
+    // scale word.
+    std::uint64_t attended = 0;
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer)
+        attended += c.is_sliding_layer(layer) ? std::min(100u, c.sliding_window) : 100u;
+    const std::uint64_t f32_row = 4ull * c.head_dim, q8_row = 4ull * (c.head_dim / 4 + 1);
+    EXPECT_EQ((*f32)->bytes_read_per_token(100) - (*q8)->bytes_read_per_token(100),
+              attended * 2 * c.kv_head_count * (f32_row - q8_row));
+}
+
+void expect_q8_cache_refused_for_heads_of_no_whole_words(
+    const std::function<Result<std::unique_ptr<Backend>>(std::shared_ptr<const model::ModelFiles>)>&
+        create) {
+    const auto files = tiny_model_files(TinyModelSpec{.head_dim = 18, .vocab = 512});
+    ASSERT_TRUE(files);
+    const auto refused = create(files);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().message,
+              "An 8-bit KV cache needs a head size that is a multiple of 4");
+    EXPECT_NE(refused.error().detail.find("--kv-cache f16"), std::string::npos)
+        << refused.error().detail;
 }
 
 void expect_logits_match_reference(Backend& backend) {

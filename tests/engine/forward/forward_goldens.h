@@ -5,11 +5,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "backend/backend.h"
+#include "hearth/model.h"
+#include "master_weights.h"
 #include "model/model_files.h"
 
 namespace hearth::test {
@@ -17,6 +20,9 @@ namespace hearth::test {
 std::filesystem::path tiny_model_path(const std::string& name);
 // The tiny fixture model files, by name ("tiny-gpt-oss.gguf", ...), opened and shared.
 std::shared_ptr<const model::ModelFiles> tiny_model_files(const std::string& name);
+// A tiny model of a shape the fixtures lack: `spec`'s, written as a GGUF file of separate experts,
+// mapped and removed again.
+std::shared_ptr<const model::ModelFiles> tiny_model_files(const TinyModelSpec& spec);
 // The fixture names every backend is checked on.
 std::vector<std::string> tiny_model_names();
 // A fixture name usable as a gtest parameter name.
@@ -49,6 +55,19 @@ void expect_logits_match_reference(Backend& backend);
 // fixture `fixture`: every last-position logit within 1e-4 of the largest of the CPU backend's,
 // and the same top token.
 void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fixture);
+// `backend`, made from the tiny fixture `fixture` with a cache of lower precision (`name`) than
+// the CPU's f32: on a short and a long prompt, every logit within `bound` of the CPU's largest,
+// and the same top token.
+void expect_cache_stays_near_the_cpu(Backend& backend, const std::string& fixture, const char* name,
+                                     float bound);
+// The tiny model loaded on `backend` with an f32 and a q8 cache: the bytes a token reads at 100
+// positions differ by the cache rows' sizes.
+void expect_bytes_read_count_the_cache_as_kept(BackendChoice backend);
+// A model whose heads of 18 values fill no whole words: `create` (its backend, made from the
+// files with a q8 cache) refuses, saying why and what to choose instead.
+void expect_q8_cache_refused_for_heads_of_no_whole_words(
+    const std::function<Result<std::unique_ptr<Backend>>(std::shared_ptr<const model::ModelFiles>)>&
+        create);
 void expect_greedy_tokens_match_reference(Backend& backend);
 void expect_truncate_and_append_reproduce_logits(Backend& backend);
 // `profiled` has run `prompt`, then a profiled step of `token`; `plain`, of the same backend,

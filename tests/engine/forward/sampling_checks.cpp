@@ -343,4 +343,27 @@ void expect_only_device_settings_run_there(Backend& backend) {
     EXPECT_EQ(sequence.length(), 0u);
 }
 
+void expect_a_decode_loop_finds_every_step_after_the_first_ahead(Backend& backend) {
+    const auto prompt = golden_prompt_ids("twelve_tokens");
+    constexpr std::uint32_t steps = 10;
+    const hearth::SamplingSettings settings{.temperature = 1.0f};
+    const auto draw = [](std::uint32_t step) { return static_cast<float>(step % 10) / 10.0f; };
+    for (const bool named_draw_asked : {true, false}) {
+        SCOPED_TRACE(named_draw_asked ? "the draw named" : "another draw");
+        auto sequence =
+            backend.create_context(static_cast<std::uint32_t>(prompt.size()) + steps + 2);
+        ASSERT_TRUE(sequence.has_value());
+        std::span<const std::int32_t> run = prompt;
+        std::int32_t token = 0;
+        for (std::uint32_t step = 0; step < steps; ++step) {
+            const float named = draw(step + 1) + (named_draw_asked ? 0.0f : 0.05f);
+            auto picked = (*sequence)->append_and_sample(run, settings, draw(step), named);
+            ASSERT_TRUE(picked.has_value()) << picked.error().message;
+            token = *picked;
+            run = std::span(&token, 1);
+        }
+        EXPECT_EQ((*sequence)->steps_found_ahead(), named_draw_asked ? steps - 1 : 0u);
+    }
+}
+
 } // namespace hearth::test

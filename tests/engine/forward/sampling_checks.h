@@ -23,5 +23,9 @@ void expect_steps_ahead_draw_what_single_steps_draw(Backend& backend);
 // Every call that does not continue a step ahead (another token, another draw or settings, new
 // exclusions, a plain append, a rewind) gives what it gives in a sequence that never stepped ahead.
 void expect_steps_ahead_never_change_what_other_calls_give(Backend& backend);
+// A decode loop that names each next draw as it then asks for it (as TokenPicker does) finds every
+// step after the first already running, on a backend that steps ahead; one that then asks for
+// another draw finds none.
+void expect_a_decode_loop_finds_every_step_after_the_first_ahead(Backend& backend);
 
 } // namespace hearth::test

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <tuple>
@@ -12,7 +11,6 @@
 #include "backend/vulkan/vulkan_backend.h"
 #include "forward/forward_goldens.h"
 #include "hearth/gpu_devices.h"
-#include "tiny_model_writers.h"
 
 namespace {
 
@@ -61,13 +59,8 @@ TEST(VulkanForwardLongPrompt, APromptOfTwoBatchesMatchesTheCpuBackend) {
 TEST(VulkanForwardWide, ABatchSpanningSeveralTilesMatchesTheCpuBackend) {
     const TinyModelSpec spec{
         .hidden = 160, .heads = 8, .experts = 4, .expert_hidden = 96, .vocab = 512};
-    const auto path = std::filesystem::path(testing::TempDir()) / "hearth-wide-tiny.gguf";
-    ASSERT_TRUE(
-        tiny_gguf(spec, make_master_weights(spec), {}, GgufExperts::separate).write(path.string()));
-    auto opened = hearth::model::open_model_files(path); // maps the file, which may go now
-    std::filesystem::remove(path);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    const auto files = std::make_shared<const hearth::model::ModelFiles>(std::move(*opened));
+    const auto files = tiny_model_files(spec);
+    ASSERT_TRUE(files);
     auto backend = made_backend(
         hearth::vk::create_vulkan_backend(files, {.kv_cache = hearth::KvCachePrecision::f32}));
     ASSERT_TRUE(backend);
@@ -82,13 +75,8 @@ TEST(VulkanForwardWide, ABatchSpanningSeveralTilesMatchesTheCpuBackend) {
 // A shape the kernels cannot take is refused before any weight is uploaded, with the reason.
 TEST(VulkanForwardWide, MoreQueryHeadsPerKeyValueHeadThanAWorkgroupTakesAreRefused) {
     const TinyModelSpec spec{.heads = 130, .kv_heads = 2, .experts = 4, .vocab = 512};
-    const auto path = std::filesystem::path(testing::TempDir()) / "hearth-many-heads.gguf";
-    ASSERT_TRUE(
-        tiny_gguf(spec, make_master_weights(spec), {}, GgufExperts::separate).write(path.string()));
-    auto opened = hearth::model::open_model_files(path);
-    std::filesystem::remove(path);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    const auto files = std::make_shared<const hearth::model::ModelFiles>(std::move(*opened));
+    const auto files = tiny_model_files(spec);
+    ASSERT_TRUE(files);
     const auto refused = hearth::vk::create_vulkan_backend(files, {});
     ASSERT_FALSE(refused.has_value());
     EXPECT_NE(refused.error().message.find("cannot run this model's shape"), std::string::npos);
@@ -96,26 +84,12 @@ TEST(VulkanForwardWide, MoreQueryHeadsPerKeyValueHeadThanAWorkgroupTakesAreRefus
         << refused.error().detail;
 }
 
-// A cache kept at `precision`, against the CPU's f32 one: on a short and a long prompt, every
-// logit within `bound` of the CPU's largest, and the same top token.
-void expect_cache_stays_near_the_cpu(const std::string& fixture, hearth::KvCachePrecision precision,
-                                     const char* name, float bound) {
-    auto backend = vulkan_backend_for(fixture, precision);
-    ASSERT_TRUE(backend);
-    for (const char* prompt : {"twelve_tokens", "long_130"}) {
-        SCOPED_TRACE(prompt);
-        const auto distance = distance_from_cpu(*backend, fixture, prompt);
-        EXPECT_LE(distance.worst, bound * distance.largest);
-        EXPECT_TRUE(distance.same_top);
-        std::printf("%s: %s cache, largest |error| %.3g of %.3g\n", prompt, name, distance.worst,
-                    distance.largest);
-    }
-}
-
 // The f16 cache (the default on GPUs): within 1%. (f16 keeps 11 bits; this random tiny model
 // has large keys, and over 130 positions its logits move by up to 0.8% of the largest.)
 TEST_P(VulkanForward, AnF16CacheStaysCloseToTheCpuBackend) {
-    expect_cache_stays_near_the_cpu(GetParam(), hearth::KvCachePrecision::f16, "f16", 1e-2f);
+    auto backend = vulkan_backend_for(GetParam(), hearth::KvCachePrecision::f16);
+    ASSERT_TRUE(backend);
+    expect_cache_stays_near_the_cpu(*backend, GetParam(), "f16", 1e-2f);
 }
 
 // The kernels' 8-bit rounding is checked exactly on their own (VulkanKvCache); here the whole
@@ -123,7 +97,15 @@ TEST_P(VulkanForward, AnF16CacheStaysCloseToTheCpuBackend) {
 // codes across a row of only 16 values round about 25 times coarser than f16: within 30% leaves
 // room for that (0.21 measured), not for a cache read wrongly (1.3 when the codes were misread).
 TEST_P(VulkanForward, An8BitCacheStaysNearTheCpuBackend) {
-    expect_cache_stays_near_the_cpu(GetParam(), hearth::KvCachePrecision::q8, "q8", 0.3f);
+    auto backend = vulkan_backend_for(GetParam(), hearth::KvCachePrecision::q8);
+    ASSERT_TRUE(backend);
+    expect_cache_stays_near_the_cpu(*backend, GetParam(), "q8", 0.3f);
+}
+
+TEST(VulkanForwardWide, An8BitCacheIsRefusedForHeadsOfNoWholeWords) {
+    expect_q8_cache_refused_for_heads_of_no_whole_words([](auto files) {
+        return hearth::vk::create_vulkan_backend(files, {.kv_cache = hearth::KvCachePrecision::q8});
+    });
 }
 
 // Shapes a tuning run may choose (hearth-bench --vulkan-tuning): decode's matvec workgroups with
@@ -420,23 +402,7 @@ TEST(VulkanForwardSequence, ProfiledRecordingsOverInt8XCountTheirQuantizing) {
 }
 
 TEST(VulkanForwardSequence, TheBytesATokenReadsCountTheCacheAsItIsKept) {
-    const auto& c = tiny_model_files("tiny-gpt-oss.gguf")->config;
-    auto load = [](hearth::KvCachePrecision kv_cache) {
-        return hearth::Model::load(
-            tiny_model_path("tiny-gpt-oss.gguf"),
-            {.backend = hearth::BackendChoice::vulkan, .kv_cache = kv_cache, .progress = {}});
-    };
-    auto f32 = load(hearth::KvCachePrecision::f32), q8 = load(hearth::KvCachePrecision::q8);
-    ASSERT_TRUE(f32.has_value() && q8.has_value());
-    // At 100 positions every full layer reads all of them, every sliding layer its window; a row
-    // (one position of one KV head) is head_dim f32 values, or head_dim / 4 words of codes and a
-    // scale word.
-    std::uint64_t attended = 0;
-    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer)
-        attended += c.is_sliding_layer(layer) ? std::min(100u, c.sliding_window) : 100u;
-    const std::uint64_t f32_row = 4ull * c.head_dim, q8_row = 4ull * (c.head_dim / 4 + 1);
-    EXPECT_EQ((*f32)->bytes_read_per_token(100) - (*q8)->bytes_read_per_token(100),
-              attended * 2 * c.kv_head_count * (f32_row - q8_row));
+    expect_bytes_read_count_the_cache_as_kept(hearth::BackendChoice::vulkan);
 }
 
 TEST(VulkanForwardSequence, FreeDeviceMemoryLeavesOutWhatTheModelHolds) {

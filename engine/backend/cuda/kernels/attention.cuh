@@ -4,66 +4,98 @@
 //     split's share of the positions up to the token's own (the last `window` only, when set).
 //     The query heads sharing a KV head share the block, so a cached key or value is read once
 //     for all of them; a tile of keys and values is loaded at once (with rows of whole 16-byte
-//     units, every thread's loads in flight together), then the block's threads score the
-//     tile's (head, position) pairs, a warp per head folds them into its running (online)
-//     softmax, and every thread adds the tile's values to its own outputs. Writes (output,
-//     running maximum, sum) per head and split: [token][head][split][head_dim + 2].
+//     units, or q8 rows a word of codes at a time, every thread's loads in flight together),
+//     then the block's threads score the tile's (head, position) pairs, a warp per head folds
+//     them into its running (online) softmax, and every thread adds the tile's values to its
+//     own outputs. Writes (output, running maximum, sum) per head and split:
+//     [token][head][split][head_dim + 2].
 //   attention_prefill_*: a batch's attention, tiled (below), writing the same partial results.
 //   attention_combine: the splits merged with the head's sink, which joins the softmax but has
 //     no value; one block per (head, token).
 #pragma once
 
 #include "common.cuh"
-#include "rope_kv_write.cuh"
+#include "kv_cache.cuh"
 
 // Copies `count` positions' keys and values of KV head `kv_head` from `first` on into shared
 // memory as floats: keys in rows of head_dim + 1, values of head_dim. Rows of whole 16-byte
-// units (gpt-oss's) take every unit of the tile in one go, all of a thread's loads in flight
-// together; other head sizes, a value at a time.
+// units (gpt-oss's, f32 and f16) take every unit of the tile in one go, all of a thread's loads in
+// flight together; q8 rows (not 16-byte aligned) the same a word of codes at a time, with the
+// row's scale; other head sizes, a value at a time.
 template <typename Cache>
 __device__ void load_tile(const typename Cache::Element* key_cache,
                           const typename Cache::Element* value_cache, float* keys, float* values,
-                          unsigned first, unsigned count, unsigned head_dim,
-                          unsigned long long kv_size, unsigned kv_head, unsigned capacity) {
+                          unsigned first, unsigned count, unsigned head_dim, unsigned kv_head_count,
+                          unsigned kv_head, unsigned capacity) {
     using Element = typename Cache::Element;
-    constexpr unsigned threads = shapes::attention_block, per_unit = 16 / sizeof(Element);
-    // The most 16-byte units of a tile's keys (and of its values) a thread loads.
+    constexpr unsigned threads = shapes::attention_block;
+    // Values a load unit holds: 16 bytes of f32 or f16, a word of 4 codes.
+    constexpr unsigned per_unit = Cache::quantized ? 4 : 16 / sizeof(Element);
+    // The most units of a tile's keys (and of its values) a thread loads.
     constexpr unsigned units = shapes::attention_tile_values / per_unit / threads;
     const unsigned t = threadIdx.x, key_stride = head_dim + 1;
+    const unsigned row_elements = Cache::row_elements(head_dim);
     const auto row = [&](unsigned j) {
-        return (first + j) % capacity * kv_size +
-               static_cast<unsigned long long>(kv_head) * head_dim;
+        return ((first + j) % capacity * static_cast<unsigned long long>(kv_head_count) + kv_head) *
+               row_elements;
     };
     if (head_dim % per_unit != 0) {
         for (unsigned i = t; i < count * head_dim; i += threads) {
             const unsigned j = i / head_dim, d = i % head_dim;
-            keys[j * key_stride + d] = static_cast<float>(key_cache[row(j) + d]);
-            values[i] = static_cast<float>(value_cache[row(j) + d]);
+            keys[j * key_stride + d] = Cache::value(key_cache + row(j), d, head_dim);
+            values[i] = Cache::value(value_cache + row(j), d, head_dim);
         }
         return;
     }
     const unsigned row_units = head_dim / per_unit;
-    uint4 key_units[units], value_units[units];
+    if constexpr (Cache::quantized) {
+        unsigned key_codes[units], value_codes[units];
+        float key_scales[units], value_scales[units];
 #pragma unroll
-    for (unsigned k = 0; k < units; ++k) {
-        const unsigned u = t + k * threads, j = u / row_units;
-        if (j >= count) break; // later units are further on
-        const unsigned long long at = row(j) + u % row_units * per_unit;
-        key_units[k] = *reinterpret_cast<const uint4*>(key_cache + at);
-        value_units[k] = *reinterpret_cast<const uint4*>(value_cache + at);
-    }
+        for (unsigned k = 0; k < units; ++k) {
+            const unsigned u = t + k * threads, j = u / row_units;
+            if (j >= count) break; // later units are further on
+            const unsigned* key_row = key_cache + row(j);
+            const unsigned* value_row = value_cache + row(j);
+            key_codes[k] = key_row[u % row_units];
+            value_codes[k] = value_row[u % row_units];
+            key_scales[k] = __uint_as_float(key_row[row_units]);
+            value_scales[k] = __uint_as_float(value_row[row_units]);
+        }
 #pragma unroll
-    for (unsigned k = 0; k < units; ++k) {
-        const unsigned u = t + k * threads, j = u / row_units;
-        if (j >= count) break;
-        const unsigned d = u % row_units * per_unit;
-        Element key[per_unit], value[per_unit];
-        memcpy(key, &key_units[k], sizeof key);
-        memcpy(value, &value_units[k], sizeof value);
+        for (unsigned k = 0; k < units; ++k) {
+            const unsigned u = t + k * threads, j = u / row_units;
+            if (j >= count) break;
+            const unsigned d = u % row_units * per_unit;
 #pragma unroll
-        for (unsigned m = 0; m < per_unit; ++m) {
-            keys[j * key_stride + d + m] = static_cast<float>(key[m]);
-            values[j * head_dim + d + m] = static_cast<float>(value[m]);
+            for (unsigned m = 0; m < per_unit; ++m) {
+                keys[j * key_stride + d + m] = Cache::code(key_codes[k], m) * key_scales[k];
+                values[j * head_dim + d + m] = Cache::code(value_codes[k], m) * value_scales[k];
+            }
+        }
+    } else {
+        uint4 key_units[units], value_units[units];
+#pragma unroll
+        for (unsigned k = 0; k < units; ++k) {
+            const unsigned u = t + k * threads, j = u / row_units;
+            if (j >= count) break; // later units are further on
+            const unsigned long long at = row(j) + u % row_units * per_unit;
+            key_units[k] = *reinterpret_cast<const uint4*>(key_cache + at);
+            value_units[k] = *reinterpret_cast<const uint4*>(value_cache + at);
+        }
+#pragma unroll
+        for (unsigned k = 0; k < units; ++k) {
+            const unsigned u = t + k * threads, j = u / row_units;
+            if (j >= count) break;
+            const unsigned d = u % row_units * per_unit;
+            Element key[per_unit], value[per_unit];
+            memcpy(key, &key_units[k], sizeof key);
+            memcpy(value, &value_units[k], sizeof value);
+#pragma unroll
+            for (unsigned m = 0; m < per_unit; ++m) {
+                keys[j * key_stride + d + m] = static_cast<float>(key[m]);
+                values[j * head_dim + d + m] = static_cast<float>(value[m]);
+            }
         }
     }
 }
@@ -97,9 +129,6 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
     const unsigned share = (position - first + args.splits) / args.splits; // ceil(count / splits)
     const unsigned begin = first + split * share;
     const unsigned end = min(position + 1, begin + share); // one past; empty when begin >= end
-    const unsigned long long kv_size =
-        static_cast<unsigned long long>(args.kv_head_count) * head_dim;
-
     const float* q = qkv +
                      static_cast<unsigned long long>(token) *
                          (args.head_count + 2 * args.kv_head_count) * head_dim +
@@ -115,8 +144,8 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
     for (unsigned tile_begin = begin; tile_begin < end; tile_begin += tile) {
         const unsigned count = min(tile, end - tile_begin);
         __syncthreads(); // the previous tile is done with (and the queries are in)
-        load_tile<Cache>(key_cache, value_cache, keys, values, tile_begin, count, head_dim, kv_size,
-                         kv_head, args.cache_capacity);
+        load_tile<Cache>(key_cache, value_cache, keys, values, tile_begin, count, head_dim,
+                         args.kv_head_count, kv_head, args.cache_capacity);
         __syncthreads();
         for (unsigned item = t; item < heads * count; item += threads) {
             const unsigned h = item / count, j = item % count;
@@ -183,8 +212,7 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
         float* partials, const ka::StepHeader* step, ka::AttentionArgs args, unsigned head_dim) {  \
         attention_decode<cache>(qkv, key_cache, value_cache, partials, step, args, head_dim);      \
     }
-HEARTH_ATTENTION_DECODE(f32, KvCacheF32)
-HEARTH_ATTENTION_DECODE(f16, KvCacheF16)
+HEARTH_FOR_EACH_KV_CACHE(HEARTH_ATTENTION_DECODE)
 #undef HEARTH_ATTENTION_DECODE
 
 // A batch's attention (prefill), tiled: a block (x: the KV head, y: a tile of rows, z: the
@@ -227,17 +255,18 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
     const unsigned highest = step->first_position + last_token;
     const unsigned share = (highest + 1 - lowest + args.splits - 1) / args.splits;
     const unsigned begin = lowest + split * share, end = min(highest + 1, begin + share);
-    const unsigned long long kv_size =
-        static_cast<unsigned long long>(args.kv_head_count) * HeadDim;
+    const unsigned row_elements = Cache::row_elements(HeadDim);
     for (unsigned start = begin; start < end; start += tile) {
         __syncthreads(); // every row is done with the previous tile
         for (unsigned i = t; i < tile * HeadDim; i += rows) {
             const unsigned j = i / HeadDim, d = i % HeadDim;
-            const unsigned long long at = (start + j) % args.cache_capacity * kv_size +
-                                          static_cast<unsigned long long>(kv_head) * HeadDim + d;
+            const unsigned long long at = ((start + j) % args.cache_capacity *
+                                               static_cast<unsigned long long>(args.kv_head_count) +
+                                           kv_head) *
+                                          row_elements;
             const bool inside = start + j < end;
-            keys[j][d] = inside ? static_cast<float>(key_cache[at]) : 0.0f;
-            values[j][d] = inside ? static_cast<float>(value_cache[at]) : 0.0f;
+            keys[j][d] = inside ? Cache::value(key_cache + at, d, HeadDim) : 0.0f;
+            values[j][d] = inside ? Cache::value(value_cache + at, d, HeadDim) : 0.0f;
         }
         __syncthreads();
         if (!live) continue;
@@ -288,7 +317,8 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
     }
 #define HEARTH_ATTENTION_PREFILL_CACHES(head_dim)                                                  \
     HEARTH_ATTENTION_PREFILL(f32, KvCacheF32, head_dim)                                            \
-    HEARTH_ATTENTION_PREFILL(f16, KvCacheF16, head_dim)
+    HEARTH_ATTENTION_PREFILL(f16, KvCacheF16, head_dim)                                            \
+    HEARTH_ATTENTION_PREFILL(q8, KvCacheQ8, head_dim)
 HEARTH_FOR_EACH_PREFILL_HEAD_DIM(HEARTH_ATTENTION_PREFILL_CACHES)
 #undef HEARTH_ATTENTION_PREFILL_CACHES
 #undef HEARTH_ATTENTION_PREFILL

@@ -9,7 +9,9 @@
 //   sample_pick (one block): the best id when greedy; otherwise the draw walks the kept ids in
 //     order until their weights pass random * their total: over the chunks' kept weights, then
 //     over parts of the chunk the draw falls in, then over that part's ids. When rounding leaves
-//     the draw past the last weight, the last id with weight is taken.
+//     the draw past the last weight, the last id with weight is taken. The step's header then
+//     moves on to the token picked, so a step the host queued behind this one (a step ahead)
+//     runs it.
 #pragma once
 
 #include "common.cuh"
@@ -203,9 +205,21 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     if (t == 0) partials[g].y = sums[0];
 }
 
+// sample_pick's result: `id` into `picked`, and the step moved on to run it, one token at the
+// next position (id 0 in its place where nothing could be drawn: the host then throws the step
+// away).
+__device__ __forceinline__ void pick(unsigned id, unsigned* picked, ka::StepHeader* step,
+                                     unsigned vocab) {
+    *picked = id;
+    step->first_position += step->count;
+    step->count = 1;
+    reinterpret_cast<unsigned*>(step + 1)[0] = id < vocab ? id : 0u;
+}
+
 extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
     sample_pick(const float* logits, const unsigned* excluded, const ka::SampleDraw* draw,
-                const float4* partials, unsigned* picked, ka::SampleArgs args) {
+                const float4* partials, unsigned* picked, ka::StepHeader* step,
+                ka::SampleArgs args) {
     __shared__ float top, cut, mass_before, target;
     __shared__ unsigned chunk_drawn;
     __shared__ float share_of[ka::sample_group_size];
@@ -223,7 +237,7 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
                 best_id = __float_as_uint(chunks[g].w);
             }
         }
-        *picked = best_id;
+        pick(best_id, picked, step, args.vocab);
         return;
     }
     if (t == 0) {
@@ -288,5 +302,5 @@ extern "C" __global__ void __launch_bounds__(ka::sample_group_size)
         mass += w;
         if (mass > target) break;
     }
-    *picked = id_picked;
+    pick(id_picked, picked, step, args.vocab);
 }

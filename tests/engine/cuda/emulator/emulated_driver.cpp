@@ -4,6 +4,7 @@
 // with that folder on LD_LIBRARY_PATH drives the real backend code against it.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -197,6 +198,15 @@ HEARTH_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
     return success;
 }
 
+HEARTH_EXPORT CUresult cuMemAllocHost_v2(void** pointer, std::size_t bytes) {
+    *pointer = std::malloc(bytes);
+    return *pointer ? success : out_of_memory;
+}
+HEARTH_EXPORT CUresult cuMemFreeHost(void* pointer) {
+    std::free(pointer);
+    return success;
+}
+
 HEARTH_EXPORT CUresult cuMemGetInfo_v2(std::size_t* free_bytes, std::size_t* total_bytes) {
     const std::lock_guard lock(emulator.mutex);
     *free_bytes = memory_bytes - emulator.allocated;
@@ -221,6 +231,12 @@ HEARTH_EXPORT CUresult cuMemcpyDtoHAsync_v2(void* target, CUdeviceptr source, st
                                             Stream* stream) {
     const std::lock_guard lock(emulator.mutex);
     return copy(target, address(source), bytes, stream);
+}
+
+HEARTH_EXPORT CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr target, CUdeviceptr source,
+                                            std::size_t bytes, Stream* stream) {
+    const std::lock_guard lock(emulator.mutex);
+    return copy(address(target), address(source), bytes, stream);
 }
 
 HEARTH_EXPORT CUresult cuStreamCreate(Stream** stream, unsigned) {
@@ -319,6 +335,9 @@ HEARTH_EXPORT CUresult cuEventRecordWithFlags(Event* event, Stream* stream, unsi
     }
     return success;
 }
+// Work runs as it is issued: a recorded event has always been reached.
+HEARTH_EXPORT CUresult cuEventSynchronize(Event* event) { return event ? success : invalid_handle; }
+
 HEARTH_EXPORT CUresult cuEventElapsedTime(float* milliseconds, Event* start, Event* end) {
     if (!start || !end || !start->recorded || !end->recorded) return invalid_handle;
     *milliseconds =

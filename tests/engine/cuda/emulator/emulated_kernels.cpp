@@ -33,14 +33,12 @@ std::pair<const std::string_view, Kernel> named(std::string_view name) {
 
 std::map<std::string_view, Kernel> every_kernel() {
     std::map<std::string_view, Kernel> kernels = {
-        HEARTH_KERNEL(f32_vector_add),       HEARTH_KERNEL(f32_rms_norm),
-        HEARTH_KERNEL(rope_kv_write_f32),    HEARTH_KERNEL(rope_kv_write_f16),
-        HEARTH_KERNEL(attention_decode_f32), HEARTH_KERNEL(attention_decode_f16),
-        HEARTH_KERNEL(attention_combine),    HEARTH_KERNEL(route_experts),
-        HEARTH_KERNEL(group_experts),        HEARTH_KERNEL(expert_combine),
-        HEARTH_KERNEL(sample_partials),      HEARTH_KERNEL(sample_cut),
-        HEARTH_KERNEL(sample_kept),          HEARTH_KERNEL(sample_pick),
-        HEARTH_KERNEL(bandwidth_read),       HEARTH_KERNEL(bandwidth_copy),
+        HEARTH_KERNEL(f32_vector_add),    HEARTH_KERNEL(f32_rms_norm),
+        HEARTH_KERNEL(attention_combine), HEARTH_KERNEL(route_experts),
+        HEARTH_KERNEL(group_experts),     HEARTH_KERNEL(expert_combine),
+        HEARTH_KERNEL(sample_partials),   HEARTH_KERNEL(sample_cut),
+        HEARTH_KERNEL(sample_kept),       HEARTH_KERNEL(sample_pick),
+        HEARTH_KERNEL(bandwidth_read),    HEARTH_KERNEL(bandwidth_copy),
     };
     // Every name kernel_names.cpp makes for a weight format.
 #define HEARTH_FORMAT_KERNELS(format_name, format)                                                 \
@@ -55,9 +53,16 @@ std::map<std::string_view, Kernel> every_kernel() {
                     HEARTH_KERNEL(matmul_##format_name##_expert_down)});
     HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_FORMAT_KERNELS)
 #undef HEARTH_FORMAT_KERNELS
+    // Every name kernel_names.cpp makes for a cache format.
+#define HEARTH_CACHE_KERNELS(cache_name, cache)                                                    \
+    kernels.insert({HEARTH_KERNEL(rope_kv_write_##cache_name),                                     \
+                    HEARTH_KERNEL(attention_decode_##cache_name)});
+    HEARTH_FOR_EACH_KV_CACHE(HEARTH_CACHE_KERNELS)
+#undef HEARTH_CACHE_KERNELS
 #define HEARTH_PREFILL_KERNELS(head_dim)                                                           \
     kernels.insert({HEARTH_KERNEL(attention_prefill_f32_##head_dim),                               \
-                    HEARTH_KERNEL(attention_prefill_f16_##head_dim)});
+                    HEARTH_KERNEL(attention_prefill_f16_##head_dim),                               \
+                    HEARTH_KERNEL(attention_prefill_q8_##head_dim)});
     HEARTH_FOR_EACH_PREFILL_HEAD_DIM(HEARTH_PREFILL_KERNELS)
 #undef HEARTH_PREFILL_KERNELS
     return kernels;
