@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -41,32 +43,45 @@ struct Launch {
     dim3 grid, block;
     std::vector<std::vector<std::byte>> arguments;
 };
-// A copy kept by a graph: the host side is read or written when the graph runs, as on a GPU.
+// A copy kept by a graph or queued on a stream: the host side is read or written when it runs,
+// as on a GPU, unless the bytes were staged when it was issued (pageable memory, which CUDA
+// copies at once).
 struct Copy {
     void* target;
     const void* source;
     std::size_t bytes;
+    std::vector<std::byte> staged = {};
 };
-// An event: when it was last recorded, on the host's clock (work runs as it is issued).
+struct Stream;
+// An event: when it was last reached, on the host's clock, and the stream it waits in until then.
 struct Event {
     std::optional<std::chrono::steady_clock::time_point> recorded;
+    Stream* queued_in = nullptr;
 };
 // An event record node of a graph (an event recorded with CU_EVENT_RECORD_EXTERNAL in capture).
 struct Record {
     Event* event;
 };
+using Step = std::variant<Launch, Copy, Record>;
 struct Graph {
-    std::vector<std::variant<Launch, Copy, Record>> steps;
+    std::vector<Step> steps;
 };
 
+// Work issued to a stream waits in it until the host waits for the stream (or an event in it,
+// or a copy into pageable memory, which CUDA makes synchronous), as on a GPU that has not got to
+// it yet: a host that reads results before it waits, or rewrites what a queued copy will read,
+// gets what it would get on a GPU that is behind.
 struct Stream {
     std::unique_ptr<Graph> capture; // set while capturing
+    std::deque<Step> queued;
 };
 
 struct Emulator {
     std::mutex mutex;
     std::map<CUdeviceptr, std::pair<void*, std::size_t>> allocations; // -> mapping, its size
     std::size_t allocated = 0;
+    std::map<const std::byte*, std::size_t> page_locked; // cuMemAllocHost's: start -> bytes
+    std::set<Stream*> streams;
     std::string last_failure; // what the last failed launch said, for cuGetErrorString
 } emulator;
 
@@ -82,13 +97,64 @@ CUresult run(const Launch& launch) {
     return launch_failed;
 }
 
-CUresult copy(void* target, const void* source, std::size_t bytes, Stream* stream) {
-    if (stream && stream->capture) {
-        stream->capture->steps.emplace_back(Copy{target, source, bytes});
+CUresult perform(const Step& step) {
+    if (const auto* copied = std::get_if<Copy>(&step)) {
+        std::memcpy(copied->target, copied->staged.empty() ? copied->source : copied->staged.data(),
+                    copied->bytes);
+    } else if (const auto* record = std::get_if<Record>(&step)) {
+        record->event->recorded = std::chrono::steady_clock::now();
+        record->event->queued_in = nullptr;
     } else {
-        std::memcpy(target, source, bytes);
+        return run(std::get<Launch>(step));
     }
     return success;
+}
+
+// Runs a stream's queued work in order, all of it or up to and including `until`'s record. A
+// failure drops the rest, as a GPU's sticky error would.
+CUresult finish(Stream* stream, const Event* until = nullptr) {
+    while (!stream->queued.empty()) {
+        const Step step = std::move(stream->queued.front());
+        stream->queued.pop_front();
+        if (CUresult r = perform(step); r != success) {
+            stream->queued.clear();
+            return r;
+        }
+        const auto* record = std::get_if<Record>(&step);
+        if (until && record && record->event == until) break;
+    }
+    return success;
+}
+
+CUresult finish_every_stream() {
+    for (Stream* stream : emulator.streams) {
+        if (CUresult r = finish(stream); r != success) return r;
+    }
+    return success;
+}
+
+// Into a graph being captured, onto a stream's queue, or (the legacy stream) done at once.
+CUresult issue(Stream* stream, Step step) {
+    if (stream && stream->capture) {
+        stream->capture->steps.push_back(std::move(step));
+    } else if (stream) {
+        stream->queued.push_back(std::move(step));
+    } else {
+        return perform(step);
+    }
+    return success;
+}
+
+bool page_locked(const void* pointer, std::size_t bytes) {
+    const auto* start = static_cast<const std::byte*>(pointer);
+    auto after = emulator.page_locked.upper_bound(start);
+    if (after == emulator.page_locked.begin()) return false;
+    const auto [block, size] = *std::prev(after);
+    return start + bytes <= block + size;
+}
+
+CUresult copy(void* target, const void* source, std::size_t bytes, Stream* stream) {
+    return issue(stream, Copy{target, source, bytes});
 }
 
 void* address(CUdeviceptr pointer) { return reinterpret_cast<void*>(pointer); }
@@ -187,8 +253,10 @@ HEARTH_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, std::size_t bytes) {
     return success;
 }
 
+// As cuMemFree does, waits for the work queued before it (which may use the memory).
 HEARTH_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
     const std::lock_guard lock(emulator.mutex);
+    if (CUresult r = finish_every_stream(); r != success) return r;
     const auto found = emulator.allocations.find(pointer);
     if (found == emulator.allocations.end()) return invalid_value;
     const auto [mapping, bytes] = found->second;
@@ -199,10 +267,18 @@ HEARTH_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
 }
 
 HEARTH_EXPORT CUresult cuMemAllocHost_v2(void** pointer, std::size_t bytes) {
+    const std::lock_guard lock(emulator.mutex);
     *pointer = std::malloc(bytes);
-    return *pointer ? success : out_of_memory;
+    if (!*pointer) return out_of_memory;
+    emulator.page_locked[static_cast<const std::byte*>(*pointer)] = bytes;
+    return success;
 }
 HEARTH_EXPORT CUresult cuMemFreeHost(void* pointer) {
+    const std::lock_guard lock(emulator.mutex);
+    if (CUresult r = finish_every_stream(); r != success) return r;
+    if (emulator.page_locked.erase(static_cast<const std::byte*>(pointer)) == 0) {
+        return invalid_value;
+    }
     std::free(pointer);
     return success;
 }
@@ -222,15 +298,29 @@ HEARTH_EXPORT CUresult cuMemcpyDtoH_v2(void* target, CUdeviceptr source, std::si
     const std::lock_guard lock(emulator.mutex);
     return copy(target, address(source), bytes, nullptr);
 }
+// From pageable memory CUDA stages the bytes before it returns; from page-locked memory the copy
+// reads them when the stream gets to it.
 HEARTH_EXPORT CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr target, const void* source,
                                             std::size_t bytes, Stream* stream) {
     const std::lock_guard lock(emulator.mutex);
-    return copy(address(target), source, bytes, stream);
+    if ((stream && stream->capture) || page_locked(source, bytes)) {
+        return copy(address(target), source, bytes, stream);
+    }
+    const auto* from = static_cast<const std::byte*>(source);
+    return issue(stream, Copy{address(target), nullptr, bytes, {from, from + bytes}});
 }
+// Into pageable memory CUDA copies synchronously: the stream's work before it is done first.
 HEARTH_EXPORT CUresult cuMemcpyDtoHAsync_v2(void* target, CUdeviceptr source, std::size_t bytes,
                                             Stream* stream) {
     const std::lock_guard lock(emulator.mutex);
-    return copy(target, address(source), bytes, stream);
+    if ((stream && stream->capture) || page_locked(target, bytes)) {
+        return copy(target, address(source), bytes, stream);
+    }
+    if (stream) {
+        if (CUresult r = finish(stream); r != success) return r;
+    }
+    std::memcpy(target, address(source), bytes);
+    return success;
 }
 
 HEARTH_EXPORT CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr target, CUdeviceptr source,
@@ -240,15 +330,23 @@ HEARTH_EXPORT CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr target, CUdeviceptr sour
 }
 
 HEARTH_EXPORT CUresult cuStreamCreate(Stream** stream, unsigned) {
+    const std::lock_guard lock(emulator.mutex);
     *stream = new Stream;
+    emulator.streams.insert(*stream);
     return success;
 }
 HEARTH_EXPORT CUresult cuStreamDestroy_v2(Stream* stream) {
+    const std::lock_guard lock(emulator.mutex);
+    const CUresult r = finish(stream); // as CUDA does, the queued work still runs
+    emulator.streams.erase(stream);
     delete stream;
-    return success;
+    return r;
 }
-// Work runs as it is issued, so a stream has nothing to wait for.
-HEARTH_EXPORT CUresult cuStreamSynchronize(Stream*) { return success; }
+HEARTH_EXPORT CUresult cuStreamSynchronize(Stream* stream) {
+    if (!stream) return success; // the legacy stream's work is done at once
+    const std::lock_guard lock(emulator.mutex);
+    return finish(stream);
+}
 
 HEARTH_EXPORT CUresult cuStreamBeginCapture_v2(Stream* stream, int) {
     if (!stream || stream->capture) return invalid_value;
@@ -268,13 +366,8 @@ HEARTH_EXPORT CUresult cuGraphLaunch(Graph* exec, Stream* stream) {
     if (!exec || (stream && stream->capture)) return invalid_value;
     const std::lock_guard lock(emulator.mutex);
     for (const auto& step : exec->steps) {
-        if (const auto* copied = std::get_if<Copy>(&step)) {
-            std::memcpy(copied->target, copied->source, copied->bytes);
-        } else if (const auto* record = std::get_if<Record>(&step)) {
-            record->event->recorded = std::chrono::steady_clock::now();
-        } else if (CUresult r = run(std::get<Launch>(step)); r != success) {
-            return r;
-        }
+        if (const auto* record = std::get_if<Record>(&step)) record->event->queued_in = stream;
+        if (CUresult r = issue(stream, step); r != success) return r;
     }
     return success;
 }
@@ -306,20 +399,19 @@ HEARTH_EXPORT CUresult cuLaunchKernel(const Kernel* kernel, unsigned grid_x, uns
         launch.arguments.emplace_back(bytes, bytes + kernel->parameter_bytes[i]);
     }
     const std::lock_guard lock(emulator.mutex);
-    if (stream && stream->capture) {
-        stream->capture->steps.emplace_back(std::move(launch));
-        return success;
-    }
-    return run(launch);
+    return issue(stream, std::move(launch));
 }
 
 HEARTH_EXPORT CUresult cuEventCreate(Event** event, unsigned) {
     *event = new Event;
     return success;
 }
+// CUDA lets an event go while its record waits in a stream; here that record runs first.
 HEARTH_EXPORT CUresult cuEventDestroy_v2(Event* event) {
+    const std::lock_guard lock(emulator.mutex);
+    const CUresult r = event->queued_in ? finish(event->queued_in, event) : success;
     delete event;
-    return success;
+    return r;
 }
 // As CUDA's: in capture an event becomes a node only when recorded as external (the other kind
 // joins streams, which no caller here does); outside capture, external is refused.
@@ -328,15 +420,15 @@ HEARTH_EXPORT CUresult cuEventRecordWithFlags(Event* event, Stream* stream, unsi
     const bool capturing = stream && stream->capture;
     if (capturing != (flags == event_record_external)) return invalid_value;
     const std::lock_guard lock(emulator.mutex);
-    if (capturing) {
-        stream->capture->steps.emplace_back(Record{event});
-    } else {
-        event->recorded = std::chrono::steady_clock::now();
-    }
-    return success;
+    if (!capturing) event->queued_in = stream;
+    return issue(stream, Record{event});
 }
-// Work runs as it is issued: a recorded event has always been reached.
-HEARTH_EXPORT CUresult cuEventSynchronize(Event* event) { return event ? success : invalid_handle; }
+// Waits for the work queued before the event's record; what was queued after it still waits.
+HEARTH_EXPORT CUresult cuEventSynchronize(Event* event) {
+    if (!event) return invalid_handle;
+    const std::lock_guard lock(emulator.mutex);
+    return event->queued_in ? finish(event->queued_in, event) : success;
+}
 
 HEARTH_EXPORT CUresult cuEventElapsedTime(float* milliseconds, Event* start, Event* end) {
     if (!start || !end || !start->recorded || !end->recorded) return invalid_handle;
