@@ -58,7 +58,8 @@ struct Event {
     std::optional<std::chrono::steady_clock::time_point> recorded;
     Stream* queued_in = nullptr;
 };
-// An event record node of a graph (an event recorded with CU_EVENT_RECORD_EXTERNAL in capture).
+// An event record: a node of a graph (recorded with CU_EVENT_RECORD_EXTERNAL in capture), or
+// queued on a stream.
 struct Record {
     Event* event;
 };
