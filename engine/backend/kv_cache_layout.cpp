@@ -23,6 +23,14 @@ std::uint32_t kv_cache_row_words(std::uint32_t kv_format, std::uint32_t head_dim
     return head_dim;
 }
 
+std::uint64_t kv_cache_row_bytes(std::uint32_t kv_format, std::uint32_t head_dim) {
+    return std::uint64_t{sizeof(std::uint32_t)} * kv_cache_row_words(kv_format, head_dim);
+}
+
+std::uint64_t kv_cache_position_bytes(std::uint32_t kv_format, const model::ModelConfig& config) {
+    return config.kv_head_count * kv_cache_row_bytes(kv_format, config.head_dim);
+}
+
 Result<void> check_kv_cache_precision(const model::ModelConfig& config,
                                       KvCachePrecision precision) {
     if (precision == KvCachePrecision::q8 && config.head_dim % 4 != 0) {

@@ -35,8 +35,7 @@ class CudaBackend final : public Backend {
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     std::uint64_t kv_cache_row_bytes() const override {
-        return 4 * std::uint64_t{
-                       gpu::kv_cache_row_words(model_->kv_format, model_->files->config.head_dim)};
+        return gpu::kv_cache_row_bytes(model_->kv_format, model_->files->config.head_dim);
     }
     Result<std::unique_ptr<Sequence>> create_context(std::uint32_t max_positions) override {
         if (auto ok = check_context_size(model_->files->config, max_positions); !ok) {

@@ -204,8 +204,7 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
 }
 
 std::uint64_t CudaSequence::cache_position_bytes() const {
-    return 4 * std::uint64_t{config_.kv_head_count} *
-           gpu::kv_cache_row_words(model_.kv_format, config_.head_dim);
+    return gpu::kv_cache_position_bytes(model_.kv_format, config_);
 }
 
 std::uint64_t CudaSequence::cache_bytes(std::uint32_t layer) const {

@@ -53,8 +53,7 @@ class VulkanBackend final : public Backend {
     }
     std::uint32_t vocab_size() const override { return model_->files->config.vocab_size; }
     std::uint64_t kv_cache_row_bytes() const override {
-        return std::uint64_t{sizeof(std::uint32_t)} *
-               gpu::kv_cache_row_words(model_->pipelines.kv_format, model_->files->config.head_dim);
+        return gpu::kv_cache_row_bytes(model_->pipelines.kv_format, model_->files->config.head_dim);
     }
     std::uint64_t device_memory_bytes() const override {
         return model_->device.device_local_bytes();

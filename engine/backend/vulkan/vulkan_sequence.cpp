@@ -123,10 +123,9 @@ class VulkanSequence final : public Sequence {
     Result<void> settle();
     // Copies the rows of the window before the rewind point out of the rings, or back in.
     Result<void> copy_rewind_point(bool into_rings);
-    // Bytes a ring slot (a position's keys, or values, for every KV head) takes.
-    std::size_t rewind_row_bytes() const {
-        return std::size_t{config_.kv_head_count} * sizeof(std::uint32_t) *
-               gpu::kv_cache_row_words(model_.pipelines.kv_format, config_.head_dim);
+    // Bytes of one position's keys (or values): a ring slot.
+    std::uint64_t cache_position_bytes() const {
+        return gpu::kv_cache_position_bytes(model_.pipelines.kv_format, config_);
     }
     Result<void> record_layer(CommandList& list, std::uint32_t layer, bool batched);
     bool separate_norms() const { return model_.pipelines.tuning.separate_norms; }
@@ -305,7 +304,7 @@ Result<void> VulkanSequence::allocate() {
     // when the context is made, not at a chat's first answer).
     auto rows = model_.device.create_buffer(
         rewind_point_bytes(c, gpu::layer_cache_capacities(c, max_positions_), max_positions_,
-                           rewind_row_bytes()),
+                           cache_position_bytes()),
         MemoryKind::device_local);
     if (!rows) return std::unexpected(rows.error());
     auto list = model_.device.create_command_list();
@@ -860,7 +859,7 @@ VulkanSequence::run_profiled(ProfiledRecording& profiled, std::uint32_t dispatch
     auto times = profiled.timestamps->read_seconds(static_cast<std::uint32_t>(labels.size()) + 1);
     if (!times) return std::unexpected(times.error());
     // Keys and values: a ring slot each.
-    return gpu::sum_kernel_times(c, labels, *times, position, 2 * rewind_row_bytes());
+    return gpu::sum_kernel_times(c, labels, *times, position, 2 * cache_position_bytes());
 }
 
 Result<std::vector<KernelProfile>> VulkanSequence::profile_step(std::int32_t token) {
@@ -900,7 +899,7 @@ Result<void> VulkanSequence::copy_rewind_point(bool into_rings) {
     list.barrier(); // the steps' writes to the rings
     for (const auto& copy :
          rewind_point_copies(config_, gpu::layer_cache_capacities(config_, max_positions_),
-                             max_positions_, position, rewind_row_bytes())) {
+                             max_positions_, position, cache_position_bytes())) {
         auto& cache = caches_[copy.layer];
         Buffer& ring = copy.values ? cache.values : cache.keys;
         if (into_rings) {
