@@ -4,7 +4,8 @@
 # full-model tests on the GPU, then hearth-bench on both backends over gpt-oss-20b's real shapes
 # (every token routed to the same experts, and, with --routed, a second model routing each token
 # its own way), beside the baselines' benches and llama.cpp's (.dev/peer/*.xz) where the kit
-# has them, and the kit's Vulkan once more with int_dot=1,batch_int_dot=1. With --sweep, Vulkan is also timed
+# has them, and the kit's Vulkan once more with int_dot=1,batch_int_dot=1 and its CUDA with
+# int_dot=1. With --sweep, Vulkan is also timed
 # over several matvec workgroup shapes and prompt batch sizes (hearth-bench --vulkan-tuning);
 # --sweep-only does just that, without the tests and the comparison. Reports go to $OUT (or .dev/out); extra arguments after the flags go
 # to the compared benches. Each bench of the 20b takes 20-30 s on an H200 (the sweep's 12 runs
@@ -93,15 +94,18 @@ for model in "${models[@]}"; do
     done
 done
 
-# The kit's Vulkan once more with the products over int8 x (one token's and a batch's, off by
-# default), so the first call already says whether they are faster there.
+# The kit's backends once more with the products over int8 x (off by default; Vulkan: one
+# token's and a batch's, CUDA: one token's), so the first call already says whether they are
+# faster there.
 if [ "$compare" = 1 ]; then
-    report="$out/bench-vulkan-int-dot.txt"
-    "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend vulkan --prompt-tokens 2048 \
-        --gen-tokens 128 --depth 0 --vulkan-tuning int_dot=1,batch_int_dot=1 "$@" >"$report" 2>&1
-    echo "== vulkan 20b-uniform, kit's bench with int_dot=1,batch_int_dot=1: exit $?" |
-        tee -a "$out/summary.txt"
-    grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
+    for tuning in "vulkan --vulkan-tuning int_dot=1,batch_int_dot=1" "cuda --cuda-tuning int_dot=1"; do
+        read -r backend flag items <<<"$tuning"
+        report="$out/bench-$backend-int-dot.txt"
+        "$kit/bin/hearth-bench" --model /tmp/20b-uniform.gguf --backend "$backend" \
+            --prompt-tokens 2048 --gen-tokens 128 --depth 0 "$flag" "$items" "$@" >"$report" 2>&1
+        echo "== $backend 20b-uniform, kit's bench with $items: exit $?" | tee -a "$out/summary.txt"
+        grep -E 'tokens/s|^ +[0-9]+ ' "$report" | tee -a "$out/summary.txt"
+    done
 fi
 
 # The peers, where the kit has them: llama.cpp's llama-bench for Vulkan (peer/llama-bench.xz)

@@ -7,6 +7,7 @@
 //                 fp4_bits=0|1,int_dot=0|1,batch_int_dot=0|1]
 //                (Vulkan's decode matvec workgroups and loads and prompt batch, in place of
 //                the backend's choice: for tuning on a GPU)
+//                [--cuda-tuning int_dot=0|1] (CUDA's, the same way)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -188,7 +189,7 @@ Result<int> run(std::span<const std::string_view> args) {
     auto options = Options::parse(args,
                                   {"--model", "--backend", "--threads", "--kv-cache",
                                    "--cpu-kernels", "--compare-cpu-kernels", "--vulkan-tuning",
-                                   "--prompt-tokens", "--gen-tokens", "--depth"},
+                                   "--cuda-tuning", "--prompt-tokens", "--gen-tokens", "--depth"},
                                   {"--json"});
     if (!options) return std::unexpected(options.error());
     auto path = options->required("--model");
@@ -208,6 +209,8 @@ Result<int> run(std::span<const std::string_view> args) {
     if (!depths) return hearth::fail("--depth: " + depths.error().message);
     auto tuning = hearth::parse_vulkan_tuning(options->value("--vulkan-tuning").value_or(""));
     if (!tuning) return hearth::fail("--vulkan-tuning: " + tuning.error().message);
+    auto cuda_tuning = hearth::parse_cuda_tuning(options->value("--cuda-tuning").value_or(""));
+    if (!cuda_tuning) return hearth::fail("--cuda-tuning: " + cuda_tuning.error().message);
     if (auto kernels = options->value("--cpu-kernels")) {
         if (auto used = hearth::use_cpu_kernels(*kernels); !used) {
             return hearth::fail("--cpu-kernels: " + used.error().message);
@@ -219,7 +222,8 @@ Result<int> run(std::span<const std::string_view> args) {
                                              .threads = static_cast<unsigned>(*threads),
                                              .kv_cache = *kv_cache,
                                              .progress = {},
-                                             .vulkan_tuning = *tuning});
+                                             .vulkan_tuning = *tuning,
+                                             .cuda_tuning = *cuda_tuning});
     if (!model) return std::unexpected(model.error());
     const double load_seconds = seconds_since(start);
 
@@ -368,6 +372,7 @@ int main(int argc, char* argv[]) {
             "expert_rows=R,down_rows=R,project_rows=R,invocations=N,expert_invocations=N,\n"
             "                     batch_tokens=B,wide_units=0|1,separate_norms=0|1,\n"
             "                     fp4_bits=0|1,int_dot=0|1,batch_int_dot=0|1]\n"
+            "                    [--cuda-tuning int_dot=0|1]\n"
             "                    [--prompt-tokens 512] [--gen-tokens 128] [--depth 0,4096] "
             "[--json]");
         return 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <iterator>
 
 #include "backend/cpu/cpu_backend.h"
@@ -73,8 +74,9 @@ Result<ChosenBackend> create_backend(const std::shared_ptr<const model::ModelFil
     const bool automatic = options.backend == BackendChoice::automatic;
     const bool cuda_asked = options.backend == BackendChoice::cuda;
     if (cuda_asked || (automatic && cuda_preferred())) {
-        auto made = cuda::create_cuda_backend(
-            files, {.kv_cache = options.kv_cache, .progress = options.progress});
+        auto made = cuda::create_cuda_backend(files, {.kv_cache = options.kv_cache,
+                                                      .progress = options.progress,
+                                                      .int_dot = options.cuda_tuning.int_dot});
         if (made) return ChosenBackend{std::move(*made), {}};
         if (!automatic || is_cancelled(made.error())) return std::unexpected(made.error());
         fallback_reason = "CUDA was not used: " + error_text(made.error());
@@ -132,6 +134,38 @@ Result<KvCachePrecision> parse_kv_cache_precision(std::string_view name) {
     return fail("Unknown KV cache precision '" + std::string(name) + "' (use f16, f32 or q8)");
 }
 
+namespace {
+
+// Gives `take` each item of a tuning text ("name=value,..."): its name and value (empty without
+// '='). An item it does not take is an error that lists `known`.
+Result<void>
+read_tuning_items(std::string_view text, std::string_view known,
+                  const std::function<bool(std::string_view name, std::string_view value)>& take) {
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        const auto equals = item.find('=');
+        const auto value =
+            equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
+        if (!take(item.substr(0, equals), value)) {
+            return fail("Unknown tuning item '" + std::string(item) + "' (use " +
+                        std::string(known) + ")");
+        }
+    }
+    return {};
+}
+
+// "0" or "1" into `flag`; false for anything else.
+template <typename Flag>
+bool read_switch(std::string_view value, Flag& flag) {
+    if (value != "0" && value != "1") return false;
+    flag = value == "1";
+    return true;
+}
+
+} // namespace
+
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
     VulkanTuning tuning;
     const std::pair<std::string_view, std::uint32_t*> fields[] = {
@@ -141,46 +175,50 @@ Result<VulkanTuning> parse_vulkan_tuning(std::string_view text) {
         {"invocations", &tuning.invocations},
         {"expert_invocations", &tuning.expert_invocations},
         {"batch_tokens", &tuning.batch_tokens}};
-    while (!text.empty()) {
-        const auto comma = text.find(',');
-        const auto item = text.substr(0, comma);
-        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-        const auto equals = item.find('=');
-        const auto name = item.substr(0, equals);
-        const auto* field = std::find_if(std::begin(fields), std::end(fields),
-                                         [&](const auto& f) { return f.first == name; });
-        std::uint32_t value = 0;
-        const auto digits =
-            equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
-        const std::pair<std::string_view, bool*> switches[] = {
-            {"separate_norms", &tuning.separate_norms}, {"fp4_bits", &tuning.fp4_bits}};
-        const auto* on_off = std::find_if(std::begin(switches), std::end(switches),
-                                          [&](const auto& s) { return s.first == name; });
-        if (on_off != std::end(switches) && (digits == "0" || digits == "1")) {
-            *on_off->second = digits == "1";
-            continue;
-        }
-        const std::pair<std::string_view, std::optional<bool>*> choices[] = {
-            {"wide_units", &tuning.wide_units},
-            {"int_dot", &tuning.int_dot},
-            {"batch_int_dot", &tuning.batch_int_dot}};
-        const auto* choice = std::find_if(std::begin(choices), std::end(choices),
-                                          [&](const auto& s) { return s.first == name; });
-        if (choice != std::end(choices) && (digits == "0" || digits == "1")) {
-            *choice->second = digits == "1";
-            continue;
-        }
-        const auto [end, error] =
-            std::from_chars(digits.data(), digits.data() + digits.size(), value);
-        if (field == std::end(fields) || digits.empty() || error != std::errc() ||
-            end != digits.data() + digits.size() || value == 0) {
-            return fail("Unknown tuning item '" + std::string(item) +
-                        "' (use expert_rows=R, down_rows=R, project_rows=R, invocations=N, "
-                        "expert_invocations=N, batch_tokens=B, each above 0, or wide_units=0|1, "
-                        "separate_norms=0|1, fp4_bits=0|1, int_dot=0|1, batch_int_dot=0|1)");
-        }
-        *field->second = value;
-    }
+    const std::pair<std::string_view, bool*> switches[] = {
+        {"separate_norms", &tuning.separate_norms}, {"fp4_bits", &tuning.fp4_bits}};
+    const std::pair<std::string_view, std::optional<bool>*> choices[] = {
+        {"wide_units", &tuning.wide_units},
+        {"int_dot", &tuning.int_dot},
+        {"batch_int_dot", &tuning.batch_int_dot}};
+    const auto named = [](const auto& list, std::string_view name) {
+        return std::find_if(std::begin(list), std::end(list),
+                            [&](const auto& entry) { return entry.first == name; });
+    };
+    auto read = read_tuning_items(
+        text,
+        "expert_rows=R, down_rows=R, project_rows=R, invocations=N, expert_invocations=N, "
+        "batch_tokens=B, each above 0, or wide_units=0|1, separate_norms=0|1, fp4_bits=0|1, "
+        "int_dot=0|1, batch_int_dot=0|1",
+        [&](std::string_view name, std::string_view value) {
+            if (const auto* on_off = named(switches, name); on_off != std::end(switches)) {
+                return read_switch(value, *on_off->second);
+            }
+            if (const auto* choice = named(choices, name); choice != std::end(choices)) {
+                return read_switch(value, *choice->second);
+            }
+            const auto* field = named(fields, name);
+            std::uint32_t number = 0;
+            const auto [end, error] =
+                std::from_chars(value.data(), value.data() + value.size(), number);
+            if (field == std::end(fields) || value.empty() || error != std::errc() ||
+                end != value.data() + value.size() || number == 0) {
+                return false;
+            }
+            *field->second = number;
+            return true;
+        });
+    if (!read) return std::unexpected(read.error());
+    return tuning;
+}
+
+Result<CudaTuning> parse_cuda_tuning(std::string_view text) {
+    CudaTuning tuning;
+    auto read =
+        read_tuning_items(text, "int_dot=0|1", [&](std::string_view name, std::string_view value) {
+            return name == "int_dot" && read_switch(value, tuning.int_dot);
+        });
+    if (!read) return std::unexpected(read.error());
     return tuning;
 }
 

@@ -356,6 +356,53 @@ void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& ga
     EXPECT_EQ(result[rows * n], poison);
 }
 
+Int8Rows Int8Rows::random(std::size_t count, std::mt19937& rng) {
+    Int8Rows rows;
+    std::uniform_int_distribution<int> code(-127, 127);
+    std::uniform_real_distribution<float> scale(0.002f, 0.05f);
+    rows.codes.assign(count / 4, 0);
+    for (std::size_t block = 0; block < count / 32; ++block) {
+        rows.scales.push_back(scale(rng));
+        for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
+            const int c = code(rng);
+            rows.codes[i / 4] |= (static_cast<std::uint32_t>(c) & 0xFFu) << (8 * (i % 4));
+            rows.values.push_back(static_cast<float>(c) * rows.scales.back());
+        }
+    }
+    return rows;
+}
+
+int Int8Rows::code(std::size_t i) const {
+    return static_cast<std::int8_t>((codes[i / 4] >> (8 * (i % 4))) & 0xFFu);
+}
+
+std::vector<float> quantize_input(std::uint32_t rows, std::uint32_t n, std::mt19937& rng) {
+    auto x = normal_values(std::size_t{rows} * n, rng, 3.0f);
+    std::fill_n(x.begin() + n, 32, 0.0f);
+    return x;
+}
+
+void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& got) {
+    const std::size_t blocks = quantized.size() / 32;
+    ASSERT_EQ(got.scales.size(), blocks + 1);
+    ASSERT_EQ(got.codes.size(), quantized.size() / 4 + 1);
+    EXPECT_EQ(got.scales.back(), poison);
+    EXPECT_EQ(got.codes.back(), std::bit_cast<std::uint32_t>(poison));
+    for (std::size_t block = 0; block < blocks; ++block) {
+        float largest = 0.0f;
+        int largest_code = 0;
+        for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
+            largest = std::max(largest, std::abs(quantized[i]));
+            largest_code = std::max(largest_code, std::abs(got.code(i)));
+            EXPECT_LE(std::abs(static_cast<float>(got.code(i)) * got.scales[block] - quantized[i]),
+                      0.5001f * got.scales[block] + 1e-30f)
+                << "value " << i;
+        }
+        EXPECT_FLOAT_EQ(got.scales[block], largest / 127.0f) << "block " << block;
+        EXPECT_EQ(largest_code, largest > 0.0f ? 127 : 0) << "block " << block;
+    }
+}
+
 model::ModelConfig attention_config() {
     model::ModelConfig c;
     c.head_count = 6;

@@ -156,6 +156,27 @@ void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
 void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& gain,
                        std::uint32_t rows, std::uint32_t n, const std::vector<float>& result);
 
+// x as the int8 products read it (quantize_q8): per 32-value block, codes (four to a word, the
+// first lowest) and a scale.
+struct Int8Rows {
+    std::vector<std::uint32_t> codes;
+    std::vector<float> scales;
+    std::vector<float> values; // code * scale
+
+    // Random codes over the whole range with random scales, as `count` values.
+    static Int8Rows random(std::size_t count, std::mt19937& rng);
+    int code(std::size_t i) const; // from the words
+};
+
+// A quantize check's input: `rows` rows of n values (a multiple of 32), the second row's first
+// block all zero.
+std::vector<float> quantize_input(std::uint32_t rows, std::uint32_t n, std::mt19937& rng);
+
+// What a quantize kernel made of `quantized` (`got`, each with a poisoned word after it): every
+// value within half a step of its code times its block's scale, each block's scale its largest
+// magnitude / 127 and that magnitude at code +-127, an all-zero block all zero.
+void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& got);
+
 // Heads of the attention checks: six query heads over two KV heads of 16, YaRN as in gpt-oss.
 model::ModelConfig attention_config();
 

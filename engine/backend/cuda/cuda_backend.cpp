@@ -88,9 +88,9 @@ Result<std::unique_ptr<Backend>> create_cuda_backend(std::shared_ptr<const model
     }
     auto weights = upload_weights(**device, *files, options.progress);
     if (!weights) return std::unexpected(weights.error());
-    auto model = std::unique_ptr<CudaModel>(new CudaModel{std::move(files), std::move(*device),
-                                                          std::move(*weights),
-                                                          gpu::kv_cache_format(options.kv_cache)});
+    auto model = std::unique_ptr<CudaModel>(
+        new CudaModel{std::move(files), std::move(*device), std::move(*weights),
+                      gpu::kv_cache_format(options.kv_cache), options.int_dot});
     return std::make_unique<CudaBackend>(std::move(model));
 }
 

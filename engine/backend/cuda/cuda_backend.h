@@ -16,6 +16,8 @@ struct CudaOptions {
     KvCachePrecision kv_cache = KvCachePrecision::f16;
     // Upload progress (fraction done); returning false cancels loading.
     std::function<bool(double)> progress = {};
+    // One token's block-format expert products over int8 x (CudaTuning::int_dot).
+    bool int_dot = false;
 };
 
 // The kernels this build embeds (empty when nvcc was not found at build time).

@@ -16,6 +16,7 @@ struct CudaModel {
     std::unique_ptr<CudaDevice> device; // declared before the weights: outlives their buffers
     CudaWeights weights;
     std::uint32_t kv_format = kernel_args::kv_cache_f16; // the KV cache's layout
+    bool int_dot = false;                                // CudaOptions::int_dot
 };
 
 } // namespace hearth::cuda

@@ -132,6 +132,18 @@ class CudaSequence final : public Sequence {
     Result<void> product(const CudaProjection& projection, std::uint32_t mode, bool batched,
                          const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
                          std::uint32_t cols, std::string_view label);
+    ka::MatVecArgs product_args(std::uint32_t rows, std::uint32_t cols) const;
+    LaunchShape matvec_shape(std::uint32_t rows, std::uint32_t mode) const; // one token's
+    DispatchLabel product_label(const CudaProjection& projection, std::uint32_t mode, bool batched,
+                                std::string_view label) const;
+    // Whether one token's expert products over `projection` read int8 x: with int_dot, for the
+    // formats of 32-value blocks.
+    bool takes_int8(const CudaProjection& projection) const;
+    // One token's expert product: over f32 x, or where the weight takes int8 x, over x
+    // quantized into int8_x_codes_ and int8_x_scales_ first.
+    Result<void> expert_product(const CudaProjection& projection, std::uint32_t mode,
+                                const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
+                                std::uint32_t cols, std::string_view label);
     // Runs a graph over `tokens` at the next positions, reading back the logits when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
                      std::span<float> logits);
@@ -153,6 +165,9 @@ class CudaSequence final : public Sequence {
     // per slot. step_: the StepHeader and token ids the graphs read (kernel_args.h).
     DeviceBuffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     DeviceBuffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
+    // With int_dot, one token's expert input as int8 codes (gate/up's row, or down's row per
+    // slot) and their scales, a word each per 32 values (quantize_q8.cuh).
+    DeviceBuffer int8_x_codes_, int8_x_scales_;
     DeviceBuffer step_, rope_table_, logits_;
     // Sampling on the device: excluded ids (a bit each) and the chunks' partial results.
     DeviceBuffer excluded_, sample_partials_;
@@ -172,6 +187,8 @@ class CudaSequence final : public Sequence {
 std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffers() {
     const auto& c = config_;
     const std::uint64_t K = c.experts_per_token, B = batch_tokens, f32 = 4;
+    const std::uint64_t int8_x_values =
+        std::max<std::uint64_t>(c.hidden_size, K * c.expert_hidden_size);
     return {
         {&x_, B * c.hidden_size * f32},
         {&h_, B * c.hidden_size * f32},
@@ -182,6 +199,8 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
         {&expert_activations_, B * K * c.expert_hidden_size * f32},
         {&expert_groups_, c.expert_count * (1 + B) * 4},
         {&expert_down_, B * K * c.hidden_size * f32},
+        {&int8_x_codes_, model_.int_dot ? int8_x_values : 0},
+        {&int8_x_scales_, model_.int_dot ? int8_x_values / 32 * f32 : 0},
         {&rope_table_, std::uint64_t{max_positions_} * c.head_dim * f32},
         // A token's splits, or a batch's tokens' (fewer each).
         {&attention_partials_,
@@ -277,21 +296,37 @@ Result<void> CudaSequence::prepare() {
     return {};
 }
 
+LaunchShape CudaSequence::matvec_shape(std::uint32_t rows, std::uint32_t mode) const {
+    LaunchShape shape{shapes::matvec_blocks(rows), 1, 1, shapes::matvec_warps * 32};
+    if (mode == ka::matvec_expert_gate_up) shape.grid_z = config_.experts_per_token; // the slots
+    return shape;
+}
+
+ka::MatVecArgs CudaSequence::product_args(std::uint32_t rows, std::uint32_t cols) const {
+    const auto& c = config_;
+    // CUDA's products take their input normalized already: no norm epsilon.
+    return {cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
+}
+
+DispatchLabel CudaSequence::product_label(const CudaProjection& projection, std::uint32_t mode,
+                                          bool batched, std::string_view label) const {
+    const auto& m = projection.matrix;
+    const bool experts = mode == ka::matvec_expert_gate_up_grouped ||
+                         mode == ka::matvec_expert_down_grouped ||
+                         mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    return {label, gpu::product_read_bytes(config_, m.codes.size_bytes() + m.scales.size_bytes(),
+                                           experts, batched)};
+}
+
 Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32_t mode,
                                    bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
                                    std::uint32_t rows, std::uint32_t cols, std::string_view label) {
     const auto& c = config_;
-    // CUDA's products take their input normalized already: no norm epsilon.
-    const ka::MatVecArgs args{
-        cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
+    const auto args = product_args(rows, cols);
     const auto& m = projection.matrix;
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
-    const bool experts =
-        grouped || mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
-    const DispatchLabel named{
-        label,
-        gpu::product_read_bytes(c, m.codes.size_bytes() + m.scales.size_bytes(), experts, batched)};
+    const auto named = product_label(projection, mode, batched, label);
     if (batched) {
         // Tiles of rows by tiles of the step's tokens, or (grouped) per expert of its entries.
         const LaunchShape shape{blocks_for(rows, gpu::matmul_tile_outputs(mode)),
@@ -302,11 +337,36 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                       m.scales.address(), projection.bias.address(), x.address(), y.address(),
                       route.address(), args);
     }
-    LaunchShape shape{shapes::matvec_blocks(rows), 1, 1, shapes::matvec_warps * 32};
-    if (mode == ka::matvec_expert_gate_up) shape.grid_z = c.experts_per_token; // the slots
-    return launch(named, matvec_kernel_name(m.format, mode), shape, m.codes.address(),
-                  m.scales.address(), projection.bias.address(), x.address(), y.address(),
-                  route_.address(), args);
+    return launch(named, matvec_kernel_name(m.format, mode), matvec_shape(rows, mode),
+                  m.codes.address(), m.scales.address(), projection.bias.address(), x.address(),
+                  y.address(), route_.address(), args);
+}
+
+bool CudaSequence::takes_int8(const CudaProjection& projection) const {
+    const auto format = projection.matrix.format;
+    return model_.int_dot &&
+           (format == ka::weight_format_q8_0 || format == ka::weight_format_mxfp4);
+}
+
+Result<void> CudaSequence::expert_product(const CudaProjection& projection, std::uint32_t mode,
+                                          const DeviceBuffer& x, const DeviceBuffer& y,
+                                          std::uint32_t rows, std::uint32_t cols,
+                                          std::string_view label) {
+    if (!takes_int8(projection)) return product(projection, mode, false, x, y, rows, cols, label);
+    // x's rows: gate/up's one, or down's one per slot.
+    const std::uint32_t x_rows = mode == ka::matvec_expert_gate_up ? 1 : config_.experts_per_token;
+    if (auto r = launch({"quantize q8"}, "quantize_q8", {x_rows, 1, 1, shapes::quantize_block},
+                        x.address(), int8_x_codes_.address(), int8_x_scales_.address(),
+                        ka::RmsNormArgs{cols, 0.0f});
+        !r) {
+        return r;
+    }
+    const auto& m = projection.matrix;
+    return launch(product_label(projection, mode, false, label),
+                  matvec_kernel_name(m.format, mode, true), matvec_shape(rows, mode),
+                  m.codes.address(), m.scales.address(), projection.bias.address(),
+                  int8_x_codes_.address(), int8_x_scales_.address(), y.address(), route_.address(),
+                  product_args(rows, cols));
 }
 
 Result<void> CudaSequence::record(StepOutput output, std::uint32_t slot) {
@@ -449,11 +509,11 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     }
     if (!r) return r;
     if (!batched) {
-        r = product(l.gate_up, ka::matvec_expert_gate_up, false, h_, expert_activations_,
-                    c.expert_hidden_size, H, "matvec experts gate/up");
+        r = expert_product(l.gate_up, ka::matvec_expert_gate_up, h_, expert_activations_,
+                           c.expert_hidden_size, H, "matvec experts gate/up");
         if (r) {
-            r = product(l.down, ka::matvec_expert_down_add, false, expert_activations_, x_, H,
-                        c.expert_hidden_size, "matvec experts down");
+            r = expert_product(l.down, ka::matvec_expert_down_add, expert_activations_, x_, H,
+                               c.expert_hidden_size, "matvec experts down");
         }
         return r;
     }

@@ -26,8 +26,9 @@ std::string kv_cache_kernel_suffix(std::uint32_t kv_format) {
     }
 }
 
-std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode) {
-    const std::string name = "matvec_" + format_kernel_suffix(format) + "_";
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool int8_x) {
+    const std::string name =
+        std::string(int8_x ? "matvec_int8_" : "matvec_") + format_kernel_suffix(format) + "_";
     switch (mode) {
     case ka::matvec_project: return name + "project";
     case ka::matvec_project_add: return name + "project_add";

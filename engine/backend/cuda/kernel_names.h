@@ -16,8 +16,9 @@ std::string format_kernel_suffix(std::uint32_t format);
 std::string kv_cache_kernel_suffix(std::uint32_t kv_format);
 
 // matvec.cuh's matvec_<format>_<mode>, one token's products: the project modes and the one-token
-// expert modes.
-std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode);
+// expert modes; with `int8_x`, matvec_int8_<format>_<mode>, the block formats' expert products
+// over int8 x.
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool int8_x = false);
 
 // matmul.cuh's matmul_<format>_<mode>, a batch's products: the project modes and the grouped
 // expert modes.

@@ -74,6 +74,17 @@ struct VulkanTuning {
 // any order.
 Result<VulkanTuning> parse_vulkan_tuning(std::string_view text);
 
+// The CUDA backend's choices, in place of its own: for tuning on a GPU (hearth-bench
+// --cuda-tuning).
+struct CudaTuning {
+    // One token's MXFP4 and Q8_0 expert products read x as int8 codes (a launch quantizes it)
+    // and take integer dot products (__dp4a).
+    bool int_dot = false;
+};
+
+// "int_dot=0|1".
+Result<CudaTuning> parse_cuda_tuning(std::string_view text);
+
 struct ModelOptions {
     BackendChoice backend = BackendChoice::automatic;
     unsigned threads = 0; // CPU backend worker threads; 0: one per hardware thread
@@ -85,6 +96,7 @@ struct ModelOptions {
     // thread; returning false cancels the load (Model::load then fails with "cancelled").
     std::function<bool(double)> progress = {};
     VulkanTuning vulkan_tuning = {};
+    CudaTuning cuda_tuning = {};
 };
 
 // GPU time of one kernel over a profiled decode step or prompt batch (hearth-bench on the Vulkan

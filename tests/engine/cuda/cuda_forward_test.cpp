@@ -52,7 +52,7 @@ TEST_P(CudaForward, EveryLogitMatchesTheCpuBackend) {
 TEST_P(CudaForward, AnF16CacheStaysCloseToTheCpuBackend) {
     auto f16 = cuda_backend_for(GetParam(), hearth::KvCachePrecision::f16);
     ASSERT_TRUE(f16);
-    expect_cache_stays_near_the_cpu(*f16, GetParam(), "f16", 1e-2f);
+    expect_stays_near_the_cpu(*f16, GetParam(), "f16 cache", 1e-2f);
 }
 
 // The 8-bit cache: the kernels' rounding is checked on its own (CudaKvCache); here the whole
@@ -61,7 +61,18 @@ TEST_P(CudaForward, AnF16CacheStaysCloseToTheCpuBackend) {
 TEST_P(CudaForward, An8BitCacheStaysNearTheCpuBackend) {
     auto q8 = cuda_backend_for(GetParam(), hearth::KvCachePrecision::q8);
     ASSERT_TRUE(q8);
-    expect_cache_stays_near_the_cpu(*q8, GetParam(), "q8", 0.3f);
+    expect_stays_near_the_cpu(*q8, GetParam(), "q8 cache", 0.3f);
+}
+
+// One token's expert products over int8 x (CudaTuning::int_dot, off unless asked): within
+// VulkanForward.IntegerDotProductsOverInt8XStayNearTheCpuBackend's bound, which says what 8-bit x
+// costs and what misreads cost.
+TEST_P(CudaForward, IntegerDotProductsOverInt8XStayNearTheCpuBackend) {
+    auto int8 = made_backend(hearth::cuda::create_cuda_backend(
+        tiny_model_files(GetParam()),
+        {.kv_cache = hearth::KvCachePrecision::f32, .int_dot = true}));
+    ASSERT_TRUE(int8);
+    expect_stays_near_the_cpu(*int8, GetParam(), "int-dot experts", 5e-3f);
 }
 
 // A prompt of two batches and its last token (expect_two_batch_prompt_matches_cpu).
@@ -237,6 +248,28 @@ TEST_F(CudaForwardSequence, AProfiledBatchTimesEachKernelOfEveryLayer) {
     EXPECT_EQ((*sequence)->profile_batch_limit(), 256u);
     EXPECT_FALSE((*sequence)->profile_batch(std::vector<std::int32_t>(257, 7)).has_value())
         << "a batch holds 256 tokens";
+}
+
+// With int8 x, a step quantizes the MLP's normalized x for gate/up and gate/up's output for down:
+// two launches a layer more, each counted. A batch's products read f32 x: it quantizes nothing.
+TEST(CudaForwardModel, AProfiledStepOverInt8XCountsItsQuantizing) {
+    HEARTH_REQUIRE_CUDA_GPU();
+    auto backend = made_backend(hearth::cuda::create_cuda_backend(
+        tiny_model_files("tiny-gpt-oss.gguf"), {.int_dot = true}));
+    ASSERT_TRUE(backend);
+    const auto layers = tiny_model_files("tiny-gpt-oss.gguf")->config.layer_count;
+    auto sequence = backend->create_context(64);
+    ASSERT_TRUE(sequence.has_value());
+    const auto batch = (*sequence)->profile_batch(std::vector<std::int32_t>(10, 5));
+    ASSERT_TRUE(batch.has_value()) << batch.error().message;
+    EXPECT_EQ(count_profile(*batch).dispatches.count("quantize q8"), 0u);
+    const auto step = (*sequence)->profile_step(9);
+    ASSERT_TRUE(step.has_value()) << step.error().message;
+    auto counts = count_profile(*step);
+    EXPECT_EQ(counts.dispatches["quantize q8"], 2 * layers);
+    EXPECT_EQ(counts.dispatches["matvec experts gate/up"], layers);
+    EXPECT_EQ(counts.dispatches["matvec experts down"], layers);
+    EXPECT_EQ(counts.total, 13 * layers + 7);
 }
 
 TEST(CudaForwardLoad, ExplicitChoiceLoadsOnCudaAndReportsProgress) {

@@ -290,6 +290,73 @@ TEST_F(CudaKernels, RmsNormMatchesTheCpuOnEveryRow) {
     }
 }
 
+// quantize_q8 over rows of 32 values, of the 20b's 2,880 (rounds of the block's threads, the last
+// partly past the row) and of 4,128 (a last round of eight words).
+TEST_F(CudaKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
+    Rig rig;
+    std::mt19937 rng(9);
+    constexpr std::uint32_t rows = 3;
+    for (const std::uint32_t n : {32u, 96u, 2880u, 4128u}) {
+        SCOPED_TRACE(std::to_string(n) + " values");
+        const auto x = quantize_input(rows, n, rng);
+        const DeviceBuffer xs = rig.upload(x),
+                           codes = rig.upload(std::vector<float>(rows * n / 4 + 1, poison)),
+                           scales = rig.upload(std::vector<float>(rows * n / 32 + 1, poison));
+        rig.run("quantize_q8", {rows, 1, 1, shapes::quantize_block}, xs.address(), codes.address(),
+                scales.address(), ka::RmsNormArgs{n, 0.0f});
+        expect_quantized_q8(x, {.codes = rig.download<std::uint32_t>(codes),
+                                .scales = rig.download(scales),
+                                .values = {}});
+    }
+}
+
+// The experts' gate/up and down over int8 x (matvec_int8_*), in both block formats and both
+// MXFP4 sources, with gpt-oss's 4 slots and 6, at a width of one share per thread and one where
+// some threads take two: against the CPU's operations on the values the codes stand for (the
+// integer dots are exact, so the float tolerance holds).
+TEST_F(CudaKernels, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
+    Rig rig;
+    std::mt19937 rng(11);
+    for (const StoredLayout layout :
+         {StoredLayout::q8_0, StoredLayout::mxfp4_gguf, StoredLayout::mxfp4_checkpoint})
+        for (const std::uint32_t slots : {4u, 6u})
+            for (const std::uint64_t cols : {96u, 32u * (matvec_threads + 2)}) {
+                SCOPED_TRACE("layout " + std::to_string(static_cast<int>(layout)) + ", " +
+                             std::to_string(slots) + " slots, " + std::to_string(cols) +
+                             " columns");
+                OneTokenExperts in(layout, cols, rng, slots);
+                const auto x = Int8Rows::random(in.cols, rng);
+                const auto inputs = Int8Rows::random(in.inputs.size(), rng);
+                in.x = x.values;
+                in.inputs = inputs.values;
+                const auto format = in.gate_up.packed.format;
+                const DeviceBuffer route = rig.upload(in.route);
+                const DeviceBuffer codes = rig.upload(in.gate_up.packed.codes),
+                                   scales = rig.upload(in.gate_up.packed.scales),
+                                   bias = rig.upload(in.gate_up_bias),
+                                   x_codes = rig.upload(x.codes), x_scales = rig.upload(x.scales),
+                                   activations =
+                                       rig.upload(std::vector<float>(slots * in.size + 1, poison));
+                rig.run(cuda::matvec_kernel_name(format, ka::matvec_expert_gate_up, true),
+                        {shapes::matvec_blocks(in.size), 1, slots, matvec_threads}, codes.address(),
+                        scales.address(), bias.address(), x_codes.address(), x_scales.address(),
+                        activations.address(), route.address(), in.gate_up_args());
+                in.expect_gate_up(rig.download(activations));
+                const DeviceBuffer down_codes = rig.upload(in.down.packed.codes),
+                                   down_scales = rig.upload(in.down.packed.scales),
+                                   down_bias = rig.upload(in.down_bias),
+                                   input_codes = rig.upload(inputs.codes),
+                                   input_scales = rig.upload(inputs.scales),
+                                   y = rig.upload(in.start);
+                rig.run(cuda::matvec_kernel_name(format, ka::matvec_expert_down_add, true),
+                        {shapes::matvec_blocks(in.rows), 1, 1, matvec_threads},
+                        down_codes.address(), down_scales.address(), down_bias.address(),
+                        input_codes.address(), input_scales.address(), y.address(), route.address(),
+                        in.down_args());
+                in.expect_down(rig.download(y));
+            }
+}
+
 // In a step of one token at position 40; the step moves on to the id picked (0 for none) at
 // position 41.
 TEST_F(CudaKernels, SamplingPicksWhatEachCraftedCaseMust) {

@@ -142,14 +142,14 @@ void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fi
     EXPECT_TRUE(distance.same_top);
 }
 
-void expect_cache_stays_near_the_cpu(Backend& backend, const std::string& fixture, const char* name,
-                                     float bound) {
+void expect_stays_near_the_cpu(Backend& backend, const std::string& fixture, const char* what,
+                               float bound) {
     for (const char* prompt : {"twelve_tokens", "long_130"}) {
         SCOPED_TRACE(prompt);
         const auto distance = distance_from_cpu(backend, fixture, prompt);
         EXPECT_LE(distance.worst, bound * distance.largest);
         EXPECT_TRUE(distance.same_top);
-        std::printf("%s: %s cache, largest |error| %.3g of %.3g\n", prompt, name, distance.worst,
+        std::printf("%s: %s, largest |error| %.3g of %.3g\n", prompt, what, distance.worst,
                     distance.largest);
     }
 }

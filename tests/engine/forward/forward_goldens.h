@@ -55,11 +55,11 @@ void expect_logits_match_reference(Backend& backend);
 // fixture `fixture`: every last-position logit within 1e-4 of the largest of the CPU backend's,
 // and the same top token.
 void expect_two_batch_prompt_matches_cpu(Backend& backend, const std::string& fixture);
-// `backend`, made from the tiny fixture `fixture` with a cache of lower precision (`name`) than
-// the CPU's f32: on a short and a long prompt, every logit within `bound` of the CPU's largest,
-// and the same top token.
-void expect_cache_stays_near_the_cpu(Backend& backend, const std::string& fixture, const char* name,
-                                     float bound);
+// `backend`, made from the tiny fixture `fixture` with arithmetic of lower precision than the
+// CPU's (`what`: an f16 cache, int8 x, ...): on a short and a long prompt, every logit within
+// `bound` of the CPU's largest, and the same top token.
+void expect_stays_near_the_cpu(Backend& backend, const std::string& fixture, const char* what,
+                               float bound);
 // The tiny model loaded on `backend` with an f32 and a q8 cache: the bytes a token reads at 100
 // positions differ by the cache rows' sizes.
 void expect_bytes_read_count_the_cache_as_kept(BackendChoice backend);

@@ -455,34 +455,6 @@ TEST(VulkanMatVecUnits, IntegerDotProductsAreTakenOnlyWhereAsked) {
     EXPECT_FALSE(pipelines.takes_q8(m, true));
 }
 
-// x as quantize_q8.comp leaves it: per 32-value block, codes (four to a word) and a scale.
-struct Int8Rows {
-    std::vector<std::uint32_t> codes;
-    std::vector<float> scales;
-    std::vector<float> values; // code * scale
-
-    // Random codes over the whole range with random scales, as `count` values.
-    static Int8Rows random(std::size_t count, std::mt19937& rng) {
-        Int8Rows rows;
-        std::uniform_int_distribution<int> code(-127, 127);
-        std::uniform_real_distribution<float> scale(0.002f, 0.05f);
-        rows.codes.assign(count / 4, 0);
-        for (std::size_t block = 0; block < count / 32; ++block) {
-            rows.scales.push_back(scale(rng));
-            for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
-                const int c = code(rng);
-                rows.codes[i / 4] |= (static_cast<std::uint32_t>(c) & 0xFFu) << (8 * (i % 4));
-                rows.values.push_back(static_cast<float>(c) * rows.scales.back());
-            }
-        }
-        return rows;
-    }
-    // Code i, from the words.
-    int code(std::size_t i) const {
-        return static_cast<std::int8_t>((codes[i / 4] >> (8 * (i % 4))) & 0xFFu);
-    }
-};
-
 // quantize_q8.comp over rows of 32 values to 2,880 (the 20b's), as they are and through the
 // RMSNorm: every value within half a step of its code times its block's scale, the largest
 // magnitude of each block at code +-127, an all-zero block all zero, the normalized rows the
@@ -496,8 +468,7 @@ TEST(VulkanKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
             for (const std::uint32_t normalize : {0u, 1u}) {
                 SCOPED_TRACE(std::to_string(n) + " values, " + std::to_string(group_size) +
                              " invocations" + (normalize ? ", normalized" : ""));
-                auto x = normal_values(rows * n, rng, 3.0f);
-                std::fill_n(x.begin() + n, 32, 0.0f); // the second row's first block
+                const auto x = quantize_input(rows, n, rng);
                 const auto gain = normal_values(n, rng);
                 const Buffer xs = rig.upload(x), gains = rig.upload(gain),
                              out = rig.upload(std::vector<float>(rows * n + 1, poison)),
@@ -513,26 +484,11 @@ TEST(VulkanKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
                     EXPECT_EQ(normalized, std::vector<float>(rows * n + 1, poison))
                         << "written without a norm";
                 }
-                const auto& quantized = normalize ? normalized : x;
-                Int8Rows got{.codes = rig.download_words(codes),
-                             .scales = rig.download(scales),
-                             .values = {}};
-                ASSERT_EQ(got.scales.back(), poison);
-                ASSERT_EQ(got.codes.back(), std::bit_cast<std::uint32_t>(poison));
-                for (std::size_t block = 0; block < rows * n / 32; ++block) {
-                    float largest = 0.0f;
-                    int largest_code = 0;
-                    for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
-                        largest = std::max(largest, std::abs(quantized[i]));
-                        largest_code = std::max(largest_code, std::abs(got.code(i)));
-                        EXPECT_LE(std::abs(static_cast<float>(got.code(i)) * got.scales[block] -
-                                           quantized[i]),
-                                  0.5001f * got.scales[block] + 1e-30f)
-                            << "value " << i;
-                    }
-                    EXPECT_FLOAT_EQ(got.scales[block], largest / 127.0f) << "block " << block;
-                    EXPECT_EQ(largest_code, largest > 0.0f ? 127 : 0) << "block " << block;
-                }
+                expect_quantized_q8(
+                    normalize ? std::vector<float>(normalized.begin(), normalized.end() - 1) : x,
+                    {.codes = rig.download_words(codes),
+                     .scales = rig.download(scales),
+                     .values = {}});
             }
 }
 

@@ -16,6 +16,9 @@ namespace shapes = hearth::cuda::shapes;
     M(f32, ka::weight_format_f32)                                                                  \
     M(f16, ka::weight_format_f16)                                                                  \
     M(bf16, ka::weight_format_bf16)                                                                \
+    HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(M)
+// The formats of 32-value blocks with a scale each, which the int8 products take.
+#define HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(M)                                                     \
     M(q8_0, ka::weight_format_q8_0)                                                                \
     M(mxfp4, ka::weight_format_mxfp4)
 

@@ -6,6 +6,7 @@
 #include "f32_vector_add.cuh"
 #include "matmul.cuh"
 #include "matvec.cuh"
+#include "quantize_q8.cuh"
 #include "rms_norm.cuh"
 #include "rope_kv_write.cuh"
 #include "sampling.cuh"

@@ -19,6 +19,7 @@ inline constexpr unsigned attention_block = 128; // four warps
 inline constexpr unsigned combine_block = 64;
 inline constexpr unsigned route_block = 64;
 inline constexpr unsigned expert_combine_block = 64;
+inline constexpr unsigned quantize_block = 256;
 
 // One token's matvec: four warps a block share the columns of four output rows (more rows keep
 // more loads in flight). A batch's matmul takes kernel_args.h's matmul_* tile.

@@ -6,6 +6,8 @@
 // short (a 2880-wide MXFP4 row is 90 blocks: one load a thread, not three a lane) and gives
 // matrices of few rows (the router's 32) more than a handful of warps. The mode picks what a
 // row's result feeds (kernel_args.h matvec_*): plain, residual add, or the token's chosen experts.
+// x is f32, or for the block formats' expert products int8 codes (quantize_q8.cuh), whose dots
+// with a block's codes are exact integer sums of four products an instruction (__dp4a).
 #pragma once
 
 #include "common.cuh"
@@ -38,17 +40,100 @@ __device__ __forceinline__ float q8_block_dot(uint4 low, uint4 high, const float
            q8_word_dot(high.z, xs[6]) + q8_word_dot(high.w, xs[7]);
 }
 
+// Four MXFP4 codes (the low 16 bits, the first lowest) as the bytes of their values doubled
+// (whole numbers, -12 to 12), the first lowest: byte permutes pick each code's magnitude (its low
+// three bits) from the positive values and from the negative ones, and its sign bit chooses.
+__device__ __forceinline__ unsigned fp4_doubled_bytes(unsigned codes) {
+    const unsigned positive = __byte_perm(0x03020100u, 0x0C080604u, codes); // 0 1 2 3 4 6 8 12
+    const unsigned negative = __byte_perm(0xFDFEFF00u, 0xF4F8FAFCu, codes); // their negatives
+    const unsigned sign_bytes = __byte_perm(0x0000FF00u, 0u, (codes >> 3) & 0x1111u); // 0 or FF
+    return (positive & ~sign_bytes) | (negative & sign_bytes);
+}
+
+// x as f32 values; a block's 32 of them as eight float4.
+struct F32Input {
+    static constexpr bool int8 = false;
+    struct Block {
+        float4 values[8];
+    };
+    const float* values;
+    // x from value `offset` on.
+    __device__ F32Input from(unsigned long long offset) const { return {values + offset}; }
+    __device__ Block block(unsigned b) const {
+        Block block;
+        const auto* first = reinterpret_cast<const float4*>(values) + 8ull * b;
+#pragma unroll
+        for (unsigned k = 0; k < 8; ++k)
+            block.values[k] = first[k];
+        return block;
+    }
+};
+
+// x as quantize_q8.cuh leaves it: four int8 codes a word and an f32 scale per 32-value block.
+struct Int8Input {
+    static constexpr bool int8 = true;
+    struct Block {
+        uint4 low, high; // its 32 codes
+        float scale;
+    };
+    const unsigned* codes;
+    const float* scales;
+    // x from value `offset` (a multiple of 32) on.
+    __device__ Int8Input from(unsigned long long offset) const {
+        return {codes + offset / 4, scales + offset / 32};
+    }
+    __device__ Block block(unsigned b) const {
+        const auto* first = reinterpret_cast<const uint4*>(codes) + 2ull * b;
+        return {first[0], first[1], scales[b]};
+    }
+};
+
+// A 32-value block of a row (Q8_0: two 16-byte loads, low then high; MXFP4: one, in low) . x's
+// block, before the row's block scale.
+template <unsigned Format>
+__device__ __forceinline__ float block_dot(uint4 low, uint4 high, const F32Input::Block& x,
+                                           const float* fp4) {
+    return Format == ka::weight_format_q8_0 ? q8_block_dot(low, high, x.values)
+                                            : fp4_block_dot(low, x.values, fp4);
+}
+template <unsigned Format>
+__device__ __forceinline__ float block_dot(uint4 low, uint4 high, const Int8Input::Block& x,
+                                           const float*) {
+    const unsigned row[8] = {low.x, low.y, low.z, low.w, high.x, high.y, high.z, high.w};
+    const unsigned xs[8] = {x.low.x,  x.low.y,  x.low.z,  x.low.w,
+                            x.high.x, x.high.y, x.high.z, x.high.w};
+    int dot = 0;
+    if constexpr (Format == ka::weight_format_q8_0) {
+#pragma unroll
+        for (unsigned w = 0; w < 8; ++w)
+            dot = __dp4a(static_cast<int>(row[w]), static_cast<int>(xs[w]), dot);
+        return x.scale * float(dot);
+    } else {
+        // A word holds eight codes: x's words 2w and 2w + 1.
+#pragma unroll
+        for (unsigned w = 0; w < 4; ++w) {
+            dot = __dp4a(static_cast<int>(fp4_doubled_bytes(row[w])), static_cast<int>(xs[2 * w]),
+                         dot);
+            dot = __dp4a(static_cast<int>(fp4_doubled_bytes(row[w] >> 16)),
+                         static_cast<int>(xs[2 * w + 1]), dot);
+        }
+        return 0.5f * x.scale * float(dot); // the values were doubled
+    }
+}
+
 // This thread's shares of stored rows rows[r] . x, added to acc[r]: the block's threads take
 // the columns (or words, or blocks) in turn.
-template <unsigned Format, unsigned R>
+template <unsigned Format, unsigned R, typename X>
 __device__ void thread_dots(const unsigned* codes, const unsigned* scales, const float* fp4,
-                            unsigned cols, const unsigned long long (&rows)[R], const float* x,
+                            unsigned cols, const unsigned long long (&rows)[R], X x,
                             float (&acc)[R]) {
+    static_assert(!X::int8 || Format == ka::weight_format_q8_0 || Format == ka::weight_format_mxfp4,
+                  "int8 x has 32-value blocks for the block formats' rows");
     constexpr unsigned threads = shapes::matvec_warps * 32;
     const unsigned t = threadIdx.x;
     if constexpr (Format == ka::weight_format_f32) {
         for (unsigned c = t; c < cols; c += threads) {
-            const float xi = x[c];
+            const float xi = x.values[c];
 #pragma unroll
             for (unsigned r = 0; r < R; ++r)
                 acc[r] += __uint_as_float(__ldg(codes + rows[r] * cols + c)) * xi;
@@ -56,7 +141,7 @@ __device__ void thread_dots(const unsigned* codes, const unsigned* scales, const
     } else if constexpr (Format == ka::weight_format_f16 || Format == ka::weight_format_bf16) {
         const unsigned words = cols / 2;
         for (unsigned i = t; i < words; i += threads) {
-            const float2 xi = *reinterpret_cast<const float2*>(x + 2 * i);
+            const float2 xi = *reinterpret_cast<const float2*>(x.values + 2 * i);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r) {
                 const unsigned word = __ldg(codes + rows[r] * words + i);
@@ -87,30 +172,22 @@ __device__ void thread_dots(const unsigned* codes, const unsigned* scales, const
                     scale[r] = e8m0_scale(__ldg(scale_bytes + block));
                 }
             }
-            float4 x4[8];
-            const auto* xb = reinterpret_cast<const float4*>(x) + 8ull * b;
+            const auto xb = x.block(b);
 #pragma unroll
-            for (unsigned k = 0; k < 8; ++k)
-                x4[k] = xb[k];
-#pragma unroll
-            for (unsigned r = 0; r < R; ++r) {
-                const float dot = Format == ka::weight_format_q8_0
-                                      ? q8_block_dot(low[r], high[r], x4)
-                                      : fp4_block_dot(low[r], x4, fp4);
-                acc[r] += scale[r] * dot;
-            }
+            for (unsigned r = 0; r < R; ++r)
+                acc[r] += scale[r] * block_dot<Format>(low[r], high[r], xb, fp4);
         }
     }
 }
 
 // Grid: x: blocks of R rows; z: the slot (gate/up). route: route_experts' row (expert modes).
-template <unsigned Format, unsigned Mode, unsigned R>
-__device__ void matvec(const unsigned* codes, const unsigned* scales, const float* bias,
-                       const float* x, float* y, const unsigned* route, ka::MatVecArgs args) {
+template <unsigned Format, unsigned Mode, unsigned R, typename X>
+__device__ void matvec_over(const unsigned* codes, const unsigned* scales, const float* bias, X x,
+                            float* y, const unsigned* route, ka::MatVecArgs args) {
     constexpr bool gate_up = Mode == ka::matvec_expert_gate_up;
     constexpr unsigned dot_rows = gate_up ? 2 * R : R; // gate/up: the gate rows, then the up rows
     __shared__ float fp4[16];
-    load_fp4_table<Format>(fp4);
+    if constexpr (!X::int8) load_fp4_table<Format>(fp4); // int8 x takes MXFP4 codes as bytes
     const unsigned warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     const unsigned long long first = static_cast<unsigned long long>(blockIdx.x) * R;
     if (first >= args.rows) return; // the whole block
@@ -129,7 +206,7 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
                     static_cast<unsigned long long>(route[s]) * args.rows + first + min(r, n - 1);
             float shares[dot_rows] = {};
             thread_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows,
-                                          x + static_cast<unsigned long long>(s) * args.cols,
+                                          x.from(static_cast<unsigned long long>(s) * args.cols),
                                           shares);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r)
@@ -187,6 +264,12 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
     }
 }
 
+template <unsigned Format, unsigned Mode, unsigned R>
+__device__ void matvec(const unsigned* codes, const unsigned* scales, const float* bias,
+                       const float* x, float* y, const unsigned* route, ka::MatVecArgs args) {
+    matvec_over<Format, Mode, R>(codes, scales, bias, F32Input{x}, y, route, args);
+}
+
 // matvec_<format>_<mode>: the kernels the host launches by name (kernel_names.h).
 #define HEARTH_MATVEC(format_name, format, mode_name, mode)                                        \
     HEARTH_PRODUCT_KERNEL(matvec_##format_name##_##mode_name, shapes::matvec_warps * 32,           \
@@ -201,3 +284,23 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
 HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_FORMAT)
 #undef HEARTH_MATVEC_FORMAT
 #undef HEARTH_MATVEC
+
+// matvec_int8_<format>_<mode>: the expert products over int8 x, its codes and their scales in
+// place of the f32 x.
+#define HEARTH_MATVEC_INT8(format_name, format, mode_name, mode)                                   \
+    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
+        matvec_int8_##format_name##_##mode_name(const unsigned* codes, const unsigned* scales,     \
+                                                const float* bias, const unsigned* x_codes,        \
+                                                const float* x_scales, float* y,                   \
+                                                const unsigned* route, ka::MatVecArgs args) {      \
+        matvec_over<format, mode, shapes::matvec_rows>(                                            \
+            codes, scales, bias, Int8Input{x_codes, x_scales}, y, route, args);                    \
+    }
+
+#define HEARTH_MATVEC_INT8_FORMAT(format_name, format)                                             \
+    HEARTH_MATVEC_INT8(format_name, format, expert_gate_up, ka::matvec_expert_gate_up)             \
+    HEARTH_MATVEC_INT8(format_name, format, expert_down_add, ka::matvec_expert_down_add)
+
+HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(HEARTH_MATVEC_INT8_FORMAT)
+#undef HEARTH_MATVEC_INT8_FORMAT
+#undef HEARTH_MATVEC_INT8

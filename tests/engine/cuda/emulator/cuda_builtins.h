@@ -80,6 +80,25 @@ inline unsigned __float_as_uint(float value) { return std::bit_cast<unsigned>(va
 
 inline unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
 inline unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
+
+// c plus the products of a's and b's four signed bytes.
+inline int __dp4a(int a, int b, int c) {
+    for (int byte = 0; byte < 4; ++byte) {
+        c += static_cast<int>(static_cast<std::int8_t>(a >> (8 * byte))) *
+             static_cast<int>(static_cast<std::int8_t>(b >> (8 * byte)));
+    }
+    return c;
+}
+// Byte n of the result is byte (s >> 4n) & 7 of y:x (x's bytes first).
+inline unsigned __byte_perm(unsigned x, unsigned y, unsigned s) {
+    const std::uint64_t bytes = std::uint64_t{y} << 32 | x;
+    unsigned result = 0;
+    for (unsigned n = 0; n < 4; ++n)
+        result |= static_cast<unsigned>((bytes >> (8 * ((s >> (4 * n)) & 7u))) & 0xFFu) << (8 * n);
+    return result;
+}
 using std::isinf;
 using std::isnan;
 

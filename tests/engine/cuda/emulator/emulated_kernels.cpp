@@ -39,6 +39,7 @@ std::map<std::string_view, Kernel> every_kernel() {
         HEARTH_KERNEL(sample_partials),   HEARTH_KERNEL(sample_cut),
         HEARTH_KERNEL(sample_kept),       HEARTH_KERNEL(sample_pick),
         HEARTH_KERNEL(bandwidth_read),    HEARTH_KERNEL(bandwidth_copy),
+        HEARTH_KERNEL(quantize_q8),
     };
     // Every name kernel_names.cpp makes for a weight format.
 #define HEARTH_FORMAT_KERNELS(format_name, format)                                                 \
@@ -53,6 +54,11 @@ std::map<std::string_view, Kernel> every_kernel() {
                     HEARTH_KERNEL(matmul_##format_name##_expert_down)});
     HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_FORMAT_KERNELS)
 #undef HEARTH_FORMAT_KERNELS
+#define HEARTH_INT8_KERNELS(format_name, format)                                                   \
+    kernels.insert({HEARTH_KERNEL(matvec_int8_##format_name##_expert_gate_up),                     \
+                    HEARTH_KERNEL(matvec_int8_##format_name##_expert_down_add)});
+    HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(HEARTH_INT8_KERNELS)
+#undef HEARTH_INT8_KERNELS
     // Every name kernel_names.cpp makes for a cache format.
 #define HEARTH_CACHE_KERNELS(cache_name, cache)                                                    \
     kernels.insert({HEARTH_KERNEL(rope_kv_write_##cache_name),                                     \

@@ -1,4 +1,4 @@
-// hearth-bench's --vulkan-tuning text, read into the tunings the Vulkan backend takes.
+// hearth-bench's --vulkan-tuning and --cuda-tuning texts, read into the tunings the backends take.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -70,6 +70,31 @@ TEST(VulkanTuningOption, MalformedItemsAreErrorsNamingTheItem) {
         EXPECT_NE(tuning.error().message.find("tuning item " + std::string(item)),
                   std::string::npos)
             << tuning.error().message;
+    }
+}
+
+TEST(CudaTuningOption, ReadsIntDotAndRefusesAnythingElse) {
+    auto tuning = hearth::parse_cuda_tuning("");
+    ASSERT_TRUE(tuning.has_value());
+    EXPECT_FALSE(tuning->int_dot);
+    tuning = hearth::parse_cuda_tuning("int_dot=1");
+    ASSERT_TRUE(tuning.has_value()) << tuning.error().message;
+    EXPECT_TRUE(tuning->int_dot);
+    tuning = hearth::parse_cuda_tuning("int_dot=1,int_dot=0");
+    ASSERT_TRUE(tuning.has_value());
+    EXPECT_FALSE(tuning->int_dot);
+    const std::pair<const char*, const char*> cases[] = {{"int_dot=2", "'int_dot=2'"},
+                                                         {"int_dot", "'int_dot'"},
+                                                         {"expert_rows=4", "'expert_rows=4'"},
+                                                         {"int_dot=1,x", "'x'"}};
+    for (const auto& [text, item] : cases) {
+        SCOPED_TRACE(text);
+        tuning = hearth::parse_cuda_tuning(text);
+        ASSERT_FALSE(tuning.has_value());
+        EXPECT_NE(tuning.error().message.find("tuning item " + std::string(item)),
+                  std::string::npos)
+            << tuning.error().message;
+        EXPECT_NE(tuning.error().message.find("int_dot=0|1"), std::string::npos);
     }
 }
 
