@@ -165,8 +165,8 @@ class CudaSequence final : public Sequence {
     // per slot. step_: the StepHeader and token ids the graphs read (kernel_args.h).
     DeviceBuffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     DeviceBuffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
-    // With int_dot, one token's expert input as int8 codes (gate/up's row, or down's row per
-    // slot) and their scales, a word each per 32 values (quantize_q8.cuh).
+    // With int_dot, one token's expert input as int8 codes, four to a word (gate/up's row, or
+    // down's row per slot), and their scales, one per 32 values (quantize_q8.cuh).
     DeviceBuffer int8_x_codes_, int8_x_scales_;
     DeviceBuffer step_, rope_table_, logits_;
     // Sampling on the device: excluded ids (a bit each) and the chunks' partial results.

@@ -311,7 +311,7 @@ TEST_F(CudaKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
 }
 
 // The experts' gate/up and down over int8 x (matvec_int8_*), in both block formats and both
-// MXFP4 sources, with gpt-oss's 4 slots and 6, at a width of one share per thread and one where
+// MXFP4 sources, with gpt-oss's 4 slots and 6, at a width of a few blocks and (gate/up) one where
 // some threads take two: against the CPU's operations on the values the codes stand for (the
 // integer dots are exact, so the float tolerance holds).
 TEST_F(CudaKernels, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
