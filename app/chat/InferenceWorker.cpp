@@ -198,7 +198,14 @@ void InferenceWorker::generate(const GenerationRequest& request) {
     if (recorded) emit_branches();
     measure_memory();
     if (!stats) {
-        emit generationFailed(QString::fromStdString(stats.error().message));
+        const auto message = QString::fromStdString(stats.error().message);
+        emit generationFailed(message);
+        if (stats.error().needs_reload) {
+            session_.reset();
+            model_.reset();
+            measure_memory();
+            emit modelLost(message);
+        }
         return;
     }
     const double speed =

@@ -64,8 +64,10 @@ Item {
                       ? qsTr("%1 · %2").arg(ChatController.modelName).arg(ChatController.backendName)
                       : ChatController.modelState === "loading" ? qsTr("Loading the model…")
                       : ChatController.modelState === "failed" ? qsTr("The model could not be loaded: %1").arg(ChatController.modelError)
+                      : ChatController.modelState === "lost" ? qsTr("%1. Reload the model to go on.").arg(ChatController.modelError)
                       : qsTr("No model loaded")
-                color: ChatController.modelState === "failed" ? Theme.accent : Theme.text
+                color: ChatController.modelState === "failed" || ChatController.modelState === "lost"
+                       ? Theme.accent : Theme.text
                 font.pixelSize: Theme.fontSize
                 font.bold: true
                 elide: Text.ElideRight
@@ -83,6 +85,13 @@ Item {
                 text: qsTr("Cancel")
                 visible: ChatController.modelState === "loading"
                 onClicked: ChatController.cancelLoad()
+            }
+            Button {
+                objectName: "reloadModelButton"
+                Accessible.name: qsTr("Load the model again")
+                text: qsTr("Reload")
+                visible: ChatController.modelState === "lost"
+                onClicked: ChatController.reloadModel()
             }
             Button {
                 objectName: "openModelButton"
@@ -226,6 +235,8 @@ Item {
                 anchors.margins: Theme.spacing
                 text: ChatController.modelState === "loading"
                       ? qsTr("The model is still loading. Your message is kept in the box below.")
+                      : ChatController.modelState === "lost"
+                      ? qsTr("The GPU stopped responding, so Hearth cannot answer until the model is loaded again. Press Reload; your message is kept in the box below.")
                       : qsTr("No model is loaded yet, so Hearth cannot answer. Open a model; your message is kept in the box below.")
                 color: Theme.text
                 wrapMode: Text.WordWrap

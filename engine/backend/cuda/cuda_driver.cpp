@@ -35,6 +35,16 @@ std::string error_text(const DriverApi& api, CUresult result) {
     return "CUresult " + std::to_string(result);
 }
 
+// The faults after which the driver fails all of the context's later calls (cuda.h): a kernel
+// that faulted or ran too long, an uncorrectable memory error, a context already destroyed.
+bool breaks_the_context(CUresult result) {
+    constexpr CUresult ecc_uncorrectable = 214, illegal_address = 700, launch_timeout = 702,
+                       context_destroyed = 709, first_kernel_fault = 714, launch_failed = 719;
+    return result == ecc_uncorrectable || result == illegal_address ||
+           result == launch_timeout || result == context_destroyed ||
+           (result >= first_kernel_fault && result <= launch_failed);
+}
+
 Result<void> resolve_all(void* library, DriverApi& api) {
     // Versioned names: the unsuffixed ones are the pre-CUDA-3.2 ABI or were remapped since.
     const bool ok =
@@ -123,7 +133,12 @@ Result<std::vector<CudaDeviceInfo>> query_devices(const DriverApi& api) {
 } // namespace
 
 std::unexpected<Error> fail_cuda(const DriverApi& api, std::string what, int result) {
-    return fail("CUDA: " + what + " failed", error_text(api, result));
+    std::string message = "CUDA: " + what + " failed";
+    if (breaks_the_context(result)) {
+        return fail_gpu_stopped("The GPU stopped responding (CUDA fault)",
+                                message + ": " + error_text(api, result));
+    }
+    return fail(std::move(message), error_text(api, result));
 }
 
 Result<CudaDriver> CudaDriver::load(const std::string& library) {

@@ -33,6 +33,11 @@ std::unexpected<Error> fail_vk(std::string_view what, VkResult result) {
     detail += " (";
     detail += std::to_string(static_cast<int>(result));
     detail += ')';
+    // Nothing on a lost device runs again: said so whatever call noticed.
+    if (result == VK_ERROR_DEVICE_LOST) {
+        return fail_gpu_stopped("The GPU stopped responding (Vulkan device lost)",
+                                message + ": " + detail);
+    }
     return fail(std::move(message), std::move(detail));
 }
 

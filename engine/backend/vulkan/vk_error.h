@@ -11,7 +11,8 @@ namespace hearth::vk {
 
 std::string_view result_name(VkResult result);
 
-// "Vulkan: <what> failed" with the code name in the detail.
+// "Vulkan: <what> failed" with the code name in the detail; for a lost device, that the GPU
+// stopped responding (needs_reload).
 std::unexpected<Error> fail_vk(std::string_view what, VkResult result);
 
 } // namespace hearth::vk

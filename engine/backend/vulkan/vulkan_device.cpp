@@ -27,14 +27,6 @@ std::optional<std::uint32_t> find_memory_type(VkPhysicalDevice device, std::uint
     return std::nullopt;
 }
 
-Result<void> fail_running(VkResult r) {
-    if (r == VK_ERROR_DEVICE_LOST) {
-        return fail("The GPU stopped responding (Vulkan device lost)",
-                    "reload the model to continue");
-    }
-    return fail_vk("running GPU work", r);
-}
-
 } // namespace
 
 Result<VulkanDevice> VulkanDevice::open(std::shared_ptr<VulkanInstance> instance,
@@ -293,7 +285,7 @@ Result<Fence> VulkanDevice::create_fence() {
 Result<void> VulkanDevice::submit(const CommandList& commands, const Fence& done) {
     VkFence fence = done.handle();
     if (VkResult r = vkResetFences(core_->device, 1, &fence); r != VK_SUCCESS) {
-        return fail_running(r);
+        return fail_vk("running GPU work", r);
     }
     VkCommandBuffer handle = commands.handle();
     VkSubmitInfo submit{};
@@ -302,7 +294,7 @@ Result<void> VulkanDevice::submit(const CommandList& commands, const Fence& done
     submit.pCommandBuffers = &handle;
     std::lock_guard lock(*queue_mutex_);
     if (VkResult r = vkQueueSubmit(queue_, 1, &submit, fence); r != VK_SUCCESS) {
-        return fail_running(r);
+        return fail_vk("running GPU work", r);
     }
     return {};
 }
@@ -311,7 +303,7 @@ Result<void> VulkanDevice::wait(const Fence& done) {
     VkFence fence = done.handle();
     if (VkResult r = vkWaitForFences(core_->device, 1, &fence, VK_TRUE, UINT64_MAX);
         r != VK_SUCCESS) {
-        return fail_running(r);
+        return fail_vk("running GPU work", r);
     }
     return {};
 }

@@ -13,6 +13,9 @@ struct Error {
     std::string message;
     // What a developer needs from a log (library paths, API codes); may be empty.
     std::string detail;
+    // The model's GPU can run nothing more (a Vulkan device lost, a CUDA context broken by a
+    // fault): the model must be loaded again before it answers.
+    bool needs_reload = false;
 };
 
 template <typename T>
@@ -20,6 +23,12 @@ using Result = std::expected<T, Error>;
 
 inline std::unexpected<Error> fail(std::string message, std::string detail = {}) {
     return std::unexpected(Error{std::move(message), std::move(detail)});
+}
+
+// The GPU stopped mid-work: `message`, with why (the API's words) in the detail; needs_reload.
+inline std::unexpected<Error> fail_gpu_stopped(std::string message, std::string why) {
+    return std::unexpected(
+        Error{std::move(message), std::move(why) + "; reload the model to continue", true});
 }
 
 // The error of an operation the user cancelled (a model load, ...).

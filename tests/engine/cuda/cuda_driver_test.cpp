@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backend/cuda/cuda_driver.h"
+#include "backend/cuda/cuda_driver_api.h"
 #if HEARTH_HAVE_CUDA
 #include "hearth/cuda_fatbin.h"
 #endif
@@ -42,6 +43,25 @@ TEST(CudaDriver, StubDriverFailsCleanlyAtInit) {
 #else
     GTEST_SKIP() << "no CUDA toolkit stub libcuda on this machine";
 #endif
+}
+
+// The faults after which CUDA fails every later call of the context (cuda.h) read as the GPU
+// having stopped, asking for a reload; other failures (out of memory, a launch too large) say
+// what failed and ask nothing.
+TEST(CudaDriver, FaultsThatBreakTheContextAskForAReload) {
+    const hearth::cuda::DriverApi api{}; // no error strings: the codes stand alone
+    for (const int fault : {214, 700, 702, 709, 714, 715, 716, 717, 718, 719}) {
+        const auto error = hearth::cuda::fail_cuda(api, "waiting for the stream", fault).error();
+        EXPECT_TRUE(error.needs_reload) << fault;
+        EXPECT_EQ(error.message, "The GPU stopped responding (CUDA fault)");
+        EXPECT_EQ(error.detail, "CUDA: waiting for the stream failed: CUresult " +
+                                    std::to_string(fault) + "; reload the model to continue");
+    }
+    for (const int other : {1, 2, 701, 713, 720}) {
+        const auto error = hearth::cuda::fail_cuda(api, "allocating 4 bytes", other).error();
+        EXPECT_FALSE(error.needs_reload) << other;
+        EXPECT_EQ(error.message, "CUDA: allocating 4 bytes failed");
+    }
 }
 
 // Runs only where an NVIDIA GPU and driver exist; elsewhere it is reported as skipped.

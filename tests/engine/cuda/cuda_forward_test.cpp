@@ -9,6 +9,7 @@
 
 #include "backend/cuda/cuda_backend.h"
 #include "cuda/cuda_gpu.h"
+#include "cuda/emulator/emulated_faults.h"
 #include "forward/forward_goldens.h"
 #include "forward/sampling_checks.h"
 
@@ -270,6 +271,32 @@ TEST(CudaForwardModel, AProfiledStepOverInt8XCountsItsQuantizing) {
     EXPECT_EQ(counts.dispatches["matvec experts gate/up"], layers);
     EXPECT_EQ(counts.dispatches["matvec experts down"], layers);
     EXPECT_EQ(counts.total, 13 * layers + 7);
+}
+
+// A kernel fault breaks a CUDA context for good (cuda.h): the step it struck fails saying that
+// the GPU stopped and asking for a reload, and so does every call after it.
+TEST(CudaForwardFault, AKernelFaultMidAnswerAsksForAReload) {
+    HEARTH_REQUIRE_CUDA_GPU();
+    const EmulatedFaults faults;
+    if (!faults) GTEST_SKIP() << "only the CUDA emulator faults on demand";
+    auto backend = cuda_backend_for("tiny-gpt-oss.gguf");
+    ASSERT_TRUE(backend);
+    auto sequence = backend->create_context(64);
+    ASSERT_TRUE(sequence.has_value());
+    std::vector<float> logits(backend->vocab_size());
+    ASSERT_TRUE((*sequence)->append(std::vector<std::int32_t>(10, 5), logits).has_value());
+    faults.fault_after(20); // within the next step's layers
+    const std::int32_t token = 7;
+    const auto struck = (*sequence)->append(std::span(&token, 1), logits);
+    const auto after = (*sequence)->append(std::span(&token, 1), logits);
+    faults.repair();
+    ASSERT_FALSE(struck.has_value());
+    EXPECT_TRUE(struck.error().needs_reload);
+    EXPECT_EQ(struck.error().message, "The GPU stopped responding (CUDA fault)");
+    EXPECT_NE(struck.error().detail.find("reload the model to continue"), std::string::npos)
+        << struck.error().detail;
+    ASSERT_FALSE(after.has_value());
+    EXPECT_TRUE(after.error().needs_reload);
 }
 
 TEST(CudaForwardLoad, ExplicitChoiceLoadsOnCudaAndReportsProgress) {

@@ -84,9 +84,20 @@ struct Emulator {
     std::map<const std::byte*, std::size_t> page_locked; // cuMemAllocHost's: start -> bytes
     std::set<Stream*> streams;
     std::string last_failure; // what the last failed launch said, for cuGetErrorString
+    // A failed launch breaks the context, as a kernel's fault does on a GPU: every later call
+    // that uses it fails the same way (until a test repairs it, which no GPU can).
+    CUresult broken = success;
+    // Kernels that may still run before one faults (hearthEmulatorFaultAfter); none: no fault.
+    std::optional<unsigned> kernels_before_fault;
 } emulator;
 
 CUresult run(const Launch& launch) {
+    if (emulator.kernels_before_fault && (*emulator.kernels_before_fault)-- == 0) {
+        emulator.kernels_before_fault.reset();
+        emulator.last_failure = "a fault injected by the test";
+        emulator.broken = launch_failed;
+        return launch_failed;
+    }
     std::vector<void*> pointers;
     for (const auto& argument : launch.arguments)
         pointers.push_back(const_cast<std::byte*>(argument.data()));
@@ -95,6 +106,7 @@ CUresult run(const Launch& launch) {
     if (error.empty()) return success;
     emulator.last_failure = error;
     std::fprintf(stderr, "CUDA emulator: %s\n", error.c_str());
+    emulator.broken = launch_failed;
     return launch_failed;
 }
 
@@ -114,6 +126,10 @@ CUresult perform(const Step& step) {
 // Runs a stream's queued work in order, all of it or up to and including `until`'s record. A
 // failure drops the rest, as a GPU's sticky error would.
 CUresult finish(Stream* stream, const Event* until = nullptr) {
+    if (emulator.broken != success) {
+        stream->queued.clear();
+        return emulator.broken;
+    }
     while (!stream->queued.empty()) {
         const Step step = std::move(stream->queued.front());
         stream->queued.pop_front();
@@ -136,6 +152,7 @@ CUresult finish_every_stream() {
 
 // Into a graph being captured, onto a stream's queue, or (the legacy stream) done at once.
 CUresult issue(Stream* stream, Step step) {
+    if (emulator.broken != success) return emulator.broken;
     if (stream && stream->capture) {
         stream->capture->steps.push_back(std::move(step));
     } else if (stream) {
@@ -240,6 +257,7 @@ HEARTH_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, std::size_t bytes) {
     const std::size_t rounded = (bytes + 15) / 16 * 16;
     const std::size_t data_pages = (rounded + page - 1) / page * page;
     if (bytes == 0) return invalid_value;
+    if (emulator.broken != success) return emulator.broken;
     if (emulator.allocated + data_pages > memory_bytes) return out_of_memory;
     void* mapping = mmap(nullptr, data_pages + page, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -257,7 +275,8 @@ HEARTH_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, std::size_t bytes) {
 // As cuMemFree does, waits for the work queued before it (which may use the memory).
 HEARTH_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
     const std::lock_guard lock(emulator.mutex);
-    if (CUresult r = finish_every_stream(); r != success) return r;
+    // A broken context's memory is still given back (tests go on after a fault).
+    if (CUresult r = finish_every_stream(); r != success && r != emulator.broken) return r;
     const auto found = emulator.allocations.find(pointer);
     if (found == emulator.allocations.end()) return invalid_value;
     const auto [mapping, bytes] = found->second;
@@ -276,7 +295,7 @@ HEARTH_EXPORT CUresult cuMemAllocHost_v2(void** pointer, std::size_t bytes) {
 }
 HEARTH_EXPORT CUresult cuMemFreeHost(void* pointer) {
     const std::lock_guard lock(emulator.mutex);
-    if (CUresult r = finish_every_stream(); r != success) return r;
+    if (CUresult r = finish_every_stream(); r != success && r != emulator.broken) return r;
     if (emulator.page_locked.erase(static_cast<const std::byte*>(pointer)) == 0) {
         return invalid_value;
     }
@@ -436,4 +455,17 @@ HEARTH_EXPORT CUresult cuEventElapsedTime(float* milliseconds, Event* start, Eve
     *milliseconds =
         std::chrono::duration<float, std::milli>(*end->recorded - *start->recorded).count();
     return success;
+}
+
+// For tests of what a fault does (no driver has these): the kernel after the next `kernels`
+// faults, breaking the context; and the repair of a broken context, so the tests after it in
+// the same process run.
+HEARTH_EXPORT void hearthEmulatorFaultAfter(unsigned kernels) {
+    const std::lock_guard lock(emulator.mutex);
+    emulator.kernels_before_fault = kernels;
+}
+HEARTH_EXPORT void hearthEmulatorRepair() {
+    const std::lock_guard lock(emulator.mutex);
+    emulator.broken = success;
+    emulator.kernels_before_fault.reset();
 }
