@@ -76,8 +76,10 @@ ChatController::ChatController(QObject* parent)
         set_busy(false);
         history_.refresh();
     });
-    connect(worker_, &InferenceWorker::modelLost, this,
-            [this](const QString& message) { set_model_state(QStringLiteral("lost"), message); });
+    connect(worker_, &InferenceWorker::modelLost, this, [this](const QString& message) {
+        model_.clear();
+        set_model_state(QStringLiteral("lost"), message);
+    });
     connect(worker_, &InferenceWorker::historyFailed, &history_, &ConversationHistory::set_error);
     connect(worker_, &InferenceWorker::conversationRecorded, this, [this](qint64 id) {
         history_.refresh();

@@ -91,7 +91,8 @@ class ChatController : public QObject {
     // A .gguf file or a Hugging Face folder, as a path or a file: URL, on the settings' backend
     // and with the settings' context length (automatic while none is chosen).
     Q_INVOKABLE void loadModel(const QString& location);
-    // Loads the same model again (after the backend, KV cache or context length changed).
+    // Loads the same model again (after the backend, KV cache or context length changed, a load
+    // failed, or the model was lost).
     Q_INVOKABLE void reloadModel();
     // Stops a load in progress; the model state goes back to "none".
     Q_INVOKABLE void cancelLoad();

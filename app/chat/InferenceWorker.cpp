@@ -199,13 +199,14 @@ void InferenceWorker::generate(const GenerationRequest& request) {
     measure_memory();
     if (!stats) {
         const auto message = QString::fromStdString(stats.error().message);
-        emit generationFailed(message);
+        // Before the answer is said to have ended, so nothing is asked of the model meanwhile.
         if (stats.error().needs_reload) {
             session_.reset();
             model_.reset();
             measure_memory();
             emit modelLost(message);
         }
+        emit generationFailed(message);
         return;
     }
     const double speed =

@@ -67,6 +67,8 @@ int run_chat_command(std::span<const std::string_view> args) {
         }
         if (!stats) {
             report_error("chat", stats.error());
+            // The GPU can run nothing more: every later turn would fail the same way.
+            if (stats.error().needs_reload) return 1;
             conversation.messages.pop_back();
             continue;
         }

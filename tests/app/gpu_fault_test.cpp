@@ -1,18 +1,13 @@
-// What the chat does when the model's GPU stops mid-answer, on the CUDA emulator (the only GPU
-// that faults on demand), whose fault is of the kind that breaks a CUDA context for good: the
-// answer fails, the model is let go with its GPU memory and said to be lost, and loading it again
-// answers.
+// What the inference worker does when the model's GPU stops mid-answer, on the CUDA emulator
+// (the only GPU that faults on demand), whose fault is of the kind that breaks a CUDA context for
+// good: the answer fails, the model is let go with its GPU memory and said to be lost, and
+// loading it again answers. The chat page's side: tests/ui/emulated/gpu_fault.qml.
 #include <gtest/gtest.h>
 
-#include <QCoreApplication>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 
 #include <atomic>
 
-#include "AppSettings.h"
-#include "ChatController.h"
 #include "InferenceWorker.h"
 #include "cuda/emulator/emulated_faults.h"
 
@@ -69,55 +64,6 @@ TEST(InferenceWorkerFault, AGpuThatStopsMidAnswerLetsTheModelGoForAReload) {
     EXPECT_EQ(finished.count(), 1);
     EXPECT_EQ(failed.count(), 2);
     EXPECT_EQ(lost.count(), 1);
-}
-
-// The same through the chat's controller, as the app sees it: the failed answer keeps why, the
-// model is "lost" (the page then offers Reload), nothing is sent until it is reloaded, and a
-// reload answers again.
-TEST(ChatControllerFault, AfterTheGpuStopsTheChatAnswersAgainOnceReloaded) {
-    const hearth::test::EmulatedFaults faults;
-    ASSERT_TRUE(faults) << "the driver library loaded is not the CUDA emulator's";
-    // The tests' own preferences and history.
-    const QTemporaryDir home;
-    QCoreApplication::setOrganizationName(QStringLiteral("HearthTests"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, home.path());
-    qputenv("XDG_DATA_HOME", home.path().toUtf8());
-    AppSettings settings;
-    settings.setBackend(QStringLiteral("cuda"));
-    settings.setMaxAnswerTokens(4); // the emulator is slow
-    ChatController chat;
-    const auto reaches = [&chat](const QString& state) {
-        QSignalSpy changed(&chat, &ChatController::modelChanged);
-        while (chat.modelState() != state) {
-            if (!changed.wait(120000)) return false;
-        }
-        return true;
-    };
-    const auto answered = [&chat] {
-        QSignalSpy busy(&chat, &ChatController::busyChanged);
-        while (chat.busy()) {
-            if (!busy.wait(120000)) return false;
-        }
-        return true;
-    };
-
-    chat.loadModel(tiny_model);
-    ASSERT_TRUE(reaches(QStringLiteral("ready"))) << chat.modelError().toStdString();
-    faults.fault_after(40);
-    ASSERT_TRUE(chat.send(QStringLiteral("Hello"), QStringLiteral("low")));
-    ASSERT_TRUE(reaches(QStringLiteral("lost")));
-    EXPECT_EQ(chat.modelError(), QStringLiteral("The GPU stopped responding (CUDA fault)"));
-    const auto& failed = chat.messages()->messages().back();
-    EXPECT_EQ(failed.status, QStringLiteral("failed"));
-    EXPECT_EQ(failed.error, chat.modelError());
-    EXPECT_FALSE(chat.send(QStringLiteral("Again"), QStringLiteral("low")));
-
-    faults.repair(); // the GPU back, as after a driver reset
-    chat.reloadModel();
-    ASSERT_TRUE(reaches(QStringLiteral("ready"))) << chat.modelError().toStdString();
-    ASSERT_TRUE(chat.send(QStringLiteral("Again"), QStringLiteral("low")));
-    ASSERT_TRUE(answered());
-    EXPECT_NE(chat.messages()->messages().back().status, QStringLiteral("failed"));
 }
 
 } // namespace

@@ -9,7 +9,10 @@
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuickTest>
 
+#include <optional>
+
 #include "AppSettings.h"
+#include "cuda/emulator/emulated_faults.h"
 
 Q_IMPORT_QML_PLUGIN(HearthPlugin)
 Q_IMPORT_QML_PLUGIN(HearthSettingsPlugin)
@@ -39,6 +42,31 @@ class TestFiles : public QObject {
     QTemporaryDir dir_;
 };
 
+// The CUDA emulator's faults (emulated_faults.h) for emulated/gpu_fault.qml; the driver
+// library is opened only when a test asks.
+class TestFaults : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(bool available READ available CONSTANT)
+
+  public:
+    using QObject::QObject;
+
+    bool available() { return static_cast<bool>(faults()); }
+    Q_INVOKABLE void faultAfter(int kernels) {
+        if (available()) faults().fault_after(static_cast<unsigned>(kernels));
+    }
+    Q_INVOKABLE void repair() {
+        if (available()) faults().repair();
+    }
+
+  private:
+    const hearth::test::EmulatedFaults& faults() {
+        if (!faults_) faults_.emplace();
+        return *faults_;
+    }
+    std::optional<hearth::test::EmulatedFaults> faults_;
+};
+
 class Setup : public QObject {
     Q_OBJECT
 
@@ -61,6 +89,8 @@ class Setup : public QObject {
                                                   new AppSettings(engine));
         engine->rootContext()->setContextProperty(QStringLiteral("testFiles"),
                                                   new TestFiles(engine));
+        engine->rootContext()->setContextProperty(QStringLiteral("testFaults"),
+                                                  new TestFaults(engine));
     }
 
   private:

@@ -20,6 +20,15 @@ Item {
 
     signal settingsRequested()
 
+    // A model that became ready answers what the notice below was about.
+    Connections {
+        target: ChatController
+        function onModelChanged() {
+            if (ChatController.modelState === "ready")
+                noModelNotice.visible = false
+        }
+    }
+
     function startNewConversation() {
         ChatController.newConversation()
         composer.clear()
@@ -86,11 +95,12 @@ Item {
                 visible: ChatController.modelState === "loading"
                 onClicked: ChatController.cancelLoad()
             }
+            // After the GPU stopped, or a load failed (perhaps for a setting since changed).
             Button {
-                objectName: "reloadModelButton"
+                objectName: "loadAgainButton"
                 Accessible.name: qsTr("Load the model again")
                 text: qsTr("Reload")
-                visible: ChatController.modelState === "lost"
+                visible: ChatController.modelState === "lost" || ChatController.modelState === "failed"
                 onClicked: ChatController.reloadModel()
             }
             Button {

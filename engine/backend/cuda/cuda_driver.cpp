@@ -36,12 +36,13 @@ std::string error_text(const DriverApi& api, CUresult result) {
 }
 
 // The faults after which the driver fails all of the context's later calls (cuda.h): a kernel
-// that faulted or ran too long, an uncorrectable memory error, a context already destroyed.
+// that faulted, ran too long or failed an assert, an uncorrectable or contained memory error.
 bool breaks_the_context(CUresult result) {
-    constexpr CUresult ecc_uncorrectable = 214, illegal_address = 700, launch_timeout = 702,
-                       context_destroyed = 709, first_kernel_fault = 714, launch_failed = 719;
-    return result == ecc_uncorrectable || result == illegal_address ||
-           result == launch_timeout || result == context_destroyed ||
+    constexpr CUresult ecc_uncorrectable = 214, contained = 226, illegal_address = 700,
+                       launch_timeout = 702, device_assert = 710, first_kernel_fault = 714,
+                       launch_failed = 719;
+    return result == ecc_uncorrectable || result == contained || result == illegal_address ||
+           result == launch_timeout || result == device_assert ||
            (result >= first_kernel_fault && result <= launch_failed);
 }
 

@@ -27,8 +27,7 @@ inline std::unexpected<Error> fail(std::string message, std::string detail = {})
 
 // The GPU stopped mid-work: `message`, with why (the API's words) in the detail; needs_reload.
 inline std::unexpected<Error> fail_gpu_stopped(std::string message, std::string why) {
-    return std::unexpected(
-        Error{std::move(message), std::move(why) + "; reload the model to continue", true});
+    return std::unexpected(Error{std::move(message), std::move(why), true});
 }
 
 // The error of an operation the user cancelled (a model load, ...).

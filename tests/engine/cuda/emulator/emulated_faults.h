@@ -19,7 +19,9 @@ class EmulatedFaults {
     }
     EmulatedFaults(const EmulatedFaults&) = delete;
     EmulatedFaults& operator=(const EmulatedFaults&) = delete;
+    // Repairs what a test broke, so that a failed check cannot break the tests after it.
     ~EmulatedFaults() {
+        if (*this) repair();
         if (driver_) dlclose(driver_);
     }
 
