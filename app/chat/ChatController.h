@@ -24,7 +24,8 @@ class ChatController : public QObject {
     QML_SINGLETON
     Q_PROPERTY(MessageListModel* messages READ messages CONSTANT)
     // "none", "loading", "ready", "failed" (to load: modelError says why) or "lost" (the GPU
-    // stopped responding mid-answer: modelError; reloadModel() is the way on)
+    // stopped responding or ran out of memory mid-answer: modelError; reloadModel() is the way
+    // on)
     Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     // The backend in use ("cpu", "vulkan") and what it runs on ("CPU, 8 threads", a GPU's name).

@@ -196,16 +196,18 @@ void InferenceWorker::generate(const GenerationRequest& request) {
     }
     // The reply's tool rounds added messages: their ids and versions.
     if (recorded) emit_branches();
+    // A GPU that stopped, or has no memory left for the model, runs nothing more of it: the model
+    // goes, and its GPU memory with it.
+    const bool lost = !stats && stats.error().needs_reload;
+    if (lost) {
+        session_.reset();
+        model_.reset();
+    }
     measure_memory();
     if (!stats) {
         const auto message = QString::fromStdString(stats.error().message);
         // Before the answer is said to have ended, so nothing is asked of the model meanwhile.
-        if (stats.error().needs_reload) {
-            session_.reset();
-            model_.reset();
-            measure_memory();
-            emit modelLost(message);
-        }
+        if (lost) emit modelLost(message);
         emit generationFailed(message);
         return;
     }

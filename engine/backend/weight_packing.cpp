@@ -40,6 +40,10 @@ std::uint64_t packed_row_bytes(std::uint32_t format, std::uint64_t cols) {
     }
 }
 
+bool is_block_format(std::uint32_t format) {
+    return format == ka::weight_format_q8_0 || format == ka::weight_format_mxfp4;
+}
+
 bool rows_are_whole_units(std::uint32_t format, std::uint64_t cols) {
     return packed_row_bytes(format, cols) % 16 == 0;
 }

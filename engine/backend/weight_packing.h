@@ -27,6 +27,8 @@ Result<std::uint32_t> device_format(const model::WeightRef& w);
 // Bytes one row takes in `codes` and in `scales` for a format.
 std::uint64_t packed_row_bytes(std::uint32_t format, std::uint64_t cols);
 std::uint64_t packed_row_scale_bytes(std::uint32_t format, std::uint64_t cols);
+// Q8_0 and MXFP4: values in blocks of 32 with a scale each (the formats the int8 products take).
+bool is_block_format(std::uint32_t format);
 // Whether a row's codes are a whole number of 16-byte units, which a one-token product may read
 // a unit at a time (matvec_body.glsl's WIDE_UNITS).
 bool rows_are_whole_units(std::uint32_t format, std::uint64_t cols);

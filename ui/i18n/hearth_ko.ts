@@ -108,8 +108,8 @@
         <translation>다시 불러오기</translation>
     </message>
     <message>
-        <source>The GPU stopped responding, so Hearth cannot answer until the model is loaded again. Press Reload; your message is kept in the box below.</source>
-        <translation>GPU가 응답하지 않아 모델을 다시 불러올 때까지 Hearth가 답할 수 없습니다. 다시 불러오기를 누르세요. 메시지는 아래 입력란에 남아 있습니다.</translation>
+        <source>Hearth cannot answer until the model is loaded again (%1). Press Reload; your message is kept in the box below.</source>
+        <translation>모델을 다시 불러올 때까지 Hearth가 답할 수 없습니다(%1). 다시 불러오기를 누르세요. 메시지는 아래 입력란에 남아 있습니다.</translation>
     </message>
 </context>
 <context>

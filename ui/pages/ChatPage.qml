@@ -246,7 +246,7 @@ Item {
                 text: ChatController.modelState === "loading"
                       ? qsTr("The model is still loading. Your message is kept in the box below.")
                       : ChatController.modelState === "lost"
-                      ? qsTr("The GPU stopped responding, so Hearth cannot answer until the model is loaded again. Press Reload; your message is kept in the box below.")
+                      ? qsTr("Hearth cannot answer until the model is loaded again (%1). Press Reload; your message is kept in the box below.").arg(ChatController.modelError)
                       : qsTr("No model is loaded yet, so Hearth cannot answer. Open a model; your message is kept in the box below.")
                 color: Theme.text
                 wrapMode: Text.WordWrap

@@ -136,8 +136,12 @@ Result<std::vector<CudaDeviceInfo>> query_devices(const DriverApi& api) {
 std::unexpected<Error> fail_cuda(const DriverApi& api, std::string what, int result) {
     std::string message = "CUDA: " + what + " failed";
     if (breaks_the_context(result)) {
-        return fail_gpu_stopped("The GPU stopped responding (CUDA fault)",
-                                message + ": " + error_text(api, result));
+        return fail_needing_reload("The GPU stopped responding (CUDA fault)",
+                                   message + ": " + error_text(api, result));
+    }
+    if (constexpr CUresult out_of_memory = 2; result == out_of_memory) {
+        return fail_needing_reload("The GPU ran out of memory",
+                                   message + ": " + error_text(api, result));
     }
     return fail(std::move(message), error_text(api, result));
 }

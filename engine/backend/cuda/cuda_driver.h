@@ -17,7 +17,8 @@ namespace hearth::cuda {
 struct DriverApi; // the resolved function table
 
 // "CUDA: <what> failed", with the driver's name for `result` as the detail; for a fault that
-// breaks the context, that the GPU stopped responding (needs_reload).
+// breaks the context, that the GPU stopped responding, and for memory, that it ran out (both
+// needs_reload).
 std::unexpected<Error> fail_cuda(const DriverApi& api, std::string what, int result);
 
 class CudaDriver {

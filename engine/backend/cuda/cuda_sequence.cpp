@@ -17,6 +17,7 @@
 #include "backend/kv_cache_layout.h"
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
+#include "backend/weight_packing.h"
 #include "kernel_args.h"
 #include "kernel_names.h"
 #include "kernels/launch_shapes.h"
@@ -343,9 +344,7 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
 }
 
 bool CudaSequence::takes_int8(const CudaProjection& projection) const {
-    const auto format = projection.matrix.format;
-    return model_.int_dot &&
-           (format == ka::weight_format_q8_0 || format == ka::weight_format_mxfp4);
+    return model_.int_dot && gpu::is_block_format(projection.matrix.format);
 }
 
 Result<void> CudaSequence::expert_product(const CudaProjection& projection, std::uint32_t mode,

@@ -25,11 +25,6 @@ PipelineLayoutDesc layout(std::uint32_t bindings) {
     return {.storage_buffer_count = bindings, .push_constant_bytes = sizeof(Args)};
 }
 
-// Q8_0 and MXFP4: values in blocks of 32 with a scale each.
-bool is_block_format(std::uint32_t format) {
-    return format == ka::weight_format_q8_0 || format == ka::weight_format_mxfp4;
-}
-
 bool expert_matvec(std::uint32_t mode) {
     return mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
 }
@@ -97,12 +92,12 @@ std::uint32_t ForwardPipelines::matvec_rows_per_group(std::uint32_t mode,
 }
 
 bool ForwardPipelines::matvec_wide_units(const DeviceMatrix& m) const {
-    return tuning.wide_units.value_or(!is_block_format(m.format)) &&
+    return tuning.wide_units.value_or(!gpu::is_block_format(m.format)) &&
            gpu::rows_are_whole_units(m.format, m.cols);
 }
 
 bool ForwardPipelines::takes_q8(const DeviceMatrix& m, bool batched) const {
-    return (batched ? batch_int_dot : int_dot) && is_block_format(m.format);
+    return (batched ? batch_int_dot : int_dot) && gpu::is_block_format(m.format);
 }
 
 bool ForwardPipelines::mlp_norm_apart(const DeviceLayer& l) const {

@@ -33,10 +33,14 @@ std::unexpected<Error> fail_vk(std::string_view what, VkResult result) {
     detail += " (";
     detail += std::to_string(static_cast<int>(result));
     detail += ')';
-    // Nothing on a lost device runs again: said so whatever call noticed.
+    // Nothing on a lost device runs again, and memory another program took is not coming back
+    // to a model that planned without it: said so whatever call noticed.
     if (result == VK_ERROR_DEVICE_LOST) {
-        return fail_gpu_stopped("The GPU stopped responding (Vulkan device lost)",
-                                message + ": " + detail);
+        return fail_needing_reload("The GPU stopped responding (Vulkan device lost)",
+                                   message + ": " + detail);
+    }
+    if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY) {
+        return fail_needing_reload("The GPU ran out of memory", message + ": " + detail);
     }
     return fail(std::move(message), std::move(detail));
 }

@@ -12,7 +12,7 @@ namespace hearth::vk {
 std::string_view result_name(VkResult result);
 
 // "Vulkan: <what> failed" with the code name in the detail; for a lost device, that the GPU
-// stopped responding (needs_reload).
+// stopped responding, and for device memory, that it ran out (both needs_reload).
 std::unexpected<Error> fail_vk(std::string_view what, VkResult result);
 
 } // namespace hearth::vk

@@ -13,8 +13,8 @@ struct Error {
     std::string message;
     // What a developer needs from a log (library paths, API codes); may be empty.
     std::string detail;
-    // The model's GPU can run nothing more (a Vulkan device lost, a CUDA context broken by a
-    // fault): the model must be loaded again before it answers.
+    // The model cannot go on where it is: its GPU stopped (a Vulkan device lost, a CUDA context
+    // broken by a fault) or ran out of memory. It must be loaded again before it answers.
     bool needs_reload = false;
 };
 
@@ -25,8 +25,8 @@ inline std::unexpected<Error> fail(std::string message, std::string detail = {})
     return std::unexpected(Error{std::move(message), std::move(detail)});
 }
 
-// The GPU stopped mid-work: `message`, with why (the API's words) in the detail; needs_reload.
-inline std::unexpected<Error> fail_gpu_stopped(std::string message, std::string why) {
+// An error that needs_reload: `message`, with why (the API's words) in the detail.
+inline std::unexpected<Error> fail_needing_reload(std::string message, std::string why) {
     return std::unexpected(Error{std::move(message), std::move(why), true});
 }
 

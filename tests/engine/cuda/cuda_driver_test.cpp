@@ -46,9 +46,9 @@ TEST(CudaDriver, StubDriverFailsCleanlyAtInit) {
 }
 
 // The faults after which CUDA fails every later call of the context (cuda.h) read as the GPU
-// having stopped, asking for a reload; other failures (out of memory, a launch too large) say
-// what failed and ask nothing.
-TEST(CudaDriver, FaultsThatBreakTheContextAskForAReload) {
+// having stopped, asking for a reload; so does running out of memory. Other failures (a launch
+// too large, a context not made yet) say what failed and ask nothing.
+TEST(CudaDriver, FaultsThatBreakTheContextOrMemoryAskForAReload) {
     const hearth::cuda::DriverApi api{}; // no error strings: the codes stand alone
     for (const int fault : {214, 226, 700, 702, 710, 714, 715, 716, 717, 718, 719}) {
         const auto error = hearth::cuda::fail_cuda(api, "waiting for the stream", fault).error();
@@ -57,8 +57,11 @@ TEST(CudaDriver, FaultsThatBreakTheContextAskForAReload) {
         EXPECT_EQ(error.detail,
                   "CUDA: waiting for the stream failed: CUresult " + std::to_string(fault));
     }
-    // Out of memory, a launch too large, a context not made yet: the GPU still runs.
-    for (const int other : {1, 2, 701, 709, 713, 720}) {
+    const auto full = hearth::cuda::fail_cuda(api, "waiting for the stream", 2).error();
+    EXPECT_TRUE(full.needs_reload);
+    EXPECT_EQ(full.message, "The GPU ran out of memory");
+    EXPECT_EQ(full.detail, "CUDA: waiting for the stream failed: CUresult 2");
+    for (const int other : {1, 701, 709, 713, 720}) {
         const auto error = hearth::cuda::fail_cuda(api, "allocating 4 bytes", other).error();
         EXPECT_FALSE(error.needs_reload) << other;
         EXPECT_EQ(error.message, "CUDA: allocating 4 bytes failed");
