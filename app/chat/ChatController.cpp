@@ -285,8 +285,7 @@ bool ChatController::editMessage(int row, const QString& text, const QString& ef
 
 bool ChatController::continueAnswer() {
     const auto& rows = messages_.messages();
-    if (!can_generate() || rows.empty() || rows.back().author != QLatin1String("assistant") ||
-        !MessageListModel::can_continue(rows.back().status))
+    if (!can_generate() || rows.empty() || !MessageListModel::can_continue(rows.back()))
         return false;
     const QString effort = rows.back().effort;
     GenerationRequest request = request_for(messages_.rowCount(), effort);

@@ -108,8 +108,8 @@ class ChatController : public QObject {
     // Replaces the question in `row` by `text` (a new version; the old one and its answers stay)
     // and answers it.
     Q_INVOKABLE bool editMessage(int row, const QString& text, const QString& effort);
-    // Writes more of the last answer, one cut off at the token limit or stopped: the model goes
-    // on inside the same message and its text is added to it, in the history too.
+    // Writes more of the last answer, one that can go on (MessageListModel::can_continue): the
+    // model goes on inside the same message and its text is added to it, in the history too.
     Q_INVOKABLE bool continueAnswer();
     // Shows the previous (step -1) or next (+1) version of the message in `row`.
     Q_INVOKABLE void switchVersion(int row, int step);

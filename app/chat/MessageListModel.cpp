@@ -21,6 +21,7 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case SiblingCountRole: return m.sibling_count;
     case ToolNameRole: return m.tool_name;
     case ToolArgumentsRole: return m.tool_arguments;
+    case CanContinueRole: return can_continue(m);
     default: return {};
     }
 }
@@ -38,7 +39,8 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {SiblingIndexRole, "siblingIndex"},
             {SiblingCountRole, "siblingCount"},
             {ToolNameRole, "toolName"},
-            {ToolArgumentsRole, "toolArguments"}};
+            {ToolArgumentsRole, "toolArguments"},
+            {CanContinueRole, "canContinue"}};
 }
 
 void MessageListModel::append_row(const QString& author, const QString& text, const QString& status,
@@ -82,7 +84,7 @@ void MessageListModel::finish_assistant(const QString& status, const QString& er
     if (messages_.empty()) return;
     messages_.back().status = status;
     messages_.back().error = error;
-    changed_last({StatusRole, ErrorRole});
+    changed_last({StatusRole, ErrorRole, CanContinueRole});
 }
 
 void MessageListModel::answer_tool_call(const QString& tool, const QString& arguments,
@@ -92,7 +94,7 @@ void MessageListModel::answer_tool_call(const QString& tool, const QString& argu
     call.tool_name = tool;
     call.tool_arguments = arguments;
     call.status = QStringLiteral("complete");
-    changed_last({ToolNameRole, ToolArgumentsRole, StatusRole});
+    changed_last({ToolNameRole, ToolArgumentsRole, StatusRole, CanContinueRole});
     const QString effort = call.effort;
     append_row(QStringLiteral("tool"), result, QStringLiteral("complete"), {}, tool);
     begin_assistant(effort);
@@ -110,7 +112,7 @@ void MessageListModel::resume_assistant() {
     messages_.back().status = QStringLiteral("streaming");
     messages_.back().error.clear();
     reasoning_clock_.start();
-    changed_last({StatusRole, ErrorRole});
+    changed_last({StatusRole, ErrorRole, CanContinueRole});
 }
 
 void MessageListModel::set_branches(const QVariantList& rows) {
@@ -143,9 +145,16 @@ void MessageListModel::set_messages(std::vector<Message> messages) {
     endResetModel();
 }
 
-bool MessageListModel::can_continue(const QString& status) {
-    return status == QLatin1String("length") || status == QLatin1String("cancelled") ||
-           status == QLatin1String("interrupted");
+bool MessageListModel::can_continue(const Message& message) {
+    // An answer that called a tool ended with the call; the tool's result and a new answer follow.
+    if (message.author != QLatin1String("assistant") || !message.tool_name.isEmpty()) return false;
+    const QString& status = message.status;
+    if (status == QLatin1String("length") || status == QLatin1String("cancelled") ||
+        status == QLatin1String("interrupted"))
+        return true;
+    // What a failed answer wrote is kept; with nothing written, Regenerate is the same thing.
+    return status == QLatin1String("failed") &&
+           !(message.answer.isEmpty() && message.reasoning.isEmpty());
 }
 
 QString MessageListModel::lastAnswer() const {

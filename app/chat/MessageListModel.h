@@ -34,6 +34,7 @@ class MessageListModel : public QAbstractListModel {
         // tool message answers for; empty for none.
         ToolNameRole,
         ToolArgumentsRole, // the call's arguments (JSON text, as the model wrote them)
+        CanContinueRole,   // whether the model can go on writing this answer (can_continue)
     };
 
     struct Message {
@@ -70,9 +71,9 @@ class MessageListModel : public QAbstractListModel {
     // Replaces every row (a conversation opened from the history).
     void set_messages(std::vector<Message> messages);
     const std::vector<Message>& messages() const { return messages_; }
-    // Whether an answer with this status can be continued: it stopped before its end (the
-    // length limit, the user, or Hearth closing).
-    static bool can_continue(const QString& status);
+    // Whether the model can go on writing this answer: it stopped before its end (the length
+    // limit, the user, Hearth closing), or it failed (the GPU stopped, say) after writing some.
+    static bool can_continue(const Message& message);
     // The newest assistant message's answer (without its reasoning); empty when there is none.
     Q_INVOKABLE QString lastAnswer() const;
 

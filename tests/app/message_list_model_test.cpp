@@ -46,11 +46,54 @@ TEST(MessageListModel, AnAnsweredToolCallAddsItsResultAndANewAnswerRow) {
     EXPECT_EQ(field(1, MessageListModel::AnswerRole), "");
 }
 
-TEST(MessageListModel, OnlyAnAnswerStoppedBeforeItsEndCanBeContinued) {
+MessageListModel::Message answer(const char* status, const char* text, const char* reasoning) {
+    MessageListModel::Message m;
+    m.author = QStringLiteral("assistant");
+    m.status = QString::fromLatin1(status);
+    m.answer = QString::fromLatin1(text);
+    m.reasoning = QString::fromLatin1(reasoning);
+    return m;
+}
+
+TEST(MessageListModel, AnAnswerStoppedBeforeItsEndOrFailedPartWayCanBeContinued) {
     for (const char* status : {"length", "cancelled", "interrupted"})
-        EXPECT_TRUE(MessageListModel::can_continue(QString::fromLatin1(status))) << status;
-    for (const char* status : {"complete", "streaming", "failed", "toolLimit"})
-        EXPECT_FALSE(MessageListModel::can_continue(QString::fromLatin1(status))) << status;
+        EXPECT_TRUE(MessageListModel::can_continue(answer(status, "Cut", ""))) << status;
+    for (const char* status : {"complete", "streaming", "toolLimit"})
+        EXPECT_FALSE(MessageListModel::can_continue(answer(status, "Done", ""))) << status;
+    // A failed answer goes on from what it wrote, reasoning included; with nothing written only
+    // Regenerate makes sense.
+    EXPECT_TRUE(MessageListModel::can_continue(answer("failed", "Part", "")));
+    EXPECT_TRUE(MessageListModel::can_continue(answer("failed", "", "Thinking")));
+    EXPECT_FALSE(MessageListModel::can_continue(answer("failed", "", "")));
+
+    MessageListModel::Message call = answer("cancelled", "", "Look it up.");
+    call.tool_name = QStringLiteral("functions.get_weather");
+    EXPECT_FALSE(MessageListModel::can_continue(call)) << "an answer that ended in a tool call";
+    MessageListModel::Message question = answer("cancelled", "Q", "");
+    question.author = QStringLiteral("user");
+    EXPECT_FALSE(MessageListModel::can_continue(question));
+}
+
+TEST(MessageListModel, TheLastRowSaysWhenItCanBeContinued) {
+    MessageListModel model;
+    model.append_user("Question");
+    model.begin_assistant("medium");
+    model.append_text(false, "Half an ans");
+    const auto can_continue = [&] {
+        return model.data(model.index(1), MessageListModel::CanContinueRole).toBool();
+    };
+    EXPECT_FALSE(can_continue()) << "while it is written";
+    int announced = 0;
+    QObject::connect(&model, &QAbstractItemModel::dataChanged,
+                     [&](const QModelIndex&, const QModelIndex&, const QList<int>& roles) {
+                         announced += roles.contains(MessageListModel::CanContinueRole);
+                     });
+    model.finish_assistant("failed", "The GPU stopped responding");
+    EXPECT_TRUE(can_continue());
+    EXPECT_EQ(announced, 1);
+    model.resume_assistant();
+    EXPECT_FALSE(can_continue());
+    EXPECT_EQ(announced, 2);
 }
 
 } // namespace

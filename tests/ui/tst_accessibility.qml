@@ -24,13 +24,14 @@ TestCase {
             author: "assistant"
             answer: "Try this:\n\n```sh\nls\n```\n\n| a |\n|---|\n| [x](https://x.org) |"
             reasoning: "Thinking it over"
-            status: "complete"
+            status: "length"
             effort: "high"
             thinkingSeconds: 2
             reasoningTokens: 5
             error: ""
             toolName: "functions.get_weather"
             toolArguments: "{}"
+            canContinue: true
             // A second version, the newest answer, cut off: every action button shows.
             index: 1
             siblingIndex: 1
@@ -52,6 +53,7 @@ TestCase {
             error: ""
             toolName: ""
             toolArguments: ""
+            canContinue: false
             index: 0
             siblingIndex: 0
             siblingCount: 2

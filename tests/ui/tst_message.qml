@@ -24,7 +24,7 @@ TestCase {
         const defaults = { author: "assistant", answer: "", reasoning: "", status: "complete",
                            effort: "medium", thinkingSeconds: 0, reasoningTokens: 0, error: "",
                            index: 0, siblingIndex: 0, siblingCount: 1, toolName: "",
-                           toolArguments: "" }
+                           toolArguments: "", canContinue: false }
         const message = createTemporaryObject(messageComponent, testCase,
                                               Object.assign(defaults, properties))
         verify(message !== null)
@@ -48,7 +48,8 @@ TestCase {
         rows.append({ author: "assistant", answer: "Done.", status: "complete", effort: "medium",
                       reasoning: Array(80).fill("A line of thought.").join("\n"),
                       thinkingSeconds: 3, reasoningTokens: 400, error: "", siblingIndex: 0,
-                      siblingCount: 1, toolName: "", toolArguments: "" })
+                      siblingCount: 1, toolName: "", toolArguments: "",
+                      canContinue: false })
         const list = createTemporaryObject(listComponent, testCase)
         tryVerify(() => list.itemAtIndex(0) !== null)
         const message = list.itemAtIndex(0)
@@ -149,7 +150,7 @@ TestCase {
         const newest = makeMessage({ answer: "New", last: true })
         verify(findChild(newest, "regenerateButton").visible)
         verify(!findChild(newest, "continueButton").visible)
-        const cut = makeMessage({ answer: "Cut", last: true, status: "length" })
+        const cut = makeMessage({ answer: "Cut", last: true, status: "length", canContinue: true })
         verify(findChild(cut, "continueButton").visible)
         const writing = makeMessage({ answer: "Wri", last: true, status: "streaming" })
         verify(!findChild(writing, "regenerateButton").visible)
@@ -157,21 +158,24 @@ TestCase {
         verify(!findChild(question, "regenerateButton").visible)
     }
 
-    function test_a_stopped_answer_can_be_continued_and_a_finished_one_cannot() {
-        for (const status of ["length", "cancelled", "interrupted"]) {
-            const message = makeMessage({ answer: "Cut", last: true, status: status })
-            verify(findChild(message, "continueButton").visible, status)
-        }
-        for (const status of ["complete", "failed", "toolLimit", "streaming"]) {
-            const message = makeMessage({ answer: "Done", last: true, status: status })
-            verify(!findChild(message, "continueButton").visible, status)
-        }
-        const older = makeMessage({ answer: "Cut", last: false, status: "length" })
+    // Which answers can go on is the model's rule (MessageListModel::can_continue); the delegate
+    // offers it on the newest answer only.
+    function test_only_the_newest_answer_that_can_go_on_offers_continue() {
+        const failed = makeMessage({ answer: "Part", last: true, status: "failed",
+                                     canContinue: true })
+        verify(findChild(failed, "continueButton").visible)
+        verify(findChild(failed, "regenerateButton").visible)
+        verify(findChild(failed, "errorBlock").visible)
+        const finished = makeMessage({ answer: "Done", last: true, canContinue: false })
+        verify(!findChild(finished, "continueButton").visible)
+        const older = makeMessage({ answer: "Cut", last: false, status: "length",
+                                    canContinue: true })
         verify(!findChild(older, "continueButton").visible, "only the newest answer")
     }
 
     function test_continue_asks_for_the_answer_to_go_on() {
-        const message = makeMessage({ answer: "Cut", last: true, status: "cancelled" })
+        const message = makeMessage({ answer: "Cut", last: true, status: "cancelled",
+                                      canContinue: true })
         spy.target = message
         spy.signalName = "continueRequested"
         spy.clear()

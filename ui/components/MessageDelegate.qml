@@ -23,6 +23,8 @@ Item {
     // The tool an answer called, or the one a tool message answers for; empty for none.
     required property string toolName
     required property string toolArguments
+    // Stopped before its end, or failed after writing some: the model can go on writing it.
+    required property bool canContinue
     // The newest message of the conversation (only it can be regenerated or continued).
     property bool last: false
     // An answer is being written: nothing can be edited, regenerated or switched.
@@ -32,9 +34,6 @@ Item {
     readonly property bool fromUser: author === "user"
     readonly property bool fromTool: author === "tool"
     readonly property bool fromModel: author === "assistant"
-    // Stopped before its end: the model can go on writing it.
-    readonly property bool cutOff: status === "length" || status === "cancelled"
-                                   || status === "interrupted"
 
     // A link in the answer was clicked; the page asks before anything opens it.
     signal linkActivated(string link)
@@ -243,7 +242,7 @@ Item {
             }
             ToolButton {
                 objectName: "continueButton"
-                visible: delegate.fromModel && delegate.last && delegate.cutOff
+                visible: delegate.fromModel && delegate.last && delegate.canContinue
                 enabled: !delegate.busy
                 text: qsTr("Continue")
                 font.pixelSize: Theme.fontSizeSmall
