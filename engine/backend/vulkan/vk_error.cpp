@@ -2,6 +2,12 @@
 
 namespace hearth::vk {
 
+namespace {
+
+constexpr std::string_view out_of_device_memory = "The GPU ran out of memory";
+
+} // namespace
+
 std::string_view result_name(VkResult result) {
     switch (result) {
     case VK_SUCCESS: return "VK_SUCCESS";
@@ -40,9 +46,13 @@ std::unexpected<Error> fail_vk(std::string_view what, VkResult result) {
                                    message + ": " + detail);
     }
     if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY) {
-        return fail_needing_reload("The GPU ran out of memory", message + ": " + detail);
+        return fail_needing_reload(std::string(out_of_device_memory), message + ": " + detail);
     }
     return fail(std::move(message), std::move(detail));
+}
+
+bool is_out_of_device_memory(const Error& error) {
+    return error.needs_reload && error.message == out_of_device_memory;
 }
 
 } // namespace hearth::vk

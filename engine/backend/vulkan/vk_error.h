@@ -15,4 +15,7 @@ std::string_view result_name(VkResult result);
 // stopped responding, and for device memory, that it ran out (both needs_reload).
 std::unexpected<Error> fail_vk(std::string_view what, VkResult result);
 
+// Whether `error` is fail_vk's for device memory running out.
+bool is_out_of_device_memory(const Error& error);
+
 } // namespace hearth::vk

@@ -16,6 +16,7 @@
 #include "backend/layer_kernel_args.h"
 #include "backend/rope_table.h"
 #include "kernel_args.h"
+#include "vk_error.h"
 
 namespace hearth::vk {
 namespace {
@@ -919,9 +920,11 @@ Result<std::unique_ptr<Sequence>> create_vulkan_sequence(VulkanModel& model,
                                                          std::uint32_t max_positions) {
     auto sequence = std::make_unique<VulkanSequence>(model, max_positions);
     if (auto r = sequence->prepare(); !r) {
+        // A shorter context needs less memory; any other failure (a lost device) says its own.
+        if (!is_out_of_device_memory(r.error())) return std::unexpected(r.error());
         return fail("The GPU has no room for a context of " + std::to_string(max_positions) +
                         " tokens; choose a shorter context",
-                    r.error().message + (r.error().detail.empty() ? "" : ": " + r.error().detail));
+                    r.error().detail);
     }
     return sequence;
 }

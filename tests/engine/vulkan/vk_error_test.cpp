@@ -24,4 +24,16 @@ TEST(VulkanErrors, ALostDeviceOrDeviceMemoryAsksForAReloadWhicheverCallNoticedIt
     EXPECT_EQ(other.detail, "VK_ERROR_OUT_OF_HOST_MEMORY (-1)");
 }
 
+// A context that found no device memory is worth trying shorter; a lost device is not.
+TEST(VulkanErrors, OnlyDeviceMemoryRunningOutReadsAsOutOfDeviceMemory) {
+    using hearth::vk::fail_vk, hearth::vk::is_out_of_device_memory;
+    EXPECT_TRUE(
+        is_out_of_device_memory(fail_vk("allocating", VK_ERROR_OUT_OF_DEVICE_MEMORY).error()));
+    EXPECT_FALSE(is_out_of_device_memory(fail_vk("uploading", VK_ERROR_DEVICE_LOST).error()));
+    EXPECT_FALSE(
+        is_out_of_device_memory(fail_vk("allocating", VK_ERROR_OUT_OF_HOST_MEMORY).error()));
+    EXPECT_FALSE(is_out_of_device_memory(hearth::Error{"The GPU ran out of memory", "", false}))
+        << "a message alone, without the reload it asks for";
+}
+
 } // namespace
