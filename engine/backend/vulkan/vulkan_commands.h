@@ -82,7 +82,8 @@ class CommandList {
     void dispatch(const ComputePipeline& pipeline, VkDescriptorSet set,
                   std::span<const std::byte> push_constants, std::uint32_t groups_x,
                   std::uint32_t groups_y = 1, std::uint32_t groups_z = 1);
-    // Makes every shader and transfer write so far visible to what follows, host reads included.
+    // Makes every shader and transfer write so far visible to what follows (host reads and
+    // transfers writing over them included).
     void barrier();
     // Makes the shader writes so far visible to the shaders that follow, and nothing else: the
     // step between two dispatches, where waiting on transfers and the host would cost every one.

@@ -1,6 +1,7 @@
 #include "vulkan_device.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -282,16 +283,19 @@ Result<Fence> VulkanDevice::create_fence() {
     return Fence(core_, fence);
 }
 
-Result<void> VulkanDevice::submit(const CommandList& commands, const Fence& done) {
+Result<void> VulkanDevice::submit(std::initializer_list<const CommandList*> lists,
+                                  const Fence& done) {
+    std::array<VkCommandBuffer, 4> handles{}; // no allocation on a decode step's path
+    if (lists.size() > handles.size()) return fail("Internal error: too many lists in a submit");
+    std::ranges::transform(lists, handles.begin(), &CommandList::handle);
     VkFence fence = done.handle();
     if (VkResult r = vkResetFences(core_->device, 1, &fence); r != VK_SUCCESS) {
         return fail_vk("running GPU work", r);
     }
-    VkCommandBuffer handle = commands.handle();
     VkSubmitInfo submit{};
     submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
-    submit.commandBufferCount = 1;
-    submit.pCommandBuffers = &handle;
+    submit.commandBufferCount = static_cast<std::uint32_t>(lists.size());
+    submit.pCommandBuffers = handles.data();
     std::lock_guard lock(*queue_mutex_);
     if (VkResult r = vkQueueSubmit(queue_, 1, &submit, fence); r != VK_SUCCESS) {
         return fail_vk("running GPU work", r);

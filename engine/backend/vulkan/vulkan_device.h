@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,7 +46,11 @@ class VulkanDevice {
     // another run in that order, and may overlap only where they have no barrier between them
     // (CommandList::barrier). A list must not be submitted again, nor `done` reused, before it
     // has run. Thread-safe (the queue is shared).
-    Result<void> submit(const CommandList& commands, const Fence& done);
+    Result<void> submit(const CommandList& commands, const Fence& done) {
+        return submit({&commands}, done);
+    }
+    // Starts `lists` in order, as one submission; `done` is signalled once the last has run.
+    Result<void> submit(std::initializer_list<const CommandList*> lists, const Fence& done);
     // Waits until `done` is signalled.
     Result<void> wait(const Fence& done);
     // Runs a recorded list and waits for it. Thread-safe.

@@ -111,7 +111,8 @@ class VulkanSequence final : public Sequence {
     Result<void> start_tokens(std::span<const std::int32_t> tokens, const CommandList& last_step,
                               const Fence& done);
     Result<void> record_batch(CommandList& list);
-    // Writes the step's header and tokens (at the next positions) and submits `list`.
+    // Writes the step's header and tokens (at the next positions) and submits `list` after their
+    // upload.
     Result<void> start(const CommandList& list, std::span<const std::int32_t> tokens,
                        const Fence& done);
     // Waits for `done`, then holds the `count` positions the work it signals ran. (start counts
@@ -166,7 +167,13 @@ class VulkanSequence final : public Sequence {
     // normalized x for gate/up, then gate/up's output for down; a row per token (and slot).
     Buffer q8_codes_, q8_scales_;
     Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
-    Buffer step_, rope_table_;
+    // The step's header and token ids (kernel_args.h), which most of a step's kernels read: on
+    // the device, not across the bus. Each start writes the host's into step_mailbox_, and
+    // header_upload_ (submitted before the step) copies it up; a drawing step moves step_ on
+    // itself for the step ahead, which is submitted without the upload.
+    Buffer step_, step_mailbox_;
+    std::optional<CommandList> header_upload_;
+    Buffer rope_table_;
     Buffer attention_partials_; // [token][head][split][head_dim + 2], reused by every layer
     // Counts of workgroups done for the kernels whose last workgroup finishes the work (one
     // token's attention, per KV head; its router), zero between dispatches.
@@ -231,6 +238,14 @@ Result<void> VulkanSequence::prepare() {
     auto done = model_.device.create_fence();
     if (!done) return std::unexpected(done.error());
     run_done_.emplace(std::move(*done));
+    auto upload = model_.device.create_command_list();
+    if (!upload) return std::unexpected(upload.error());
+    header_upload_.emplace(std::move(*upload));
+    if (auto r = header_upload_->begin(); !r) return r;
+    header_upload_->barrier(); // over a header the last step read and moved on
+    header_upload_->copy(step_mailbox_, 0, step_, 0, step_.size_bytes());
+    header_upload_->barrier();
+    if (auto r = header_upload_->end(); !r) return r;
     auto list = model_.device.create_command_list();
     if (!list) return std::unexpected(list.error());
     batch_commands_.emplace(std::move(*list));
@@ -272,15 +287,18 @@ Result<void> VulkanSequence::allocate() {
     if (auto r = model_.device.upload(arrivals_, 0, std::as_bytes(std::span(no_arrivals))); !r) {
         return r;
     }
-    auto step = model_.device.create_buffer(sizeof(ka::StepHeader) + B * sizeof(std::uint32_t),
-                                            MemoryKind::host_visible);
+    const std::size_t step_bytes = sizeof(ka::StepHeader) + B * sizeof(std::uint32_t);
+    auto step = model_.device.create_buffer(step_bytes, MemoryKind::device_local);
+    auto mailbox = model_.device.create_buffer(step_bytes, MemoryKind::host_visible);
     auto device_logits = buffer(c.vocab_size);
     if (!device_logits) return std::unexpected(device_logits.error());
     device_logits_ = std::move(*device_logits);
     auto logits = buffer(c.vocab_size, MemoryKind::host_readback);
     if (!step) return std::unexpected(step.error());
+    if (!mailbox) return std::unexpected(mailbox.error());
     if (!logits) return std::unexpected(logits.error());
     step_ = std::move(*step);
+    step_mailbox_ = std::move(*mailbox);
     logits_ = std::move(*logits);
 
     const auto table = gpu::rope_table(c, max_positions_);
@@ -810,11 +828,11 @@ Result<void> VulkanSequence::run(const CommandList& list, std::span<const std::i
 Result<void> VulkanSequence::start(const CommandList& list, std::span<const std::int32_t> tokens,
                                    const Fence& done) {
     const ka::StepHeader header{length_, static_cast<std::uint32_t>(tokens.size())};
-    std::byte* state = step_.bytes().data();
+    std::byte* state = step_mailbox_.bytes().data();
     std::memcpy(state, &header, sizeof header);
     std::memcpy(state + sizeof header, tokens.data(), tokens.size_bytes());
     rings_.wrote_until(length_ + header.count);
-    return model_.device.submit(list, done);
+    return model_.device.submit({&*header_upload_, &list}, done);
 }
 
 Result<void> VulkanSequence::finish(const Fence& done, std::uint32_t count) {
