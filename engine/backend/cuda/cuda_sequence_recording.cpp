@@ -1,0 +1,259 @@
+// What a CUDA sequence's captured graphs launch: a decode step (one token through every layer,
+// then the logits or a draw), a prompt's batch, and the products in them.
+#include <algorithm>
+
+#include "backend/layer_kernel_args.h"
+#include "backend/weight_packing.h"
+#include "cuda_sequence_impl.h"
+#include "kernel_names.h"
+#include "kernels/launch_shapes.h"
+
+namespace hearth::cuda {
+namespace {
+
+unsigned blocks_for(std::uint64_t items, std::uint64_t per_block) {
+    return static_cast<unsigned>((items + per_block - 1) / per_block);
+}
+
+} // namespace
+
+LaunchShape CudaSequence::matvec_shape(std::uint32_t rows, std::uint32_t mode) const {
+    LaunchShape shape{shapes::matvec_blocks(rows), 1, 1, shapes::matvec_warps * 32};
+    if (mode == ka::matvec_expert_gate_up) shape.grid_z = config_.experts_per_token; // the slots
+    return shape;
+}
+
+ka::MatVecArgs CudaSequence::product_args(std::uint32_t rows, std::uint32_t cols) const {
+    const auto& c = config_;
+    // CUDA's products take their input normalized already: no norm epsilon.
+    return {cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
+}
+
+DispatchLabel CudaSequence::product_label(const CudaProjection& projection, std::uint32_t mode,
+                                          bool batched, std::string_view label) const {
+    const auto& m = projection.matrix;
+    const bool experts = mode == ka::matvec_expert_gate_up_grouped ||
+                         mode == ka::matvec_expert_down_grouped ||
+                         mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    return {label, gpu::product_read_bytes(config_, m.codes.size_bytes() + m.scales.size_bytes(),
+                                           experts, batched)};
+}
+
+Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32_t mode,
+                                   bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
+                                   std::uint32_t rows, std::uint32_t cols, std::string_view label) {
+    const auto& c = config_;
+    const auto args = product_args(rows, cols);
+    const auto& m = projection.matrix;
+    const bool grouped =
+        mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
+    const auto named = product_label(projection, mode, batched, label);
+    if (batched) {
+        // Tiles of rows by tiles of the step's tokens, or (grouped) per expert of its entries.
+        const LaunchShape shape{blocks_for(rows, gpu::matmul_tile_outputs(mode)),
+                                grouped ? c.expert_count : 1u,
+                                batch_tokens / ka::matmul_tile_tokens, ka::matmul_invocations};
+        const DeviceBuffer& route = grouped ? expert_groups_ : step_;
+        return launch(named, matmul_kernel_name(m.format, mode), shape, m.codes.address(),
+                      m.scales.address(), projection.bias.address(), x.address(), y.address(),
+                      route.address(), args);
+    }
+    return launch(named, matvec_kernel_name(m.format, mode), matvec_shape(rows, mode),
+                  m.codes.address(), m.scales.address(), projection.bias.address(), x.address(),
+                  y.address(), route_.address(), args);
+}
+
+bool CudaSequence::takes_int8(const CudaProjection& projection) const {
+    return model_.int_dot && gpu::is_block_format(projection.matrix.format);
+}
+
+Result<void> CudaSequence::expert_product(const CudaProjection& projection, std::uint32_t mode,
+                                          const DeviceBuffer& x, const DeviceBuffer& y,
+                                          std::uint32_t rows, std::uint32_t cols,
+                                          std::string_view label) {
+    if (!takes_int8(projection)) return product(projection, mode, false, x, y, rows, cols, label);
+    // x's rows: gate/up's one, or down's one per slot.
+    const std::uint32_t x_rows = mode == ka::matvec_expert_gate_up ? 1 : config_.experts_per_token;
+    if (auto r = launch({"quantize q8"}, "quantize_q8", {x_rows, 1, 1, shapes::quantize_block},
+                        x.address(), int8_x_codes_.address(), int8_x_scales_.address(),
+                        ka::RmsNormArgs{cols, 0.0f});
+        !r) {
+        return r;
+    }
+    const auto& m = projection.matrix;
+    return launch(product_label(projection, mode, false, label),
+                  matvec_kernel_name(m.format, mode, true), matvec_shape(rows, mode),
+                  m.codes.address(), m.scales.address(), projection.bias.address(),
+                  int8_x_codes_.address(), int8_x_scales_.address(), y.address(), route_.address(),
+                  product_args(rows, cols));
+}
+
+Result<void> CudaSequence::record(StepOutput output, std::uint32_t slot) {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = launch({"embed"}, "embed_" + format_kernel_suffix(w.embedding.format),
+                        {blocks_for(c.hidden_size, shapes::embed_block), 1, 1, shapes::embed_block},
+                        w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
+                        x_.address(), embed);
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(layer, false); !r) return r;
+    }
+    if (output == StepOutput::none) return {};
+    const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
+    if (auto r = launch({"rms_norm"}, "f32_rms_norm", {1, 1, 1, shapes::rms_norm_block},
+                        x_.address(), w.final_norm.address(), h_.address(), norm);
+        !r) {
+        return r;
+    }
+    if (auto r = product(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
+                         c.hidden_size, "matvec unembedding");
+        !r) {
+        return r;
+    }
+    return output == StepOutput::sampled ? record_sampling(sampling_steps_[slot]) : Result<void>{};
+}
+
+Result<void> CudaSequence::record_sampling(const SamplingStep& step) {
+    const auto args = gpu::sample_args(config_.vocab_size);
+    for (const auto& [kernel, shape] :
+         {std::pair{"sample_partials", LaunchShape{args.groups, 1, 1, ka::sample_group_size}},
+          std::pair{"sample_cut", LaunchShape{1, 1, 1, ka::sample_cut_max_group_size}},
+          std::pair{"sample_kept", LaunchShape{args.groups, 1, 1, ka::sample_group_size}}}) {
+        if (auto r = launch({"sample"}, kernel, shape, logits_.address(), excluded_.address(),
+                            step.draw.address(), sample_partials_.address(), args);
+            !r) {
+            return r;
+        }
+    }
+    return launch({"sample"}, "sample_pick", {1, 1, 1, ka::sample_group_size}, logits_.address(),
+                  excluded_.address(), step.draw.address(), sample_partials_.address(),
+                  step.picked.address(), step_.address(), args);
+}
+
+// The prompt's tokens but its last, batch_tokens at a time: their keys and values go into the
+// caches, nothing is read back.
+Result<void> CudaSequence::record_batch() {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = launch(
+            {"embed"}, "embed_" + format_kernel_suffix(w.embedding.format),
+            {blocks_for(c.hidden_size, shapes::embed_block), batch_tokens, 1, shapes::embed_block},
+            w.embedding.codes.address(), w.embedding.scales.address(), step_.address(),
+            x_.address(), embed);
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(layer, true); !r) return r;
+    }
+    return {};
+}
+
+Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
+    const auto& c = config_;
+    const auto& l = model_.weights.layers[layer];
+    const auto& cache = caches_[layer];
+    const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
+    const std::uint32_t tokens = batched ? batch_tokens : 1;
+    const std::string cache_type = kv_cache_kernel_suffix(model_.kv_format);
+    const auto args =
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
+    // A batch's tokens each split their attention fewer ways: they fill the GPU between them.
+    const auto& attention = batched ? args.prefill_attention : args.attention;
+    const auto& combine = batched ? args.prefill_combine : args.combine;
+    const unsigned head_dim = c.head_dim;
+
+    Result<void> r = launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                            x_.address(), l.attn_norm.address(), h_.address(), args.norm);
+    if (r) {
+        r = product(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
+                    batched ? "matmul q/k/v" : "matvec q/k/v");
+    }
+    if (r) {
+        r = launch({"rope + kv write"}, "rope_kv_write_" + cache_type,
+                   {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block}, qkv_.address(),
+                   rope_table_.address(), cache.keys.address(), cache.values.address(),
+                   step_.address(), args.rope, head_dim);
+    }
+    // A batch takes the tiled kernel where it has one for the head size; one token, or other
+    // head sizes, attention_decode per token.
+    const bool tiled =
+        batched && std::ranges::find(shapes::prefill_attention_head_dims, head_dim) !=
+                       std::end(shapes::prefill_attention_head_dims);
+    if (r && tiled) {
+        const unsigned rows = tokens * (c.head_count / c.kv_head_count);
+        r = launch({"attention prefill"},
+                   "attention_prefill_" + cache_type + "_" + std::to_string(head_dim),
+                   {c.kv_head_count, blocks_for(rows, shapes::prefill_attention_rows),
+                    attention.splits, shapes::prefill_attention_rows},
+                   qkv_.address(), cache.keys.address(), cache.values.address(),
+                   attention_partials_.address(), step_.address(), attention);
+    } else if (r) {
+        // A batch's tokens attend to different ranges: no bytes counted for them.
+        const DispatchLabel label = batched
+                                        ? DispatchLabel{"attention"}
+                                        : DispatchLabel{"attention", 0, static_cast<int>(layer)};
+        r = launch(label, "attention_decode_" + cache_type,
+                   {c.kv_head_count,
+                    tokens * shapes::attention_head_chunks(c.head_count / c.kv_head_count),
+                    attention.splits, shapes::attention_block},
+                   qkv_.address(), cache.keys.address(), cache.values.address(),
+                   attention_partials_.address(), step_.address(), attention, head_dim);
+    }
+    if (r) {
+        r = launch({"attention combine"}, "attention_combine",
+                   {c.head_count, tokens, 1, shapes::combine_block}, attention_partials_.address(),
+                   l.sinks.address(), attention_.address(), combine, head_dim);
+    }
+    if (r) {
+        r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
+                    batched ? "matmul attention out" : "matvec attention out");
+    }
+    if (r) {
+        r = launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                   x_.address(), l.mlp_norm.address(), h_.address(), args.norm);
+    }
+    if (r) {
+        r = product(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H,
+                    batched ? "matmul router" : "matvec router");
+    }
+    if (r) {
+        r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
+                   router_logits_.address(), route_.address(), args.route);
+    }
+    if (!r) return r;
+    if (!batched) {
+        r = expert_product(l.gate_up, ka::matvec_expert_gate_up, h_, expert_activations_,
+                           c.expert_hidden_size, H, "matvec experts gate/up");
+        if (r) {
+            r = expert_product(l.down, ka::matvec_expert_down_add, expert_activations_, x_, H,
+                               c.expert_hidden_size, "matvec experts down");
+        }
+        return r;
+    }
+    // Each expert's weights are read once for all the batch's tokens that chose it.
+    r = launch({"group experts"}, "group_experts", {1, 1, 1, shapes::route_block}, route_.address(),
+               expert_groups_.address(), step_.address(), args.groups);
+    if (r) {
+        r = product(l.gate_up, ka::matvec_expert_gate_up_grouped, true, h_, expert_activations_,
+                    c.expert_hidden_size, H, "matmul experts gate/up");
+    }
+    if (r) {
+        r = product(l.down, ka::matvec_expert_down_grouped, true, expert_activations_, expert_down_,
+                    H, c.expert_hidden_size, "matmul experts down");
+    }
+    if (r) {
+        r = launch(
+            {"combine experts"}, "expert_combine",
+            {blocks_for(H, shapes::expert_combine_block), tokens, 1, shapes::expert_combine_block},
+            expert_down_.address(), route_.address(), x_.address(), step_.address(),
+            args.combine_experts);
+    }
+    return r;
+}
+} // namespace hearth::cuda

@@ -1,0 +1,387 @@
+// What a Vulkan sequence's recorded command lists hold: a decode step (one token through every
+// layer, then the logits or a draw), a prompt's batch, and the dispatches and products in them.
+#include <algorithm>
+#include <cmath>
+
+#include "backend/layer_kernel_args.h"
+#include "vulkan_sequence_impl.h"
+
+namespace hearth::vk {
+namespace {
+
+// The smallest maxComputeWorkGroupCount[0] Vulkan allows; larger grids fold into y.
+constexpr std::uint32_t max_groups_x = 65535;
+
+template <typename Args>
+std::span<const std::byte> bytes_of(const Args& args) {
+    return std::as_bytes(std::span(&args, 1));
+}
+
+} // namespace
+
+Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& pipeline,
+                                      std::initializer_list<const Buffer*> buffers,
+                                      std::span<const std::byte> args, Grid grid,
+                                      const DispatchLabel& label) {
+    auto set =
+        arena_->bind(pipeline, std::span<const Buffer* const>(buffers.begin(), buffers.size()));
+    if (!set) return std::unexpected(set.error());
+    if (grid.x > max_groups_x && grid.y == 1) {
+        grid.y = (grid.x + max_groups_x - 1) / max_groups_x;
+        grid.x = max_groups_x;
+    }
+    list.dispatch(pipeline, *set, args, grid.x, grid.y, grid.z);
+    list.compute_barrier();
+    if (recording_profile_) {
+        auto& labels = recording_profile_->labels;
+        // Timestamp 0 is the start: a recording with more dispatches than counted for its pool
+        // would write past it.
+        if (labels.size() + 1 >= recording_profile_->timestamps->capacity()) {
+            return fail("Vulkan: a profiled recording has more dispatches than counted");
+        }
+        labels.push_back(label);
+        list.write_timestamp(*recording_profile_->timestamps,
+                             static_cast<std::uint32_t>(labels.size()));
+    }
+    return {};
+}
+
+Result<void> VulkanSequence::quantize(CommandList& list, const Buffer& rows, std::uint32_t count,
+                                      std::uint32_t cols, const Buffer* gain) {
+    const auto& p = model_.pipelines;
+    const ka::RmsNormArgs args{cols, config_.rms_norm_eps};
+    // Without a norm, rows stand in for the gain and for its output: neither is touched.
+    return dispatch(list, gain ? p.quantize_q8_normalized : p.quantize_q8,
+                    {&rows, gain ? gain : &rows, gain ? &h_ : &rows, &q8_codes_, &q8_scales_},
+                    bytes_of(args), {count}, {"quantize q8"});
+}
+
+Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& projection,
+                                     std::uint32_t mode, bool batched, const Buffer& x, Buffer& y,
+                                     std::uint32_t rows, std::uint32_t cols,
+                                     std::string_view kernel, MatVecInput input) {
+    const auto& c = config_;
+    const ka::MatVecArgs args{cols,           rows,          c.experts_per_token, c.swiglu_limit,
+                              c.expert_count, batch_tokens_, c.rms_norm_eps};
+    const auto& m = projection.matrix;
+    const bool grouped =
+        mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
+    const bool experts =
+        grouped || mode == ka::matvec_expert_gate_up || mode == ka::matvec_expert_down_add;
+    const std::uint64_t bytes =
+        gpu::product_read_bytes(c, m.codes.size_bytes() + m.scales.size_bytes(), experts, batched);
+    const Buffer* entries = grouped                               ? &expert_groups_
+                            : experts || mode == ka::matvec_route ? &route_
+                                                                  : &step_;
+    const auto& p = model_.pipelines;
+    if (input.gain && (batched || mode == ka::matvec_expert_down_add)) {
+        return fail("Vulkan: only one token's plain and gate/up products take in a norm");
+    }
+    if (input.q8_scales && (input.gain || !p.takes_q8(m, batched))) {
+        return fail("Vulkan: only MXFP4 and Q8_0 products read int8 x, normalized");
+    }
+    if (batched) {
+        const std::uint32_t tile_outputs = gpu::matmul_tile_outputs(mode);
+        Grid grid{(rows + tile_outputs - 1) / tile_outputs};
+        if (grouped) {
+            grid.y = grouped_work_items(c, batch_tokens_); // an expert's next entries
+        } else {
+            grid.z = batch_tokens_ / ka::matmul_tile_tokens;
+        }
+        const auto& pipeline = p.matmul.at({m.format, mode, input.q8_scales != nullptr});
+        if (input.q8_scales) {
+            return dispatch(
+                list, pipeline,
+                {&m.codes, &m.scales, &projection.bias, &x, &y, entries, input.q8_scales},
+                bytes_of(args), grid, {kernel, bytes});
+        }
+        return dispatch(list, pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
+                        bytes_of(args), grid, {kernel, bytes});
+    }
+    const std::uint32_t rows_per_group = p.matvec_rows_per_group(mode, m.rows);
+    Grid grid{(rows + rows_per_group - 1) / rows_per_group};
+    if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
+    // The gain's binding holds x's scales with int8 x; with neither it is left unread, and x
+    // stands in for it.
+    const Buffer* gain_binding = input.gain ? input.gain : input.q8_scales ? input.q8_scales : &x;
+    return dispatch(
+        list,
+        p.matvec.at({m.format, mode, rows_per_group, input.gain != nullptr, p.matvec_wide_units(m),
+                     input.q8_scales != nullptr}),
+        {&m.codes, &m.scales, &projection.bias, &x, &y, entries, gain_binding, &arrivals_},
+        bytes_of(args), grid, {kernel, bytes});
+}
+
+Result<void> VulkanSequence::record(CommandList& list, StepOutput output, std::uint32_t slot) {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    const auto& p = model_.pipelines;
+    if (auto r = list.begin(); !r) return r;
+    begin_profile(list);
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = dispatch(list, p.embed, {&w.embedding.codes, &w.embedding.scales, &step_, &x_},
+                          bytes_of(embed), {(c.hidden_size + 63) / 64}, {"embed"});
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(list, layer, false); !r) return r;
+    }
+    if (output != StepOutput::none) {
+        if (separate_norms()) {
+            const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
+            if (auto r = dispatch(list, p.rms_norm, {&x_, &w.final_norm, &h_}, bytes_of(norm), {1},
+                                  {"rms_norm"});
+                !r) {
+                return r;
+            }
+        }
+        if (auto r =
+                product(list, w.unembedding, ka::matvec_project, false, separate_norms() ? h_ : x_,
+                        device_logits_, c.vocab_size, c.hidden_size, "matvec unembedding",
+                        {.gain = separate_norms() ? nullptr : &w.final_norm});
+            !r) {
+            return r;
+        }
+    }
+    if (output == StepOutput::logits) {
+        list.barrier();
+        list.copy(device_logits_, 0, logits_, 0, logits_.size_bytes());
+    }
+    if (output == StepOutput::sampled) {
+        if (auto r = record_sampling(list, sampling_steps_[slot]); !r) return r;
+    }
+    list.barrier(); // what the host reads back, and the caches for the next recording
+    return list.end();
+}
+
+Result<void> VulkanSequence::record_sampling(CommandList& list, SamplingStep& step) {
+    const auto& p = model_.pipelines;
+    const auto args = gpu::sample_args(config_.vocab_size);
+    if (auto r = dispatch(list, p.sample_partials,
+                          {&device_logits_, &excluded_, &step.draw, &sample_partials_},
+                          bytes_of(args), {args.groups}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r = dispatch(list, p.sample_cut,
+                          {&device_logits_, &excluded_, &step.draw, &sample_partials_},
+                          bytes_of(args), {1}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r = dispatch(list, p.sample_kept,
+                          {&device_logits_, &excluded_, &step.draw, &sample_partials_},
+                          bytes_of(args), {args.groups}, {"sample"});
+        !r) {
+        return r;
+    }
+    if (auto r =
+            dispatch(list, p.sample_pick,
+                     {&device_logits_, &excluded_, &step.draw, &sample_partials_, &picked_, &step_},
+                     bytes_of(args), {1}, {"sample"});
+        !r) {
+        return r;
+    }
+    list.barrier();
+    list.copy(picked_, 0, step.picked, 0, step.picked.size_bytes());
+    return {};
+}
+
+// The prompt's tokens but its last, batch_tokens_ at a time: their keys and values go into the
+// caches, nothing is read back.
+Result<void> VulkanSequence::record_batch(CommandList& list) {
+    const auto& c = config_;
+    const auto& w = model_.weights;
+    if (auto r = list.begin(); !r) return r;
+    begin_profile(list);
+    const ka::EmbedArgs embed{c.hidden_size};
+    if (auto r = dispatch(list, model_.pipelines.embed,
+                          {&w.embedding.codes, &w.embedding.scales, &step_, &x_}, bytes_of(embed),
+                          {(c.hidden_size + 63) / 64, batch_tokens_}, {"embed"});
+        !r) {
+        return r;
+    }
+    for (std::uint32_t layer = 0; layer < c.layer_count; ++layer) {
+        if (auto r = record_layer(list, layer, true); !r) return r;
+    }
+    list.barrier(); // the caches for the next recording
+    return list.end();
+}
+
+Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer, bool batched) {
+    const auto& c = config_;
+    const auto& l = model_.weights.layers[layer];
+    const auto& p = model_.pipelines;
+    auto& cache = caches_[layer];
+    const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
+    const auto args =
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens_, ka::matmul_tile_tokens);
+    const std::uint32_t tokens = batched ? batch_tokens_ : 1;
+    using ka::matvec_project;
+    // A batch normalizes the residual rows into h_ in a dispatch of its own, and one token does
+    // when tuned to. Otherwise one token's products read x_ and take the norm in, which saves a
+    // dispatch and a barrier (matvec_body.glsl).
+    // The MLP's norm may be apart for one token alone (ForwardPipelines::mlp_norm_apart). With
+    // int8 x for gate/up, the dispatch that normalizes x quantizes it too; with int8 x for down,
+    // another quantizes gate/up's output.
+    const bool attention_norm_apart = batched || separate_norms();
+    const bool mlp_norm_apart = batched || p.mlp_norm_apart(l);
+    const bool q8_gate_up = p.takes_q8(l.gate_up.matrix, batched);
+    const bool q8_down = p.takes_q8(l.down.matrix, batched);
+    const auto q8_input = [&](bool q8) {
+        return MatVecInput{.q8_scales = q8 ? &q8_scales_ : nullptr};
+    };
+    const auto normalize = [&](const Buffer& gain, bool apart) -> Result<void> {
+        if (!apart) return {};
+        return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
+                        {"rms_norm"});
+    };
+    const auto input_of = [&](const Buffer& gain, bool apart) {
+        return MatVecInput{.gain = apart ? nullptr : &gain};
+    };
+    std::vector<std::function<Result<void>()>> steps = {
+        [&] { return normalize(l.attn_norm, attention_norm_apart); },
+        [&] {
+            return product(list, l.qkv, matvec_project, batched, attention_norm_apart ? h_ : x_,
+                           qkv_, Q + 2 * KV, H, batched ? "matmul q/k/v" : "matvec q/k/v",
+                           input_of(l.attn_norm, attention_norm_apart));
+        },
+        [&]() -> Result<void> {
+            if (batched) {
+                if (auto r = dispatch(list, p.rope_kv_write,
+                                      {&qkv_, &rope_table_, &cache.keys, &cache.values, &step_},
+                                      bytes_of(args.rope), {c.head_count + c.kv_head_count, tokens},
+                                      {"rope + kv write"});
+                    !r) {
+                    return r;
+                }
+                const std::uint32_t rows = batch_tokens_ * (c.head_count / c.kv_head_count);
+                if (auto r =
+                        dispatch(list, p.attention_prefill,
+                                 {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_},
+                                 bytes_of(args.prefill_attention),
+                                 {c.kv_head_count,
+                                  (rows + attention_prefill_rows - 1) / attention_prefill_rows,
+                                  args.prefill_combine.splits},
+                                 {"attention prefill"});
+                    !r) {
+                    return r;
+                }
+                return dispatch(list, p.attention_combine,
+                                {&attention_partials_, &l.sinks, &attention_, &step_},
+                                bytes_of(args.prefill_combine), {c.head_count, batch_tokens_},
+                                {"attention combine"});
+            }
+            // One token's attention writes its key and value into the cache itself, and the
+            // last split of each KV head merges them all (attention_decode.comp).
+            return dispatch(list, p.attention,
+                            {&qkv_, &cache.keys, &cache.values, &attention_partials_, &step_,
+                             &l.sinks, &attention_, &arrivals_, &rope_table_},
+                            bytes_of(args.attention), {c.kv_head_count, 1, args.attention.splits},
+                            {"attention", 0, static_cast<int>(layer)});
+        },
+        [&] {
+            return product(list, l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
+                           batched ? "matmul attention out" : "matvec attention out");
+        },
+        [&] {
+            // With int8 x for gate/up, the dispatch that normalizes x quantizes it too.
+            return q8_gate_up ? quantize(list, x_, tokens, H, &l.mlp_norm)
+                              : normalize(l.mlp_norm, mlp_norm_apart);
+        },
+        [&] {
+            // One token's router chooses its experts itself (matvec_body.glsl).
+            return product(list, l.router, batched ? matvec_project : ka::matvec_route, batched,
+                           mlp_norm_apart ? h_ : x_, router_logits_, c.expert_count, H,
+                           batched ? "matmul router" : "matvec router",
+                           input_of(l.mlp_norm, mlp_norm_apart));
+        },
+    };
+    // The experts' inputs: gate/up's x (int8 codes, normalized x, or x the products normalize),
+    // and down's (int8 codes of gate/up's output, quantized by a dispatch of its own, or it).
+    const Buffer& gate_up_x = q8_gate_up ? q8_codes_ : mlp_norm_apart ? h_ : x_;
+    const MatVecInput gate_up_input =
+        q8_gate_up ? q8_input(true) : input_of(l.mlp_norm, mlp_norm_apart);
+    const Buffer& down_x = q8_down ? q8_codes_ : expert_activations_;
+    const auto quantize_down = [&]() -> Result<void> {
+        if (!q8_down) return {};
+        return quantize(list, expert_activations_, tokens * c.experts_per_token,
+                        c.expert_hidden_size, nullptr);
+    };
+    if (batched) {
+        // Each expert's weights are read once for all the batch's tokens that chose it.
+        steps.insert(
+            steps.end(),
+            {
+                [&] {
+                    return dispatch(list, p.route_experts, {&router_logits_, &route_},
+                                    bytes_of(args.route), {tokens}, {"route experts"});
+                },
+                [&] {
+                    return dispatch(list, p.group_experts, {&route_, &expert_groups_, &step_},
+                                    bytes_of(args.groups), {1}, {"group experts"});
+                },
+                [&] {
+                    return product(list, l.gate_up, ka::matvec_expert_gate_up_grouped, true,
+                                   gate_up_x, expert_activations_, c.expert_hidden_size, H,
+                                   "matmul experts gate/up", gate_up_input);
+                },
+                quantize_down,
+                [&] {
+                    return product(list, l.down, ka::matvec_expert_down_grouped, true, down_x,
+                                   expert_down_, H, c.expert_hidden_size, "matmul experts down",
+                                   q8_input(q8_down));
+                },
+                [&] {
+                    return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
+                                    bytes_of(args.combine_experts), {(H + 63) / 64, tokens},
+                                    {"combine experts"});
+                },
+            });
+    } else {
+        steps.insert(steps.end(), {
+                                      [&] {
+                                          return product(list, l.gate_up, ka::matvec_expert_gate_up,
+                                                         false, gate_up_x, expert_activations_,
+                                                         c.expert_hidden_size, H,
+                                                         "matvec experts gate/up", gate_up_input);
+                                      },
+                                      quantize_down,
+                                      [&] {
+                                          return product(list, l.down, ka::matvec_expert_down_add,
+                                                         false, down_x, x_, H, c.expert_hidden_size,
+                                                         "matvec experts down", q8_input(q8_down));
+                                      },
+                                  });
+    }
+    for (const auto& step : steps) {
+        if (auto r = step(); !r) return r;
+    }
+    return {};
+}
+
+std::uint32_t VulkanSequence::dispatches_per_step() const {
+    const auto& p = model_.pipelines;
+    // q/k/v, attention, out, router, gate/up and down; the norms where apart; down's quantizing;
+    // the embedding, the unembedding, and its norm where apart.
+    std::uint32_t count = separate_norms() ? 3 : 2;
+    for (const auto& l : model_.weights.layers) {
+        count += 6 + (separate_norms() ? 1 : 0) + (p.mlp_norm_apart(l) ? 1 : 0) +
+                 (p.takes_q8(l.down.matrix, false) ? 1 : 0);
+    }
+    return count;
+}
+
+std::uint32_t VulkanSequence::dispatches_per_batch() const {
+    const auto& p = model_.pipelines;
+    // Two norms (the second quantizing x too where gate/up takes int8 x), q/k/v, RoPE and the
+    // cache write, attention, its splits merged, out, router, the experts routed, grouped,
+    // gate/up, down's quantizing where it takes int8 x, down, then combined; the embedding.
+    std::uint32_t count = 1;
+    for (const auto& l : model_.weights.layers) {
+        count += 13 + (p.takes_q8(l.down.matrix, true) ? 1 : 0);
+    }
+    return count;
+}
+} // namespace hearth::vk
