@@ -78,7 +78,11 @@ ChatController::ChatController(QObject* parent)
     });
     connect(worker_, &InferenceWorker::modelLost, this, [this](const QString& message) {
         model_.clear();
+        // Lost before the answer ends, so nothing is asked of the model meanwhile.
         set_model_state(QStringLiteral("lost"), message);
+        messages_.finish_assistant(QStringLiteral("interrupted"), message);
+        set_busy(false);
+        history_.refresh();
     });
     connect(worker_, &InferenceWorker::historyFailed, &history_, &ConversationHistory::set_error);
     connect(worker_, &InferenceWorker::conversationRecorded, this, [this](qint64 id) {
@@ -103,6 +107,7 @@ ChatController::ChatController(QObject* parent)
                     message.answer = m.value(QStringLiteral("answer")).toString();
                     message.reasoning = m.value(QStringLiteral("reasoning")).toString();
                     message.status = m.value(QStringLiteral("status")).toString();
+                    message.error = m.value(QStringLiteral("error")).toString();
                     message.effort = m.value(QStringLiteral("effort")).toString();
                     message.tool_name = m.value(QStringLiteral("toolName")).toString();
                     message.tool_arguments = m.value(QStringLiteral("toolArguments")).toString();

@@ -184,6 +184,9 @@ void InferenceWorker::generate(const GenerationRequest& request) {
                 QString::fromStdString(call.tool_call->arguments),
                 QString::fromStdString(result.content));
         });
+    // A GPU that stopped, or has no memory left for the model, runs nothing more of it: the model
+    // goes, and its GPU memory with it.
+    const bool lost = !stats && stats.error().needs_reload;
     if (writer) {
         // The last answer's own numbers: the rounds before it are saved with their calls.
         auto last_round =
@@ -191,14 +194,12 @@ void InferenceWorker::generate(const GenerationRequest& request) {
         last_round.generated_tokens -= answered_rounds_tokens;
         auto finished =
             stats ? writer->finish(hearth::store::final_status(stats->end_reason), last_round)
-                  : writer->finish(hearth::store::MessageStatus::failed, {}, stats.error().message);
+                  : writer->finish(hearth::store::failure_status(stats.error()), {},
+                                   stats.error().message);
         if (!finished) emit historyFailed(QString::fromStdString(finished.error().message));
     }
     // The reply's tool rounds added messages: their ids and versions.
     if (recorded) emit_branches();
-    // A GPU that stopped, or has no memory left for the model, runs nothing more of it: the model
-    // goes, and its GPU memory with it.
-    const bool lost = !stats && stats.error().needs_reload;
     if (lost) {
         session_.reset();
         model_.reset();
@@ -206,9 +207,11 @@ void InferenceWorker::generate(const GenerationRequest& request) {
     measure_memory();
     if (!stats) {
         const auto message = QString::fromStdString(stats.error().message);
-        // Before the answer is said to have ended, so nothing is asked of the model meanwhile.
-        if (lost) emit modelLost(message);
-        emit generationFailed(message);
+        if (lost) {
+            emit modelLost(message);
+        } else {
+            emit generationFailed(message);
+        }
         return;
     }
     const double speed =

@@ -71,9 +71,9 @@ class InferenceWorker : public QObject {
     // generation time; contextUsed: prompt and answer tokens; generatedTokens}
     void generationFinished(const QString& endReason, const QVariantMap& stats);
     void generationFailed(const QString& message);
-    // Just before generationFailed: the model cannot go on on its GPU (it stopped responding, or
-    // ran out of memory), so the model was let go, its GPU memory with it; loading it again is
-    // the way on.
+    // In place of generationFailed: the model cannot go on on its GPU (it stopped responding, or
+    // ran out of memory), so the answer stopped where it was (interrupted, its text kept) and the
+    // model was let go, its GPU memory with it; loading it again is the way on.
     void modelLost(const QString& message);
     void historyFailed(const QString& message);
     // The question went into conversation `id` (new or not) and its answer is being recorded.

@@ -149,12 +149,8 @@ bool MessageListModel::can_continue(const Message& message) {
     // An answer that called a tool ended with the call; the tool's result and a new answer follow.
     if (message.author != QLatin1String("assistant") || !message.tool_name.isEmpty()) return false;
     const QString& status = message.status;
-    if (status == QLatin1String("length") || status == QLatin1String("cancelled") ||
-        status == QLatin1String("interrupted"))
-        return true;
-    // What a failed answer wrote is kept; with nothing written, Regenerate is the same thing.
-    return status == QLatin1String("failed") &&
-           !(message.answer.isEmpty() && message.reasoning.isEmpty());
+    return status == QLatin1String("length") || status == QLatin1String("cancelled") ||
+           status == QLatin1String("interrupted");
 }
 
 QString MessageListModel::lastAnswer() const {

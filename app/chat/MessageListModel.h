@@ -20,8 +20,9 @@ class MessageListModel : public QAbstractListModel {
         AuthorRole = Qt::UserRole + 1, // "user", "assistant" or "tool"
         AnswerRole,                    // the user's text, the answer, or a tool's result
         ReasoningRole,
-        // "streaming", "complete", "cancelled", "length", "failed", "interrupted", or
-        // "toolLimit" (the model still called a tool after the last one answered)
+        // "streaming", "complete", "cancelled", "length", "failed", "interrupted" (Hearth closed,
+        // or the GPU stopped: the error says so), or "toolLimit" (the model still called a tool
+        // after the last one answered)
         StatusRole,
         EffortRole,          // reasoning effort the reply was generated with
         ThinkingSecondsRole, // how long the reasoning took
@@ -72,7 +73,7 @@ class MessageListModel : public QAbstractListModel {
     void set_messages(std::vector<Message> messages);
     const std::vector<Message>& messages() const { return messages_; }
     // Whether the model can go on writing this answer: it stopped before its end (the length
-    // limit, the user, Hearth closing), or it failed (the GPU stopped, say) after writing some.
+    // limit, the user, Hearth closing or its GPU stopping).
     static bool can_continue(const Message& message);
     // The newest assistant message's answer (without its reasoning); empty when there is none.
     Q_INVOKABLE QString lastAnswer() const;

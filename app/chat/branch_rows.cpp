@@ -37,6 +37,7 @@ hearth::Result<QVariantList> branch_rows(hearth::store::ConversationStore& store
             {QStringLiteral("answer"), QString::fromStdString(b.content)},
             {QStringLiteral("reasoning"), QString::fromStdString(b.thinking)},
             {QStringLiteral("status"), to_qstring(hearth::store::status_name(b.status))},
+            {QStringLiteral("error"), QString::fromStdString(b.error)},
             {QStringLiteral("effort"),
              b.reasoning_effort ? to_qstring(hearth::store::effort_name(*b.reasoning_effort))
                                 : QString()},

@@ -5,7 +5,7 @@
 
 #include "conversation_store.h"
 
-// [{id, author, answer, reasoning, status, effort, toolName, toolArguments, siblingIndex,
+// [{id, author, answer, reasoning, status, error, effort, toolName, toolArguments, siblingIndex,
 // siblingCount}] from the first message to the current leaf. toolName is the tool an answer
 // called, or the one a tool message answers for ("functions.get_weather"); empty otherwise.
 // siblingCount is how many versions the message has (edits of a question, regenerations of an

@@ -89,9 +89,10 @@ void ConversationRecorder::on_event(const harmony::ParserEvent& event) {
 
 Result<void> ConversationRecorder::finish_reply(const Result<GenerationStats>& stats) {
     if (!writer_) return {};
-    auto ok = stats ? writer_->finish(store::final_status(stats->end_reason),
-                                      store::message_stats(*stats))
-                    : writer_->finish(store::MessageStatus::failed, {}, stats.error().message);
+    auto ok =
+        stats
+            ? writer_->finish(store::final_status(stats->end_reason), store::message_stats(*stats))
+            : writer_->finish(store::failure_status(stats.error()), {}, stats.error().message);
     if (!ok) return ok; // the writer keeps the text; a later finish_reply may retry
     // A failed reply stays in the history as a branch; the next message follows the question's
     // parent, as the chat's own history does.

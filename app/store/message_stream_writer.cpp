@@ -149,4 +149,8 @@ MessageStatus final_status(harmony::EndReason reason) {
     }
 }
 
+MessageStatus failure_status(const Error& error) {
+    return error.needs_reload ? MessageStatus::interrupted : MessageStatus::failed;
+}
+
 } // namespace hearth::store

@@ -90,5 +90,8 @@ class MessageStreamWriter {
 MessageStats message_stats(const GenerationStats& stats);
 // complete; cancelled when the user stopped it; length when the token limit cut it off.
 MessageStatus final_status(harmony::EndReason reason);
+// interrupted when the model's GPU stopped under the answer (Error::needs_reload): what it wrote
+// can go on once the model is loaded again; failed for anything else.
+MessageStatus failure_status(const Error& error);
 
 } // namespace hearth::store

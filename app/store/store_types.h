@@ -60,7 +60,9 @@ enum class MessageStatus {
     length,      // cut off at the token limit; it can be continued
     cancelled,   // the user stopped it; the text so far is kept
     failed,      // generation failed; `error` says why
-    interrupted, // left streaming by a crash; marked at the next open, text kept
+    // cut off from outside, text kept: left streaming by a crash (marked at the next open), or
+    // its model's GPU stopped (`error` says so)
+    interrupted,
 };
 
 struct MessageStats {

@@ -62,4 +62,21 @@ TEST(BranchRows, AFunctionCallIsNamedWithItsNamespace) {
     EXPECT_EQ(rows[1].toMap().value("toolName").toString(), "functions.get_weather");
 }
 
+// Why an answer stopped comes back with it: the page says it again when the chat is reopened.
+TEST(BranchRows, AnAnswerKeepsItsStatusAndWhyItStopped) {
+    QTemporaryDir dir;
+    auto store = ConversationStore::open(dir.filePath("h.db").toStdString()).value();
+    const auto c = store.create_conversation({}).value();
+    const auto q = store.add_message(c, std::nullopt, body(Role::user, "Hello?")).value();
+    MessageContent answer = body(Role::assistant, "Hel");
+    answer.status = MessageStatus::interrupted;
+    answer.error = "The GPU stopped responding (CUDA fault)";
+    store.add_message(c, q, answer).value();
+    const auto rows = branch_rows(store, c).value();
+    ASSERT_EQ(rows.size(), 2);
+    EXPECT_EQ(rows[0].toMap().value("error").toString(), "");
+    EXPECT_EQ(rows[1].toMap().value("status").toString(), "interrupted");
+    EXPECT_EQ(rows[1].toMap().value("error").toString(), "The GPU stopped responding (CUDA fault)");
+}
+
 } // namespace

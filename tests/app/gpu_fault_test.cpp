@@ -1,7 +1,8 @@
 // What the inference worker does when the model's GPU stops mid-answer, on the CUDA emulator
 // (the only GPU that faults on demand), whose fault is of the kind that breaks a CUDA context for
-// good: the answer fails, the model is let go with its GPU memory and said to be lost, and
-// loading it again answers. The chat page's side: tests/ui/emulated/gpu_fault.qml.
+// good: the answer stops where it was (interrupted), the model is let go with its GPU memory and
+// said to be lost, and loading it again answers. The chat page's side:
+// tests/ui/emulated/gpu_fault.qml.
 #include <gtest/gtest.h>
 
 #include <QSignalSpy>
@@ -47,22 +48,21 @@ TEST(InferenceWorkerFault, AGpuThatStopsMidAnswerLetsTheModelGoForAReload) {
 
     faults.fault_after(40); // in the prompt's layers
     worker.generate(question());
-    ASSERT_EQ(failed.count(), 1);
-    EXPECT_EQ(first_argument(failed, 0), QStringLiteral("The GPU stopped responding (CUDA fault)"));
     ASSERT_EQ(lost.count(), 1);
-    EXPECT_EQ(first_argument(lost, 0), first_argument(failed, 0));
+    EXPECT_EQ(first_argument(lost, 0), QStringLiteral("The GPU stopped responding (CUDA fault)"));
+    EXPECT_EQ(failed.count(), 0) << "the answer was cut off, not wrong: it ends interrupted";
     EXPECT_EQ(memory.last().first().toMap().value(QStringLiteral("gpuBytes")).toDouble(), 0.0)
         << "the model still holds GPU memory";
     worker.generate(question());
-    ASSERT_EQ(failed.count(), 2);
-    EXPECT_EQ(first_argument(failed, 1), QStringLiteral("No model is loaded."));
+    ASSERT_EQ(failed.count(), 1);
+    EXPECT_EQ(first_argument(failed, 0), QStringLiteral("No model is loaded."));
 
     faults.repair(); // the GPU back, as after a driver reset
     worker.load(tiny_model, QStringLiteral("cuda"), QStringLiteral("f16"), 256);
     ASSERT_EQ(loaded.count(), 2);
     worker.generate(question());
     EXPECT_EQ(finished.count(), 1);
-    EXPECT_EQ(failed.count(), 2);
+    EXPECT_EQ(failed.count(), 1);
     EXPECT_EQ(lost.count(), 1);
 }
 

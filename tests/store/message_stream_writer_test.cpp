@@ -144,6 +144,13 @@ TEST_F(StoreStreamWriterTest, ParserEventsFillThinkingAnswerAndToolCalls) {
     EXPECT_EQ(final_status(harmony::EndReason::length), MessageStatus::length);
 }
 
+TEST(StoreFailureStatus, AnAnswerWhoseGpuStoppedIsInterruptedAnyOtherFailed) {
+    EXPECT_EQ(failure_status(hearth::Error{"The GPU stopped responding", "", true}),
+              MessageStatus::interrupted);
+    EXPECT_EQ(failure_status(hearth::Error{"The prompt is too long for the context", "", false}),
+              MessageStatus::failed);
+}
+
 TEST_F(StoreStreamWriterTest, AnsweringAToolCallKeepsCallResultAndNextAnswerInOneBranch) {
     auto store = open_store();
     const auto c = store.create_conversation({}).value();

@@ -161,16 +161,33 @@ TestCase {
     // Which answers can go on is the model's rule (MessageListModel::can_continue); the delegate
     // offers it on the newest answer only.
     function test_only_the_newest_answer_that_can_go_on_offers_continue() {
-        const failed = makeMessage({ answer: "Part", last: true, status: "failed",
-                                     canContinue: true })
-        verify(findChild(failed, "continueButton").visible)
-        verify(findChild(failed, "regenerateButton").visible)
-        verify(findChild(failed, "errorBlock").visible)
+        const cut = makeMessage({ answer: "Cut", last: true, status: "length", canContinue: true })
+        verify(findChild(cut, "continueButton").visible)
         const finished = makeMessage({ answer: "Done", last: true, canContinue: false })
         verify(!findChild(finished, "continueButton").visible)
         const older = makeMessage({ answer: "Cut", last: false, status: "length",
                                     canContinue: true })
         verify(!findChild(older, "continueButton").visible, "only the newest answer")
+    }
+
+    // The GPU stopped under the answer: it says why, and once a model is loaded again it can go
+    // on or be written again; until then neither can run.
+    function test_an_answer_the_gpu_stopped_says_why_and_waits_for_a_model() {
+        const message = makeMessage({ answer: "Hel", last: true, status: "interrupted",
+                                      error: "The GPU stopped responding (CUDA fault)",
+                                      canContinue: true, modelReady: false })
+        compare(findChild(message, "statusNote").text,
+                "Interrupted: The GPU stopped responding (CUDA fault)")
+        verify(!findChild(message, "errorBlock").visible)
+        const continueButton = findChild(message, "continueButton")
+        const regenerate = findChild(message, "regenerateButton")
+        verify(continueButton.visible && !continueButton.enabled)
+        verify(regenerate.visible && !regenerate.enabled)
+        message.modelReady = true
+        verify(continueButton.enabled && regenerate.enabled)
+        const closed = makeMessage({ answer: "Hel", last: true, status: "interrupted",
+                                     canContinue: true })
+        compare(findChild(closed, "statusNote").text, "Interrupted when Hearth closed")
     }
 
     function test_continue_asks_for_the_answer_to_go_on() {

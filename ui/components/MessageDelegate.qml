@@ -23,12 +23,14 @@ Item {
     // The tool an answer called, or the one a tool message answers for; empty for none.
     required property string toolName
     required property string toolArguments
-    // Stopped before its end, or failed after writing some: the model can go on writing it.
+    // Stopped before its end: the model can go on writing it (MessageListModel::can_continue).
     required property bool canContinue
     // The newest message of the conversation (only it can be regenerated or continued).
     property bool last: false
     // An answer is being written: nothing can be edited, regenerated or switched.
     property bool busy: false
+    // A model is loaded to regenerate or continue an answer with.
+    property bool modelReady: true
     property bool editing: false
 
     readonly property bool fromUser: author === "user"
@@ -194,7 +196,9 @@ Item {
                          && delegate.status !== "streaming" && delegate.status !== "failed"
                 text: delegate.status === "cancelled" ? qsTr("Stopped")
                     : delegate.status === "length" ? qsTr("Cut off at the length limit")
-                    : delegate.status === "interrupted" ? qsTr("Interrupted when Hearth closed")
+                    : delegate.status === "interrupted"
+                      ? (delegate.error.length > 0 ? qsTr("Interrupted: %1").arg(delegate.error)
+                                                   : qsTr("Interrupted when Hearth closed"))
                     : delegate.status === "toolLimit" ? qsTr("Stopped: the model kept calling tools")
                     : delegate.status
                 color: Theme.accent
@@ -243,7 +247,7 @@ Item {
             ToolButton {
                 objectName: "continueButton"
                 visible: delegate.fromModel && delegate.last && delegate.canContinue
-                enabled: !delegate.busy
+                enabled: !delegate.busy && delegate.modelReady
                 text: qsTr("Continue")
                 font.pixelSize: Theme.fontSizeSmall
                 Accessible.name: qsTr("Continue the answer")
@@ -252,7 +256,7 @@ Item {
             ToolButton {
                 objectName: "regenerateButton"
                 visible: !delegate.fromUser && delegate.last && delegate.status !== "streaming"
-                enabled: !delegate.busy
+                enabled: !delegate.busy && delegate.modelReady
                 text: qsTr("Regenerate")
                 font.pixelSize: Theme.fontSizeSmall
                 Accessible.name: qsTr("Write the answer again")

@@ -461,6 +461,10 @@
         <source>Stopped: the model kept calling tools</source>
         <translation>중지됨: 모델이 도구를 계속 호출함</translation>
     </message>
+    <message>
+        <source>Interrupted: %1</source>
+        <translation>중단됨: %1</translation>
+    </message>
 </context>
 <context>
     <name>ModelDetailsDialog</name>

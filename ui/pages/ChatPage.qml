@@ -211,6 +211,7 @@ Item {
                     width: ListView.view.width
                     last: index === messageList.count - 1
                     busy: ChatController.busy
+                    modelReady: ChatController.modelState === "ready"
                     onLinkActivated: link => linkDialog.ask(link)
                     onRegenerateRequested: page.regenerateLastAnswer()
                     onContinueRequested: {

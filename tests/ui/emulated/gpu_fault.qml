@@ -5,8 +5,9 @@ import Hearth.Chat
 import Hearth.Settings
 
 // When the GPU stops mid-answer (the CUDA emulator's fault: the only GPU that faults on demand),
-// the answer ends failed with why, the chat page's top line says it with a Reload button, nothing
-// is sent meanwhile, and Reload loads the model again, which answers.
+// the answer ends interrupted with why, the chat page's top line says it with a Reload button,
+// nothing is sent meanwhile, and Reload loads the model again, which goes on with the answer and
+// answers what was typed meanwhile.
 TestCase {
     id: testCase
     name: "GpuFault"
@@ -49,7 +50,8 @@ TestCase {
         testFaults.faultAfter(40)
         verify(ChatController.send("Hello", "low"))
         tryCompare(ChatController, "modelState", "lost", 120000)
-        compare(lastStatus(), "failed")
+        compare(lastStatus(), "interrupted")
+        verify(!ChatController.continueAnswer(), "not before the model is back")
         verify(reload.visible)
         compare(status.text, "The GPU stopped responding (CUDA fault). Reload the model to go on.")
         // A message typed meanwhile is refused, kept, and explained until the model is back.
@@ -65,9 +67,14 @@ TestCase {
         tryCompare(ChatController, "modelState", "ready", 120000)
         verify(!reload.visible)
         verify(!page.noModelNotice.visible)
+        verify(ChatController.continueAnswer())
+        tryCompare(ChatController, "busy", false, 120000)
+        compare(rows(), 2, "the same answer went on")
+        compare(lastStatus(), "length") // 4 tokens cannot finish an answer
         page.composer.submit()
         compare(page.composer.text, "")
         tryCompare(ChatController, "busy", false, 120000)
-        compare(lastStatus(), "length") // 4 tokens cannot finish an answer
+        compare(rows(), 4)
+        compare(lastStatus(), "length")
     }
 }
