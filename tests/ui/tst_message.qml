@@ -281,6 +281,16 @@ TestCase {
         compare(spy.signalArguments[0][1], "New question")
     }
 
+    function test_an_edit_waits_in_its_field_until_a_model_can_answer_it() {
+        const question = makeMessage({ author: "user", answer: "Q", modelReady: false })
+        mouseClick(findChild(question, "editMessageButton"))
+        findChild(question, "editField").text = "Q, better put"
+        const send = findChild(question, "sendEditButton")
+        verify(!send.enabled)
+        question.modelReady = true
+        verify(send.enabled)
+    }
+
     function test_a_question_cannot_be_edited_while_an_answer_is_written() {
         const question = makeMessage({ author: "user", answer: "Q", busy: true })
         verify(!findChild(question, "editMessageButton").enabled)

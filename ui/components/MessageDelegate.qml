@@ -29,7 +29,7 @@ Item {
     property bool last: false
     // An answer is being written: nothing can be edited, regenerated or switched.
     property bool busy: false
-    // A model is loaded to regenerate or continue an answer with.
+    // A model is loaded to answer with (regenerate, continue, send an edit).
     property bool modelReady: true
     property bool editing: false
 
@@ -116,7 +116,9 @@ Item {
                         text: qsTr("Send")
                         Accessible.name: qsTr("Send the edited message")
                         highlighted: true
-                        enabled: !delegate.busy && editField.text.trim().length > 0
+                        // Sending answers the edit: without a model the text waits in the field.
+                        enabled: !delegate.busy && delegate.modelReady
+                                 && editField.text.trim().length > 0
                         onClicked: {
                             delegate.editing = false
                             delegate.editRequested(delegate.index, editField.text.trim())
