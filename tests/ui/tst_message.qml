@@ -176,6 +176,7 @@ TestCase {
         const message = makeMessage({ answer: "Hel", last: true, status: "interrupted",
                                       error: "The GPU stopped responding (CUDA fault)",
                                       canContinue: true, modelReady: false })
+        verify(findChild(message, "statusNote").visible)
         compare(findChild(message, "statusNote").text,
                 "Interrupted: The GPU stopped responding (CUDA fault)")
         verify(!findChild(message, "errorBlock").visible)

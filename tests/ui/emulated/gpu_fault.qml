@@ -14,6 +14,7 @@ TestCase {
     when: windowShown
 
     readonly property int statusRole: Qt.UserRole + 4
+    readonly property int errorRole: Qt.UserRole + 8
 
     Component {
         id: mainComponent
@@ -29,10 +30,11 @@ TestCase {
     }
 
     function rows() { return ChatController.messages.rowCount() }
-    function lastStatus() {
+    function last(role) {
         const messages = ChatController.messages
-        return messages.data(messages.index(rows() - 1, 0), statusRole)
+        return messages.data(messages.index(rows() - 1, 0), role)
     }
+    function lastStatus() { return last(statusRole) }
 
     function test_the_page_offers_a_reload_that_answers_again() {
         verify(testFaults.available, "the driver library loaded is not the CUDA emulator's")
@@ -52,6 +54,15 @@ TestCase {
         tryCompare(ChatController, "modelState", "lost", 120000)
         compare(lastStatus(), "interrupted")
         verify(!ChatController.continueAnswer(), "not before the model is back")
+        // So it was saved: reopened, the answer still says why and can go on.
+        const saved = ChatController.conversationId
+        verify(saved > 0)
+        ChatController.newConversation()
+        ChatController.openConversation(saved)
+        tryCompare(ChatController, "conversationId", saved)
+        tryVerify(() => rows() === 2)
+        compare(lastStatus(), "interrupted")
+        compare(last(errorRole), "The GPU stopped responding (CUDA fault)")
         verify(reload.visible)
         compare(status.text, "The GPU stopped responding (CUDA fault). Reload the model to go on.")
         // A message typed meanwhile is refused, kept, and explained until the model is back.
