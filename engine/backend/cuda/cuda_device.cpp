@@ -38,9 +38,7 @@ CapturedGraph::~CapturedGraph() {
 
 TimedGraph::TimedGraph(TimedGraph&& other) noexcept
     : device_(std::exchange(other.device_, nullptr)), graph_(std::move(other.graph_)),
-      events_(std::move(other.events_)) {
-    other.events_.clear();
-}
+      events_(std::exchange(other.events_, {})) {}
 
 TimedGraph& TimedGraph::operator=(TimedGraph&& other) noexcept {
     std::swap(device_, other.device_);

@@ -2,6 +2,7 @@
 // CPU: one device, memory from the host, kernels from kernel_table.h run by block_runner.h as each
 // launch or graph replay comes. Built as libcuda.so.1 in a folder of its own; a test process run
 // with that folder on LD_LIBRARY_PATH drives the real backend code against it.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -123,22 +124,31 @@ CUresult perform(const Step& step) {
     return success;
 }
 
-// Runs a stream's queued work in order, all of it or up to and including `until`'s record. A
-// failure drops the rest, as a GPU's sticky error would.
+bool records(const Step& step, const Event* event) {
+    const auto* record = std::get_if<Record>(&step);
+    return record && record->event == event;
+}
+
+// Runs a stream's queued work in order, all of it or up to and including `until`'s latest
+// record (what CUDA waits for; none queued: it has run). A failure drops the rest, as a GPU's
+// sticky error would.
 CUresult finish(Stream* stream, const Event* until = nullptr) {
     if (emulator.broken != success) {
         stream->queued.clear();
         return emulator.broken;
     }
-    while (!stream->queued.empty()) {
+    auto records_left =
+        until ? std::ranges::count_if(stream->queued,
+                                      [&](const Step& step) { return records(step, until); })
+              : -1;
+    while (records_left != 0 && !stream->queued.empty()) {
         const Step step = std::move(stream->queued.front());
         stream->queued.pop_front();
         if (CUresult r = perform(step); r != success) {
             stream->queued.clear();
             return r;
         }
-        const auto* record = std::get_if<Record>(&step);
-        if (until && record && record->event == until) break;
+        if (until && records(step, until)) --records_left;
     }
     return success;
 }
@@ -443,7 +453,8 @@ HEARTH_EXPORT CUresult cuEventRecordWithFlags(Event* event, Stream* stream, unsi
     if (!capturing) event->queued_in = stream;
     return issue(stream, Record{event});
 }
-// Waits for the work queued before the event's record; what was queued after it still waits.
+// Waits for the work queued before the event's latest record; what was queued after it still
+// waits.
 HEARTH_EXPORT CUresult cuEventSynchronize(Event* event) {
     if (!event) return invalid_handle;
     const std::lock_guard lock(emulator.mutex);
