@@ -288,8 +288,10 @@ TestCase {
         findChild(question, "editField").text = "Q, better put"
         const send = findChild(question, "sendEditButton")
         verify(!send.enabled)
+        verify(findChild(question, "editWaitsNote").visible, "and says why")
         question.modelReady = true
         verify(send.enabled)
+        verify(!findChild(question, "editWaitsNote").visible)
     }
 
     function test_a_question_cannot_be_edited_while_an_answer_is_written() {

@@ -106,6 +106,13 @@ Item {
                 }
                 RowLayout {
                     Layout.alignment: Qt.AlignRight
+                    Label {
+                        objectName: "editWaitsNote"
+                        visible: !delegate.modelReady
+                        text: qsTr("Sending waits for a loaded model")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSizeSmall
+                    }
                     Button {
                         objectName: "cancelEditButton"
                         text: qsTr("Cancel")

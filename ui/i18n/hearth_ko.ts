@@ -465,6 +465,10 @@
         <source>Interrupted: %1</source>
         <translation>중단됨: %1</translation>
     </message>
+    <message>
+        <source>Sending waits for a loaded model</source>
+        <translation>모델이 로드되어야 보낼 수 있습니다</translation>
+    </message>
 </context>
 <context>
     <name>ModelDetailsDialog</name>
