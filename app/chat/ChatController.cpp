@@ -65,24 +65,17 @@ ChatController::ChatController(QObject* parent)
             });
     connect(worker_, &InferenceWorker::generationFinished, this,
             [this](const QString& reason, const QVariantMap& stats) {
-                messages_.finish_assistant(reason);
                 last_stats_ = stats;
                 emit lastStatsChanged();
-                set_busy(false);
-                history_.refresh();
+                end_answer(reason);
             });
-    connect(worker_, &InferenceWorker::generationFailed, this, [this](const QString& message) {
-        messages_.finish_assistant(QStringLiteral("failed"), message);
-        set_busy(false);
-        history_.refresh();
-    });
+    connect(worker_, &InferenceWorker::generationFailed, this,
+            [this](const QString& message) { end_answer(QStringLiteral("failed"), message); });
     connect(worker_, &InferenceWorker::modelLost, this, [this](const QString& message) {
         model_.clear();
         // Lost before the answer ends, so nothing is asked of the model meanwhile.
         set_model_state(QStringLiteral("lost"), message);
-        messages_.finish_assistant(QStringLiteral("interrupted"), message);
-        set_busy(false);
-        history_.refresh();
+        end_answer(QStringLiteral("interrupted"), message);
     });
     connect(worker_, &InferenceWorker::historyFailed, &history_, &ConversationHistory::set_error);
     connect(worker_, &InferenceWorker::conversationRecorded, this, [this](qint64 id) {
@@ -189,6 +182,12 @@ double ChatController::kvCacheBytes(int positions, const QString& kv_cache) cons
     kept.sliding_extra_positions = as.value(QStringLiteral("slidingExtra")).toUInt();
     return static_cast<double>(
         hearth::kv_cache_bytes(kv, static_cast<std::uint32_t>(positions), kept));
+}
+
+void ChatController::end_answer(const QString& status, const QString& error) {
+    messages_.finish_assistant(status, error);
+    set_busy(false);
+    history_.refresh();
 }
 
 bool ChatController::can_generate() const {

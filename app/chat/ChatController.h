@@ -131,6 +131,9 @@ class ChatController : public QObject {
 
   private:
     bool can_generate() const;
+    // The answer being written ended with `status` (and why, where it did not finish): the row
+    // says so, the controller is free, and the history list shows the change.
+    void end_answer(const QString& status, const QString& error = {});
     // The rows before `end` as a Harmony conversation, with the settings' instructions.
     GenerationRequest request_for(int end, const QString& effort) const;
     void start(GenerationRequest request);
