@@ -109,7 +109,7 @@ ApplicationWindow {
     Shortcut {
         sequence: "Ctrl+R"
         context: Qt.ApplicationShortcut
-        enabled: !ChatController.busy && ChatController.modelState === "ready"
+        enabled: !ChatController.busy && ChatController.modelReady
         onActivated: chatPage.regenerateLastAnswer()
     }
     // Only while an answer is being written, so Escape keeps its other meanings otherwise.

@@ -155,8 +155,7 @@ void ChatController::loadModel(const QString& location) {
 }
 
 QString ChatController::modelPath() const {
-    const bool held =
-        model_state_ == QLatin1String("ready") || model_state_ == QLatin1String("loading");
+    const bool held = modelReady() || model_state_ == QLatin1String("loading");
     return held ? loaded_path_ : QString();
 }
 
@@ -190,9 +189,7 @@ void ChatController::end_answer(const QString& status, const QString& error) {
     history_.refresh();
 }
 
-bool ChatController::can_generate() const {
-    return model_state_ == QLatin1String("ready") && !busy_;
-}
+bool ChatController::can_generate() const { return modelReady() && !busy_; }
 
 GenerationRequest ChatController::request_for(int end, const QString& effort) const {
     const AppSettings settings;
@@ -344,7 +341,7 @@ void ChatController::set_model_state(const QString& state, const QString& error)
     model_state_ = state;
     model_error_ = error;
     // Measured again once a model is ready; until then there is none to speak of.
-    if (state != QStringLiteral("ready") && !memory_use_.isEmpty()) {
+    if (!modelReady() && !memory_use_.isEmpty()) {
         memory_use_.clear();
         emit memoryUseChanged();
     }

@@ -27,6 +27,8 @@ class ChatController : public QObject {
     // stopped responding or ran out of memory mid-answer: modelError; reloadModel() is the way
     // on)
     Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)
+    // modelState is "ready": a model is loaded and can answer (what most controls wait for).
+    Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     // The backend in use ("cpu", "vulkan") and what it runs on ("CPU, 8 threads", a GPU's name).
     Q_PROPERTY(QString backendName READ backendName NOTIFY modelChanged)
@@ -67,6 +69,7 @@ class ChatController : public QObject {
 
     MessageListModel* messages() { return &messages_; }
     QString modelState() const { return model_state_; }
+    bool modelReady() const { return model_state_ == QLatin1String("ready"); }
     QString modelName() const { return model_.value(QStringLiteral("name")).toString(); }
     QString backendName() const { return model_.value(QStringLiteral("backend")).toString(); }
     QString deviceName() const { return model_.value(QStringLiteral("device")).toString(); }

@@ -193,7 +193,7 @@ TestCase {
 
     function test_z_the_model_in_use_has_its_details_but_cannot_be_removed() {
         const dialog = openDialog().settingsDialog
-        if (ChatController.modelState !== "ready") loadTinyModel()
+        if (!ChatController.modelReady) loadTinyModel()
         compare(dialog.modelInUse.text, "tiny-gpt-oss.gguf")
         mouseClick(dialog.modelDetailsButton)
         const details = dialog.modelDetailsDialog
@@ -209,7 +209,7 @@ TestCase {
 
     function test_z_the_model_section_shows_memory_and_the_backend_in_use() {
         const dialog = openDialog().settingsDialog
-        if (ChatController.modelState !== "ready") loadTinyModel()
+        if (!ChatController.modelReady) loadTinyModel()
         AppSettings.contextLength = 4096
         // The tiny model: 2 layers (layer 0 sliding, window 16), 2 KV heads of 16 values, on
         // the CPU (f32). Full layer: 2 x 2 x 16 x 4 bytes x 4096 = 1 MiB; the sliding layer keeps

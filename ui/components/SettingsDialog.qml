@@ -209,14 +209,14 @@ Dialog {
                         id: modelInUse
                         objectName: "modelInUse"
                         Layout.fillWidth: true
-                        text: ChatController.modelState === "ready" ? ChatController.modelName : qsTr("No model loaded")
+                        text: ChatController.modelReady ? ChatController.modelName : qsTr("No model loaded")
                         elide: Text.ElideMiddle
                     }
                     Button {
                         id: modelDetailsButton
                         objectName: "modelDetailsButton"
                         text: qsTr("Details…")
-                        visible: ChatController.modelState === "ready"
+                        visible: ChatController.modelReady
                         onClicked: modelDetailsDialog.show(ChatController.modelPath)
                     }
                 }
@@ -264,7 +264,7 @@ Dialog {
                     readonly property int positions: ChatController.modelContextLength > 0
                         ? Math.min(chosen, ChatController.modelContextLength)
                         : chosen
-                    readonly property real bytes: ChatController.modelState === "ready"
+                    readonly property real bytes: ChatController.modelReady
                         ? ChatController.kvCacheBytes(positions, AppSettings.kvCache) : -1
                     text: bytes < 0 ? qsTr("Load a model to see the memory this needs.")
                         : positions < chosen
@@ -349,7 +349,7 @@ Dialog {
                     Layout.fillWidth: true
                     wrapMode: Text.WordWrap
                     color: Theme.textMuted
-                    text: ChatController.modelState === "ready"
+                    text: ChatController.modelReady
                           ? qsTr("In use: %1, %2 tokens of context")
                                 .arg(ChatController.deviceName).arg(ChatController.contextLength)
                           : qsTr("No model loaded")
@@ -359,7 +359,7 @@ Dialog {
                 id: reloadModelButton
                 objectName: "reloadModelButton"
                 // The model runs with what it was loaded with until it is loaded again.
-                visible: ChatController.modelState === "ready"
+                visible: ChatController.modelReady
                          && (ChatController.loadedBackendChoice !== AppSettings.backend
                              || ChatController.loadedKvCache !== AppSettings.kvCache
                              || ChatController.contextLength !== contextMemory.positions)

@@ -13,7 +13,7 @@ Rectangle {
     property alias text: label.text
 
     function describe() {
-        if (ChatController.modelState !== "ready")
+        if (!ChatController.modelReady)
             return ChatController.modelState === "loading" ? qsTr("Loading the model…")
                                                            : qsTr("No model loaded")
         // The engine's own words: "Vulkan on <GPU>", "CPU, 8 threads (Vulkan was not used: …)".

@@ -24,7 +24,7 @@ Item {
     Connections {
         target: ChatController
         function onModelChanged() {
-            if (ChatController.modelState === "ready")
+            if (ChatController.modelReady)
                 noModelNotice.visible = false
         }
     }
@@ -69,7 +69,7 @@ Item {
             Label {
                 objectName: "modelStatus"
                 Layout.fillWidth: true
-                text: ChatController.modelState === "ready"
+                text: ChatController.modelReady
                       ? qsTr("%1 · %2").arg(ChatController.modelName).arg(ChatController.backendName)
                       : ChatController.modelState === "loading" ? qsTr("Loading the model…")
                       : ChatController.modelState === "failed" ? qsTr("The model could not be loaded: %1").arg(ChatController.modelError)
@@ -211,7 +211,7 @@ Item {
                     width: ListView.view.width
                     last: index === messageList.count - 1
                     busy: ChatController.busy
-                    modelReady: ChatController.modelState === "ready"
+                    modelReady: ChatController.modelReady
                     onLinkActivated: link => linkDialog.ask(link)
                     onRegenerateRequested: page.regenerateLastAnswer()
                     onContinueRequested: {
@@ -268,7 +268,7 @@ Item {
                     noModelNotice.visible = false
                     messageList.following = true
                     composer.clear()
-                } else if (ChatController.modelState !== "ready") {
+                } else if (!ChatController.modelReady) {
                     noModelNotice.visible = true
                 }
             }
