@@ -1,6 +1,6 @@
 #version 450
-// Rows of f32 as int8 codes with an f32 scale per 32-value block, which the int-dot matvec reads
-// (matvec_int_dot.comp): value = code * scale, the scale the block's largest magnitude / 127.
+// Rows of f32 as int8 codes with an f32 scale per 32-value block (q8_block.glsl), which the
+// int-dot products read.
 // One workgroup per row of `count` values, a multiple of 32. With NORMALIZE the row is first
 // taken through the RMSNorm (gain * x / rms(x), as rms_norm.comp), which it writes as f32 too,
 // for the products that read it so.
@@ -19,6 +19,10 @@ layout(push_constant) uniform PushConstants { RmsNormArgs args; };
 
 #include "row_rms.glsl"
 
+void set_q8_word(uint word, uint bits) { codes[word] = bits; }
+void set_q8_scale(uint block, float scale) { scales[block] = scale; }
+#include "q8_block.glsl"
+
 void main() {
     uint t = gl_LocalInvocationID.x, row = gl_WorkGroupID.x * args.count;
     float inverse = NORMALIZE != 0u ? inverse_rms(row, args.count, args.eps) : 1.0;
@@ -26,25 +30,13 @@ void main() {
     for (uint block = t; block < args.count / 32u; block += GROUP_SIZE) {
         uint first = row + 32u * block;
         float v[32];
-        float largest = 0.0;
         for (uint i = 0u; i < 32u; ++i) {
             v[i] = x[first + i];
             if (NORMALIZE != 0u) {
                 v[i] = gain[32u * block + i] * (v[i] * inverse);
                 normalized[first + i] = v[i];
             }
-            largest = max(largest, abs(v[i]));
         }
-        // Clamped so that a block of subnormals gives small codes rather than infinite ones.
-        float inverse_scale = largest > 0.0 ? min(127.0 / largest, 3.0e38) : 0.0;
-        for (uint w = 0u; w < 8u; ++w) {
-            uint word = 0u;
-            for (uint k = 0u; k < 4u; ++k) {
-                int code = clamp(int(roundEven(v[4u * w + k] * inverse_scale)), -127, 127);
-                word |= (uint(code) & 0xFFu) << (8u * k);
-            }
-            codes[first / 4u + w] = word;
-        }
-        scales[first / 32u] = largest / 127.0;
+        quantize_block(v, first / 32u);
     }
 }

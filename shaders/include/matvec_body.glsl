@@ -13,7 +13,9 @@
 // it is read, and the sum of x^2 comes from the same loads (the invocations read all of x
 // between them), so a decode step needs no separate norm dispatch, nor the barrier after it.
 // Defined INPUT_Q8 (matvec_int_dot.comp), x is int8 codes with a scale per block, rows are
-// MXFP4 or Q8_0, and the host never asks for the norm.
+// MXFP4 or Q8_0, and the host never asks for the norm. With Q8_OUTPUT a kernel also writes the
+// int8 codes (q8_block.glsl) the next int-dot product reads, so that no dispatch of its own does:
+// the router those of the x it read (normalized), gate/up those of its output.
 
 layout(constant_id = 0) const uint FORMAT = 0u;
 layout(constant_id = 1) const uint MODE = 0u;
@@ -24,6 +26,7 @@ layout(constant_id = 5) const uint WIDE_UNITS = 0u; // 1: a row is read 16 bytes
 // 1: MXFP4 codes are decoded by bit operations (fp4_halves) rather than looked up in a table in
 // shared memory, to time the one against the other (the tuning item fp4_bits).
 layout(constant_id = 6) const uint FP4_BITS = 0u;
+layout(constant_id = 7) const uint Q8_OUTPUT = 0u; // 1: route and gate/up modes write int8 codes
 layout(local_size_x_id = 3) in;
 
 // Shared arrays are sized by these plain constants, never by a specialization constant: Metal
@@ -45,8 +48,9 @@ layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) readonly buffer Input { float x[]; };
 layout(std430, binding = 3) readonly buffer Input4 { vec4 x4[]; };
 layout(std430, binding = 4) buffer Output { float y[]; };
-// The route mode's y, which its last workgroup reads from every workgroup.
-layout(std430, binding = 4) coherent buffer Logits { float logits[]; };
+// y again, coherent, for what one workgroup reads of every workgroup's output: the route mode's
+// logits, which its last workgroup reads, and with Q8_OUTPUT gate/up's blocks of rows.
+layout(std430, binding = 4) coherent buffer SharedOutput { float shared_y[]; };
 // Expert modes: route[slot] = expert, route[slots + slot] = its weight (f32 bits); see
 // route_rank.glsl. The route mode writes it (chosen_route); the project modes do not use it.
 layout(std430, binding = 5) readonly buffer Route { uint route[]; };
@@ -59,9 +63,13 @@ layout(std430, binding = 6) readonly buffer Gain4 { vec4 gain4[]; };
 layout(std430, binding = 3) readonly buffer InputCodes { uvec2 x_codes2[]; };
 layout(std430, binding = 6) readonly buffer InputScales { float x_scales[]; };
 #endif
-// The route mode's count of workgroups done: zero before a dispatch, and set back to zero by
-// the last (otherwise any buffer, unused).
+// Counts of work done, zero before a dispatch and set back to zero by whoever finishes it: the
+// route mode's workgroups (arrivals[0]), and with Q8_OUTPUT gate/up's rows per block of 32 of a
+// slot's output (otherwise any buffer, unused).
 layout(std430, binding = 7) coherent buffer Arrivals { uint arrivals[]; };
+// Q8_OUTPUT's codes and their scales (otherwise any buffer, unwritten).
+layout(std430, binding = 8) writeonly buffer OutputCodes { uint output_codes[]; };
+layout(std430, binding = 9) writeonly buffer OutputScales { float output_scales[]; };
 
 layout(push_constant) uniform PushConstants { MatVecArgs args; };
 
@@ -74,9 +82,12 @@ shared float fp4_lut[16];
 #include "int_dot.glsl"
 #endif
 
-float router_logit(uint expert) { return logits[expert]; }
+float router_logit(uint expert) { return shared_y[expert]; }
 void set_route(uint word, uint value) { chosen_route[word] = value; }
 #include "route_rank.glsl"
+void set_q8_word(uint word, uint bits) { output_codes[word] = bits; }
+void set_q8_scale(uint block, float scale) { output_scales[block] = scale; }
+#include "q8_block.glsl"
 
 bool gate_up_mode() { return MODE == matvec_expert_gate_up; }
 
@@ -261,19 +272,67 @@ void row_shares(uint first_rows[MAX_SETS], uint x_rows[MAX_SETS], uint rows,
     }
 }
 
+// Workgroups of the dispatch that compute rows (each ROWS_PER_GROUP but the last).
+uint row_groups() { return (args.rows + ROWS_PER_GROUP - 1u) / ROWS_PER_GROUP; }
+
 // The route mode's ending: the workgroup that finishes last, once every workgroup's logits have
 // reached the device, chooses the experts from them.
 shared bool last_to_finish;
 void choose_experts_when_last(uint t) {
     memoryBarrierBuffer();
     barrier();
-    uint groups = (args.rows + ROWS_PER_GROUP - 1u) / ROWS_PER_GROUP;
-    if (t == 0u) last_to_finish = atomicAdd(arrivals[0], 1u) == groups - 1u;
+    if (t == 0u) last_to_finish = atomicAdd(arrivals[0], 1u) == row_groups() - 1u;
     barrier();
     if (!last_to_finish) return;
     memoryBarrierBuffer();
     if (t == 0u) arrivals[0] = 0u;
     choose_experts(args.rows, args.slots, t, GROUP_SIZE);
+}
+
+// The route mode's codes of x as the products read it (times the norm's gains and `inverse`
+// where normalizing): the workgroups share the blocks, an invocation each.
+void quantize_input(uint group, float inverse, uint t) {
+    for (uint block = group * GROUP_SIZE + t; block < args.cols / 32u;
+         block += row_groups() * GROUP_SIZE) {
+        float v[32];
+        for (uint i = 0u; i < 32u; ++i) {
+            uint at = 32u * block + i;
+            v[i] = normalizing() ? gain[at] * (x[at] * inverse) : x[at];
+        }
+        quantize_block(v, block);
+    }
+}
+
+// Gate/up's ending with Q8_OUTPUT: each block of 32 rows of a slot's output counts the rows
+// written into it, and the workgroup whose rows complete the count, once every workgroup's rows
+// have reached the device, reads the block back and writes its codes. A workgroup's rows (at
+// most MAX_ROWS) touch at most two blocks.
+shared uint completed_blocks; // bit k: the k-th block this workgroup touches
+void quantize_completed_blocks(uint first, uint rows, uint t) {
+    memoryBarrierBuffer();
+    barrier();
+    uint first_block = first / 32u, blocks = (first + rows - 1u) / 32u - first_block + 1u;
+    uint slot_blocks = gl_WorkGroupID.z * (args.rows / 32u);
+    if (t == 0u) {
+        uint completed = 0u;
+        for (uint k = 0u; k < blocks; ++k) {
+            uint begin = 32u * (first_block + k);
+            uint written = min(first + rows, begin + 32u) - max(first, begin);
+            uint counted = atomicAdd(arrivals[slot_blocks + first_block + k], written) + written;
+            if (counted == 32u) completed |= 1u << k;
+        }
+        completed_blocks = completed;
+    }
+    barrier();
+    memoryBarrierBuffer();
+    for (uint k = t; k < blocks; k += GROUP_SIZE) {
+        if ((completed_blocks & (1u << k)) == 0u) continue;
+        uint block = slot_blocks + first_block + k;
+        arrivals[block] = 0u;
+        float v[32];
+        for (uint i = 0u; i < 32u; ++i) v[i] = shared_y[32u * block + i];
+        quantize_block(v, block);
+    }
 }
 
 void main() {
@@ -343,20 +402,26 @@ void main() {
                         ? inversesqrt(reduced_dot(SQUARES_DOT) / float(args.cols) + args.norm_eps)
                         : 1.0;
 
+    if (MODE == matvec_route && Q8_OUTPUT != 0u) quantize_input(group, inverse, t);
     // Invocation r writes row first + r.
     for (uint r = t; r < rows; r += GROUP_SIZE) {
         uint j = first + r;
         if (MODE == matvec_project) {
             y[j] = inverse * reduced_dot(r) + bias[j];
         } else if (MODE == matvec_route) {
-            logits[j] = inverse * reduced_dot(r) + bias[j];
+            shared_y[j] = inverse * reduced_dot(r) + bias[j];
         } else if (MODE == matvec_project_add) {
             y[j] += inverse * reduced_dot(r) + bias[j];
         } else if (gate_up_mode()) {
             uint expert_first = route[gl_WorkGroupID.z] * 2u * args.rows;
             float gate = inverse * reduced_dot(r) + bias[expert_first + j];
             float up = inverse * reduced_dot(MAX_ROWS + r) + bias[expert_first + args.rows + j];
-            y[gl_WorkGroupID.z * args.rows + j] = swiglu(gate, up, args.swiglu_limit);
+            float activation = swiglu(gate, up, args.swiglu_limit);
+            if (Q8_OUTPUT != 0u) {
+                shared_y[gl_WorkGroupID.z * args.rows + j] = activation;
+            } else {
+                y[gl_WorkGroupID.z * args.rows + j] = activation;
+            }
         } else {
             float sum = reduced_dot(r);
             for (uint s = 0u; s < args.slots; ++s) {
@@ -366,4 +431,5 @@ void main() {
         }
     }
     if (MODE == matvec_route) choose_experts_when_last(t);
+    if (gate_up_mode() && Q8_OUTPUT != 0u) quantize_completed_blocks(first, rows, t);
 }

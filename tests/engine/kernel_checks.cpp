@@ -128,8 +128,8 @@ std::uint64_t down_width(StoredLayout layout, std::uint64_t size) {
 } // namespace
 
 OneTokenExperts::OneTokenExperts(StoredLayout layout, std::uint64_t width, std::mt19937& rng,
-                                 std::uint32_t slot_count)
-    : cols(width), down_cols(down_width(layout, size)), slots(slot_count) {
+                                 std::uint32_t slot_count, std::uint64_t gate_up_size)
+    : size(gate_up_size), cols(width), down_cols(down_width(layout, size)), slots(slot_count) {
     make_packed_weight(gate_up, layout, experts, 2 * size, cols, rng);
     x = normal_values(cols, rng);
     gate_up_bias = normal_values(experts * 2 * size, rng);
@@ -382,7 +382,8 @@ std::vector<float> quantize_input(std::uint32_t rows, std::uint32_t n, std::mt19
     return x;
 }
 
-void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& got) {
+void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& got,
+                         float relative_error) {
     const std::size_t blocks = quantized.size() / 32;
     ASSERT_EQ(got.scales.size(), blocks + 1);
     ASSERT_EQ(got.codes.size(), quantized.size() / 4 + 1);
@@ -391,14 +392,20 @@ void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& go
     for (std::size_t block = 0; block < blocks; ++block) {
         float largest = 0.0f;
         int largest_code = 0;
-        for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
+        for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i)
             largest = std::max(largest, std::abs(quantized[i]));
+        for (std::size_t i = 32 * block; i < 32 * (block + 1); ++i) {
             largest_code = std::max(largest_code, std::abs(got.code(i)));
             EXPECT_LE(std::abs(static_cast<float>(got.code(i)) * got.scales[block] - quantized[i]),
-                      0.5001f * got.scales[block] + 1e-30f)
+                      0.5001f * got.scales[block] + relative_error * largest + 1e-30f)
                 << "value " << i;
         }
-        EXPECT_FLOAT_EQ(got.scales[block], largest / 127.0f) << "block " << block;
+        if (relative_error > 0.0f) {
+            EXPECT_NEAR(got.scales[block], largest / 127.0f, relative_error * largest / 127.0f)
+                << "block " << block;
+        } else {
+            EXPECT_FLOAT_EQ(got.scales[block], largest / 127.0f) << "block " << block;
+        }
         EXPECT_EQ(largest_code, largest > 0.0f ? 127 : 0) << "block " << block;
     }
 }

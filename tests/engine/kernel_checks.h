@@ -69,8 +69,8 @@ void expect_down_added(const PackedWeight& down, const std::vector<float>& bias,
 
 // The one-token expert matvecs' inputs: three experts, of which the token chose 2 and 0 (in that
 // order) with weights 0.7 and 0.3, or with more `slots` also 1, 2, 0, ... in turn with random
-// weights; gate/up of `size` rows per half over `cols` columns, and down of `rows` rows over
-// `down_cols` (not a multiple of the warp where the format allows).
+// weights; gate/up of `size` rows per half (default_size unless given) over `cols` columns, and
+// down of `rows` rows over `down_cols` (not a multiple of the warp where the format allows).
 struct OneTokenExperts {
     static constexpr std::uint64_t default_size = 37, default_rows = 67;
     std::uint64_t experts = 3, size = default_size, rows = default_rows, cols = 0, down_cols = 0;
@@ -81,7 +81,7 @@ struct OneTokenExperts {
     std::vector<float> inputs, down_bias, start; // down's input row per slot, biases, y beforehand
 
     OneTokenExperts(StoredLayout layout, std::uint64_t cols, std::mt19937& rng,
-                    std::uint32_t slots = 2);
+                    std::uint32_t slots = 2, std::uint64_t gate_up_size = default_size);
     kernel_args::MatVecArgs args_for(std::uint64_t in, std::uint64_t out) const; // cols, rows
     kernel_args::MatVecArgs gate_up_args() const;
     kernel_args::MatVecArgs down_args() const;
@@ -174,8 +174,11 @@ std::vector<float> quantize_input(std::uint32_t rows, std::uint32_t n, std::mt19
 
 // What a quantize kernel made of `quantized` (`got`, each with a poisoned word after it): every
 // value within half a step of its code times its block's scale, each block's scale its largest
-// magnitude / 127 and that magnitude at code +-127, an all-zero block all zero.
-void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& got);
+// magnitude / 127 and that magnitude at code +-127, an all-zero block all zero. With
+// `relative_error`, the kernel quantized values that may differ from `quantized` by that share of
+// their block's largest magnitude (its own norm of them, say).
+void expect_quantized_q8(const std::vector<float>& quantized, const Int8Rows& got,
+                         float relative_error = 0.0f);
 
 // Heads of the attention checks: six query heads over two KV heads of 16, YaRN as in gpt-oss.
 model::ModelConfig attention_config();

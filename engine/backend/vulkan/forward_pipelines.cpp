@@ -100,10 +100,6 @@ bool ForwardPipelines::takes_q8(const DeviceMatrix& m, bool batched) const {
     return (batched ? batch_int_dot : int_dot) && gpu::is_block_format(m.format);
 }
 
-bool ForwardPipelines::mlp_norm_apart(const DeviceLayer& l) const {
-    return tuning.separate_norms || takes_q8(l.gate_up.matrix, false);
-}
-
 Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> asked,
                             bool subgroup_sums, std::string_view item) {
     if (!asked.value_or(false)) return false;
@@ -224,7 +220,7 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
         {&p.sample_kept, spirv::sample_kept, layout<ka::SampleArgs>(4), {}},
         {&p.sample_pick, spirv::sample_pick, layout<ka::SampleArgs>(6), {}},
     };
-    if (p.int_dot || p.batch_int_dot) { // made only where asked: a load compiles what it makes
+    if (p.batch_int_dot) { // made only where asked: a load compiles what it makes
         singles.push_back(
             {&p.quantize_q8, spirv::quantize_q8, layout<ka::RmsNormArgs>(5), quantize_shape});
         singles.push_back({&p.quantize_q8_normalized, spirv::quantize_q8,
@@ -240,20 +236,24 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
     std::vector<MatVecKey> one_token;
     std::vector<std::tuple<std::uint32_t, std::uint32_t, bool>> batched;
     // One token's products that follow an RMSNorm take it in (vulkan_sequence.cpp), unless
-    // it has a dispatch of its own (tuned so, or quantizing for the int-dot products).
+    // tuned to a dispatch of its own. Over int8 x, the router writes gate/up's codes (of the
+    // normalized x) and gate/up down's.
     const auto need = [&](const DeviceMatrix& m, std::uint32_t mode, bool takes_norm,
-                          bool q8_input = false) {
+                          bool q8_input = false, bool q8_output = false) {
         one_token.push_back({m.format, mode, p.matvec_rows_per_group(mode, m.rows), takes_norm,
-                             p.matvec_wide_units(m), q8_input});
+                             p.matvec_wide_units(m), q8_input, q8_output});
     };
-    need(weights.unembedding.matrix, ka::matvec_project, !tuning.separate_norms);
+    const bool norm_in = !tuning.separate_norms;
+    need(weights.unembedding.matrix, ka::matvec_project, norm_in);
     for (const auto& l : weights.layers) {
-        need(l.qkv.matrix, ka::matvec_project, !tuning.separate_norms);
-        need(l.router.matrix, ka::matvec_route, !p.mlp_norm_apart(l));
+        const bool q8_gate_up = p.takes_q8(l.gate_up.matrix, false);
+        const bool q8_down = p.takes_q8(l.down.matrix, false);
+        need(l.qkv.matrix, ka::matvec_project, norm_in);
+        need(l.router.matrix, ka::matvec_route, norm_in, false, q8_gate_up);
         need(l.out.matrix, ka::matvec_project_add, false);
-        need(l.gate_up.matrix, ka::matvec_expert_gate_up, !p.mlp_norm_apart(l),
-             p.takes_q8(l.gate_up.matrix, false));
-        need(l.down.matrix, ka::matvec_expert_down_add, false, p.takes_q8(l.down.matrix, false));
+        need(l.gate_up.matrix, ka::matvec_expert_gate_up, norm_in && !q8_gate_up, q8_gate_up,
+             q8_down);
+        need(l.down.matrix, ka::matvec_expert_down_add, false, q8_down);
         batched.insert(batched.end(), {{l.qkv.matrix.format, ka::matvec_project, false},
                                        {l.router.matrix.format, ka::matvec_project, false},
                                        {l.out.matrix.format, ka::matvec_project_add, false},
@@ -271,7 +271,8 @@ create_forward_pipelines(VulkanDevice& device, const model::ModelConfig& config,
                                                 shape.size,
                                                 key.normalize_input ? 1u : 0u,
                                                 key.wide_units ? 1u : 0u,
-                                                tuning.fp4_bits ? 1u : 0u};
+                                                tuning.fp4_bits ? 1u : 0u,
+                                                key.q8_output ? 1u : 0u};
         const auto module = key.q8_input          ? spirv::matvec_int_dot
                             : shape.subgroup_sums ? spirv::matvec
                                                   : spirv::matvec_portable;

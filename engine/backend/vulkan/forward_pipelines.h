@@ -23,8 +23,8 @@ namespace hearth::vk {
 inline constexpr std::uint32_t matmul_bindings = 6; // codes, scales, bias, x, y, route
 // matmul_int_dot.comp's: matmul's, then x's scales
 inline constexpr std::uint32_t matmul_int_dot_bindings = 7;
-// matmul's, then the input norm's gain and the route mode's count of workgroups done
-inline constexpr std::uint32_t matvec_bindings = 8;
+// matmul's, then the input norm's gain, the counts of work done, and int8 codes and scales out
+inline constexpr std::uint32_t matvec_bindings = 10;
 // q/k/v, the two caches, partials, step, sinks, output, count of splits done, RoPE table
 inline constexpr std::uint32_t attention_decode_bindings = 9;
 inline constexpr std::uint32_t most_bindings = std::max(matvec_bindings, attention_decode_bindings);
@@ -45,13 +45,15 @@ inline constexpr std::uint32_t matmul_shared_bytes =
 
 // Which matvec: the weight format, the mode, the output rows a workgroup computes (its
 // ROWS_PER_GROUP), whether it takes its input through an RMSNorm (NORMALIZE_INPUT), reads rows
-// 16 bytes at a time, and reads x as int8 codes (matvec_int_dot.comp).
+// 16 bytes at a time, reads x as int8 codes (matvec_int_dot.comp), and writes int8 codes for the
+// next product (Q8_OUTPUT).
 struct MatVecKey {
     std::uint32_t format = 0, mode = 0;
     std::uint32_t rows_per_group = 0;
     bool normalize_input = false;
     bool wide_units = false;
     bool q8_input = false;
+    bool q8_output = false;
     auto operator<=>(const MatVecKey&) const = default;
 };
 
@@ -67,8 +69,8 @@ Result<bool> choose_int_dot(const VulkanDeviceInfo& info, std::optional<bool> as
 struct ForwardPipelines {
     // attention: decoding, its splits merged by its last workgroups; attention_prefill and
     // attention_combine: a batch's. route_experts: a batch's (one token's router routes).
-    // quantize_q8 (with int_dot or batch_int_dot): rows into int8 codes as they are, or through
-    // the RMSNorm first.
+    // quantize_q8 (with batch_int_dot): a batch's rows into int8 codes as they are, or through the
+    // RMSNorm first. (One token's router and gate/up write its codes themselves.)
     ComputePipeline embed, rms_norm, quantize_q8, quantize_q8_normalized, rope_kv_write, attention,
         attention_combine, attention_prefill, route_experts, group_experts, expert_combine,
         sample_partials, sample_cut, sample_kept, sample_pick;
@@ -100,9 +102,6 @@ struct ForwardPipelines {
     // codes' scales match. The other products keep f32 x: over int8 x the unembedding moved the
     // tiny models' logits by 0.6% of the largest, and Q8_0 q/k/v in a batch by 43%.
     bool takes_q8(const DeviceMatrix& m, bool batched) const;
-    // Whether one token's router and gate/up read the MLP's norm from a dispatch of its own: when
-    // tuned to, or when gate/up takes q8 (whose quantizing dispatch takes the norm too).
-    bool mlp_norm_apart(const DeviceLayer& l) const;
 };
 
 // Uses the subgroup-arithmetic matvec where the device has it, the portable one elsewhere; the

@@ -75,6 +75,8 @@ Result<void> VulkanSequence::allocate() {
         {&expert_down_, B * K * c.hidden_size},
         {&q8_codes_, B * widest_q8_row / 4},
         {&q8_scales_, B * widest_q8_row / 32},
+        {&q8_down_codes_, K * c.expert_hidden_size / 4},
+        {&q8_down_scales_, K * c.expert_hidden_size / 32},
         {&rope_table_, std::size_t{max_positions_} * c.head_dim},
         {&attention_partials_, c.head_count * (c.head_dim + std::size_t{2}) *
                                    std::max(B * gpu::max_prefill_attention_splits,
@@ -85,7 +87,9 @@ Result<void> VulkanSequence::allocate() {
         if (!made) return std::unexpected(made.error());
         *target = std::move(*made);
     }
-    const std::vector<std::uint32_t> no_arrivals(std::max(c.kv_head_count, 1u), 0);
+    // Per KV head (attention), one (the router), per block of 32 of a slot's gate/up output.
+    const std::vector<std::uint32_t> no_arrivals(
+        std::max<std::size_t>({c.kv_head_count, 1, K * c.expert_hidden_size / 32}), 0);
     auto arrivals = buffer(no_arrivals.size());
     if (!arrivals) return std::unexpected(arrivals.error());
     arrivals_ = std::move(*arrivals);

@@ -41,10 +41,13 @@ struct Grid {
 };
 
 // What a product reads besides x: the norm's gain to take x through first (one token's matvec),
-// or the scales of x's int8 codes (x then being the codes).
+// or the scales of x's int8 codes (x then being the codes). And what one token's router or
+// gate/up writes besides y: int8 codes and their scales for the next product (matvec_body.glsl).
 struct MatVecInput {
     const Buffer* gain = nullptr;
     const Buffer* q8_scales = nullptr;
+    const Buffer* q8_output_codes = nullptr;
+    const Buffer* q8_output_scales = nullptr;
 };
 
 // The decode step that draws, recorded twice so the host can submit one while the other runs (a
@@ -155,9 +158,10 @@ class VulkanSequence final : public Sequence {
     // reads each step. qkv_: a token's queries, keys and values, one after another (the fused
     // projection's rows); expert rows: per token per slot.
     Buffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
-    // x as int8 codes for the expert products that take it (quantize_q8.comp): the MLP's
-    // normalized x for gate/up, then gate/up's output for down; a row per token (and slot).
-    Buffer q8_codes_, q8_scales_;
+    // x as int8 codes for the expert products that take it (q8_block.glsl): the MLP's
+    // normalized x for gate/up, then gate/up's output for down; a row per token (and slot). One
+    // token's gate/up writes down's into q8_down_codes_ and q8_down_scales_ while it reads these.
+    Buffer q8_codes_, q8_scales_, q8_down_codes_, q8_down_scales_;
     Buffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
     // The step's header and token ids (kernel_args.h), which most of a step's kernels read: on
     // the device, not across the bus. Each start writes the host's into step_mailbox_, and
@@ -167,8 +171,9 @@ class VulkanSequence final : public Sequence {
     std::optional<CommandList> header_upload_;
     Buffer rope_table_;
     Buffer attention_partials_; // [token][head][split][head_dim + 2], reused by every layer
-    // Counts of workgroups done for the kernels whose last workgroup finishes the work (one
-    // token's attention, per KV head; its router), zero between dispatches.
+    // Counts of work done for the kernels whose last workgroup finishes the work (one token's
+    // attention, per KV head; its router; its gate/up's blocks of int8 output), zero between
+    // dispatches.
     Buffer arrivals_;
     Buffer device_logits_, logits_; // the unembedding writes the first, the host reads the second
     // Sampling on the device: excluded ids (a bit each), the chunks' partial results, and the id

@@ -80,6 +80,12 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     if (input.q8_scales && (input.gain || !p.takes_q8(m, batched))) {
         return fail("Vulkan: only MXFP4 and Q8_0 products read int8 x, normalized");
     }
+    const bool q8_output = input.q8_output_codes && input.q8_output_scales;
+    if ((input.q8_output_codes || input.q8_output_scales) &&
+        (!q8_output || batched ||
+         (mode != ka::matvec_route && mode != ka::matvec_expert_gate_up))) {
+        return fail("Vulkan: only one token's router and gate/up write int8 codes and scales");
+    }
     if (batched) {
         const std::uint32_t tile_outputs = gpu::matmul_tile_outputs(mode);
         Grid grid{(rows + tile_outputs - 1) / tile_outputs};
@@ -102,14 +108,15 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     Grid grid{(rows + rows_per_group - 1) / rows_per_group};
     if (mode == ka::matvec_expert_gate_up) grid.z = c.experts_per_token; // the token's slots
     // The gain's binding holds x's scales with int8 x; with neither it is left unread, and x
-    // stands in for it.
+    // stands in for it, as for the codes and scales out that a product does not write.
     const Buffer* gain_binding = input.gain ? input.gain : input.q8_scales ? input.q8_scales : &x;
-    return dispatch(
-        list,
-        p.matvec.at({m.format, mode, rows_per_group, input.gain != nullptr, p.matvec_wide_units(m),
-                     input.q8_scales != nullptr}),
-        {&m.codes, &m.scales, &projection.bias, &x, &y, entries, gain_binding, &arrivals_},
-        bytes_of(args), grid, {kernel, bytes});
+    return dispatch(list,
+                    p.matvec.at({m.format, mode, rows_per_group, input.gain != nullptr,
+                                 p.matvec_wide_units(m), input.q8_scales != nullptr, q8_output}),
+                    {&m.codes, &m.scales, &projection.bias, &x, &y, entries, gain_binding,
+                     &arrivals_, q8_output ? input.q8_output_codes : &x,
+                     q8_output ? input.q8_output_scales : &x},
+                    bytes_of(args), grid, {kernel, bytes});
 }
 
 Result<void> VulkanSequence::record(CommandList& list, StepOutput output, std::uint32_t slot) {
@@ -222,16 +229,14 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
     // A batch normalizes the residual rows into h_ in a dispatch of its own, and one token does
     // when tuned to. Otherwise one token's products read x_ and take the norm in, which saves a
     // dispatch and a barrier (matvec_body.glsl).
-    // The MLP's norm may be apart for one token alone (ForwardPipelines::mlp_norm_apart). With
-    // int8 x for gate/up, the dispatch that normalizes x quantizes it too; with int8 x for down,
-    // another quantizes gate/up's output.
-    const bool attention_norm_apart = batched || separate_norms();
-    const bool mlp_norm_apart = batched || p.mlp_norm_apart(l);
+    // Over int8 x, a batch's dispatch that normalizes the MLP's x quantizes it too, and another
+    // quantizes gate/up's output for down; one token's router and gate/up write those codes
+    // themselves, so its step has no more dispatches than over f32 x.
+    const bool norm_apart = batched || separate_norms();
     const bool q8_gate_up = p.takes_q8(l.gate_up.matrix, batched);
     const bool q8_down = p.takes_q8(l.down.matrix, batched);
-    const auto q8_input = [&](bool q8) {
-        return MatVecInput{.q8_scales = q8 ? &q8_scales_ : nullptr};
-    };
+    const Buffer& down_codes = batched ? q8_codes_ : q8_down_codes_;
+    const Buffer& down_scales = batched ? q8_scales_ : q8_down_scales_;
     const auto normalize = [&](const Buffer& gain, bool apart) -> Result<void> {
         if (!apart) return {};
         return dispatch(list, p.rms_norm, {&x_, &gain, &h_}, bytes_of(args.norm), {tokens},
@@ -241,11 +246,11 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
         return MatVecInput{.gain = apart ? nullptr : &gain};
     };
     std::vector<std::function<Result<void>()>> steps = {
-        [&] { return normalize(l.attn_norm, attention_norm_apart); },
+        [&] { return normalize(l.attn_norm, norm_apart); },
         [&] {
-            return product(list, l.qkv, matvec_project, batched, attention_norm_apart ? h_ : x_,
-                           qkv_, Q + 2 * KV, H, batched ? "matmul q/k/v" : "matvec q/k/v",
-                           input_of(l.attn_norm, attention_norm_apart));
+            return product(list, l.qkv, matvec_project, batched, norm_apart ? h_ : x_, qkv_,
+                           Q + 2 * KV, H, batched ? "matmul q/k/v" : "matvec q/k/v",
+                           input_of(l.attn_norm, norm_apart));
         },
         [&]() -> Result<void> {
             if (batched) {
@@ -286,26 +291,34 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                            batched ? "matmul attention out" : "matvec attention out");
         },
         [&] {
-            // With int8 x for gate/up, the dispatch that normalizes x quantizes it too.
-            return q8_gate_up ? quantize(list, x_, tokens, H, &l.mlp_norm)
-                              : normalize(l.mlp_norm, mlp_norm_apart);
+            return q8_gate_up && batched ? quantize(list, x_, tokens, H, &l.mlp_norm)
+                                         : normalize(l.mlp_norm, norm_apart);
         },
         [&] {
             // One token's router chooses its experts itself (matvec_body.glsl).
+            auto input = input_of(l.mlp_norm, norm_apart);
+            if (q8_gate_up && !batched) {
+                input.q8_output_codes = &q8_codes_;
+                input.q8_output_scales = &q8_scales_;
+            }
             return product(list, l.router, batched ? matvec_project : ka::matvec_route, batched,
-                           mlp_norm_apart ? h_ : x_, router_logits_, c.expert_count, H,
-                           batched ? "matmul router" : "matvec router",
-                           input_of(l.mlp_norm, mlp_norm_apart));
+                           norm_apart ? h_ : x_, router_logits_, c.expert_count, H,
+                           batched ? "matmul router" : "matvec router", input);
         },
     };
     // The experts' inputs: gate/up's x (int8 codes, normalized x, or x the products normalize),
-    // and down's (int8 codes of gate/up's output, quantized by a dispatch of its own, or it).
-    const Buffer& gate_up_x = q8_gate_up ? q8_codes_ : mlp_norm_apart ? h_ : x_;
-    const MatVecInput gate_up_input =
-        q8_gate_up ? q8_input(true) : input_of(l.mlp_norm, mlp_norm_apart);
-    const Buffer& down_x = q8_down ? q8_codes_ : expert_activations_;
+    // and down's (int8 codes of gate/up's output, or it).
+    const Buffer& gate_up_x = q8_gate_up ? q8_codes_ : norm_apart ? h_ : x_;
+    MatVecInput gate_up_input = input_of(l.mlp_norm, norm_apart);
+    if (q8_gate_up) gate_up_input = {.q8_scales = &q8_scales_};
+    if (q8_down && !batched) {
+        gate_up_input.q8_output_codes = &q8_down_codes_;
+        gate_up_input.q8_output_scales = &q8_down_scales_;
+    }
+    const Buffer& down_x = q8_down ? down_codes : expert_activations_;
+    const MatVecInput down_input{.q8_scales = q8_down ? &down_scales : nullptr};
     const auto quantize_down = [&]() -> Result<void> {
-        if (!q8_down) return {};
+        if (!q8_down || !batched) return {};
         return quantize(list, expert_activations_, tokens * c.experts_per_token,
                         c.expert_hidden_size, nullptr);
     };
@@ -331,7 +344,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                 [&] {
                     return product(list, l.down, ka::matvec_expert_down_grouped, true, down_x,
                                    expert_down_, H, c.expert_hidden_size, "matmul experts down",
-                                   q8_input(q8_down));
+                                   down_input);
                 },
                 [&] {
                     return dispatch(list, p.expert_combine, {&expert_down_, &route_, &x_, &step_},
@@ -351,7 +364,7 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
                                       [&] {
                                           return product(list, l.down, ka::matvec_expert_down_add,
                                                          false, down_x, x_, H, c.expert_hidden_size,
-                                                         "matvec experts down", q8_input(q8_down));
+                                                         "matvec experts down", down_input);
                                       },
                                   });
     }
@@ -362,15 +375,11 @@ Result<void> VulkanSequence::record_layer(CommandList& list, std::uint32_t layer
 }
 
 std::uint32_t VulkanSequence::dispatches_per_step() const {
-    const auto& p = model_.pipelines;
-    // q/k/v, attention, out, router, gate/up and down; the norms where apart; down's quantizing;
-    // the embedding, the unembedding, and its norm where apart.
-    std::uint32_t count = separate_norms() ? 3 : 2;
-    for (const auto& l : model_.weights.layers) {
-        count += 6 + (separate_norms() ? 1 : 0) + (p.mlp_norm_apart(l) ? 1 : 0) +
-                 (p.takes_q8(l.down.matrix, false) ? 1 : 0);
-    }
-    return count;
+    // q/k/v, attention, out, router, gate/up and down, and the two norms where apart, per layer
+    // (over int8 x too: its codes come from the router and gate/up); the embedding, the
+    // unembedding, and its norm where apart.
+    const std::uint32_t per_layer = separate_norms() ? 8 : 6;
+    return config_.layer_count * per_layer + (separate_norms() ? 3 : 2);
 }
 
 std::uint32_t VulkanSequence::dispatches_per_batch() const {

@@ -365,8 +365,10 @@ TEST(VulkanForwardSequence, AProfiledStepTimesEachOfItsSixKernelsALayer) {
                                                        c.vocab_size);
 }
 
-// With int8 x, a step and a batch quantize the MLP's normalized x for gate/up (a batch in place
-// of that norm's rms_norm) and gate/up's output for down. The profiled recordings count them.
+// With int8 x, a batch quantizes the MLP's normalized x for gate/up (in place of that norm's
+// rms_norm) and gate/up's output for down, by dispatches of their own, which the profiled
+// recording counts. A step's router and gate/up write those codes themselves: it has the six
+// dispatches a layer of a step over f32 x.
 TEST(VulkanForwardSequence, ProfiledRecordingsOverInt8XCountTheirQuantizing) {
     auto backend = made_backend(
         hearth::vk::create_vulkan_backend(tiny_model_files("tiny-gpt-oss.gguf"),
@@ -389,10 +391,19 @@ TEST(VulkanForwardSequence, ProfiledRecordingsOverInt8XCountTheirQuantizing) {
     const auto step = (*sequence)->profile_step(9);
     ASSERT_TRUE(step.has_value()) << step.error().message;
     dispatches = count(*step);
-    EXPECT_EQ(dispatches["quantize q8"], 2 * layers);
+    EXPECT_EQ(dispatches.count("quantize q8"), 0u);
     EXPECT_EQ(dispatches.count("rms_norm"), 0u);
+    for (const char* kernel : {"matvec q/k/v", "attention", "matvec attention out", "matvec router",
+                               "matvec experts gate/up", "matvec experts down"}) {
+        EXPECT_EQ(dispatches[kernel], layers) << kernel;
+    }
+    EXPECT_EQ(dispatches["embed"], 1u);
     EXPECT_EQ(dispatches["matvec unembedding"], 1u);
     EXPECT_EQ(dispatches["sample"], 4u);
+    std::uint32_t total = 0;
+    for (const auto& [kernel, n] : dispatches)
+        total += n;
+    EXPECT_EQ(total, 6 * layers + 6);
 }
 
 TEST(VulkanForwardSequence, TheBytesATokenReadsCountTheCacheAsItIsKept) {

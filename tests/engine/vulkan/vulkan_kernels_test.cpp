@@ -127,7 +127,8 @@ struct MatVecVariant {
     // For the products over `m`: wide units only where its rows are whole units, as the host
     // asks for them (ForwardPipelines::matvec_wide_units).
     std::vector<std::uint32_t> specialization(const gpu::PackedMatrix& m, std::uint32_t mode,
-                                              bool normalize_input = false) const {
+                                              bool normalize_input = false,
+                                              bool q8_output = false) const {
         const bool wide = wide_units && gpu::rows_are_whole_units(m.format, m.cols);
         return {m.format,
                 mode,
@@ -135,7 +136,8 @@ struct MatVecVariant {
                 group_size,
                 normalize_input ? 1u : 0u,
                 wide ? 1u : 0u,
-                fp4_bits ? 1u : 0u};
+                fp4_bits ? 1u : 0u,
+                q8_output ? 1u : 0u};
     }
     std::string describe() const {
         return name + " " + std::to_string(rows_per_group) + " rows x " +
@@ -227,10 +229,10 @@ TEST_P(VulkanMatVec, ProjectAndProjectAddMatchTheExactDot) {
             auto start = normal_values(rows + 1, rng_);
             start.back() = poison;
             const Buffer x_buffer = rig_.upload(x), y = rig_.upload(start);
-            rig_.run(
-                variant.spirv, variant.specialization(p.w.packed, mode),
-                {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &x_buffer, &x_buffer},
-                p.args, variant.groups_for(rows));
+            rig_.run(variant.spirv, variant.specialization(p.w.packed, mode),
+                     {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &x_buffer,
+                      &x_buffer, &x_buffer, &x_buffer},
+                     p.args, variant.groups_for(rows));
             expect_projected(p.w, p.bias, x, start, rig_.download(y), 1,
                              mode == ka::matvec_project_add);
         }
@@ -250,8 +252,8 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                          activations = rig_.upload(std::vector<float>(slots * in.size + 1, poison));
             rig_.run(variant.spirv,
                      variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up),
-                     {&codes, &scales, &bias, &x, &activations, &route, &x, &x}, in.gate_up_args(),
-                     variant.groups_for(in.size), 1, slots);
+                     {&codes, &scales, &bias, &x, &activations, &route, &x, &x, &x, &x},
+                     in.gate_up_args(), variant.groups_for(in.size), 1, slots);
             in.expect_gate_up(rig_.download(activations));
             // down: per expert `rows` rows, summed with the route weights into y.
             const Buffer down_codes = rig_.upload(in.down.packed.codes),
@@ -260,7 +262,8 @@ TEST_P(VulkanMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
                          y = rig_.upload(in.start);
             rig_.run(variant.spirv,
                      variant.specialization(in.down.packed, ka::matvec_expert_down_add),
-                     {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs, &inputs},
+                     {&down_codes, &down_scales, &down_bias, &inputs, &y, &route, &inputs, &inputs,
+                      &inputs, &inputs},
                      in.down_args(), variant.groups_for(in.rows));
             in.expect_down(rig_.download(y));
         }
@@ -285,9 +288,10 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         const std::vector<float> start(rows + 1, poison);
         const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
                      y = rig_.upload(start);
-        rig_.run(variant.spirv, variant.specialization(p.w.packed, ka::matvec_project, true),
-                 {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &gain_buffer, &y},
-                 p.args, variant.groups_for(rows));
+        rig_.run(
+            variant.spirv, variant.specialization(p.w.packed, ka::matvec_project, true),
+            {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &y, &p.step, &gain_buffer, &y, &y, &y},
+            p.args, variant.groups_for(rows));
         expect_projected(p.w, p.bias, normalized(x, gain), start, rig_.download(y), 1, false);
 
         OneTokenExperts in(GetParam(), cols, rng_);
@@ -301,7 +305,8 @@ TEST_P(VulkanMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         args.norm_eps = eps;
         rig_.run(variant.spirv,
                  variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up, true),
-                 {&codes, &scales, &bias, &expert_x, &activations, &route, &gain_buffer, &route},
+                 {&codes, &scales, &bias, &expert_x, &activations, &route, &gain_buffer, &route,
+                  &route, &route},
                  args, variant.groups_for(in.size), 1, 2);
         in.x = normalized(in.x, gain);
         in.expect_gate_up(rig_.download(activations));
@@ -364,6 +369,43 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                 ASSERT_EQ(rig_.download_words(arrivals), no_arrivals);
             }
     }
+}
+
+// Over int8 x, one token's router also writes gate/up's x as int8 codes: of x through the norm
+// when it takes the norm in, else of x as read. Its workgroups share the blocks between them: 40
+// experts make 5 to 40 workgroups of 4 to 128 invocations, for 24 blocks (more than the 5 x 4
+// invocations of the smallest, whose invocations then take two each).
+TEST_P(VulkanMatVec, RouterWritesTheInt8CodesOfTheXItRead) {
+    constexpr float eps = 1e-5f;
+    constexpr std::uint32_t experts = 40, chosen = 4;
+    const std::uint64_t cols = 24 * 32; // whole blocks, as int8 x has
+    ProjectionInputs p(rig_, GetParam(), experts, cols, 1, rng_);
+    p.args.slots = chosen;
+    p.args.norm_eps = eps;
+    const Buffer arrivals = rig_.upload(std::vector<std::uint32_t>(1, 0));
+    for (const auto& variant : matvec_variants(GetParam()))
+        for (const bool normalize : {true, false}) {
+            SCOPED_TRACE(variant.describe() + (normalize ? ", normalizing" : ""));
+            const auto x = normal_values(cols, rng_, 3.0f), gain = normal_values(cols, rng_);
+            auto read = x;
+            if (normalize) cpu::rms_norm(x.data(), gain.data(), eps, cols, read.data());
+            const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
+                         logits = rig_.upload(std::vector<float>(experts, poison)),
+                         route = rig_.upload(std::vector<float>(2 * chosen, poison)),
+                         codes = rig_.upload(std::vector<float>(cols / 4 + 1, poison)),
+                         scales = rig_.upload(std::vector<float>(cols / 32 + 1, poison));
+            rig_.run(variant.spirv,
+                     variant.specialization(p.w.packed, ka::matvec_route, normalize, true),
+                     {&p.codes, &p.scales, &p.bias_buffer, &x_buffer, &logits, &route, &gain_buffer,
+                      &arrivals, &codes, &scales},
+                     p.args, variant.groups_for(experts));
+            // The norm on the device rounds apart from the CPU's by a few units in the last place.
+            expect_quantized_q8(read,
+                                {.codes = rig_.download_words(codes),
+                                 .scales = rig_.download(scales),
+                                 .values = {}},
+                                normalize ? 1e-6f : 0.0f);
+        }
 }
 
 // attention_decode's lanes (attention_decode_lanes): gpt-oss's 8 query heads per KV head take all
@@ -536,10 +578,57 @@ TEST(VulkanMatVecInt8, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
                         variant.specialization(in.down.packed, ka::matvec_expert_down_add);
                     rig.run(variant.spirv, specialization,
                             {&down_codes, &down_scales, &down_bias, &input_codes, &y, &route,
-                             &input_scales, &input_codes},
+                             &input_scales, &input_codes, &input_codes, &input_codes},
                             in.down_args(), variant.groups_for(in.rows));
                     in.expect_down(rig.download(y));
                 }
+}
+
+// Over int8 x, one token's gate/up writes down's x as int8 codes too: the workgroup whose rows
+// complete a block of 32 of a slot's output quantizes it and sets the block's count back to
+// zero, which the second round needs. Workgroups of 3 rows straddle blocks.
+TEST(VulkanMatVecInt8, GateUpWritesTheInt8CodesOfItsOutput) {
+    Rig rig;
+    std::mt19937 rng(12);
+    constexpr std::uint32_t slots = 4, size = 64; // rows per half: whole blocks, as int8 x has
+    for (const StoredLayout layout : {StoredLayout::q8_0, StoredLayout::mxfp4_gguf})
+        for (const auto& [rows, group] :
+             {std::pair{8u, 4u}, std::pair{3u, 8u}, std::pair{2u, 128u}, std::pair{1u, 64u}}) {
+            const MatVecVariant variant{"int dot", spirv::matvec_int_dot, rows, group, false};
+            const std::vector<std::uint32_t> no_arrivals(slots * size / 32, 0);
+            const Buffer arrivals = rig.upload(no_arrivals);
+            for (int round = 0; round < 2; ++round) {
+                SCOPED_TRACE(variant.describe() + ", layout " +
+                             std::to_string(static_cast<int>(layout)) + ", round " +
+                             std::to_string(round));
+                OneTokenExperts in(layout, 96, rng, slots, size);
+                const auto x = Int8Rows::random(in.cols, rng);
+                in.x = x.values;
+                const Buffer route = rig.upload(in.route),
+                             codes = rig.upload(in.gate_up.packed.codes),
+                             scales = rig.upload_scales(in.gate_up.packed),
+                             bias = rig.upload(in.gate_up_bias), x_codes = rig.upload(x.codes),
+                             x_scales = rig.upload(x.scales),
+                             activations = rig.upload(std::vector<float>(slots * size + 1, poison)),
+                             out_codes =
+                                 rig.upload(std::vector<float>(slots * size / 4 + 1, poison)),
+                             out_scales =
+                                 rig.upload(std::vector<float>(slots * size / 32 + 1, poison));
+                rig.run(variant.spirv,
+                        variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up, false,
+                                               true),
+                        {&codes, &scales, &bias, &x_codes, &activations, &route, &x_scales,
+                         &arrivals, &out_codes, &out_scales},
+                        in.gate_up_args(), variant.groups_for(size), 1, slots);
+                const auto written = rig.download(activations);
+                in.expect_gate_up(written);
+                expect_quantized_q8(std::vector<float>(written.begin(), written.end() - 1),
+                                    {.codes = rig.download_words(out_codes),
+                                     .scales = rig.download(out_scales),
+                                     .values = {}});
+                ASSERT_EQ(rig.download_words(arrivals), no_arrivals);
+            }
+        }
 }
 
 // matmul.comp over more rows than a tile (and not a multiple of it), more tokens than a tile, and
