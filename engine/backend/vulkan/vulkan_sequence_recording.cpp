@@ -86,6 +86,12 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
          (mode != ka::matvec_route && mode != ka::matvec_expert_gate_up))) {
         return fail("Vulkan: only one token's router and gate/up write int8 codes and scales");
     }
+    // Whole blocks: a block short of 32 values would never complete, and would leave its count
+    // in arrivals_ (which other kernels count in too) above zero.
+    const std::uint32_t coded = mode == ka::matvec_route ? cols : rows; // x's, or the output's
+    if (q8_output && coded % 32 != 0) {
+        return fail("Vulkan: int8 codes are written in whole blocks of 32 values");
+    }
     if (batched) {
         const std::uint32_t tile_outputs = gpu::matmul_tile_outputs(mode);
         Grid grid{(rows + tile_outputs - 1) / tile_outputs};

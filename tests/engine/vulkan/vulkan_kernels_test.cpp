@@ -374,7 +374,8 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
 // Over int8 x, one token's router also writes gate/up's x as int8 codes: of x through the norm
 // when it takes the norm in, else of x as read. Its workgroups share the blocks between them: 40
 // experts make 5 to 40 workgroups of 4 to 128 invocations, for 24 blocks (more than the 5 x 4
-// invocations of the smallest, whose invocations then take two each).
+// invocations of the smallest, whose invocations then take two each). Its logits stay right and
+// its count of workgroups done goes back to zero.
 TEST_P(VulkanMatVec, RouterWritesTheInt8CodesOfTheXItRead) {
     constexpr float eps = 1e-5f;
     constexpr std::uint32_t experts = 40, chosen = 4;
@@ -390,7 +391,7 @@ TEST_P(VulkanMatVec, RouterWritesTheInt8CodesOfTheXItRead) {
             auto read = x;
             if (normalize) cpu::rms_norm(x.data(), gain.data(), eps, cols, read.data());
             const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
-                         logits = rig_.upload(std::vector<float>(experts, poison)),
+                         logits = rig_.upload(std::vector<float>(experts + 1, poison)),
                          route = rig_.upload(std::vector<float>(2 * chosen, poison)),
                          codes = rig_.upload(std::vector<float>(cols / 4 + 1, poison)),
                          scales = rig_.upload(std::vector<float>(cols / 32 + 1, poison));
@@ -404,7 +405,10 @@ TEST_P(VulkanMatVec, RouterWritesTheInt8CodesOfTheXItRead) {
                                 {.codes = rig_.download_words(codes),
                                  .scales = rig_.download(scales),
                                  .values = {}},
-                                normalize ? 1e-6f : 0.0f);
+                                normalize ? 4e-6f : 0.0f);
+            expect_projected(p.w, p.bias, read, std::vector<float>(experts + 1, poison),
+                             rig_.download(logits), 1, false);
+            ASSERT_EQ(rig_.download_words(arrivals), std::vector<std::uint32_t>(1, 0));
         }
 }
 
@@ -586,15 +590,24 @@ TEST(VulkanMatVecInt8, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
 
 // Over int8 x, one token's gate/up writes down's x as int8 codes too: the workgroup whose rows
 // complete a block of 32 of a slot's output quantizes it and sets the block's count back to
-// zero, which the second round needs. Workgroups of 3 rows straddle blocks.
+// zero, which the second round needs. Workgroups of 3 rows straddle blocks. Gate/up itself may
+// read int8 x (MXFP4, Q8_0) or f32 x (a float format beside a block-format down).
 TEST(VulkanMatVecInt8, GateUpWritesTheInt8CodesOfItsOutput) {
     Rig rig;
     std::mt19937 rng(12);
     constexpr std::uint32_t slots = 4, size = 64; // rows per half: whole blocks, as int8 x has
-    for (const StoredLayout layout : {StoredLayout::q8_0, StoredLayout::mxfp4_gguf})
+    struct Case {
+        StoredLayout layout;
+        std::span<const std::uint32_t> spirv;
+    };
+    for (const auto& [layout, spirv] :
+         {Case{StoredLayout::q8_0, spirv::matvec_int_dot},
+          Case{StoredLayout::mxfp4_gguf, spirv::matvec_int_dot},
+          Case{StoredLayout::bf16, spirv::matvec}, Case{StoredLayout::f32, spirv::matvec_portable}})
         for (const auto& [rows, group] :
-             {std::pair{8u, 4u}, std::pair{3u, 8u}, std::pair{2u, 128u}, std::pair{1u, 64u}}) {
-            const MatVecVariant variant{"int dot", spirv::matvec_int_dot, rows, group, false};
+             {std::pair{8u, 4u}, std::pair{3u, 8u}, std::pair{2u, 64u}, std::pair{1u, 64u}}) {
+            const bool int8_x = spirv.data() == spirv::matvec_int_dot.data();
+            const MatVecVariant variant{int8_x ? "int dot" : "f32 x", spirv, rows, group, false};
             const std::vector<std::uint32_t> no_arrivals(slots * size / 32, 0);
             const Buffer arrivals = rig.upload(no_arrivals);
             for (int round = 0; round < 2; ++round) {
@@ -603,11 +616,12 @@ TEST(VulkanMatVecInt8, GateUpWritesTheInt8CodesOfItsOutput) {
                              std::to_string(round));
                 OneTokenExperts in(layout, 96, rng, slots, size);
                 const auto x = Int8Rows::random(in.cols, rng);
-                in.x = x.values;
+                if (int8_x) in.x = x.values;
                 const Buffer route = rig.upload(in.route),
                              codes = rig.upload(in.gate_up.packed.codes),
                              scales = rig.upload_scales(in.gate_up.packed),
-                             bias = rig.upload(in.gate_up_bias), x_codes = rig.upload(x.codes),
+                             bias = rig.upload(in.gate_up_bias),
+                             x_values = int8_x ? rig.upload(x.codes) : rig.upload(in.x),
                              x_scales = rig.upload(x.scales),
                              activations = rig.upload(std::vector<float>(slots * size + 1, poison)),
                              out_codes =
@@ -617,7 +631,7 @@ TEST(VulkanMatVecInt8, GateUpWritesTheInt8CodesOfItsOutput) {
                 rig.run(variant.spirv,
                         variant.specialization(in.gate_up.packed, ka::matvec_expert_gate_up, false,
                                                true),
-                        {&codes, &scales, &bias, &x_codes, &activations, &route, &x_scales,
+                        {&codes, &scales, &bias, &x_values, &activations, &route, &x_scales,
                          &arrivals, &out_codes, &out_scales},
                         in.gate_up_args(), variant.groups_for(size), 1, slots);
                 const auto written = rig.download(activations);
