@@ -117,10 +117,11 @@ class CudaSequence final : public Sequence {
         return device_.launch(kernel, shape, args...);
     }
     // One token's matvec (matvec.cuh) or a batch's matmul (matmul.cuh) over `projection`, named
-    // `label` in a profile.
+    // `label` in a profile. One token's takes x through the RMSNorm with `gain` where given.
     Result<void> product(const CudaProjection& projection, std::uint32_t mode, bool batched,
                          const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
-                         std::uint32_t cols, std::string_view label);
+                         std::uint32_t cols, std::string_view label,
+                         const DeviceBuffer* gain = nullptr);
     ka::MatVecArgs product_args(std::uint32_t rows, std::uint32_t cols) const;
     LaunchShape matvec_shape(std::uint32_t rows, std::uint32_t mode) const; // one token's
     DispatchLabel product_label(const CudaProjection& projection, std::uint32_t mode, bool batched,
@@ -128,11 +129,13 @@ class CudaSequence final : public Sequence {
     // Whether one token's expert products over `projection` read int8 x: with int_dot, for the
     // formats of 32-value blocks.
     bool takes_int8(const CudaProjection& projection) const;
-    // One token's expert product: over f32 x, or where the weight takes int8 x, over x
-    // quantized into int8_x_codes_ and int8_x_scales_ first.
+    // One token's expert product: over f32 x (gate/up's through the RMSNorm with `gain` where
+    // given), or where the weight takes int8 x, over int8_x_codes_ and int8_x_scales_: gate/up's
+    // written with the MLP's norm, down's quantized here first.
     Result<void> expert_product(const CudaProjection& projection, std::uint32_t mode,
                                 const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
-                                std::uint32_t cols, std::string_view label);
+                                std::uint32_t cols, std::string_view label,
+                                const DeviceBuffer* gain = nullptr);
     // Runs a graph over `tokens` at the next positions, reading back the logits when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
                      std::span<float> logits);

@@ -25,8 +25,8 @@ LaunchShape CudaSequence::matvec_shape(std::uint32_t rows, std::uint32_t mode) c
 
 ka::MatVecArgs CudaSequence::product_args(std::uint32_t rows, std::uint32_t cols) const {
     const auto& c = config_;
-    // CUDA's products take their input normalized already: no norm epsilon.
-    return {cols, rows, c.experts_per_token, c.swiglu_limit, c.expert_count, batch_tokens, 0.0f};
+    return {cols,           rows,         c.experts_per_token, c.swiglu_limit,
+            c.expert_count, batch_tokens, c.rms_norm_eps};
 }
 
 DispatchLabel CudaSequence::product_label(const CudaProjection& projection, std::uint32_t mode,
@@ -41,13 +41,15 @@ DispatchLabel CudaSequence::product_label(const CudaProjection& projection, std:
 
 Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32_t mode,
                                    bool batched, const DeviceBuffer& x, const DeviceBuffer& y,
-                                   std::uint32_t rows, std::uint32_t cols, std::string_view label) {
+                                   std::uint32_t rows, std::uint32_t cols, std::string_view label,
+                                   const DeviceBuffer* gain) {
     const auto& c = config_;
     const auto args = product_args(rows, cols);
     const auto& m = projection.matrix;
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
     const auto named = product_label(projection, mode, batched, label);
+    if (batched && gain) return fail("CUDA: only one token's products take in a norm");
     if (batched) {
         // Tiles of rows by tiles of the step's tokens, or (grouped) per expert of its entries.
         const LaunchShape shape{blocks_for(rows, gpu::matmul_tile_outputs(mode)),
@@ -57,6 +59,12 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
         return launch(named, matmul_kernel_name(m.format, mode), shape, m.codes.address(),
                       m.scales.address(), projection.bias.address(), x.address(), y.address(),
                       route.address(), args);
+    }
+    if (gain) {
+        return launch(named, matvec_kernel_name(m.format, mode, MatVecX::normalized),
+                      matvec_shape(rows, mode), m.codes.address(), m.scales.address(),
+                      projection.bias.address(), x.address(), gain->address(), y.address(),
+                      route_.address(), args);
     }
     return launch(named, matvec_kernel_name(m.format, mode), matvec_shape(rows, mode),
                   m.codes.address(), m.scales.address(), projection.bias.address(), x.address(),
@@ -70,19 +78,24 @@ bool CudaSequence::takes_int8(const CudaProjection& projection) const {
 Result<void> CudaSequence::expert_product(const CudaProjection& projection, std::uint32_t mode,
                                           const DeviceBuffer& x, const DeviceBuffer& y,
                                           std::uint32_t rows, std::uint32_t cols,
-                                          std::string_view label) {
-    if (!takes_int8(projection)) return product(projection, mode, false, x, y, rows, cols, label);
-    // x's rows: gate/up's one, or down's one per slot.
-    const std::uint32_t x_rows = mode == ka::matvec_expert_gate_up ? 1 : config_.experts_per_token;
-    if (auto r = launch({"quantize q8"}, "quantize_q8", {x_rows, 1, 1, shapes::quantize_block},
-                        x.address(), int8_x_codes_.address(), int8_x_scales_.address(),
-                        ka::RmsNormArgs{cols, 0.0f});
-        !r) {
-        return r;
+                                          std::string_view label, const DeviceBuffer* gain) {
+    if (!takes_int8(projection)) {
+        return product(projection, mode, false, x, y, rows, cols, label, gain);
+    }
+    // Down's x, a row per slot, is quantized here; gate/up's was with the MLP's norm
+    // (record_layer).
+    if (mode == ka::matvec_expert_down_add) {
+        if (auto r = launch({"quantize q8"}, "quantize_q8",
+                            {config_.experts_per_token, 1, 1, shapes::quantize_block}, x.address(),
+                            int8_x_codes_.address(), int8_x_scales_.address(),
+                            ka::RmsNormArgs{cols, 0.0f});
+            !r) {
+            return r;
+        }
     }
     const auto& m = projection.matrix;
     return launch(product_label(projection, mode, false, label),
-                  matvec_kernel_name(m.format, mode, true), matvec_shape(rows, mode),
+                  matvec_kernel_name(m.format, mode, MatVecX::int8), matvec_shape(rows, mode),
                   m.codes.address(), m.scales.address(), projection.bias.address(),
                   int8_x_codes_.address(), int8_x_scales_.address(), y.address(), route_.address(),
                   product_args(rows, cols));
@@ -103,14 +116,8 @@ Result<void> CudaSequence::record(StepOutput output, std::uint32_t slot) {
         if (auto r = record_layer(layer, false); !r) return r;
     }
     if (output == StepOutput::none) return {};
-    const ka::RmsNormArgs norm{c.hidden_size, c.rms_norm_eps};
-    if (auto r = launch({"rms_norm"}, "f32_rms_norm", {1, 1, 1, shapes::rms_norm_block},
-                        x_.address(), w.final_norm.address(), h_.address(), norm);
-        !r) {
-        return r;
-    }
-    if (auto r = product(w.unembedding, ka::matvec_project, false, h_, logits_, c.vocab_size,
-                         c.hidden_size, "matvec unembedding");
+    if (auto r = product(w.unembedding, ka::matvec_project, false, x_, logits_, c.vocab_size,
+                         c.hidden_size, "matvec unembedding", &w.final_norm);
         !r) {
         return r;
     }
@@ -168,11 +175,17 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     const auto& combine = batched ? args.prefill_combine : args.combine;
     const unsigned head_dim = c.head_dim;
 
-    Result<void> r = launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
-                            x_.address(), l.attn_norm.address(), h_.address(), args.norm);
+    // A batch normalizes x into h_ by launches of their own; one token's products take the norm
+    // in (matvec.cuh), but for the MLP where gate/up reads int8 x: that norm's launch writes the
+    // codes too.
+    const auto norm = [&](const DeviceBuffer& gain) {
+        return launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                      x_.address(), gain.address(), h_.address(), args.norm);
+    };
+    Result<void> r = batched ? norm(l.attn_norm) : Result<void>{};
     if (r) {
-        r = product(l.qkv, ka::matvec_project, batched, h_, qkv_, Q + 2 * KV, H,
-                    batched ? "matmul q/k/v" : "matvec q/k/v");
+        r = product(l.qkv, ka::matvec_project, batched, batched ? h_ : x_, qkv_, Q + 2 * KV, H,
+                    batched ? "matmul q/k/v" : "matvec q/k/v", batched ? nullptr : &l.attn_norm);
     }
     if (r) {
         r = launch({"rope + kv write"}, "rope_kv_write_" + cache_type,
@@ -214,13 +227,20 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
         r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
                     batched ? "matmul attention out" : "matvec attention out");
     }
-    if (r) {
-        r = launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
-                   x_.address(), l.mlp_norm.address(), h_.address(), args.norm);
+    const bool int8_gate_up = !batched && takes_int8(l.gate_up);
+    if (r && int8_gate_up) {
+        r = launch({"rms_norm + quantize q8"}, "rms_norm_quantize_q8",
+                   {1, 1, 1, shapes::quantize_block}, x_.address(), l.mlp_norm.address(),
+                   h_.address(), int8_x_codes_.address(), int8_x_scales_.address(), args.norm);
+    } else if (r && batched) {
+        r = norm(l.mlp_norm);
     }
+    // Where the router reads x_, it takes the norm in.
+    const bool mlp_norm_in = !batched && !int8_gate_up;
     if (r) {
-        r = product(l.router, ka::matvec_project, batched, h_, router_logits_, c.expert_count, H,
-                    batched ? "matmul router" : "matvec router");
+        r = product(l.router, ka::matvec_project, batched, mlp_norm_in ? x_ : h_, router_logits_,
+                    c.expert_count, H, batched ? "matmul router" : "matvec router",
+                    mlp_norm_in ? &l.mlp_norm : nullptr);
     }
     if (r) {
         r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
@@ -228,8 +248,9 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     }
     if (!r) return r;
     if (!batched) {
-        r = expert_product(l.gate_up, ka::matvec_expert_gate_up, h_, expert_activations_,
-                           c.expert_hidden_size, H, "matvec experts gate/up");
+        r = expert_product(l.gate_up, ka::matvec_expert_gate_up, mlp_norm_in ? x_ : h_,
+                           expert_activations_, c.expert_hidden_size, H, "matvec experts gate/up",
+                           mlp_norm_in ? &l.mlp_norm : nullptr);
         if (r) {
             r = expert_product(l.down, ka::matvec_expert_down_add, expert_activations_, x_, H,
                                c.expert_hidden_size, "matvec experts down");

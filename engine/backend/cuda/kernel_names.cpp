@@ -26,9 +26,11 @@ std::string kv_cache_kernel_suffix(std::uint32_t kv_format) {
     }
 }
 
-std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool int8_x) {
-    const std::string name =
-        std::string(int8_x ? "matvec_int8_" : "matvec_") + format_kernel_suffix(format) + "_";
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, MatVecX input) {
+    const char* prefix = input == MatVecX::int8         ? "matvec_int8_"
+                         : input == MatVecX::normalized ? "matvec_norm_"
+                                                        : "matvec_";
+    const std::string name = prefix + format_kernel_suffix(format) + "_";
     switch (mode) {
     case ka::matvec_project: return name + "project";
     case ka::matvec_project_add: return name + "project_add";

@@ -15,10 +15,15 @@ std::string format_kernel_suffix(std::uint32_t format);
 // (rope_kv_write_*, attention_decode_*, attention_prefill_*_<head size>).
 std::string kv_cache_kernel_suffix(std::uint32_t kv_format);
 
+// What one token's product reads as x: f32 values, f32 values it takes through an RMSNorm (with
+// the norm's gains), or int8 codes and their scales.
+enum class MatVecX { f32, normalized, int8 };
+
 // matvec.cuh's matvec_<format>_<mode>, one token's products: the project modes and the one-token
-// expert modes; with `int8_x`, matvec_int8_<format>_<mode>, the block formats' expert products
-// over int8 x.
-std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, bool int8_x = false);
+// expert modes; normalized, matvec_norm_<format>_<mode> (plain projections and gate/up); over int8
+// x, matvec_int8_<format>_<mode> (the block formats' expert products).
+std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode,
+                               MatVecX input = MatVecX::f32);
 
 // matmul.cuh's matmul_<format>_<mode>, a batch's products: the project modes and the grouped
 // expert modes.

@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 
+#include "backend/cpu/ops.h"
 #include "backend/cuda/cuda_backend.h"
 #include "backend/cuda/cuda_device.h"
 #include "backend/cuda/kernel_names.h"
@@ -209,6 +210,67 @@ TEST_P(CudaMatVec, ExpertGateUpAndDownMatchTheCpuOperations) {
     in.expect_down(rig.download(y));
 }
 
+// One token's products that take their input through an RMSNorm (matvec_norm_*): the plain
+// projection and the experts' gate/up, at the narrow width and one where some threads take a
+// second share, against the CPU's norm followed by the product. x is far from unit scale, so a
+// missing 1 / rms(x) cannot pass; an epsilon as large as mean(x^2) cannot be left out either.
+TEST_P(CudaMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
+    Rig rig;
+    constexpr float scale = 6.0f, eps = scale * scale;
+    const std::uint64_t rows = 67;
+    const std::uint64_t wide = cols() == 70 ? 2 * matvec_threads + 6 : 32 * (matvec_threads + 2);
+    const auto normalized = [&](const std::vector<float>& x, const std::vector<float>& gain) {
+        std::vector<float> out(x.size());
+        cpu::rms_norm(x.data(), gain.data(), eps, x.size(), out.data());
+        return out;
+    };
+    for (const std::uint64_t cols : {std::uint64_t{cols()}, wide}) {
+        SCOPED_TRACE(std::to_string(cols) + " columns");
+        PackedWeight w;
+        make_packed_weight(w, GetParam(), 1, rows, cols, rng_);
+        const auto bias = normal_values(rows, rng_), x = normal_values(cols, rng_, scale),
+                   gain = normal_values(cols, rng_);
+        const std::vector<float> start(rows + 1, poison);
+        const DeviceBuffer codes = rig.upload(w.packed.codes), scales = rig.upload(w.packed.scales),
+                           bias_buffer = rig.upload(bias), x_buffer = rig.upload(x),
+                           gain_buffer = rig.upload(gain), y = rig.upload(start),
+                           step = rig.upload(std::vector<std::uint32_t>{0, 0});
+        const ka::MatVecArgs args{static_cast<std::uint32_t>(cols),
+                                  static_cast<std::uint32_t>(rows),
+                                  1,
+                                  test_swiglu_limit,
+                                  0,
+                                  0,
+                                  eps};
+        rig.run(cuda::matvec_kernel_name(w.packed.format, ka::matvec_project,
+                                         cuda::MatVecX::normalized),
+                {shapes::matvec_blocks(rows), 1, 1, matvec_threads}, codes.address(),
+                scales.address(), bias_buffer.address(), x_buffer.address(), gain_buffer.address(),
+                y.address(), step.address(), args);
+        expect_projected(w, bias, normalized(x, gain), start, rig.download(y), 1, false);
+
+        OneTokenExperts in(GetParam(), cols, rng_);
+        for (float& value : in.x)
+            value *= scale;
+        const auto expert_gain = normal_values(cols, rng_);
+        const DeviceBuffer route = rig.upload(in.route),
+                           expert_codes = rig.upload(in.gate_up.packed.codes),
+                           expert_scales = rig.upload(in.gate_up.packed.scales),
+                           expert_bias = rig.upload(in.gate_up_bias), expert_x = rig.upload(in.x),
+                           expert_gain_buffer = rig.upload(expert_gain),
+                           activations = rig.upload(std::vector<float>(2 * in.size + 1, poison));
+        auto expert_args = in.gate_up_args();
+        expert_args.norm_eps = eps;
+        rig.run(cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up,
+                                         cuda::MatVecX::normalized),
+                {shapes::matvec_blocks(in.size), 1, 2, matvec_threads}, expert_codes.address(),
+                expert_scales.address(), expert_bias.address(), expert_x.address(),
+                expert_gain_buffer.address(), activations.address(), route.address(), expert_args);
+        in.x = normalized(in.x, expert_gain);
+        in.expect_gate_up(rig.download(activations));
+    }
+}
+
 // The batch's grouped expert matmuls on matmul_grouped_batches (kernel_checks.h).
 TEST_P(CudaMatVec, MatmulGroupedExpertsMatchTheCpuForEveryTokenAndSlot) {
     Rig rig;
@@ -310,6 +372,31 @@ TEST_F(CudaKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
     }
 }
 
+// rms_norm_quantize_q8: the norm of each row, as f32_rms_norm writes it, and the codes of what it
+// wrote, over rows of 32 values, of 2,880 and of 4,128.
+TEST_F(CudaKernels, RmsNormQuantizeQ8WritesTheNormAndItsCodes) {
+    Rig rig;
+    std::mt19937 rng(10);
+    constexpr std::uint32_t rows = 3;
+    for (const std::uint32_t n : {32u, 2880u, 4128u}) {
+        SCOPED_TRACE(std::to_string(n) + " values");
+        const auto x = quantize_input(rows, n, rng), gain = normal_values(n, rng);
+        const DeviceBuffer xs = rig.upload(x), gains = rig.upload(gain),
+                           out = rig.upload(std::vector<float>(rows * n + 1, poison)),
+                           codes = rig.upload(std::vector<float>(rows * n / 4 + 1, poison)),
+                           scales = rig.upload(std::vector<float>(rows * n / 32 + 1, poison));
+        rig.run("rms_norm_quantize_q8", {rows, 1, 1, shapes::quantize_block}, xs.address(),
+                gains.address(), out.address(), codes.address(), scales.address(),
+                ka::RmsNormArgs{n, 1e-5f});
+        const auto normalized = rig.download(out);
+        expect_rms_normed(x, gain, rows, n, normalized);
+        expect_quantized_q8(std::vector<float>(normalized.begin(), normalized.end() - 1),
+                            {.codes = rig.download<std::uint32_t>(codes),
+                             .scales = rig.download(scales),
+                             .values = {}});
+    }
+}
+
 // The experts' gate/up and down over int8 x (matvec_int8_*), in both block formats and both
 // MXFP4 sources, with gpt-oss's 4 slots and 6, at a width of a few blocks and (gate/up) one where
 // some threads take two: against the CPU's operations on the values the codes stand for (the
@@ -337,7 +424,8 @@ TEST_F(CudaKernels, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
                                    x_codes = rig.upload(x.codes), x_scales = rig.upload(x.scales),
                                    activations =
                                        rig.upload(std::vector<float>(slots * in.size + 1, poison));
-                rig.run(cuda::matvec_kernel_name(format, ka::matvec_expert_gate_up, true),
+                rig.run(cuda::matvec_kernel_name(format, ka::matvec_expert_gate_up,
+                                                 cuda::MatVecX::int8),
                         {shapes::matvec_blocks(in.size), 1, slots, matvec_threads}, codes.address(),
                         scales.address(), bias.address(), x_codes.address(), x_scales.address(),
                         activations.address(), route.address(), in.gate_up_args());
@@ -348,7 +436,8 @@ TEST_F(CudaKernels, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
                                    input_codes = rig.upload(inputs.codes),
                                    input_scales = rig.upload(inputs.scales),
                                    y = rig.upload(in.start);
-                rig.run(cuda::matvec_kernel_name(format, ka::matvec_expert_down_add, true),
+                rig.run(cuda::matvec_kernel_name(format, ka::matvec_expert_down_add,
+                                                 cuda::MatVecX::int8),
                         {shapes::matvec_blocks(in.rows), 1, 1, matvec_threads},
                         down_codes.address(), down_scales.address(), down_bias.address(),
                         input_codes.address(), input_scales.address(), y.address(), route.address(),

@@ -7,7 +7,10 @@
 // matrices of few rows (the router's 32) more than a handful of warps. The mode picks what a
 // row's result feeds (kernel_args.h matvec_*): plain, residual add, or the token's chosen experts.
 // x is f32, or for the block formats' expert products int8 codes (quantize_q8.cuh), whose dots
-// with a block's codes are exact integer sums of four products an instruction (__dp4a).
+// with a block's codes are exact integer sums of four products an instruction (__dp4a). The
+// products that follow an RMSNorm (q/k/v, the router, gate/up, the unembedding) take x through it
+// as they read it (matvec_norm_*): the gains multiply x, the sum of x^2 comes from the same loads,
+// and 1 / rms(x) scales the sums, so a step launches no norm kernel.
 #pragma once
 
 #include "common.cuh"
@@ -50,15 +53,17 @@ __device__ __forceinline__ unsigned fp4_doubled_bytes(unsigned codes) {
     return (positive & ~sign_bytes) | (negative & sign_bytes);
 }
 
-// x as f32 values; a block's 32 of them as eight float4.
+// x as f32 values: value c, the pair of values 2i and 2i + 1, or a block's 32 as eight float4.
 struct F32Input {
-    static constexpr bool int8 = false;
+    static constexpr bool int8 = false, normalizing = false;
     struct Block {
         float4 values[8];
     };
     const float* values;
     // x from value `offset` on.
     __device__ F32Input from(unsigned long long offset) const { return {values + offset}; }
+    __device__ float value(unsigned c) const { return values[c]; }
+    __device__ float2 pair(unsigned i) const { return reinterpret_cast<const float2*>(values)[i]; }
     __device__ Block block(unsigned b) const {
         Block block;
         const auto* first = reinterpret_cast<const float4*>(values) + 8ull * b;
@@ -69,9 +74,43 @@ struct F32Input {
     }
 };
 
+__device__ __forceinline__ float4 times(float4 a, float4 b) {
+    return make_float4(a.x * b.x, a.y * b.y, a.z * b.z, a.w * b.w);
+}
+
+// x times the RMSNorm's gains, as read: the thread adds the squares of the values of x it reads to
+// `squares`, and the block scales its sums by 1 / rms(x) after (matvec_over).
+struct NormalizingInput {
+    static constexpr bool int8 = false, normalizing = true;
+    using Block = F32Input::Block;
+    F32Input x, gain;
+    float squares = 0.0f;
+    __device__ float value(unsigned c) {
+        const float v = x.value(c);
+        squares += v * v;
+        return v * gain.value(c);
+    }
+    __device__ float2 pair(unsigned i) {
+        const float2 v = x.pair(i), g = gain.pair(i);
+        squares += v.x * v.x + v.y * v.y;
+        return make_float2(v.x * g.x, v.y * g.y);
+    }
+    __device__ Block block(unsigned b) {
+        Block values = x.block(b);
+        const Block gains = gain.block(b);
+#pragma unroll
+        for (unsigned k = 0; k < 8; ++k) {
+            const float4 v = values.values[k];
+            squares += v.x * v.x + v.y * v.y + v.z * v.z + v.w * v.w;
+            values.values[k] = times(v, gains.values[k]);
+        }
+        return values;
+    }
+};
+
 // x as quantize_q8.cuh leaves it: four int8 codes a word and an f32 scale per 32-value block.
 struct Int8Input {
-    static constexpr bool int8 = true;
+    static constexpr bool int8 = true, normalizing = false;
     struct Block {
         uint4 low, high; // its 32 codes
         float scale;
@@ -122,10 +161,10 @@ __device__ __forceinline__ float block_dot(uint4 low, uint4 high, const Int8Inpu
 }
 
 // This thread's shares of stored rows rows[r] . x, added to acc[r]: the block's threads take
-// the columns (or words, or blocks) in turn.
+// the columns (or words, or blocks) in turn, each read of x once.
 template <unsigned Format, unsigned R, typename X>
 __device__ void thread_dots(const unsigned* codes, const unsigned* scales, const float* fp4,
-                            unsigned cols, const unsigned long long (&rows)[R], X x,
+                            unsigned cols, const unsigned long long (&rows)[R], X& x,
                             float (&acc)[R]) {
     static_assert(!X::int8 || Format == ka::weight_format_q8_0 || Format == ka::weight_format_mxfp4,
                   "int8 x has 32-value blocks for the block formats' rows");
@@ -133,7 +172,7 @@ __device__ void thread_dots(const unsigned* codes, const unsigned* scales, const
     const unsigned t = threadIdx.x;
     if constexpr (Format == ka::weight_format_f32) {
         for (unsigned c = t; c < cols; c += threads) {
-            const float xi = x.values[c];
+            const float xi = x.value(c);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r)
                 acc[r] += __uint_as_float(__ldg(codes + rows[r] * cols + c)) * xi;
@@ -141,7 +180,7 @@ __device__ void thread_dots(const unsigned* codes, const unsigned* scales, const
     } else if constexpr (Format == ka::weight_format_f16 || Format == ka::weight_format_bf16) {
         const unsigned words = cols / 2;
         for (unsigned i = t; i < words; i += threads) {
-            const float2 xi = *reinterpret_cast<const float2*>(x.values + 2 * i);
+            const float2 xi = x.pair(i);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r) {
                 const unsigned word = __ldg(codes + rows[r] * words + i);
@@ -205,9 +244,8 @@ __device__ void matvec_over(const unsigned* codes, const unsigned* scales, const
                 rows[r] =
                     static_cast<unsigned long long>(route[s]) * args.rows + first + min(r, n - 1);
             float shares[dot_rows] = {};
-            thread_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows,
-                                          x.from(static_cast<unsigned long long>(s) * args.cols),
-                                          shares);
+            auto slot_x = x.from(static_cast<unsigned long long>(s) * args.cols);
+            thread_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows, slot_x, shares);
 #pragma unroll
             for (unsigned r = 0; r < R; ++r)
                 acc[r] += weight * shares[r];
@@ -223,22 +261,33 @@ __device__ void matvec_over(const unsigned* codes, const unsigned* scales, const
         }
         thread_dots<Format, dot_rows>(codes, scales, fp4, args.cols, rows, x, acc);
     }
-    // The first warp adds up the threads' shares: each lane the warps' at its place, then the
-    // lanes' by shuffles.
-    __shared__ float thread_shares[dot_rows][shapes::matvec_warps * 32];
+    // The first warp adds up the threads' shares (and when normalizing, their squares of x last):
+    // each lane the warps' at its place, then the lanes' by shuffles.
+    constexpr unsigned sums = dot_rows + (X::normalizing ? 1 : 0);
+    __shared__ float thread_shares[sums][shapes::matvec_warps * 32];
 #pragma unroll
     for (unsigned r = 0; r < dot_rows; ++r)
         thread_shares[r][threadIdx.x] = acc[r];
+    if constexpr (X::normalizing) thread_shares[dot_rows][threadIdx.x] = x.squares;
     __syncthreads();
     if (warp != 0) return;
+    float total[sums];
 #pragma unroll
-    for (unsigned r = 0; r < dot_rows; ++r) {
+    for (unsigned r = 0; r < sums; ++r) {
         float sum = 0.0f;
         for (unsigned w = 0; w < shapes::matvec_warps; ++w)
             sum += thread_shares[r][w * 32 + lane];
-        acc[r] = warp_sum(sum);
+        total[r] = warp_sum(sum);
     }
     if (lane != 0) return;
+    // The norm's 1 / rms(x), which the sums of gain * x still lack.
+    float inverse = 1.0f;
+    if constexpr (X::normalizing) {
+        inverse = 1.0f / sqrtf(total[dot_rows] / float(args.cols) + args.norm_eps);
+    }
+#pragma unroll
+    for (unsigned r = 0; r < dot_rows; ++r)
+        acc[r] = inverse * total[r];
 
     for (unsigned r = 0; r < n; ++r) {
         const unsigned long long j = first + r;
@@ -284,6 +333,25 @@ __device__ void matvec(const unsigned* codes, const unsigned* scales, const floa
 HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_FORMAT)
 #undef HEARTH_MATVEC_FORMAT
 #undef HEARTH_MATVEC
+
+// matvec_norm_<format>_<mode>: the products that follow an RMSNorm, over x and the norm's gains
+// (args.norm_eps its epsilon).
+#define HEARTH_MATVEC_NORM(format_name, format, mode_name, mode)                                   \
+    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
+        matvec_norm_##format_name##_##mode_name(                                                   \
+            const unsigned* codes, const unsigned* scales, const float* bias, const float* x,      \
+            const float* gain, float* y, const unsigned* route, ka::MatVecArgs args) {             \
+        matvec_over<format, mode, shapes::matvec_rows>(                                            \
+            codes, scales, bias, NormalizingInput{{x}, {gain}}, y, route, args);                   \
+    }
+
+#define HEARTH_MATVEC_NORM_FORMAT(format_name, format)                                             \
+    HEARTH_MATVEC_NORM(format_name, format, project, ka::matvec_project)                           \
+    HEARTH_MATVEC_NORM(format_name, format, expert_gate_up, ka::matvec_expert_gate_up)
+
+HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_NORM_FORMAT)
+#undef HEARTH_MATVEC_NORM_FORMAT
+#undef HEARTH_MATVEC_NORM
 
 // matvec_int8_<format>_<mode>: the expert products over int8 x, its codes and their scales in
 // place of the f32 x.

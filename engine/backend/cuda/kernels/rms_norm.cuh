@@ -3,22 +3,29 @@
 
 #include "common.cuh"
 
-extern "C" __global__ void __launch_bounds__(shapes::rms_norm_block)
-    f32_rms_norm(const float* x, const float* gain, float* out, ka::RmsNormArgs args) {
+// 1 / sqrt(mean(x^2) + eps) of the row of args.count values at `row`, summed over a block of
+// rms_norm_block threads, every one of which calls it.
+__device__ float row_inverse_rms(const float* row, ka::RmsNormArgs args) {
     constexpr unsigned warps = shapes::rms_norm_block / 32;
     __shared__ float partial[warps];
     const unsigned t = threadIdx.x;
-    const unsigned long long row = static_cast<unsigned long long>(blockIdx.x) * args.count;
     float sum = 0.0f;
     for (unsigned i = t; i < args.count; i += shapes::rms_norm_block)
-        sum += x[row + i] * x[row + i];
+        sum += row[i] * row[i];
     sum = warp_sum(sum);
     if (t % 32 == 0) partial[t / 32] = sum;
     __syncthreads();
     float total = 0.0f;
     for (unsigned w = 0; w < warps; ++w)
         total += partial[w];
-    const float inverse = 1.0f / sqrtf(total / float(args.count) + args.eps);
+    return 1.0f / sqrtf(total / float(args.count) + args.eps);
+}
+
+extern "C" __global__ void __launch_bounds__(shapes::rms_norm_block)
+    f32_rms_norm(const float* x, const float* gain, float* out, ka::RmsNormArgs args) {
+    const unsigned t = threadIdx.x;
+    const unsigned long long row = static_cast<unsigned long long>(blockIdx.x) * args.count;
+    const float inverse = row_inverse_rms(x + row, args);
     for (unsigned i = t; i < args.count; i += shapes::rms_norm_block)
         out[row + i] = gain[i] * (x[row + i] * inverse);
 }
