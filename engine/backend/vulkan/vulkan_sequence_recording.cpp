@@ -17,6 +17,19 @@ std::span<const std::byte> bytes_of(const Args& args) {
     return std::as_bytes(std::span(&args, 1));
 }
 
+// The pipeline made for `key`. create_forward_pipelines makes every one a recording asks for, so
+// a miss is a bug: reported as an error, never thrown.
+template <typename Pipelines>
+Result<const ComputePipeline*> made_pipeline(const Pipelines& pipelines,
+                                             const typename Pipelines::key_type& key,
+                                             std::string_view kernel) {
+    const auto found = pipelines.find(key);
+    if (found == pipelines.end()) {
+        return fail("Vulkan: no pipeline was made for the " + std::string(kernel) + " asked for");
+    }
+    return &found->second;
+}
+
 } // namespace
 
 Result<void> VulkanSequence::dispatch(CommandList& list, const ComputePipeline& pipeline,
@@ -100,14 +113,16 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
         } else {
             grid.z = batch_tokens_ / ka::matmul_tile_tokens;
         }
-        const auto& pipeline = p.matmul.at({m.format, mode, input.q8_scales != nullptr});
+        const auto pipeline =
+            made_pipeline(p.matmul, {m.format, mode, input.q8_scales != nullptr}, kernel);
+        if (!pipeline) return std::unexpected(pipeline.error());
         if (input.q8_scales) {
             return dispatch(
-                list, pipeline,
+                list, **pipeline,
                 {&m.codes, &m.scales, &projection.bias, &x, &y, entries, input.q8_scales},
                 bytes_of(args), grid, {kernel, bytes});
         }
-        return dispatch(list, pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
+        return dispatch(list, **pipeline, {&m.codes, &m.scales, &projection.bias, &x, &y, entries},
                         bytes_of(args), grid, {kernel, bytes});
     }
     const std::uint32_t rows_per_group = p.matvec_rows_per_group(mode, m.rows);
@@ -116,9 +131,13 @@ Result<void> VulkanSequence::product(CommandList& list, const DeviceProjection& 
     // The gain's binding holds x's scales with int8 x; with neither it is left unread, and x
     // stands in for it, as for the codes and scales out that a product does not write.
     const Buffer* gain_binding = input.gain ? input.gain : input.q8_scales ? input.q8_scales : &x;
-    return dispatch(list,
-                    p.matvec.at({m.format, mode, rows_per_group, input.gain != nullptr,
-                                 p.matvec_wide_units(m), input.q8_scales != nullptr, q8_output}),
+    const auto pipeline =
+        made_pipeline(p.matvec,
+                      {m.format, mode, rows_per_group, input.gain != nullptr,
+                       p.matvec_wide_units(m), input.q8_scales != nullptr, q8_output},
+                      kernel);
+    if (!pipeline) return std::unexpected(pipeline.error());
+    return dispatch(list, **pipeline,
                     {&m.codes, &m.scales, &projection.bias, &x, &y, entries, gain_binding,
                      &arrivals_, q8_output ? input.q8_output_codes : &x,
                      q8_output ? input.q8_output_scales : &x},
