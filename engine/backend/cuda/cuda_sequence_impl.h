@@ -131,7 +131,8 @@ class CudaSequence final : public Sequence {
     bool takes_int8(const CudaProjection& projection) const;
     // One token's expert product: over f32 x (gate/up's through the RMSNorm with `gain` where
     // given), or where the weight takes int8 x, over int8_x_codes_ and int8_x_scales_: gate/up's
-    // written with the MLP's norm, down's quantized here first.
+    // written by the MLP's norm beforehand (record_layer; `x` is then unread), down's quantized
+    // here first.
     Result<void> expert_product(const CudaProjection& projection, std::uint32_t mode,
                                 const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
                                 std::uint32_t cols, std::string_view label,

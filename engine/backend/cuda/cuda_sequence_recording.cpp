@@ -49,7 +49,9 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
     const bool grouped =
         mode == ka::matvec_expert_gate_up_grouped || mode == ka::matvec_expert_down_grouped;
     const auto named = product_label(projection, mode, batched, label);
-    if (batched && gain) return fail("CUDA: only one token's products take in a norm");
+    if (gain && (batched || (mode != ka::matvec_project && mode != ka::matvec_expert_gate_up))) {
+        return fail("CUDA: only one token's plain and gate/up products take in a norm");
+    }
     if (batched) {
         // Tiles of rows by tiles of the step's tokens, or (grouped) per expert of its entries.
         const LaunchShape shape{blocks_for(rows, gpu::matmul_tile_outputs(mode)),
@@ -82,6 +84,7 @@ Result<void> CudaSequence::expert_product(const CudaProjection& projection, std:
     if (!takes_int8(projection)) {
         return product(projection, mode, false, x, y, rows, cols, label, gain);
     }
+    if (gain) return fail("CUDA: products over int8 x read a norm's codes, never take one in");
     // Down's x, a row per slot, is quantized here; gate/up's was with the MLP's norm
     // (record_layer).
     if (mode == ka::matvec_expert_down_add) {

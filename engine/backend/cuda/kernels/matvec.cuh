@@ -225,6 +225,9 @@ __device__ void matvec_over(const unsigned* codes, const unsigned* scales, const
                             float* y, const unsigned* route, ka::MatVecArgs args) {
     constexpr bool gate_up = Mode == ka::matvec_expert_gate_up;
     constexpr unsigned dot_rows = gate_up ? 2 * R : R; // gate/up: the gate rows, then the up rows
+    // Down's slots each read a row of x of their own: none follows the norm.
+    static_assert(!X::normalizing || Mode == ka::matvec_project || gate_up,
+                  "only the plain projection and gate/up take x through the norm");
     __shared__ float fp4[16];
     if constexpr (!X::int8) load_fp4_table<Format>(fp4); // int8 x takes MXFP4 codes as bytes
     const unsigned warp = threadIdx.x / 32, lane = threadIdx.x % 32;

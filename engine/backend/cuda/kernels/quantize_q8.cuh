@@ -17,7 +17,8 @@ __device__ __forceinline__ unsigned q8_code(float value, float inverse_scale) {
 // A row's words of four values as their codes, and each block's scale: `word(w)` gives word w's
 // values. The bound is the block's, so that every lane takes part in each round's shuffles.
 template <typename Words>
-__device__ void quantize_words(Words word, unsigned words, unsigned* codes, float* scales) {
+__device__ __forceinline__ void quantize_words(Words word, unsigned words, unsigned* codes,
+                                               float* scales) {
     for (unsigned first = 0; first < words; first += shapes::quantize_block) {
         const unsigned w = first + threadIdx.x;
         const bool inside = w < words;

@@ -4,7 +4,8 @@
 #include "common.cuh"
 
 // 1 / sqrt(mean(x^2) + eps) of the row of args.count values at `row`, summed over a block of
-// rms_norm_block threads, every one of which calls it.
+// rms_norm_block threads, every one of which calls it, once a kernel: its shared sums are not
+// waited on again before a second call could overwrite them.
 __device__ float row_inverse_rms(const float* row, ka::RmsNormArgs args) {
     constexpr unsigned warps = shapes::rms_norm_block / 32;
     __shared__ float partial[warps];
