@@ -337,41 +337,33 @@ HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_FORMAT)
 #undef HEARTH_MATVEC_FORMAT
 #undef HEARTH_MATVEC
 
-// matvec_norm_<format>_<mode>: the products that follow an RMSNorm, over x and the norm's gains
-// (args.norm_eps its epsilon).
-#define HEARTH_MATVEC_NORM(format_name, format, mode_name, mode)                                   \
+// One token's products whose input is two arrays, Input{first, second}: x and the norm's gains,
+// or int8 codes and their scales.
+#define HEARTH_MATVEC_PAIR(name, format, mode, Input, First, Second)                               \
     extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
-        matvec_norm_##format_name##_##mode_name(                                                   \
-            const unsigned* codes, const unsigned* scales, const float* bias, const float* x,      \
-            const float* gain, float* y, const unsigned* route, ka::MatVecArgs args) {             \
-        matvec_over<format, mode, shapes::matvec_rows>(                                            \
-            codes, scales, bias, NormalizingInput{{x}, {gain}}, y, route, args);                   \
+        name(const unsigned* codes, const unsigned* scales, const float* bias, const First* first, \
+             const Second* second, float* y, const unsigned* route, ka::MatVecArgs args) {         \
+        matvec_over<format, mode, shapes::matvec_rows>(codes, scales, bias, Input{first, second},  \
+                                                       y, route, args);                            \
     }
 
+// matvec_norm_<format>_<mode>: the products that follow an RMSNorm, over x and the norm's gains
+// (args.norm_eps its epsilon).
 #define HEARTH_MATVEC_NORM_FORMAT(format_name, format)                                             \
-    HEARTH_MATVEC_NORM(format_name, format, project, ka::matvec_project)                           \
-    HEARTH_MATVEC_NORM(format_name, format, expert_gate_up, ka::matvec_expert_gate_up)
-
+    HEARTH_MATVEC_PAIR(matvec_norm_##format_name##_project, format, ka::matvec_project,            \
+                       NormalizingInput, float, float)                                             \
+    HEARTH_MATVEC_PAIR(matvec_norm_##format_name##_expert_gate_up, format,                         \
+                       ka::matvec_expert_gate_up, NormalizingInput, float, float)
 HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_NORM_FORMAT)
 #undef HEARTH_MATVEC_NORM_FORMAT
-#undef HEARTH_MATVEC_NORM
 
 // matvec_int8_<format>_<mode>: the expert products over int8 x, its codes and their scales in
 // place of the f32 x.
-#define HEARTH_MATVEC_INT8(format_name, format, mode_name, mode)                                   \
-    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
-        matvec_int8_##format_name##_##mode_name(const unsigned* codes, const unsigned* scales,     \
-                                                const float* bias, const unsigned* x_codes,        \
-                                                const float* x_scales, float* y,                   \
-                                                const unsigned* route, ka::MatVecArgs args) {      \
-        matvec_over<format, mode, shapes::matvec_rows>(                                            \
-            codes, scales, bias, Int8Input{x_codes, x_scales}, y, route, args);                    \
-    }
-
 #define HEARTH_MATVEC_INT8_FORMAT(format_name, format)                                             \
-    HEARTH_MATVEC_INT8(format_name, format, expert_gate_up, ka::matvec_expert_gate_up)             \
-    HEARTH_MATVEC_INT8(format_name, format, expert_down_add, ka::matvec_expert_down_add)
-
+    HEARTH_MATVEC_PAIR(matvec_int8_##format_name##_expert_gate_up, format,                         \
+                       ka::matvec_expert_gate_up, Int8Input, unsigned, float)                      \
+    HEARTH_MATVEC_PAIR(matvec_int8_##format_name##_expert_down_add, format,                        \
+                       ka::matvec_expert_down_add, Int8Input, unsigned, float)
 HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(HEARTH_MATVEC_INT8_FORMAT)
 #undef HEARTH_MATVEC_INT8_FORMAT
-#undef HEARTH_MATVEC_INT8
+#undef HEARTH_MATVEC_PAIR
