@@ -346,6 +346,29 @@ void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
     EXPECT_EQ(result[16], poison);
 }
 
+void plant_last_expert_first(const PackedWeight& w, const std::vector<float>& x,
+                             std::vector<float>& bias) {
+    const auto experts = static_cast<std::uint32_t>(bias.size());
+    double others = -1e30;
+    for (std::uint32_t e = 0; e + 1 < experts; ++e)
+        others = std::max(others, exact_dot(w.stored.weight, 0, e, x.data()).first + bias[e]);
+    bias.back() =
+        static_cast<float>(others + 1 - exact_dot(w.stored.weight, 0, experts - 1, x.data()).first);
+}
+
+void expect_route_of_logits(const std::vector<float>& logits, std::uint32_t experts,
+                            std::uint32_t chosen, const std::vector<float>& route_words) {
+    std::vector<cpu::ExpertChoice> expected(chosen);
+    cpu::route(logits.data(), experts, chosen, expected.data());
+    ASSERT_EQ(expected[0].expert, experts - 1);
+    for (std::uint32_t slot = 0; slot < chosen; ++slot) {
+        EXPECT_EQ(std::bit_cast<std::uint32_t>(route_words[slot]), expected[slot].expert)
+            << "slot " << slot;
+        EXPECT_NEAR(route_words[chosen + slot], expected[slot].weight, 1e-6f) << "slot " << slot;
+    }
+    EXPECT_EQ(route_words[2 * chosen], poison);
+}
+
 void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& gain,
                        std::uint32_t rows, std::uint32_t n, const std::vector<float>& result) {
     std::vector<float> expected(rows * n);

@@ -152,6 +152,16 @@ std::vector<float> planted_router_logits(std::uint32_t experts, std::mt19937& rn
 void expect_routes(const std::vector<float>& logits, std::uint32_t experts,
                    const std::vector<float>& result);
 
+// One token's router over `w` (a row per expert) and x: the bias puts the last expert's logit 1
+// above all others, so a chooser must read every logit.
+void plant_last_expert_first(const PackedWeight& w, const std::vector<float>& x,
+                             std::vector<float>& bias);
+
+// One token's route row (the experts, then their weights as f32 bits, then a poisoned word)
+// against cpu::route over the `experts` logits the router wrote, whose first choice is the last.
+void expect_route_of_logits(const std::vector<float>& logits, std::uint32_t experts,
+                            std::uint32_t chosen, const std::vector<float>& route_words);
+
 // rms_norm of `rows` rows of n values, then a poisoned word.
 void expect_rms_normed(const std::vector<float>& x, const std::vector<float>& gain,
                        std::uint32_t rows, std::uint32_t n, const std::vector<float>& result);

@@ -42,6 +42,7 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
          std::max(B * gpu::max_prefill_attention_splits, std::uint64_t{gpu::max_attention_splits}) *
              c.head_count * (c.head_dim + std::uint64_t{2}) * f32},
         {&logits_, c.vocab_size * f32},
+        {&router_arrivals_, 4},
         {&step_, sizeof(ka::StepHeader) + B * 4},
         {&excluded_, (c.vocab_size + 31) / 32 * 4},
         {&sampling_steps_[0].draw, sizeof(ka::SampleDraw)},
@@ -83,6 +84,10 @@ Result<void> CudaSequence::allocate() {
         if (auto r = device_.upload(step.draw, std::as_bytes(std::span(&default_draw, 1))); !r) {
             return r;
         }
+    }
+    const std::uint32_t no_arrivals = 0;
+    if (auto r = device_.upload(router_arrivals_, std::as_bytes(std::span(&no_arrivals, 1))); !r) {
+        return r;
     }
     const auto table = gpu::rope_table(config_, max_positions_);
     if (auto r = device_.upload(rope_table_, std::as_bytes(std::span(table))); !r) return r;

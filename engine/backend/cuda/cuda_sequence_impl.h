@@ -126,6 +126,10 @@ class CudaSequence final : public Sequence {
     LaunchShape matvec_shape(std::uint32_t rows, std::uint32_t mode) const; // one token's
     DispatchLabel product_label(const CudaProjection& projection, std::uint32_t mode, bool batched,
                                 std::string_view label) const;
+    // One token's router over x (through the RMSNorm with `gain` where given): its logits, and
+    // the experts its last block chooses into route_ (matvec.cuh's route kernels).
+    Result<void> route_token(const CudaProjection& router, const DeviceBuffer& x,
+                             const DeviceBuffer* gain);
     // Whether one token's expert products over `projection` read int8 x: with int_dot, for the
     // formats of 32-value blocks.
     bool takes_int8(const CudaProjection& projection) const;
@@ -162,6 +166,8 @@ class CudaSequence final : public Sequence {
     // down's row per slot), and their scales, one per 32 values (quantize_q8.cuh).
     DeviceBuffer int8_x_codes_, int8_x_scales_;
     DeviceBuffer step_, rope_table_, logits_;
+    // One token's router's count of blocks done: zero between launches (route_token).
+    DeviceBuffer router_arrivals_;
     // Sampling on the device: excluded ids (a bit each) and the chunks' partial results.
     DeviceBuffer excluded_, sample_partials_;
     std::array<SamplingStep, 2> sampling_steps_;

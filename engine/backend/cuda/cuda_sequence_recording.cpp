@@ -73,6 +73,25 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                   y.address(), route_.address(), args);
 }
 
+Result<void> CudaSequence::route_token(const CudaProjection& router, const DeviceBuffer& x,
+                                       const DeviceBuffer* gain) {
+    const auto& c = config_;
+    const auto& m = router.matrix;
+    auto args = product_args(c.expert_count, c.hidden_size);
+    args.slots = c.experts_per_token;
+    const auto label = product_label(router, ka::matvec_route, false, "matvec router");
+    const auto shape = matvec_shape(c.expert_count, ka::matvec_route);
+    if (gain) {
+        return launch(label, matvec_kernel_name(m.format, ka::matvec_route, MatVecX::normalized),
+                      shape, m.codes.address(), m.scales.address(), router.bias.address(),
+                      x.address(), gain->address(), router_logits_.address(), route_.address(),
+                      router_arrivals_.address(), args);
+    }
+    return launch(label, matvec_kernel_name(m.format, ka::matvec_route), shape, m.codes.address(),
+                  m.scales.address(), router.bias.address(), x.address(), router_logits_.address(),
+                  route_.address(), router_arrivals_.address(), args);
+}
+
 bool CudaSequence::takes_int8(const CudaProjection& projection) const {
     return model_.int_dot && gpu::is_block_format(projection.matrix.format);
 }
@@ -238,16 +257,18 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
     } else if (r && batched) {
         r = norm(l.mlp_norm);
     }
-    // Where the router reads x_, it takes the norm in.
+    // Where the router reads x_, it takes the norm in. One token's router chooses the experts
+    // itself (matvec.cuh's route kernels); a batch's tokens are routed by a launch of their own.
     const bool mlp_norm_in = !batched && !int8_gate_up;
-    if (r) {
-        r = product(l.router, ka::matvec_project, batched, mlp_norm_in ? x_ : h_, router_logits_,
-                    c.expert_count, H, batched ? "matmul router" : "matvec router",
-                    mlp_norm_in ? &l.mlp_norm : nullptr);
-    }
-    if (r) {
-        r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
-                   router_logits_.address(), route_.address(), args.route);
+    if (r && batched) {
+        r = product(l.router, ka::matvec_project, true, h_, router_logits_, c.expert_count, H,
+                    "matmul router");
+        if (r) {
+            r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
+                       router_logits_.address(), route_.address(), args.route);
+        }
+    } else if (r) {
+        r = route_token(l.router, mlp_norm_in ? x_ : h_, mlp_norm_in ? &l.mlp_norm : nullptr);
     }
     if (!r) return r;
     if (!batched) {

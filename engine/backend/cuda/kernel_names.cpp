@@ -36,6 +36,7 @@ std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode, MatVecX
     case ka::matvec_project_add: return name + "project_add";
     case ka::matvec_expert_gate_up: return name + "expert_gate_up";
     case ka::matvec_expert_down_add: return name + "expert_down_add";
+    case ka::matvec_route: return name + "route";
     default: return name + "mode_" + std::to_string(mode); // none: the launch says so
     }
 }

@@ -4,6 +4,8 @@
 // and driver exist; elsewhere every test here reports itself skipped.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -269,6 +271,60 @@ TEST_P(CudaMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
         in.x = normalized(in.x, expert_gain);
         in.expect_gate_up(rig.download(activations));
     }
+}
+
+// One token's router (matvec_<format>_route, and matvec_norm_* through the norm): its logits, then
+// the experts chosen from them by the block that finished last, more experts than a block has
+// threads too. The count of blocks done must be left at zero for the next launch, which the
+// second round checks.
+TEST_P(CudaMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
+    Rig rig;
+    constexpr float eps = 1e-5f;
+    const std::uint64_t cols = this->cols();
+    const DeviceBuffer arrivals = rig.upload(std::vector<std::uint32_t>{0});
+    for (const auto& [experts, chosen] : {std::pair{37u, 4u}, std::pair{130u, 8u}})
+        for (const bool normalize : {false, true})
+            for (int round = 0; round < 2; ++round) {
+                SCOPED_TRACE(std::to_string(experts) + " experts" +
+                             (normalize ? ", normalizing" : ""));
+                PackedWeight w;
+                make_packed_weight(w, GetParam(), 1, experts, cols, rng_);
+                const auto x = normal_values(cols, rng_, 3.0f), gain = normal_values(cols, rng_);
+                auto read = x;
+                if (normalize) cpu::rms_norm(x.data(), gain.data(), eps, cols, read.data());
+                auto bias = normal_values(experts, rng_);
+                plant_last_expert_first(w, read, bias);
+                const std::vector<float> start(experts + 1, poison);
+                const DeviceBuffer codes = rig.upload(w.packed.codes),
+                                   scales = rig.upload(w.packed.scales),
+                                   bias_buffer = rig.upload(bias), x_buffer = rig.upload(x),
+                                   gain_buffer = rig.upload(gain), logits = rig.upload(start),
+                                   route = rig.upload(std::vector<float>(2 * chosen + 1, poison));
+                const ka::MatVecArgs args{static_cast<std::uint32_t>(cols),
+                                          experts,
+                                          chosen,
+                                          test_swiglu_limit,
+                                          0,
+                                          0,
+                                          eps};
+                const LaunchShape shape{shapes::matvec_blocks(experts), 1, 1, matvec_threads};
+                if (normalize) {
+                    rig.run(cuda::matvec_kernel_name(w.packed.format, ka::matvec_route,
+                                                     cuda::MatVecX::normalized),
+                            shape, codes.address(), scales.address(), bias_buffer.address(),
+                            x_buffer.address(), gain_buffer.address(), logits.address(),
+                            route.address(), arrivals.address(), args);
+                } else {
+                    rig.run(cuda::matvec_kernel_name(w.packed.format, ka::matvec_route), shape,
+                            codes.address(), scales.address(), bias_buffer.address(),
+                            x_buffer.address(), logits.address(), route.address(),
+                            arrivals.address(), args);
+                }
+                const auto written = rig.download(logits);
+                expect_projected(w, bias, read, start, written, 1, false);
+                expect_route_of_logits(written, experts, chosen, rig.download(route));
+                ASSERT_EQ(rig.download<std::uint32_t>(arrivals), std::vector<std::uint32_t>{0});
+            }
 }
 
 // The batch's grouped expert matmuls on matmul_grouped_batches (kernel_checks.h).

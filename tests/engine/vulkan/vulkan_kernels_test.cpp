@@ -333,17 +333,7 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                 const auto x = normal_values(cols, rng_, 3.0f), gain = normal_values(cols, rng_);
                 std::vector<float> normalized(cols);
                 cpu::rms_norm(x.data(), gain.data(), eps, cols, normalized.data());
-                // The last expert's bias puts its logit 1 above all others: the chooser must
-                // read every logit.
-                double others = -1e30;
-                for (std::uint32_t e = 0; e + 1 < experts; ++e) {
-                    others = std::max(others,
-                                      exact_dot(p.w.stored.weight, 0, e, normalized.data()).first +
-                                          p.bias[e]);
-                }
-                p.bias.back() = static_cast<float>(
-                    others + 1 -
-                    exact_dot(p.w.stored.weight, 0, experts - 1, normalized.data()).first);
+                plant_last_expert_first(p.w, normalized, p.bias);
                 const std::vector<float> start(experts + 1, poison);
                 const Buffer x_buffer = rig_.upload(x), gain_buffer = rig_.upload(gain),
                              bias = rig_.upload(p.bias), logits = rig_.upload(start),
@@ -354,18 +344,7 @@ TEST_P(VulkanMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                          p.args, variant.groups_for(experts));
                 const auto written = rig_.download(logits);
                 expect_projected(p.w, p.bias, normalized, start, written, 1, false);
-                std::vector<cpu::ExpertChoice> expected(chosen);
-                cpu::route(written.data(), experts, chosen, expected.data());
-                ASSERT_EQ(expected[0].expert, experts - 1);
-                const auto route_words = rig_.download(route);
-                for (std::uint32_t slot = 0; slot < chosen; ++slot) {
-                    EXPECT_EQ(std::bit_cast<std::uint32_t>(route_words[slot]),
-                              expected[slot].expert)
-                        << "slot " << slot;
-                    EXPECT_NEAR(route_words[chosen + slot], expected[slot].weight, 1e-6f)
-                        << "slot " << slot;
-                }
-                EXPECT_EQ(route_words[2 * chosen], poison);
+                expect_route_of_logits(written, experts, chosen, rig_.download(route));
                 ASSERT_EQ(rig_.download_words(arrivals), no_arrivals);
             }
     }

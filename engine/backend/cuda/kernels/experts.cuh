@@ -10,42 +10,50 @@
 
 #include "common.cuh"
 
-extern "C" __global__ void __launch_bounds__(shapes::route_block)
-    route_experts(const float* logits, unsigned* route, ka::RouteArgs args) {
-    // Every thread ranks its own experts against all the others at once: no thread walks the
-    // logits slot after slot, and no array is indexed by a loop counter (such arrays live in
-    // slow local memory).
+// A token's top `chosen` of `experts` logits and their softmax into its route row, by every
+// thread of the block (barriers inside). The logits are read from L2 (__ldcg): a router's last
+// block reads the ones other blocks wrote. Every thread ranks its own experts against all the
+// others at once: no thread walks the logits slot after slot, and no array is indexed by a loop
+// counter (such arrays live in slow local memory).
+__device__ void choose_experts(const float* logits, unsigned* row, unsigned experts,
+                               unsigned chosen) {
     __shared__ float gathered[shapes::max_experts];
     __shared__ float chosen_logits[shapes::max_experts_per_token];
-    const unsigned token = blockIdx.x, t = threadIdx.x;
-    for (unsigned e = t; e < args.experts; e += blockDim.x) {
-        const float logit = logits[static_cast<unsigned long long>(token) * args.experts + e];
+    const unsigned t = threadIdx.x;
+    for (unsigned e = t; e < experts; e += blockDim.x) {
+        const float logit = __ldcg(logits + e);
         // A NaN ranks last, so every expert has a rank of its own.
         gathered[e] = isnan(logit) ? -INFINITY : logit;
     }
     __syncthreads();
-    unsigned* row = route + static_cast<unsigned long long>(token) * 2 * args.chosen;
     // An expert's rank: how many experts have a larger logit, or an equal one and a lower index.
-    for (unsigned e = t; e < args.experts; e += blockDim.x) {
+    for (unsigned e = t; e < experts; e += blockDim.x) {
         const float logit = gathered[e];
         unsigned rank = 0;
-        for (unsigned other = 0; other < args.experts; ++other) {
+        for (unsigned other = 0; other < experts; ++other) {
             const float rival = gathered[other];
             rank += rival > logit || (rival == logit && other < e);
         }
-        if (rank < args.chosen) {
+        if (rank < chosen) {
             row[rank] = e;
             chosen_logits[rank] = logit;
         }
     }
     __syncthreads();
-    if (t >= args.chosen) return;
+    if (t >= chosen) return;
     // Each thread sums the slots in slot order, so all of them divide by the same sum.
     const float largest = chosen_logits[0];
     float sum = 0.0f;
-    for (unsigned slot = 0; slot < args.chosen; ++slot)
+    for (unsigned slot = 0; slot < chosen; ++slot)
         sum += expf(chosen_logits[slot] - largest);
-    row[args.chosen + t] = __float_as_uint(expf(chosen_logits[t] - largest) / sum);
+    row[chosen + t] = __float_as_uint(expf(chosen_logits[t] - largest) / sum);
+}
+
+extern "C" __global__ void __launch_bounds__(shapes::route_block)
+    route_experts(const float* logits, unsigned* route, ka::RouteArgs args) {
+    const unsigned long long token = blockIdx.x;
+    choose_experts(logits + token * args.experts, route + token * 2 * args.chosen, args.experts,
+                   args.chosen);
 }
 
 // One block; a thread per expert.

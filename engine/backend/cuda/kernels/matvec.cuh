@@ -14,6 +14,7 @@
 #pragma once
 
 #include "common.cuh"
+#include "experts.cuh"
 
 __device__ __forceinline__ float fp4_block_dot(uint4 q, const float4 (&xs)[8], const float* fp4) {
     const unsigned words[4] = {q.x, q.y, q.z, q.w};
@@ -226,8 +227,9 @@ __device__ void matvec_over(const unsigned* codes, const unsigned* scales, const
     constexpr bool gate_up = Mode == ka::matvec_expert_gate_up;
     constexpr unsigned dot_rows = gate_up ? 2 * R : R; // gate/up: the gate rows, then the up rows
     // Down's slots each read a row of x of their own: none follows the norm.
-    static_assert(!X::normalizing || Mode == ka::matvec_project || gate_up,
-                  "only the plain projection and gate/up take x through the norm");
+    static_assert(!X::normalizing || Mode == ka::matvec_project || Mode == ka::matvec_route ||
+                      gate_up,
+                  "only the plain projection, the router and gate/up take x through the norm");
     __shared__ float fp4[16];
     if constexpr (!X::int8) load_fp4_table<Format>(fp4); // int8 x takes MXFP4 codes as bytes
     const unsigned warp = threadIdx.x / 32, lane = threadIdx.x % 32;
@@ -294,7 +296,7 @@ __device__ void matvec_over(const unsigned* codes, const unsigned* scales, const
 
     for (unsigned r = 0; r < n; ++r) {
         const unsigned long long j = first + r;
-        if constexpr (Mode == ka::matvec_project) {
+        if constexpr (Mode == ka::matvec_project || Mode == ka::matvec_route) {
             y[j] = acc[r] + bias[j];
         } else if constexpr (Mode == ka::matvec_project_add) {
             y[j] += acc[r] + bias[j];
@@ -314,6 +316,27 @@ __device__ void matvec_over(const unsigned* codes, const unsigned* scales, const
             y[j] += sum;
         }
     }
+}
+
+// One token's router: its logits (args.rows of them) as a plain projection, then the block that
+// finishes last, once every block's logits have reached the device, chooses args.slots experts
+// from them into `route` (experts.cuh), so a step launches no route_experts. `arrivals` counts
+// the blocks done: zero before a launch, and set back to zero by the last.
+template <unsigned Format, typename X>
+__device__ void route_over(const unsigned* codes, const unsigned* scales, const float* bias, X x,
+                           float* logits, unsigned* route, unsigned* arrivals,
+                           ka::MatVecArgs args) {
+    matvec_over<Format, ka::matvec_route, shapes::matvec_rows>(codes, scales, bias, x, logits,
+                                                               route, args);
+    __shared__ bool last_to_finish;
+    __threadfence(); // the logits written above, before their block is counted
+    __syncthreads();
+    if (threadIdx.x == 0) last_to_finish = atomicAdd(arrivals, 1u) == gridDim.x - 1;
+    __syncthreads();
+    if (!last_to_finish) return;
+    __threadfence();
+    if (threadIdx.x == 0) *arrivals = 0;
+    choose_experts(logits, route, args.rows, args.slots);
 }
 
 template <unsigned Format, unsigned Mode, unsigned R>
@@ -367,3 +390,23 @@ HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_NORM_FORMAT)
 HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(HEARTH_MATVEC_INT8_FORMAT)
 #undef HEARTH_MATVEC_INT8_FORMAT
 #undef HEARTH_MATVEC_PAIR
+
+// matvec_<format>_route and matvec_norm_<format>_route: one token's router over x as it is, or
+// through the norm with its gains (route_over).
+#define HEARTH_ROUTE_FORMAT(format_name, format)                                                   \
+    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
+        matvec_##format_name##_route(const unsigned* codes, const unsigned* scales,                \
+                                     const float* bias, const float* x, float* logits,             \
+                                     unsigned* route, unsigned* arrivals, ka::MatVecArgs args) {   \
+        route_over<format>(codes, scales, bias, F32Input{x}, logits, route, arrivals, args);       \
+    }                                                                                              \
+    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
+        matvec_norm_##format_name##_route(const unsigned* codes, const unsigned* scales,           \
+                                          const float* bias, const float* x, const float* gain,    \
+                                          float* logits, unsigned* route, unsigned* arrivals,      \
+                                          ka::MatVecArgs args) {                                   \
+        route_over<format>(codes, scales, bias, NormalizingInput{x, gain}, logits, route,          \
+                           arrivals, args);                                                        \
+    }
+HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_ROUTE_FORMAT)
+#undef HEARTH_ROUTE_FORMAT

@@ -74,6 +74,19 @@ template <typename T>
 T __ldg(const T* address) {
     return *address;
 }
+template <typename T>
+T __ldcg(const T* address) {
+    return *address;
+}
+
+// Blocks run one at a time and a block's threads switch only at barriers, so a plain update is
+// atomic and every write is seen.
+inline unsigned atomicAdd(unsigned* address, unsigned value) {
+    const unsigned old = *address;
+    *address = old + value;
+    return old;
+}
+inline void __threadfence() { asm volatile("" ::: "memory"); }
 
 inline float __uint_as_float(unsigned bits) { return std::bit_cast<float>(bits); }
 inline unsigned __float_as_uint(float value) { return std::bit_cast<unsigned>(value); }

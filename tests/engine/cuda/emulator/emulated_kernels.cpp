@@ -50,6 +50,8 @@ std::map<std::string_view, Kernel> every_kernel() {
                     HEARTH_KERNEL(matvec_##format_name##_expert_down_add),                         \
                     HEARTH_KERNEL(matvec_norm_##format_name##_project),                            \
                     HEARTH_KERNEL(matvec_norm_##format_name##_expert_gate_up),                     \
+                    HEARTH_KERNEL(matvec_##format_name##_route),                                   \
+                    HEARTH_KERNEL(matvec_norm_##format_name##_route),                              \
                     HEARTH_KERNEL(matmul_##format_name##_project),                                 \
                     HEARTH_KERNEL(matmul_##format_name##_project_add),                             \
                     HEARTH_KERNEL(matmul_##format_name##_expert_gate_up),                          \
