@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "backend/cpu/grouped_attention.h"
 #include "backend/cpu/ops.h"
@@ -584,6 +585,21 @@ std::vector<AttentionCase> attention_cases() {
 
 std::vector<AttentionCase> prefill_attention_cases() {
     return {{0, 0, 1}, {0, 100, 1}, {7, 190, 1}, {128, 160, 1}};
+}
+
+std::vector<StepAttentionRuns> step_attention_runs(CacheLayout layout, std::mt19937& rng,
+                                                   std::uint32_t head_dim,
+                                                   std::uint32_t head_count) {
+    std::vector<StepAttentionRuns> runs;
+    for (auto [capacity, cases] :
+         {std::pair{150u, attention_cases()},
+          std::pair{1100u,
+                    std::vector<AttentionCase>{{0, 1050, ka::attention_decode_max_splits}}}}) {
+        const auto furthest = std::ranges::max(cases, {}, &AttentionCase::position).position;
+        runs.push_back({AttentionInputs(layout, rng, 1, capacity, head_dim, head_count),
+                        std::move(cases), furthest + 1});
+    }
+    return runs;
 }
 
 AttentionInputs::AttentionInputs(CacheLayout cache_layout, std::mt19937& rng,

@@ -21,6 +21,10 @@ namespace hearth::test {
 
 // Written into outputs beforehand: a kernel that writes past its rows is caught.
 inline constexpr float poison = -12345.0f;
+// What one token's attention finds in the partial results of the splits it leaves idle: another
+// layer's, whose maxima may be above any of its own scores, so a merge that read them would be
+// wrong (poison's maxima would weigh nothing).
+inline constexpr float stale_partial = 12345.0f;
 // The SwiGLU limit of the expert checks.
 inline constexpr float test_swiglu_limit = 7.0f;
 
@@ -272,6 +276,19 @@ struct AttentionInputs {
                         const std::vector<std::uint32_t>& key_words_after,
                         const std::vector<std::uint32_t>& value_words_after) const;
 };
+
+// One token's attention runs for kernels that write the token's key and value themselves: the
+// shared cases over a cache of 150 positions, and one over 1100 that takes the most splits (32);
+// each with a token's inputs and the positions its RoPE table needs.
+struct StepAttentionRuns {
+    AttentionInputs inputs;
+    std::vector<AttentionCase> cases;
+    std::uint32_t positions; // one past the furthest case's
+};
+std::vector<StepAttentionRuns>
+step_attention_runs(CacheLayout layout, std::mt19937& rng,
+                    std::uint32_t head_dim = attention_config().head_dim,
+                    std::uint32_t head_count = attention_config().head_count);
 
 // A sampling run (the sampling kernels in turn) on crafted logits, and the id it must pick
 // (gpu::nothing_to_draw when every id is excluded).

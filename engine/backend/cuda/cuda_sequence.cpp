@@ -43,6 +43,7 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
              c.head_count * (c.head_dim + std::uint64_t{2}) * f32},
         {&logits_, c.vocab_size * f32},
         {&router_arrivals_, 4},
+        {&attention_arrivals_, c.kv_head_count * std::uint64_t{4}},
         {&step_, sizeof(ka::StepHeader) + B * 4},
         {&excluded_, (c.vocab_size + 31) / 32 * 4},
         {&sampling_steps_[0].draw, sizeof(ka::SampleDraw)},
@@ -85,9 +86,9 @@ Result<void> CudaSequence::allocate() {
             return r;
         }
     }
-    const std::uint32_t no_arrivals = 0;
-    if (auto r = device_.upload(router_arrivals_, std::as_bytes(std::span(&no_arrivals, 1))); !r) {
-        return r;
+    for (auto* arrivals : {&router_arrivals_, &attention_arrivals_}) {
+        const std::vector<std::uint32_t> none(arrivals->size_bytes() / 4, 0);
+        if (auto r = device_.upload(*arrivals, std::as_bytes(std::span(none))); !r) return r;
     }
     const auto table = gpu::rope_table(config_, max_positions_);
     if (auto r = device_.upload(rope_table_, std::as_bytes(std::span(table))); !r) return r;

@@ -15,8 +15,10 @@
 #include "backend/device_sampling.h"
 #include "backend/kernel_profile.h"
 #include "backend/kv_cache_layout.h"
+#include "backend/layer_kernel_args.h"
 #include "cuda_sequence.h"
 #include "kernel_args.h"
+#include "kernel_names.h"
 
 namespace hearth::cuda {
 
@@ -109,6 +111,11 @@ class CudaSequence final : public Sequence {
     Result<void> settle();
     Result<void> record_batch();
     Result<void> record_layer(std::uint32_t layer, bool batched);
+    // A layer's attention, from q/k/v's output (qkv_) to attention_: one token's in one launch
+    // where its KV head's query heads fit a block (attention.cuh's attention_step), else RoPE and
+    // the cache write, the attention and the merge of its splits apart.
+    Result<void> record_attention(std::uint32_t layer, bool batched,
+                                  const gpu::LayerKernelArgs& args);
     // Launches `kernel`, named by `label` in a profile being captured.
     template <typename... Args>
     Result<void> launch(const DispatchLabel& label, std::string_view kernel, LaunchShape shape,
@@ -123,6 +130,23 @@ class CudaSequence final : public Sequence {
                          std::uint32_t cols, std::string_view label,
                          const DeviceBuffer* gain = nullptr);
     ka::MatVecArgs product_args(std::uint32_t rows, std::uint32_t cols) const;
+    // Launches one token's matvec_<format>_<mode> over `projection` and x (matvec_norm_* through
+    // the RMSNorm with `gain` where given), with the kernel's parameters after x (and the gain):
+    // `rest`.
+    template <typename... Rest>
+    Result<void> launch_matvec(const DispatchLabel& label, const CudaProjection& projection,
+                               std::uint32_t mode, std::uint32_t rows, const DeviceBuffer& x,
+                               const DeviceBuffer* gain, Rest... rest) {
+        const auto& m = projection.matrix;
+        const auto shape = matvec_shape(rows, mode);
+        if (gain) {
+            return launch(label, matvec_kernel_name(m.format, mode, MatVecX::normalized), shape,
+                          m.codes.address(), m.scales.address(), projection.bias.address(),
+                          x.address(), gain->address(), rest...);
+        }
+        return launch(label, matvec_kernel_name(m.format, mode), shape, m.codes.address(),
+                      m.scales.address(), projection.bias.address(), x.address(), rest...);
+    }
     LaunchShape matvec_shape(std::uint32_t rows, std::uint32_t mode) const; // one token's
     DispatchLabel product_label(const CudaProjection& projection, std::uint32_t mode, bool batched,
                                 std::string_view label) const;
@@ -166,8 +190,9 @@ class CudaSequence final : public Sequence {
     // down's row per slot), and their scales, one per 32 values (quantize_q8.cuh).
     DeviceBuffer int8_x_codes_, int8_x_scales_;
     DeviceBuffer step_, rope_table_, logits_;
-    // One token's router's count of blocks done: zero between launches (route_token).
-    DeviceBuffer router_arrivals_;
+    // Counts of blocks done, zero between launches: one token's router's (route_token), and its
+    // attention's splits per KV head (record_attention).
+    DeviceBuffer router_arrivals_, attention_arrivals_;
     // Sampling on the device: excluded ids (a bit each) and the chunks' partial results.
     DeviceBuffer excluded_, sample_partials_;
     std::array<SamplingStep, 2> sampling_steps_;

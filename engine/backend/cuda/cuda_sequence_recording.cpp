@@ -62,34 +62,17 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                       m.scales.address(), projection.bias.address(), x.address(), y.address(),
                       route.address(), args);
     }
-    if (gain) {
-        return launch(named, matvec_kernel_name(m.format, mode, MatVecX::normalized),
-                      matvec_shape(rows, mode), m.codes.address(), m.scales.address(),
-                      projection.bias.address(), x.address(), gain->address(), y.address(),
-                      route_.address(), args);
-    }
-    return launch(named, matvec_kernel_name(m.format, mode), matvec_shape(rows, mode),
-                  m.codes.address(), m.scales.address(), projection.bias.address(), x.address(),
-                  y.address(), route_.address(), args);
+    return launch_matvec(named, projection, mode, rows, x, gain, y.address(), route_.address(),
+                         args);
 }
 
 Result<void> CudaSequence::route_token(const CudaProjection& router, const DeviceBuffer& x,
                                        const DeviceBuffer* gain) {
     const auto& c = config_;
-    const auto& m = router.matrix;
-    auto args = product_args(c.expert_count, c.hidden_size);
-    args.slots = c.experts_per_token;
-    const auto label = product_label(router, ka::matvec_route, false, "matvec router");
-    const auto shape = matvec_shape(c.expert_count, ka::matvec_route);
-    if (gain) {
-        return launch(label, matvec_kernel_name(m.format, ka::matvec_route, MatVecX::normalized),
-                      shape, m.codes.address(), m.scales.address(), router.bias.address(),
-                      x.address(), gain->address(), router_logits_.address(), route_.address(),
-                      router_arrivals_.address(), args);
-    }
-    return launch(label, matvec_kernel_name(m.format, ka::matvec_route), shape, m.codes.address(),
-                  m.scales.address(), router.bias.address(), x.address(), router_logits_.address(),
-                  route_.address(), router_arrivals_.address(), args);
+    return launch_matvec(product_label(router, ka::matvec_route, false, "matvec router"), router,
+                         ka::matvec_route, c.expert_count, x, gain, router_logits_.address(),
+                         route_.address(), router_arrivals_.address(),
+                         product_args(c.expert_count, c.hidden_size));
 }
 
 bool CudaSequence::takes_int8(const CudaProjection& projection) const {
@@ -183,38 +166,34 @@ Result<void> CudaSequence::record_batch() {
     return {};
 }
 
-Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
+Result<void> CudaSequence::record_attention(std::uint32_t layer, bool batched,
+                                            const gpu::LayerKernelArgs& args) {
     const auto& c = config_;
     const auto& l = model_.weights.layers[layer];
     const auto& cache = caches_[layer];
-    const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
     const std::uint32_t tokens = batched ? batch_tokens : 1;
     const std::string cache_type = kv_cache_kernel_suffix(model_.kv_format);
-    const auto args =
-        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
+    const unsigned head_dim = c.head_dim;
+    // A batch's tokens attend to different ranges: no bytes counted for them.
+    const DispatchLabel label = batched ? DispatchLabel{"attention"}
+                                        : DispatchLabel{"attention", 0, static_cast<int>(layer)};
+    // One token whose KV head's query heads fit a block: one launch writes its key and value,
+    // attends, and merges the splits.
+    if (!batched && shapes::attention_head_chunks(c.head_count / c.kv_head_count) == 1) {
+        return launch(label, "attention_step_" + cache_type,
+                      {c.kv_head_count, 1, args.attention.splits, shapes::attention_block},
+                      qkv_.address(), rope_table_.address(), cache.keys.address(),
+                      cache.values.address(), attention_partials_.address(),
+                      attention_arrivals_.address(), l.sinks.address(), attention_.address(),
+                      step_.address(), args.attention, head_dim);
+    }
     // A batch's tokens each split their attention fewer ways: they fill the GPU between them.
     const auto& attention = batched ? args.prefill_attention : args.attention;
     const auto& combine = batched ? args.prefill_combine : args.combine;
-    const unsigned head_dim = c.head_dim;
-
-    // A batch normalizes x into h_ by launches of their own; one token's products take the norm
-    // in (matvec.cuh), but for the MLP where gate/up reads int8 x: that norm's launch writes the
-    // codes too.
-    const auto norm = [&](const DeviceBuffer& gain) {
-        return launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
-                      x_.address(), gain.address(), h_.address(), args.norm);
-    };
-    Result<void> r = batched ? norm(l.attn_norm) : Result<void>{};
-    if (r) {
-        r = product(l.qkv, ka::matvec_project, batched, batched ? h_ : x_, qkv_, Q + 2 * KV, H,
-                    batched ? "matmul q/k/v" : "matvec q/k/v", batched ? nullptr : &l.attn_norm);
-    }
-    if (r) {
-        r = launch({"rope + kv write"}, "rope_kv_write_" + cache_type,
-                   {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block}, qkv_.address(),
-                   rope_table_.address(), cache.keys.address(), cache.values.address(),
-                   step_.address(), args.rope, head_dim);
-    }
+    Result<void> r = launch({"rope + kv write"}, "rope_kv_write_" + cache_type,
+                            {c.head_count + c.kv_head_count, tokens, 1, shapes::rope_block},
+                            qkv_.address(), rope_table_.address(), cache.keys.address(),
+                            cache.values.address(), step_.address(), args.rope, head_dim);
     // A batch takes the tiled kernel where it has one for the head size; one token, or other
     // head sizes, attention_decode per token.
     const bool tiled =
@@ -229,10 +208,6 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
                    qkv_.address(), cache.keys.address(), cache.values.address(),
                    attention_partials_.address(), step_.address(), attention);
     } else if (r) {
-        // A batch's tokens attend to different ranges: no bytes counted for them.
-        const DispatchLabel label = batched
-                                        ? DispatchLabel{"attention"}
-                                        : DispatchLabel{"attention", 0, static_cast<int>(layer)};
         r = launch(label, "attention_decode_" + cache_type,
                    {c.kv_head_count,
                     tokens * shapes::attention_head_chunks(c.head_count / c.kv_head_count),
@@ -240,11 +215,34 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
                    qkv_.address(), cache.keys.address(), cache.values.address(),
                    attention_partials_.address(), step_.address(), attention, head_dim);
     }
+    if (!r) return r;
+    return launch({"attention combine"}, "attention_combine",
+                  {c.head_count, tokens, 1, shapes::combine_block}, attention_partials_.address(),
+                  l.sinks.address(), attention_.address(), combine, head_dim);
+}
+
+Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
+    const auto& c = config_;
+    const auto& l = model_.weights.layers[layer];
+    const auto& cache = caches_[layer];
+    const std::uint32_t H = c.hidden_size, Q = c.q_size(), KV = c.kv_size();
+    const std::uint32_t tokens = batched ? batch_tokens : 1;
+    const auto args =
+        gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
+
+    // A batch normalizes x into h_ by launches of their own; one token's products take the norm
+    // in (matvec.cuh), but for the MLP where gate/up reads int8 x: that norm's launch writes the
+    // codes too.
+    const auto norm = [&](const DeviceBuffer& gain) {
+        return launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
+                      x_.address(), gain.address(), h_.address(), args.norm);
+    };
+    Result<void> r = batched ? norm(l.attn_norm) : Result<void>{};
     if (r) {
-        r = launch({"attention combine"}, "attention_combine",
-                   {c.head_count, tokens, 1, shapes::combine_block}, attention_partials_.address(),
-                   l.sinks.address(), attention_.address(), combine, head_dim);
+        r = product(l.qkv, ka::matvec_project, batched, batched ? h_ : x_, qkv_, Q + 2 * KV, H,
+                    batched ? "matmul q/k/v" : "matvec q/k/v", batched ? nullptr : &l.attn_norm);
     }
+    if (r) r = record_attention(layer, batched, args);
     if (r) {
         r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
                     batched ? "matmul attention out" : "matvec attention out");

@@ -12,7 +12,7 @@ namespace hearth::cuda {
 std::string format_kernel_suffix(std::uint32_t format);
 
 // "f32", "f16", "q8" for a kernel_args kv_cache_* format: the suffix of the cache kernels
-// (rope_kv_write_*, attention_decode_*, attention_prefill_*_<head size>).
+// (rope_kv_write_*, attention_step_*, attention_decode_*, attention_prefill_*_<head size>).
 std::string kv_cache_kernel_suffix(std::uint32_t kv_format);
 
 // What one token's product reads as x: f32 values, f32 values it takes through an RMSNorm (with

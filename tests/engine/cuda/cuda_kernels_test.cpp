@@ -658,6 +658,48 @@ void CudaKvCache::expect_decode_attention_matches_the_cpu(std::uint32_t head_dim
     }
 }
 
+// One token's attention in one launch: it rotates its queries and key, writes its key and value
+// into the cache, attends, and its last block merges the splits with the sinks. At the tiny
+// models' shape, at gpt-oss's (8 query heads a KV head, head size 64) and at 128 over 16 heads
+// (eight outputs a thread); the shared cases, and a cache of 1100 positions that takes the most
+// splits (32). One count of finished splits per KV head is kept by every run: each must leave
+// them at zero for the next.
+TEST_P(CudaKvCache, StepAttentionWritesItsKeyAndValueThenMatchesTheCpu) {
+    for (const auto& [head_dim, head_count] : {std::pair{16u, 6u}, {64u, 16u}, {128u, 16u}}) {
+        SCOPED_TRACE(std::to_string(head_count) + " heads of " + std::to_string(head_dim));
+        Rig rig;
+        std::mt19937 rng(8);
+        for (const auto& [in, cases, positions] :
+             step_attention_runs(layout(), rng, head_dim, head_count)) {
+            const auto& c = in.config;
+            const DeviceBuffer queries = rig.upload(in.qkv), sinks = rig.upload(in.sinks),
+                               table = rig.upload(gpu::rope_table(c, positions));
+            const std::vector<std::uint32_t> no_arrivals(c.kv_head_count, 0);
+            const DeviceBuffer arrivals = rig.upload(no_arrivals);
+            for (const auto& run : cases) {
+                SCOPED_TRACE(std::to_string(run.window) + " " + std::to_string(run.position) + " " +
+                             std::to_string(run.splits));
+                const DeviceBuffer out = rig.upload(std::vector<float>(c.q_size() + 1, poison)),
+                                   partials = rig.upload(std::vector<float>(
+                                       c.head_count * run.splits * (c.head_dim + 2),
+                                       stale_partial)),
+                                   step = rig.upload(std::vector<std::uint32_t>{run.position, 1}),
+                                   key_cache = rig.upload(in.key_words),
+                                   value_cache = rig.upload(in.value_words);
+                rig.run("attention_step_" + cache_type(),
+                        {c.kv_head_count, 1, run.splits, shapes::attention_block},
+                        queries.address(), table.address(), key_cache.address(),
+                        value_cache.address(), partials.address(), arrivals.address(),
+                        sinks.address(), out.address(), step.address(), in.args(run),
+                        unsigned{c.head_dim});
+                in.expect_decoded(run, rig.download(out), rig.download<std::uint32_t>(key_cache),
+                                  rig.download<std::uint32_t>(value_cache));
+                ASSERT_EQ(rig.download<std::uint32_t>(arrivals), no_arrivals);
+            }
+        }
+    }
+}
+
 // The tiled kernel a batch takes, at the tiny models' head size and gpt-oss's: its partial
 // results combined with the sinks match the CPU's attention for every token, over splits that end
 // inside the key tiles, and it writes nothing for the tokens past the step's count that its grid

@@ -878,16 +878,10 @@ TEST_P(VulkanKvCache, RopeRotatesQueriesAndWritesRotatedKeysAndValuesIntoTheRing
 TEST_P(VulkanKvCache, DecodeAttentionWritesItsKeyAndValueThenMatchesTheCpu) {
     Rig rig;
     std::mt19937 rng(8);
-    const AttentionInputs shared_cases(GetParam(), rng, 1), most_splits(GetParam(), rng, 1, 1100);
-    const std::uint32_t group = shared_cases.config.head_count / shared_cases.config.kv_head_count;
-    for (const auto& [in, cases] :
-         {std::pair{&shared_cases, attention_cases()},
-          std::pair{&most_splits,
-                    std::vector<AttentionCase>{{0, 1050, ka::attention_decode_max_splits}}}}) {
-        const auto& c = in->config;
-        const std::uint32_t positions =
-            std::ranges::max(cases, {}, &AttentionCase::position).position + 1;
-        const Buffer queries = rig.upload(in->qkv), sinks = rig.upload(in->sinks),
+    for (const auto& [in, cases, positions] : step_attention_runs(GetParam(), rng)) {
+        const auto& c = in.config;
+        const std::uint32_t group = c.head_count / c.kv_head_count;
+        const Buffer queries = rig.upload(in.qkv), sinks = rig.upload(in.sinks),
                      table = rig.upload(gpu::rope_table(c, positions));
         // One count of finished splits per KV head, kept by every run: each must leave them at
         // zero for the next.
@@ -903,16 +897,16 @@ TEST_P(VulkanKvCache, DecodeAttentionWritesItsKeyAndValueThenMatchesTheCpu) {
                              std::to_string(run.position) + " " + std::to_string(run.splits));
                 const Buffer out = rig.upload(std::vector<float>(c.q_size() + 1, poison)),
                              partials = rig.upload(std::vector<float>(
-                                 c.head_count * run.splits * (c.head_dim + 2), poison)),
+                                 c.head_count * run.splits * (c.head_dim + 2), stale_partial)),
                              step = rig.upload(std::vector<std::uint32_t>{run.position, 1}),
-                             key_cache = rig.upload(in->key_words),
-                             value_cache = rig.upload(in->value_words);
+                             key_cache = rig.upload(in.key_words),
+                             value_cache = rig.upload(in.value_words);
                 rig.run(spirv::attention_decode, specialization,
                         {&queries, &key_cache, &value_cache, &partials, &step, &sinks, &out,
                          &arrivals, &table},
-                        in->args(run), c.kv_head_count, 1, run.splits);
-                in->expect_decoded(run, rig.download(out), rig.download_words(key_cache),
-                                   rig.download_words(value_cache));
+                        in.args(run), c.kv_head_count, 1, run.splits);
+                in.expect_decoded(run, rig.download(out), rig.download_words(key_cache),
+                                  rig.download_words(value_cache));
                 ASSERT_EQ(rig.download_words(arrivals), no_arrivals);
             }
         }

@@ -1,5 +1,9 @@
 // Attention of the step's query heads over the layer's cached keys and values, with the
-// learned sinks and the sliding window, in three kernels:
+// learned sinks and the sliding window, in four kernels:
+//   attention_step_*: one token's (a decode step's) in one launch, whose blocks are
+//     attention_decode's but that rotate their queries themselves, write the token's key and value
+//     into the cache first (the block that reads that position), and merge the splits in the
+//     last block to finish: a step launches no rope_kv_write and no attention_combine.
 //   attention_decode_*: one block per (KV head, token and chunk of its query heads, split): the
 //     split's share of the positions up to the token's own (the last `window` only, when set).
 //     The query heads sharing a KV head share the block, so a cached key or value is read once
@@ -12,10 +16,13 @@
 //   attention_prefill_*: a batch's attention, tiled (below), writing the same partial results.
 //   attention_combine: the splits merged with the head's sink, which joins the softmax but has
 //     no value; one block per (head, token).
+// A batch whose head size has no tiled kernel, or a token whose KV head's query heads take
+// several blocks, runs rope_kv_write, attention_decode and attention_combine.
 #pragma once
 
 #include "common.cuh"
 #include "kv_cache.cuh"
+#include "kv_write.cuh"
 
 // Copies `count` positions' keys and values of KV head `kv_head` from `first` on into shared
 // memory as floats: keys in rows of head_dim + 1, values of head_dim. Rows of whole 16-byte
@@ -34,10 +41,8 @@ __device__ void load_tile(const typename Cache::Element* key_cache,
     // The most units of a tile's keys (and of its values) a thread loads.
     constexpr unsigned units = shapes::attention_tile_values / per_unit / threads;
     const unsigned t = threadIdx.x, key_stride = head_dim + 1;
-    const unsigned row_elements = Cache::row_elements(head_dim);
     const auto row = [&](unsigned j) {
-        return ((first + j) % capacity * static_cast<unsigned long long>(kv_head_count) + kv_head) *
-               row_elements;
+        return cache_row<Cache>(first + j, kv_head, kv_head_count, capacity, head_dim);
     };
     if (head_dim % per_unit != 0) {
         for (unsigned i = t; i < count * head_dim; i += threads) {
@@ -100,11 +105,16 @@ __device__ void load_tile(const typename Cache::Element* key_cache,
     }
 }
 
+// The block's `heads` query heads (q: the first's, the others after it), which share KV head
+// `kv_head`, over positions [begin, end) (none when begin >= end): each head's unnormalised
+// output, running maximum and sum go to out + h * head_stride. The queries are scaled, and
+// rotated by the position's table row where `table` is given.
 template <typename Cache>
-__device__ void attention_decode(const float* qkv, const typename Cache::Element* key_cache,
-                                 const typename Cache::Element* value_cache, float* partials,
-                                 const ka::StepHeader* step, ka::AttentionArgs args,
-                                 unsigned head_dim) {
+__device__ void
+attend_positions(const float* q, const float* table, const typename Cache::Element* key_cache,
+                 const typename Cache::Element* value_cache, unsigned kv_head, unsigned heads,
+                 unsigned begin, unsigned end, float* out, unsigned long long head_stride,
+                 const ka::AttentionArgs& args, unsigned head_dim) {
     constexpr unsigned threads = shapes::attention_block, warps = threads / 32;
     constexpr unsigned H = shapes::attention_heads, max_tile = shapes::attention_max_tile;
     constexpr unsigned tile_values = shapes::attention_tile_values;
@@ -116,25 +126,14 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
     __shared__ float scores[H][max_tile]; // then the tile's softmax weights
     __shared__ float running_max[H], running_sum[H], rescale[H];
 
-    const unsigned kv_head = blockIdx.x, split = blockIdx.z;
     const unsigned t = threadIdx.x, lane = t % 32, warp = t / 32;
-    const unsigned group = args.head_count / args.kv_head_count;
-    const unsigned chunks = shapes::attention_head_chunks(group);
-    const unsigned token = blockIdx.y / chunks, in_group = blockIdx.y % chunks * H;
-    if (token >= step->count) return; // the whole block
-    const unsigned heads = min(H, group - in_group), head0 = kv_head * group + in_group;
     const unsigned tile = min(max_tile, tile_values / head_dim), key_stride = head_dim + 1;
-    const unsigned position = step->first_position + token;
-    const unsigned first = first_attended(position, args.window);
-    const unsigned share = (position - first + args.splits) / args.splits; // ceil(count / splits)
-    const unsigned begin = first + split * share;
-    const unsigned end = min(position + 1, begin + share); // one past; empty when begin >= end
-    const float* q = qkv +
-                     static_cast<unsigned long long>(token) *
-                         (args.head_count + 2 * args.kv_head_count) * head_dim +
-                     static_cast<unsigned long long>(head0) * head_dim;
-    for (unsigned i = t; i < heads * head_dim; i += threads)
-        query[i / head_dim][i % head_dim] = q[i] * args.scale;
+    for (unsigned i = t; i < heads * head_dim; i += threads) {
+        const float* head = q + i / head_dim * head_dim;
+        const float value =
+            table ? rotated_key(head, table, i % head_dim, head_dim / 2) : head[i % head_dim];
+        query[i / head_dim][i % head_dim] = value * args.scale;
+    }
     if (t < heads) {
         running_max[t] = lowest_score;
         running_sum[t] = 0.0f;
@@ -187,13 +186,6 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
             acc[k] = sum;
         }
     }
-
-    float* out =
-        partials +
-        ((static_cast<unsigned long long>(token) * args.head_count + head0) * args.splits + split) *
-            (head_dim + 2);
-    const unsigned long long head_stride = static_cast<unsigned long long>(args.splits) *
-                                           (head_dim + 2); // from one head's row to the next's
 #pragma unroll
     for (unsigned k = 0; k < max_outputs; ++k) {
         const unsigned o = t + k * threads;
@@ -206,11 +198,135 @@ __device__ void attention_decode(const float* qkv, const typename Cache::Element
     }
 }
 
+template <typename Cache>
+__device__ void attention_decode(const float* qkv, const typename Cache::Element* key_cache,
+                                 const typename Cache::Element* value_cache, float* partials,
+                                 const ka::StepHeader* step, ka::AttentionArgs args,
+                                 unsigned head_dim) {
+    const unsigned kv_head = blockIdx.x, split = blockIdx.z;
+    const unsigned group = args.head_count / args.kv_head_count;
+    const unsigned chunks = shapes::attention_head_chunks(group);
+    const unsigned token = blockIdx.y / chunks,
+                   in_group = blockIdx.y % chunks * shapes::attention_heads;
+    if (token >= step->count) return; // the whole block
+    const unsigned heads = min(shapes::attention_heads, group - in_group);
+    const unsigned head0 = kv_head * group + in_group;
+    const unsigned position = step->first_position + token;
+    const unsigned first = first_attended(position, args.window);
+    const unsigned share = (position - first + args.splits) / args.splits; // ceil(count / splits)
+    const unsigned begin = first + split * share;
+    const unsigned end = min(position + 1, begin + share); // one past; empty when begin >= end
+    const float* q = qkv +
+                     static_cast<unsigned long long>(token) *
+                         (args.head_count + 2 * args.kv_head_count) * head_dim +
+                     static_cast<unsigned long long>(head0) * head_dim;
+    float* out =
+        partials +
+        ((static_cast<unsigned long long>(token) * args.head_count + head0) * args.splits + split) *
+            (head_dim + 2);
+    // From one head's row to the next's.
+    const unsigned long long head_stride =
+        static_cast<unsigned long long>(args.splits) * (head_dim + 2);
+    attend_positions<Cache>(q, nullptr, key_cache, value_cache, kv_head, heads, begin, end, out,
+                            head_stride, args, head_dim);
+}
+
+// A head's output: its `splits` partial results (rows of head_dim + 2 floats: the unnormalised
+// outputs, the running maximum, the sum) merged with its sink, which joins the softmax but has
+// no value. Dims first_dim, first_dim + dim_step, ... Read through L2: another block of the
+// same launch may have written them.
+__device__ void merge_splits(const float* head_partials, unsigned splits, float sink, float* result,
+                             unsigned head_dim, unsigned first_dim, unsigned dim_step) {
+    const unsigned long long stride = head_dim + 2;
+    float m = sink;
+    for (unsigned s = 0; s < splits; ++s)
+        m = fmaxf(m, __ldcg(head_partials + s * stride + head_dim));
+    float denominator = expf(sink - m);
+    for (unsigned s = 0; s < splits; ++s) {
+        denominator += __ldcg(head_partials + s * stride + head_dim + 1) *
+                       expf(__ldcg(head_partials + s * stride + head_dim) - m);
+    }
+    for (unsigned d = first_dim; d < head_dim; d += dim_step) {
+        float sum = 0.0f;
+        for (unsigned s = 0; s < splits; ++s) {
+            sum += __ldcg(head_partials + s * stride + d) *
+                   expf(__ldcg(head_partials + s * stride + head_dim) - m);
+        }
+        result[d] = sum / denominator;
+    }
+}
+
+// One token's attention in one launch, its KV head's query heads in one block (the host
+// launches it only when they fit: attention_head_chunks(group) == 1). Grid: (KV heads, 1, the
+// most splits). A step uses only the splits that get decode_split_positions positions each, so
+// early in a long context most blocks leave at once and the merge reads fewer partial results.
+// The block whose split holds the token's own position writes its key and value first; every
+// block rotates the queries it reads. `arrivals`: per KV head, its splits done; zero before a
+// launch, and set back to zero by the block that merges them into `result` ([head][head_dim]).
+template <typename Cache>
+__device__ void
+attention_step(const float* qkv, const float* rope, typename Cache::Element* key_cache,
+               typename Cache::Element* value_cache, float* partials, unsigned* arrivals,
+               const float* sinks, float* result, const ka::StepHeader* step,
+               ka::AttentionArgs args, unsigned head_dim) {
+    const unsigned kv_head = blockIdx.x, split = blockIdx.z;
+    const unsigned group = args.head_count / args.kv_head_count, head0 = kv_head * group;
+    const unsigned position = step->first_position;
+    const unsigned first = first_attended(position, args.window);
+    const unsigned attended = position - first + 1;
+    const unsigned splits =
+        min(args.splits, (attended + ka::decode_split_positions - 1) / ka::decode_split_positions);
+    if (split >= splits) return; // the whole block
+    const unsigned share = (attended + splits - 1) / splits;
+    const unsigned begin = first + split * share;
+    const unsigned end = min(position + 1, begin + share); // one past; empty when begin >= end
+    const float* table = rope + static_cast<unsigned long long>(position) * head_dim;
+    if (begin <= position && position < end) {
+        const float* key =
+            qkv + static_cast<unsigned long long>(args.head_count + kv_head) * head_dim;
+        const float* value = key + static_cast<unsigned long long>(args.kv_head_count) * head_dim;
+        write_kv_row<Cache>(
+            key_cache, value_cache,
+            cache_row<Cache>(position, kv_head, args.kv_head_count, args.cache_capacity, head_dim),
+            key, value, table, head_dim);
+        __syncthreads(); // the row is read back below
+    }
+    const unsigned long long head_stride =
+        static_cast<unsigned long long>(args.splits) * (head_dim + 2);
+    float* head_partials = partials + head0 * head_stride;
+    attend_positions<Cache>(qkv + static_cast<unsigned long long>(head0) * head_dim, table,
+                            key_cache, value_cache, kv_head, group, begin, end,
+                            head_partials + split * (head_dim + 2), head_stride, args, head_dim);
+
+    __shared__ bool merging;
+    __threadfence(); // the partial results written above, before their split is counted
+    __syncthreads();
+    if (threadIdx.x == 0) merging = atomicAdd(arrivals + kv_head, 1u) == splits - 1;
+    __syncthreads();
+    if (!merging) return;
+    __threadfence();
+    if (threadIdx.x == 0) arrivals[kv_head] = 0;
+    // A warp a head, its lanes over the dims.
+    const unsigned warps = blockDim.x / 32, lane = threadIdx.x % 32;
+    for (unsigned h = threadIdx.x / 32; h < group; h += warps) {
+        merge_splits(head_partials + h * head_stride, splits, sinks[head0 + h],
+                     result + static_cast<unsigned long long>(head0 + h) * head_dim, head_dim, lane,
+                     32);
+    }
+}
+
 #define HEARTH_ATTENTION_DECODE(name, cache)                                                       \
     extern "C" __global__ void __launch_bounds__(shapes::attention_block) attention_decode_##name( \
         const float* qkv, const cache::Element* key_cache, const cache::Element* value_cache,      \
         float* partials, const ka::StepHeader* step, ka::AttentionArgs args, unsigned head_dim) {  \
         attention_decode<cache>(qkv, key_cache, value_cache, partials, step, args, head_dim);      \
+    }                                                                                              \
+    extern "C" __global__ void __launch_bounds__(shapes::attention_block) attention_step_##name(   \
+        const float* qkv, const float* rope, cache::Element* key_cache,                            \
+        cache::Element* value_cache, float* partials, unsigned* arrivals, const float* sinks,      \
+        float* result, const ka::StepHeader* step, ka::AttentionArgs args, unsigned head_dim) {    \
+        attention_step<cache>(qkv, rope, key_cache, value_cache, partials, arrivals, sinks,        \
+                              result, step, args, head_dim);                                       \
     }
 HEARTH_FOR_EACH_KV_CACHE(HEARTH_ATTENTION_DECODE)
 #undef HEARTH_ATTENTION_DECODE
@@ -255,15 +371,12 @@ __device__ void attention_prefill(const float* qkv, const typename Cache::Elemen
     const unsigned highest = step->first_position + last_token;
     const unsigned share = (highest + 1 - lowest + args.splits - 1) / args.splits;
     const unsigned begin = lowest + split * share, end = min(highest + 1, begin + share);
-    const unsigned row_elements = Cache::row_elements(HeadDim);
     for (unsigned start = begin; start < end; start += tile) {
         __syncthreads(); // every row is done with the previous tile
         for (unsigned i = t; i < tile * HeadDim; i += rows) {
             const unsigned j = i / HeadDim, d = i % HeadDim;
-            const unsigned long long at = ((start + j) % args.cache_capacity *
-                                               static_cast<unsigned long long>(args.kv_head_count) +
-                                           kv_head) *
-                                          row_elements;
+            const auto at = cache_row<Cache>(start + j, kv_head, args.kv_head_count,
+                                             args.cache_capacity, HeadDim);
             const bool inside = start + j < end;
             keys[j][d] = inside ? Cache::value(key_cache + at, d, HeadDim) : 0.0f;
             values[j][d] = inside ? Cache::value(value_cache + at, d, HeadDim) : 0.0f;
@@ -327,22 +440,8 @@ HEARTH_FOR_EACH_PREFILL_HEAD_DIM(HEARTH_ATTENTION_PREFILL_CACHES)
 extern "C" __global__ void __launch_bounds__(shapes::combine_block)
     attention_combine(const float* partials, const float* sinks, float* out,
                       ka::AttentionCombineArgs args, unsigned head_dim) {
-    const unsigned head = blockIdx.x, token = blockIdx.y, heads = gridDim.x;
-    const unsigned long long stride = head_dim + 2;
-    const float* first =
-        partials + (static_cast<unsigned long long>(token) * heads + head) * args.splits * stride;
-    const float sink = sinks[head];
-    float m = sink;
-    for (unsigned s = 0; s < args.splits; ++s)
-        m = fmaxf(m, first[s * stride + head_dim]);
-    float denominator = expf(sink - m);
-    for (unsigned s = 0; s < args.splits; ++s)
-        denominator += first[s * stride + head_dim + 1] * expf(first[s * stride + head_dim] - m);
-    float* result = out + (static_cast<unsigned long long>(token) * heads + head) * head_dim;
-    for (unsigned d = threadIdx.x; d < head_dim; d += blockDim.x) {
-        float sum = 0.0f;
-        for (unsigned s = 0; s < args.splits; ++s)
-            sum += first[s * stride + d] * expf(first[s * stride + head_dim] - m);
-        result[d] = sum / denominator;
-    }
+    const unsigned long long row =
+        static_cast<unsigned long long>(blockIdx.y) * gridDim.x + blockIdx.x; // (token, head)
+    merge_splits(partials + row * args.splits * (head_dim + 2), args.splits, sinks[blockIdx.x],
+                 out + row * head_dim, head_dim, threadIdx.x, blockDim.x);
 }

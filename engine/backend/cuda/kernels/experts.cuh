@@ -1,7 +1,8 @@
 // Routing tokens to experts on the device:
-//   route_experts: per token (one block each), the top `chosen` router logits (the lower index
-//     first on ties) and the softmax over them: route[slot] = expert id, route[chosen + slot] =
-//     its weight (f32 bits), in the token's row of 2 * chosen words.
+//   route_experts: a batch's, per token (one block each), the top `chosen` router logits (the
+//     lower index first on ties) and the softmax over them: route[slot] = expert id,
+//     route[chosen + slot] = its weight (f32 bits), in the token's row of 2 * chosen words. One
+//     token's router chooses them itself, in its last block (choose_experts, matvec.cuh).
 //   group_experts: for a batch, per expert the entries token * slots + slot of the tokens that
 //     chose it: groups[expert] = the count, then from groups[experts + expert * capacity] the
 //     entries in token order; the grouped matmuls read each expert's weights once for them all.

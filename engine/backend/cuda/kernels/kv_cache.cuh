@@ -42,6 +42,15 @@ struct KvCacheQ8 {
     }
 };
 
+// Where position `position`'s row of KV head `kv_head` starts (in Elements) in a cache of
+// `capacity` positions, a ring when that is fewer than the context's.
+template <typename Cache>
+__device__ unsigned long long cache_row(unsigned position, unsigned kv_head, unsigned kv_head_count,
+                                        unsigned capacity, unsigned head_dim) {
+    return (static_cast<unsigned long long>(position % capacity) * kv_head_count + kv_head) *
+           Cache::row_elements(head_dim);
+}
+
 // M(name, format) for every cache format: the kernel files instantiate their cache kernels per
 // format by name ("f32", "f16", "q8": kv_cache_kernel_suffix in kernel_names.h).
 #define HEARTH_FOR_EACH_KV_CACHE(M) M(f32, KvCacheF32) M(f16, KvCacheF16) M(q8, KvCacheQ8)

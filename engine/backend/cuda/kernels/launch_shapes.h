@@ -54,7 +54,8 @@ inline constexpr unsigned prefill_attention_head_dims[] = {
     HEARTH_FOR_EACH_PREFILL_HEAD_DIM(HEARTH_PREFILL_HEAD_DIM_ITEM)};
 #undef HEARTH_PREFILL_HEAD_DIM_ITEM
 
-// route_experts keeps every router logit and the chosen experts in fixed arrays.
+// choose_experts (route_experts and one token's router) keeps every router logit and the chosen
+// experts in fixed arrays.
 inline constexpr unsigned max_experts = 256;
 inline constexpr unsigned max_experts_per_token = 8;
 

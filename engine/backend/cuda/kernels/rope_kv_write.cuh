@@ -5,65 +5,7 @@
 // heads.
 #pragma once
 
-#include "common.cuh"
-#include "kv_cache.cuh"
-
-// Element e of a head_dim key rotated by the position's table row (cosines, then sines).
-__device__ __forceinline__ float rotated_key(const float* k, const float* table, unsigned e,
-                                             unsigned pairs) {
-    const unsigned i = e < pairs ? e : e - pairs;
-    const float c = table[i], s = table[pairs + i], a = k[i], b = k[pairs + i];
-    return e < pairs ? a * c - b * s : b * c + a * s;
-}
-
-// The rotated key and the value as q8 rows (kv_cache.cuh), by the whole block: each row's
-// largest magnitude first, then its codes (to nearest, ties to even) and scale.
-__device__ void write_q8_rows(unsigned* key_row, unsigned* value_row, const float* k,
-                              const float* v, const float* table, unsigned head_dim) {
-    constexpr unsigned warps = shapes::rope_block / 32;
-    __shared__ float largest[2][warps];
-    const unsigned t = threadIdx.x, pairs = head_dim / 2;
-    float key_max = 0.0f, value_max = 0.0f;
-    for (unsigned e = t; e < head_dim; e += blockDim.x) {
-        key_max = fmaxf(key_max, fabsf(rotated_key(k, table, e, pairs)));
-        value_max = fmaxf(value_max, fabsf(v[e]));
-    }
-    key_max = warp_max(key_max);
-    value_max = warp_max(value_max);
-    if (t % 32 == 0) {
-        largest[0][t / 32] = key_max;
-        largest[1][t / 32] = value_max;
-    }
-    __syncthreads();
-    for (unsigned w = 0; w < blockDim.x / 32; ++w) { // a launch of fewer threads has fewer
-        key_max = fmaxf(key_max, largest[0][w]);
-        value_max = fmaxf(value_max, largest[1][w]);
-    }
-    // A row of zeros has scale 0 and codes 0. Below 127 / FLT_MAX the inverse would be infinite
-    // and a zero's code NaN: the largest float still takes every value of such a row below 127.
-    constexpr float largest_float = 3.4028235e38f;
-    const float key_inverse = key_max > 0.0f ? fminf(127.0f / key_max, largest_float) : 0.0f;
-    const float value_inverse = value_max > 0.0f ? fminf(127.0f / value_max, largest_float) : 0.0f;
-    const auto code = [](float scaled) {
-        return static_cast<unsigned>(
-                   static_cast<int>(fminf(fmaxf(rintf(scaled), -127.0f), 127.0f))) &
-               0xFFu;
-    };
-    for (unsigned w = t; w < head_dim / 4; w += blockDim.x) {
-        unsigned key_word = 0, value_word = 0;
-        for (unsigned b = 0; b < 4; ++b) {
-            const unsigned e = 4 * w + b;
-            key_word |= code(rotated_key(k, table, e, pairs) * key_inverse) << (8 * b);
-            value_word |= code(v[e] * value_inverse) << (8 * b);
-        }
-        key_row[w] = key_word;
-        value_row[w] = value_word;
-    }
-    if (t == 0) {
-        key_row[head_dim / 4] = __float_as_uint(key_max / 127.0f);
-        value_row[head_dim / 4] = __float_as_uint(value_max / 127.0f);
-    }
-}
+#include "kv_write.cuh"
 
 // rope: per position head_dim / 2 cosines then as many sines, concentration included
 // (backend/rope_table.h).
@@ -96,24 +38,9 @@ __device__ void rope_kv_write(float* qkv, const float* rope, typename Cache::Ele
     const unsigned kv_head = head - args.head_count;
     const float* k = qkv + keys + static_cast<unsigned long long>(kv_head) * head_dim;
     const float* v = qkv + values + static_cast<unsigned long long>(kv_head) * head_dim;
-    const unsigned long long row =
-        (static_cast<unsigned long long>(position % args.cache_capacity) * args.kv_head_count +
-         kv_head) *
-        Cache::row_elements(head_dim);
-    if constexpr (Cache::quantized) {
-        write_q8_rows(key_cache + row, value_cache + row, k, v, table, head_dim);
-    } else {
-        // Each thread rotates a pair and writes both its halves: no thread reads what another
-        // wrote.
-        for (unsigned i = threadIdx.x; i < pairs; i += blockDim.x) {
-            const float c = table[i], s = table[pairs + i];
-            const float a = k[i], b = k[pairs + i];
-            key_cache[row + i] = Cache::store(a * c - b * s);
-            key_cache[row + pairs + i] = Cache::store(b * c + a * s);
-        }
-        for (unsigned e = threadIdx.x; e < head_dim; e += blockDim.x)
-            value_cache[row + e] = Cache::store(v[e]);
-    }
+    const auto row =
+        cache_row<Cache>(position, kv_head, args.kv_head_count, args.cache_capacity, head_dim);
+    write_kv_row<Cache>(key_cache, value_cache, row, k, v, table, head_dim);
 }
 
 #define HEARTH_ROPE_KV_WRITE(name, cache)                                                          \

@@ -66,7 +66,8 @@ std::map<std::string_view, Kernel> every_kernel() {
     // Every name kernel_names.cpp makes for a cache format.
 #define HEARTH_CACHE_KERNELS(cache_name, cache)                                                    \
     kernels.insert({HEARTH_KERNEL(rope_kv_write_##cache_name),                                     \
-                    HEARTH_KERNEL(attention_decode_##cache_name)});
+                    HEARTH_KERNEL(attention_decode_##cache_name),                                  \
+                    HEARTH_KERNEL(attention_step_##cache_name)});
     HEARTH_FOR_EACH_KV_CACHE(HEARTH_CACHE_KERNELS)
 #undef HEARTH_CACHE_KERNELS
 #define HEARTH_PREFILL_KERNELS(head_dim)                                                           \
