@@ -22,8 +22,8 @@ constexpr std::uint64_t context_headroom_bytes = 64ull << 20;
 std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffers() {
     const auto& c = config_;
     const std::uint64_t K = c.experts_per_token, B = batch_tokens, f32 = 4;
-    const std::uint64_t int8_x_values =
-        std::max<std::uint64_t>(c.hidden_size, K * c.expert_hidden_size);
+    const std::uint64_t down_x_values = K * c.expert_hidden_size;
+    const bool int8 = model_.int_dot;
     return {
         {&x_, B * c.hidden_size * f32},
         {&h_, B * c.hidden_size * f32},
@@ -34,8 +34,11 @@ std::vector<std::pair<DeviceBuffer*, std::uint64_t>> CudaSequence::planned_buffe
         {&expert_activations_, B * K * c.expert_hidden_size * f32},
         {&expert_groups_, c.expert_count * (1 + B) * 4},
         {&expert_down_, B * K * c.hidden_size * f32},
-        {&int8_x_codes_, model_.int_dot ? int8_x_values : 0},
-        {&int8_x_scales_, model_.int_dot ? int8_x_values / 32 * f32 : 0},
+        {&int8_x_codes_, int8 ? c.hidden_size : 0},
+        {&int8_x_scales_, int8 ? c.hidden_size / 32 * f32 : 0},
+        {&int8_down_codes_, int8 ? down_x_values : 0},
+        {&int8_down_scales_, int8 ? down_x_values / 32 * f32 : 0},
+        {&gate_up_arrivals_, int8 ? down_x_values / 32 * 4 : 0},
         {&rope_table_, std::uint64_t{max_positions_} * c.head_dim * f32},
         // A token's splits, or a batch's tokens' (fewer each).
         {&attention_partials_,
@@ -86,8 +89,9 @@ Result<void> CudaSequence::allocate() {
             return r;
         }
     }
-    for (auto* arrivals : {&router_arrivals_, &attention_arrivals_}) {
+    for (auto* arrivals : {&router_arrivals_, &attention_arrivals_, &gate_up_arrivals_}) {
         const std::vector<std::uint32_t> none(arrivals->size_bytes() / 4, 0);
+        if (none.empty()) continue;
         if (auto r = device_.upload(*arrivals, std::as_bytes(std::span(none))); !r) return r;
     }
     const auto table = gpu::rope_table(config_, max_positions_);

@@ -150,21 +150,19 @@ class CudaSequence final : public Sequence {
     LaunchShape matvec_shape(std::uint32_t rows, std::uint32_t mode) const; // one token's
     DispatchLabel product_label(const CudaProjection& projection, std::uint32_t mode, bool batched,
                                 std::string_view label) const;
-    // One token's router over x (through the RMSNorm with `gain` where given): its logits, and
-    // the experts its last block chooses into route_ (matvec.cuh's route kernels).
-    Result<void> route_token(const CudaProjection& router, const DeviceBuffer& x,
-                             const DeviceBuffer* gain);
+    // One token's router over x_ through the MLP's RMSNorm (`gain`): its logits, and the experts
+    // its last block chooses into route_ (matvec.cuh's route kernels); `quantizing`, the int8
+    // codes of the normalized x too, for gate/up (int8_x_codes_ and int8_x_scales_).
+    Result<void> route_token(const CudaProjection& router, const DeviceBuffer& gain,
+                             bool quantizing);
     // Whether one token's expert products over `projection` read int8 x: with int_dot, for the
     // formats of 32-value blocks.
     bool takes_int8(const CudaProjection& projection) const;
-    // One token's expert product: over f32 x (gate/up's through the RMSNorm with `gain` where
-    // given), or where the weight takes int8 x, over int8_x_codes_ and int8_x_scales_: gate/up's
-    // written by the MLP's norm beforehand (record_layer; `x` is then unread), down's quantized
-    // here first.
-    Result<void> expert_product(const CudaProjection& projection, std::uint32_t mode,
-                                const DeviceBuffer& x, const DeviceBuffer& y, std::uint32_t rows,
-                                std::uint32_t cols, std::string_view label,
-                                const DeviceBuffer* gain = nullptr);
+    // One token's gate/up and down, after its router: over f32 x (gate/up's through the MLP's
+    // RMSNorm), or where the weights take int8 x, gate/up over the codes the router wrote and
+    // down over the codes gate/up wrote (int8_down_codes_; quantized by a launch of their own
+    // when gate/up reads f32 x).
+    Result<void> token_experts(const CudaLayer& l);
     // Runs a graph over `tokens` at the next positions, reading back the logits when asked.
     Result<void> run(const CapturedGraph& graph, std::span<const std::int32_t> tokens,
                      std::span<float> logits);
@@ -186,13 +184,14 @@ class CudaSequence final : public Sequence {
     // per slot. step_: the StepHeader and token ids the graphs read (kernel_args.h).
     DeviceBuffer x_, h_, qkv_, attention_, router_logits_, route_, expert_activations_;
     DeviceBuffer expert_groups_, expert_down_; // a batch's tokens per expert, and its down rows
-    // With int_dot, one token's expert input as int8 codes, four to a word (gate/up's row, or
-    // down's row per slot), and their scales, one per 32 values (quantize_q8.cuh).
-    DeviceBuffer int8_x_codes_, int8_x_scales_;
+    // With int_dot, one token's expert inputs as int8 codes, four to a word, and their scales,
+    // one per 32 values (quantize_q8.cuh): gate/up's row, and down's row per slot.
+    DeviceBuffer int8_x_codes_, int8_x_scales_, int8_down_codes_, int8_down_scales_;
     DeviceBuffer step_, rope_table_, logits_;
-    // Counts of blocks done, zero between launches: one token's router's (route_token), and its
-    // attention's splits per KV head (record_attention).
-    DeviceBuffer router_arrivals_, attention_arrivals_;
+    // Counts of blocks done, zero between launches: one token's router's (route_token), its
+    // attention's splits per KV head (record_attention), and with int_dot its gate/up's rows per
+    // slot per 32-row block (token_experts).
+    DeviceBuffer router_arrivals_, attention_arrivals_, gate_up_arrivals_;
     // Sampling on the device: excluded ids (a bit each) and the chunks' partial results.
     DeviceBuffer excluded_, sample_partials_;
     std::array<SamplingStep, 2> sampling_steps_;

@@ -66,44 +66,74 @@ Result<void> CudaSequence::product(const CudaProjection& projection, std::uint32
                          args);
 }
 
-Result<void> CudaSequence::route_token(const CudaProjection& router, const DeviceBuffer& x,
-                                       const DeviceBuffer* gain) {
+Result<void> CudaSequence::route_token(const CudaProjection& router, const DeviceBuffer& gain,
+                                       bool quantizing) {
     const auto& c = config_;
-    return launch_matvec(product_label(router, ka::matvec_route, false, "matvec router"), router,
-                         ka::matvec_route, c.expert_count, x, gain, router_logits_.address(),
-                         route_.address(), router_arrivals_.address(),
-                         product_args(c.expert_count, c.hidden_size));
+    const auto label = product_label(router, ka::matvec_route, false, "matvec router");
+    const auto args = product_args(c.expert_count, c.hidden_size);
+    if (!quantizing) {
+        return launch_matvec(label, router, ka::matvec_route, c.expert_count, x_, &gain,
+                             router_logits_.address(), route_.address(), router_arrivals_.address(),
+                             args);
+    }
+    const auto& m = router.matrix;
+    return launch(
+        label, matvec_kernel_name(m.format, ka::matvec_route, MatVecX::normalized) + "_quantizing",
+        matvec_shape(c.expert_count, ka::matvec_route), m.codes.address(), m.scales.address(),
+        router.bias.address(), x_.address(), gain.address(), router_logits_.address(),
+        route_.address(), router_arrivals_.address(), int8_x_codes_.address(),
+        int8_x_scales_.address(), args);
 }
 
 bool CudaSequence::takes_int8(const CudaProjection& projection) const {
     return model_.int_dot && gpu::is_block_format(projection.matrix.format);
 }
 
-Result<void> CudaSequence::expert_product(const CudaProjection& projection, std::uint32_t mode,
-                                          const DeviceBuffer& x, const DeviceBuffer& y,
-                                          std::uint32_t rows, std::uint32_t cols,
-                                          std::string_view label, const DeviceBuffer* gain) {
-    if (!takes_int8(projection)) {
-        return product(projection, mode, false, x, y, rows, cols, label, gain);
+Result<void> CudaSequence::token_experts(const CudaLayer& l) {
+    const auto& c = config_;
+    const std::uint32_t H = c.hidden_size, E = c.expert_hidden_size;
+    const bool int8_gate_up = takes_int8(l.gate_up), int8_down = takes_int8(l.down);
+    // Gate/up over int8 x, its parameters after route_ being `outputs`.
+    const auto int8_gate_up_launch = [&](std::string_view suffix, auto... outputs) {
+        const auto& g = l.gate_up.matrix;
+        return launch(
+            product_label(l.gate_up, ka::matvec_expert_gate_up, false, "matvec experts gate/up"),
+            matvec_kernel_name(g.format, ka::matvec_expert_gate_up, MatVecX::int8) +
+                std::string(suffix),
+            matvec_shape(E, ka::matvec_expert_gate_up), g.codes.address(), g.scales.address(),
+            l.gate_up.bias.address(), int8_x_codes_.address(), int8_x_scales_.address(),
+            expert_activations_.address(), route_.address(), outputs..., product_args(E, H));
+    };
+    Result<void> r;
+    if (!int8_gate_up) {
+        r = product(l.gate_up, ka::matvec_expert_gate_up, false, x_, expert_activations_, E, H,
+                    "matvec experts gate/up", &l.mlp_norm);
+    } else if (int8_down) { // it writes down's codes too
+        r = int8_gate_up_launch("_quantizing", gate_up_arrivals_.address(),
+                                int8_down_codes_.address(), int8_down_scales_.address());
+    } else {
+        r = int8_gate_up_launch("");
     }
-    if (gain) return fail("CUDA: products over int8 x read a norm's codes, never take one in");
-    // Down's x, a row per slot, is quantized here; gate/up's was with the MLP's norm
-    // (record_layer).
-    if (mode == ka::matvec_expert_down_add) {
-        if (auto r = launch({"quantize q8"}, "quantize_q8",
-                            {config_.experts_per_token, 1, 1, shapes::quantize_block}, x.address(),
-                            int8_x_codes_.address(), int8_x_scales_.address(),
-                            ka::RmsNormArgs{cols, 0.0f});
-            !r) {
-            return r;
-        }
+    if (!r) return r;
+    if (!int8_down) {
+        return product(l.down, ka::matvec_expert_down_add, false, expert_activations_, x_, H, E,
+                       "matvec experts down");
     }
-    const auto& m = projection.matrix;
-    return launch(product_label(projection, mode, false, label),
-                  matvec_kernel_name(m.format, mode, MatVecX::int8), matvec_shape(rows, mode),
-                  m.codes.address(), m.scales.address(), projection.bias.address(),
-                  int8_x_codes_.address(), int8_x_scales_.address(), y.address(), route_.address(),
-                  product_args(rows, cols));
+    // Down over int8 x whose gate/up read f32 x (weights of other formats): its codes by a launch
+    // of their own.
+    if (!int8_gate_up) {
+        r = launch({"quantize q8"}, "quantize_q8",
+                   {c.experts_per_token, 1, 1, shapes::quantize_block},
+                   expert_activations_.address(), int8_down_codes_.address(),
+                   int8_down_scales_.address(), ka::RmsNormArgs{E, 0.0f});
+        if (!r) return r;
+    }
+    const auto& d = l.down.matrix;
+    return launch(product_label(l.down, ka::matvec_expert_down_add, false, "matvec experts down"),
+                  matvec_kernel_name(d.format, ka::matvec_expert_down_add, MatVecX::int8),
+                  matvec_shape(H, ka::matvec_expert_down_add), d.codes.address(),
+                  d.scales.address(), l.down.bias.address(), int8_down_codes_.address(),
+                  int8_down_scales_.address(), x_.address(), route_.address(), product_args(H, E));
 }
 
 Result<void> CudaSequence::record(StepOutput output, std::uint32_t slot) {
@@ -231,8 +261,7 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
         gpu::layer_kernel_args(c, layer, cache.capacity, batch_tokens, ka::matmul_tile_tokens);
 
     // A batch normalizes x into h_ by launches of their own; one token's products take the norm
-    // in (matvec.cuh), but for the MLP where gate/up reads int8 x: that norm's launch writes the
-    // codes too.
+    // in (matvec.cuh), and over int8 x its router writes gate/up's codes.
     const auto norm = [&](const DeviceBuffer& gain) {
         return launch({"rms_norm"}, "f32_rms_norm", {tokens, 1, 1, shapes::rms_norm_block},
                       x_.address(), gain.address(), h_.address(), args.norm);
@@ -247,38 +276,22 @@ Result<void> CudaSequence::record_layer(std::uint32_t layer, bool batched) {
         r = product(l.out, ka::matvec_project_add, batched, attention_, x_, H, Q,
                     batched ? "matmul attention out" : "matvec attention out");
     }
-    const bool int8_gate_up = !batched && takes_int8(l.gate_up);
-    if (r && int8_gate_up) {
-        r = launch({"rms_norm + quantize q8"}, "rms_norm_quantize_q8",
-                   {1, 1, 1, shapes::quantize_block}, x_.address(), l.mlp_norm.address(),
-                   h_.address(), int8_x_codes_.address(), int8_x_scales_.address(), args.norm);
-    } else if (r && batched) {
-        r = norm(l.mlp_norm);
+    // One token's router takes the MLP's norm in and chooses the experts itself (matvec.cuh's
+    // route kernels); a batch's tokens are normalized and routed by launches of their own.
+    if (r && !batched) {
+        r = route_token(l.router, l.mlp_norm, takes_int8(l.gate_up));
+        return r ? token_experts(l) : r;
     }
-    // Where the router reads x_, it takes the norm in. One token's router chooses the experts
-    // itself (matvec.cuh's route kernels); a batch's tokens are routed by a launch of their own.
-    const bool mlp_norm_in = !batched && !int8_gate_up;
-    if (r && batched) {
+    if (r) r = norm(l.mlp_norm);
+    if (r) {
         r = product(l.router, ka::matvec_project, true, h_, router_logits_, c.expert_count, H,
                     "matmul router");
-        if (r) {
-            r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
-                       router_logits_.address(), route_.address(), args.route);
-        }
-    } else if (r) {
-        r = route_token(l.router, mlp_norm_in ? x_ : h_, mlp_norm_in ? &l.mlp_norm : nullptr);
+    }
+    if (r) {
+        r = launch({"route experts"}, "route_experts", {tokens, 1, 1, shapes::route_block},
+                   router_logits_.address(), route_.address(), args.route);
     }
     if (!r) return r;
-    if (!batched) {
-        r = expert_product(l.gate_up, ka::matvec_expert_gate_up, mlp_norm_in ? x_ : h_,
-                           expert_activations_, c.expert_hidden_size, H, "matvec experts gate/up",
-                           mlp_norm_in ? &l.mlp_norm : nullptr);
-        if (r) {
-            r = expert_product(l.down, ka::matvec_expert_down_add, expert_activations_, x_, H,
-                               c.expert_hidden_size, "matvec experts down");
-        }
-        return r;
-    }
     // Each expert's weights are read once for all the batch's tokens that chose it.
     r = launch({"group experts"}, "group_experts", {1, 1, 1, shapes::route_block}, route_.address(),
                expert_groups_.address(), step_.address(), args.groups);

@@ -20,8 +20,10 @@ std::string kv_cache_kernel_suffix(std::uint32_t kv_format);
 enum class MatVecX { f32, normalized, int8 };
 
 // matvec.cuh's matvec_<format>_<mode>, one token's products: the project modes and the one-token
-// expert modes; normalized, matvec_norm_<format>_<mode> (plain projections and gate/up); over int8
-// x, matvec_int8_<format>_<mode> (the block formats' expert products).
+// expert modes; normalized, matvec_norm_<format>_<mode> (plain projections, the router and
+// gate/up); over int8 x, matvec_int8_<format>_<mode> (the block formats' expert products). The
+// router and int8 gate/up also have variants that write int8 codes of what they read or wrote:
+// the name + "_quantizing".
 std::string matvec_kernel_name(std::uint32_t format, std::uint32_t mode,
                                MatVecX input = MatVecX::f32);
 

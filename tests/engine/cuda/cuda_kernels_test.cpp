@@ -273,25 +273,26 @@ TEST_P(CudaMatVec, NormalizedInputMatchesTheCpuNormThenTheProduct) {
     }
 }
 
-// One token's router (matvec_<format>_route, and matvec_norm_* through the norm): its logits, then
-// the experts chosen from them by the block that finished last, more experts than a block has
-// threads too. The count of blocks done must be left at zero for the next launch, which the
-// second round checks.
+// One token's router through the MLP's norm (matvec_norm_<format>_route): its logits, then the
+// experts chosen from them by the block that finished last, more experts than a block has threads
+// too; and ..._quantizing, which also writes the normalized x's int8 codes, shared out between
+// 10 and 33 blocks (so some have none at the narrowest width). The count of blocks done must be
+// left at zero for the next launch, which the second round checks.
 TEST_P(CudaMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
     Rig rig;
     constexpr float eps = 1e-5f;
     const std::uint64_t cols = this->cols();
     const DeviceBuffer arrivals = rig.upload(std::vector<std::uint32_t>{0});
     for (const auto& [experts, chosen] : {std::pair{37u, 4u}, std::pair{130u, 8u}})
-        for (const bool normalize : {false, true})
+        for (const bool quantizing : {false, true})
             for (int round = 0; round < 2; ++round) {
                 SCOPED_TRACE(std::to_string(experts) + " experts" +
-                             (normalize ? ", normalizing" : ""));
+                             (quantizing ? ", quantizing" : ""));
                 PackedWeight w;
                 make_packed_weight(w, GetParam(), 1, experts, cols, rng_);
                 const auto x = normal_values(cols, rng_, 3.0f), gain = normal_values(cols, rng_);
                 auto read = x;
-                if (normalize) cpu::rms_norm(x.data(), gain.data(), eps, cols, read.data());
+                cpu::rms_norm(x.data(), gain.data(), eps, cols, read.data());
                 auto bias = normal_values(experts, rng_);
                 plant_last_expert_first(w, read, bias);
                 const std::vector<float> start(experts + 1, poison);
@@ -299,7 +300,9 @@ TEST_P(CudaMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                                    scales = rig.upload(w.packed.scales),
                                    bias_buffer = rig.upload(bias), x_buffer = rig.upload(x),
                                    gain_buffer = rig.upload(gain), logits = rig.upload(start),
-                                   route = rig.upload(std::vector<float>(2 * chosen + 1, poison));
+                                   route = rig.upload(std::vector<float>(2 * chosen + 1, poison)),
+                                   x_codes = rig.upload(std::vector<float>(cols / 4 + 1, poison)),
+                                   x_scales = rig.upload(std::vector<float>(cols / 32 + 1, poison));
                 const ka::MatVecArgs args{static_cast<std::uint32_t>(cols),
                                           experts,
                                           chosen,
@@ -308,17 +311,24 @@ TEST_P(CudaMatVec, RouterChoosesTheExpertsOfTheLogitsItWrote) {
                                           0,
                                           eps};
                 const LaunchShape shape{shapes::matvec_blocks(experts), 1, 1, matvec_threads};
-                if (normalize) {
-                    rig.run(cuda::matvec_kernel_name(w.packed.format, ka::matvec_route,
-                                                     cuda::MatVecX::normalized),
-                            shape, codes.address(), scales.address(), bias_buffer.address(),
+                const auto name = cuda::matvec_kernel_name(w.packed.format, ka::matvec_route,
+                                                           cuda::MatVecX::normalized);
+                if (quantizing) {
+                    rig.run(name + "_quantizing", shape, codes.address(), scales.address(),
+                            bias_buffer.address(), x_buffer.address(), gain_buffer.address(),
+                            logits.address(), route.address(), arrivals.address(),
+                            x_codes.address(), x_scales.address(), args);
+                    // The norm on the device rounds apart from the CPU's by a few units in the
+                    // last place.
+                    expect_quantized_q8(read,
+                                        {.codes = rig.download<std::uint32_t>(x_codes),
+                                         .scales = rig.download(x_scales),
+                                         .values = {}},
+                                        4e-6f);
+                } else {
+                    rig.run(name, shape, codes.address(), scales.address(), bias_buffer.address(),
                             x_buffer.address(), gain_buffer.address(), logits.address(),
                             route.address(), arrivals.address(), args);
-                } else {
-                    rig.run(cuda::matvec_kernel_name(w.packed.format, ka::matvec_route), shape,
-                            codes.address(), scales.address(), bias_buffer.address(),
-                            x_buffer.address(), logits.address(), route.address(),
-                            arrivals.address(), args);
                 }
                 const auto written = rig.download(logits);
                 expect_projected(w, bias, read, start, written, 1, false);
@@ -428,31 +438,6 @@ TEST_F(CudaKernels, QuantizeQ8KeepsEveryValueWithinHalfAStepOfItsCode) {
     }
 }
 
-// rms_norm_quantize_q8: the norm of each row, as f32_rms_norm writes it, and the codes of what it
-// wrote, over rows of 32 values, of 2,880 and of 4,128.
-TEST_F(CudaKernels, RmsNormQuantizeQ8WritesTheNormAndItsCodes) {
-    Rig rig;
-    std::mt19937 rng(10);
-    constexpr std::uint32_t rows = 3;
-    for (const std::uint32_t n : {32u, 2880u, 4128u}) {
-        SCOPED_TRACE(std::to_string(n) + " values");
-        const auto x = quantize_input(rows, n, rng), gain = normal_values(n, rng);
-        const DeviceBuffer xs = rig.upload(x), gains = rig.upload(gain),
-                           out = rig.upload(std::vector<float>(rows * n + 1, poison)),
-                           codes = rig.upload(std::vector<float>(rows * n / 4 + 1, poison)),
-                           scales = rig.upload(std::vector<float>(rows * n / 32 + 1, poison));
-        rig.run("rms_norm_quantize_q8", {rows, 1, 1, shapes::quantize_block}, xs.address(),
-                gains.address(), out.address(), codes.address(), scales.address(),
-                ka::RmsNormArgs{n, 1e-5f});
-        const auto normalized = rig.download(out);
-        expect_rms_normed(x, gain, rows, n, normalized);
-        expect_quantized_q8(std::vector<float>(normalized.begin(), normalized.end() - 1),
-                            {.codes = rig.download<std::uint32_t>(codes),
-                             .scales = rig.download(scales),
-                             .values = {}});
-    }
-}
-
 // The experts' gate/up and down over int8 x (matvec_int8_*), in both block formats and both
 // MXFP4 sources, with gpt-oss's 4 slots and 6, at a width of a few blocks and (gate/up) one where
 // some threads take two: against the CPU's operations on the values the codes stand for (the
@@ -500,6 +485,51 @@ TEST_F(CudaKernels, ExpertGateUpAndDownOverInt8XMatchTheCpuOperations) {
                         in.down_args());
                 in.expect_down(rig.download(y));
             }
+}
+
+// Gate/up over int8 x writing down's int8 x (matvec_int8_<format>_expert_gate_up_quantizing):
+// its activations as the plain kernel's, and the codes of what it wrote, each 32-row block's by
+// the last of its 8 blocks to finish. Two rounds on one count of rows per block, which each must
+// leave at zero.
+TEST_F(CudaKernels, GateUpOverInt8XWritesTheInt8CodesOfItsOutput) {
+    Rig rig;
+    std::mt19937 rng(12);
+    constexpr std::uint32_t slots = 4, size = 64; // rows per half: whole blocks, as int8 x has
+    const std::vector<std::uint32_t> no_arrivals(slots * size / 32, 0);
+    const DeviceBuffer arrivals = rig.upload(no_arrivals);
+    for (const StoredLayout layout : {StoredLayout::q8_0, StoredLayout::mxfp4_gguf})
+        for (int round = 0; round < 2; ++round) {
+            SCOPED_TRACE("layout " + std::to_string(static_cast<int>(layout)) + ", round " +
+                         std::to_string(round));
+            OneTokenExperts in(layout, 96, rng, slots, size);
+            const auto x = Int8Rows::random(in.cols, rng);
+            in.x = x.values;
+            const DeviceBuffer route = rig.upload(in.route),
+                               codes = rig.upload(in.gate_up.packed.codes),
+                               scales = rig.upload(in.gate_up.packed.scales),
+                               bias = rig.upload(in.gate_up_bias), x_codes = rig.upload(x.codes),
+                               x_scales = rig.upload(x.scales),
+                               activations =
+                                   rig.upload(std::vector<float>(slots * size + 1, poison)),
+                               out_codes =
+                                   rig.upload(std::vector<float>(slots * size / 4 + 1, poison)),
+                               out_scales =
+                                   rig.upload(std::vector<float>(slots * size / 32 + 1, poison));
+            rig.run(cuda::matvec_kernel_name(in.gate_up.packed.format, ka::matvec_expert_gate_up,
+                                             cuda::MatVecX::int8) +
+                        "_quantizing",
+                    {shapes::matvec_blocks(size), 1, slots, matvec_threads}, codes.address(),
+                    scales.address(), bias.address(), x_codes.address(), x_scales.address(),
+                    activations.address(), route.address(), arrivals.address(), out_codes.address(),
+                    out_scales.address(), in.gate_up_args());
+            const auto written = rig.download(activations);
+            in.expect_gate_up(written);
+            expect_quantized_q8(std::vector<float>(written.begin(), written.end() - 1),
+                                {.codes = rig.download<std::uint32_t>(out_codes),
+                                 .scales = rig.download(out_scales),
+                                 .values = {}});
+            ASSERT_EQ(rig.download<std::uint32_t>(arrivals), no_arrivals);
+        }
 }
 
 // In a step of one token at position 40; the step moves on to the id picked (0 for none) at

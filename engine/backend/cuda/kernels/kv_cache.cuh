@@ -5,7 +5,7 @@
 //   row_elements(head_dim): Elements a row takes;
 //   value(row, d, head_dim): value d of a row, as a float;
 //   store(v) (not q8): the Element a value is kept as. q8 rows are written whole, by a block
-//   (write_q8_rows in rope_kv_write.cuh), since a row's scale depends on all its values.
+//   (write_q8_rows in kv_write.cuh), since a row's scale depends on all its values.
 #pragma once
 
 #include "common.cuh"

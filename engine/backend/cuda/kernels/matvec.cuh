@@ -10,11 +10,14 @@
 // with a block's codes are exact integer sums of four products an instruction (__dp4a). The
 // products that follow an RMSNorm (q/k/v, the router, gate/up, the unembedding) take x through it
 // as they read it (matvec_norm_*): the gains multiply x, the sum of x^2 comes from the same loads,
-// and 1 / rms(x) scales the sums, so a step launches no norm kernel.
+// and 1 / rms(x) scales the sums, so a step launches no norm kernel. Over int8 x, the router
+// writes gate/up's codes and gate/up down's (the *_quantizing kernels), so neither needs a
+// quantize_q8 launch.
 #pragma once
 
 #include "common.cuh"
 #include "experts.cuh"
+#include "quantize_q8.cuh"
 
 __device__ __forceinline__ float fp4_block_dot(uint4 q, const float4 (&xs)[8], const float* fp4) {
     const unsigned words[4] = {q.x, q.y, q.z, q.w};
@@ -339,6 +342,47 @@ __device__ void route_over(const unsigned* codes, const unsigned* scales, const 
     choose_experts(logits, route, args.rows, args.slots);
 }
 
+// One token's router through the norm that also writes gate/up's int8 x: each block the codes of
+// its share of the normalized x's blocks, before it routes.
+template <unsigned Format>
+__device__ void route_quantizing(const unsigned* codes, const unsigned* scales, const float* bias,
+                                 const float* x, const float* gain, float* logits, unsigned* route,
+                                 unsigned* arrivals, unsigned* x_codes, float* x_scales,
+                                 ka::MatVecArgs args) {
+    quantize_normalized_share(x, gain, x_codes, x_scales, args);
+    route_over<Format>(codes, scales, bias, NormalizingInput{x, gain}, logits, route, arrivals,
+                       args);
+}
+
+// gate/up over int8 x that also writes down's int8 x: each block counts the rows it wrote into
+// their 32-row block of the slot's output, and the block that completes one, once every row of it
+// has reached the device, writes its codes and scale. `arrivals`: per slot per 32-row block
+// (args.rows a multiple of 32), zero before a launch and set back to zero by the completing block.
+template <unsigned Format>
+__device__ void gate_up_quantizing(const unsigned* codes, const unsigned* scales, const float* bias,
+                                   const unsigned* x_codes, const float* x_scales, float* y,
+                                   const unsigned* route, unsigned* arrivals, unsigned* y_codes,
+                                   float* y_scales, ka::MatVecArgs args) {
+    constexpr unsigned R = shapes::matvec_rows;
+    static_assert(32 % R == 0, "a block's rows lie in one 32-row block");
+    matvec_over<Format, ka::matvec_expert_gate_up, R>(codes, scales, bias,
+                                                      Int8Input{x_codes, x_scales}, y, route, args);
+    const unsigned first = blockIdx.x * R, written = min(R, args.rows - first);
+    const unsigned long long block =
+        static_cast<unsigned long long>(blockIdx.z) * (args.rows / 32) + first / 32;
+    __shared__ bool completes;
+    __threadfence(); // the rows written above, before they are counted
+    __syncthreads();
+    if (threadIdx.x == 0) completes = atomicAdd(arrivals + block, written) + written == 32;
+    __syncthreads();
+    if (!completes || threadIdx.x >= 32) return; // the first warp quantizes: 8 words
+    __threadfence();
+    if (threadIdx.x == 0) arrivals[block] = 0;
+    const auto* values = reinterpret_cast<const float4*>(y) + 8 * block;
+    quantize_words([&](unsigned w) { return __ldcg(values + w); }, 8, y_codes + 8 * block,
+                   y_scales + block);
+}
+
 template <unsigned Format, unsigned Mode, unsigned R>
 __device__ void matvec(const unsigned* codes, const unsigned* scales, const float* bias,
                        const float* x, float* y, const unsigned* route, ka::MatVecArgs args) {
@@ -381,24 +425,34 @@ HEARTH_FOR_EACH_WEIGHT_FORMAT(HEARTH_MATVEC_NORM_FORMAT)
 #undef HEARTH_MATVEC_NORM_FORMAT
 
 // matvec_int8_<format>_<mode>: the expert products over int8 x, its codes and their scales in
-// place of the f32 x.
+// place of the f32 x; and gate/up writing down's int8 x (gate_up_quantizing).
 #define HEARTH_MATVEC_INT8_FORMAT(format_name, format)                                             \
     HEARTH_MATVEC_PAIR(matvec_int8_##format_name##_expert_gate_up, format,                         \
                        ka::matvec_expert_gate_up, Int8Input, unsigned, float)                      \
     HEARTH_MATVEC_PAIR(matvec_int8_##format_name##_expert_down_add, format,                        \
-                       ka::matvec_expert_down_add, Int8Input, unsigned, float)
+                       ka::matvec_expert_down_add, Int8Input, unsigned, float)                     \
+    extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
+        matvec_int8_##format_name##_expert_gate_up_quantizing(                                     \
+            const unsigned* codes, const unsigned* scales, const float* bias,                      \
+            const unsigned* x_codes, const float* x_scales, float* y, const unsigned* route,       \
+            unsigned* arrivals, unsigned* y_codes, float* y_scales, ka::MatVecArgs args) {         \
+        gate_up_quantizing<format>(codes, scales, bias, x_codes, x_scales, y, route, arrivals,     \
+                                   y_codes, y_scales, args);                                       \
+    }
 HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(HEARTH_MATVEC_INT8_FORMAT)
 #undef HEARTH_MATVEC_INT8_FORMAT
 #undef HEARTH_MATVEC_PAIR
 
-// matvec_<format>_route and matvec_norm_<format>_route: one token's router over x as it is, or
-// through the norm with its gains (route_over).
+// matvec_norm_<format>_route: one token's router, through the norm with its gains (route_over);
+// and ..._route_quantizing, which also writes the normalized x's int8 codes (route_quantizing).
 #define HEARTH_ROUTE_FORMAT(format_name, format)                                                   \
     extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
-        matvec_##format_name##_route(const unsigned* codes, const unsigned* scales,                \
-                                     const float* bias, const float* x, float* logits,             \
-                                     unsigned* route, unsigned* arrivals, ka::MatVecArgs args) {   \
-        route_over<format>(codes, scales, bias, F32Input{x}, logits, route, arrivals, args);       \
+        matvec_norm_##format_name##_route_quantizing(                                              \
+            const unsigned* codes, const unsigned* scales, const float* bias, const float* x,      \
+            const float* gain, float* logits, unsigned* route, unsigned* arrivals,                 \
+            unsigned* x_codes, float* x_scales, ka::MatVecArgs args) {                             \
+        route_quantizing<format>(codes, scales, bias, x, gain, logits, route, arrivals, x_codes,   \
+                                 x_scales, args);                                                  \
     }                                                                                              \
     extern "C" __global__ void __launch_bounds__(shapes::matvec_warps * 32)                        \
         matvec_norm_##format_name##_route(const unsigned* codes, const unsigned* scales,           \

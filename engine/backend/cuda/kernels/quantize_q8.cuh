@@ -1,8 +1,10 @@
 // Rows of f32 as int8 codes with an f32 scale per 32-value block, which the int8 products read
 // (matvec.cuh's Int8Input): value = code * scale, the scale the block's largest magnitude / 127,
-// codes rounded to nearest even (shaders/q8_block.glsl's arithmetic). A block of quantize_block
-// threads per row of args.count values (a multiple of 32); a thread takes a word of four codes, so
-// a 32-value block is eight neighbouring lanes and its largest magnitude three shuffles.
+// codes rounded to nearest even (shaders/q8_block.glsl's arithmetic). quantize_q8: a block of
+// quantize_block threads per row of args.count values (a multiple of 32). One token's router and
+// gate/up write the codes of their x and of their output themselves (matvec.cuh), with the same
+// quantize_words: a thread takes a word of four codes, so a 32-value block is eight neighbouring
+// lanes and its largest magnitude three shuffles.
 #pragma once
 
 #include "common.cuh"
@@ -15,11 +17,12 @@ __device__ __forceinline__ unsigned q8_code(float value, float inverse_scale) {
 }
 
 // A row's words of four values as their codes, and each block's scale: `word(w)` gives word w's
-// values. The bound is the block's, so that every lane takes part in each round's shuffles.
+// values. Called by whole warps, thread t taking words t, t + blockDim.x, ...; the bound is the
+// round's, so that every lane takes part in each round's shuffles.
 template <typename Words>
 __device__ __forceinline__ void quantize_words(Words word, unsigned words, unsigned* codes,
                                                float* scales) {
-    for (unsigned first = 0; first < words; first += shapes::quantize_block) {
+    for (unsigned first = 0; first < words; first += blockDim.x) {
         const unsigned w = first + threadIdx.x;
         const bool inside = w < words;
         const float4 v = inside ? word(w) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
@@ -44,27 +47,22 @@ extern "C" __global__ void __launch_bounds__(shapes::quantize_block)
                    scales + row * (args.count / 32));
 }
 
-// The rows through the RMSNorm first (gain * x / rms(x), as f32_rms_norm), written to `out` as
-// well: one launch for the MLP's norm and gate/up's int8 x, where a norm and a quantize_q8 were
-// two.
-extern "C" __global__ void __launch_bounds__(shapes::quantize_block)
-    rms_norm_quantize_q8(const float* x, const float* gain, float* out, unsigned* codes,
-                         float* scales, ka::RmsNormArgs args) {
-    static_assert(shapes::quantize_block == shapes::rms_norm_block,
-                  "row_inverse_rms sums over a block of rms_norm_block threads");
-    const unsigned words = args.count / 4;
-    const unsigned long long row = blockIdx.x;
-    const float inverse = row_inverse_rms(x + row * args.count, args);
-    const auto* values = reinterpret_cast<const float4*>(x + row * args.count);
-    const auto* gains = reinterpret_cast<const float4*>(gain);
-    auto* normalized = reinterpret_cast<float4*>(out + row * args.count);
+// This block's share of the 32-value blocks of x through the RMSNorm (gain * x / rms(x), as
+// f32_rms_norm; args.cols values, args.norm_eps): their codes and scales. The grid's blocks along
+// x take the blocks of x in even, consecutive shares.
+__device__ void quantize_normalized_share(const float* x, const float* gain, unsigned* codes,
+                                          float* scales, const ka::MatVecArgs& args) {
+    const float inverse = row_inverse_rms(x, {args.cols, args.norm_eps});
+    const unsigned blocks = args.cols / 32, share = (blocks + gridDim.x - 1) / gridDim.x;
+    const unsigned first = min(blocks, blockIdx.x * share);
+    const unsigned count = min(blocks, first + share) - first;
+    const auto* values = reinterpret_cast<const float4*>(x) + 8ull * first;
+    const auto* gains = reinterpret_cast<const float4*>(gain) + 8ull * first;
     quantize_words(
         [&](unsigned w) {
             const float4 v = values[w], g = gains[w];
-            const float4 n = make_float4(g.x * (v.x * inverse), g.y * (v.y * inverse),
-                                         g.z * (v.z * inverse), g.w * (v.w * inverse));
-            normalized[w] = n;
-            return n;
+            return make_float4(g.x * (v.x * inverse), g.y * (v.y * inverse), g.z * (v.z * inverse),
+                               g.w * (v.w * inverse));
         },
-        words, codes + row * words, scales + row * (args.count / 32));
+        8 * count, codes + 8ull * first, scales + first);
 }

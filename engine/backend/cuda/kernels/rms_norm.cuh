@@ -3,15 +3,14 @@
 
 #include "common.cuh"
 
-// 1 / sqrt(mean(x^2) + eps) of the row of args.count values at `row`, summed over a block of
-// rms_norm_block threads, every one of which calls it, once a kernel: its shared sums are not
-// waited on again before a second call could overwrite them.
+// 1 / sqrt(mean(x^2) + eps) of the row of args.count values at `row`, summed over the block
+// (whole warps), every thread of which calls it, once a kernel: its shared sums are not waited on
+// again before a second call could overwrite them.
 __device__ float row_inverse_rms(const float* row, ka::RmsNormArgs args) {
-    constexpr unsigned warps = shapes::rms_norm_block / 32;
-    __shared__ float partial[warps];
-    const unsigned t = threadIdx.x;
+    __shared__ float partial[32]; // a warp's each, for blocks of up to 1024 threads
+    const unsigned t = threadIdx.x, warps = blockDim.x / 32;
     float sum = 0.0f;
-    for (unsigned i = t; i < args.count; i += shapes::rms_norm_block)
+    for (unsigned i = t; i < args.count; i += blockDim.x)
         sum += row[i] * row[i];
     sum = warp_sum(sum);
     if (t % 32 == 0) partial[t / 32] = sum;

@@ -209,9 +209,12 @@ std::string run_grid(const std::function<void()>& kernel, dim3 grid, dim3 shape)
     block.kernel = &kernel;
     gridDim = grid;
     blockDim = shape;
-    for (unsigned z = 0; z < grid.z; ++z) {
-        for (unsigned y = 0; y < grid.y; ++y) {
-            for (unsigned x = 0; x < grid.x; ++x) {
+    // Last block first: a GPU runs a grid's blocks in no set order, so a kernel whose last block
+    // to finish does more (a router's choice, attention's merge) must not find that it is always
+    // the block of the highest index.
+    for (unsigned z = grid.z; z-- > 0;) {
+        for (unsigned y = grid.y; y-- > 0;) {
+            for (unsigned x = grid.x; x-- > 0;) {
                 if (auto error = run_block({x, y, z}, shape); !error.empty()) return error;
             }
         }

@@ -39,7 +39,7 @@ std::map<std::string_view, Kernel> every_kernel() {
         HEARTH_KERNEL(sample_partials),   HEARTH_KERNEL(sample_cut),
         HEARTH_KERNEL(sample_kept),       HEARTH_KERNEL(sample_pick),
         HEARTH_KERNEL(bandwidth_read),    HEARTH_KERNEL(bandwidth_copy),
-        HEARTH_KERNEL(quantize_q8),       HEARTH_KERNEL(rms_norm_quantize_q8),
+        HEARTH_KERNEL(quantize_q8),
     };
     // Every name kernel_names.cpp makes for a weight format.
 #define HEARTH_FORMAT_KERNELS(format_name, format)                                                 \
@@ -50,8 +50,8 @@ std::map<std::string_view, Kernel> every_kernel() {
                     HEARTH_KERNEL(matvec_##format_name##_expert_down_add),                         \
                     HEARTH_KERNEL(matvec_norm_##format_name##_project),                            \
                     HEARTH_KERNEL(matvec_norm_##format_name##_expert_gate_up),                     \
-                    HEARTH_KERNEL(matvec_##format_name##_route),                                   \
                     HEARTH_KERNEL(matvec_norm_##format_name##_route),                              \
+                    HEARTH_KERNEL(matvec_norm_##format_name##_route_quantizing),                   \
                     HEARTH_KERNEL(matmul_##format_name##_project),                                 \
                     HEARTH_KERNEL(matmul_##format_name##_project_add),                             \
                     HEARTH_KERNEL(matmul_##format_name##_expert_gate_up),                          \
@@ -60,7 +60,8 @@ std::map<std::string_view, Kernel> every_kernel() {
 #undef HEARTH_FORMAT_KERNELS
 #define HEARTH_INT8_KERNELS(format_name, format)                                                   \
     kernels.insert({HEARTH_KERNEL(matvec_int8_##format_name##_expert_gate_up),                     \
-                    HEARTH_KERNEL(matvec_int8_##format_name##_expert_down_add)});
+                    HEARTH_KERNEL(matvec_int8_##format_name##_expert_down_add),                    \
+                    HEARTH_KERNEL(matvec_int8_##format_name##_expert_gate_up_quantizing)});
     HEARTH_FOR_EACH_BLOCK_WEIGHT_FORMAT(HEARTH_INT8_KERNELS)
 #undef HEARTH_INT8_KERNELS
     // Every name kernel_names.cpp makes for a cache format.
