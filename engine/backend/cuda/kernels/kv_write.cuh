@@ -6,6 +6,7 @@
 
 #include "common.cuh"
 #include "kv_cache.cuh"
+#include "quantize_q8.cuh"
 
 // Element e of a head_dim key rotated by the position's table row (cosines, then sines).
 __device__ __forceinline__ float rotated_key(const float* k, const float* table, unsigned e,
@@ -42,17 +43,12 @@ __device__ void write_q8_rows(unsigned* key_row, unsigned* value_row, const floa
     constexpr float largest_float = 3.4028235e38f;
     const float key_inverse = key_max > 0.0f ? fminf(127.0f / key_max, largest_float) : 0.0f;
     const float value_inverse = value_max > 0.0f ? fminf(127.0f / value_max, largest_float) : 0.0f;
-    const auto code = [](float scaled) {
-        return static_cast<unsigned>(
-                   static_cast<int>(fminf(fmaxf(rintf(scaled), -127.0f), 127.0f))) &
-               0xFFu;
-    };
     for (unsigned w = t; w < head_dim / 4; w += blockDim.x) {
         unsigned key_word = 0, value_word = 0;
         for (unsigned b = 0; b < 4; ++b) {
             const unsigned e = 4 * w + b;
-            key_word |= code(rotated_key(k, table, e, pairs) * key_inverse) << (8 * b);
-            value_word |= code(v[e] * value_inverse) << (8 * b);
+            key_word |= q8_code(rotated_key(k, table, e, pairs), key_inverse) << (8 * b);
+            value_word |= q8_code(v[e], value_inverse) << (8 * b);
         }
         key_row[w] = key_word;
         value_row[w] = value_word;
